@@ -1,0 +1,47 @@
+import { exitCodeFor, printError } from './exit.ts'
+
+/** Each command lives in its own file and exports `run(args): Promise<number>` (the exit code). */
+const COMMANDS: Record<string, { load: () => Promise<{ run: (args: string[]) => Promise<number> }>; summary: string }> = {
+  serve: {
+    load: () => import('./serve.ts'),
+    summary: 'run the chat server (HTTP API, widget, Slack bot); builds first when needed',
+  },
+  rebuild: {
+    load: () => import('./rebuild.ts'),
+    summary: 'validate the catalogue, embed items, build the index (and train the model)',
+  },
+  train: { load: () => import('./train.ts'), summary: 'train the collaborative model on the interactions' },
+  eval: { load: () => import('./eval.ts'), summary: 'offline evaluation of recommenders (or --conversations: dialogue replay)' },
+  chat: { load: () => import('./chat.ts'), summary: 'a terminal conversation on the current build' },
+  data: { load: () => import('./data.ts'), summary: 'obtain data: `concierge data movielens [--from DIR]`' },
+}
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+  return `usage: concierge <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun \`concierge <command> --help\` for a command's options.`
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage())
+    return name ? 0 : 2
+  }
+  const command = COMMANDS[name]
+  if (!command) {
+    console.error(`concierge: unknown command "${name}"\n\n${usage()}`)
+    return 2
+  }
+  const mod = await command.load()
+  return mod.run(rest)
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    printError(error)
+    process.exitCode = exitCodeFor(error)
+  },
+)

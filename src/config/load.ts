@@ -1,0 +1,135 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { z } from 'zod'
+import { AppError } from '../core/index.ts'
+import { type Config, configSchema } from './schema.ts'
+
+/** Environment variable → config path. The only mapping from process.env into the project. */
+export const ENV_MAP: Record<string, string> = {
+  CONCIERGE_DATA_DIR: 'dataDir',
+  CONCIERGE_DATASET: 'dataset',
+  CONCIERGE_INDEXES_DIR: 'indexesDir',
+  CONCIERGE_MODELS_DIR: 'modelsDir',
+  CONCIERGE_ENCODER: 'embed.encoder',
+  CONCIERGE_TRANSFORMERS_MODEL: 'embed.transformersModel',
+  CONCIERGE_MODEL_CACHE_DIR: 'embed.cacheDir',
+  CONCIERGE_EMBED_BATCH_SIZE: 'embed.batchSize',
+  CONCIERGE_EMBED_WORKERS: 'embed.workers',
+  CONCIERGE_INDEX_EXACT_BELOW: 'index.exactBelow',
+  CONCIERGE_HNSW_M: 'index.m',
+  CONCIERGE_HNSW_EF_CONSTRUCTION: 'index.efConstruction',
+  CONCIERGE_HNSW_EF_SEARCH: 'index.efSearch',
+  CONCIERGE_TF_BACKEND: 'collab.backend',
+  CONCIERGE_POSITIVE_THRESHOLD: 'collab.positiveThreshold',
+  CONCIERGE_SEED: 'collab.seed',
+  CONCIERGE_STORE_PATH: 'store.path',
+  CONCIERGE_LLM_BASE_URL: 'llm.baseUrl',
+  CONCIERGE_LLM_MODEL: 'llm.model',
+  CONCIERGE_LLM_API_KEY: 'llm.apiKey',
+  CONCIERGE_LLM_TIMEOUT_MS: 'llm.timeoutMs',
+  CONCIERGE_PORT: 'server.port',
+  CONCIERGE_HOST: 'server.host',
+  CONCIERGE_PUBLIC_URL: 'server.publicUrl',
+  CONCIERGE_PUBLISHABLE_KEYS: 'server.publishableKeys',
+  CONCIERGE_SECRET_KEYS: 'server.secretKeys',
+  CONCIERGE_RATE_LIMIT_PER_MINUTE: 'server.rateLimitPerMinute',
+  CONCIERGE_MAX_BODY_BYTES: 'server.maxBodyBytes',
+  SLACK_MODE: 'slack.mode',
+  SLACK_SIGNING_SECRET: 'slack.signingSecret',
+  SLACK_BOT_TOKEN: 'slack.botToken',
+  SLACK_APP_TOKEN: 'slack.appToken',
+  SLACK_API_URL: 'slack.apiUrl',
+  CONCIERGE_LOG_LEVEL: 'log.level',
+  CONCIERGE_LOG_FORMAT: 'log.format',
+}
+
+const SECRET_PATHS = new Set(['llm.apiKey', 'slack.signingSecret', 'slack.botToken', 'slack.appToken', 'server.secretKeys'])
+
+export interface LoadConfigOptions {
+  /** Values that win over the environment (CLI flags), by config path, e.g. `{ dataDir: '…' }`. */
+  overrides?: Record<string, unknown>
+  /** Folder relative paths are resolved against; default process.cwd(). */
+  cwd?: string
+}
+
+/**
+ * Reads the config from environment variables, lists every problem at once, and returns a frozen object.
+ * Throws `config.invalid` with `details.issues` naming each variable and what it expects.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: LoadConfigOptions = {},
+): Readonly<Config> {
+  const raw: Record<string, unknown> = {}
+  const pathToEnv = new Map<string, string>()
+  for (const [name, path] of Object.entries(ENV_MAP)) {
+    pathToEnv.set(path, name)
+    const value = env[name]
+    if (value !== undefined && value !== '') setPath(raw, path, value)
+  }
+  for (const [path, value] of Object.entries(options.overrides ?? {})) {
+    if (value !== undefined) setPath(raw, path, value)
+  }
+  for (const section of ['embed', 'index', 'collab', 'store', 'llm', 'server', 'slack', 'log']) {
+    raw[section] ??= {}
+  }
+  const parsed = configSchema.safeParse(raw)
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue: z.core.$ZodIssue) => {
+      const path = issue.path.join('.')
+      const variable = pathToEnv.get(path)
+      const shown = variable && !SECRET_PATHS.has(path) ? ` (got ${JSON.stringify(env[variable])})` : ''
+      return `${variable ?? path}: ${issue.message}${shown}`
+    })
+    throw new AppError('config.invalid', `Invalid configuration:\n  ${issues.join('\n  ')}`, { details: { issues } })
+  }
+  const config = parsed.data
+  const cwd = options.cwd ?? process.cwd()
+  config.dataDir = resolveDataDir(config.dataDir, cwd)
+  config.indexesDir = resolve(cwd, config.indexesDir)
+  config.modelsDir = resolve(cwd, config.modelsDir)
+  config.embed.cacheDir = resolve(cwd, config.embed.cacheDir)
+  config.store.path = resolve(cwd, config.store.path)
+  if (config.slack.mode === 'http' && (!config.slack.signingSecret || !config.slack.botToken)) {
+    throw new AppError('config.invalid', 'SLACK_MODE=http needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN.', {
+      details: { issues: ['SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are required when SLACK_MODE=http'] },
+    })
+  }
+  if (config.slack.mode === 'socket' && (!config.slack.appToken || !config.slack.botToken)) {
+    throw new AppError('config.invalid', 'SLACK_MODE=socket needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN.', {
+      details: { issues: ['SLACK_APP_TOKEN and SLACK_BOT_TOKEN are required when SLACK_MODE=socket'] },
+    })
+  }
+  return deepFreeze(config)
+}
+
+/**
+ * The data folder: CONCIERGE_DATA_DIR (or --data) when set, else ./data, else ../shared/data when present.
+ * Returns undefined when none exists; callers then offer `concierge data movielens`.
+ */
+export function resolveDataDir(explicit: string | undefined, cwd = process.cwd()): string | undefined {
+  if (explicit) return resolve(cwd, explicit)
+  for (const candidate of ['data', '../shared/data']) {
+    const dir = resolve(cwd, candidate)
+    if (existsSync(dir)) return dir
+  }
+  return undefined
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.')
+  let node = target
+  for (const key of keys.slice(0, -1)) {
+    node[key] ??= {}
+    node = node[key] as Record<string, unknown>
+  }
+  node[keys[keys.length - 1] as string] = value
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child)
+    Object.freeze(value)
+  }
+  return value
+}

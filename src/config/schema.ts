@@ -1,0 +1,76 @@
+import { z } from 'zod'
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v))
+
+const port = z.coerce.number().int().min(0).max(65535)
+
+/** Every setting, with its default. Environment variables are mapped onto this shape by load.ts. */
+export const configSchema = z.object({
+  /** Folder with the catalogue (see README: data layout). Resolved by load.ts when unset. */
+  dataDir: z.string().min(1).optional(),
+  /** Dataset inside the data folder: ml-latest-small, ml-100k, or generic (items.* + interactions.*). */
+  dataset: z.enum(['auto', 'ml-latest-small', 'ml-100k', 'generic']).default('auto'),
+  indexesDir: z.string().min(1).default('indexes'),
+  modelsDir: z.string().min(1).default('models'),
+  embed: z.object({
+    encoder: z.enum(['auto', 'transformers', 'use']).default('auto'),
+    /** Hub id or local folder of a feature-extraction ONNX model for the transformers backend. */
+    transformersModel: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
+    /** Where downloaded transformers.js models are cached. */
+    cacheDir: z.string().min(1).default('models/hub'),
+    batchSize: z.coerce.number().int().min(1).max(1024).default(32),
+    /** Worker threads for bulk embedding; 0 means one per core. */
+    workers: z.coerce.number().int().min(0).max(64).default(0),
+  }),
+  index: z.object({
+    /** Catalogues at or below this size use the exact index. */
+    exactBelow: z.coerce.number().int().min(0).default(1000),
+    m: z.coerce.number().int().min(4).max(128).default(16),
+    efConstruction: z.coerce.number().int().min(10).max(2000).default(200),
+    efSearch: z.coerce.number().int().min(10).max(2000).default(100),
+    seed: z.coerce.number().int().default(42),
+  }),
+  collab: z.object({
+    backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    /** Ratings at or above this count as positive implicit feedback. */
+    positiveThreshold: z.coerce.number().default(3.5),
+    seed: z.coerce.number().int().default(42),
+  }),
+  store: z.object({
+    /** SQLite file for sessions, feedback and interactions. */
+    path: z.string().min(1).default('data-store/concierge.db'),
+  }),
+  llm: z.object({
+    baseUrl: z.string().url().optional(),
+    model: z.string().min(1).optional(),
+    apiKey: z.string().min(1).optional(),
+    timeoutMs: z.coerce.number().int().min(100).max(120_000).default(8000),
+  }),
+  server: z.object({
+    port: port.default(8080),
+    host: z.string().min(1).default('0.0.0.0'),
+    /** Public URL used in printed links and the widget snippet; defaults to http://localhost:PORT. */
+    publicUrl: z.string().url().optional(),
+    /** Publishable keys: `key=origin1|origin2,key2=*`. Empty: the demo key `demo` for any origin. */
+    publishableKeys: z.string().default(''),
+    /** Secret keys for server-to-server calls, comma-separated. */
+    secretKeys: z.string().default(''),
+    rateLimitPerMinute: z.coerce.number().int().min(1).default(60),
+    maxBodyBytes: z.coerce.number().int().min(256).default(16_384),
+  }),
+  slack: z.object({
+    mode: z.enum(['off', 'http', 'socket']).default('off'),
+    signingSecret: z.string().min(1).optional(),
+    botToken: z.string().min(1).optional(),
+    appToken: z.string().min(1).optional(),
+    apiUrl: z.string().url().optional(),
+  }),
+  log: z.object({
+    level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    format: z.enum(['json', 'pretty']).optional(),
+  }),
+})
+
+export type Config = z.infer<typeof configSchema>

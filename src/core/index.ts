@@ -1,0 +1,7 @@
+export * from './errors.ts'
+export * from './fs.ts'
+export * from './hash.ts'
+export * from './logger.ts'
+export * from './progress.ts'
+export * from './types.ts'
+export * from './vector.ts'

@@ -1,0 +1,1 @@
+export { loadTf, type TfBackendChoice, type TfBackendName, type TfRuntime, tensorCount } from './runtime.ts'
