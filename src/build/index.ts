@@ -1,0 +1,28 @@
+import { join } from 'node:path'
+import type { Config } from '../config/index.ts'
+import { type Logger, type ProgressListener, readCurrent, silentLogger } from '../core/index.ts'
+import { type RebuildSummary, runRebuild } from './rebuild.ts'
+
+export { type RebuildOptions, type RebuildSummary, runRebuild } from './rebuild.ts'
+export { ITEMS_FILE, POPULARITY_FILE, readSnapshot, writeSnapshot } from './snapshot.ts'
+
+/** The folder of the build `indexes/current` points at, or undefined when there is no build yet. */
+export async function currentBuildDir(config: Readonly<Config>): Promise<{ buildId: string; dir: string } | undefined> {
+  const buildId = await readCurrent(config.indexesDir)
+  return buildId ? { buildId, dir: join(config.indexesDir, buildId) } : undefined
+}
+
+/**
+ * Makes sure a build exists: returns the current one, or runs the rebuild (with progress) when there is none.
+ */
+export async function ensureBuild(
+  config: Readonly<Config>,
+  options: { logger?: Logger; onProgress?: ProgressListener } = {},
+): Promise<{ buildId: string; built: boolean; summary?: RebuildSummary }> {
+  const logger = options.logger ?? silentLogger
+  const current = await currentBuildDir(config)
+  if (current) return { buildId: current.buildId, built: false }
+  logger.info('no build yet: building indexes and models first (this takes a few minutes once)')
+  const summary = await runRebuild(config, { logger, onProgress: options.onProgress })
+  return { buildId: summary.buildId, built: true, summary }
+}

@@ -1,0 +1,29 @@
+/**
+ * Catalogue and interaction loading: generic JSONL/CSV files and the MovieLens datasets, validated row by row,
+ * plus the one item-text template used for embedding and a verified MovieLens download.
+ *
+ * Generic format (UTF-8):
+ * - `items.jsonl` (one JSON object per line) or `items.csv` (RFC 4180, header row): `id` (required), `title`,
+ *   `description`, `tags`, `categories` (JSON arrays, or text separated by `|`), `year` (1800–2100),
+ *   `image_url` or `imageUrl` (absolute http(s) URL), `metadata` (JSON object); any other field is kept in
+ *   `metadata`. An item needs a title, a description or tags.
+ * - optional `interactions.csv` or `interactions.jsonl`: `user` (or `userId`/`user_id`), `item` (or
+ *   `itemId`/`item_id`, must name an item), `rating` (number), `event` (or `event_type`: view, like, purchase…),
+ *   `timestamp` (seconds since 1970, or ISO 8601). Rating and event are both optional: a bare pair is implicit
+ *   feedback.
+ */
+
+export { type CsvError, type CsvOptions, type CsvRecord, parseCsv, readCsv } from './csv.ts'
+export { type DatasetChoice, type DatasetName, type DetectedDataset, detectDataset, type GenericPaths } from './detect.ts'
+export {
+  type DownloadMovieLensOptions,
+  type DownloadMovieLensResult,
+  downloadMovieLens,
+  MOVIELENS_SMALL_SHA256,
+  MOVIELENS_SMALL_URL,
+} from './download.ts'
+export { displayTitle, splitTitleYear } from './fields.ts'
+export { type LoadCatalogOptions, loadCatalog } from './load.ts'
+export type { MovieLens100kPaths, MovieLensSmallPaths } from './movielens.ts'
+export { type CatalogProblem, formatProblem } from './problems.ts'
+export { ITEM_TEXT_MAX_CHARS, ITEM_TEXT_MAX_TAGS, itemText } from './text.ts'
