@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest'
+import type { Item } from '../core/index.ts'
+import type { Evidence, Recommendation } from '../recommend/index.ts'
+import { composeReply, explainItem } from './index.ts'
+
+function item(id: string, title: string, categories: string[], year?: number, tags: string[] = []): Item {
+  return { id, title, description: '', tags, categories, year, metadata: {} }
+}
+
+const toyStory = item('1', 'Toy Story', ['Adventure', 'Animation', 'Children', 'Comedy', 'Fantasy'], 1995, ['pixar'])
+const up = item('68954', 'Up', ['Adventure', 'Animation', 'Children', 'Drama'], 2009, ['pixar'])
+const alien = item('1214', 'Alien', ['Horror', 'Sci-Fi'], 1979)
+const seven = item('47', 'Se7en', ['Mystery', 'Thriller'], 1995)
+const ALL_CATEGORIES = [
+  'Adventure',
+  'Animation',
+  'Children',
+  'Comedy',
+  'Fantasy',
+  'Drama',
+  'Horror',
+  'Sci-Fi',
+  'Mystery',
+  'Thriller',
+]
+
+function rec(it: Item, evidence: Partial<Evidence>, total = 1): Recommendation {
+  return {
+    item: it,
+    parts: { semantic: total, collaborative: 0, popularity: 0, total },
+    evidence: { matchedPreferences: [], similarTo: [], categoryFit: [], ...evidence },
+  }
+}
+
+/** Every category or title the text names must be backed: categories by the item, titles by the liked list. */
+function unbackedClaims(text: string, r: Recommendation, likedTitles: string[], titles: string[]): string[] {
+  const lower = text.toLowerCase()
+  const own = new Set(r.item.categories.map((c) => c.toLowerCase()))
+  const bad = ALL_CATEGORIES.filter((c) => new RegExp(`\\b${c.toLowerCase()}\\b`).test(lower) && !own.has(c.toLowerCase()))
+  for (const t of titles) if (t !== r.item.title && text.includes(t) && !likedTitles.includes(t)) bad.push(t)
+  return bad
+}
+
+describe('explainItem', () => {
+  it('names the matched preference, a description phrase and the liked item with shared genres', () => {
+    const r = rec(up, {
+      matchedPreferences: [{ text: 'heartwarming adventure', similarity: 0.41 }],
+      descriptionPhrase: 'an old man ties balloons to his house',
+      similarTo: [
+        { item: toyStory, similarity: 0.6, sharedCategories: ['Adventure', 'Animation', 'Children'], sharedTags: ['pixar'] },
+      ],
+    })
+    const text = explainItem(r, { preferences: ['heartwarming adventure'], likedTitles: ['Toy Story'] })
+    expect(text).toBe(
+      'It fits "heartwarming adventure": "an old man ties balloons to his house". Like Toy Story, it\'s adventure, animation and children.',
+    )
+    expect(unbackedClaims(text, r, ['Toy Story'], ['Toy Story', 'Alien', 'Up'])).toEqual([])
+  })
+
+  it('says "people who liked X also liked it" only from collaborative evidence', () => {
+    const r = rec(seven, { alsoLikedBy: [{ item: alien }] })
+    expect(explainItem(r, { preferences: [], likedTitles: ['Alien'] })).toBe('People who liked Alien also liked it.')
+    expect(explainItem(rec(seven, {}), { preferences: [] })).not.toContain('liked')
+  })
+
+  it('does not name a title that is not among the liked ones', () => {
+    const r = rec(up, {
+      similarTo: [{ item: toyStory, similarity: 0.6, sharedCategories: ['Animation'], sharedTags: [] }],
+      alsoLikedBy: [{ item: toyStory }],
+    })
+    const text = explainItem(r, { preferences: [], likedTitles: ['Alien'] })
+    expect(text).not.toContain('Toy Story')
+  })
+
+  it('states category and year fit from evidence', () => {
+    const r = rec(alien, { categoryFit: ['Sci-Fi'], yearFit: 'from 1979, in the 1970s you asked for' })
+    const text = explainItem(r, { preferences: [] })
+    expect(text).toBe('Listed under Sci-Fi as you asked, from 1979, in the 1970s you asked for.')
+    expect(unbackedClaims(text, r, [], [])).toEqual([])
+  })
+
+  it('ignores matched preferences that were not stated in this context', () => {
+    const r = rec(alien, { matchedPreferences: [{ text: 'space horror', similarity: 0.5 }] })
+    expect(explainItem(r, { preferences: ['something funny'] })).not.toContain('space horror')
+  })
+
+  it('falls back to an honest sentence when there is no specific evidence', () => {
+    expect(explainItem(rec(alien, { popularityPercentile: 0.99 }), { preferences: [] })).toBe(
+      'One of the most popular picks here.',
+    )
+    expect(explainItem(rec(alien, { popularityPercentile: 0.4 }), { preferences: [] })).toBe(
+      'It passes everything you asked to filter on.',
+    )
+  })
+
+  it('keeps to at most two sentences', () => {
+    const r = rec(up, {
+      matchedPreferences: [{ text: 'balloons', similarity: 0.5 }],
+      similarTo: [{ item: toyStory, similarity: 0.6, sharedCategories: ['Animation'], sharedTags: [] }],
+      alsoLikedBy: [{ item: toyStory }],
+      categoryFit: ['Animation'],
+      yearFit: 'from 2009, 2000 or later as you asked',
+    })
+    const text = explainItem(r, { preferences: ['balloons'] })
+    expect(text.split(/(?<=\.)\s/).length).toBeLessThanOrEqual(2)
+  })
+})
+
+describe('composeReply', () => {
+  it('introduces the picks and offers a lighter next step for dark results', () => {
+    const recs = [rec(alien, {}), rec(seven, {}), rec(item('2', 'The Shining', ['Horror'], 1980), {})]
+    const reply = composeReply(recs, { preferences: ['something tense'] })
+    expect(reply.text).toBe('Here are 3 picks for "something tense". Want something lighter?')
+    expect(reply.suggestions).toEqual(['Something lighter?', 'More like #2?', 'Something more recent?'])
+  })
+
+  it('offers edge for light results and is deterministic', () => {
+    const recs = [rec(toyStory, {}), rec(up, {}), rec(item('3', 'Shrek', ['Animation', 'Comedy'], 2001), {})]
+    const a = composeReply(recs, { preferences: [], likedTitles: ['Finding Nemo'] })
+    expect(a).toEqual(composeReply(recs, { preferences: [], likedTitles: ['Finding Nemo'] }))
+    expect(a.text).toBe('Here are 3 picks based on Finding Nemo. Want something with more edge?')
+    expect(a.suggestions[0]).toBe('Something with more edge?')
+  })
+
+  it('says so when nothing fits', () => {
+    const reply = composeReply([], { preferences: ['x'] })
+    expect(reply.text).toContain("couldn't find")
+    expect(reply.suggestions.length).toBeGreaterThan(0)
+  })
+})

@@ -1,0 +1,158 @@
+import type { Recommendation } from '../recommend/index.ts'
+
+export interface ExplainContext {
+  /** The preference texts of the request, as the person said them. */
+  preferences: string[]
+  /** Titles of the items the person liked; when given, only these titles are named as "similar to" or "people who liked". */
+  likedTitles?: string[]
+}
+
+export interface ComposedReply {
+  text: string
+  suggestions: string[]
+}
+
+/** Popularity percentile from which an item is called "one of the most popular" when nothing more specific can be said. */
+const MOST_POPULAR = 0.95
+const MAX_PHRASE_CHARS = 90
+
+/**
+ * One or two short sentences built only from the recommendation's evidence: the stated preference it matches
+ * (with a phrase from its description), the liked item it resembles and what they share, "people who liked X
+ * also liked it", and the requested category and year it fits. Deterministic; claims nothing without evidence.
+ */
+export function explainItem(rec: Recommendation, context: ExplainContext): string {
+  const { evidence } = rec
+  const nameable = context.likedTitles ? new Set(context.likedTitles.map(normTitle)) : undefined
+  const canName = (title: string) => !nameable || nameable.has(normTitle(title))
+  const stated = new Set(context.preferences.map((p) => p.trim().toLowerCase()))
+
+  const first: string[] = []
+  const second: string[] = []
+
+  const matched = evidence.matchedPreferences.filter((m) => stated.size === 0 || stated.has(m.text.trim().toLowerCase()))
+  const top = matched[0]
+  if (top) {
+    const phrase = evidence.descriptionPhrase ? shorten(evidence.descriptionPhrase) : undefined
+    first.push(phrase ? `It fits "${top.text}": ${quoteLower(phrase)}` : `It fits "${top.text}"`)
+  }
+
+  const similar = evidence.similarTo.find((s) => canName(s.item.title))
+  if (similar) {
+    const clause = similar.sharedCategories.length
+      ? `like ${similar.item.title}, it's ${joinAnd(similar.sharedCategories.slice(0, 3).map(lowerCategory))}`
+      : similar.sharedTags.length
+        ? `like ${similar.item.title}, it's tagged ${joinAnd(similar.sharedTags.slice(0, 2).map((t) => `"${t}"`))}`
+        : `its description is close to ${similar.item.title}'s`
+    if (first.length === 0) first.push(capitalise(clause))
+    else second.push(capitalise(clause))
+  }
+
+  const also = (evidence.alsoLikedBy ?? []).find((a) => canName(a.item.title))
+  if (also) second.push(`People who liked ${also.item.title} also liked it`)
+
+  const fit: string[] = []
+  if (evidence.categoryFit.length) fit.push(`listed under ${joinAnd(evidence.categoryFit)} as you asked`)
+  if (evidence.yearFit) fit.push(evidence.yearFit)
+  if (fit.length) {
+    const clause = capitalise(fit.join(', '))
+    if (first.length === 0) first.push(clause)
+    else if (second.length === 0) second.push(clause)
+  }
+
+  if (first.length === 0 && second.length > 0) first.push(second.shift() as string)
+  if (first.length === 0) {
+    if ((evidence.popularityPercentile ?? 0) >= MOST_POPULAR) first.push('One of the most popular picks here')
+    else first.push('It passes everything you asked to filter on')
+  }
+  const sentences = [first.join('; '), second.slice(0, 1).join('')].filter(Boolean)
+  return sentences.map((s) => `${s}.`).join(' ')
+}
+
+/**
+ * An intro sentence and a next step, chosen from the results' categories and years, plus clickable follow-ups.
+ * Deterministic for the same input.
+ */
+export function composeReply(recs: readonly Recommendation[], context: ExplainContext): ComposedReply {
+  if (recs.length === 0) {
+    return {
+      text: "I couldn't find anything that fits all of that. Want to drop a filter or try something broader?",
+      suggestions: ['Drop the filters', 'Surprise me', 'Something popular'],
+    }
+  }
+  const n = recs.length
+  const noun = n === 1 ? 'pick' : 'picks'
+  const wanted = context.preferences.map((p) => p.trim()).filter(Boolean)
+  const liked = context.likedTitles ?? []
+  let intro: string
+  if (wanted.length) intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${noun} for "${wanted.slice(-2).join('" and "')}".`
+  else if (liked.length) intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${noun} based on ${joinAnd(liked.slice(0, 2))}.`
+  else intro = `Here ${n === 1 ? 'is' : 'are'} ${n} popular ${noun} to start with.`
+
+  const suggestions: string[] = []
+  const count = (names: string[]) => recs.filter((r) => r.item.categories.some((c) => names.includes(c.toLowerCase()))).length / n
+  const dark = count(['horror', 'thriller', 'crime', 'war', 'film-noir', 'drama'])
+  const light = count(['comedy', 'animation', 'children', 'musical', 'romance'])
+  if (dark >= 0.5 && dark >= light) suggestions.push('Something lighter?')
+  else if (light >= 0.5) suggestions.push('Something with more edge?')
+  if (n >= 2) suggestions.push(`More like #${distinctIndex(recs) + 1}?`)
+  const years = recs.map((r) => r.item.year).filter((y): y is number => y !== undefined)
+  if (years.length === n) {
+    if (Math.max(...years) < 2000) suggestions.push('Something more recent?')
+    else if (Math.min(...years) >= 2000) suggestions.push('Something older?')
+  }
+  if (suggestions.length < 2) suggestions.push('Surprise me')
+  const next = suggestions[0] as string
+  const text = next.endsWith('?') ? `${intro} Want ${lowerFirst(next)}` : intro
+  return { text, suggestions: suggestions.slice(0, 3) }
+}
+
+/** The result whose categories overlap the others' least (ties: the earlier one after #1), as the "more like" offer. */
+function distinctIndex(recs: readonly Recommendation[]): number {
+  let best = 1
+  let bestOverlap = Number.POSITIVE_INFINITY
+  recs.forEach((r, i) => {
+    if (i === 0) return
+    const mine = new Set(r.item.categories)
+    let overlap = 0
+    recs.forEach((o, j) => {
+      if (j !== i) overlap += o.item.categories.filter((c) => mine.has(c)).length
+    })
+    if (overlap < bestOverlap) {
+      bestOverlap = overlap
+      best = i
+    }
+  })
+  return best
+}
+
+function shorten(phrase: string): string {
+  if (phrase.length <= MAX_PHRASE_CHARS) return phrase
+  const cut = phrase.slice(0, MAX_PHRASE_CHARS)
+  return `${cut.slice(0, cut.lastIndexOf(' '))}…`
+}
+
+function quoteLower(phrase: string): string {
+  return `"${phrase}"`
+}
+
+function lowerCategory(c: string): string {
+  return c === c.toUpperCase() ? c : c.toLowerCase()
+}
+
+function joinAnd(parts: string[]): string {
+  if (parts.length <= 1) return parts.join('')
+  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1)
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1)
+}
+
+function normTitle(t: string): string {
+  return t.trim().toLowerCase()
+}

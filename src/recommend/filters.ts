@@ -1,0 +1,78 @@
+import { AppError, type Item } from '../core/index.ts'
+import type { Constraints } from './types.ts'
+
+/** Checks a constraints object and returns a predicate over items. Throws `input.invalid` naming the bad field. */
+export function compileConstraints(constraints: Constraints): (item: Item) => boolean {
+  const include = lowerSet(constraints.includeCategories, 'constraints.includeCategories')
+  const exclude = lowerSet(constraints.excludeCategories, 'constraints.excludeCategories')
+  const { yearMin, yearMax } = constraints
+  checkNumber(yearMin, 'constraints.yearMin')
+  checkNumber(yearMax, 'constraints.yearMax')
+  const metadata = constraints.metadata ?? []
+  if (!Array.isArray(metadata)) invalid('constraints.metadata must be an array')
+  metadata.forEach((m, i) => {
+    if (!m || typeof m.field !== 'string' || m.field === '')
+      invalid(`constraints.metadata[${i}].field must be a non-empty string`)
+    checkNumber(m.min, `constraints.metadata[${i}].min`)
+    checkNumber(m.max, `constraints.metadata[${i}].max`)
+  })
+  return (item) => {
+    if (include.size > 0 && !item.categories.some((c) => include.has(c.toLowerCase()))) return false
+    if (exclude.size > 0 && item.categories.some((c) => exclude.has(c.toLowerCase()))) return false
+    if (yearMin !== undefined || yearMax !== undefined) {
+      if (item.year === undefined) return false
+      if (yearMin !== undefined && item.year < yearMin) return false
+      if (yearMax !== undefined && item.year > yearMax) return false
+    }
+    for (const m of metadata) {
+      const value = item.metadata[m.field]
+      if (value === undefined || value === null) return false
+      if (m.equals !== undefined && !sameValue(value, m.equals)) return false
+      if (m.min !== undefined || m.max !== undefined) {
+        const n = typeof value === 'number' ? value : Number(value)
+        if (!Number.isFinite(n)) return false
+        if (m.min !== undefined && n < m.min) return false
+        if (m.max !== undefined && n > m.max) return false
+      }
+    }
+    return true
+  }
+}
+
+/** Requested categories the item has, spelled as in the item. */
+export function categoryFit(item: Item, includeCategories: readonly string[]): string[] {
+  const wanted = new Set(includeCategories.map((c) => c.toLowerCase()))
+  return item.categories.filter((c) => wanted.has(c.toLowerCase()))
+}
+
+/** "from 1994, in the 1990s you asked for" when a year constraint was given and the item has a year. */
+export function yearFit(item: Item, constraints: Constraints): string | undefined {
+  const { yearMin, yearMax } = constraints
+  if (item.year === undefined || (yearMin === undefined && yearMax === undefined)) return undefined
+  if (yearMin !== undefined && yearMax !== undefined) {
+    if (yearMin % 10 === 0 && yearMax === yearMin + 9) return `from ${item.year}, in the ${yearMin}s you asked for`
+    return `from ${item.year}, between ${yearMin} and ${yearMax} as you asked`
+  }
+  if (yearMin !== undefined) return `from ${item.year}, ${yearMin} or later as you asked`
+  return `from ${item.year}, ${yearMax} or earlier as you asked`
+}
+
+function sameValue(value: string | number | boolean, wanted: string | number | boolean): boolean {
+  if (typeof wanted === 'string') return String(value).toLowerCase() === wanted.toLowerCase()
+  if (typeof wanted === 'number') return Number(value) === wanted
+  return value === wanted || String(value).toLowerCase() === String(wanted)
+}
+
+function lowerSet(values: readonly string[] | undefined, where: string): Set<string> {
+  if (values === undefined) return new Set()
+  if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) invalid(`${where} must be an array of strings`)
+  return new Set(values.map((v) => v.trim().toLowerCase()).filter((v) => v !== ''))
+}
+
+function checkNumber(value: unknown, where: string): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) invalid(`${where} must be a finite number`)
+}
+
+function invalid(message: string): never {
+  throw new AppError('input.invalid', `Invalid recommend request: ${message}.`, { details: { reason: message } })
+}

@@ -1,0 +1,271 @@
+import { describe, expect, it } from 'vitest'
+import { type CollabScorer, type Embedder, type Item, normalize } from '../core/index.ts'
+import { buildIndex } from '../index/index.ts'
+import { createRecommender, intraListSimilarity, type RecommenderDeps, type RecommendRequest } from './index.ts'
+
+// A hand-made world: four topic axes (0 animated/family, 1 horror, 2 space, 3 romance) plus 2 noise dimensions.
+const DIM = 6
+const TOPIC: Record<string, number> = { animated: 0, family: 0, scary: 1, horror: 1, space: 2, love: 3, romance: 3 }
+
+function vec(...weights: number[]): Float32Array {
+  const v = new Float32Array(DIM)
+  weights.forEach((w, i) => {
+    v[i] = w
+  })
+  return normalize(v)
+}
+
+interface Spec {
+  id: string
+  cats: string[]
+  v: Float32Array
+  pop: number
+  year?: number
+  description?: string
+  tags?: string[]
+  runtime?: number
+}
+
+const specs: Spec[] = [
+  { id: 'a1', cats: ['Animation', 'Children'], v: vec(1, 0, 0, 0, 0.1, 0), pop: 300, year: 1995, tags: ['pixar'], runtime: 81 },
+  {
+    id: 'a2',
+    cats: ['Animation', 'Children'],
+    v: vec(1, 0, 0, 0, 0.12, 0.02),
+    pop: 200,
+    year: 1998,
+    tags: ['pixar'],
+    runtime: 95,
+  },
+  { id: 'a3', cats: ['Animation', 'Comedy'], v: vec(1, 0, 0.1, 0, 0.15, 0), pop: 150, year: 2001, tags: ['pixar'], runtime: 92 },
+  { id: 'a4', cats: ['Animation', 'Children'], v: vec(0.95, 0, 0.05, 0.1, 0, 0.1), pop: 90, year: 2003, runtime: 100 },
+  { id: 'a5', cats: ['Animation', 'Sci-Fi'], v: vec(0.7, 0, 0.7, 0, 0, 0), pop: 80, year: 2008, runtime: 98 },
+  { id: 'h1', cats: ['Horror'], v: vec(0, 1, 0, 0, 0.1, 0), pop: 250, year: 1980 },
+  { id: 'h2', cats: ['Horror', 'Thriller'], v: vec(0, 1, 0.05, 0, 0, 0.1), pop: 120, year: 1996 },
+  { id: 'h3', cats: ['Horror', 'Sci-Fi'], v: vec(0, 0.75, 0.65, 0, 0, 0), pop: 220, year: 1979 },
+  { id: 's1', cats: ['Sci-Fi', 'Adventure'], v: vec(0, 0, 1, 0, 0.1, 0), pop: 330, year: 1977 },
+  { id: 's2', cats: ['Sci-Fi'], v: vec(0, 0, 1, 0, 0.12, 0.05), pop: 140, year: 2014 },
+  { id: 's3', cats: ['Sci-Fi', 'Drama'], v: vec(0, 0.1, 0.95, 0.1, 0, 0.1), pop: 60, year: 1968 },
+  { id: 's4', cats: ['Sci-Fi', 'Adventure'], v: vec(0, 0, 0.98, 0, 0.2, 0), pop: 100, year: 1980 },
+  { id: 'r1', cats: ['Romance', 'Drama'], v: vec(0, 0, 0, 1, 0.1, 0), pop: 180, year: 1997 },
+  { id: 'r2', cats: ['Romance', 'Comedy'], v: vec(0.1, 0, 0, 1, 0, 0.1), pop: 170, year: 1989 },
+  { id: 'r3', cats: ['Romance', 'Sci-Fi'], v: vec(0, 0, 0.6, 0.8, 0, 0), pop: 40, year: 2013 },
+  // Obscure near-duplicate of the space cluster: 2 ratings and no description.
+  { id: 'x1', cats: ['Sci-Fi'], v: vec(0, 0, 1, 0, 0.11, 0.01), pop: 2, year: 2015, description: '' },
+]
+
+const items: Item[] = specs.map((s) => ({
+  id: s.id,
+  title: `Title ${s.id.toUpperCase()}`,
+  description: s.description ?? `A film about ${s.cats.join(' and ').toLowerCase()}.`,
+  tags: s.tags ?? [],
+  categories: s.cats,
+  year: s.year,
+  metadata: (s.runtime === undefined ? {} : { runtime: s.runtime }) as Item['metadata'],
+}))
+const vectors = new Map(specs.map((s) => [s.id, s.v]))
+const popularity = new Map(specs.map((s) => [s.id, s.pop]))
+
+/** Embeds by keyword: each known word adds its topic axis; anything else is a faint, uniform vector. */
+const embedder: Embedder = {
+  id: 'test-keywords',
+  dimension: DIM,
+  embed: async (texts) =>
+    texts.map((t) => {
+      const v = new Float32Array(DIM).fill(0.01)
+      for (const word of t.toLowerCase().split(/\W+/)) {
+        const axis = TOPIC[word]
+        if (axis !== undefined) v[axis] = (v[axis] as number) + 1
+      }
+      return normalize(v)
+    }),
+  close: async () => {},
+}
+
+/** Collaborative stand-in: people who liked animation also liked romance comedies (r2), by a fixed co-like table. */
+const collab: CollabScorer = {
+  name: 'co-likes',
+  itemIds: specs.map((s) => s.id),
+  score: (liked) =>
+    Float32Array.from(specs, (s) => {
+      let score = 0
+      for (const l of liked) {
+        if (l.startsWith('a') && s.id === 'r2') score += 3
+        if (l[0] === s.id[0]) score += 1
+      }
+      return score
+    }),
+  close: async () => {},
+}
+
+const index = buildIndex(
+  specs.map((s) => s.id),
+  specs.map((s) => s.v),
+  { kind: 'exact' },
+)
+
+function request(overrides: Partial<RecommendRequest>): RecommendRequest {
+  return {
+    preferences: [],
+    liked: [],
+    disliked: [],
+    history: [],
+    constraints: { includeCategories: [], excludeCategories: [] },
+    exclude: new Set(),
+    k: 5,
+    ...overrides,
+  }
+}
+
+async function make(extra: Partial<RecommenderDeps> = {}) {
+  return createRecommender({ items, index, embedder, popularity, ...extra })
+}
+
+describe('createRecommender', () => {
+  it('ranks by popularity at cold start', async () => {
+    const rec = await make()
+    const out = await rec.recommend(request({ k: 3 }))
+    expect(out.map((r) => r.item.id)).toEqual(['s1', 'a1', 'h1'])
+    expect(out.every((r) => r.parts.semantic === 0 && r.parts.collaborative === 0)).toBe(true)
+  })
+
+  it('follows the text of a preference', async () => {
+    const rec = await make()
+    const out = await rec.recommend(request({ preferences: [{ text: 'something scary', weight: 1 }], k: 3 }))
+    expect(out.map((r) => r.item.id).sort()).toEqual(['h1', 'h2', 'h3'])
+    expect(out[0]?.evidence.matchedPreferences[0]?.text).toBe('something scary')
+  })
+
+  it('steers towards items like the liked ones, which it never returns', async () => {
+    const rec = await make()
+    const out = await rec.recommend(request({ liked: ['a1', 'a2'], k: 3 }))
+    const ids = out.map((r) => r.item.id)
+    expect(ids).not.toContain('a1')
+    expect(ids).not.toContain('a2')
+    expect(out.slice(0, 2).every((r) => r.item.categories.includes('Animation'))).toBe(true)
+    const similar = out[0]?.evidence.similarTo[0]
+    expect(['a1', 'a2']).toContain(similar?.item.id)
+    expect(similar?.sharedCategories).toContain('Animation')
+  })
+
+  it('honours category, year and metadata constraints and exclusions', async () => {
+    const rec = await make()
+    const out = await rec.recommend(
+      request({
+        preferences: [{ text: 'space', weight: 1 }],
+        constraints: { includeCategories: ['sci-fi'], excludeCategories: ['HORROR'], yearMin: 1970, yearMax: 2010 },
+        exclude: new Set(['s1']),
+        k: 10,
+      }),
+    )
+    const ids = out.map((r) => r.item.id)
+    expect(ids.sort()).toEqual(['a5', 's4'])
+    const withRuntime = await rec.recommend(
+      request({
+        constraints: { includeCategories: [], excludeCategories: [], metadata: [{ field: 'runtime', max: 95 }] },
+        k: 10,
+      }),
+    )
+    expect(withRuntime.map((r) => r.item.id).sort()).toEqual(['a1', 'a2', 'a3'])
+    expect(out.find((r) => r.item.id === 's4')?.evidence.yearFit).toBe('from 1980, between 1970 and 2010 as you asked')
+  })
+
+  it('pushes away from a negative preference', async () => {
+    const rec = await make()
+    const plain = await rec.recommend(request({ preferences: [{ text: 'space', weight: 1 }], k: 8 }))
+    const lessScary = await rec.recommend(
+      request({
+        preferences: [
+          { text: 'space', weight: 1 },
+          { text: 'scary', weight: -0.7 },
+        ],
+        k: 8,
+      }),
+    )
+    const rank = (list: typeof plain, id: string) => list.findIndex((r) => r.item.id === id)
+    expect(rank(plain, 'h3')).toBeGreaterThanOrEqual(0)
+    expect(rank(lessScary, 'h3') === -1 || rank(lessScary, 'h3') > rank(plain, 'h3')).toBe(true)
+    const semantic = (list: typeof plain) => list.find((r) => r.item.id === 'h3')?.parts.semanticRaw ?? -1
+    expect(semantic(lessScary)).toBeLessThan(semantic(plain))
+  })
+
+  it('reports parts whose weighted sum is the total', async () => {
+    const rec = await make({ collab, weights: { semantic: 1.2, collaborative: 0.8, popularity: 0.4 } })
+    const out = await rec.recommend(request({ preferences: [{ text: 'love', weight: 1 }], liked: ['a1'], k: 5 }))
+    expect(out).toHaveLength(5)
+    for (const r of out) {
+      const { semantic, collaborative, popularity: pop, obscurity, total } = r.parts
+      expect(total).toBeCloseTo(1.2 * semantic + 0.8 * collaborative + 0.4 * pop + (obscurity ?? 0), 10)
+      expect(Number.isFinite(r.parts.semanticRaw)).toBe(true)
+    }
+  })
+
+  it('gives collaborative evidence naming the liked item', async () => {
+    const rec = await make({ collab })
+    const out = await rec.recommend(request({ liked: ['a1'], k: 5 }))
+    const r2 = out.find((r) => r.item.id === 'r2')
+    expect(r2).toBeDefined()
+    expect(r2?.parts.collaborative).toBeGreaterThan(0)
+    expect(r2?.evidence.alsoLikedBy?.map((a) => a.item.id)).toEqual(['a1'])
+    expect(out.find((r) => r.item.id === 'h1')?.evidence.alsoLikedBy).toBeUndefined()
+  })
+
+  it('keeps an obscure item without description below well-known ones on a weak match', async () => {
+    const rec = await make()
+    const out = await rec.recommend(request({ preferences: [{ text: 'space', weight: 1 }], k: 4 }))
+    const x1 = out.findIndex((r) => r.item.id === 'x1')
+    expect(x1 === -1 || x1 >= 3).toBe(true)
+    const all = await rec.recommend(request({ preferences: [{ text: 'space', weight: 1 }], k: 16 }))
+    expect(all.find((r) => r.item.id === 'x1')?.parts.obscurity).toBeLessThan(0)
+  })
+
+  it('diversifies with MMR compared to relevance only', async () => {
+    const relevanceOnly = await make({ weights: { mmrLambda: 1 } })
+    const diverse = await make({ weights: { mmrLambda: 0.3 } })
+    const req = request({ preferences: [{ text: 'space animated', weight: 1 }], k: 4 })
+    const ils = async (r: typeof diverse) =>
+      intraListSimilarity((await r.recommend(req)).map((x) => vectors.get(x.item.id) as Float32Array))
+    expect(await ils(diverse)).toBeLessThan(await ils(relevanceOnly))
+  })
+
+  it('returns nothing when no item passes the filters', async () => {
+    const rec = await make()
+    expect(await rec.recommend(request({ constraints: { includeCategories: ['Western'], excludeCategories: [] } }))).toEqual([])
+  })
+
+  it('finds similar items for "more like X", never X itself', async () => {
+    const rec = await make()
+    const out = rec.similarItems('s1', 3, (id) => id !== 's2')
+    expect(out.map((r) => r.item.id)).toEqual(['x1', 's4', 's3'])
+    expect(out[0]?.evidence.similarTo[0]?.item.id).toBe('s1')
+    expect(() => rec.similarItems('nope', 3)).toThrowError(expect.objectContaining({ code: 'not_found' }))
+  })
+
+  it('rejects malformed requests with input.invalid', async () => {
+    const rec = await make()
+    await expect(rec.recommend(request({ k: 0 }))).rejects.toMatchObject({ code: 'input.invalid' })
+    await expect(rec.recommend(request({ preferences: [{ text: 'x', weight: Number.NaN }] }))).rejects.toMatchObject({
+      code: 'input.invalid',
+    })
+    await expect(
+      rec.recommend(
+        request({ constraints: { includeCategories: [], excludeCategories: [], yearMin: Number.POSITIVE_INFINITY } }),
+      ),
+    ).rejects.toMatchObject({ code: 'input.invalid' })
+  })
+
+  it('refuses an index whose dimension differs from the encoder', async () => {
+    await expect(make({ embedder: { ...embedder, dimension: DIM + 1 } })).rejects.toMatchObject({ code: 'index.incompatible' })
+    await expect(make({ weights: { mmrLambda: 2 } })).rejects.toMatchObject({ code: 'config.invalid' })
+  })
+
+  it('wraps an encoder failure as embed.failed and refuses calls after close', async () => {
+    const broken = await make({ embedder: { ...embedder, embed: async () => Promise.reject(new Error('boom')) } })
+    await expect(broken.recommend(request({ preferences: [{ text: 'space', weight: 1 }] }))).rejects.toMatchObject({
+      code: 'embed.failed',
+    })
+    await broken.close()
+    await broken.close()
+    await expect(broken.recommend(request({}))).rejects.toMatchObject({ code: 'unavailable' })
+  })
+})

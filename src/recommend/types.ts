@@ -1,0 +1,141 @@
+import type { CollabScorer, Embedder, Item, ItemId, Logger, VectorIndex } from '../core/index.ts'
+
+/** Hard filters. Items that fail them are never candidates. */
+export interface Constraints {
+  /** Item must have at least one (catalogue category names, case-insensitive). */
+  includeCategories: string[]
+  /** Item must have none (case-insensitive). */
+  excludeCategories: string[]
+  /** Inclusive year bounds; an item without a year fails when either is set. */
+  yearMin?: number
+  yearMax?: number
+  /** Extra metadata constraints, e.g. `{ field: 'runtime', max: 100 }`; an item lacking the field fails. */
+  metadata?: { field: string; min?: number; max?: number; equals?: string | number | boolean }[]
+}
+
+export interface RecommendRequest {
+  /**
+   * What the person asked for in words, most recent last; weight > 0 pulls, weight < 0 pushes away
+   * ("less violent" → `{ text: 'violent', weight: -0.5 }`). The chat layer sets the weights (recent ones weigh more).
+   */
+  preferences: { text: string; weight: number }[]
+  /** Items liked in this conversation. */
+  liked: ItemId[]
+  /** Extra pulls towards items ("more like the second one"), with their weight (a liked item weighs 1). */
+  anchors?: { id: ItemId; weight: number }[]
+  disliked: ItemId[]
+  /** The user's stored likes from earlier conversations (collaborative fold-in only, weaker). */
+  history: ItemId[]
+  constraints: Constraints
+  /** Never return these: shown, rejected, disliked, seen, "not X". Liked, anchor, disliked and history items are never returned either. */
+  exclude: ReadonlySet<ItemId>
+  /** How many results (1–100). */
+  k: number
+}
+
+/**
+ * The parts a total was blended from. `semantic`, `collaborative` and `popularity` are normalised within the
+ * candidate pool (z-scores with a floor on the scale, clipped to ±6); `obscurity` is 0 or a negative penalty;
+ * `total` = Σ weight × part. `*Raw` keys carry the unnormalised values (cosine, model score, ln(popularity / max + 0.001)).
+ */
+export interface ScoreParts {
+  semantic: number
+  collaborative: number
+  popularity: number
+  total: number
+  [k: string]: number
+}
+
+export interface Evidence {
+  /** Positive preference texts the item's vector is close to (cosine), best first. */
+  matchedPreferences: { text: string; similarity: number }[]
+  /** Liked or anchor items it resembles (cosine of item vectors), with what they share. */
+  similarTo: { item: Item; similarity: number; sharedCategories: string[]; sharedTags: string[] }[]
+  /** "People who liked X also liked this": X is a liked, anchor or history item whose fold-in ranks this item high. */
+  alsoLikedBy?: { item: Item }[]
+  /** Requested categories it has, spelled as in the item. */
+  categoryFit: string[]
+  /** e.g. "from 1994, in the 1990s you asked for". */
+  yearFit?: string
+  /** A short phrase from its description close to a stated preference. */
+  descriptionPhrase?: string
+  /** Share of catalogue items less popular than this one, in [0, 1] (0.99: more popular than 99% of items). */
+  popularityPercentile?: number
+}
+
+export interface Recommendation {
+  item: Item
+  parts: ScoreParts
+  evidence: Evidence
+}
+
+export interface Recommender {
+  /**
+   * Ranked, filtered, diversified recommendations, at most `k`. Throws `input.invalid` for a malformed request
+   * (k out of range, non-finite weights), `embed.failed` when the preference texts cannot be embedded.
+   */
+  recommend(request: RecommendRequest): Promise<Recommendation[]>
+  /** Nearest items by text vector (for "more like X"), filtered; never X itself. Throws `not_found` for an unknown or unindexed id. */
+  similarItems(id: ItemId, k: number, filter?: (id: ItemId) => boolean): Recommendation[]
+  /** The weights in use (defaults merged with overrides). */
+  readonly weights: Readonly<BlendWeights>
+  close(): Promise<void>
+}
+
+/**
+ * Blend weights and knobs; defaults and how they were tuned: {@link DEFAULT_WEIGHTS} in recommender.ts.
+ * The total is `semantic·zSem + collaborative·zCollab + popularity·zPop + obscurity penalty`, z-scores taken within
+ * the candidate pool, so only the ratios of the three weights matter.
+ */
+export interface BlendWeights {
+  /** Weight of the text/vector similarity part. */
+  semantic: number
+  /** Weight of the collaborative (fold-in) part. */
+  collaborative: number
+  /** Weight of the popularity prior (log interactions). Carries cold start. */
+  popularity: number
+  /** Penalty (in z units) for items less popular than `minPopularity` and without description, unless the text match is strong. */
+  obscurity: number
+  /** Popularity relative to the most popular item (0–1) under which an item counts as obscure. */
+  minPopularity: number
+  /** In the query vector, how much each liked item counts relative to a preference of weight 1. */
+  likedWeight: number
+  /** In the query vector, how much each disliked item pushes away (subtracted). */
+  dislikedWeight: number
+  /** In the collaborative fold-in, history is used only when this is > 0 (it is a set fold-in: history items count once). */
+  historyWeight: number
+  /** MMR trade-off over item vectors: 1 = relevance only, lower = more diverse. */
+  mmrLambda: number
+  /** How many candidates each source (vector search, collaborative, popularity) contributes. */
+  candidates: number
+  /** Minimum cosine for a preference text to count as matched evidence. */
+  minPreferenceSimilarity: number
+  /** Minimum cosine for "similar to <liked item>" evidence. */
+  minItemSimilarity: number
+  /**
+   * Evidence must also stand out: an item matches a preference (or resembles a liked item) only when its cosine is at
+   * least this many standard deviations above the mean over the candidate pool. Encoders differ in their cosine
+   * ranges (USE-lite puts most movie texts at 0.6–0.8 of each other), so absolute thresholds alone say little.
+   */
+  evidenceZ: number
+  /** Minimum cosine between a description phrase and a preference text for the phrase to be quoted. */
+  minPhraseSimilarity: number
+  /** Rank (within all items) under which a single liked item's fold-in counts as "people who liked X also liked it". */
+  alsoLikedTopN: number
+}
+
+export interface RecommenderDeps {
+  items: readonly Item[]
+  index: VectorIndex
+  embedder: Embedder
+  collab?: CollabScorer
+  /**
+   * Popularity per item on any non-negative scale (counts, or shares from collab's `popularityScores`): only ratios
+   * to the most popular item are used. Absent items count as 0.
+   */
+  popularity: ReadonlyMap<ItemId, number>
+  weights?: Partial<BlendWeights>
+  /** Look for a description phrase matching the request (one extra embed call per request). Default true. */
+  phraseEvidence?: boolean
+  logger?: Logger
+}
