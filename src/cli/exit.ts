@@ -19,6 +19,5 @@ export function printError(error: unknown): void {
   } else {
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`)
   }
-  // biome-ignore lint/complexity/useLiteralKeys: env access by name
   if (process.env['CONCIERGE_DEBUG'] && error instanceof Error) console.error(error.stack)
 }
