@@ -1,1 +1,15 @@
-export { loadTf, type TfBackendChoice, type TfBackendName, type TfRuntime, tensorCount } from './runtime.ts'
+export {
+  type GradSaveFunc,
+  loadTf,
+  type Rank,
+  type Scalar,
+  type Tensor,
+  type Tensor1D,
+  type Tensor2D,
+  type TfBackendChoice,
+  type TfBackendName,
+  type TfModule,
+  type TfRuntime,
+  tensorCount,
+  type Variable,
+} from './runtime.ts'

@@ -3,6 +3,10 @@ import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { AppError, type Logger, silentLogger } from '../core/index.ts'
 
+/** TF.js types for collab/ (the only other folder working with tensors); nothing else imports @tensorflow. */
+export type { GradSaveFunc, Rank, Scalar, Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs'
+export type TfModule = typeof tf
+
 export type TfBackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'
 export type TfBackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'
 
@@ -46,7 +50,8 @@ async function selectBackend(choice: TfBackendChoice, logger: Logger): Promise<T
       if (name === 'cpu' && choice === 'auto') {
         logger.warn('TF.js runs on the plain cpu backend, about 25x slower than wasm', { failures })
       } else {
-        logger.info('TF.js backend ready', { backend: name })
+        // Say why faster backends were skipped (e.g. tfjs-node-gpu not installed): the first question when training is slow.
+        logger.info('TF.js backend ready', { backend: name, ...(Object.keys(failures).length > 0 ? { skipped: failures } : {}) })
       }
       return { tf, backend: name }
     } catch (error) {

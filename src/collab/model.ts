@@ -1,0 +1,361 @@
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  AppError,
+  type Catalog,
+  type CollabScorer,
+  type ItemId,
+  type Logger,
+  type ProgressListener,
+  removeDir,
+  sha256,
+  silentLogger,
+  switchCurrent,
+} from '../core/index.ts'
+import { loadTf, type TfBackendChoice, type TfRuntime } from '../tf/index.ts'
+import {
+  type AutoencoderHyper,
+  type AutoencoderWeights,
+  DEFAULT_HYPER,
+  layerShapes,
+  scoreSets,
+  type TrainedAutoencoder,
+  trainAutoencoder,
+  uploadWeights,
+} from './dae.ts'
+import { DEFAULT_POSITIVE_THRESHOLD, positivesByUser } from './implicit.ts'
+import { COLLAB_FORMAT_VERSION, type CollabManifest, readCollabManifest } from './manifest.ts'
+import { buildVocabulary, knownIndices, toRows } from './rows.ts'
+import { splitUsers } from './split.ts'
+
+export interface TrainCollabOptions {
+  modelsDir: string
+  buildId: string
+  backend?: TfBackendChoice
+  seed?: number
+  positiveThreshold?: number
+  onProgress?: ProgressListener
+  logger?: Logger
+  /** Maximum epochs (early stopping on validation NDCG@100 may end sooner). */
+  epochs?: number
+  /** Hyper-parameter overrides (tuning, tests). */
+  hyper?: Partial<AutoencoderHyper>
+}
+
+/** A scorer backed by autoencoder weights held as tensors; only typed arrays leave it. */
+export function autoencoderScorer(
+  runtime: TfRuntime,
+  itemIds: readonly ItemId[],
+  hyper: AutoencoderHyper,
+  weights: AutoencoderWeights,
+  name = hyper.kind === 'vae' ? 'mult-vae' : 'mult-dae',
+): CollabScorer & { scoreMany(sets: readonly (readonly ItemId[])[]): Float32Array[] } {
+  const { tf } = runtime
+  const params = uploadWeights(tf, weights)
+  const index = new Map<ItemId, number>()
+  itemIds.forEach((id, c) => {
+    index.set(id, c)
+  })
+  let closed = false
+  const ensureOpen = () => {
+    if (closed) throw new AppError('collab.not_found', 'The collaborative model is closed')
+  }
+  const logProbs = (sets: number[][]): Float32Array => {
+    const logits = scoreSets(tf, params, hyper, sets)
+    // Log-softmax per row in JS: one pass, no extra tensors.
+    const n = itemIds.length
+    for (let r = 0; r < sets.length; r++) {
+      const row = logits.subarray(r * n, (r + 1) * n)
+      let max = Number.NEGATIVE_INFINITY
+      for (const v of row) if (v > max) max = v
+      let sum = 0
+      for (const v of row) sum += Math.exp(v - max)
+      const lse = max + Math.log(sum)
+      for (let j = 0; j < n; j++) row[j] = (row[j] as number) - lse
+    }
+    return logits
+  }
+  return {
+    name,
+    itemIds,
+    score: (liked) => {
+      ensureOpen()
+      return logProbs([knownIndices(liked, index)])
+    },
+    scoreMany: (sets) => {
+      ensureOpen()
+      const n = itemIds.length
+      const out: Float32Array[] = []
+      for (let start = 0; start < sets.length; start += 256) {
+        const chunk = sets.slice(start, start + 256).map((s) => knownIndices(s, index))
+        const flat = logProbs(chunk)
+        for (let r = 0; r < chunk.length; r++) out.push(flat.slice(r * n, (r + 1) * n))
+      }
+      return out
+    },
+    close: async () => {
+      if (closed) return
+      closed = true
+      tf.dispose([...params.w, ...params.b])
+    },
+  }
+}
+
+/** Trains on in-memory training users (eval and trainCollab share this). */
+export async function fitAutoencoder(
+  runtime: TfRuntime,
+  train: ReadonlyArray<{ items: readonly ItemId[] }>,
+  validation: ReadonlyArray<{ foldIn: readonly ItemId[]; heldOut: readonly ItemId[] }>,
+  hyper: AutoencoderHyper,
+  options: { onProgress?: ProgressListener; logger?: Logger } = {},
+): Promise<{ itemIds: ItemId[]; trained: TrainedAutoencoder }> {
+  const { itemIds, index } = buildVocabulary(train.map((t) => t.items))
+  if (itemIds.length < 2) {
+    throw new AppError('collab.training_failed', 'Too few positive interactions to train a collaborative model', {
+      details: { items: itemIds.length, users: train.length },
+    })
+  }
+  const rows = toRows(
+    train.map((t) => t.items),
+    itemIds,
+    index,
+  )
+  const val = validation
+    .map((u) => ({ foldIn: knownIndices(u.foldIn, index), heldOut: knownIndices(u.heldOut, index) }))
+    .filter((u) => u.foldIn.length > 0 && u.heldOut.length > 0)
+  const logger = options.logger ?? silentLogger
+  logger.info('training collaborative model', {
+    backend: runtime.backend,
+    model: hyper.kind,
+    users: rows.rows,
+    items: itemIds.length,
+    positives: rows.indices.length,
+    validationUsers: val.length,
+  })
+  const trained = await trainAutoencoder(runtime.tf, rows, hyper, {
+    ...(val.length > 0 ? { validation: { foldIn: val.map((v) => v.foldIn), heldOut: val.map((v) => v.heldOut) } } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    onEpoch: (e) => logger.debug('epoch', { ...e }),
+  })
+  // Early stopping ends before maxEpochs: close the progress bar.
+  options.onProgress?.({ phase: 'train', done: hyper.maxEpochs, total: hyper.maxEpochs, unit: 'epochs' })
+  logger.info('trained collaborative model', {
+    backend: runtime.backend,
+    bestEpoch: trained.bestEpoch,
+    epochs: trained.history.length,
+    validationNdcg100: trained.bestValNdcg100,
+    secondsPerEpoch: Number(trained.secondsPerEpoch.toFixed(3)),
+  })
+  return { itemIds, trained }
+}
+
+/**
+ * Trains the autoencoder on a catalogue's interactions and writes `<modelsDir>/<buildId>/` (manifest.json,
+ * items.json, weights.bin) through a temporary folder renamed into place, then points `<modelsDir>/current` at it.
+ * 10% of users (with ≥ 5 positives) are held out for early stopping on NDCG@100.
+ * Throws `collab.training_failed` (too little data, NaN loss, existing build) or `collab.backend_unavailable`.
+ */
+export async function trainCollab(
+  catalog: Pick<Catalog, 'items' | 'interactions' | 'fingerprint' | 'name'>,
+  options: TrainCollabOptions,
+): Promise<{ dir: string; manifest: CollabManifest }> {
+  const logger = options.logger ?? silentLogger
+  if (!/^[\w.-]+$/.test(options.buildId) || options.buildId === 'current') {
+    throw new AppError('input.invalid', `Build id "${options.buildId}" must be letters, digits, dot, dash or underscore`)
+  }
+  const dir = join(options.modelsDir, options.buildId)
+  if (existsSync(dir)) {
+    throw new AppError('collab.training_failed', `Build ${options.buildId} already exists in ${options.modelsDir}`, {
+      details: { dir },
+    })
+  }
+  const threshold = options.positiveThreshold ?? DEFAULT_POSITIVE_THRESHOLD
+  const seed = options.seed ?? DEFAULT_HYPER.seed
+  const hyper: AutoencoderHyper = {
+    ...DEFAULT_HYPER,
+    ...options.hyper,
+    seed,
+    ...(options.epochs !== undefined ? { maxEpochs: options.epochs } : {}),
+  }
+  const known = new Set(catalog.items.map((i) => i.id))
+  const interactions = known.size > 0 ? catalog.interactions.filter((i) => known.has(i.itemId)) : catalog.interactions
+  const byUser = positivesByUser(interactions, threshold)
+  const split = splitUsers(byUser, { seed, testFraction: 0, validationFraction: 0.1, smallUsersInTrain: true })
+  const started = performance.now()
+  const runtime = await loadTf(options.backend ?? 'auto', logger)
+  const { itemIds, trained } = await fitAutoencoder(runtime, split.train, split.validation, hyper, {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    logger,
+  })
+  const last = trained.history.at(-1)
+  if (!last || !Number.isFinite(last.loss)) {
+    throw new AppError('collab.training_failed', 'Training diverged (loss is not finite): lower the learning rate', {
+      details: { loss: last?.loss },
+    })
+  }
+  const trainSeconds = (performance.now() - started) / 1000
+  const weightsBytes = packWeights(trained.weights)
+  const manifest: CollabManifest = {
+    formatVersion: COLLAB_FORMAT_VERSION,
+    model: hyper.kind === 'vae' ? 'mult-vae' : 'mult-dae',
+    dataset: catalog.name,
+    dataFingerprint: catalog.fingerprint,
+    itemsFile: 'items.json',
+    itemCount: itemIds.length,
+    weightsFile: 'weights.bin',
+    weightsSha256: sha256(weightsBytes),
+    layers: trained.weights.shapes,
+    hyper,
+    positiveThreshold: threshold,
+    metrics: {
+      bestEpoch: trained.bestEpoch,
+      epochs: trained.history.length,
+      ...(trained.bestValNdcg100 !== undefined ? { validationNdcg100: trained.bestValNdcg100 } : {}),
+      trainSeconds,
+      secondsPerEpoch: trained.secondsPerEpoch,
+      trainUsers: split.train.length,
+      validationUsers: split.validation.length,
+    },
+    backend: runtime.backend,
+    createdAt: new Date().toISOString(),
+  }
+  const tmp = join(options.modelsDir, `.tmp-${options.buildId}`)
+  try {
+    await removeDir(tmp)
+    await mkdir(tmp, { recursive: true })
+    await writeFile(join(tmp, 'items.json'), JSON.stringify(itemIds))
+    await writeFile(join(tmp, 'weights.bin'), weightsBytes)
+    await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+    await rename(tmp, dir)
+  } catch (error) {
+    await removeDir(tmp)
+    throw new AppError('collab.training_failed', `Could not write the model to ${dir}`, { cause: error, details: { dir } })
+  }
+  await switchCurrent(options.modelsDir, options.buildId)
+  logger.info('collaborative model saved', { dir, backend: runtime.backend, trainSeconds: Number(trainSeconds.toFixed(1)) })
+  return { dir, manifest }
+}
+
+/**
+ * Opens a trained model (a build folder or `<modelsDir>/current`). Missing: `collab.not_found`; another format,
+ * a data fingerprint other than `expected.dataFingerprint`, or damaged files: `collab.incompatible`.
+ * `score(liked)` returns log-probabilities (multinomial), one per `itemIds` entry.
+ */
+export async function openCollab(
+  dir: string,
+  expected: { dataFingerprint?: string } = {},
+  deps: { backend?: TfBackendChoice; logger?: Logger } = {},
+): Promise<CollabScorer & { manifest: CollabManifest }> {
+  const manifest = await readCollabManifest(dir)
+  if (expected.dataFingerprint !== undefined && expected.dataFingerprint !== manifest.dataFingerprint) {
+    throw new AppError('collab.incompatible', `The model in ${dir} was trained on other data: retrain with \`concierge train\``, {
+      details: { built: manifest.dataFingerprint, expected: expected.dataFingerprint },
+    })
+  }
+  let itemIds: unknown
+  let bytes: Buffer
+  try {
+    itemIds = JSON.parse(await readFile(join(dir, manifest.itemsFile), 'utf8'))
+    bytes = await readFile(join(dir, manifest.weightsFile))
+  } catch (error) {
+    throw new AppError('collab.incompatible', `The model files in ${dir} are missing or unreadable: retrain the model`, {
+      cause: error,
+      details: { dir },
+    })
+  }
+  const expectedShapes = layerShapes(manifest.itemCount, manifest.hyper)
+  if (
+    !Array.isArray(itemIds) ||
+    itemIds.length !== manifest.itemCount ||
+    !itemIds.every((id) => typeof id === 'string') ||
+    sha256(bytes) !== manifest.weightsSha256 ||
+    JSON.stringify(expectedShapes) !== JSON.stringify(manifest.layers)
+  ) {
+    throw new AppError('collab.incompatible', `The model files in ${dir} do not match its manifest: retrain the model`, {
+      details: { dir },
+    })
+  }
+  const weights = unpackWeights(bytes, manifest.layers, manifest.hyper.tied)
+  const runtime = await loadTf(deps.backend ?? 'auto', deps.logger ?? silentLogger)
+  const scorer = autoencoderScorer(runtime, itemIds as string[], manifest.hyper, weights, manifest.model)
+  return {
+    manifest,
+    name: scorer.name,
+    itemIds: scorer.itemIds,
+    score: scorer.score,
+    close: scorer.close,
+  }
+}
+
+function packWeights(weights: AutoencoderWeights): Uint8Array {
+  const total = weights.weights.reduce((a, w, l) => a + w.length + (weights.biases[l] as Float32Array).length, 0)
+  const out = new Float32Array(total)
+  let at = 0
+  weights.weights.forEach((w, l) => {
+    out.set(w, at)
+    at += w.length
+    const b = weights.biases[l] as Float32Array
+    out.set(b, at)
+    at += b.length
+  })
+  return new Uint8Array(out.buffer)
+}
+
+function unpackWeights(bytes: Buffer, shapes: Array<[number, number]>, tied: boolean): AutoencoderWeights {
+  const size = (l: number, i: number, o: number) => (tied && l === shapes.length - 1 ? 0 : i * o)
+  const total = shapes.reduce((a, [i, o], l) => a + size(l, i, o) + o, 0)
+  if (bytes.byteLength !== total * 4) {
+    throw new AppError('collab.incompatible', 'The model weights have the wrong size: retrain the model', {
+      details: { bytes: bytes.byteLength, expected: total * 4 },
+    })
+  }
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
+  const weights: Float32Array[] = []
+  const biases: Float32Array[] = []
+  let at = 0
+  for (const [l, [i, o]] of shapes.entries()) {
+    weights.push(all.subarray(at, at + size(l, i, o)))
+    at += size(l, i, o)
+    biases.push(all.subarray(at, at + o))
+    at += o
+  }
+  return { shapes, weights, biases }
+}
+
+/** What a fitted in-memory autoencoder reports about its training. */
+export interface FitInfo {
+  backend: string
+  bestEpoch: number
+  epochs: number
+  secondsPerEpoch: number
+  validationNdcg100?: number
+}
+
+/**
+ * Trains an autoencoder on training users' positives, early-stopped on the validation users, and returns an
+ * in-memory scorer (no files). Used by offline evaluation and benchmarks.
+ */
+export async function fitAutoencoderScorer(
+  train: ReadonlyArray<{ items: readonly ItemId[] }>,
+  validation: ReadonlyArray<{ foldIn: readonly ItemId[]; heldOut: readonly ItemId[] }>,
+  options: { backend?: TfBackendChoice; hyper?: Partial<AutoencoderHyper>; logger?: Logger; onProgress?: ProgressListener } = {},
+): Promise<CollabScorer & { scoreMany(sets: readonly (readonly ItemId[])[]): Float32Array[]; info: FitInfo }> {
+  const logger = options.logger ?? silentLogger
+  const runtime = await loadTf(options.backend ?? 'auto', logger)
+  const hyper: AutoencoderHyper = { ...DEFAULT_HYPER, ...options.hyper }
+  const { itemIds, trained } = await fitAutoencoder(runtime, train, validation, hyper, {
+    logger,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  })
+  const scorer = autoencoderScorer(runtime, itemIds, hyper, trained.weights)
+  return Object.assign(scorer, {
+    info: {
+      backend: runtime.backend,
+      bestEpoch: trained.bestEpoch,
+      epochs: trained.history.length,
+      secondsPerEpoch: trained.secondsPerEpoch,
+      ...(trained.bestValNdcg100 !== undefined ? { validationNdcg100: trained.bestValNdcg100 } : {}),
+    },
+  })
+}
