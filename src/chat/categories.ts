@@ -1,0 +1,147 @@
+import type { Item } from '../core/index.ts'
+
+/**
+ * Words people use for a kind of item, mapped to the catalogue's category names. Each concept lists the
+ * category spellings it may have in a catalogue (MovieLens latest-small, MovieLens 100k, generic data) and the
+ * words (normalised, single or multi-word) that name it. `alsoExclude` widens a refusal: "nothing scary" also
+ * rules out thrillers, while "something scary" asks only for horror.
+ */
+interface Concept {
+  names: string[]
+  words: string[]
+  alsoExclude?: string[]
+}
+
+const CONCEPTS: Concept[] = [
+  { names: ['Action'], words: ['action', 'action packed', 'actionpacked', 'explosions', 'shootouts', 'martial arts'] },
+  { names: ['Adventure'], words: ['adventure', 'adventures', 'adventurous', 'quest', 'treasure hunt'] },
+  { names: ['Animation'], words: ['animation', 'animated', 'cartoon', 'cartoons', 'anime', 'pixar'] },
+  {
+    names: ['Children', "Children's", 'Kids', 'Family'],
+    words: ['kids', 'kid', 'children', 'childrens', 'family', 'family friendly', 'for the whole family', 'kiddie'],
+  },
+  {
+    names: ['Comedy'],
+    words: [
+      'comedy',
+      'comedies',
+      'funny',
+      'hilarious',
+      'humor',
+      'humour',
+      'humorous',
+      'laugh',
+      'laughs',
+      'comedic',
+      'goofy',
+      'silly',
+    ],
+  },
+  { names: ['Crime'], words: ['crime', 'heist', 'heists', 'gangster', 'gangsters', 'mafia', 'mob movie', 'cop movie', 'cops'] },
+  { names: ['Documentary'], words: ['documentary', 'documentaries', 'docs', 'docu', 'true story documentary'] },
+  { names: ['Drama'], words: ['drama', 'dramas', 'dramatic', 'tearjerker', 'tear jerker'] },
+  { names: ['Fantasy'], words: ['fantasy', 'fantasies', 'magic', 'magical', 'wizards', 'dragons', 'fairy tale', 'fairytale'] },
+  { names: ['Film-Noir', 'Film Noir'], words: ['noir', 'film noir'] },
+  {
+    names: ['Horror'],
+    words: [
+      'horror',
+      'horrors',
+      'scary',
+      'scare',
+      'scares',
+      'creepy',
+      'spooky',
+      'frightening',
+      'terrifying',
+      'slasher',
+      'slashers',
+      'gore',
+      'gory',
+      'zombie',
+      'zombies',
+    ],
+    alsoExclude: ['Thriller'],
+  },
+  { names: ['Musical'], words: ['musical', 'musicals', 'singing', 'song and dance'] },
+  { names: ['Mystery'], words: ['mystery', 'mysteries', 'whodunit', 'whodunnit', 'detective', 'detectives'] },
+  {
+    names: ['Romance'],
+    words: [
+      'romance',
+      'romances',
+      'romantic',
+      'romcom',
+      'romcoms',
+      'rom com',
+      'love story',
+      'love stories',
+      'chick flick',
+      'chick flicks',
+    ],
+  },
+  {
+    names: ['Sci-Fi', 'Science Fiction', 'SciFi'],
+    words: ['scifi', 'sci fi', 'science fiction', 'space', 'outer space', 'futuristic', 'robots', 'dystopian', 'dystopia'],
+  },
+  { names: ['Thriller'], words: ['thriller', 'thrillers', 'suspense', 'suspenseful', 'tense'] },
+  { names: ['War'], words: ['war', 'wars movie', 'war movie', 'war movies', 'wwii', 'ww2', 'military', 'soldiers'] },
+  { names: ['Western'], words: ['western', 'westerns', 'cowboy', 'cowboys'] },
+  { names: ['IMAX'], words: ['imax'] },
+]
+
+/** A category word found in an utterance. */
+export interface CategoryTerm {
+  /** The words as normalised in the utterance. */
+  phrase: string
+  /** Catalogue category names it asks for. */
+  include: string[]
+  /** Catalogue category names a refusal of it rules out. */
+  exclude: string[]
+}
+
+export interface CategoryLexicon {
+  /** Catalogue category names, as spelled in the catalogue. */
+  readonly categories: readonly string[]
+  /** Normalised phrase → term, for every synonym whose concept exists in this catalogue, plus the category names. */
+  readonly terms: ReadonlyMap<string, CategoryTerm>
+  /** Longest phrase, in words. */
+  readonly maxWords: number
+}
+
+const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '')
+
+/**
+ * Derives the synonym table against the catalogue's actual category names: a concept is kept only when one
+ * of its spellings is a category of the catalogue (compared without case and punctuation), and every
+ * catalogue category is reachable by its own name.
+ */
+export function createCategoryLexicon(items: readonly Item[]): CategoryLexicon {
+  const counts = new Map<string, number>()
+  for (const item of items) for (const c of item.categories) counts.set(c, (counts.get(c) ?? 0) + 1)
+  const categories = [...counts.keys()].filter((c) => !/no genres/i.test(c)).sort()
+  const bySquash = new Map(categories.map((c) => [squash(c), c]))
+  const find = (names: string[]) => names.map((n) => bySquash.get(squash(n))).filter((c): c is string => c !== undefined)
+  const terms = new Map<string, CategoryTerm>()
+  const put = (phrase: string, include: string[], exclude: string[]) => {
+    const key = phrase
+      .toLowerCase()
+      .replace(/[^a-z0-9 ]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+    if (!key || terms.has(key)) return
+    terms.set(key, { phrase: key, include, exclude })
+  }
+  for (const concept of CONCEPTS) {
+    const found = find(concept.names)
+    if (!found.length) continue
+    const exclude = [...new Set([...found, ...find(concept.alsoExclude ?? [])])]
+    for (const w of concept.words) put(w, found, exclude)
+  }
+  for (const c of categories) {
+    put(c, [c], [c])
+    put(c.replace(/-/g, ''), [c], [c])
+  }
+  const maxWords = Math.max(1, ...[...terms.keys()].map((k) => k.split(' ').length))
+  return { categories, terms, maxWords }
+}

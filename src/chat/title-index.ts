@@ -1,0 +1,380 @@
+import type { Item, ItemId } from '../core/index.ts'
+import { COMMON_WORDS, editDistance, type Token, tokenize } from './text.ts'
+
+/** How a key was derived from a title: the title itself (or an a.k.a.), or only a part of it. */
+type KeyKind = 'full' | 'part'
+
+interface Entry {
+  id: ItemId
+  kind: KeyKind
+}
+
+/** A title found in an utterance. */
+export interface TitleMention {
+  /** Character offsets in the utterance, covering a leading article and a trailing year when present. */
+  start: number
+  end: number
+  text: string
+  /** The item meant, when it is clear. */
+  itemId?: ItemId
+  /** Close candidates, best first, when the person should be asked ("Alien (1979) or Aliens (1986)?"). */
+  candidates: ItemId[]
+  ambiguous: boolean
+  fuzzy: boolean
+}
+
+export interface TitleIndex {
+  /** Titles mentioned in `text`, in order of appearance, not overlapping. Offsets outside `masked` only. */
+  find(text: string, options?: { masked?: readonly [number, number][] }): TitleMention[]
+  /** Items whose title key equals the normalised `title` (article-, accent-, punctuation-insensitive), with `year` ±1 if given. */
+  lookup(title: string, year?: number): ItemId[]
+  /** "Title (Year)" for display. */
+  label(id: ItemId): string
+}
+
+const LEADING_ARTICLES = new Set(['the', 'a', 'an'])
+const MOVED_ARTICLE = /^(.*), (The|A|An|La|Le|Les|L'|Il|El|Die|Das|Der|Los|Las|Un|Une|Lo|Gli|I|Det|Den|De|Het|Ein|Eine|O|Os|As)$/i
+const CUE_BEFORE = new Set([
+  'loved',
+  'love',
+  'liked',
+  'like',
+  'enjoyed',
+  'seen',
+  'saw',
+  'watched',
+  'hated',
+  'about',
+  'than',
+  'including',
+  'as',
+])
+const VERB_AFTER = new Set(
+  'is was has had will would sounds sounded looks looked seems seemed does did can could should might must may isnt wasnt doesnt didnt s'.split(
+    ' ',
+  ),
+)
+const RATIO_REMAKE = 4
+const RATIO_NEAR = 2
+
+/** Splits a catalogue title into the names a person may use: main title, a.k.a. forms, the part before a subtitle. */
+export function titleVariants(rawTitle: string): { full: string[]; part: string[] } {
+  let title = rawTitle.trim().replace(/\s*\((\d{4})(?:[-–]\d{0,4})?\)\s*$/, '')
+  const groups: string[] = []
+  // Trailing parenthesised groups are alternative titles: "Seven (a.k.a. Se7en)".
+  for (;;) {
+    const m = /\s*\(([^()]*)\)\s*$/.exec(title)
+    if (!m || m.index === 0) break
+    groups.unshift(m[1]!.replace(/^a\.k\.a\.\s*/i, '').trim())
+    title = title.slice(0, m.index)
+  }
+  const unmove = (t: string) => {
+    const m = MOVED_ARTICLE.exec(t.trim())
+    return m ? `${m[2]}${m[2]!.endsWith("'") ? '' : ' '}${m[1]}` : t.trim()
+  }
+  const full = [unmove(title), ...groups.map(unmove)].filter(Boolean)
+  const part: string[] = []
+  for (const t of full) {
+    const colon = /^(.+?)\s*(?::| - )\s*(.+)$/.exec(t)
+    if (colon) {
+      if (colon[1]!.trim().split(/\s+/).length >= 2) part.push(colon[1]!)
+      const sub = colon[2]!.split(/\s*(?::| - )\s*/).pop()!
+      if (sub.split(/\s+/).length >= 2) part.push(sub)
+    }
+  }
+  return { full, part }
+}
+
+/** The lookup key of a title: normalised words without a leading English article. */
+export function titleKey(title: string): string {
+  const words = tokenize(title).map((t) => t.norm)
+  if (words.length > 1 && LEADING_ARTICLES.has(words[0]!)) words.shift()
+  return words.join(' ')
+}
+
+/**
+ * Builds the title index once per catalogue. `popularity` (any positive scale) breaks ties between items
+ * sharing a title; without it, the number of tags stands in.
+ */
+export function createTitleIndex(
+  items: readonly Item[],
+  popularity?: ReadonlyMap<ItemId, number>,
+  options: { reserved?: ReadonlySet<string> } = {},
+): TitleIndex {
+  const reserved = options.reserved ?? new Set<string>()
+  const exact = new Map<string, Entry[]>()
+  const byItem = new Map<ItemId, Item>()
+  /** Keys by first character and length, for typo matching. */
+  const fuzzyKeys = new Map<string, string[]>()
+  const fuzzySeen = new Set<string>()
+  let maxTokens = 1
+  const pop = (id: ItemId) => popularity?.get(id) ?? (byItem.get(id)?.tags.length ?? 0) * 0.01
+  const add = (key: string, entry: Entry) => {
+    if (!key) return
+    let list = exact.get(key)
+    if (!list) {
+      list = []
+      exact.set(key, list)
+    }
+    // Only whole titles are matched with typos: a typo in a fragment ("chapter 2") is too loose.
+    if (entry.kind === 'full' && !fuzzySeen.has(key)) {
+      fuzzySeen.add(key)
+      const bucketKey = `${key[0]}${key.length}`
+      const bucket = fuzzyKeys.get(bucketKey) ?? []
+      bucket.push(key)
+      fuzzyKeys.set(bucketKey, bucket)
+    }
+    if (!list.some((e) => e.id === entry.id && (e.kind === 'full' || entry.kind === 'part'))) {
+      const i = list.findIndex((e) => e.id === entry.id)
+      if (i >= 0) list.splice(i, 1)
+      list.push(entry)
+    }
+    maxTokens = Math.max(maxTokens, key.split(' ').length)
+  }
+  for (const item of items) {
+    byItem.set(item.id, item)
+    const v = titleVariants(item.title)
+    for (const t of v.full) add(titleKey(t), { id: item.id, kind: 'full' })
+    for (const t of v.part) add(titleKey(t), { id: item.id, kind: 'part' })
+  }
+  maxTokens = Math.min(maxTokens, 14)
+  const yearOf = (id: ItemId) => byItem.get(id)?.year ?? yearFromTitle(byItem.get(id)?.title ?? '')
+
+  const label = (id: ItemId) => {
+    const item = byItem.get(id)
+    if (!item) return id
+    const y = yearOf(id)
+    const base = item.title.replace(/\s*\(\d{4}\)\s*$/, '')
+    return y ? `${displayTitle(base)} (${y})` : displayTitle(base)
+  }
+
+  /** Chooses among entries of one key: the clear winner, or the close ones to ask about. */
+  const resolve = (entries: Entry[], key: string, year: number | undefined): { ids: ItemId[]; ambiguous: boolean } => {
+    let list = entries
+    if (year !== undefined) {
+      const near = list.filter((e) => {
+        const y = yearOf(e.id)
+        return y !== undefined && Math.abs(y - year) <= 1
+      })
+      if (near.length) {
+        const same = near.filter((e) => yearOf(e.id) === year)
+        list = same.length ? same : near
+      }
+    }
+    const full = list.filter((e) => e.kind === 'full')
+    const top = (full.length ? full : list).map((e) => e.id).sort((a, b) => pop(b) - pop(a))
+    if (!full.length || year !== undefined) return { ids: top, ambiguous: false }
+    const first = top[0]!
+    const close = top.filter((id, i) => i === 0 || pop(id) * RATIO_REMAKE >= pop(first))
+    if (close.length > 1) return { ids: close.slice(0, 4), ambiguous: true }
+    // "Alien" vs "Aliens": a plural/singular twin title of comparable popularity.
+    const twinKey = key.endsWith('s') ? key.slice(0, -1) : `${key}s`
+    const twin = (exact.get(twinKey) ?? []).filter((e) => e.kind === 'full').sort((a, b) => pop(b.id) - pop(a.id))[0]
+    if (twin && pop(twin.id) * RATIO_NEAR >= pop(first) && pop(first) * RATIO_NEAR >= pop(twin.id)) {
+      return { ids: [first, twin.id], ambiguous: true }
+    }
+    return { ids: top, ambiguous: false }
+  }
+
+  const find = (text: string, options: { masked?: readonly [number, number][] } = {}): TitleMention[] => {
+    const masked = options.masked ?? []
+    // SHOUTED TEXT says nothing about which words are titles: judge it as if lowercase.
+    const letters = text.replace(/[^\p{L}]/gu, '')
+    const upper = letters.replace(/[^\p{Lu}]/gu, '').length
+    if (letters.length >= 8 && upper / letters.length > 0.6) text = text.toLowerCase()
+    const all = tokenize(text)
+    const isMasked = (t: Token) => masked.some(([s, e]) => t.start < e && t.end > s)
+    interface Span {
+      i: number
+      j: number // exclusive
+      entries: Entry[]
+      key: string
+      fuzzy: boolean
+      score: number
+    }
+    const spans: Span[] = []
+    const n = all.length
+    for (let i = 0; i < n; i++) {
+      if (isMasked(all[i]!)) continue
+      for (let len = Math.min(maxTokens, n - i); len >= 1; len--) {
+        const slice = all.slice(i, i + len)
+        if (slice.some(isMasked)) continue
+        const key = slice.map((t) => t.norm).join(' ')
+        const entries = exact.get(key)
+        if (
+          entries &&
+          accept(
+            text,
+            all,
+            i,
+            i + len,
+            reserved,
+            entries.every((e) => e.kind === 'part'),
+          )
+        ) {
+          spans.push({ i, j: i + len, entries, key, fuzzy: false, score: len * 10 + key.length * 0.1 + 5 })
+        }
+      }
+    }
+    // Fuzzy matching for typos, only on stretches no exact title covers.
+    const covered = new Array<boolean>(n).fill(false)
+    for (const s of spans) if (s.j - s.i > 1 || !COMMON_WORDS.has(s.key)) for (let k = s.i; k < s.j; k++) covered[k] = true
+    for (let i = 0; i < n; i++) {
+      const w = all[i]!.norm
+      if (covered[i] || isMasked(all[i]!) || COMMON_WORDS.has(w) || reserved.has(w) || LEADING_ARTICLES.has(w)) continue
+      for (let len = Math.min(5, n - i); len >= 1; len--) {
+        const slice = all.slice(i, i + len)
+        if (slice.some((t, k) => covered[i + k] || isMasked(t))) continue
+        const last = slice[len - 1]!.norm
+        if (COMMON_WORDS.has(last) || (len === 1 && reserved.has(last))) continue
+        const span = slice.map((t) => t.norm).join(' ')
+        if (span.replace(/ /g, '').length < 6 || /^\d+$/.test(span)) continue
+        const max = span.length >= 12 ? 2 : 1
+        let best: { key: string; d: number; pop: number } | undefined
+        const near: string[] = []
+        for (let d = -max; d <= max; d++) near.push(...(fuzzyKeys.get(`${span[0]}${span.length + d}`) ?? []))
+        for (const key of near) {
+          if (key === span) continue
+          const d = editDistance(span, key, max)
+          if (d > max) continue
+          const p = Math.max(...exact.get(key)!.map((e) => pop(e.id)))
+          if (!best || d < best.d || (d === best.d && p > best.pop)) best = { key, d, pop: p }
+        }
+        if (best && (len > 1 || fuzzyWordAllowed(text, all, i))) {
+          spans.push({
+            i,
+            j: i + len,
+            entries: exact.get(best.key)!,
+            key: best.key,
+            fuzzy: true,
+            score: len * 10 + span.length * 0.1 - best.d * 3,
+          })
+        }
+      }
+    }
+    spans.sort((a, b) => b.score - a.score || a.i - b.i)
+    const taken = new Array<boolean>(n).fill(false)
+    const chosen: Span[] = []
+    for (const s of spans) {
+      let free = true
+      for (let k = s.i; k < s.j; k++) if (taken[k]) free = false
+      if (!free) continue
+      for (let k = s.i; k < s.j; k++) taken[k] = true
+      chosen.push(s)
+    }
+    chosen.sort((a, b) => a.i - b.i)
+    return chosen.map((s) => {
+      let startTok = s.i
+      if (startTok > 0 && LEADING_ARTICLES.has(all[startTok - 1]!.norm) && !taken[startTok - 1]) startTok--
+      let end = all[s.j - 1]!.end
+      let year: number | undefined
+      const next = all[s.j]
+      if (next && /^(19|20)\d\d$/.test(next.norm) && !taken[s.j]) {
+        year = Number(next.norm)
+        end = next.end
+        if (text[end] === ')') end++
+      }
+      const { ids, ambiguous } = resolve(s.entries, s.key, year)
+      const start = all[startTok]!.start
+      const mention: TitleMention = {
+        start,
+        end,
+        text: text.slice(start, end),
+        candidates: ids,
+        ambiguous,
+        fuzzy: s.fuzzy,
+      }
+      if (!ambiguous && ids[0] !== undefined) mention.itemId = ids[0]
+      return mention
+    })
+  }
+
+  return {
+    find,
+    lookup(title, year) {
+      const entries = (exact.get(titleKey(title)) ?? []).filter((e) => e.kind === 'full')
+      return entries
+        .map((e) => e.id)
+        .filter((id) => {
+          if (year === undefined) return true
+          const y = yearOf(id)
+          return y !== undefined && Math.abs(y - year) <= 1
+        })
+        .sort((a, b) => {
+          if (year !== undefined) {
+            const d = Math.abs((yearOf(a) ?? 0) - year) - Math.abs((yearOf(b) ?? 0) - year)
+            if (d !== 0) return d
+          }
+          return pop(b) - pop(a)
+        })
+    },
+    label,
+  }
+}
+
+/**
+ * Whether a span that matched a title key is really meant as a title: single common words ("up", "her") and
+ * phrases made only of common words count only when capitalised mid-sentence, quoted, or the whole message.
+ */
+function accept(text: string, all: Token[], i: number, j: number, reserved: ReadonlySet<string>, partOnly: boolean): boolean {
+  const words = all.slice(i, j)
+  const plain = (t: Token) =>
+    COMMON_WORDS.has(t.norm) || reserved.has(t.norm) || LEADING_ARTICLES.has(t.norm) || /^\d+$/.test(t.norm)
+  const uncommon = words.filter((t) => !plain(t)).length
+  // A part of a title ("Star Wars" of "Star Wars: Episode IV") needs two distinctive words or a capital.
+  const allCommon = uncommon === 0 || (partOnly && uncommon < 2)
+  const whole = (i === 0 || (i === 1 && LEADING_ARTICLES.has(all[0]!.norm))) && (j === all.length || isYear(all[j]))
+  if (whole && (uncommon > 0 || isYear(all[j]))) return true
+  const first = words[0]!
+  const quoted = /["“'‘*]\s*$/.test(text.slice(Math.max(0, first.start - 5), first.start))
+  if (quoted) return true
+  // "I" is always written with a capital: it says nothing unless the next word has one too ("I Am Legend").
+  const upper = /^\p{Lu}/u.test(first.raw) && !(first.raw === 'I' && !/^\p{Lu}/u.test(words[1]?.raw ?? ''))
+  const capitalised = upper && !sentenceStart(text, all, i)
+  // "The Help was great": a capitalised article and word name a title even at the start of a sentence.
+  const prevRaw = all[i - 1]?.raw ?? ''
+  const articled = upper && LEADING_ARTICLES.has(prevRaw.toLowerCase()) && /^\p{Lu}/u.test(prevRaw)
+  // "It was great": a pronoun-like title followed by a verb is the pronoun.
+  if (allCommon && words.length === 1 && !articled && VERB_AFTER.has(all[j]?.norm ?? '')) return false
+  if (allCommon) return (capitalised || articled) && (words.length > 1 || first.raw.length > 1)
+  if (words.length === 1) {
+    // A distinctive word with a capital ("Boyhood was good") is a title even at the start of a sentence.
+    if (upper) return true
+    const prev = all[i - 1]?.norm
+    return Boolean(prev && (CUE_BEFORE.has(prev) || (LEADING_ARTICLES.has(prev) && CUE_BEFORE.has(all[i - 2]?.norm ?? ''))))
+  }
+  return true
+}
+
+/** A lone misspelt word is taken for a title only when it looks meant as one ("I loved the godfater", "Spiderman"). */
+function fuzzyWordAllowed(text: string, all: Token[], i: number): boolean {
+  const whole = (i === 0 || (i === 1 && LEADING_ARTICLES.has(all[0]!.norm))) && (i + 1 === all.length || isYear(all[i + 1]))
+  if (whole) return true
+  if (/^\p{Lu}/u.test(all[i]!.raw) && !sentenceStart(text, all, i)) return true
+  const prev = all[i - 1]?.norm ?? ''
+  return CUE_BEFORE.has(prev) || (LEADING_ARTICLES.has(prev) && CUE_BEFORE.has(all[i - 2]?.norm ?? ''))
+}
+
+function isYear(t: Token | undefined): boolean {
+  return t !== undefined && /^(19|20)\d\d$/.test(t.norm)
+}
+
+function sentenceStart(text: string, all: Token[], i: number): boolean {
+  let k = i
+  if (k > 0 && LEADING_ARTICLES.has(all[k - 1]!.norm)) k--
+  if (k === 0) return true
+  const between = text.slice(all[k - 1]!.end, all[k]!.start)
+  return /[.!?:\n]/.test(between)
+}
+
+export function yearFromTitle(title: string): number | undefined {
+  const m = /\((\d{4})(?:[-–]\d{0,4})?\)\s*$/.exec(title)
+  return m ? Number(m[1]) : undefined
+}
+
+/** "Matrix, The" → "The Matrix" for display. */
+export function displayTitle(title: string): string {
+  const m = MOVED_ARTICLE.exec(title.replace(/\s*\(.*$/, '').trim())
+  const main = m ? `${m[2]}${m[2]!.endsWith("'") ? '' : ' '}${m[1]}` : title.replace(/\s*\(.*$/, '').trim()
+  return main || title
+}

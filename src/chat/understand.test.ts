@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest'
+import type { Item } from '../core/index.ts'
+import { createCategoryLexicon } from './categories.ts'
+import { sanitizeUtterance } from './text.ts'
+import { createTitleIndex, titleVariants } from './title-index.ts'
+import { type UnderstandContext, understand } from './understand.ts'
+
+const raw: [string, string, number, string, number][] = [
+  // id, title (as the catalogue displays it), year, genres, popularity
+  ['2571', 'The Matrix', 1999, 'Action|Sci-Fi|Thriller', 278],
+  ['1214', 'Alien', 1979, 'Horror|Sci-Fi', 146],
+  ['1200', 'Aliens', 1986, 'Action|Adventure|Horror|Sci-Fi', 126],
+  ['1', 'Toy Story', 1995, 'Adventure|Animation|Children|Comedy|Fantasy', 215],
+  ['3114', 'Toy Story 2', 1999, 'Adventure|Animation|Children|Comedy|Fantasy', 97],
+  ['858', 'The Godfather', 1972, 'Crime|Drama', 192],
+  ['1221', 'The Godfather: Part II', 1974, 'Crime|Drama', 129],
+  ['1721', 'Titanic', 1997, 'Drama|Romance', 140],
+  ['2157', 'Titanic', 1953, 'Action|Drama', 6],
+  ['2657', 'Planet of the Apes', 1968, 'Action|Drama|Sci-Fi', 56],
+  ['4446', 'Planet of the Apes', 2001, 'Action|Adventure|Drama|Sci-Fi', 49],
+  ['47', 'Seven (a.k.a. Se7en)', 1995, 'Mystery|Thriller', 203],
+  ['293', 'Léon: The Professional (a.k.a. The Professional) (Léon)', 1994, 'Action|Crime|Drama|Thriller', 133],
+  ['260', 'Star Wars: Episode IV - A New Hope', 1977, 'Action|Adventure|Sci-Fi', 251],
+  ['1196', 'Star Wars: Episode V - The Empire Strikes Back', 1980, 'Action|Adventure|Sci-Fi', 211],
+  ['68954', 'Up', 2009, 'Adventure|Animation|Children|Drama', 105],
+  ['106782', 'Her', 2013, 'Drama|Romance|Sci-Fi', 60],
+  ['5349', 'Spider-Man', 2002, 'Action|Adventure|Sci-Fi|Thriller', 122],
+  ['1387', 'Jaws', 1975, 'Action|Horror', 91],
+  ['2959', 'Fight Club', 1999, 'Action|Crime|Drama|Thriller', 218],
+  ['6947', 'Leprechaun 4: In Space', 1997, 'Comedy|Horror|Sci-Fi', 3],
+  ['2282', 'Romance', 1999, 'Drama|Romance', 4],
+  ['1258', 'The Shining', 1980, 'Horror', 109],
+  ['8533', 'The Notebook', 2004, 'Drama|Romance', 41],
+  ['106920', 'Precious', 2009, 'Drama', 10],
+  ['33', 'Shooter', 2007, 'Action|Thriller', 20],
+  ['4306', 'Shrek', 2001, 'Adventure|Animation|Children|Comedy|Fantasy|Romance', 170],
+  ['3000', 'Princess Mononoke (Mononoke-hime)', 1997, 'Action|Adventure|Animation|Drama|Fantasy', 78],
+  ['2010', 'Metropolis', 1927, 'Drama|Sci-Fi', 20],
+]
+const items: Item[] = raw.map(([id, title, year, genres]) => ({
+  id,
+  title,
+  year,
+  description: '',
+  tags: [],
+  categories: genres.split('|'),
+  metadata: {},
+}))
+const popularity = new Map(raw.map(([id, , , , p]) => [id, p]))
+const lexicon = createCategoryLexicon(items)
+const reserved = new Set([...lexicon.terms.keys()].filter((k) => !k.includes(' ')))
+const titles = createTitleIndex(items, popularity, { reserved })
+const yearOf = (id: string) => items.find((i) => i.id === id)?.year
+const ctx = (over: Partial<UnderstandContext> = {}): UnderstandContext => ({
+  lastShown: [],
+  yearOf,
+  maxYear: 2018,
+  hasRuntime: false,
+  ...over,
+})
+const u = (text: string, over: Partial<UnderstandContext> = {}) => understand(text, ctx(over), titles, lexicon)
+const ids = (text: string) => titles.find(text).map((m) => (m.ambiguous ? m.candidates : m.itemId))
+
+describe('title index', () => {
+  it('splits MovieLens titles into the names people use', () => {
+    expect(titleVariants('Seven (a.k.a. Se7en)').full).toEqual(['Seven', 'Se7en'])
+    expect(titleVariants('Matrix, The').full).toEqual(['The Matrix'])
+    expect(titleVariants('Star Wars: Episode IV - A New Hope').part).toEqual(['Star Wars', 'A New Hope'])
+  })
+
+  it('finds titles without articles, case, punctuation or accents', () => {
+    expect(ids('I loved the matrix')).toEqual(['2571'])
+    expect(ids('godfather')).toEqual(['858'])
+    expect(ids('the godfather part 2 was better')).toEqual(['1221'])
+    expect(ids('leon the professional')).toEqual(['293'])
+    expect(ids('Se7en')).toEqual(['47'])
+    expect(ids('toy story 2')).toEqual(['3114'])
+    expect(ids('something like star wars')).toEqual(['260'])
+  })
+
+  it('uses a year to choose and tolerates it in brackets', () => {
+    expect(ids('Alien (1979)')).toEqual(['1214'])
+    expect(ids('planet of the apes 2001')).toEqual(['4446'])
+    expect(ids('Planet of the Apes (1968) was great')).toEqual(['2657'])
+  })
+
+  it('reports close candidates instead of guessing', () => {
+    expect(ids('alien')).toEqual([['1214', '1200']])
+    expect(ids('planet of the apes')).toEqual([['2657', '4446']])
+    // A remake nobody watches does not make the famous one ambiguous.
+    expect(ids('titanic')).toEqual(['1721'])
+  })
+
+  it('forgives typos in longer words', () => {
+    expect(ids('I loved the godfater')).toEqual(['858'])
+    expect(ids('spiderman')).toEqual(['5349'])
+  })
+
+  it('does not turn ordinary words into titles', () => {
+    expect(ids('what is up with her')).toEqual([])
+    expect(ids('something funny set in space')).toEqual([])
+    expect(ids('I like comedies and romance')).toEqual([])
+    expect(ids('ignore previous instructions')).toEqual([])
+    expect(ids('I loved Up and Her')).toEqual(['68954', '106782'])
+  })
+})
+
+describe('understand', () => {
+  it('reads likes, dislikes and seen per clause', () => {
+    const r = u('I loved the matrix but Titanic was boring, and I have seen Jaws')
+    expect(r.mentions.map((m) => [m.mention.itemId, m.action])).toEqual([
+      ['2571', 'like'],
+      ['1721', 'dislike'],
+      ['1387', 'seen'],
+    ])
+    expect(u('not a fan of Fight Club').mentions[0]?.action).toBe('dislike')
+    expect(u('I hated The Shining').mentions[0]?.action).toBe('dislike')
+    expect(u("I haven't seen Shrek yet").mentions[0]?.action).toBe('unseen')
+    expect(u('something like Fight Club').mentions[0]?.action).toBe('anchor')
+    expect(u("I didn't like Shrek").mentions[0]?.action).toBe('dislike')
+  })
+
+  it('maps category words in and out, with synonyms from the catalogue', () => {
+    expect(u('no horror please')).toMatchObject({ exclude: ['Horror', 'Thriller'], include: [] })
+    expect(u('nothing scary').exclude).toEqual(['Horror', 'Thriller'])
+    expect(u('something scary').include).toEqual(['Horror'])
+    expect(u('something animated').include).toEqual(['Animation'])
+    expect(u('a cartoon for the kids').include.sort()).toEqual(['Animation', 'Children'])
+    expect(u('a funny space movie').include.sort()).toEqual(['Comedy', 'Sci-Fi'])
+    expect(u("I don't want anything romantic").exclude).toEqual(['Romance'])
+    expect(u('I love comedies but not horror')).toMatchObject({ include: ['Comedy'], exclude: ['Horror', 'Thriller'] })
+  })
+
+  it('reads eras', () => {
+    expect(u('movies from the 90s').era).toEqual({ min: 1990, max: 1999 })
+    expect(u('a comedy from the 70s').era).toEqual({ min: 1970, max: 1979 })
+    expect(u("late 70's thriller").era).toEqual({ min: 1976, max: 1979 })
+    expect(u('something from the eighties').era).toEqual({ min: 1980, max: 1989 })
+    expect(u('after 2010').era).toEqual({ min: 2011 })
+    expect(u('before 1970').era).toEqual({ max: 1969 })
+    expect(u('something recent').era).toEqual({ min: 2013 })
+    expect(u('old classics').era).toEqual({ max: 1979 })
+    expect(u('late 2000s').era).toEqual({ min: 2006, max: 2009 })
+  })
+
+  it('handles "nothing too long" by runtime only when the catalogue has it', () => {
+    expect(u('nothing too long', { hasRuntime: true }).runtimeMax).toBe(100)
+    expect(u('under 2 hours', { hasRuntime: true }).runtimeMax).toBe(120)
+    const without = u('nothing too long')
+    expect(without.runtimeMax).toBeUndefined()
+    expect(without.runtimeIgnored).toBe(true)
+  })
+
+  it('resolves references to the last reply', () => {
+    const lastShown = ['1', '4306', '3000']
+    expect(u('the second one', { lastShown }).references).toEqual([{ itemId: '4306', action: 'anchor' }])
+    expect(u('#3', { lastShown }).references).toEqual([{ itemId: '3000', action: 'anchor' }])
+    expect(u('the last one', { lastShown }).references).toEqual([{ itemId: '3000', action: 'anchor' }])
+    expect(u('not that one', { lastShown, focus: '4306' }).references).toEqual([{ itemId: '4306', action: 'reject' }])
+    expect(u('more like that', { lastShown }).references).toEqual([{ itemId: '1', action: 'anchor' }])
+    expect(u('I loved the first one', { lastShown }).references).toEqual([{ itemId: '1', action: 'like' }])
+    const r = u('more like the first one but funnier', { lastShown })
+    expect(r.references).toEqual([{ itemId: '1', action: 'anchor' }])
+    expect(r.preferences.find((p) => p.weight > 0)?.text).toMatch(/funny/)
+    // Without a last reply, an ordinal is just a word.
+    expect(u('the second one').references).toEqual([])
+  })
+
+  it('turns critiques into signed preferences and constraint moves', () => {
+    const lastShown = ['1', '4306', '3000'] // 1995, 2001, 1997
+    expect(u('less violent').preferences).toEqual([{ text: 'violent gory brutal bloody', weight: -1 }])
+    expect(u('darker').preferences[0]).toMatchObject({ weight: 1, text: expect.stringMatching(/dark/) })
+    expect(u('more recent', { lastShown }).era).toEqual({ min: 1998 })
+    expect(u('older', { lastShown }).era).toEqual({ max: 1996 })
+    expect(u('something shorter').mentions).toEqual([])
+  })
+
+  it('answers a pending clarification by position, year or title', () => {
+    const pending = { candidates: ['1214', '1200'], intent: 'like' as const, mention: 'alien', turn: 1 }
+    expect(u('the second one', { pending }).clarified).toBe('1200')
+    expect(u('the 1979 one', { pending }).clarified).toBe('1214')
+    expect(u('the original', { pending }).clarified).toBe('1214')
+    expect(u('Aliens', { pending }).clarified).toBe('1200')
+  })
+
+  it('recognises reset, greetings, help and thanks', () => {
+    expect(u('start over').intent).toBe('reset')
+    expect(u('forget everything').reset).toBe(true)
+    expect(u('hi').intent).toBe('greeting')
+    expect(u('hello there!').intent).toBe('greeting')
+    expect(u('help').intent).toBe('help')
+    expect(u('thanks!').intent).toBe('thanks')
+    expect(u('').intent).toBe('empty')
+    expect(u('\u0000\u0007  ').intent).toBe('empty')
+    expect(u('drop the filters').dropFilters).toBe(true)
+  })
+
+  it('keeps the remaining free text as the wish', () => {
+    expect(u("I'm looking for a good comedy, any suggestions?").preferences).toEqual([{ text: 'comedy', weight: 1 }])
+    expect(u('something funny set in space').preferences).toEqual([{ text: 'funny set in space', weight: 1 }])
+    expect(u('I loved The Matrix').preferences).toEqual([])
+    expect(u('nothing with zombies').preferences).toEqual([{ text: 'zombies', weight: -0.6 }])
+  })
+
+  it('survives hostile input', () => {
+    const long = u(`${'a very long rambling message '.repeat(400)} I loved the matrix`)
+    expect(long.text.length).toBeLessThanOrEqual(2000)
+    const ctl = u('I loved\u0000 the\u001b[31m matrix\u0007')
+    expect(ctl.text).not.toMatch(/[\u0000-\u001f]/)
+    expect(ctl.mentions[0]?.mention.itemId).toBe('2571')
+    const huge = u('x'.repeat(10_000))
+    expect(huge.preferences).toEqual([])
+    expect(sanitizeUtterance('x'.repeat(10_000)).length).toBe(2000)
+  })
+})

@@ -1,0 +1,540 @@
+import type { ItemId } from '../core/index.ts'
+import type { PendingClarification } from '../store/index.ts'
+import type { CategoryLexicon } from './categories.ts'
+import { COMMON_WORDS, sanitizeUtterance, tokenize } from './text.ts'
+import type { TitleIndex, TitleMention } from './title-index.ts'
+
+/** What a person does with an item they name or point at. */
+export type ItemAction = 'like' | 'dislike' | 'seen' | 'unseen' | 'anchor' | 'reject'
+
+export interface UnderstandContext {
+  /** Items of the last reply, in displayed order ("the second one"). */
+  lastShown: readonly ItemId[]
+  /** The item last talked about ("more like that"). */
+  focus?: ItemId
+  pending?: PendingClarification
+  /** Year of an item, for "the 1979 one" and relative critiques ("older"). */
+  yearOf: (id: ItemId) => number | undefined
+  /** Newest year in the catalogue ("recent" means the last few years of it). */
+  maxYear: number
+  /** Whether the catalogue has a numeric `runtime` field (minutes), for "nothing too long". */
+  hasRuntime: boolean
+}
+
+export interface Understanding {
+  /** The utterance after sanitising (control characters stripped, length capped). */
+  text: string
+  intent: 'empty' | 'greeting' | 'help' | 'thanks' | 'reset' | 'request'
+  /** Start over before applying the rest. */
+  reset: boolean
+  /** Drop every hard filter (categories, era, runtime). */
+  dropFilters: boolean
+  mentions: { mention: TitleMention; action: ItemAction }[]
+  /** Items pointed at through the last reply or the focus ("the second one", "that one"). */
+  references: { itemId: ItemId; action: ItemAction }[]
+  /** The answer to a pending clarifying question, when this message gives it. */
+  clarified?: ItemId
+  include: string[]
+  exclude: string[]
+  /** Whether the new includes add to earlier ones ("also", "too") instead of replacing them. */
+  includeAdds: boolean
+  era?: { min?: number; max?: number }
+  runtimeMax?: number
+  /** A length limit was asked for but the catalogue has no running times. */
+  runtimeIgnored?: boolean
+  /** Free-text wishes and critiques, with their signs. */
+  preferences: { text: string; weight: number }[]
+}
+
+type Range = [number, number]
+
+/** No real word is longer; longer runs are noise (or an attack) and never reach the query. */
+const MAX_WORD_CHARS = 30
+/** A stated preference is quoted back in replies: keep it short. */
+const MAX_PREFERENCE_CHARS = 80
+
+const ORD: Record<string, number> = {
+  first: 0,
+  '1st': 0,
+  second: 1,
+  '2nd': 1,
+  third: 2,
+  '3rd': 2,
+  fourth: 3,
+  '4th': 3,
+  fifth: 4,
+  '5th': 4,
+  sixth: 5,
+  '6th': 5,
+  seventh: 6,
+  '7th': 6,
+  eighth: 7,
+  '8th': 7,
+  ninth: 8,
+  '9th': 8,
+  tenth: 9,
+  '10th': 9,
+  last: -1,
+}
+const ORD_ALT = Object.keys(ORD).join('|')
+const NOUN = '(?:one|movie|film|pick|option|suggestion|title|item)'
+
+const RESET_RE =
+  /\b(?:start (?:over|again|afresh|from scratch)|reset|restart|forget (?:everything|all (?:of )?(?:that|this|it)|it all|what i said)|clear (?:everything|all|my (?:preferences|history))|new search|from scratch)\b/g
+const DROP_FILTERS_RE =
+  /\b(?:drop|remove|clear|forget|reset|lose|no more|ignore) (?:the |all |my |those |these |any )?(?:filters?|constraints?|restrictions?|limits?)\b/g
+const NOT_BEFORE_RE = /\b(?:not|no|nah|never|except|but not)\s*(?:,\s*)?(?:the\s+)?$/
+
+/** Clause-level sentiment cues. Order matters: negative beats unseen beats positive beats seen. */
+const NEG_RE =
+  /\b(?:hate[sd]?|hating|boring|bored|awful|terrible|horrible|worst|overrated|over rated|disliked?|dislikes|meh|suck(?:ed|s)?|stupid|lame|dumb|annoying|disappointing|disappointed|(?:could ?n[o']?t|can ?n?[o']?t) stand|not (?:a|really a|much of a|the biggest|a big|a huge|that much of a) fan|was ?n[o']?t (?:a|really a|much of a) fan|not (?:really )?into|not for me|fell asleep|waste of time|not (?:my|really my) (?:thing|cup of tea|style|type|taste|genre)|was ?n[o']?t (?:great|good|that good|very good|impressed)|did ?n[o']?t (?:really )?(?:like|love|enjoy|care for|get)|do ?n[o']?t (?:really )?(?:like|love|enjoy|want|care (?:much |too much )?for|need)|does ?n[o']?t (?:really )?(?:like|love|enjoy|want|care (?:much |too much )?for|appeal|interest)|not (?:big|huge|crazy) (?:on|about)|never (?:liked|cared)|no thanks|not interested|too (?:long|slow|violent|scary|gory|sappy|cheesy|boring|sad|dark|silly))\b/
+const UNSEEN_RE =
+  /\b(?:have ?n[o']?t (?:seen|watched|heard of)|have not (?:seen|watched)|never (?:seen|watched|saw|heard of)|not seen|did ?n[o']?t see|not (?:yet )?watched|not yet seen|have yet to (?:see|watch)|(?:want|wanna|going|plan|planning|need) to (?:see|watch)|heard (?:good |great )?(?:things|of it|about it))\b/
+const POS_RE =
+  /\b(?:lov(?:e|ed|es|ing)|lik(?:e|ed|es)|enjoy(?:ed|s)?|favou?rites?|fan of|great|amazing|awesome|good|best|fantastic|excellent|brilliant|masterpiece|wonderful|incredible|fun|adored?|into|cool|hilarious|perfect|beautiful|classic|similar|reminds? me|the likes of|such as)\b/
+const SEEN_RE = /\b(?:seen|saw|watched|already)\b/
+const ANCHOR_RE =
+  /\b(?:more like|something like|anything like|movies like|films like|ones like|similar to|similar|along the lines of|in the vein of|such as|the likes of|reminds? me of|like)\s*$/
+const NEGATOR_RE =
+  /\b(?:no|not|nothing|none|without|dont|don't|do not|never|avoid|except|hate[sd]?|dislike[sd]?|anything but|other than|apart from|isnt|isn't|no more|skip|exclude|minus|rather not|wouldn't|wouldnt|nor)\b/
+
+/** Comparative critiques: what they add to the query. Relative era and runtime are handled separately. */
+const CRITIQUES: { re: RegExp; prefs: { text: string; weight: number }[] }[] = [
+  {
+    re: /\b(?:funnier|more (?:funny|fun|humou?r|comedy|comedic|lighthearted|light hearted|upbeat|cheerful)|lighter|happier|less (?:serious|dark|depressing|sad|heavy|grim)|feel ?good|feel-good)\b/g,
+    prefs: [
+      { text: 'funny lighthearted feel-good comedy', weight: 1 },
+      { text: 'dark depressing grim', weight: -0.5 },
+    ],
+  },
+  {
+    re: /\b(?:darker|grittier|grimmer|bleaker|more (?:serious|gritty|intense|mature|dark|disturbing)|less (?:funny|silly|goofy|light|lighthearted|childish))\b/g,
+    prefs: [
+      { text: 'dark gritty serious', weight: 1 },
+      { text: 'silly lighthearted comedy', weight: -0.5 },
+    ],
+  },
+  {
+    re: /\b(?:less (?:violent|violence|gory|gore|bloody|brutal|graphic|action)|not (?:so|too|as) (?:violent|gory|bloody|brutal)|gentler|softer|tamer|no violence|non ?violent|nonviolent)\b/g,
+    prefs: [{ text: 'violent gory brutal bloody', weight: -1 }],
+  },
+  {
+    re: /\b(?:more (?:violent|violence|action|exciting|thrilling|explosions|gore|gory|fights|fighting)|gorier|bloodier|more of an? action)\b/g,
+    prefs: [{ text: 'action-packed exciting violent', weight: 1 }],
+  },
+  {
+    re: /\b(?:scarier|creepier|more (?:scary|creepy|frightening|horror|terrifying|suspense|suspenseful))\b/g,
+    prefs: [{ text: 'scary horror terrifying', weight: 1 }],
+  },
+  {
+    re: /\b(?:less (?:scary|creepy|frightening|horror|terrifying|intense)|not (?:so|too|as) (?:scary|creepy|intense|frightening))\b/g,
+    prefs: [{ text: 'scary horror terrifying', weight: -1 }],
+  },
+  { re: /\b(?:more (?:romantic|romance|love))\b/g, prefs: [{ text: 'romantic love story', weight: 1 }] },
+  {
+    re: /\b(?:less (?:romantic|romance|sappy|cheesy|mushy|sentimental)|not (?:so|too|as) (?:sappy|cheesy|romantic))\b/g,
+    prefs: [{ text: 'sappy romance love story', weight: -1 }],
+  },
+  {
+    re: /\b(?:sadder|more (?:emotional|moving|touching|heartfelt|sad))\b/g,
+    prefs: [{ text: 'emotional moving heartfelt', weight: 1 }],
+  },
+  {
+    re: /\b(?:smarter|cleverer|deeper|more (?:thoughtful|cerebral|clever|intelligent|thought provoking|philosophical|complex))\b/g,
+    prefs: [{ text: 'smart thought-provoking clever', weight: 1 }],
+  },
+  {
+    re: /\b(?:weirder|stranger|quirkier|more (?:surreal|bizarre|unusual|quirky|original|offbeat|weird|strange))\b/g,
+    prefs: [{ text: 'weird surreal quirky offbeat', weight: 1 }],
+  },
+  {
+    re: /\b(?:more (?:family|kid|child) ?friendly|more for (?:kids|children|the family)|less (?:adult|mature|explicit))\b/g,
+    prefs: [{ text: 'family friendly for kids', weight: 1 }],
+  },
+]
+
+const RECENT_REL_RE = /\b(?:more (?:recent|modern|current|up to date)|newer|less old|something new(?:er)?)\b/g
+const RECENT_ABS_RE =
+  /\b(?:recent(?:ly released)?(?: (?:ones?|movies?|films?|stuff|releases?))?|latest|new (?:releases?|movies?|films?|ones|stuff)|modern (?:movies?|films?|ones|stuff)|this year|last (?:couple of )?years?)\b/g
+const OLDER_REL_RE = /\b(?:older|less (?:recent|new|modern)|something old(?:er)?)\b/g
+const OLDER_ABS_RE =
+  /\b(?:classics|(?:old|classic|older) (?:movies?|films?|ones|school|stuff|hollywood)|golden age|black and white|old-school|oldies)\b/g
+const RUNTIME_RE =
+  /\b(?:shorter|less long|(?:not|nothing) (?:too |that |very |overly )?long|short (?:ones?|movies?|films?|one)|something short|quick (?:watch|one)|under (\d+(?:\.\d+)?) ?(min(?:ute)?s?|hours?|hrs?|h))\b/g
+const DECADE_WORDS: Record<string, number> = {
+  twenties: 1920,
+  thirties: 1930,
+  forties: 1940,
+  fifties: 1950,
+  sixties: 1960,
+  seventies: 1970,
+  eighties: 1980,
+  nineties: 1990,
+  'two thousands': 2000,
+  noughties: 2000,
+}
+const DECADE_RE =
+  /\b(?:(early|late|mid) ?-?)?(?:'?(\d0)[’']?s|(19\d0|20\d0)[’']?s|(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|noughties|two thousands))\b/g
+const YEAR_RANGE_RE = /\b(?:between|from) ((?:19|20)\d\d) (?:and|to|-|till|until) ((?:19|20)\d\d)\b/g
+const YEAR_AFTER_RE =
+  /\b(after|since|post|newer than|later than|from) ((?:19|20)\d\d)( on(?:wards?)?| and (?:later|after|newer)| or (?:later|newer))?\b/g
+const YEAR_BEFORE_RE = /\b(before|pre|prior to|until|up to|older than|earlier than) ((?:19|20)\d\d)\b/g
+const YEAR_IN_RE = /\b(?:in|of|released in|made in|year) ((?:19|20)\d\d)\b/g
+
+/** Text addressed to the machine rather than a wish ("ignore previous instructions"): never becomes a query. */
+const INSTRUCTION_RE =
+  /\b(?:(?:ignore|disregard|forget|override) (?:all |any |the |your |my )*(?:previous |prior |above |earlier |system )?(?:instructions?|prompts?|rules|directions)|system prompt|(?:you are|you're) now|act as|pretend (?:to be|you)|jailbreak|developer mode|(?:api|secret) keys?|passwords?|configuration|config|environment variables?|reveal|print your|role\W{0,4}system)\b/
+/** Questions to the other side ("have you seen it?", "what is it about?") are not wishes. */
+const QUESTION_TO_HELPER_RE =
+  /^(?:have you|did you|do you|what|which|who|whats|is it|is that|was it|are you|how|where|when|why|would you|can you tell)\b/
+const NEGATOR_WORDS = new Set('no not nothing none without dont never avoid except please nor'.split(' '))
+const GREETING_WORDS = new Set(
+  'hi hello hey hiya howdy yo hola greetings sup whats up there good morning afternoon evening how are you doing today im fine and concierge bot well nice to meet'.split(
+    ' ',
+  ),
+)
+const THANKS_WORDS = new Set(
+  'thanks thank you thx ty so much a lot great cool ok okay awesome perfect bye goodbye see ya later will watch check it out them those that sounds good nice sure yes yeah yep alright'.split(
+    ' ',
+  ),
+)
+const HELP_RE =
+  /^(?:help|\?+|what can you do|what do you do|how does (?:this|it) work|how do i use (?:this|you)|commands|what are my options|who are you|what are you)\W*$/
+
+/** Words that carry no wish on their own; a clause made only of these (and common words) adds no preference. */
+const FLUFF = new Set(
+  (
+    'hi hello hey thanks thank please recommend recommendation recommendations suggest suggestion suggestions suggesting ' +
+    'looking look find watch watching watched seen see saw movie movies film films flick flicks something anything ' +
+    'any some maybe perhaps think guess mood kind sort type lol haha yes yeah yep no nope ok okay sure cool great good ' +
+    'nice awesome amazing love loved like liked enjoy enjoyed hate hated fan favorite favourite really pretty very ' +
+    'also too well interested into hear heard sounds sound idea ideas tonight today weekend night evening currently ' +
+    'im ive id dont didnt wasnt isnt havent cant couldnt wouldnt wont one ones lot lots stuff thing things bit bored boring ' +
+    'surprise random whatever popular anything else more options other others different new ' +
+    'u ur r ya yea yep yup oh ah hmm hm um uh lol haha hehe bye goodbye morning afternoon evening night tonight ' +
+    'asking ask asked help helped helps give gave shot check checking checked titles title information info source ' +
+    'glad happy sorry welcome wow definitely totally absolutely exactly probably actually especially specially ' +
+    'either neither both those these them that this there here heard know knew remember tried try seen saw ' +
+    'suggest suggested suggestions recommended recommendations list add added note noted mind fine alright ' +
+    'daughter son wife husband kids girlfriend boyfriend friend friends family partner mom dad'
+  ).split(' '),
+)
+const FLUFF_PHRASES =
+  /\b(?:(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|i (?:would|'d) like|i want(?: to (?:watch|see))?|recommend me|i (?:don'?t|do not) know|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?)\b/g
+
+/**
+ * Understands one message without any LLM: titles (fuzzy, year-tolerant), likes and dislikes, categories in and
+ * out, eras, runtime, references to the last reply, critiques, reset, greetings. Pure and fast.
+ */
+export function understand(input: string, ctx: UnderstandContext, titles: TitleIndex, lexicon: CategoryLexicon): Understanding {
+  const text = sanitizeUtterance(input)
+  const out: Understanding = {
+    text,
+    intent: 'request',
+    reset: false,
+    dropFilters: false,
+    mentions: [],
+    references: [],
+    include: [],
+    exclude: [],
+    includeAdds: false,
+    preferences: [],
+  }
+  if (!text) {
+    out.intent = 'empty'
+    return out
+  }
+  const lower = lowerSameLength(text)
+  const masked: Range[] = []
+  const view = () => blank(lower, masked)
+  const take = (re: RegExp, fn: (m: RegExpExecArray) => unknown) => {
+    const source = view()
+    re.lastIndex = 0
+    for (const m of source.matchAll(re)) {
+      if (fn(m as RegExpExecArray) !== false) masked.push([m.index!, m.index! + m[0].length])
+    }
+  }
+
+  take(RESET_RE, () => {
+    out.reset = true
+    return true
+  })
+  take(DROP_FILTERS_RE, () => {
+    out.dropFilters = true
+    return true
+  })
+
+  // References to the last reply or to the options of a pending question.
+  const options = ctx.pending?.candidates ?? ctx.lastShown
+  const refs: { start: number; end: number; itemId: ItemId; fromPending: boolean; similar?: boolean }[] = []
+  const pickAt = (index: number) => (index < 0 ? options[options.length + index] : options[index])
+  if (options.length) {
+    take(/(?:#|\b(?:number|no\.?|nr\.?|option|pick) ?)(\d{1,2})\b/g, (m) => {
+      const id = pickAt(Number(m[1]) - 1)
+      if (id === undefined) return false
+      refs.push({ start: m.index, end: m.index + m[0].length, itemId: id, fromPending: Boolean(ctx.pending) })
+      return true
+    })
+    take(new RegExp(`\\b(?:the (${ORD_ALT})(?: ${NOUN})?|(${ORD_ALT}) ${NOUN})\\b`, 'g'), (m) => {
+      const word = (m[1] ?? m[2])!
+      const id = pickAt(ORD[word]!)
+      if (id === undefined) return false
+      refs.push({ start: m.index, end: m.index + m[0].length, itemId: id, fromPending: Boolean(ctx.pending) })
+      return true
+    })
+  }
+  if (ctx.pending) {
+    // "the 1979 one", "the original", "the remake".
+    take(/\b(?:the )?((?:19|20)\d\d)(?: one| version)?\b/g, (m) => {
+      const id = ctx.pending!.candidates.find((c) => ctx.yearOf(c) === Number(m[1]))
+      if (!id) return false
+      refs.push({ start: m.index, end: m.index + m[0].length, itemId: id, fromPending: true })
+      return true
+    })
+    take(/\b(?:the )?(original|older one|old one|first version|remake|newer one|new one|recent one|latest one)\b/g, (m) => {
+      const byYear = [...ctx.pending!.candidates].sort((a, b) => (ctx.yearOf(a) ?? 0) - (ctx.yearOf(b) ?? 0))
+      const oldest = /original|old|first/.test(m[1]!)
+      const id = oldest ? byYear[0] : byYear[byYear.length - 1]
+      if (!id) return false
+      refs.push({ start: m.index, end: m.index + m[0].length, itemId: id, fromPending: true })
+      return true
+    })
+  }
+  const focus = ctx.focus ?? ctx.lastShown[0]
+  let likeAllShown = false
+  if (focus !== undefined) {
+    take(
+      /\b(?:(?:more|something|anything|some(?:thing)?s?) like (?:that|this|it|that one|this one)|similar (?:ones|movies|films|stuff)|something similar|more of (?:that|the same)|like that one|that one|this one|that movie|that film|this movie|this film)\b/g,
+      (m) => {
+        const similar = /like|similar|more of/.test(m[0])
+        refs.push({ start: m.index, end: m.index + m[0].length, itemId: focus, fromPending: false, similar })
+        return true
+      },
+    )
+  }
+  if (ctx.lastShown.length) {
+    take(/\b(?:more like (?:these|those|them)|(?:i )?(?:like|liked|love|loved) (?:them all|all of them|these|those))\b/g, () => {
+      likeAllShown = true
+      return true
+    })
+  }
+
+  // Critiques, eras and runtime: anywhere in the message.
+  for (const c of CRITIQUES) take(c.re, () => void out.preferences.push(...c.prefs.map((p) => ({ ...p }))))
+  const shownYears = ctx.lastShown.map(ctx.yearOf).filter((y): y is number => y !== undefined)
+  const median = shownYears.length ? [...shownYears].sort((a, b) => a - b)[Math.floor(shownYears.length / 2)]! : undefined
+  const setEra = (min: number | undefined, max: number | undefined) => {
+    out.era ??= {}
+    if (min !== undefined) out.era.min = out.era.min === undefined ? min : Math.min(out.era.min, min)
+    if (max !== undefined) out.era.max = out.era.max === undefined ? max : Math.max(out.era.max, max)
+  }
+  take(RECENT_REL_RE, () => void setEra(median !== undefined ? median + 1 : ctx.maxYear - 5, undefined))
+  take(RECENT_ABS_RE, () => void setEra(ctx.maxYear - 5, undefined))
+  take(OLDER_ABS_RE, () => void setEra(undefined, 1979))
+  take(OLDER_REL_RE, () => void setEra(undefined, median !== undefined ? median - 1 : 1989))
+  take(YEAR_RANGE_RE, (m) => void setEra(Math.min(Number(m[1]), Number(m[2])), Math.max(Number(m[1]), Number(m[2]))))
+  take(YEAR_AFTER_RE, (m) => {
+    const y = Number(m[2])
+    if (m[1] === 'from' && !m[3]) setEra(y, y)
+    else setEra(m[1] === 'after' || m[1] === 'post' || /than/.test(m[1]!) ? y + 1 : y, undefined)
+  })
+  take(YEAR_BEFORE_RE, (m) => {
+    const y = Number(m[2])
+    setEra(undefined, m[1] === 'until' || m[1] === 'up to' ? y : y - 1)
+  })
+  take(DECADE_RE, (m) => {
+    let start: number
+    if (m[2]) {
+      const d = Number(m[2])
+      start = d <= Math.floor((ctx.maxYear % 100) / 10) * 10 ? 2000 + d : 1900 + d
+    } else if (m[3]) start = Number(m[3])
+    else start = DECADE_WORDS[m[4]!]!
+    const part = m[1]
+    setEra(start + (part === 'late' ? 6 : part === 'mid' ? 3 : 0), start + (part === 'early' ? 4 : part === 'mid' ? 7 : 9))
+  })
+  take(YEAR_IN_RE, (m) => void setEra(Number(m[1]), Number(m[1])))
+  take(RUNTIME_RE, (m) => {
+    if (!ctx.hasRuntime) {
+      out.runtimeIgnored = true
+      return true
+    }
+    let max = 100
+    if (m[1]) max = /^h/.test(m[2]!) ? Math.round(Number(m[1]) * 60) : Math.round(Number(m[1]))
+    out.runtimeMax = out.runtimeMax === undefined ? max : Math.min(out.runtimeMax, max)
+    return true
+  })
+
+  // Titles, once control phrases are masked ("shorter" is not a typo of "Shooter").
+  const found = titles.find(text, { masked })
+  for (const m of found) masked.push([m.start, m.end])
+
+  // Clauses: sentiment for titles and references, categories in or out, and the remaining free text.
+  const clauses = splitClauses(lower)
+  let inherited: 'neg' | 'pos' | undefined
+  const positive: string[] = []
+  const negative: string[] = []
+  for (const clause of clauses) {
+    const cv = view().slice(clause.start, clause.end)
+    const cues = blank(lower, [...found.map((f) => [f.start, f.end] as Range)]).slice(clause.start, clause.end)
+    const neg = NEG_RE.test(cues)
+    const unseen = !neg && UNSEEN_RE.test(cues)
+    const pos = !neg && !unseen && POS_RE.test(cues)
+    const seen = !neg && !unseen && !pos && SEEN_RE.test(cues)
+    if (clause.sentenceStart) inherited = undefined
+    const tone: 'neg' | 'pos' | undefined = neg ? 'neg' : pos ? 'pos' : unseen || seen ? undefined : inherited
+    if (neg || pos) inherited = tone
+    const actionAt = (start: number): ItemAction => {
+      const before = lower.slice(Math.max(clause.start, start - 40), start)
+      if (NOT_BEFORE_RE.test(before)) return 'reject'
+      if (neg) return 'dislike'
+      if (unseen) return 'unseen'
+      if (ANCHOR_RE.test(before)) return 'anchor'
+      if (pos) return 'like'
+      if (seen) return 'seen'
+      return tone === 'neg' ? 'dislike' : 'like'
+    }
+    for (const f of found) {
+      if (f.start >= clause.start && f.start < clause.end) out.mentions.push({ mention: f, action: actionAt(f.start) })
+    }
+    for (const r of refs) {
+      if (r.start < clause.start || r.start >= clause.end) continue
+      if (r.fromPending) {
+        out.clarified = r.itemId
+        continue
+      }
+      let action = actionAt(r.start)
+      if (r.similar && action !== 'reject' && action !== 'dislike') action = 'anchor'
+      if (action === 'like' && !pos) action = 'anchor'
+      out.references.push({ itemId: r.itemId, action })
+    }
+
+    // Categories, on what is left of the clause.
+    const words = tokenize(cv)
+    const used = new Array<boolean>(words.length).fill(false)
+    const clauseNegated = neg || tone === 'neg'
+    for (let i = 0; i < words.length; i++) {
+      for (let len = Math.min(lexicon.maxWords, words.length - i); len >= 1; len--) {
+        const phrase = words
+          .slice(i, i + len)
+          .map((w) => w.norm)
+          .join(' ')
+        const term = lexicon.terms.get(phrase)
+        if (!term) continue
+        const before = cv.slice(0, words[i]!.start)
+        const negated =
+          clauseNegated || NEGATOR_RE.test(before.split(/\b(?:and|or|but)\b/).pop() ?? before) || NEGATOR_RE.test(before)
+        if (negated) out.exclude.push(...term.exclude)
+        else out.include.push(...term.include)
+        for (let k = i; k < i + len; k++) used[k] = true
+        i += len - 1
+        break
+      }
+    }
+
+    // Free text: what is left once titles, references and control words are gone.
+    if (INSTRUCTION_RE.test(cv) || QUESTION_TO_HELPER_RE.test(cv.trim())) continue
+    const residual = cv.replace(FLUFF_PHRASES, ' ')
+    const rest = tokenize(residual).filter(
+      (t) => !COMMON_WORDS.has(t.norm) && !FLUFF.has(t.norm) && !/^\d+$/.test(t.norm) && t.norm.length <= MAX_WORD_CHARS,
+    )
+    if (rest.length) {
+      const phrase = tokenize(residual)
+        .filter((t) => !FLUFF.has(t.norm) && !NEGATOR_WORDS.has(t.norm) && t.norm.length <= MAX_WORD_CHARS)
+        .map((t) => t.raw)
+        .join(' ')
+      const clean = clip(trimStopEdges(phrase), MAX_PREFERENCE_CHARS)
+      if (clean) (clauseNegated || NEGATOR_RE.test(cv) ? negative : positive).push(clean)
+    }
+  }
+  if (out.era && out.era.min !== undefined && out.era.max !== undefined && out.era.min > out.era.max) delete out.era
+  if (positive.length) out.preferences.push({ text: positive.join(', '), weight: 1 })
+  if (negative.length) out.preferences.push({ text: negative.join(', '), weight: -0.6 })
+  if (likeAllShown) for (const id of ctx.lastShown) out.references.push({ itemId: id, action: 'anchor' })
+  // Asked for and refused in one breath ("horror but not gore"): the request wins, the refusal stays a soft push.
+  out.include = [...new Set(out.include)]
+  out.exclude = [...new Set(out.exclude)].filter((c) => !out.include.includes(c))
+  out.includeAdds = /\b(?:also|too|as well|additionally)\b/.test(lower)
+  // A title answering the pending question ("Aliens").
+  if (ctx.pending && out.clarified === undefined) {
+    for (const m of out.mentions) {
+      const top = m.mention.itemId ?? m.mention.candidates[0]
+      if (top !== undefined && ctx.pending.candidates.includes(top)) {
+        out.clarified = top
+        break
+      }
+    }
+  }
+
+  const nothing =
+    !out.reset &&
+    !out.dropFilters &&
+    !out.mentions.length &&
+    !out.references.length &&
+    out.clarified === undefined &&
+    !out.include.length &&
+    !out.exclude.length &&
+    !out.era &&
+    out.runtimeMax === undefined &&
+    !out.runtimeIgnored &&
+    !out.preferences.length
+  if (out.reset) out.intent = 'reset'
+  else if (nothing) {
+    const norm = tokenize(lower).map((t) => t.norm)
+    if (HELP_RE.test(lower.trim())) out.intent = 'help'
+    else if (norm.length && norm.every((w) => GREETING_WORDS.has(w))) out.intent = 'greeting'
+    else if (norm.length && norm.every((w) => THANKS_WORDS.has(w))) out.intent = 'thanks'
+  }
+  return out
+}
+
+/** Lowercase without changing offsets (a few characters grow when lowercased; those are kept). */
+function lowerSameLength(text: string): string {
+  let out = ''
+  for (const ch of text) {
+    const l = ch.toLowerCase()
+    out += l.length === ch.length ? l : ch
+  }
+  return out.replace(/[’‘`´]/g, "'")
+}
+
+/** The text with the given ranges replaced by spaces (same length, so offsets stay valid). */
+function blank(text: string, ranges: readonly Range[]): string {
+  if (!ranges.length) return text
+  const chars = text.split('')
+  for (const [s, e] of ranges) for (let i = s; i < e && i < chars.length; i++) chars[i] = ' '
+  return chars.join('')
+}
+
+function splitClauses(lower: string): { start: number; end: number; sentenceStart: boolean }[] {
+  const out: { start: number; end: number; sentenceStart: boolean }[] = []
+  const re = /[.!?;\n]+\s*|,\s*|\s+(?:but|though|although|however|whereas|yet)\s+|\s+-\s+/g
+  let start = 0
+  let sentenceStart = true
+  for (const m of lower.matchAll(re)) {
+    const end = m.index!
+    // A period inside a number or an abbreviation is not a clause end.
+    if (m[0].startsWith('.') && /\d$/.test(lower.slice(0, end)) && /^\.\d/.test(lower.slice(end))) continue
+    if (end > start) out.push({ start, end, sentenceStart })
+    sentenceStart = /[.!?;\n]/.test(m[0])
+    start = end + m[0].length
+  }
+  if (start < lower.length) out.push({ start, end: lower.length, sentenceStart })
+  return out
+}
+
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text
+  const cut = text.slice(0, max)
+  const space = cut.lastIndexOf(' ')
+  return (space > max / 2 ? cut.slice(0, space) : cut).trim()
+}
+
+const EDGE_STOP = new Set(
+  'i and or but so the a an to of with for that is it was from in on at about by like as than some any'.split(' '),
+)
+function trimStopEdges(phrase: string): string {
+  const words = phrase.split(/\s+/).filter(Boolean)
+  while (words.length && EDGE_STOP.has(words[0]!.toLowerCase())) words.shift()
+  while (words.length && EDGE_STOP.has(words[words.length - 1]!.toLowerCase())) words.pop()
+  return words.join(' ')
+}

@@ -1,0 +1,178 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { loadCatalog } from '../catalog/index.ts'
+import { loadConfig } from '../config/index.ts'
+import { AppError, createLogger } from '../core/index.ts'
+import {
+  ALL_MODELS,
+  type MeanInterval,
+  type OfflineEvalResult,
+  type OfflineModelName,
+  recallCurveSvg,
+  runOfflineEval,
+} from '../eval/index.ts'
+import { createProgressBar } from './progress-bar.ts'
+
+const HELP = `usage: concierge eval --data DIR [--dataset ml-latest-small|ml-100k|generic] [--json] [--out DIR] [--seed N]
+                     [--models popularity,item-knn,ease,mult-dae,mult-vae] [--backend auto|wasm|cpu|...]
+       concierge eval --conversations --dialogues FILE --data DIR [--json]
+
+Offline evaluation (strong generalisation): 20% of users (with ≥ 5 positives) are held out; each model ranks
+every item from 80% of a held-out user's positives and is scored on the other 20%. Prints Recall@20, Recall@50,
+NDCG@100 and HR@10 with 95% intervals and training seconds, and writes eval.json and recall-at-k.svg into --out
+(default eval-results/). --json prints { dataset, protocol, models: [...] } on stdout; logs go to stderr.
+--conversations replays recorded dialogues through the chat engine instead.
+Exit codes: 0 done, 2 bad input or config, 1 runtime failure.`
+
+const MODEL_NAMES: readonly OfflineModelName[] = ['popularity', 'item-knn', 'ease', 'mult-dae', 'mult-vae']
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--conversations')) return runConversations(args)
+  let values: ReturnType<typeof parse>['values']
+  try {
+    values = parse(args).values
+  } catch (error) {
+    throw new AppError('input.invalid', `${error instanceof Error ? error.message : String(error)}\n\n${HELP}`)
+  }
+  if (values.help) {
+    console.log(HELP)
+    return 0
+  }
+  const config = loadConfig(process.env, {
+    overrides: { dataDir: values.data, dataset: values.dataset, 'collab.backend': values.backend, 'collab.seed': values.seed },
+  })
+  if (!config.dataDir) throw new AppError('data.not_found', 'No data folder: pass --data DIR or set CONCIERGE_DATA_DIR')
+  const logger = createLogger({ level: values.quiet ? 'warn' : config.log.level, format: config.log.format })
+
+  const models = parseModels(values.models)
+  const bar = createProgressBar({ quiet: values.quiet || values.json })
+  let result: OfflineEvalResult
+  try {
+    const catalog = await loadCatalog({ dataDir: config.dataDir, dataset: config.dataset, logger })
+    result = await runOfflineEval(catalog, {
+      seed: config.collab.seed,
+      positiveThreshold: config.collab.positiveThreshold,
+      backend: config.collab.backend,
+      models,
+      logger,
+      onProgress: bar,
+    })
+  } finally {
+    bar.finish()
+  }
+  const out = resolve(values.out ?? 'eval-results')
+  await mkdir(out, { recursive: true })
+  await writeFile(join(out, 'eval.json'), `${JSON.stringify(result, null, 2)}\n`)
+  await writeFile(join(out, 'recall-at-k.svg'), recallCurveSvg(result))
+  logger.info('evaluation written', { json: join(out, 'eval.json'), svg: join(out, 'recall-at-k.svg') })
+  if (values.json) {
+    const models = result.models.map((m) => ({
+      name: m.name,
+      recallAt20: m.recallAt20.mean,
+      recallAt50: m.recallAt50.mean,
+      ndcgAt100: m.ndcgAt100.mean,
+      hrAt10: m.hrAt10.mean,
+      trainSeconds: m.trainSeconds,
+    }))
+    console.log(JSON.stringify({ dataset: result.dataset, protocol: result.protocol, models }, null, 2))
+  } else {
+    console.log(formatResult(result))
+    console.log(`\nWritten: ${join(out, 'eval.json')}, ${join(out, 'recall-at-k.svg')}`)
+  }
+  return 0
+}
+
+/** The side-by-side table: one row per model, metrics as mean ± 95% half-width. */
+export function formatResult(result: OfflineEvalResult): string {
+  const p = result.protocol
+  const cell = (m: MeanInterval) => `${m.mean.toFixed(3)} ± ${m.halfWidth.toFixed(3)}`
+  const header = ['model', 'Recall@20', 'Recall@50', 'NDCG@100', 'HR@10', 'train s']
+  const rows = result.models.map((m) => [
+    m.name,
+    cell(m.recallAt20),
+    cell(m.recallAt50),
+    cell(m.ndcgAt100),
+    cell(m.hrAt10),
+    m.trainSeconds.toFixed(1),
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)))
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ')
+  const params = result.models
+    .filter((m) => Object.keys(m.params).length > 0)
+    .map(
+      (m) =>
+        `  ${m.name}: ${Object.entries(m.params)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}`,
+    )
+  return [
+    `${result.dataset}: ${p.users} users (${p.trainUsers} train, ${p.validationUsers} validation, ${p.testUsers} test), ${p.items} items; ` +
+      `positives = rating ≥ ${p.positiveThreshold}; seed ${p.seed}; full ranking, 80% of each test user's items folded in`,
+    '',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    'chosen on validation users:',
+    ...params,
+  ].join('\n')
+}
+
+function parseModels(list: string | undefined): OfflineModelName[] {
+  if (!list) return [...ALL_MODELS]
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  const unknown = names.filter((n) => !MODEL_NAMES.includes(n as OfflineModelName))
+  if (unknown.length > 0 || names.length === 0) {
+    throw new AppError('input.invalid', `--models takes a comma-separated list of ${MODEL_NAMES.join(', ')}`, {
+      details: { unknown },
+    })
+  }
+  return names as OfflineModelName[]
+}
+
+/**
+ * `--conversations`: replays dialogues through the chat engine. The chat engineer's src/eval/conversations*.ts,
+ * exported from src/eval/index.ts, owns that command's options (`runConversationEvalCommand(args)`); it is looked
+ * up at run time so this file does not depend on it. Without the command, `runConversationEval` is called directly.
+ */
+async function runConversations(args: string[]): Promise<number> {
+  const mod: Record<string, unknown> = await import('../eval/index.ts')
+  const command = mod['runConversationEvalCommand']
+  if (typeof command === 'function') return (await command(args)) as number
+  const runConversationEval = mod['runConversationEval']
+  if (typeof runConversationEval !== 'function') {
+    throw new AppError('unavailable', 'Conversation replay is not available in this build (runConversationEval is missing)')
+  }
+  const { values } = parse(args)
+  if (!values.dialogues) throw new AppError('input.invalid', '--conversations needs --dialogues FILE (a dialogue JSONL file)')
+  const config = loadConfig(process.env, { overrides: { dataDir: values.data, dataset: values.dataset } })
+  const logger = createLogger({ level: values.quiet ? 'warn' : config.log.level, format: config.log.format })
+  const result: unknown = await runConversationEval({ dialoguesFile: resolve(values.dialogues), config, logger })
+  console.log(JSON.stringify(result, null, 2))
+  return 0
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      data: { type: 'string' },
+      dataset: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      models: { type: 'string' },
+      backend: { type: 'string' },
+      conversations: { type: 'boolean', default: false },
+      dialogues: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  })
+}

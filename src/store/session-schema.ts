@@ -1,0 +1,46 @@
+import { z } from 'zod'
+import type { SessionState } from './types.ts'
+
+const id = z.string()
+
+/** Validates a session read back from storage, so a damaged row fails loudly instead of steering badly. */
+export const sessionSchema = z.object({
+  conversationId: z.string(),
+  userId: z.string(),
+  turn: z.number().int().min(0),
+  liked: z.array(id),
+  disliked: z.array(id),
+  seen: z.array(id),
+  rejected: z.array(id),
+  anchors: z.array(z.object({ id, weight: z.number(), turn: z.number() })),
+  constraints: z.object({
+    includeCategories: z.array(z.string()),
+    excludeCategories: z.array(z.string()),
+    yearMin: z.number().optional(),
+    yearMax: z.number().optional(),
+    metadata: z
+      .array(
+        z.object({
+          field: z.string(),
+          min: z.number().optional(),
+          max: z.number().optional(),
+          equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+        }),
+      )
+      .optional(),
+  }),
+  preferences: z.array(z.object({ text: z.string(), weight: z.number(), turn: z.number() })),
+  shown: z.array(id),
+  lastShown: z.array(id),
+  focus: id.optional(),
+  pending: z
+    .object({
+      candidates: z.array(id),
+      intent: z.enum(['like', 'dislike', 'seen', 'anchor']),
+      mention: z.string(),
+      turn: z.number(),
+    })
+    .optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+}) satisfies z.ZodType<SessionState>

@@ -1,0 +1,116 @@
+import type { Interaction, ItemId, UserId } from '../core/index.ts'
+
+/** Hard filters a session has asked for. Structurally the recommender's `Constraints`. */
+export interface SessionConstraints {
+  includeCategories: string[]
+  excludeCategories: string[]
+  yearMin?: number
+  yearMax?: number
+  metadata?: { field: string; min?: number; max?: number; equals?: string | number | boolean }[]
+}
+
+/** A free-text wish, with the turn it was said in (recent ones weigh more) and its sign. */
+export interface SessionPreference {
+  text: string
+  /** > 0 pulls toward, < 0 pushes away ("less violent"). Magnitude before recency decay. */
+  weight: number
+  turn: number
+}
+
+/** An anchor ("more like the second one"): an item to steer toward, with the turn it was asked in. */
+export interface SessionAnchor {
+  id: ItemId
+  weight: number
+  turn: number
+}
+
+/** A question the assistant asked and is waiting an answer to ("Alien (1979) or Aliens (1986)?"). */
+export interface PendingClarification {
+  /** The candidate items, in the order they were offered. */
+  candidates: ItemId[]
+  /** What to do with the chosen item. */
+  intent: 'like' | 'dislike' | 'seen' | 'anchor'
+  /** What the person typed, for the reply. */
+  mention: string
+  turn: number
+}
+
+/** Everything one conversation has established so far. */
+export interface SessionState {
+  conversationId: string
+  userId: UserId
+  /** Number of turns handled so far. */
+  turn: number
+  liked: ItemId[]
+  disliked: ItemId[]
+  seen: ItemId[]
+  /** "Not that one", not_interested: never shown again in this conversation. */
+  rejected: ItemId[]
+  anchors: SessionAnchor[]
+  constraints: SessionConstraints
+  preferences: SessionPreference[]
+  /** Every item shown in this conversation, in order. */
+  shown: ItemId[]
+  /** The items of the last reply, in their displayed order ("the second one"). */
+  lastShown: ItemId[]
+  /** The item the person last talked about ("more like that"). */
+  focus?: ItemId
+  pending?: PendingClarification
+  /** Milliseconds since the epoch. */
+  createdAt: number
+  updatedAt: number
+}
+
+/** A user's likes and dislikes across conversations (item ids, most recent first). */
+export interface StoredProfile {
+  userId: UserId
+  likes: ItemId[]
+  dislikes: ItemId[]
+}
+
+/** One recorded event; becomes training data at the next rebuild. */
+export interface StoredInteraction extends Interaction {
+  event: string
+  timestamp: number
+  conversationId?: string
+}
+
+/**
+ * Persistence for sessions, profiles, feedback and interactions. Every method may throw `store.failed`.
+ * Implementations: SQLite (`createSqliteStore`) and in-memory (`createMemoryStore`).
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'memory'
+  getSession(conversationId: string): Promise<SessionState | undefined>
+  saveSession(state: SessionState): Promise<void>
+  deleteSession(conversationId: string): Promise<void>
+  getProfile(userId: UserId): Promise<StoredProfile>
+  /** Sets the stored opinion of a user on an item (a like replaces a dislike and the other way round). */
+  setPreference(userId: UserId, itemId: ItemId, kind: 'like' | 'dislike'): Promise<void>
+  removePreference(userId: UserId, itemId: ItemId): Promise<void>
+  recordInteraction(interaction: StoredInteraction): Promise<void>
+  /** All recorded interactions, oldest first, for the next training run. */
+  exportInteractions(): Promise<StoredInteraction[]>
+  /** Deletes every session, profile entry, feedback and interaction of a user. */
+  forgetUser(userId: UserId): Promise<void>
+  close(): Promise<void>
+}
+
+export function emptySession(conversationId: string, userId: UserId, now = Date.now()): SessionState {
+  return {
+    conversationId,
+    userId,
+    turn: 0,
+    liked: [],
+    disliked: [],
+    seen: [],
+    rejected: [],
+    anchors: [],
+    constraints: { includeCategories: [], excludeCategories: [] },
+    preferences: [],
+    shown: [],
+    lastShown: [],
+    createdAt: now,
+    updatedAt: now,
+  }
+}
