@@ -8,6 +8,7 @@ import { openIndex } from './index/index.ts'
 import { createLlmClient } from './llm/index.ts'
 import { createRecommender } from './recommend/index.ts'
 import { createSqliteStore, type Store } from './store/index.ts'
+import { loadTf } from './tf/index.ts'
 
 /** Everything a front end needs, built from config. */
 export interface Runtime {
@@ -41,6 +42,8 @@ interface LoadedBuild {
  */
 export async function createRuntime(config: Readonly<Config>, deps: { logger: Logger; store?: Store }): Promise<Runtime> {
   const { logger } = deps
+  // The configured TF.js backend must win before an encoder or model asks for one.
+  await loadTf(config.collab.backend, logger)
   const store = deps.store ?? (await createSqliteStore({ path: config.store.path }))
   const ownsStore = !deps.store
   const embedders = new Map<string, Promise<Embedder>>()
@@ -68,22 +71,37 @@ export async function createRuntime(config: Readonly<Config>, deps: { logger: Lo
     try {
       const embedder = await embedderFor(index.manifest.encoderId)
       if (embedder.dimension !== index.manifest.dimension) {
-        throw new AppError('index.incompatible', `Encoder ${embedder.id} gives ${embedder.dimension}-d vectors, the index holds ${index.manifest.dimension}-d`, {
-          details: { encoder: embedder.id, dimension: embedder.dimension, indexDimension: index.manifest.dimension },
-        })
+        throw new AppError(
+          'index.incompatible',
+          `Encoder ${embedder.id} gives ${embedder.dimension}-d vectors, the index holds ${index.manifest.dimension}-d`,
+          {
+            details: { encoder: embedder.id, dimension: embedder.dimension, indexDimension: index.manifest.dimension },
+          },
+        )
       }
       const { items, popularity } = await readSnapshot(current.dir)
       const collabDir = (index.manifest.extra as { collabDir?: string | null } | undefined)?.collabDir
       if (collabDir) {
         try {
-          collab = await openCollab(collabDir, { dataFingerprint: index.manifest.dataFingerprint }, { backend: config.collab.backend, logger })
+          collab = await openCollab(
+            collabDir,
+            { dataFingerprint: index.manifest.dataFingerprint },
+            { backend: config.collab.backend, logger },
+          )
         } catch (error) {
-          logger.warn('collaborative model not loaded: recommending from text and popularity only', { reason: errorMessage(error) })
+          logger.warn('collaborative model not loaded: recommending from text and popularity only', {
+            reason: errorMessage(error),
+          })
         }
       }
       const recommender = await createRecommender({ items, index, embedder, collab, popularity, logger })
-      const chat = await createChat({ items, recommender, store, llm, logger })
-      logger.info('build loaded', { buildId: current.buildId, items: items.length, encoder: embedder.id, collab: collab?.name ?? 'none' })
+      const chat = await createChat({ items, recommender, store, llm, logger, popularity })
+      logger.info('build loaded', {
+        buildId: current.buildId,
+        items: items.length,
+        encoder: embedder.id,
+        collab: collab?.name ?? 'none',
+      })
       return {
         buildId: current.buildId,
         itemCount: items.length,
@@ -111,7 +129,8 @@ export async function createRuntime(config: Readonly<Config>, deps: { logger: Lo
 
   const retire = (build: LoadedBuild) => {
     build.retired = true
-    if (build.inFlight === 0) void build.release().catch((e) => logger.warn('closing an old build failed', { reason: errorMessage(e) }))
+    if (build.inFlight === 0)
+      void build.release().catch((e) => logger.warn('closing an old build failed', { reason: errorMessage(e) }))
   }
 
   /** Runs `fn` on the active build, keeping that build open until it finishes. */
@@ -160,7 +179,10 @@ export async function createRuntime(config: Readonly<Config>, deps: { logger: Lo
           logger.info('switched to a new build', { from: previous.buildId, to: next.buildId })
           return true
         } catch (error) {
-          logger.error('new build failed to load; still serving the previous one', { buildId: active.buildId, reason: errorMessage(error) })
+          logger.error('new build failed to load; still serving the previous one', {
+            buildId: active.buildId,
+            reason: errorMessage(error),
+          })
           return false
         } finally {
           reloading = undefined

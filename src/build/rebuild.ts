@@ -17,6 +17,7 @@ import {
 } from '../core/index.ts'
 import { createEmbedder, createEmbeddingCache, embedWithCache } from '../embed/index.ts'
 import { buildIndex } from '../index/index.ts'
+import { loadTf } from '../tf/index.ts'
 import { writeSnapshot } from './snapshot.ts'
 
 /** What a rebuild did, printed by `concierge rebuild` (as JSON with `--json`). */
@@ -65,9 +66,16 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
       { details: { dataDir } },
     )
   }
+  // The configured TF.js backend must win before an encoder or model asks for one.
+  await loadTf(config.collab.backend, logger)
   const catalog = await loadCatalog({ dataDir, dataset: config.dataset, onProgress })
   const users = new Set(catalog.interactions.map((i) => i.userId)).size
-  logger.info('catalogue loaded', { dataset: catalog.name, items: catalog.items.length, interactions: catalog.interactions.length, users })
+  logger.info('catalogue loaded', {
+    dataset: catalog.name,
+    items: catalog.items.length,
+    interactions: catalog.interactions.length,
+    users,
+  })
 
   const buildId = newBuildId()
   await mkdir(config.indexesDir, { recursive: true })
@@ -78,9 +86,14 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
   try {
     const embedStart = performance.now()
     const texts = catalog.items.map(itemText)
-    const embedded = await embedWithCache(embedder, texts, cache, (done, total) => onProgress({ phase: 'embedding', done, total, unit: 'items' }))
+    const embedded = await embedWithCache(embedder, texts, cache, onProgress)
     const embedSeconds = (performance.now() - embedStart) / 1000
-    logger.info('items embedded', { encoder: embedder.id, cached: embedded.hits, embedded: embedded.misses, seconds: round(embedSeconds) })
+    logger.info('items embedded', {
+      encoder: embedder.id,
+      cached: embedded.hits,
+      embedded: embedded.misses,
+      seconds: round(embedSeconds),
+    })
 
     const indexStart = performance.now()
     const ids = catalog.items.map((item) => item.id)
@@ -92,6 +105,7 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
       seed: config.index.seed,
       onProgress,
     })
+    const indexSeconds = (performance.now() - indexStart) / 1000
     const popularity = popularityScores(catalog.interactions, config.collab.positiveThreshold)
 
     let collab: RebuildSummary['collab'] = { skipped: 'the catalogue has no interactions' }
@@ -124,7 +138,6 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
       extra: { collabDir: 'dir' in collab ? collab.dir : null, embedding: { cached: embedded.hits, embedded: embedded.misses } },
     })
     await writeSnapshot(tmpDir, catalog.items, popularity)
-    const indexSeconds = (performance.now() - indexStart) / 1000
     await index.close()
     await rename(tmpDir, finalDir)
     await switchCurrent(config.indexesDir, buildId)

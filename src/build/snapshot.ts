@@ -29,9 +29,14 @@ export async function readSnapshot(dir: string): Promise<{ items: Item[]; popula
   let text: string
   let popularityText: string
   try {
-    ;[text, popularityText] = await Promise.all([readFile(join(dir, ITEMS_FILE), 'utf8'), readFile(join(dir, POPULARITY_FILE), 'utf8')])
+    ;[text, popularityText] = await Promise.all([
+      readFile(join(dir, ITEMS_FILE), 'utf8'),
+      readFile(join(dir, POPULARITY_FILE), 'utf8'),
+    ])
   } catch (error) {
-    throw new AppError('index.corrupt', `Build in ${dir} lacks its catalogue snapshot; run \`concierge rebuild\``, { cause: error })
+    throw new AppError('index.corrupt', `Build in ${dir} lacks its catalogue snapshot; run \`concierge rebuild\``, {
+      cause: error,
+    })
   }
   const items: Item[] = []
   const lines = text.split('\n')

@@ -39,7 +39,10 @@ export async function run(args: string[]): Promise<number> {
     if (values.json) {
       console.log(JSON.stringify(summary, null, 2))
     } else {
-      const collab = 'skipped' in summary.collab ? `skipped (${summary.collab.skipped})` : `${summary.collab.model} in ${summary.collab.seconds}s`
+      const collab =
+        'skipped' in summary.collab
+          ? `skipped (${summary.collab.skipped})`
+          : `${summary.collab.model} in ${summary.collab.seconds}s`
       console.log(
         [
           `Build ${summary.buildId} is now current (${summary.dir})`,
