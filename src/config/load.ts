@@ -34,6 +34,7 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_SECRET_KEYS: 'server.secretKeys',
   CONCIERGE_RATE_LIMIT_PER_MINUTE: 'server.rateLimitPerMinute',
   CONCIERGE_MAX_BODY_BYTES: 'server.maxBodyBytes',
+  CONCIERGE_TRUST_PROXY: 'server.trustProxy',
   SLACK_MODE: 'slack.mode',
   SLACK_SIGNING_SECRET: 'slack.signingSecret',
   SLACK_BOT_TOKEN: 'slack.botToken',

@@ -1,8 +1,10 @@
 import { z } from 'zod'
 
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v))
+/** A boolean, or its usual spellings in an environment variable. */
+const bool = z.union([
+  z.boolean(),
+  z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v)),
+])
 
 const port = z.coerce.number().int().min(0).max(65535)
 
@@ -53,12 +55,14 @@ export const configSchema = z.object({
     host: z.string().min(1).default('0.0.0.0'),
     /** Public URL used in printed links and the widget snippet; defaults to http://localhost:PORT. */
     publicUrl: z.string().url().optional(),
-    /** Publishable keys: `key=origin1|origin2,key2=*`. Empty: the demo key `demo` for any origin. */
+    /** Publishable keys: `key=origin1|origin2,key2=*`. Empty: the demo key `demo`, accepted only from this server's own origin and localhost. */
     publishableKeys: z.string().default(''),
     /** Secret keys for server-to-server calls, comma-separated. */
     secretKeys: z.string().default(''),
     rateLimitPerMinute: z.coerce.number().int().min(1).default(60),
     maxBodyBytes: z.coerce.number().int().min(256).default(16_384),
+    /** Take the client IP for rate limits from X-Forwarded-For; only behind a proxy you control. */
+    trustProxy: bool.default(false),
   }),
   slack: z.object({
     mode: z.enum(['off', 'http', 'socket']).default('off'),

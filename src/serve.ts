@@ -1,0 +1,133 @@
+import { ensureBuild } from './build/index.ts'
+import type { Config } from './config/index.ts'
+import { errorMessage, type Logger, type ProgressListener, readCurrent } from './core/index.ts'
+import { createRuntime, type Runtime } from './runtime.ts'
+import { createSlackBot, type SlackBot } from './slack/index.ts'
+import { createWidgetApp, type HttpServer, startHttpServer, type WidgetApp } from './widget/index.ts'
+
+export interface ServeDeps {
+  logger: Logger
+  /** Progress of the first build, when there is none yet. */
+  onProgress?: ProgressListener
+  /** How often `indexes/current` is checked for a new build. Default 3000 ms. */
+  pollMs?: number
+  /** How long in-flight requests may run on shutdown. Default 10 s. */
+  shutdownTimeoutMs?: number
+}
+
+export interface RunningServer {
+  /** Where people open the demo page: CONCIERGE_PUBLIC_URL, or http://localhost:PORT (the host when bound to one). */
+  readonly url: string
+  readonly port: number
+  /** The build being served now. */
+  readonly buildId: string
+  /** Stops accepting, finishes in-flight requests (up to the deadline), closes Slack and the runtime. Idempotent. */
+  close(): Promise<void>
+}
+
+/**
+ * `concierge serve`: builds first when there is no build, opens the runtime, serves the HTTP API, widget and demo
+ * page (and Slack in http mode on /slack/*, or Socket Mode), and switches to a new build when `indexes/current`
+ * changes. Throws `index.not_found`/`data.not_found`/`build.failed` when there is nothing to serve, `unavailable`
+ * when the port is taken.
+ */
+export async function startServe(config: Readonly<Config>, deps: ServeDeps): Promise<RunningServer> {
+  const { logger } = deps
+  const build = await ensureBuild(config, { logger, onProgress: deps.onProgress })
+  if (build.built) logger.info('first build ready', { buildId: build.buildId })
+  const runtime = await createRuntime(config, { logger })
+  let slack: SlackBot | undefined
+  let app: WidgetApp | undefined
+  let http: HttpServer | undefined
+  try {
+    slack = await createSlackBot(config.slack, { chat: runtime.chat, logger })
+    app = await createWidgetApp(config.server, { backend: () => runtime, logger: logger.child({ area: 'http' }) })
+    http = await startHttpServer({
+      listener: app.listener,
+      mounts: slack?.requestListener ? [{ prefix: '/slack/', listener: slack.requestListener }] : [],
+      port: config.server.port,
+      host: config.server.host,
+      logger,
+      shutdownTimeoutMs: deps.shutdownTimeoutMs,
+    })
+    if (config.slack.mode === 'socket') await slack?.start()
+  } catch (error) {
+    await http?.close()
+    await slack?.close()
+    await app?.close()
+    await runtime.close()
+    throw error
+  }
+  const watcher = watchBuilds(config.indexesDir, runtime, logger, deps.pollMs ?? 3000)
+  const url = config.server.publicUrl?.replace(/\/+$/, '') ?? http.url
+  logger.info('serving', { url, buildId: runtime.buildId, items: runtime.itemCount, slack: config.slack.mode })
+
+  const server = http
+  const widget = app
+  const bot = slack
+  let closing: Promise<void> | undefined
+  const close = async () => {
+    watcher.close()
+    widget.setDraining(true)
+    logger.info('shutting down: finishing requests in flight')
+    await Promise.allSettled([server.close(), bot?.close()])
+    await widget.close()
+    await runtime.close()
+    logger.info('stopped')
+  }
+  return {
+    url,
+    port: server.port,
+    get buildId() {
+      return runtime.buildId
+    },
+    close: () => (closing ??= close()),
+  }
+}
+
+/**
+ * Polls `<indexesDir>/current` and calls `runtime.reload()` when it points at another build. A build that fails to
+ * load is not retried until `current` changes again (the runtime keeps serving the old one).
+ */
+export function watchBuilds(
+  indexesDir: string,
+  runtime: Pick<Runtime, 'buildId' | 'reload'>,
+  logger: Logger,
+  intervalMs: number,
+): { close(): void; check(): Promise<void> } {
+  let failed: string | undefined
+  let running: Promise<void> | undefined
+  const check = async () => {
+    const current = await readCurrent(indexesDir)
+    if (!current || current === runtime.buildId || current === failed) return
+    const from = runtime.buildId
+    logger.info('new build found: switching', { from, to: current })
+    try {
+      const switched = await runtime.reload()
+      if (switched) {
+        failed = undefined
+        logger.info('now serving build', { buildId: runtime.buildId })
+      } else if (runtime.buildId !== current) {
+        failed = current
+        logger.warn('new build did not load: still serving the old one', { buildId: from, failed: current })
+      }
+    } catch (error) {
+      failed = current
+      logger.error('reload failed: still serving the old build', { buildId: from, failed: current, error: errorMessage(error) })
+    }
+  }
+  const tick = () => {
+    running ??= check().finally(() => {
+      running = undefined
+    })
+  }
+  const timer = setInterval(tick, intervalMs)
+  timer.unref()
+  return {
+    close: () => clearInterval(timer),
+    check: () => {
+      tick()
+      return running ?? Promise.resolve()
+    },
+  }
+}

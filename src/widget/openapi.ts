@@ -1,0 +1,192 @@
+/** The OpenAPI 3.1 description of the HTTP API, served at /openapi.json. */
+export function openApiDocument(serverUrl?: string): Record<string, unknown> {
+  const errorRef = { $ref: '#/components/responses/Error' }
+  const json = (schema: unknown) => ({ 'application/json': { schema } })
+  const conversationId = {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: 'Conversation id chosen by the client (the widget uses a random UUID per tab).',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$' },
+  }
+  const commonErrors = { '400': errorRef, '401': errorRef, '403': errorRef, '413': errorRef, '429': errorRef, '503': errorRef }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Concierge HTTP API',
+      version: '1',
+      description:
+        'Chat with the recommender, send feedback, read items. Browsers send a publishable key in X-Concierge-Key ' +
+        '(allowed origins per key); servers send a secret key as `Authorization: Bearer …`. Errors are ' +
+        '`{ error: { code, message, requestId } }`; every response carries X-Request-Id.',
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    security: [{ publishableKey: [] }, { secretKey: [] }],
+    paths: {
+      '/v1/conversations/{id}/messages': {
+        post: {
+          summary: 'Send a message; get the reply (JSON, or a UI message stream over SSE)',
+          description:
+            'With `?stream=1` or `Accept: text/event-stream` the reply streams as Server-Sent Events in the Vercel AI SDK UI ' +
+            'message stream format (header `x-vercel-ai-ui-message-stream: v1`): `start`, `text-start`, `text-delta`…, ' +
+            '`text-end`, `data-items` (data: Item[]), `data-suggestions` (data: string[]), `finish`, then `data: [DONE]`. ' +
+            'A failure after the stream started is an `error` part with `errorText`.',
+          parameters: [conversationId, { name: 'stream', in: 'query', schema: { type: 'string', enum: ['1'] } }],
+          requestBody: { required: true, content: json({ $ref: '#/components/schemas/MessageRequest' }) },
+          responses: {
+            '200': {
+              description: 'The reply',
+              content: {
+                ...json({ type: 'object', required: ['reply'], properties: { reply: { $ref: '#/components/schemas/Reply' } } }),
+                'text/event-stream': { schema: { type: 'string' } },
+              },
+            },
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/conversations/{id}/feedback': {
+        post: {
+          summary: 'Feedback on a recommended item (changes the session at once)',
+          parameters: [conversationId],
+          requestBody: { required: true, content: json({ $ref: '#/components/schemas/FeedbackRequest' }) },
+          responses: {
+            '200': { description: 'Recorded', content: json({ type: 'object', properties: { ok: { const: true } } }) },
+            '404': errorRef,
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/items/{id}': {
+        get: {
+          summary: 'One catalogue item',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              description: 'The item',
+              content: json({ type: 'object', properties: { item: { $ref: '#/components/schemas/CatalogItem' } } }),
+            },
+            '404': errorRef,
+            ...commonErrors,
+          },
+        },
+      },
+      '/v1/users/{id}': {
+        delete: {
+          summary: 'Forget a user: every session, feedback and interaction (secret key only)',
+          security: [{ secretKey: [] }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '204': { description: 'Forgotten' }, ...commonErrors },
+        },
+      },
+      '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Alive' } } } },
+      '/readyz': {
+        get: {
+          summary: 'Readiness: a build is loaded and the server is not draining',
+          security: [],
+          responses: { '200': { description: 'Ready (buildId, itemCount)' }, '503': { description: 'Loading or draining' } },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics (secret key as Bearer when any secret key is configured)',
+          security: [{}, { secretKey: [] }],
+          responses: {
+            '200': { description: 'Text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        publishableKey: { type: 'apiKey', in: 'header', name: 'X-Concierge-Key' },
+        secretKey: { type: 'http', scheme: 'bearer' },
+      },
+      responses: {
+        Error: {
+          description: 'An error with a stable code',
+          headers: { 'Retry-After': { description: 'Seconds to wait (429)', schema: { type: 'integer' } } },
+          content: json({ $ref: '#/components/schemas/Error' }),
+        },
+      },
+      schemas: {
+        MessageRequest: {
+          type: 'object',
+          required: ['text'],
+          properties: {
+            text: { type: 'string', minLength: 1, maxLength: 2000 },
+            userId: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9_.:@-]{1,128}$',
+              description:
+                'Browser callers: an anonymous id kept by the widget (stored as `web:<id>`). Secret keys: your user id.',
+            },
+          },
+        },
+        FeedbackRequest: {
+          type: 'object',
+          required: ['itemId', 'kind'],
+          properties: {
+            itemId: { type: 'string' },
+            kind: { type: 'string', enum: ['like', 'dislike', 'seen', 'not_interested'] },
+            userId: { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$' },
+          },
+        },
+        Reply: {
+          type: 'object',
+          required: ['text', 'items', 'suggestions'],
+          properties: {
+            text: { type: 'string' },
+            items: { type: 'array', items: { $ref: '#/components/schemas/ReplyItem' } },
+            suggestions: { type: 'array', items: { type: 'string' } },
+          },
+        },
+        ReplyItem: {
+          type: 'object',
+          required: ['id', 'title', 'categories', 'explanation'],
+          properties: {
+            id: { type: 'string' },
+            title: { type: 'string' },
+            year: { type: 'integer' },
+            categories: { type: 'array', items: { type: 'string' } },
+            imageUrl: { type: 'string', format: 'uri' },
+            explanation: { type: 'string' },
+            scores: {
+              type: 'object',
+              additionalProperties: { type: 'number' },
+              description: 'Score parts (semantic, collaborative, …); secret keys only.',
+            },
+          },
+        },
+        CatalogItem: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            title: { type: 'string' },
+            year: { type: 'integer' },
+            categories: { type: 'array', items: { type: 'string' } },
+            imageUrl: { type: 'string' },
+            description: { type: 'string' },
+            tags: { type: 'array', items: { type: 'string' } },
+          },
+        },
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string', examples: ['input.invalid', 'auth.unauthorized', 'auth.origin_refused', 'rate.limited'] },
+                message: { type: 'string' },
+                requestId: { type: 'string' },
+                details: { type: 'object' },
+              },
+            },
+          },
+        },
+      },
+    },
+  }
+}

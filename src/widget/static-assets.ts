@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises'
+import { sha256 } from '../core/index.ts'
+
+export interface StaticAsset {
+  path: string
+  body: string
+  contentType: string
+  cacheControl: string
+  etag: string
+  headers: Record<string, string>
+}
+
+const STATIC_DIR = new URL('./static/', import.meta.url)
+
+/** Reads the widget script and the demo stylesheet once, at start-up. */
+export async function loadStaticAssets(): Promise<StaticAsset[]> {
+  const widget = await readFile(new URL('widget.js', STATIC_DIR), 'utf8')
+  const demoCss = await readFile(new URL('demo.css', STATIC_DIR), 'utf8')
+  return [
+    {
+      path: '/widget.js',
+      body: widget,
+      contentType: 'text/javascript; charset=utf-8',
+      // Embedded on other sites: any origin may load it, caches may keep it a few minutes and revalidate by ETag.
+      cacheControl: 'public, max-age=300, stale-while-revalidate=86400',
+      etag: `"${sha256(widget).slice(0, 16)}"`,
+      headers: { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' },
+    },
+    {
+      path: '/demo.css',
+      body: demoCss,
+      contentType: 'text/css; charset=utf-8',
+      cacheControl: 'public, max-age=300',
+      etag: `"${sha256(demoCss).slice(0, 16)}"`,
+      headers: {},
+    },
+  ]
+}
+
+/** The demo page's policy: only this server's script, styles and API; posters from https; never framed. */
+export const DEMO_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' https: data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+/** The demo page at `/`: the widget on the demo key, and the snippet to embed it elsewhere. */
+export function demoPage(origin: string, key: string): string {
+  const snippet = `<script src="${origin}/widget.js" data-key="${key}" defer></script>`
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Concierge demo</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/demo.css">
+<script src="/widget.js" defer></script>
+</head>
+<body>
+<main>
+  <h1>Concierge</h1>
+  <p class="lead">Tell it what you feel like watching; it suggests a few films and says why.</p>
+  <concierge-chat key="${escapeHtml(key)}"></concierge-chat>
+  <h2>Embed it on your site</h2>
+  <pre><code>${escapeHtml(snippet)}</code></pre>
+  <p class="small">Or place <code>&lt;concierge-chat key="…"&gt;&lt;/concierge-chat&gt;</code> where the chat should appear. API: <a href="/openapi.json">/openapi.json</a>.</p>
+</main>
+</body>
+</html>
+`
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+}

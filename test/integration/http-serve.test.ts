@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readlink, rm, symlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { isAbsolute, join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config/index.ts'
+import { createLogger, switchCurrent } from '../../src/core/index.ts'
+import { type RunningServer, startServe, watchBuilds } from '../../src/serve.ts'
+import { parseEventStream } from '../../src/widget/index.ts'
+import { dataDir, repoRoot } from '../support/data.ts'
+
+const logger = createLogger({ level: 'silent' })
+
+describe('watchBuilds', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'concierge-watch-'))
+    for (const id of ['b1', 'b2', 'b3', 'b4']) await mkdir(join(dir, id))
+  })
+  afterAll(() => rm(dir, { recursive: true, force: true }))
+
+  it('reloads when indexes/current changes, and does not retry a build that failed to load', async () => {
+    await switchCurrent(dir, 'b1')
+    const calls: string[] = []
+    let loadable = true
+    const runtime = {
+      buildId: 'b1',
+      async reload() {
+        const target = (await readlink(join(dir, 'current'))).toString()
+        calls.push(target)
+        if (!loadable) return false
+        runtime.buildId = target
+        return true
+      },
+    }
+    const watcher = watchBuilds(dir, runtime, logger, 60_000)
+    try {
+      await watcher.check()
+      expect(calls).toEqual([])
+      await switchCurrent(dir, 'b2')
+      await watcher.check()
+      expect(runtime.buildId).toBe('b2')
+      loadable = false
+      await switchCurrent(dir, 'b3')
+      await watcher.check()
+      await watcher.check()
+      expect(calls).toEqual(['b2', 'b3'])
+      expect(runtime.buildId).toBe('b2')
+      loadable = true
+      await switchCurrent(dir, 'b4')
+      await watcher.check()
+      expect(runtime.buildId).toBe('b4')
+    } finally {
+      watcher.close()
+    }
+  })
+})
+
+// The build of the checkout (or CONCIERGE_INDEXES_DIR/CONCIERGE_MODELS_DIR, e.g. a scratch build).
+const realIndexes = resolve(repoRoot, process.env.CONCIERGE_INDEXES_DIR ?? 'indexes')
+const modelsDir = resolve(repoRoot, process.env.CONCIERGE_MODELS_DIR ?? 'models')
+const hasBuild = Boolean(dataDir()) && existsSync(join(realIndexes, 'current'))
+if (!hasBuild)
+  console.warn('[concierge tests] no data folder or no build in indexes/current: the `serve` test on a real build is skipped')
+
+describe.skipIf(!hasBuild)('startServe on a real build', () => {
+  let server: RunningServer
+  let indexesDir: string
+  let storeDir: string
+
+  beforeAll(async () => {
+    // Two build ids pointing at the same real build: switching between them exercises the hot swap without
+    // running a rebuild in the test.
+    indexesDir = await mkdtemp(join(tmpdir(), 'concierge-serve-indexes-'))
+    storeDir = await mkdtemp(join(tmpdir(), 'concierge-serve-store-'))
+    const current = await readlink(join(realIndexes, 'current'))
+    const target = isAbsolute(current) ? current : resolve(realIndexes, current)
+    await mkdir(indexesDir, { recursive: true })
+    await symlink(target, join(indexesDir, 'build-a'))
+    await symlink(target, join(indexesDir, 'build-b'))
+    await switchCurrent(indexesDir, 'build-a')
+    const config = loadConfig(
+      { CONCIERGE_DATA_DIR: dataDir(), CONCIERGE_PORT: '0', CONCIERGE_HOST: '127.0.0.1' },
+      { cwd: repoRoot, overrides: { indexesDir, modelsDir, 'store.path': join(storeDir, 'store.db') } },
+    )
+    server = await startServe(config, { logger, pollMs: 200, shutdownTimeoutMs: 5000 })
+  })
+  afterAll(async () => {
+    await server?.close()
+    if (indexesDir) await rm(indexesDir, { recursive: true, force: true })
+    if (storeDir) await rm(storeDir, { recursive: true, force: true })
+  })
+
+  it('serves, switches to a new build without failing requests in flight, and shuts down', async () => {
+    const url = server.url
+    expect(await (await fetch(`${url}/readyz`)).json()).toMatchObject({ status: 'ready', buildId: 'build-a' })
+    const turn = (i: number) =>
+      fetch(`${url}/v1/conversations/swap-${i}/messages?stream=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-concierge-key': 'demo' },
+        body: JSON.stringify({ text: i % 2 ? 'a gentle comedy' : 'a space adventure' }),
+      }).then(async (r) => ({ status: r.status, parts: parseEventStream(await r.text()) }))
+    const inFlight = Array.from({ length: 10 }, (_, i) => turn(i))
+    await switchCurrent(indexesDir, 'build-b')
+    const results = await Promise.all(inFlight)
+    for (const r of results) {
+      expect(r.status).toBe(200)
+      expect(r.parts.at(-1)).toBe('done')
+      expect(r.parts.some((p) => p !== 'done' && p.type === 'error')).toBe(false)
+    }
+    await expect
+      .poll(async () => ((await (await fetch(`${url}/readyz`)).json()) as { buildId: string }).buildId, { timeout: 30_000 })
+      .toBe('build-b')
+    const after = await turn(99)
+    expect(after.status).toBe(200)
+    await server.close()
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow()
+  })
+})

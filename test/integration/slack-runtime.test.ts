@@ -1,0 +1,110 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runRebuild } from '../../src/build/index.ts'
+import { loadConfig } from '../../src/config/index.ts'
+import { createLogger } from '../../src/core/index.ts'
+import { createRuntime, type Runtime } from '../../src/runtime.ts'
+import { createSlackBot, type SlackBot } from '../../src/slack/index.ts'
+import { repoRoot, sharedModelsDir } from '../support/data.ts'
+import { writeTinyTransformersModel } from '../support/onnx-model.ts'
+import { eventEnvelope, interactionForm, postSigned, type SlackApiImitation, startSlackApi } from '../support/slack-api.ts'
+
+const SECRET = 'runtime-signing-secret'
+type Block = Record<string, unknown> & { type: string; block_id?: string; elements?: Record<string, unknown>[] }
+
+// The real runtime on the tiny MovieLens fixture, embedded with a tiny local ONNX model (needs the shared
+// MiniLM tokenizer); the point is the wiring Slack → chat → store → Slack, not recommendation quality.
+describe.skipIf(!sharedModelsDir())('slack bot on the real runtime', () => {
+  let dir: string
+  let runtime: Runtime
+  let api: SlackApiImitation
+  let bot: SlackBot
+  let server: Server
+  let eventsUrl: string
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'concierge-slack-'))
+    await writeTinyTransformersModel(join(dir, 'model'))
+    const config = loadConfig(
+      {},
+      {
+        cwd: dir,
+        overrides: {
+          dataDir: join(repoRoot, 'test', 'fixtures', 'catalog', 'ml-tiny'),
+          'embed.encoder': 'transformers',
+          'embed.transformersModel': join(dir, 'model'),
+          'embed.workers': 1,
+          indexesDir: join(dir, 'indexes'),
+          modelsDir: join(dir, 'models'),
+          'store.path': join(dir, 'store.db'),
+        },
+      },
+    )
+    const logger = createLogger({ level: 'silent' })
+    await runRebuild(config, { logger })
+    runtime = await createRuntime(config, { logger })
+    api = await startSlackApi()
+    const created = await createSlackBot(
+      { mode: 'http', signingSecret: SECRET, botToken: 'xoxb-runtime-test', apiUrl: api.apiUrl },
+      { chat: runtime.chat, logger, options: { retryMinTimeoutMs: 10 } },
+    )
+    bot = created!
+    server = createServer(bot.requestListener)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    eventsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`
+  })
+
+  afterAll(async () => {
+    await bot?.close()
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    await api?.close()
+    await runtime?.close()
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('answers a DM with catalogue items, stores a Like and shows it in App Home', async () => {
+    const ts = '1700005000.000100'
+    const event = { type: 'message', channel_type: 'im', channel: 'DR1', user: 'UR1', text: 'a funny movie', ts, team: 'T1' }
+    expect((await postSigned(eventsUrl, SECRET, eventEnvelope(event))).status).toBe(200)
+    const post = await api.waitFor(
+      (calls) => calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === 'DR1'),
+      30_000,
+    )
+    const blocks = post.body.blocks as Block[]
+    const actions = blocks.filter((b) => b.block_id?.startsWith('concierge:item:'))
+    expect(actions.length).toBeGreaterThan(0)
+    const like = actions[0]!.elements!.find((e) => e.action_id === 'concierge_like')!
+    const { i: itemId, c: conversationId } = JSON.parse(String(like.value)) as { i: string; c: string }
+    expect(conversationId).toBe('T1:DR1')
+    const item = runtime.chat.getItem(itemId)
+    expect(item).toBeDefined()
+    expect(JSON.stringify(blocks)).toContain(item!.title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))
+
+    const payload = interactionForm({
+      type: 'block_actions',
+      user: { id: 'UR1', team_id: 'T1' },
+      team: { id: 'T1' },
+      container: { type: 'message', message_ts: post.response?.ts, channel_id: 'DR1', is_ephemeral: false },
+      channel: { id: 'DR1' },
+      message: { type: 'message', ts: post.response?.ts, text: post.body.text, blocks },
+      response_url: api.responseUrl('runtime-like'),
+      actions: [{ ...like, block_id: actions[0]!.block_id, type: 'button', action_ts: '1.1' }],
+    })
+    await postSigned(eventsUrl, SECRET, payload, { contentType: 'application/x-www-form-urlencoded' })
+    await api.waitFor((calls) => calls.find((c) => c.method === 'chat.update' && c.body.channel === 'DR1'), 10_000)
+    const profile = await runtime.chat.getProfile('T1:UR1')
+    expect(profile.likes.map((liked) => liked.id)).toContain(itemId)
+
+    await postSigned(
+      eventsUrl,
+      SECRET,
+      eventEnvelope({ type: 'app_home_opened', user: 'UR1', channel: 'DR1', tab: 'home', event_ts: ts }),
+    )
+    const home = await api.waitFor((calls) => calls.find((c) => c.method === 'views.publish' && c.body.user_id === 'UR1'), 10_000)
+    expect(JSON.stringify(home.body.view)).toContain(JSON.stringify(JSON.stringify({ i: itemId })).slice(1, -1))
+  })
+})
