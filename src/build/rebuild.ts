@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { itemText, loadCatalog } from '../catalog/index.ts'
-import { popularityScores, trainCollab } from '../collab/index.ts'
+import { popularityScores, reuseCollab, trainCollab } from '../collab/index.ts'
 import type { Config } from '../config/index.ts'
 import {
   AppError,
@@ -35,7 +35,8 @@ export interface RebuildSummary {
   indexKind: 'hnsw' | 'exact'
   embedding: { cached: number; embedded: number; seconds: number; itemsPerSecond: number }
   indexSeconds: number
-  collab: { dir: string; model: string; seconds: number; metrics: Record<string, unknown> } | { skipped: string }
+  /** The model trained (or `reused` from the previous build when data and settings are unchanged), or why not. */
+  collab: { dir: string; model: string; seconds: number; metrics: Record<string, unknown>; reused: boolean } | { skipped: string }
   totalSeconds: number
 }
 
@@ -44,6 +45,8 @@ export interface RebuildOptions {
   onProgress?: ProgressListener
   /** Train the collaborative model too (default: when the catalogue has interactions). */
   train?: boolean
+  /** Train even when the current model was trained on the same data and settings (default: reuse it). */
+  retrain?: boolean
   /** How many earlier builds to keep besides the new one (default 2). */
   keep?: number
 }
@@ -83,6 +86,9 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
   const finalDir = join(config.indexesDir, buildId)
   const embedder = await createEmbedder(config.embed, { logger })
   const cache = await createEmbeddingCache(join(config.indexesDir, '.embedding-cache'))
+  // Training points models/current at the new model; a later failure puts the previous one back.
+  const previousModel = await readCurrent(config.modelsDir)
+  let trainedModel = false
   try {
     const embedStart = performance.now()
     const texts = catalog.items.map(itemText)
@@ -111,20 +117,22 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
     let collab: RebuildSummary['collab'] = { skipped: 'the catalogue has no interactions' }
     if ((options.train ?? true) && catalog.interactions.length > 0) {
       const trainStart = performance.now()
-      const trained = await trainCollab(catalog, {
+      const trainOptions = {
         modelsDir: config.modelsDir,
         buildId,
-        backend: config.collab.backend,
         seed: config.collab.seed,
         positiveThreshold: config.collab.positiveThreshold,
-        onProgress,
         logger,
-      })
+      }
+      const reused = options.retrain ? undefined : await reuseCollab(catalog, trainOptions)
+      const trained = reused ?? (await trainCollab(catalog, { ...trainOptions, backend: config.collab.backend, onProgress }))
+      trainedModel = true
       collab = {
         dir: trained.dir,
         model: trained.manifest.model,
         seconds: round((performance.now() - trainStart) / 1000),
         metrics: trained.manifest.metrics,
+        reused: reused !== undefined,
       }
     } else if (options.train === false) {
       collab = { skipped: 'training turned off' }
@@ -142,6 +150,7 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
     await rename(tmpDir, finalDir)
     await switchCurrent(config.indexesDir, buildId)
     await pruneBuilds(config.indexesDir, buildId, options.keep ?? 2, logger)
+    await pruneBuilds(config.modelsDir, buildId, options.keep ?? 2, logger)
 
     const summary: RebuildSummary = {
       buildId,
@@ -169,18 +178,25 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
     return summary
   } catch (error) {
     await removeDir(tmpDir)
+    if (trainedModel) {
+      await removeDir(join(config.modelsDir, buildId))
+      if (previousModel) await switchCurrent(config.modelsDir, previousModel).catch(() => undefined)
+    }
     throw error
   } finally {
     await Promise.allSettled([embedder.close(), cache.close()])
   }
 }
 
+const BUILD_ID_RE = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/
+
 /** Removes build folders older than the newest `keep` (never the current one); a failure here only warns. */
 async function pruneBuilds(root: string, currentId: string, keep: number, logger: Logger): Promise<void> {
   try {
     const current = (await readCurrent(root)) ?? currentId
     const builds = (await readdir(root, { withFileTypes: true }))
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== current)
+      // Only build folders (20261123T191904Z-a1b2c3): models/ also holds the Hub cache.
+      .filter((e) => e.isDirectory() && BUILD_ID_RE.test(e.name) && e.name !== current)
       .map((e) => e.name)
       .sort()
     for (const old of builds.slice(0, Math.max(0, builds.length - keep))) await removeDir(join(root, old))

@@ -4,11 +4,11 @@ import { loadConfig } from '../config/index.ts'
 import { createLogger } from '../core/index.ts'
 import { createProgressBar } from './progress-bar.ts'
 
-const HELP = `usage: concierge rebuild [--data DIR] [--dataset NAME] [--encoder auto|transformers|use] [--no-train] [--json] [--quiet]
+const HELP = `usage: concierge rebuild [--data DIR] [--dataset NAME] [--encoder auto|transformers|use] [--no-train] [--retrain] [--json] [--quiet]
 
 Loads and validates the catalogue, embeds item texts (reusing cached vectors), builds the vector index,
-trains the collaborative model, and switches indexes/current to the new build. On any error the previous
-build stays in place. Exit codes: 0 done, 2 bad input or config, 1 runtime failure.`
+trains the collaborative model (reusing the current one when data and settings are unchanged; --retrain
+trains anyway), and switches indexes/current to the new build. On any error the previous build stays in place. Exit codes: 0 done, 2 bad input or config, 1 runtime failure.`
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -18,6 +18,7 @@ export async function run(args: string[]): Promise<number> {
       dataset: { type: 'string' },
       encoder: { type: 'string' },
       'no-train': { type: 'boolean', default: false },
+      retrain: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -34,7 +35,12 @@ export async function run(args: string[]): Promise<number> {
   const logger = createLogger({ level: values.quiet ? 'warn' : config.log.level, format: config.log.format })
   const bar = createProgressBar({ quiet: values.quiet })
   try {
-    const summary = await runRebuild(config, { logger, onProgress: bar, train: values['no-train'] ? false : undefined })
+    const summary = await runRebuild(config, {
+      logger,
+      onProgress: bar,
+      train: values['no-train'] ? false : undefined,
+      retrain: values.retrain,
+    })
     bar.finish()
     if (values.json) {
       console.log(JSON.stringify(summary, null, 2))
@@ -42,7 +48,9 @@ export async function run(args: string[]): Promise<number> {
       const collab =
         'skipped' in summary.collab
           ? `skipped (${summary.collab.skipped})`
-          : `${summary.collab.model} in ${summary.collab.seconds}s`
+          : summary.collab.reused
+            ? `${summary.collab.model} reused (same data and settings; --retrain to train again)`
+            : `${summary.collab.model} in ${summary.collab.seconds}s`
       console.log(
         [
           `Build ${summary.buildId} is now current (${summary.dir})`,

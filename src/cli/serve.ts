@@ -14,8 +14,8 @@ Runs the chat server: HTTP API (/v1/...), the embeddable widget (/widget.js) wit
 Builds indexes and models first when there is no build yet. Switches to a new build when \`concierge rebuild\`
 finishes, without a restart. Stops gracefully on SIGTERM/SIGINT.
 
-Data: CONCIERGE_DATA_DIR (or --data), else ./data, else ../shared/data. With none, --download fetches MovieLens
-ml-latest-small from grouplens.org into ./data (asked interactively on a terminal).
+Data: CONCIERGE_DATA_DIR (or --data), else ./data, else ../shared/data. With none, MovieLens ml-latest-small is
+downloaded from grouplens.org into ./data (asked first on a terminal; --download skips the question).
 Settings: CONCIERGE_PORT (8080), CONCIERGE_HOST, CONCIERGE_PUBLIC_URL, CONCIERGE_PUBLISHABLE_KEYS,
 CONCIERGE_SECRET_KEYS, CONCIERGE_RATE_LIMIT_PER_MINUTE, CONCIERGE_MAX_BODY_BYTES, SLACK_MODE=http|socket.`
 
@@ -82,8 +82,9 @@ export async function run(args: string[]): Promise<number> {
   return 0
 }
 
+/** On a terminal, asks first (Enter means yes); unattended (`npm start` in a container), the demo data is fetched. */
 async function askToDownload(dest: string): Promise<boolean> {
-  if (!process.stdin.isTTY || !process.stderr.isTTY) return false
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return true
   const rl = createInterface({ input: process.stdin, output: process.stderr })
   try {
     const answer = await rl.question(

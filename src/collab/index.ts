@@ -16,6 +16,6 @@ export { type CollabManifest, collabManifestSchema } from './manifest.ts'
  * `trainCollab(catalog, options)` trains and saves a model (switching `<modelsDir>/current`);
  * `openCollab(dir, expected?, deps?)` loads one as a CollabScorer; `fitAutoencoderScorer` trains in memory.
  */
-export { type FitInfo, fitAutoencoderScorer, openCollab, type TrainCollabOptions, trainCollab } from './model.ts'
+export { type FitInfo, fitAutoencoderScorer, openCollab, reuseCollab, type TrainCollabOptions, trainCollab } from './model.ts'
 /** Strong-generalisation user split (seeded): train users, validation and test users with fold-in / held-out items. */
 export { DEFAULT_SPLIT, type HeldOutUser, type SplitOptions, splitUsers, type UserSplit } from './split.ts'

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   AppError,
@@ -8,6 +8,7 @@ import {
   type ItemId,
   type Logger,
   type ProgressListener,
+  readCurrent,
   removeDir,
   sha256,
   silentLogger,
@@ -150,6 +151,52 @@ export async function fitAutoencoder(
   return { itemIds, trained }
 }
 
+function resolveHyper(options: Pick<TrainCollabOptions, 'seed' | 'hyper' | 'epochs'>): AutoencoderHyper {
+  return {
+    ...DEFAULT_HYPER,
+    ...options.hyper,
+    seed: options.seed ?? options.hyper?.seed ?? DEFAULT_HYPER.seed,
+    ...(options.epochs !== undefined ? { maxEpochs: options.epochs } : {}),
+  }
+}
+
+/**
+ * Reuses the current model for a new build when training again would learn the same thing: same data
+ * fingerprint, positive threshold and hyper-parameters (seed included). Copies `<modelsDir>/current` to
+ * `<modelsDir>/<buildId>` and points `current` at the copy. Returns undefined when it cannot be reused.
+ */
+export async function reuseCollab(
+  catalog: Pick<Catalog, 'fingerprint'>,
+  options: Omit<TrainCollabOptions, 'onProgress' | 'backend'>,
+): Promise<{ dir: string; manifest: CollabManifest } | undefined> {
+  const previous = await readCurrent(options.modelsDir)
+  if (!previous || !/^[\w.-]+$/.test(options.buildId) || options.buildId === 'current') return undefined
+  let manifest: CollabManifest
+  try {
+    manifest = await readCollabManifest(join(options.modelsDir, previous))
+  } catch {
+    return undefined
+  }
+  const same =
+    manifest.dataFingerprint === catalog.fingerprint &&
+    manifest.positiveThreshold === (options.positiveThreshold ?? DEFAULT_POSITIVE_THRESHOLD) &&
+    JSON.stringify(manifest.hyper) === JSON.stringify(resolveHyper(options))
+  if (!same) return undefined
+  const dir = join(options.modelsDir, options.buildId)
+  const tmp = join(options.modelsDir, `.tmp-${options.buildId}`)
+  try {
+    await removeDir(tmp)
+    await cp(join(options.modelsDir, previous), tmp, { recursive: true })
+    await rename(tmp, dir)
+  } catch (error) {
+    await removeDir(tmp)
+    throw new AppError('collab.training_failed', `Could not copy the model to ${dir}`, { cause: error, details: { dir } })
+  }
+  await switchCurrent(options.modelsDir, options.buildId)
+  options.logger?.info('collaborative model unchanged: reusing the previous one', { from: previous, dir })
+  return { dir, manifest }
+}
+
 /**
  * Trains the autoencoder on a catalogue's interactions and writes `<modelsDir>/<buildId>/` (manifest.json,
  * items.json, weights.bin) through a temporary folder renamed into place, then points `<modelsDir>/current` at it.
@@ -171,13 +218,8 @@ export async function trainCollab(
     })
   }
   const threshold = options.positiveThreshold ?? DEFAULT_POSITIVE_THRESHOLD
-  const seed = options.seed ?? DEFAULT_HYPER.seed
-  const hyper: AutoencoderHyper = {
-    ...DEFAULT_HYPER,
-    ...options.hyper,
-    seed,
-    ...(options.epochs !== undefined ? { maxEpochs: options.epochs } : {}),
-  }
+  const hyper = resolveHyper(options)
+  const seed = hyper.seed
   const known = new Set(catalog.items.map((i) => i.id))
   const interactions = known.size > 0 ? catalog.interactions.filter((i) => known.has(i.itemId)) : catalog.interactions
   const byUser = positivesByUser(interactions, threshold)
