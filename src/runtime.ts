@@ -52,7 +52,7 @@ export async function createRuntime(config: Readonly<Config>, deps: { logger: Lo
   const embedderFor = (id: string): Promise<Embedder> => {
     let p = embedders.get(id)
     if (!p) {
-      p = createEmbedderFromId(id, config.embed, { logger })
+      p = createEmbedderFromId(id, config.embed, { logger, serving: true })
       p.catch(() => embedders.delete(id))
       embedders.set(id, p)
     }

@@ -15,6 +15,7 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_MODEL_CACHE_DIR: 'embed.cacheDir',
   CONCIERGE_EMBED_BATCH_SIZE: 'embed.batchSize',
   CONCIERGE_EMBED_WORKERS: 'embed.workers',
+  CONCIERGE_SERVE_EMBED_WORKERS: 'embed.serveWorkers',
   CONCIERGE_INDEX_EXACT_BELOW: 'index.exactBelow',
   CONCIERGE_HNSW_M: 'index.m',
   CONCIERGE_HNSW_EF_CONSTRUCTION: 'index.efConstruction',

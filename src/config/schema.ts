@@ -25,6 +25,8 @@ export const configSchema = z.object({
     batchSize: z.coerce.number().int().min(1).max(1024).default(32),
     /** Worker threads for bulk embedding; 0 means one per core. */
     workers: z.coerce.number().int().min(0).max(64).default(0),
+    /** Worker threads embedding utterances in a server (0: on the main thread). */
+    serveWorkers: z.coerce.number().int().min(0).max(16).default(1),
   }),
   index: z.object({
     /** Catalogues at or below this size use the exact index. */

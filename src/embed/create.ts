@@ -17,6 +17,11 @@ export interface EmbedDeps {
   hubTimeoutMs?: number
   /** Hub address; default https://huggingface.co/ (tests point it at a closed local port). */
   hubHost?: string
+  /**
+   * For a server: USE-lite embeds every call on `config.serveWorkers` worker threads (when > 0), so the event
+   * loop keeps answering other requests while an utterance is embedded. Bulk embedding (rebuild) leaves it off.
+   */
+  serving?: boolean
 }
 
 /**
@@ -26,7 +31,7 @@ export interface EmbedDeps {
  */
 export async function createEmbedder(config: EmbedConfig, deps: EmbedDeps): Promise<Embedder> {
   const { logger } = deps
-  if (config.encoder === 'use') return createUseEmbedder({ batchSize: config.batchSize, workers: config.workers, logger })
+  if (config.encoder === 'use') return createUseEmbedder(useOptions(config, deps))
   const model = resolveTransformersModel(config.transformersModel, config.cacheDir)
   let reachable: { ok: boolean; reason?: string } = { ok: model.cached }
   if (!model.cached && model.local) reachable = { ok: false, reason: 'the model folder lacks some of its files' }
@@ -60,7 +65,14 @@ export async function createEmbedder(config: EmbedConfig, deps: EmbedDeps): Prom
       reason: reachable.reason,
     })
   }
-  return createUseEmbedder({ batchSize: config.batchSize, workers: config.workers, logger })
+  return createUseEmbedder(useOptions(config, deps))
+}
+
+function useOptions(config: EmbedConfig, deps: EmbedDeps) {
+  if (deps.serving && config.serveWorkers > 0) {
+    return { batchSize: config.batchSize, workers: config.serveWorkers, bulkAbove: 0, logger: deps.logger }
+  }
+  return { batchSize: config.batchSize, workers: config.workers, logger: deps.logger }
 }
 
 /**

@@ -23,6 +23,7 @@ describe.skipIf(!sharedModelsDir())('transformers.js encoder (tiny ONNX model + 
     transformersModel: folder,
     cacheDir: join(root, 'hub'),
     batchSize: 4,
+    serveWorkers: 0,
     workers: 1,
     ...over,
   })

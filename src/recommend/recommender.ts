@@ -1,4 +1,14 @@
-import { AppError, cosine, type Item, type ItemId, normalize, silentLogger, wrapError } from '../core/index.ts'
+import {
+  AppError,
+  cosine,
+  embedCached,
+  type Item,
+  type ItemId,
+  LruCache,
+  normalize,
+  silentLogger,
+  wrapError,
+} from '../core/index.ts'
 import { meanStd, mmrSelect, zScores } from './blend.ts'
 import { descriptionPhrases, sharedCategories, sharedTags } from './evidence.ts'
 import { categoryFit, compileConstraints, yearFit } from './filters.ts'
@@ -50,6 +60,12 @@ const MAX_K = 100
 const MAX_PREFERENCES = 50
 const MAX_IDS = 5000
 const ALSO_LIKED_SOURCES = 5
+/** Preference texts (about 2 KB per vector at 512-d). */
+const TEXT_CACHE_SIZE = 4096
+/** Description phrases of explained items. */
+const PHRASE_CACHE_SIZE = 8192
+/** New description phrases embedded per turn at most. */
+const PHRASE_BUDGET = 4
 
 /**
  * Builds a recommender over a catalogue, its vector index and encoder, an optional collaborative model and a
@@ -98,10 +114,17 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     if (closed) throw new AppError('unavailable', 'The recommender was closed.')
   }
 
+  // A conversation re-sends its earlier preferences every turn, and the same items keep being explained:
+  // caching their vectors keeps a turn to about one embed call for the new text.
+  const textVectors = new LruCache<string, Float32Array>(TEXT_CACHE_SIZE)
+  const phraseVectors = new LruCache<string, Float32Array>(PHRASE_CACHE_SIZE)
+  const embedWith = (cache: LruCache<string, Float32Array>, texts: string[]) =>
+    embedCached(cache, texts, (missing) => embedder.embed(missing))
+
   async function embedTexts(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return []
     try {
-      return await embedder.embed(texts)
+      return await embedWith(textVectors, texts)
     } catch (error) {
       throw wrapError(error, 'embed.failed', 'Could not embed the preference texts.', { count: texts.length })
     }
@@ -312,12 +335,24 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   async function bestPhrases(wanted: { item: Item; pref: Float32Array | undefined }[]): Promise<(string | undefined)[]> {
     const none = wanted.map(() => undefined)
     if (deps.phraseEvidence === false) return none
-    const perItem = wanted.map((w) => (w.pref ? descriptionPhrases(w.item.description) : []))
+    // Embedding a new item's phrases costs a few ms each: past the per-turn budget an item offers only the
+    // phrases already cached (an explanation without a phrase is still honest; the cache warms over time).
+    let budget = PHRASE_BUDGET
+    const perItem = wanted.map((w) => {
+      if (!w.pref) return []
+      const phrases = descriptionPhrases(w.item.description)
+      const fresh = phrases.filter((p) => !phraseVectors.has(p)).length
+      if (fresh <= budget) {
+        budget -= fresh
+        return phrases
+      }
+      return phrases.filter((p) => phraseVectors.has(p))
+    })
     const flat = perItem.flat()
     if (flat.length === 0) return none
     let vectors: Float32Array[]
     try {
-      vectors = await embedder.embed(flat)
+      vectors = await embedWith(phraseVectors, flat)
     } catch (error) {
       // Phrases are a nicety: without them the explanation is still honest.
       logger.warn('could not embed description phrases', { reason: error instanceof Error ? error.message : String(error) })
