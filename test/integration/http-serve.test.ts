@@ -3,11 +3,12 @@ import { mkdir, mkdtemp, readlink, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../src/config/index.ts'
+import { type Config, loadConfig } from '../../src/config/index.ts'
 import { createLogger, switchCurrent } from '../../src/core/index.ts'
 import { type RunningServer, startServe, watchBuilds } from '../../src/serve.ts'
 import { parseEventStream } from '../../src/widget/index.ts'
-import { dataDir, repoRoot } from '../support/data.ts'
+import { dataDir, repoRoot, sharedModelsDir } from '../support/data.ts'
+import { tinyBuild } from '../support/tiny-build.ts'
 
 const logger = createLogger({ level: 'silent' })
 
@@ -56,39 +57,50 @@ describe('watchBuilds', () => {
   })
 })
 
-// The build of the checkout (or CONCIERGE_INDEXES_DIR/CONCIERGE_MODELS_DIR, e.g. a scratch build).
+// The build of the checkout (or CONCIERGE_INDEXES_DIR/CONCIERGE_MODELS_DIR, e.g. a scratch build) when there is
+// one; otherwise (a fresh clone, CI) a real build of the tiny fixture made by the test.
 const realIndexes = resolve(repoRoot, process.env.CONCIERGE_INDEXES_DIR ?? 'indexes')
-const modelsDir = resolve(repoRoot, process.env.CONCIERGE_MODELS_DIR ?? 'models')
+const realModels = resolve(repoRoot, process.env.CONCIERGE_MODELS_DIR ?? 'models')
 const hasBuild = Boolean(dataDir()) && existsSync(join(realIndexes, 'current'))
-if (!hasBuild)
-  console.warn('[concierge tests] no data folder or no build in indexes/current: the `serve` test on a real build is skipped')
+if (!hasBuild && !sharedModelsDir())
+  console.warn(
+    '[concierge tests] no build in indexes/current and no shared tokenizer: the `serve` test on a real build is skipped',
+  )
 
-describe.skipIf(!hasBuild)('startServe on a real build', () => {
+describe.skipIf(!hasBuild && !sharedModelsDir())('startServe on a real build', () => {
   let server: RunningServer
   let indexesDir: string
-  let storeDir: string
+  let dir: string
 
   beforeAll(async () => {
     // Two build ids pointing at the same real build: switching between them exercises the hot swap without
     // running a rebuild in the test.
-    indexesDir = await mkdtemp(join(tmpdir(), 'concierge-serve-indexes-'))
-    storeDir = await mkdtemp(join(tmpdir(), 'concierge-serve-store-'))
-    const current = await readlink(join(realIndexes, 'current'))
-    const target = isAbsolute(current) ? current : resolve(realIndexes, current)
+    dir = await mkdtemp(join(tmpdir(), 'concierge-serve-'))
+    indexesDir = join(dir, 'swap-indexes')
+    const env = { CONCIERGE_PORT: '0', CONCIERGE_HOST: '127.0.0.1' }
+    let config: Config
+    let built: string
+    if (hasBuild) {
+      const current = await readlink(join(realIndexes, 'current'))
+      built = isAbsolute(current) ? current : resolve(realIndexes, current)
+      config = loadConfig(
+        { ...env, CONCIERGE_DATA_DIR: dataDir() as string },
+        { cwd: repoRoot, overrides: { indexesDir, modelsDir: realModels, 'store.path': join(dir, 'store.db') } },
+      )
+    } else {
+      const tiny = await tinyBuild(dir, env)
+      built = resolve(tiny.summary.dir)
+      config = { ...tiny.config, indexesDir }
+    }
     await mkdir(indexesDir, { recursive: true })
-    await symlink(target, join(indexesDir, 'build-a'))
-    await symlink(target, join(indexesDir, 'build-b'))
+    await symlink(built, join(indexesDir, 'build-a'))
+    await symlink(built, join(indexesDir, 'build-b'))
     await switchCurrent(indexesDir, 'build-a')
-    const config = loadConfig(
-      { CONCIERGE_DATA_DIR: dataDir(), CONCIERGE_PORT: '0', CONCIERGE_HOST: '127.0.0.1' },
-      { cwd: repoRoot, overrides: { indexesDir, modelsDir, 'store.path': join(storeDir, 'store.db') } },
-    )
     server = await startServe(config, { logger, pollMs: 200, shutdownTimeoutMs: 5000 })
   })
   afterAll(async () => {
     await server?.close()
-    if (indexesDir) await rm(indexesDir, { recursive: true, force: true })
-    if (storeDir) await rm(storeDir, { recursive: true, force: true })
+    if (dir) await rm(dir, { recursive: true, force: true })
   })
 
   it('serves, switches to a new build without failing requests in flight, and shuts down', async () => {

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RebuildSummary, readSnapshot, runRebuild } from '../../src/build/index.ts'
-import { type Config, loadConfig } from '../../src/config/index.ts'
+import type { Config } from '../../src/config/index.ts'
 import { createLogger, isAppError, readCurrent } from '../../src/core/index.ts'
 import { openIndex } from '../../src/index/index.ts'
 import { repoRoot, sharedModelsDir } from '../support/data.ts'
-import { writeTinyTransformersModel } from '../support/onnx-model.ts'
+import { ML_TINY, tinyBuildConfig, writeTinyModel } from '../support/tiny-build.ts'
 
 const logger = createLogger({ level: 'silent' })
-const fixture = join(repoRoot, 'test', 'fixtures', 'catalog', 'ml-tiny')
+const fixture = ML_TINY
 
 // The whole rebuild on the MovieLens-format fixture, embedded by a tiny ONNX model the test writes (needs the
 // shared MiniLM tokenizer): what a build contains, the warm cache, and that bad input never replaces a build.
@@ -21,26 +21,11 @@ describe.skipIf(!sharedModelsDir())('concierge rebuild', () => {
   let config: Config
   let first: RebuildSummary
 
-  const configFor = (dataDir: string) =>
-    loadConfig(
-      {},
-      {
-        cwd: dir,
-        overrides: {
-          dataDir,
-          'embed.encoder': 'transformers',
-          'embed.transformersModel': join(dir, 'model'),
-          'embed.workers': 1,
-          indexesDir: join(dir, 'indexes'),
-          modelsDir: join(dir, 'models'),
-          'store.path': join(dir, 'store.db'),
-        },
-      },
-    )
+  const configFor = (dataDir: string) => tinyBuildConfig(dir, dataDir)
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'concierge-rebuild-'))
-    await writeTinyTransformersModel(join(dir, 'model'))
+    await writeTinyModel(dir)
     config = configFor(fixture)
     first = await runRebuild(config, { logger })
   })

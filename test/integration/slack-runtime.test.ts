@@ -4,14 +4,12 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runRebuild } from '../../src/build/index.ts'
-import { loadConfig } from '../../src/config/index.ts'
 import { createLogger } from '../../src/core/index.ts'
 import { createRuntime, type Runtime } from '../../src/runtime.ts'
 import { createSlackBot, type SlackBot } from '../../src/slack/index.ts'
-import { repoRoot, sharedModelsDir } from '../support/data.ts'
-import { writeTinyTransformersModel } from '../support/onnx-model.ts'
+import { sharedModelsDir } from '../support/data.ts'
 import { eventEnvelope, interactionForm, postSigned, type SlackApiImitation, startSlackApi } from '../support/slack-api.ts'
+import { tinyBuild } from '../support/tiny-build.ts'
 
 const SECRET = 'runtime-signing-secret'
 type Block = Record<string, unknown> & { type: string; block_id?: string; elements?: Record<string, unknown>[] }
@@ -28,24 +26,8 @@ describe.skipIf(!sharedModelsDir())('slack bot on the real runtime', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'concierge-slack-'))
-    await writeTinyTransformersModel(join(dir, 'model'))
-    const config = loadConfig(
-      {},
-      {
-        cwd: dir,
-        overrides: {
-          dataDir: join(repoRoot, 'test', 'fixtures', 'catalog', 'ml-tiny'),
-          'embed.encoder': 'transformers',
-          'embed.transformersModel': join(dir, 'model'),
-          'embed.workers': 1,
-          indexesDir: join(dir, 'indexes'),
-          modelsDir: join(dir, 'models'),
-          'store.path': join(dir, 'store.db'),
-        },
-      },
-    )
+    const { config } = await tinyBuild(dir)
     const logger = createLogger({ level: 'silent' })
-    await runRebuild(config, { logger })
     runtime = await createRuntime(config, { logger })
     api = await startSlackApi()
     const created = await createSlackBot(
