@@ -29,12 +29,7 @@ const MODEL_NAMES: readonly OfflineModelName[] = ['popularity', 'item-knn', 'eas
 
 export async function run(args: string[]): Promise<number> {
   if (args.includes('--conversations')) return runConversations(args)
-  let values: ReturnType<typeof parse>['values']
-  try {
-    values = parse(args).values
-  } catch (error) {
-    throw new AppError('input.invalid', `${error instanceof Error ? error.message : String(error)}\n\n${HELP}`)
-  }
+  const { values } = parse(args)
   if (values.help) {
     console.log(HELP)
     return 0

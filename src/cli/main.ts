@@ -33,7 +33,19 @@ async function main(argv: string[]): Promise<number> {
     return 2
   }
   const mod = await command.load()
-  return mod.run(rest)
+  try {
+    return await mod.run(rest)
+  } catch (error) {
+    if (!isUsageError(error)) throw error
+    console.error(`concierge ${name}: ${error.message}\nRun \`concierge ${name} --help\` for its options.`)
+    return 2
+  }
+}
+
+/** An unknown or malformed flag, as node:util parseArgs reports it: the person's mistake, exit code 2. */
+function isUsageError(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | null)?.code
+  return error instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')
 }
 
 main(process.argv.slice(2)).then(

@@ -13,12 +13,7 @@ and points models/current at it. 10% of users are held out for early stopping on
 Exit codes: 0 done, 2 bad input or config, 1 runtime failure.`
 
 export async function run(args: string[]): Promise<number> {
-  let values: ReturnType<typeof parse>['values']
-  try {
-    values = parse(args).values
-  } catch (error) {
-    throw new AppError('input.invalid', `${error instanceof Error ? error.message : String(error)}\n\n${HELP}`)
-  }
+  const { values } = parse(args)
   if (values.help) {
     console.log(HELP)
     return 0
