@@ -8,6 +8,7 @@ import { createLogger, switchCurrent } from '../../src/core/index.ts'
 import { type RunningServer, startServe, watchBuilds } from '../../src/serve.ts'
 import { parseEventStream } from '../../src/widget/index.ts'
 import { dataDir, repoRoot, sharedModelsDir } from '../support/data.ts'
+import { eventEnvelope, postSigned, type SlackApiImitation, startSlackApi } from '../support/slack-api.ts'
 import { tinyBuild } from '../support/tiny-build.ts'
 
 const logger = createLogger({ level: 'silent' })
@@ -127,5 +128,46 @@ describe.skipIf(!hasBuild && !sharedModelsDir())('startServe on a real build', (
     expect(after.status).toBe(200)
     await server.close()
     await expect(fetch(`${url}/healthz`)).rejects.toThrow()
+  })
+})
+
+// `npm start` with SLACK_MODE=http: the Events endpoint is on the main port, next to the API.
+describe.skipIf(!sharedModelsDir())('startServe with the Slack bot in HTTP mode', () => {
+  const SECRET = 'serve-signing-secret'
+  let api: SlackApiImitation
+  let server: RunningServer
+  let dir: string
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'concierge-serve-slack-'))
+    api = await startSlackApi()
+    const env = {
+      CONCIERGE_PORT: '0',
+      CONCIERGE_HOST: '127.0.0.1',
+      SLACK_MODE: 'http',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-serve-test',
+      SLACK_API_URL: api.apiUrl,
+    }
+    server = await startServe((await tinyBuild(dir, env)).config, { logger, pollMs: 60_000, shutdownTimeoutMs: 5000 })
+  })
+  afterAll(async () => {
+    await server?.close()
+    await api?.close()
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('answers a signed DM at /slack/events on the main port, and refuses a badly signed one', async () => {
+    const ts = `${Math.floor(Date.now() / 1000)}.000100`
+    const dm = eventEnvelope({ type: 'message', channel_type: 'im', channel: 'DS1', user: 'US1', text: 'a comedy', ts })
+    expect((await postSigned(`${server.url}/slack/events`, 'wrong-secret', dm)).status).toBe(401)
+    expect((await postSigned(`${server.url}/slack/events`, SECRET, dm)).status).toBe(200)
+    const post = await api.waitFor(
+      (calls) => calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === 'DS1'),
+      10_000,
+    )
+    expect(JSON.stringify(post.body.blocks)).toContain('concierge:item:')
+    expect(api.callsTo('chat.postMessage').filter((c) => c.body.channel === 'DS1')).toHaveLength(1)
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' })
   })
 })
