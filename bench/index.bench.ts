@@ -8,7 +8,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SearchHit } from '../src/core/index.ts'
-import { buildIndex, clusteredUnitVectors, IDS_FILE, openIndex, readIndexManifest, seededRandom } from '../src/index/index.ts'
+import { seededRandom } from '../src/core/index.ts'
+import { buildIndex, clusteredUnitVectors, IDS_FILE, openIndex, readIndexManifest } from '../src/index/index.ts'
 import { type BenchTable, percentile, repoRoot, runIfMain, timed } from './support.ts'
 
 const K = 10

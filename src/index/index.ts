@@ -22,8 +22,6 @@ export type { ClusteredVectorsOptions } from './synthetic.ts'
 export {
   /** Seeded unit vectors around uneven clusters, for tests and benchmarks. */
   clusteredUnitVectors,
-  /** Seeded PRNG (mulberry32) returning numbers in [0, 1). */
-  seededRandom,
 } from './synthetic.ts'
 export type {
   BuildIndexOptions,

@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import onnxProto from 'onnx-proto'
+import { seededRandom } from '../../src/core/index.ts'
 import { sharedModelsDir } from './data.ts'
 
 const { onnx } = onnxProto
@@ -32,7 +33,7 @@ export interface TinyOnnxModel {
 export async function writeTinyOnnxModel(dir: string, options: TinyOnnxModelOptions = {}): Promise<TinyOnnxModel> {
   const dim = options.dimension ?? 32
   const vocab = options.vocabSize ?? 30522
-  const random = mulberry32(options.seed ?? 7)
+  const random = seededRandom(options.seed ?? 7)
   const words = new Float32Array(vocab * dim)
   for (let i = 0; i < words.length; i++) words[i] = random() * 2 - 1
   const types = new Float32Array(2 * dim)
@@ -104,15 +105,4 @@ export async function writeTinyTransformersModel(dir: string, options: TinyOnnxM
 
 function axis0() {
   return { name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
