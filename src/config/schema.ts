@@ -33,7 +33,8 @@ export const configSchema = z.object({
     exactBelow: z.coerce.number().int().min(0).default(1000),
     m: z.coerce.number().int().min(4).max(128).default(16),
     efConstruction: z.coerce.number().int().min(10).max(2000).default(200),
-    efSearch: z.coerce.number().int().min(10).max(2000).default(100),
+    /** 200: recall@10 ≈ 0.997 on ml-latest-small USE vectors at about 0.5 ms (100 gives 0.984; see README). */
+    efSearch: z.coerce.number().int().min(10).max(2000).default(200),
     seed: z.coerce.number().int().default(42),
   }),
   collab: z.object({

@@ -38,7 +38,7 @@ export {
   /**
    * Builds an index in memory from ids and vectors (same order; vectors are copied and normalised).
    * `kind: 'auto'` (default) picks exact for `ids.length <= exactBelow` (1000), else HNSW with
-   * `m` 16, `efConstruction` 200, `efSearch` 100, `seed` 42. Same input and seed → same index.
+   * `m` 16, `efConstruction` 200, `efSearch` 200, `seed` 42. Same input and seed → same index.
    * Filtered search (the filter must be pure; it is called at most once per item per search): HNSW
    * estimates the pass rate from 512 sampled items; when many pass it over-fetches ~2k/rate hits
    * without the filter (ef twice that) and keeps the passing ones; else, or when that comes up short, it asks every item, scans the

@@ -45,7 +45,7 @@ export interface BuildIndexOptions {
   m?: number
   /** HNSW build breadth. Default 200. */
   efConstruction?: number
-  /** HNSW search breadth (at least k is used). Default 100. */
+  /** HNSW search breadth (at least k is used). Default 200. */
   efSearch?: number
   /** HNSW level generator seed. Default 42. */
   seed?: number
@@ -82,7 +82,7 @@ const FILTER_SAMPLE = 512
 /** Largest unfiltered over-fetch tried before falling back to a filtered walk. */
 const OVERFETCH_MAX = 1000
 
-const DEFAULTS = { exactBelow: 1000, m: 16, efConstruction: 200, efSearch: 100, seed: 42, filterExactBelow: 2000 }
+const DEFAULTS = { exactBelow: 1000, m: 16, efConstruction: 200, efSearch: 200, seed: 42, filterExactBelow: 2000 }
 
 interface IndexCore {
   readonly kind: 'hnsw' | 'exact'
