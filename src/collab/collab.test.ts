@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import type { Interaction } from '../core/index.ts'
+import { type Interaction, seededRandom } from '../core/index.ts'
 import { fitEase, fitItemKnn, fitPopularity } from './baselines.ts'
 import { popularityScores, positivesByUser } from './implicit.ts'
 import { invertSpd } from './linalg.ts'
-import { createRng } from './rng.ts'
 import { buildVocabulary, toRows } from './rows.ts'
 import { splitUsers } from './split.ts'
 
 function randomUsers(users: number, items: number, perUser: number, seed: number): string[][] {
-  const rng = createRng(seed)
+  const rng = seededRandom(seed)
   return Array.from({ length: users }, () => {
     const set = new Set<string>()
     while (set.size < perUser) set.add(`i${Math.floor(rng() * items)}`)
@@ -19,7 +18,7 @@ function randomUsers(users: number, items: number, perUser: number, seed: number
 describe('invertSpd', () => {
   it('returns the inverse of a symmetric positive-definite matrix', () => {
     const n = 30
-    const rng = createRng(7)
+    const rng = seededRandom(7)
     const b = Float64Array.from({ length: n * n }, () => rng() - 0.5)
     const a = new Float64Array(n * n)
     for (let i = 0; i < n; i++)

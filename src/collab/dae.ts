@@ -1,7 +1,7 @@
-import { AppError, type ProgressListener } from '../core/index.ts'
+import { AppError, type ProgressListener, seededRandom } from '../core/index.ts'
 import type { Rank, Scalar, Tensor1D, Tensor2D, TfModule, Variable } from '../tf/index.ts'
 import { matMulFast, sparseRowsTimes } from './ops.ts'
-import { createRng, normalDraw, shuffleInPlace } from './rng.ts'
+import { normalDraw, shuffleInPlace } from './rng.ts'
 import type { UserRows } from './rows.ts'
 
 type Tf = TfModule
@@ -181,7 +181,7 @@ export async function trainAutoencoder(
   options: { validation?: FoldInSet; onProgress?: ProgressListener; onEpoch?: (e: TrainHistoryEntry) => void } = {},
 ): Promise<TrainedAutoencoder> {
   const items = rows.itemIds.length
-  const rng = createRng(hyper.seed)
+  const rng = seededRandom(hyper.seed)
   const shapes = layerShapes(items, hyper)
   if (hyper.tied && shapes[0]?.[1] !== shapes.at(-1)?.[0]) {
     throw new AppError(

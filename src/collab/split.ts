@@ -1,5 +1,5 @@
-import type { ItemId, UserId } from '../core/index.ts'
-import { createRng, shuffleInPlace } from './rng.ts'
+import { type ItemId, seededRandom, type UserId } from '../core/index.ts'
+import { shuffleInPlace } from './rng.ts'
 
 /** A held-out user: items shown to the model (fold-in) and items it should find. */
 export interface HeldOutUser {
@@ -45,7 +45,7 @@ export const DEFAULT_SPLIT: SplitOptions = {
  */
 export function splitUsers(byUser: ReadonlyMap<UserId, readonly ItemId[]>, options: Partial<SplitOptions> = {}): UserSplit {
   const o = { ...DEFAULT_SPLIT, ...options }
-  const rng = createRng(o.seed)
+  const rng = seededRandom(o.seed)
   const users = [...byUser.keys()].filter((u) => (byUser.get(u) as readonly ItemId[]).length >= o.minPositives).sort()
   shuffleInPlace(users, rng)
   const nTest = Math.round(users.length * o.testFraction)
