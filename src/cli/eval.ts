@@ -3,13 +3,14 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadCatalog } from '../catalog/index.ts'
 import { loadConfig } from '../config/index.ts'
-import { AppError, createLogger } from '../core/index.ts'
+import { AppError, createLogger, type ProgressListener } from '../core/index.ts'
 import {
   ALL_MODELS,
   type MeanInterval,
   type OfflineEvalResult,
   type OfflineModelName,
   recallCurveSvg,
+  runConversationEval,
   runOfflineEval,
 } from '../eval/index.ts'
 import { createProgressBar } from './progress-bar.ts'
@@ -131,25 +132,74 @@ function parseModels(list: string | undefined): OfflineModelName[] {
 }
 
 /**
- * `--conversations`: replays dialogues through the chat engine. The chat engineer's src/eval/conversations*.ts,
- * exported from src/eval/index.ts, owns that command's options (`runConversationEvalCommand(args)`); it is looked
- * up at run time so this file does not depend on it. Without the command, `runConversationEval` is called directly.
+ * `concierge eval --conversations --dialogues FILE [--data DIR] [--limit N] [--k K] [--json]`: replays the dialogues
+ * on the current build and prints Recall@1/10/50 (text, or one JSON object with --json).
  */
 async function runConversations(args: string[]): Promise<number> {
-  const mod: Record<string, unknown> = await import('../eval/index.ts')
-  const command = mod['runConversationEvalCommand']
-  if (typeof command === 'function') return (await command(args)) as number
-  const runConversationEval = mod['runConversationEval']
-  if (typeof runConversationEval !== 'function') {
-    throw new AppError('unavailable', 'Conversation replay is not available in this build (runConversationEval is missing)')
+  const { values } = parseArgs({
+    args,
+    options: {
+      conversations: { type: 'boolean' },
+      dialogues: { type: 'string' },
+      data: { type: 'string' },
+      dataset: { type: 'string' },
+      quiet: { type: 'boolean' },
+      limit: { type: 'string' },
+      k: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  })
+  if (values.help) {
+    console.log('usage: concierge eval --conversations --dialogues FILE [--data DIR] [--limit N] [--k 50] [--json]')
+    return 0
   }
-  const { values } = parse(args)
-  if (!values.dialogues) throw new AppError('input.invalid', '--conversations needs --dialogues FILE (a dialogue JSONL file)')
-  const config = loadConfig(process.env, { overrides: { dataDir: values.data, dataset: values.dataset } })
-  const logger = createLogger({ level: values.quiet ? 'warn' : config.log.level, format: config.log.format })
-  const result: unknown = await runConversationEval({ dialoguesFile: resolve(values.dialogues), config, logger })
-  console.log(JSON.stringify(result, null, 2))
+  if (!values.dialogues) {
+    throw new AppError(
+      'input.invalid',
+      '--conversations needs --dialogues FILE (a ReDial .jsonl file, e.g. ../shared/data/redial/valid_data.jsonl)',
+    )
+  }
+  const limit = parsePositive(values.limit, '--limit')
+  const k = parsePositive(values.k, '--k')
+  const config = loadConfig(process.env, {
+    overrides: { dataDir: values.data === undefined ? undefined : resolve(values.data), dataset: values.dataset },
+  })
+  const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level })
+  const onProgress: ProgressListener = (e) => {
+    if (!values.json && !values.quiet && (e.done % 10 === 0 || e.done === e.total))
+      process.stderr.write(`replayed ${e.done}/${e.total} dialogues\n`)
+  }
+  const result = await runConversationEval({
+    dialoguesFile: resolve(values.dialogues),
+    config,
+    logger,
+    onProgress,
+    ...(limit !== undefined ? { limit } : {}),
+    ...(k !== undefined ? { k } : {}),
+  })
+  if (values.json) {
+    console.log(JSON.stringify(result))
+  } else {
+    console.log(`Conversational replay of ${result.dialogues} dialogues (${result.turns} turns), deduplicated targets`)
+    console.log(
+      `  targets            ${result.targets} (${(result.mappedTargetShare * 100).toFixed(1)}% map by ${result.mapping})`,
+    )
+    console.log(`  Recall@1           ${result.recallAt1.toFixed(3)}`)
+    console.log(`  Recall@10          ${result.recallAt10.toFixed(3)}`)
+    console.log(`  Recall@50          ${result.recallAt50.toFixed(3)}`)
+  }
   return 0
+}
+
+function parsePositive(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) {
+    throw new AppError('input.invalid', `${flag} must be a positive whole number, got ${value}`, { details: { flag } })
+  }
+  return n
 }
 
 function parse(args: string[]) {
@@ -162,8 +212,6 @@ function parse(args: string[]) {
       seed: { type: 'string' },
       models: { type: 'string' },
       backend: { type: 'string' },
-      conversations: { type: 'boolean', default: false },
-      dialogues: { type: 'string' },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },

@@ -1,6 +1,4 @@
 import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { createTitleIndex, EVAL_TURN, type TitleIndex, type TurnOptions } from '../chat/index.ts'
 import type { Config } from '../config/index.ts'
@@ -232,82 +230,4 @@ async function openRuntime(
       await store.close()
     },
   }
-}
-
-/**
- * `concierge eval --conversations --dialogues FILE [--data DIR] [--limit N] [--k K] [--json]`: replays the dialogues
- * on the current build and prints Recall@1/10/50 (text table, or one JSON object with --json). Exit code 0, 2 on bad
- * input.
- */
-export async function runConversationEvalCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      conversations: { type: 'boolean' },
-      dialogues: { type: 'string' },
-      data: { type: 'string' },
-      dataset: { type: 'string' },
-      quiet: { type: 'boolean' },
-      limit: { type: 'string' },
-      k: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: false,
-    allowPositionals: true,
-  })
-  if (values.help) {
-    console.log('usage: concierge eval --conversations --dialogues FILE [--data DIR] [--limit N] [--k 50] [--json]')
-    return 0
-  }
-  const dialogues = typeof values.dialogues === 'string' ? values.dialogues : undefined
-  if (!dialogues) {
-    console.error(
-      'concierge eval --conversations: --dialogues FILE is required (a ReDial .jsonl file, e.g. data/redial/valid_data.jsonl)',
-    )
-    return 2
-  }
-  const limit = parsePositive(values.limit, '--limit')
-  const k = parsePositive(values.k, '--k')
-  const { loadConfig } = await import('../config/index.ts')
-  const config = loadConfig(process.env, {
-    overrides: {
-      ...(typeof values.data === 'string' ? { dataDir: resolve(values.data) } : {}),
-      ...(typeof values.dataset === 'string' ? { dataset: values.dataset } : {}),
-    },
-  })
-  const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level })
-  const onProgress: ProgressListener = (e) => {
-    if (!values.json && !values.quiet && (e.done % 10 === 0 || e.done === e.total))
-      process.stderr.write(`replayed ${e.done}/${e.total} dialogues\n`)
-  }
-  const result = await runConversationEval({
-    dialoguesFile: resolve(dialogues),
-    config,
-    logger,
-    onProgress,
-    ...(limit !== undefined ? { limit } : {}),
-    ...(k !== undefined ? { k } : {}),
-  })
-  if (values.json) {
-    console.log(JSON.stringify(result))
-  } else {
-    console.log(`Conversational replay of ${result.dialogues} dialogues (${result.turns} turns), deduplicated targets`)
-    console.log(
-      `  targets            ${result.targets} (${(result.mappedTargetShare * 100).toFixed(1)}% map by ${result.mapping})`,
-    )
-    console.log(`  Recall@1           ${result.recallAt1.toFixed(3)}`)
-    console.log(`  Recall@10          ${result.recallAt10.toFixed(3)}`)
-    console.log(`  Recall@50          ${result.recallAt50.toFixed(3)}`)
-  }
-  return 0
-}
-
-function parsePositive(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (typeof value !== 'string' || !Number.isInteger(n) || n < 1) {
-    throw new AppError('input.invalid', `${flag} must be a positive whole number, got ${String(value)}`, { details: { flag } })
-  }
-  return n
 }

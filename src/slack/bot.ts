@@ -121,9 +121,13 @@ function requireSettings(config: Config['slack']): { botToken: string; signingSe
   if (config.mode === 'http' && !config.signingSecret) missing.push('SLACK_SIGNING_SECRET')
   if (config.mode === 'socket' && !config.appToken) missing.push('SLACK_APP_TOKEN')
   if (missing.length > 0 || !config.botToken) {
-    throw new AppError('config.invalid', `SLACK_MODE=${config.mode} needs ${missing.join(' and ')} (see the Slack section of README.md).`, {
-      details: { missing, mode: config.mode },
-    })
+    throw new AppError(
+      'config.invalid',
+      `SLACK_MODE=${config.mode} needs ${missing.join(' and ')} (see the Slack section of README.md).`,
+      {
+        details: { missing, mode: config.mode },
+      },
+    )
   }
   return { botToken: config.botToken, signingSecret: config.signingSecret, appToken: config.appToken }
 }
