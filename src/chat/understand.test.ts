@@ -202,6 +202,14 @@ describe('understand', () => {
     expect(u('nothing with zombies').preferences).toEqual([{ text: 'zombies', weight: -0.6 }])
   })
 
+  it('does not turn chit-chat into a wish', () => {
+    // Seen in ReDial: leftovers such as "would have for me fo" used to become the query.
+    expect(u('would u have any recommendations for me\nim good\nthanks fo asking').preferences).toEqual([])
+    expect(u('oh hmmm i havent heard of that before').preferences).toEqual([])
+    expect(u('those are my favorites lol').preferences).toEqual([])
+    expect(u('serious themes are fine').preferences[0]?.text).toMatch(/serious themes/)
+  })
+
   it('survives hostile input', () => {
     const long = u(`${'a very long rambling message '.repeat(400)} I loved the matrix`)
     expect(long.text.length).toBeLessThanOrEqual(2000)

@@ -214,11 +214,15 @@ const FLUFF = new Set(
     'u ur r ya yea yep yup oh ah hmm hm um uh lol haha hehe bye goodbye morning afternoon evening night tonight ' +
     'asking ask asked help helped helps give gave shot check checking checked titles title information info source ' +
     'glad happy sorry welcome wow definitely totally absolutely exactly probably actually especially specially ' +
+    'favorites favourites faves fave thx ty ' +
     'either neither both those these them that this there here heard know knew remember tried try seen saw ' +
     'suggest suggested suggestions recommended recommendations list add added note noted mind fine alright ' +
     'daughter son wife husband kids girlfriend boyfriend friend friends family partner mom dad'
   ).split(' '),
 )
+/** Drawn-out interjections: "hmmm", "ummm", "ahh", "ohhh", "lool", "hahaha". */
+const INTERJECTION_RE = /^(?:h+m+|u+m+|u+h+|a+h+|o+h+|l+o+l+|(?:ha)+h?|(?:he)+h?|e+r+m*|w+o+w+)$/
+
 const FLUFF_PHRASES =
   /\b(?:(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|i (?:would|'d) like|i want(?: to (?:watch|see))?|recommend me|i (?:don'?t|do not) know|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?)\b/g
 
@@ -434,8 +438,15 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     // Free text: what is left once titles, references and control words are gone.
     if (INSTRUCTION_RE.test(cv) || QUESTION_TO_HELPER_RE.test(cv.trim())) continue
     const residual = cv.replace(FLUFF_PHRASES, ' ')
+    // A wish needs a content word: chit-chat leftovers ("u", "fo", "hmmm", "lol") do not make one.
     const rest = tokenize(residual).filter(
-      (t) => !COMMON_WORDS.has(t.norm) && !FLUFF.has(t.norm) && !/^\d+$/.test(t.norm) && t.norm.length <= MAX_WORD_CHARS,
+      (t) =>
+        !COMMON_WORDS.has(t.norm) &&
+        !FLUFF.has(t.norm) &&
+        !/^\d+$/.test(t.norm) &&
+        t.norm.length >= 3 &&
+        !INTERJECTION_RE.test(t.norm) &&
+        t.norm.length <= MAX_WORD_CHARS,
     )
     if (rest.length) {
       const phrase = tokenize(residual)
