@@ -3,6 +3,14 @@ import type { Config } from '../config/index.ts'
 import { type Logger, type ProgressListener, readCurrent, silentLogger } from '../core/index.ts'
 import { type RebuildSummary, runRebuild } from './rebuild.ts'
 
+export {
+  blendPopularity,
+  DEFAULT_DIALOGUES_FILE,
+  type DialogueLog,
+  loadDialogueLog,
+  loadTrainingCatalog,
+  resolveDialoguesFile,
+} from './dialogues.ts'
 export { type RebuildOptions, type RebuildSummary, runRebuild } from './rebuild.ts'
 export { ITEMS_FILE, POPULARITY_FILE, readSnapshot, writeSnapshot } from './snapshot.ts'
 

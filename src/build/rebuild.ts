@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, rename } from 'node:fs/promises'
 import { join } from 'node:path'
-import { itemText, loadCatalog } from '../catalog/index.ts'
-import { popularityScores, reuseCollab, trainCollab } from '../collab/index.ts'
+import { itemText } from '../catalog/index.ts'
+import { reuseCollab, trainCollab } from '../collab/index.ts'
 import type { Config } from '../config/index.ts'
 import {
   AppError,
@@ -18,6 +18,7 @@ import {
 import { createEmbedder, createEmbeddingCache, embedWithCache } from '../embed/index.ts'
 import { buildIndex } from '../index/index.ts'
 import { loadTf } from '../tf/index.ts'
+import { type DialogueLog, loadTrainingCatalog } from './dialogues.ts'
 import { writeSnapshot } from './snapshot.ts'
 
 /** What a rebuild did, printed by `concierge rebuild` (as JSON with `--json`). */
@@ -30,6 +31,8 @@ export interface RebuildSummary {
   items: number
   interactions: number
   users: number
+  /** Conversation logs learned from (their dialogues are among `users`), when configured. */
+  dialogues?: Omit<DialogueLog, 'interactions'>
   encoderId: string
   dimension: number
   indexKind: 'hnsw' | 'exact'
@@ -71,7 +74,7 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
   }
   // The configured TF.js backend must win before an encoder or model asks for one.
   await loadTf(config.collab.backend, logger)
-  const catalog = await loadCatalog({ dataDir, dataset: config.dataset, onProgress })
+  const { catalog, dialogues, popularity } = await loadTrainingCatalog(config, { logger, onProgress })
   const users = new Set(catalog.interactions.map((i) => i.userId)).size
   logger.info('catalogue loaded', {
     dataset: catalog.name,
@@ -112,7 +115,6 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
       onProgress,
     })
     const indexSeconds = (performance.now() - indexStart) / 1000
-    const popularity = popularityScores(catalog.interactions, config.collab.positiveThreshold)
 
     let collab: RebuildSummary['collab'] = { skipped: 'the catalogue has no interactions' }
     if ((options.train ?? true) && catalog.interactions.length > 0) {
@@ -143,7 +145,11 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
       dataFingerprint: catalog.fingerprint,
       dataset: catalog.name,
       buildId,
-      extra: { collabDir: 'dir' in collab ? collab.dir : null, embedding: { cached: embedded.hits, embedded: embedded.misses } },
+      extra: {
+        collabDir: 'dir' in collab ? collab.dir : null,
+        dialogues: dialogues ? { ...dialogueSummary(dialogues), popularityWeight: config.dialoguePopularity } : null,
+        embedding: { cached: embedded.hits, embedded: embedded.misses },
+      },
     })
     await writeSnapshot(tmpDir, catalog.items, popularity)
     await index.close()
@@ -161,6 +167,7 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
       items: catalog.items.length,
       interactions: catalog.interactions.length,
       users,
+      ...(dialogues ? { dialogues: dialogueSummary(dialogues) } : {}),
       encoderId: embedder.id,
       dimension: embedder.dimension,
       indexKind: index.kind,
@@ -207,4 +214,8 @@ async function pruneBuilds(root: string, currentId: string, keep: number, logger
 
 function round(n: number): number {
   return Math.round(n * 100) / 100
+}
+
+function dialogueSummary({ interactions: _interactions, ...rest }: DialogueLog): Omit<DialogueLog, 'interactions'> {
+  return rest
 }

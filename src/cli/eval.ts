@@ -189,6 +189,10 @@ async function runConversations(args: string[]): Promise<number> {
     console.log(`  Recall@1           ${result.recallAt1.toFixed(3)}`)
     console.log(`  Recall@10          ${result.recallAt10.toFixed(3)}`)
     console.log(`  Recall@50          ${result.recallAt50.toFixed(3)}`)
+    const learned = result.trainedOnDialogues
+    console.log(
+      `  conversation log   ${learned ? `${learned.dialogues} dialogues from ${learned.file} (none of them replayed)` : 'none (CONCIERGE_DIALOGUES)'}`,
+    )
   }
   return 0
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { loadCatalog } from '../catalog/index.ts'
+import { loadTrainingCatalog } from '../build/index.ts'
 import { trainCollab } from '../collab/index.ts'
 import { loadConfig } from '../config/index.ts'
 import { AppError, createLogger, newBuildId } from '../core/index.ts'
@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
   const logger = createLogger({ level: values.quiet ? 'warn' : config.log.level, format: config.log.format })
   const bar = createProgressBar({ quiet: values.quiet || values.json })
   try {
-    const catalog = await loadCatalog({ dataDir: config.dataDir, dataset: config.dataset, logger })
+    const { catalog } = await loadTrainingCatalog(config, { logger })
     const { dir, manifest } = await trainCollab(catalog, {
       modelsDir: resolve(config.modelsDir),
       buildId: newBuildId(),

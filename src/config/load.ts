@@ -8,6 +8,8 @@ import { type Config, configSchema } from './schema.ts'
 export const ENV_MAP: Record<string, string> = {
   CONCIERGE_DATA_DIR: 'dataDir',
   CONCIERGE_DATASET: 'dataset',
+  CONCIERGE_DIALOGUES: 'dialogues',
+  CONCIERGE_DIALOGUE_POPULARITY: 'dialoguePopularity',
   CONCIERGE_INDEXES_DIR: 'indexesDir',
   CONCIERGE_MODELS_DIR: 'modelsDir',
   CONCIERGE_ENCODER: 'embed.encoder',
@@ -88,6 +90,7 @@ export function loadConfig(
   const config = parsed.data
   const cwd = options.cwd ?? process.cwd()
   config.dataDir = resolveDataDir(config.dataDir, cwd)
+  if (config.dialogues !== 'auto' && config.dialogues !== 'none') config.dialogues = resolve(cwd, config.dialogues)
   config.indexesDir = resolve(cwd, config.indexesDir)
   config.modelsDir = resolve(cwd, config.modelsDir)
   config.embed.cacheDir = resolve(cwd, config.embed.cacheDir)

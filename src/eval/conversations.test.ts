@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ChatFixture, createChatFixture } from '../../test/integration/chat-fixture.ts'
 import { dataDir, dataPath } from '../../test/support/data.ts'
-import { runConversationEval, splitMention } from './conversations.ts'
+import { splitMention } from '../catalog/index.ts'
+import { runConversationEval } from './conversations.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'concierge-convo-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))

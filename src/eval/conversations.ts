@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
+import { type Dialogue, MENTION_RE, readDialogues, splitMention } from '../catalog/index.ts'
 import { createTitleIndex, EVAL_TURN, type TitleIndex, type TurnOptions } from '../chat/index.ts'
 import type { Config } from '../config/index.ts'
 import {
@@ -11,7 +13,6 @@ import {
   type Logger,
   noProgress,
   type ProgressListener,
-  wrapError,
 } from '../core/index.ts'
 
 /** What a conversational replay measured. */
@@ -29,6 +30,8 @@ export interface ConversationEvalResult {
   recallAt10: number
   recallAt50: number
   mapping: 'title+year'
+  /** The conversation log the build learned from (never overlapping the replayed dialogues), or null. */
+  trainedOnDialogues: { file: string; dialogues: number } | null
 }
 
 export interface ConversationEvalOptions {
@@ -46,17 +49,6 @@ export interface ConversationEvalOptions {
   k?: number
 }
 
-const messageSchema = z.object({ text: z.string(), senderWorkerId: z.number() })
-const dialogueSchema = z.object({
-  conversationId: z.union([z.string(), z.number()]).transform(String),
-  initiatorWorkerId: z.number(),
-  movieMentions: z
-    .union([z.record(z.string(), z.string().nullable()), z.array(z.unknown())])
-    .transform((m) => (Array.isArray(m) ? {} : m)),
-  messages: z.array(messageSchema),
-})
-type Dialogue = z.infer<typeof dialogueSchema>
-
 /**
  * Replays ReDial-format dialogues through the chat, turn by turn (one fresh conversation per dialogue, k items per
  * turn, nothing remembered as shown): the seeker's messages, with `@id` replaced by the title a person would type,
@@ -68,67 +60,28 @@ export async function runConversationEval(options: ConversationEvalOptions): Pro
   const dialogues = await readDialogues(options.dialoguesFile, options.limit)
   let runtime = options.runtime
   let close: (() => Promise<void>) | undefined
+  let learned: LearnedDialogues | undefined
   if (!runtime) {
     if (!options.config) throw new AppError('input.invalid', 'runConversationEval needs `runtime` or `config`')
     const opened = await openRuntime(options.config, options.logger ?? createLogger({ level: 'warn' }))
     runtime = opened.runtime
     close = opened.close
+    learned = opened.learned
   }
   try {
-    return await replay(
+    if (learned) await refuseOverlap(learned, options.dialoguesFile, dialogues)
+    const result = await replay(
       runtime.chat,
       createTitleIndex(runtime.items),
       dialogues,
       options.k ?? 50,
       options.onProgress ?? noProgress,
     )
+    return { ...result, trainedOnDialogues: learned ? { file: learned.file, dialogues: learned.dialogues } : null }
   } finally {
     await close?.()
   }
 }
-
-async function readDialogues(file: string, limit?: number): Promise<Dialogue[]> {
-  let raw: string
-  try {
-    raw = await readFile(file, 'utf8')
-  } catch (error) {
-    throw wrapError(
-      error,
-      'data.not_found',
-      `Cannot read the dialogues file ${file}: pass --dialogues with a ReDial .jsonl file`,
-      { file },
-    )
-  }
-  const out: Dialogue[] = []
-  const lines = raw.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim()
-    if (!line) continue
-    let json: unknown
-    try {
-      json = JSON.parse(line)
-    } catch (error) {
-      throw wrapError(error, 'input.invalid', `${file}:${i + 1}: not valid JSON`, { file, line: i + 1 })
-    }
-    const parsed = dialogueSchema.safeParse(json)
-    if (!parsed.success) {
-      throw new AppError('input.invalid', `${file}:${i + 1}: not a ReDial dialogue`, {
-        details: { file, line: i + 1, problems: parsed.error.issues.slice(0, 5).map((x) => `${x.path.join('.')}: ${x.message}`) },
-      })
-    }
-    out.push(parsed.data)
-    if (limit !== undefined && out.length >= limit) break
-  }
-  return out
-}
-
-/** "Cosmos  (2015)" → { title: 'Cosmos', year: 2015 }. */
-export function splitMention(name: string): { title: string; year?: number } {
-  const m = /^(.*?)\s*\((\d{4})\)\s*$/.exec(name.trim())
-  return m ? { title: m[1]!.replace(/\s+/g, ' ').trim(), year: Number(m[2]) } : { title: name.replace(/\s+/g, ' ').trim() }
-}
-
-const MENTION_RE = /@(\d+)/g
 
 async function replay(
   chat: ChatService,
@@ -136,7 +89,7 @@ async function replay(
   dialogues: Dialogue[],
   k: number,
   onProgress: ProgressListener,
-): Promise<ConversationEvalResult> {
+): Promise<Omit<ConversationEvalResult, 'trainedOnDialogues'>> {
   let turns = 0
   let targets = 0
   let mapped = 0
@@ -204,15 +157,50 @@ async function replay(
   }
 }
 
-/** The current build's chat with an in-memory store (the replay writes nothing), plus its catalogue. */
+/** The conversation log a build learned from, as its index manifest records it. */
+interface LearnedDialogues {
+  file: string
+  sha256: string
+  dialogues: number
+}
+
+/**
+ * Scoring a build on dialogues it learned from would measure memory, not recommendation: refuses when the replayed
+ * file is the training log or shares a conversation with it.
+ */
+async function refuseOverlap(learned: LearnedDialogues, file: string, dialogues: readonly Dialogue[]): Promise<void> {
+  const raw = await readFile(file)
+  let shared = createHash('sha256').update(raw).digest('hex') === learned.sha256 ? dialogues.length : 0
+  if (!shared) {
+    const trained = await readDialogues(learned.file).catch(() => undefined)
+    const ids = new Set(trained?.map((d) => d.conversationId))
+    shared = dialogues.filter((d) => ids.has(d.conversationId)).length
+  }
+  if (shared > 0) {
+    throw new AppError(
+      'input.invalid',
+      `${shared} of the ${dialogues.length} dialogues in ${file} are in the conversation log the current build learned from (${learned.file}): evaluate on other dialogues, or rebuild with CONCIERGE_DIALOGUES=none.`,
+      { details: { file, trainedOn: learned.file, shared } },
+    )
+  }
+}
+
+const learnedSchema = z.object({ file: z.string(), sha256: z.string(), dialogues: z.number() })
+
+/** The current build's chat with an in-memory store (the replay writes nothing), its catalogue, and its conversation log. */
 async function openRuntime(
   config: Readonly<Config>,
   logger: Logger,
-): Promise<{ runtime: { chat: ChatService; items: readonly Item[] }; close: () => Promise<void> }> {
-  const [{ createRuntime }, { createMemoryStore }, { currentBuildDir, readSnapshot }] = await Promise.all([
+): Promise<{
+  runtime: { chat: ChatService; items: readonly Item[] }
+  close: () => Promise<void>
+  learned?: LearnedDialogues
+}> {
+  const [{ createRuntime }, { createMemoryStore }, { currentBuildDir, readSnapshot }, { readIndexManifest }] = await Promise.all([
     import('../runtime.ts'),
     import('../store/index.ts'),
     import('../build/index.ts'),
+    import('../index/index.ts'),
   ])
   const current = await currentBuildDir(config)
   if (!current) {
@@ -221,9 +209,11 @@ async function openRuntime(
     })
   }
   const { items } = await readSnapshot(current.dir)
+  const recorded = learnedSchema.safeParse((await readIndexManifest(current.dir)).extra?.dialogues)
   const store = await createMemoryStore()
   const runtime = await createRuntime(config, { logger, store })
   return {
+    ...(recorded.success ? { learned: recorded.data } : {}),
     runtime: { chat: runtime.chat, items },
     close: async () => {
       await runtime.close()

@@ -4,7 +4,6 @@ export {
   type ConversationEvalOptions,
   type ConversationEvalResult,
   runConversationEval,
-  splitMention,
 } from './conversations.ts'
 /** Recall@K (normalised by min(K, |relevant|)), NDCG@K, HR@K, mean with 95% interval, top-K selection. */
 export { hitRateAtK, type MeanInterval, meanInterval, ndcgAtK, recallAtK, topK } from './metrics.ts'

@@ -1,0 +1,129 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { dataDir, dataPath } from '../../test/support/data.ts'
+import { ML_TINY, tinyBuild } from '../../test/support/tiny-build.ts'
+import { loadCatalog } from '../catalog/index.ts'
+import { runConversationEval } from '../eval/index.ts'
+import { blendPopularity, loadDialogueLog, resolveDialoguesFile } from './dialogues.ts'
+
+const tmp = mkdtempSync(join(tmpdir(), 'concierge-dialogues-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+
+const SEEKER = 1
+const HELPER = 2
+/** A ReDial-format dialogue over the ml-tiny fixture's titles. */
+function dialogue(id: number, mentions: Record<string, string>, liked: Record<string, number>, text: string[]) {
+  return {
+    conversationId: id,
+    initiatorWorkerId: SEEKER,
+    respondentWorkerId: HELPER,
+    movieMentions: mentions,
+    initiatorQuestions: Object.fromEntries(Object.entries(liked).map(([k, v]) => [k, { suggested: 0, seen: 1, liked: v }])),
+    respondentQuestions: [],
+    messages: text.map((t, i) => ({ senderWorkerId: i % 2 ? HELPER : SEEKER, text: t, timeOffset: i, messageId: i })),
+  }
+}
+
+function writeDialogues(name: string, dialogues: object[]): string {
+  const file = join(tmp, name)
+  writeFileSync(file, dialogues.map((d) => JSON.stringify(d)).join('\n'))
+  return file
+}
+
+describe('loadDialogueLog', () => {
+  it('turns each dialogue into a pseudo-user: mapped mentions liked, the refused ones disliked', async () => {
+    const { items } = await loadCatalog({ dataDir: ML_TINY })
+    const file = writeDialogues('log.jsonl', [
+      dialogue(
+        7,
+        { '1': 'Toy Story (1995)', '2': 'The Matrix  (1999)', '3': 'A Film Nobody Made (2031)', '4': 'Toy Story (1995)' },
+        { '2': 0 },
+        ['I loved @1', 'Then try @2 or @3', 'I did not like @2', 'ok, @4 again'],
+      ),
+    ])
+    const log = await loadDialogueLog(file, items)
+    expect(log).toMatchObject({ dialogues: 1, mentions: 4, mapped: 3 })
+    expect(log.sha256).toMatch(/^[0-9a-f]{64}$/)
+    const byEvent = (event: string) =>
+      log.interactions
+        .filter((x) => x.event === event)
+        .map((x) => x.itemId)
+        .sort()
+    expect(byEvent('like')).toEqual(['1', '1'])
+    expect(byEvent('dislike')).toEqual(['2571'])
+    expect(new Set(log.interactions.map((x) => x.userId))).toEqual(new Set(['dialogue:7']))
+  })
+
+  it('names the line of a malformed dialogue', async () => {
+    const file = join(tmp, 'bad.jsonl')
+    writeFileSync(file, `${JSON.stringify(dialogue(1, {}, {}, ['hi']))}\n{"conversationId": 2}\n`)
+    await expect(loadDialogueLog(file, [])).rejects.toMatchObject({ code: 'input.invalid', details: { line: 2 } })
+  })
+})
+
+describe('resolveDialoguesFile', () => {
+  it('finds the data folder’s ReDial train file for auto, nothing for none, and refuses a missing path', () => {
+    const data = join(tmp, 'data')
+    expect(resolveDialoguesFile('auto', data)).toBeUndefined()
+    mkdirSync(join(data, 'redial'), { recursive: true })
+    writeFileSync(join(data, 'redial', 'train_data.jsonl'), '')
+    expect(resolveDialoguesFile('auto', data)).toBe(join(data, 'redial', 'train_data.jsonl'))
+    expect(resolveDialoguesFile('none', data)).toBeUndefined()
+    expect(() => resolveDialoguesFile(join(tmp, 'missing.jsonl'), data)).toThrow(
+      expect.objectContaining({ code: 'data.not_found' }),
+    )
+  })
+})
+
+describe('blendPopularity', () => {
+  it('scales each source to a maximum of 1 and mixes them by the weight', () => {
+    const ratings = new Map([
+      ['a', 0.5],
+      ['b', 0.25],
+    ])
+    const talk = new Map([
+      ['b', 0.1],
+      ['c', 0.05],
+    ])
+    const mixed = blendPopularity(ratings, talk, 0.8)
+    expect(mixed.get('a')).toBeCloseTo(0.2)
+    expect(mixed.get('b')).toBeCloseTo(0.2 * 0.5 + 0.8)
+    expect(mixed.get('c')).toBeCloseTo(0.4)
+    expect(blendPopularity(ratings, new Map(), 0.8).get('a')).toBeCloseTo(0.2)
+  })
+})
+
+describe('a build that learned from conversation logs', () => {
+  it('records the log, and the conversational eval refuses to replay dialogues it learned from', async () => {
+    const dir = join(tmp, 'build')
+    const log = writeDialogues('train.jsonl', [
+      dialogue(1, { '1': 'Toy Story (1995)', '2': 'The Matrix (1999)' }, {}, ['I loved @1', 'Then @2']),
+      dialogue(2, { '1': 'Toy Story (1995)', '3': 'Babylon 5' }, {}, ['anything like @1?', 'maybe @3']),
+    ])
+    const { config, summary } = await tinyBuild(dir, { CONCIERGE_DIALOGUES: log })
+    expect(summary.dialogues).toMatchObject({ file: log, dialogues: 2, mentions: 4, mapped: 3 })
+    // Two dialogue pseudo-users beside the fixture's raters.
+    const raters = new Set((await loadCatalog({ dataDir: ML_TINY })).interactions.map((x) => x.userId)).size
+    expect(summary.users).toBe(raters + 2)
+    await expect(runConversationEval({ dialoguesFile: log, config })).rejects.toMatchObject({ code: 'input.invalid' })
+    const other = writeDialogues('other.jsonl', [
+      dialogue(3, { '1': 'Toy Story (1995)', '2': 'The Matrix (1999)' }, {}, ['I loved @1', 'Then @2']),
+    ])
+    const result = await runConversationEval({ dialoguesFile: other, config })
+    expect(result.trainedOnDialogues).toEqual({ file: log, dialogues: 2 })
+    expect(result).toMatchObject({ dialogues: 1, targets: 1, mappedTargets: 1 })
+  }, 120_000)
+})
+
+describe.skipIf(!dataDir())('the ReDial train subset against ml-latest-small', () => {
+  it('maps most movie mentions by title and year', async () => {
+    const { items } = await loadCatalog({ dataDir: dataDir()!, dataset: 'ml-latest-small' })
+    const log = await loadDialogueLog(dataPath('redial', 'train_data.jsonl'), items)
+    expect(log.dialogues).toBe(500)
+    // The data README measures 82% of mentions mapping this way.
+    expect(log.mapped / log.mentions).toBeGreaterThan(0.78)
+    expect(new Set(log.interactions.map((x) => x.userId)).size).toBeGreaterThan(450)
+  }, 60_000)
+})

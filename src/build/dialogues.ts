@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { type Dialogue, loadCatalog, MENTION_RE, parseDialogues, splitMention } from '../catalog/index.ts'
+import { createTitleIndex } from '../chat/index.ts'
+import { popularityScores } from '../collab/index.ts'
+import type { Config } from '../config/index.ts'
+import {
+  AppError,
+  type Catalog,
+  createFingerprint,
+  type Interaction,
+  type ItemId,
+  type Logger,
+  type ProgressListener,
+  silentLogger,
+  wrapError,
+} from '../core/index.ts'
+
+/** Where `dialogues: auto` looks, inside the data folder. */
+export const DEFAULT_DIALOGUES_FILE = join('redial', 'train_data.jsonl')
+
+/** What a conversation log added to the training data. */
+export interface DialogueLog {
+  file: string
+  /** SHA-256 of the file: `eval --conversations` refuses to score a build on the dialogues it learned from. */
+  sha256: string
+  dialogues: number
+  /** Distinct movies mentioned per dialogue, summed, and how many of them map to the catalogue. */
+  mentions: number
+  mapped: number
+  interactions: Interaction[]
+}
+
+/** The dialogues file a config asks for: an explicit path, `auto` (the data folder's ReDial train file when present) or `none`. */
+export function resolveDialoguesFile(setting: string, dataDir: string): string | undefined {
+  if (setting === 'none') return undefined
+  if (setting === 'auto') {
+    const file = join(dataDir, DEFAULT_DIALOGUES_FILE)
+    return existsSync(file) ? file : undefined
+  }
+  if (!existsSync(setting)) {
+    throw new AppError(
+      'data.not_found',
+      `CONCIERGE_DIALOGUES names ${setting}, which does not exist: give a ReDial .jsonl file, auto or none.`,
+      { details: { file: setting } },
+    )
+  }
+  return setting
+}
+
+/**
+ * Turns conversation logs into interactions: each dialogue is one pseudo-user (`dialogue:<id>`) who liked every
+ * movie mentioned in it, by either side, that maps to the catalogue by title and year, except the ones the
+ * seeker said they did not like (`liked: 0` in the questionnaire), which become dislikes. What people ask about
+ * together and what gets suggested to them is exactly the co-occurrence a conversational recommender needs.
+ */
+export async function loadDialogueLog(file: string, items: Catalog['items']): Promise<DialogueLog> {
+  let raw: string
+  try {
+    raw = await readFile(file, 'utf8')
+  } catch (error) {
+    throw wrapError(error, 'data.not_found', `Cannot read the dialogues file ${file}.`, { file })
+  }
+  const dialogues = parseDialogues(raw, file)
+  const titles = createTitleIndex(items)
+  const cache = new Map<string, ItemId | undefined>()
+  const map = (name: string | null | undefined): ItemId | undefined => {
+    if (!name) return undefined
+    if (cache.has(name)) return cache.get(name)
+    const { title, year } = splitMention(name)
+    const id = year === undefined ? undefined : titles.lookup(title, year)[0]
+    cache.set(name, id)
+    return id
+  }
+  const interactions: Interaction[] = []
+  let mentions = 0
+  let mapped = 0
+  for (const dialogue of dialogues) {
+    for (const [mention, itemId] of mentionedItems(dialogue, map)) {
+      mentions++
+      if (itemId === undefined) continue
+      mapped++
+      const liked = (dialogue.initiatorQuestions[mention] ?? dialogue.respondentQuestions[mention])?.liked
+      interactions.push({ userId: `dialogue:${dialogue.conversationId}`, itemId, event: liked === 0 ? 'dislike' : 'like' })
+    }
+  }
+  return {
+    file,
+    sha256: createHash('sha256').update(raw).digest('hex'),
+    dialogues: dialogues.length,
+    mentions,
+    mapped,
+    interactions,
+  }
+}
+
+/** Each distinct `@id` in a dialogue's messages with its catalogue item (undefined when it does not map). */
+function mentionedItems(dialogue: Dialogue, map: (name: string | null | undefined) => ItemId | undefined) {
+  const out = new Map<string, ItemId | undefined>()
+  for (const message of dialogue.messages) {
+    for (const m of message.text.matchAll(MENTION_RE)) {
+      const id = m[1] as string
+      if (!out.has(id)) out.set(id, map(dialogue.movieMentions[id]))
+    }
+  }
+  return out
+}
+
+/** The catalogue with the log's interactions appended and a fingerprint covering both. */
+export function withDialogueLog(catalog: Catalog, log: DialogueLog): Catalog {
+  const fp = createFingerprint()
+  fp.add(catalog.fingerprint)
+  fp.add(`dialogues:${log.sha256}`)
+  return { ...catalog, interactions: [...catalog.interactions, ...log.interactions], fingerprint: fp.digest() }
+}
+
+/**
+ * The catalogue that builds and trainings learn from: the data folder's catalogue plus, when configured, its
+ * conversation logs. `concierge rebuild` and `concierge train` both use it, so their fingerprints agree.
+ */
+export async function loadTrainingCatalog(
+  config: Readonly<Config>,
+  options: { logger?: Logger; onProgress?: ProgressListener } = {},
+): Promise<{ catalog: Catalog; dialogues?: DialogueLog; popularity: Map<ItemId, number> }> {
+  const logger = options.logger ?? silentLogger
+  const dataDir = config.dataDir
+  if (!dataDir) throw new AppError('data.not_found', 'No data folder: pass --data DIR or set CONCIERGE_DATA_DIR.')
+  const catalog = await loadCatalog({ dataDir, dataset: config.dataset, onProgress: options.onProgress, logger })
+  const threshold = config.collab.positiveThreshold
+  const file = resolveDialoguesFile(config.dialogues, dataDir)
+  if (!file) return { catalog, popularity: popularityScores(catalog.interactions, threshold) }
+  const dialogues = await loadDialogueLog(file, catalog.items)
+  logger.info('conversation log added to the training data', {
+    file,
+    dialogues: dialogues.dialogues,
+    mentions: dialogues.mentions,
+    mapped: dialogues.mapped,
+  })
+  return {
+    catalog: withDialogueLog(catalog, dialogues),
+    dialogues,
+    popularity: blendPopularity(
+      popularityScores(catalog.interactions, threshold),
+      popularityScores(dialogues.interactions, threshold),
+      config.dialoguePopularity,
+    ),
+  }
+}
+
+/**
+ * `(1 − w)·a + w·b` with each table scaled to a maximum of 1 first (an empty table counts as all zeros), so
+ * the weight means the same whatever the sizes of the two sources.
+ */
+export function blendPopularity(
+  a: ReadonlyMap<ItemId, number>,
+  b: ReadonlyMap<ItemId, number>,
+  weightOfB: number,
+): Map<ItemId, number> {
+  const scaled = (m: ReadonlyMap<ItemId, number>) => {
+    let max = 0
+    for (const v of m.values()) if (v > max) max = v
+    return (id: ItemId) => (max > 0 ? (m.get(id) ?? 0) / max : 0)
+  }
+  const sa = scaled(a)
+  const sb = scaled(b)
+  const out = new Map<ItemId, number>()
+  for (const id of new Set([...a.keys(), ...b.keys()])) {
+    const v = (1 - weightOfB) * sa(id) + weightOfB * sb(id)
+    if (v > 0) out.set(id, v)
+  }
+  return out
+}
