@@ -98,6 +98,8 @@ export interface CategoryTerm {
   include: string[]
   /** Catalogue category names a refusal of it rules out. */
   exclude: string[]
+  /** The category's own name ("horror", "comedies"), which says nothing beyond the category; "scary" or "space" say more. */
+  plain: boolean
 }
 
 export interface CategoryLexicon {
@@ -110,6 +112,11 @@ export interface CategoryLexicon {
 }
 
 const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '')
+/** Singular, squashed: "Comedies" → "comedy", "Sci-Fi" → "scifi". */
+const stem = (s: string) =>
+  squash(s)
+    .replace(/ies$/, 'y')
+    .replace(/(?<!s)s$/, '')
 
 /**
  * Derives the synonym table against the catalogue's actual category names: a concept is kept only when one
@@ -124,13 +131,14 @@ export function createCategoryLexicon(items: readonly Item[]): CategoryLexicon {
   const find = (names: string[]) => names.map((n) => bySquash.get(squash(n))).filter((c): c is string => c !== undefined)
   const terms = new Map<string, CategoryTerm>()
   const put = (phrase: string, include: string[], exclude: string[]) => {
+    const plain = include.some((c) => stem(c) === stem(phrase.replace(/\b(?:movies?|films?)\b/gi, '')))
     const key = phrase
       .toLowerCase()
       .replace(/[^a-z0-9 ]/g, ' ')
       .replace(/\s+/g, ' ')
       .trim()
     if (!key || terms.has(key)) return
-    terms.set(key, { phrase: key, include, exclude })
+    terms.set(key, { phrase: key, include, exclude, plain })
   }
   for (const concept of CONCEPTS) {
     const found = find(concept.names)

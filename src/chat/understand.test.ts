@@ -196,7 +196,10 @@ describe('understand', () => {
   })
 
   it('keeps the remaining free text as the wish', () => {
-    expect(u("I'm looking for a good comedy, any suggestions?").preferences).toEqual([{ text: 'comedy', weight: 1 }])
+    // A bare category name is carried by the category filter, not by text.
+    expect(u("I'm looking for a good comedy, any suggestions?")).toMatchObject({ include: ['Comedy'], preferences: [] })
+    expect(u('horror please')).toMatchObject({ include: ['Horror'], preferences: [] })
+    expect(u('psychological horror').preferences).toEqual([{ text: 'psychological horror', weight: 1 }])
     expect(u('something funny set in space').preferences).toEqual([{ text: 'funny set in space', weight: 1 }])
     expect(u('I loved The Matrix').preferences).toEqual([])
     expect(u('nothing with zombies').preferences).toEqual([{ text: 'zombies', weight: -0.6 }])

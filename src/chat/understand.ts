@@ -415,6 +415,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     // Categories, on what is left of the clause.
     const words = tokenize(cv)
     const used = new Array<boolean>(words.length).fill(false)
+    const plainWords: string[] = []
     const clauseNegated = neg || tone === 'neg'
     for (let i = 0; i < words.length; i++) {
       for (let len = Math.min(lexicon.maxWords, words.length - i); len >= 1; len--) {
@@ -424,6 +425,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
           .join(' ')
         const term = lexicon.terms.get(phrase)
         if (!term) continue
+        if (term.plain) plainWords.push(...phrase.split(' '))
         const before = cv.slice(0, words[i]!.start)
         const negated =
           clauseNegated || NEGATOR_RE.test(before.split(/\b(?:and|or|but)\b/).pop() ?? before) || NEGATOR_RE.test(before)
@@ -438,10 +440,15 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     // Free text: what is left once titles, references and control words are gone.
     if (INSTRUCTION_RE.test(cv) || QUESTION_TO_HELPER_RE.test(cv.trim())) continue
     const residual = cv.replace(FLUFF_PHRASES, ' ')
-    // A wish needs a content word: chit-chat leftovers ("u", "fo", "hmmm", "lol") do not make one.
+    // A wish needs a content word: chit-chat leftovers ("u", "fo", "hmmm", "lol") do not make one, and neither do
+    // category words alone ("horror please"), which the category filter already carries: as text they would only
+    // rank the category's items by how much their descriptions resemble the word. With another word they stay,
+    // for context ("psychological horror").
+    const categoryWords = new Set(plainWords)
     const rest = tokenize(residual).filter(
       (t) =>
         !COMMON_WORDS.has(t.norm) &&
+        !categoryWords.has(t.norm) &&
         !FLUFF.has(t.norm) &&
         !/^\d+$/.test(t.norm) &&
         t.norm.length >= 3 &&

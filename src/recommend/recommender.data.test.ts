@@ -170,8 +170,13 @@ describe.skipIf(!dataDir())('createRecommender on ml-latest-small with USE-lite 
     const w = recommender.weights
     for (const r of out) {
       const p = r.parts
+      // No collaborative model here: the text carries the collaborative share too.
+      expect(p.semanticWeight).toBe(w.semantic + w.collaborative)
       expect(p.total).toBeCloseTo(
-        w.semantic * p.semantic + w.collaborative * p.collaborative + w.popularity * p.popularity + (p.obscurity ?? 0),
+        (p.semanticWeight as number) * p.semantic +
+          w.collaborative * p.collaborative +
+          w.popularity * p.popularity +
+          (p.obscurity ?? 0),
         9,
       )
       for (const key of ['semantic', 'collaborative', 'popularity', 'semanticRaw', 'popularityRaw'])

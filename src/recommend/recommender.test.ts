@@ -196,6 +196,7 @@ describe('createRecommender', () => {
     for (const r of out) {
       const { semantic, collaborative, popularity: pop, obscurity, total } = r.parts
       expect(total).toBeCloseTo(1.2 * semantic + 0.8 * collaborative + 0.4 * pop + (obscurity ?? 0), 10)
+      expect(r.parts.semanticWeight).toBe(1.2)
       expect(Number.isFinite(r.parts.semanticRaw)).toBe(true)
     }
   })

@@ -23,20 +23,23 @@ import type {
 } from './types.ts'
 
 /**
- * Defaults. The blend (semantic 1, collaborative 1.5, popularity 0.5) was tuned on two offline protocols with
- * USE-lite vectors and EASE (λ 200) trained on training users only (scratch/recommend/tune.ts):
+ * Defaults. The blend (semantic 0.5, collaborative 2, popularity 1) was tuned on two offline protocols with
+ * USE-lite vectors and the Mult-DAE (scratch/lead/harness.ts, scratch/recommend/tune.ts):
+ * - ReDial: 400 train dialogues as the build's conversation log, the other 100 train dialogues replayed as in
+ *   `concierge eval --conversations` (never the valid file), Recall@10/@50 by (semantic, collaborative,
+ *   popularity): with the ratings' popularity, (1, 1.5, 0.5) 0.089/0.271 and (0.5, 1.5, 0.5) 0.135/0.284; with
+ *   the conversation log's popularity (dialoguePopularity 0.99), (1, 2, 0.5) 0.168/0.366, (0.5, 2, 0.5)
+ *   0.178/0.386, (0.5, 3, 0.5) 0.172/0.373, (0.5, 2, 1) 0.195/0.403. Seekers' words are chatty; what gets
+ *   recommended in conversations and what people who named the same films liked carry more.
  * - ml-latest-small, 151 held-out validation users (seeded user split), 3 of their items liked in the session, the
- *   rest of the fold-in as history, predict the held-out 20%: Recall@20 0.30 at collaborative 1, 0.33 at 2,
- *   0.34 collaborative-only; semantic-only 0.02, popularity-only 0.15.
- * - ReDial train (448 dialogues): the seeker's words before the first liked suggestion as preferences, movies they
- *   mentioned liking as likes; predict the suggestions they liked: Recall@20 0.124 at (1, 1.5, 0.5) vs 0.058
- *   semantic-only, 0.085 collaborative-only, 0.028 popularity-only.
- * 1.5 sits between the collaborative-heavy optimum of the first and the text-heavy optimum of the second.
+ *   rest of the fold-in as history, predict the held-out 20%: Recall@20 0.30 at (1, 1, 0.5), 0.33 at (1, 2, 0.5),
+ *   0.34 collaborative-only; semantic-only 0.02, popularity-only 0.15: the collaborative-heavy side suits it too.
+ * Without a collaborative model the text takes the collaborative share as well (see `semanticWeight`).
  */
 export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
-  semantic: 1,
-  collaborative: 1.5,
-  popularity: 0.5,
+  semantic: 0.5,
+  collaborative: 2,
+  popularity: 1,
   obscurity: 1,
   minPopularity: 0.02,
   likedWeight: 1,
@@ -219,7 +222,10 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     const sem = zScores(semRaw, MIN_STD_SEMANTIC)
     const col = zScores(colRaw, 1e-12)
     const pop = zScores(popRaw, MIN_STD_POPULARITY)
-
+    // Without a collaborative model (a catalogue without interactions, or a model that failed to load) the text
+    // carries the collaborative share too, so the evidence about this person keeps its weight against the
+    // popularity prior. With a model that has nothing to fold in yet, the prior stands in for it on purpose.
+    const semanticWeight = collab ? weights.semantic : weights.semantic + weights.collaborative
     const scored = ids.map((id, i) => {
       const item = byId.get(id) as Item
       const obscure = (relPop.get(id) ?? 0) < weights.minPopularity && item.description.trim() === '' && (sem[i] as number) < 2
@@ -229,12 +235,13 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
         popularity: pop[i] as number,
         obscurity: obscure ? -weights.obscurity : 0,
         total: 0,
+        semanticWeight,
         semanticRaw: semRaw[i] as number,
         collaborativeRaw: colRaw[i] as number,
         popularityRaw: popRaw[i] as number,
       }
       p.total =
-        weights.semantic * p.semantic +
+        semanticWeight * p.semantic +
         weights.collaborative * p.collaborative +
         weights.popularity * p.popularity +
         (p.obscurity as number)
