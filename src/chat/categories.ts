@@ -10,6 +10,8 @@ interface Concept {
   names: string[]
   words: string[]
   alsoExclude?: string[]
+  /** Categories that also satisfy a request for it: "something for the kids" is met by an animated film too. */
+  alsoInclude?: string[]
 }
 
 const CONCEPTS: Concept[] = [
@@ -19,6 +21,8 @@ const CONCEPTS: Concept[] = [
   {
     names: ['Children', "Children's", 'Kids', 'Family'],
     words: ['kids', 'kid', 'children', 'childrens', 'family', 'family friendly', 'for the whole family', 'kiddie'],
+    // MovieLens leaves Children off many family films (Frozen: Animation, Comedy, Fantasy, Musical, Romance).
+    alsoInclude: ['Animation'],
   },
   {
     names: ['Comedy'],
@@ -144,7 +148,8 @@ export function createCategoryLexicon(items: readonly Item[]): CategoryLexicon {
     const found = find(concept.names)
     if (!found.length) continue
     const exclude = [...new Set([...found, ...find(concept.alsoExclude ?? [])])]
-    for (const w of concept.words) put(w, found, exclude)
+    const include = [...new Set([...found, ...find(concept.alsoInclude ?? [])])]
+    for (const w of concept.words) put(w, include, exclude)
   }
   for (const c of categories) {
     put(c, [c], [c])

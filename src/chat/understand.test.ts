@@ -126,6 +126,9 @@ describe('understand', () => {
     expect(u('something scary').include).toEqual(['Horror'])
     expect(u('something animated').include).toEqual(['Animation'])
     expect(u('a cartoon for the kids').include.sort()).toEqual(['Animation', 'Children'])
+    // MovieLens leaves Children off many family films: an animated film answers "for the kids" too.
+    expect(u('something for the kids').include.sort()).toEqual(['Animation', 'Children'])
+    expect(u('no kids movies').exclude).toEqual(['Children'])
     expect(u('a funny space movie').include.sort()).toEqual(['Comedy', 'Sci-Fi'])
     expect(u("I don't want anything romantic").exclude).toEqual(['Romance'])
     expect(u('I love comedies but not horror')).toMatchObject({ include: ['Comedy'], exclude: ['Horror', 'Thriller'] })
@@ -140,6 +143,8 @@ describe('understand', () => {
     expect(u('before 1970').era).toEqual({ max: 1969 })
     expect(u('something recent').era).toEqual({ min: 2013 })
     expect(u('old classics').era).toEqual({ max: 1979 })
+    // "Older" is relative (to what was shown, else before 1990), not "classic".
+    expect(u('maybe an older movie?').era).toEqual({ max: 1989 })
     expect(u('late 2000s').era).toEqual({ min: 2006, max: 2009 })
   })
 

@@ -158,7 +158,7 @@ const RECENT_ABS_RE =
   /\b(?:recent(?:ly released)?(?: (?:ones?|movies?|films?|stuff|releases?))?|latest|new (?:releases?|movies?|films?|ones|stuff)|modern (?:movies?|films?|ones|stuff)|this year|last (?:couple of )?years?)\b/g
 const OLDER_REL_RE = /\b(?:older|less (?:recent|new|modern)|something old(?:er)?)\b/g
 const OLDER_ABS_RE =
-  /\b(?:classics|(?:old|classic|older) (?:movies?|films?|ones|school|stuff|hollywood)|golden age|black and white|old-school|oldies)\b/g
+  /\b(?:classics|(?:old|classic) (?:movies?|films?|ones|school|stuff|hollywood)|golden age|black and white|old-school|oldies)\b/g
 const RUNTIME_RE =
   /\b(?:shorter|less long|(?:not|nothing) (?:too |that |very |overly )?long|short (?:ones?|movies?|films?|one)|something short|quick (?:watch|one)|under (\d+(?:\.\d+)?) ?(min(?:ute)?s?|hours?|hrs?|h))\b/g
 const DECADE_WORDS: Record<string, number> = {
