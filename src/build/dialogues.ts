@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type Dialogue, loadCatalog, MENTION_RE, parseDialogues, splitMention } from '../catalog/index.ts'
+import { createMentionMapper, type Dialogue, loadCatalog, MENTION_RE, readDialogues } from '../catalog/index.ts'
 import { createTitleIndex } from '../chat/index.ts'
 import { popularityScores } from '../collab/index.ts'
 import type { Config } from '../config/index.ts'
@@ -15,7 +13,6 @@ import {
   type Logger,
   type ProgressListener,
   silentLogger,
-  wrapError,
 } from '../core/index.ts'
 
 /** Where `dialogues: auto` looks, inside the data folder. */
@@ -57,23 +54,9 @@ export function resolveDialoguesFile(setting: string, dataDir: string): string |
  * together and what gets suggested to them is exactly the co-occurrence a conversational recommender needs.
  */
 export async function loadDialogueLog(file: string, items: Catalog['items']): Promise<DialogueLog> {
-  let raw: string
-  try {
-    raw = await readFile(file, 'utf8')
-  } catch (error) {
-    throw wrapError(error, 'data.not_found', `Cannot read the dialogues file ${file}.`, { file })
-  }
-  const dialogues = parseDialogues(raw, file)
+  const { dialogues, sha256 } = await readDialogues(file)
   const titles = createTitleIndex(items)
-  const cache = new Map<string, ItemId | undefined>()
-  const map = (name: string | null | undefined): ItemId | undefined => {
-    if (!name) return undefined
-    if (cache.has(name)) return cache.get(name)
-    const { title, year } = splitMention(name)
-    const id = year === undefined ? undefined : titles.lookup(title, year)[0]
-    cache.set(name, id)
-    return id
-  }
+  const map = createMentionMapper((title, year) => titles.lookup(title, year))
   const interactions: Interaction[] = []
   let mentions = 0
   let mapped = 0
@@ -86,14 +69,7 @@ export async function loadDialogueLog(file: string, items: Catalog['items']): Pr
       interactions.push({ userId: `dialogue:${dialogue.conversationId}`, itemId, event: liked === 0 ? 'dislike' : 'like' })
     }
   }
-  return {
-    file,
-    sha256: createHash('sha256').update(raw).digest('hex'),
-    dialogues: dialogues.length,
-    mentions,
-    mapped,
-    interactions,
-  }
+  return { file, sha256, dialogues: dialogues.length, mentions, mapped, interactions }
 }
 
 /** Each distinct `@id` in a dialogue's messages with its catalogue item (undefined when it does not map). */

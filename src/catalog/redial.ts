@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { AppError, wrapError } from '../core/index.ts'
@@ -31,10 +32,11 @@ export const MENTION_RE = /@(\d+)/g
 
 /**
  * Reads ReDial-format JSON lines (conversationId, initiatorWorkerId, movieMentions, messages, optional
- * initiatorQuestions/respondentQuestions). Throws `data.not_found` when the file cannot be read and
+ * initiatorQuestions/respondentQuestions), the first `limit` dialogues when given, with the SHA-256 of the whole
+ * file (what a build records of the log it learned from). Throws `data.not_found` when the file cannot be read and
  * `input.invalid` naming the line of a malformed dialogue.
  */
-export async function readDialogues(file: string, limit?: number): Promise<Dialogue[]> {
+export async function readDialogues(file: string, limit?: number): Promise<{ dialogues: Dialogue[]; sha256: string }> {
   let raw: string
   try {
     raw = await readFile(file, 'utf8')
@@ -43,7 +45,7 @@ export async function readDialogues(file: string, limit?: number): Promise<Dialo
       file,
     })
   }
-  return parseDialogues(raw, file, limit)
+  return { dialogues: parseDialogues(raw, file, limit), sha256: createHash('sha256').update(raw).digest('hex') }
 }
 
 /** Parses ReDial JSON lines already in memory; `file` only names the source in errors. */
@@ -75,4 +77,22 @@ export function parseDialogues(raw: string, file: string, limit?: number): Dialo
 export function splitMention(name: string): { title: string; year?: number } {
   const m = /^(.*?)\s*\((\d{4})\)\s*$/.exec(name.trim())
   return m ? { title: m[1]!.replace(/\s+/g, ' ').trim(), year: Number(m[2]) } : { title: name.replace(/\s+/g, ' ').trim() }
+}
+
+/**
+ * Maps ReDial mention names ("Title (Year)") to catalogue items with `lookup` (a title index's, year ±1), first
+ * match, remembered per name; names without a year do not map.
+ */
+export function createMentionMapper(
+  lookup: (title: string, year: number) => readonly string[],
+): (name: string | null | undefined) => string | undefined {
+  const cache = new Map<string, string | undefined>()
+  return (name) => {
+    if (!name) return undefined
+    if (cache.has(name)) return cache.get(name)
+    const { title, year } = splitMention(name)
+    const id = year === undefined ? undefined : lookup(title, year)[0]
+    cache.set(name, id)
+    return id
+  }
 }

@@ -176,8 +176,9 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
     const inSession = new Set([...session.liked, ...session.disliked])
     // Films seen in this conversation ("I've seen Inception") are watched, which is what the collaborative model
     // learns from: they join the fold-in with the stored likes (they are excluded from results all the same).
-    const seenHere = session.seen.filter((id) => byId.has(id) && !inSession.has(id))
-    const history = [...new Set([...profile.likes.filter((id) => byId.has(id) && !inSession.has(id)), ...seenHere])].slice(0, 50)
+    const history = [...new Set([...profile.likes, ...session.seen])]
+      .filter((id) => byId.has(id) && !inSession.has(id))
+      .slice(0, 50)
     const exclude = new Set<ItemId>([
       ...session.shown,
       ...session.rejected,

@@ -415,7 +415,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     // Categories, on what is left of the clause.
     const words = tokenize(cv)
     const used = new Array<boolean>(words.length).fill(false)
-    const plainWords: string[] = []
+    const categoryWords = new Set<string>()
     const clauseNegated = neg || tone === 'neg'
     for (let i = 0; i < words.length; i++) {
       for (let len = Math.min(lexicon.maxWords, words.length - i); len >= 1; len--) {
@@ -425,7 +425,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
           .join(' ')
         const term = lexicon.terms.get(phrase)
         if (!term) continue
-        if (term.plain) plainWords.push(...phrase.split(' '))
+        if (term.plain) for (const w of phrase.split(' ')) categoryWords.add(w)
         const before = cv.slice(0, words[i]!.start)
         const negated =
           clauseNegated || NEGATOR_RE.test(before.split(/\b(?:and|or|but)\b/).pop() ?? before) || NEGATOR_RE.test(before)
@@ -444,7 +444,6 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     // category words alone ("horror please"), which the category filter already carries: as text they would only
     // rank the category's items by how much their descriptions resemble the word. With another word they stay,
     // for context ("psychological horror").
-    const categoryWords = new Set(plainWords)
     const rest = tokenize(residual).filter(
       (t) =>
         !COMMON_WORDS.has(t.norm) &&

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { type Dialogue, MENTION_RE, readDialogues, splitMention } from '../catalog/index.ts'
+import { createMentionMapper, type Dialogue, MENTION_RE, readDialogues, splitMention } from '../catalog/index.ts'
 import { createTitleIndex, EVAL_TURN, type TitleIndex, type TurnOptions } from '../chat/index.ts'
 import type { Config } from '../config/index.ts'
 import {
@@ -57,7 +55,7 @@ export interface ConversationEvalOptions {
  * Throws `data.not_found` (no file), `input.invalid` (malformed line), and what building the runtime throws.
  */
 export async function runConversationEval(options: ConversationEvalOptions): Promise<ConversationEvalResult> {
-  const dialogues = await readDialogues(options.dialoguesFile, options.limit)
+  const { dialogues, sha256 } = await readDialogues(options.dialoguesFile, options.limit)
   let runtime = options.runtime
   let close: (() => Promise<void>) | undefined
   let learned: LearnedDialogues | undefined
@@ -69,7 +67,7 @@ export async function runConversationEval(options: ConversationEvalOptions): Pro
     learned = opened.learned
   }
   try {
-    if (learned) await refuseOverlap(learned, options.dialoguesFile, dialogues)
+    if (learned) await refuseOverlap(learned, options.dialoguesFile, sha256, dialogues)
     const result = await replay(
       runtime.chat,
       createTitleIndex(runtime.items),
@@ -94,14 +92,7 @@ async function replay(
   let targets = 0
   let mapped = 0
   const hits = { 1: 0, 10: 0, 50: 0 }
-  const mapCache = new Map<string, ItemId | undefined>()
-  const mapMention = (name: string): ItemId | undefined => {
-    if (mapCache.has(name)) return mapCache.get(name)
-    const { title, year } = splitMention(name)
-    const id = year === undefined ? undefined : titles.lookup(title, year)[0]
-    mapCache.set(name, id)
-    return id
-  }
+  const mapMention = createMentionMapper((title, year) => titles.lookup(title, year))
   const turnOptions = { [EVAL_TURN]: { k, remember: false } } as TurnOptions
   for (const [d, dialogue] of dialogues.entries()) {
     const conversationId = `eval-${d}-${dialogue.conversationId}`
@@ -130,7 +121,7 @@ async function replay(
           if (mentioned.has(id)) continue
           targets++
           const name = dialogue.movieMentions[id]
-          const itemId = name ? mapMention(name) : undefined
+          const itemId = mapMention(name)
           if (itemId === undefined) continue
           mapped++
           const rank = ranking.indexOf(itemId)
@@ -168,12 +159,16 @@ interface LearnedDialogues {
  * Scoring a build on dialogues it learned from would measure memory, not recommendation: refuses when the replayed
  * file is the training log or shares a conversation with it.
  */
-async function refuseOverlap(learned: LearnedDialogues, file: string, dialogues: readonly Dialogue[]): Promise<void> {
-  const raw = await readFile(file)
-  let shared = createHash('sha256').update(raw).digest('hex') === learned.sha256 ? dialogues.length : 0
+async function refuseOverlap(
+  learned: LearnedDialogues,
+  file: string,
+  sha256: string,
+  dialogues: readonly Dialogue[],
+): Promise<void> {
+  let shared = sha256 === learned.sha256 ? dialogues.length : 0
   if (!shared) {
     const trained = await readDialogues(learned.file).catch(() => undefined)
-    const ids = new Set(trained?.map((d) => d.conversationId))
+    const ids = new Set(trained?.dialogues.map((d) => d.conversationId))
     shared = dialogues.filter((d) => ids.has(d.conversationId)).length
   }
   if (shared > 0) {

@@ -106,6 +106,10 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       percentile.set(id, ascending.length > 1 ? below / (ascending.length - 1) : 1)
     })
   }
+  // Without a collaborative model (a catalogue without interactions, or a model that failed to load) the text
+  // carries the collaborative share too, so the evidence about this person keeps its weight against the
+  // popularity prior. With a model that has nothing to fold in yet, the prior stands in for it on purpose.
+  const semanticWeight = collab ? weights.semantic : weights.semantic + weights.collaborative
   const collabPos = new Map<ItemId, number>()
   collab?.itemIds.forEach((id, i) => {
     collabPos.set(id, i)
@@ -223,10 +227,6 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     const sem = zScores(semRaw, MIN_STD_SEMANTIC)
     const col = zScores(colRaw, 1e-12)
     const pop = zScores(popRaw, MIN_STD_POPULARITY)
-    // Without a collaborative model (a catalogue without interactions, or a model that failed to load) the text
-    // carries the collaborative share too, so the evidence about this person keeps its weight against the
-    // popularity prior. With a model that has nothing to fold in yet, the prior stands in for it on purpose.
-    const semanticWeight = collab ? weights.semantic : weights.semantic + weights.collaborative
     const scored = ids.map((id, i) => {
       const item = byId.get(id) as Item
       const obscure = (relPop.get(id) ?? 0) < weights.minPopularity && item.description.trim() === '' && (sem[i] as number) < 2
