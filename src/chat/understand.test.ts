@@ -146,6 +146,14 @@ describe('understand', () => {
     // "Older" is relative (to what was shown, else before 1990), not "classic".
     expect(u('maybe an older movie?').era).toEqual({ max: 1989 })
     expect(u('late 2000s').era).toEqual({ min: 2006, max: 2009 })
+    // "Old school" is the 80s too; a negated era turns around instead of asking for it.
+    expect(u('I like old school action like Rambo').era).toEqual({ max: 1989 })
+    expect(u("No. I'm not a fan of old school movies. I prefer contemporary movies").era).toEqual({ min: 1990 })
+    expect(u('nothing recent please').era).toEqual({ max: 2012 })
+    expect(u("I don't know, maybe something old school").era).toEqual({ max: 1989 })
+    // "the latest Pitch Perfect" names a film; "the latest movies" asks for recent ones.
+    expect(u("I haven't seen the latest Pitch Perfect yet").era).toBeUndefined()
+    expect(u('any of the latest movies?').era).toEqual({ min: 2013 })
   })
 
   it('handles "nothing too long" by runtime only when the catalogue has it', () => {

@@ -155,10 +155,15 @@ const CRITIQUES: { re: RegExp; prefs: { text: string; weight: number }[] }[] = [
 
 const RECENT_REL_RE = /\b(?:more (?:recent|modern|current|up to date)|newer|less old|something new(?:er)?)\b/g
 const RECENT_ABS_RE =
-  /\b(?:recent(?:ly released)?(?: (?:ones?|movies?|films?|stuff|releases?))?|latest|new (?:releases?|movies?|films?|ones|stuff)|modern (?:movies?|films?|ones|stuff)|this year|last (?:couple of )?years?)\b/g
+  /\b(?:recent(?:ly released)?(?: (?:ones?|movies?|films?|stuff|releases?))?|latest(?= (?:movies?|films?|ones|releases?|stuff)\b|\s*(?:[.!?,;]|$))|new (?:releases?|movies?|films?|ones|stuff)|modern (?:movies?|films?|ones|stuff)|this year|last (?:couple of )?years?)\b/g
 const OLDER_REL_RE = /\b(?:older|less (?:recent|new|modern)|something old(?:er)?)\b/g
-const OLDER_ABS_RE =
-  /\b(?:classics|(?:old|classic) (?:movies?|films?|ones|school|stuff|hollywood)|golden age|black and white|old-school|oldies)\b/g
+/** The canon ("classics", "golden age"): before 1980. */
+const CLASSIC_RE = /\b(?:classics|classic (?:movies?|films?|ones|stuff|hollywood)|golden age|black and white|oldies)\b/g
+/** Merely old ("old school action", "old movies"): before 1990, as people say it of the 80s too. */
+const OLD_RE = /\b(?:old(?: |-)?school|old (?:movies?|films?|ones|stuff))\b/g
+/** "not a fan of old school movies", "nothing recent": the era is turned around, not asked for. */
+const ERA_NEGATED_RE =
+  /(?:\b(?:no|not|nothing|none|never|without)(?: (?:too|that|very|really|so|an?|any|the|of the))? |\b(?:avoid|hate|dislike|(?:don'?t|do not|never) (?:want|like|enjoy|love|care for|watch)|not (?:a (?:big )?fan of|into|big on|keen on|much for)|tired of|sick of)\b(?:(?![.!?;]|\bbut\b)[^]){0,30})$/
 const RUNTIME_RE =
   /\b(?:shorter|less long|(?:not|nothing) (?:too |that |very |overly )?long|short (?:ones?|movies?|films?|one)|something short|quick (?:watch|one)|under (\d+(?:\.\d+)?) ?(min(?:ute)?s?|hours?|hrs?|h))\b/g
 const DECADE_WORDS: Record<string, number> = {
@@ -332,10 +337,15 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     if (min !== undefined) out.era.min = out.era.min === undefined ? min : Math.min(out.era.min, min)
     if (max !== undefined) out.era.max = out.era.max === undefined ? max : Math.max(out.era.max, max)
   }
-  take(RECENT_REL_RE, () => void setEra(median !== undefined ? median + 1 : ctx.maxYear - 5, undefined))
-  take(RECENT_ABS_RE, () => void setEra(ctx.maxYear - 5, undefined))
-  take(OLDER_ABS_RE, () => void setEra(undefined, 1979))
-  take(OLDER_REL_RE, () => void setEra(undefined, median !== undefined ? median - 1 : 1989))
+  // Negated eras flip: "nothing old school" asks for after 1989, "nothing recent" for before the last years.
+  const negated = (m: RegExpExecArray) => ERA_NEGATED_RE.test(lower.slice(Math.max(0, m.index - 40), m.index))
+  const newer = median !== undefined ? median + 1 : ctx.maxYear - 5
+  const older = median !== undefined ? median - 1 : 1989
+  take(RECENT_REL_RE, (m) => void (negated(m) ? setEra(undefined, median ?? ctx.maxYear - 6) : setEra(newer, undefined)))
+  take(RECENT_ABS_RE, (m) => void (negated(m) ? setEra(undefined, ctx.maxYear - 6) : setEra(ctx.maxYear - 5, undefined)))
+  take(CLASSIC_RE, (m) => void (negated(m) ? setEra(1980, undefined) : setEra(undefined, 1979)))
+  take(OLD_RE, (m) => void (negated(m) ? setEra(1990, undefined) : setEra(undefined, 1989)))
+  take(OLDER_REL_RE, (m) => void (negated(m) ? setEra(median ?? 1990, undefined) : setEra(undefined, older)))
   take(YEAR_RANGE_RE, (m) => void setEra(Math.min(Number(m[1]), Number(m[2])), Math.max(Number(m[1]), Number(m[2]))))
   take(YEAR_AFTER_RE, (m) => {
     const y = Number(m[2])
