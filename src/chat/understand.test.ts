@@ -132,6 +132,14 @@ describe('understand', () => {
     expect(u('a funny space movie').include.sort()).toEqual(['Comedy', 'Sci-Fi'])
     expect(u("I don't want anything romantic").exclude).toEqual(['Romance'])
     expect(u('I love comedies but not horror')).toMatchObject({ include: ['Comedy'], exclude: ['Horror', 'Thriller'] })
+
+    // Describing one film is not asking for its category.
+    expect(u('I thought that one was really funny').include).toEqual([])
+    expect(u('I think Alien was very scary!').include).toEqual([])
+    expect(u('is it a fantasy?').include).toEqual([])
+    expect(u("I wouldn't really call that a thriller").exclude).toEqual([])
+    expect(u('My favorite horror movie is Alien').include).toEqual(['Horror'])
+    expect(u('something funny, it has been a long week').include).toEqual(['Comedy'])
   })
 
   it('reads eras', () => {

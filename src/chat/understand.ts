@@ -93,6 +93,16 @@ const UNSEEN_RE =
 const POS_RE =
   /\b(?:lov(?:e|ed|es|ing)|lik(?:e|ed|es)|enjoy(?:ed|s)?|favou?rites?|fan of|great|amazing|awesome|good|best|fantastic|excellent|brilliant|masterpiece|wonderful|incredible|fun|adored?|into|cool|hilarious|perfect|beautiful|classic|similar|reminds? me|the likes of|such as)\b/
 const SEEN_RE = /\b(?:seen|saw|watched|already)\b/
+/**
+ * A clause that describes one film rather than asks for something ("I thought that one was funny", "The Ring was
+ * scary", "is it a fantasy?"): its category words say what the film is, so they set no filter. Titles in the clause
+ * are read as "it" first.
+ */
+const DESCRIBES_RE =
+  /^\W*(?:(?:oh|yes|yeah|yep|and|well|ok|okay|haha|lol|so|but|also|plus|though)\b\W*)*(?:i (?:think|thought|heard|felt|guess|found|bet|hear)(?: that)? |i'?m sure )?(?:it|its|it's|that|thats|that's|that one|that movie|that film|this|this one|this movie|this film|those|these|they|he|she|his (?:movies|films)|her (?:movies|films)|the (?:trailers?|sequel|ending|original|first one|second one|last one|book))\s*(?:is|was|were|are|'s|s|looks?|looked|sounds?|sounded|seems?|seemed|felt|gets?|got|has been|had been|isn'?t|wasn'?t|can be|could be|might be|would be)\b/
+/** "is it a fantasy?", "thats more sci fi isnt it?", "I wouldn't call that a thriller". */
+const ASKS_ABOUT_IT_RE =
+  /^\W*(?:\w+\W+)?(?:is|was|isn'?t|wasn'?t)\s+(?:it|that|this)\b|\b(?:isn'?t|wasn'?t) (?:it|that)\W*$|\b(?:is|was) (?:it|that)\s*\?|\bcall (?:it|that|this)\b/
 const ANCHOR_RE =
   /\b(?:more like|something like|anything like|movies like|films like|ones like|similar to|similar|along the lines of|in the vein of|such as|the likes of|reminds? me of|like)\s*$/
 const NEGATOR_RE =
@@ -427,7 +437,12 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     const used = new Array<boolean>(words.length).fill(false)
     const categoryWords = new Set<string>()
     const clauseNegated = neg || tone === 'neg'
-    for (let i = 0; i < words.length; i++) {
+    let asItem = lower.slice(clause.start, clause.end)
+    for (const f of [...found].reverse())
+      if (f.start >= clause.start && f.end <= clause.end)
+        asItem = `${asItem.slice(0, f.start - clause.start)}it${asItem.slice(f.end - clause.start)}`
+    const describesItem = DESCRIBES_RE.test(asItem) || ASKS_ABOUT_IT_RE.test(asItem)
+    for (let i = 0; !describesItem && i < words.length; i++) {
       for (let len = Math.min(lexicon.maxWords, words.length - i); len >= 1; len--) {
         const phrase = words
           .slice(i, i + len)
