@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { type Item, silentLogger } from '../core/index.ts'
 import type { Recommender, RecommendRequest } from '../recommend/index.ts'
 import { createMemoryStore } from '../store/index.ts'
-import { createChat } from './engine.ts'
+import { createChat, EVAL_TURN } from './engine.ts'
 
 const movie = (id: string, title: string, year: number, categories: string[]): Item => ({
   id,
@@ -44,6 +44,34 @@ describe('the request the chat builds', () => {
     expect(last.liked).not.toContain('1')
     expect(last.exclude.has('1')).toBe(true)
     expect(last.constraints.includeCategories).toEqual(['Sci-Fi'])
+    await chat.close()
+    await store.close()
+  })
+})
+
+describe('evaluation turns', () => {
+  it('rank at small talk only when asked to, and do not record what they return as shown', async () => {
+    const requests: RecommendRequest[] = []
+    const store = await createMemoryStore()
+    const recommender = recordingRecommender(requests)
+    const ranked: Recommender = {
+      ...recommender,
+      recommend: async (request) => {
+        await recommender.recommend(request)
+        return items.slice(0, request.k).map((item, i) => ({ item, score: 1 - i / 10, parts: {} }) as never)
+      },
+    }
+    const chat = await createChat({ items, recommender: ranked, store, logger: silentLogger })
+    const plain = await chat.handleTurn({ conversationId: 'a', userId: 'u', text: 'hi there' })
+    expect(plain.items).toEqual([])
+    expect(requests).toHaveLength(0)
+    const evalTurn = await chat.handleTurn(
+      { conversationId: 'b', userId: 'u', text: 'hi there' },
+      { [EVAL_TURN]: { k: 2, remember: false, rankAlways: true } },
+    )
+    expect(evalTurn.items.map((i) => i.id)).toEqual(['1', '2'])
+    expect(requests.at(-1)?.k).toBe(2)
+    expect((await store.getSession('b'))?.shown ?? []).toEqual([])
     await chat.close()
     await store.close()
   })

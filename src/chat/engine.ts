@@ -47,6 +47,11 @@ export interface EvalTurnOptions {
   k: number
   /** When false, the reply is not recorded as shown (the replayed person never saw it). Default true. */
   remember?: boolean
+  /**
+   * Rank also when the reply is small talk or a clarifying question ("hi", "which one do you mean?"): the
+   * evaluation measures what the engine would recommend at every turn, not only at the turns that show items.
+   */
+  rankAlways?: boolean
 }
 
 /** Key of {@link EvalTurnOptions} inside `handleTurn`'s options: `{ [EVAL_TURN]: { k: 50, remember: false } }`. */
@@ -209,7 +214,13 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
 
   const turn = async (
     input: TurnInput,
-    options: { k: number; remember: boolean; onText?: (part: string) => void; signal?: AbortSignal },
+    options: {
+      k: number
+      remember: boolean
+      rankAlways?: boolean
+      onText?: (part: string) => void
+      signal?: AbortSignal
+    },
   ) => {
     checkIds(input.conversationId, input.userId)
     if (closed) throw new AppError('unavailable', 'The chat is shutting down')
@@ -290,6 +301,9 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
         reply = await recommendReply(session, u, notes, options)
         if (ask) reply.text = `${reply.text} ${ask}`
       }
+      if (options.rankAlways && !reply.items.length && !u.reset) {
+        reply = { ...reply, items: (await recommendReply(session, u, notes, { k: options.k })).items }
+      }
       if (options.remember) {
         for (const item of reply.items) addOnce(session.shown, item.id)
         if (session.shown.length > MAX_SHOWN) session.shown = session.shown.slice(-MAX_SHOWN)
@@ -359,7 +373,13 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
     handleTurn: (input, options) => {
       const evalOptions = (options as TurnOptions | undefined)?.[EVAL_TURN]
       const count = evalOptions ? Math.max(1, Math.min(100, Math.floor(evalOptions.k))) : k
-      return turn(input, { k: count, remember: evalOptions?.remember ?? true, onText: options?.onText, signal: options?.signal })
+      return turn(input, {
+        k: count,
+        remember: evalOptions?.remember ?? true,
+        rankAlways: evalOptions?.rankAlways ?? false,
+        onText: options?.onText,
+        signal: options?.signal,
+      })
     },
     feedback: async (input: FeedbackInput) => {
       checkIds(input.conversationId, input.userId)

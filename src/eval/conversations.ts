@@ -93,7 +93,7 @@ async function replay(
   let mapped = 0
   const hits = { 1: 0, 10: 0, 50: 0 }
   const mapMention = createMentionMapper((title, year) => titles.lookup(title, year))
-  const turnOptions = { [EVAL_TURN]: { k, remember: false } } as TurnOptions
+  const turnOptions = { [EVAL_TURN]: { k, remember: false, rankAlways: true } } as TurnOptions
   for (const [d, dialogue] of dialogues.entries()) {
     const conversationId = `eval-${d}-${dialogue.conversationId}`
     const userId = `eval-user-${d}-${dialogue.conversationId}`
