@@ -140,6 +140,7 @@ describe('understand', () => {
     expect(u("I wouldn't really call that a thriller").exclude).toEqual([])
     expect(u('My favorite horror movie is Alien').include).toEqual(['Horror'])
     expect(u('something funny, it has been a long week').include).toEqual(['Comedy'])
+    expect(u('Yes it is can you suggest some action or science fiction?').include.sort()).toEqual(['Action', 'Sci-Fi'])
   })
 
   it('reads eras', () => {

@@ -100,6 +100,9 @@ const SEEN_RE = /\b(?:seen|saw|watched|already)\b/
  */
 const DESCRIBES_RE =
   /^\W*(?:(?:oh|yes|yeah|yep|and|well|ok|okay|haha|lol|so|but|also|plus|though)\b\W*)*(?:i (?:think|thought|heard|felt|guess|found|bet|hear)(?: that)? |i'?m sure )?(?:it|its|it's|that|thats|that's|that one|that movie|that film|this|this one|this movie|this film|those|these|they|he|she|his (?:movies|films)|her (?:movies|films)|the (?:trailers?|sequel|ending|original|first one|second one|last one|book))\s*(?:is|was|were|are|'s|s|looks?|looked|sounds?|sounded|seems?|seemed|felt|gets?|got|has been|had been|isn'?t|wasn'?t|can be|could be|might be|would be)\b/
+/** A request in the same breath ("yes it is, can you suggest some action?") keeps the clause a request. */
+const REQUEST_CUE_RE =
+  /\b(?:suggest|recommend|recommendations?|looking for|look for|want|wanna|need|in the mood|prefer|please|any|something|anything)\b/
 /** "is it a fantasy?", "thats more sci fi isnt it?", "I wouldn't call that a thriller". */
 const ASKS_ABOUT_IT_RE =
   /^\W*(?:\w+\W+)?(?:is|was|isn'?t|wasn'?t)\s+(?:it|that|this)\b|\b(?:isn'?t|wasn'?t) (?:it|that)\W*$|\b(?:is|was) (?:it|that)\s*\?|\bcall (?:it|that|this)\b/
@@ -441,7 +444,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     for (const f of [...found].reverse())
       if (f.start >= clause.start && f.end <= clause.end)
         asItem = `${asItem.slice(0, f.start - clause.start)}it${asItem.slice(f.end - clause.start)}`
-    const describesItem = DESCRIBES_RE.test(asItem) || ASKS_ABOUT_IT_RE.test(asItem)
+    const describesItem = (DESCRIBES_RE.test(asItem) || ASKS_ABOUT_IT_RE.test(asItem)) && !REQUEST_CUE_RE.test(asItem)
     for (let i = 0; !describesItem && i < words.length; i++) {
       for (let len = Math.min(lexicon.maxWords, words.length - i); len >= 1; len--) {
         const phrase = words
