@@ -15,6 +15,8 @@ const hyperSchema = z.object({
   batchSize: z.number().int().positive(),
   l2: z.number().min(0),
   maxEpochs: z.number().int().positive(),
+  /** Absent in models trained before it existed (they had no warm-up). */
+  minEpochs: z.number().int().min(0).default(0),
   patience: z.number().int().positive(),
   lrDecay: z.number().positive().max(1),
   decayPatience: z.number().int().positive(),

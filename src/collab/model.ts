@@ -226,7 +226,10 @@ export async function trainCollab(
   const split = splitUsers(byUser, { seed, testFraction: 0, validationFraction: 0.1, smallUsersInTrain: true })
   const started = performance.now()
   const runtime = await loadTf(options.backend ?? 'auto', logger)
-  const { itemIds, trained } = await fitAutoencoder(runtime, split.train, split.validation, hyper, {
+  // Validation users' folded-in items train the served model too (early stopping only needs their held-out
+  // items): a model that serves people should learn from everyone it can.
+  const train = [...split.train, ...split.validation.map((u) => ({ items: u.foldIn }))]
+  const { itemIds, trained } = await fitAutoencoder(runtime, train, split.validation, hyper, {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     logger,
   })
@@ -256,7 +259,7 @@ export async function trainCollab(
       ...(trained.bestValNdcg100 !== undefined ? { validationNdcg100: trained.bestValNdcg100 } : {}),
       trainSeconds,
       secondsPerEpoch: trained.secondsPerEpoch,
-      trainUsers: split.train.length,
+      trainUsers: train.length,
       validationUsers: split.validation.length,
     },
     backend: runtime.backend,
