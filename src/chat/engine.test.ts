@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { type Item, silentLogger } from '../core/index.ts'
 import type { Recommender, RecommendRequest } from '../recommend/index.ts'
 import { createMemoryStore } from '../store/index.ts'
-import { createChat, EVAL_TURN } from './engine.ts'
+import { createChat, EVAL_TURN, type TurnOptions } from './engine.ts'
 
 const movie = (id: string, title: string, year: number, categories: string[]): Item => ({
   id,
@@ -67,7 +67,7 @@ describe('evaluation turns', () => {
     expect(requests).toHaveLength(0)
     const evalTurn = await chat.handleTurn(
       { conversationId: 'b', userId: 'u', text: 'hi there' },
-      { [EVAL_TURN]: { k: 2, remember: false, rankAlways: true } },
+      { [EVAL_TURN]: { k: 2, remember: false, rankAlways: true } } as TurnOptions,
     )
     expect(evalTurn.items.map((i) => i.id)).toEqual(['1', '2'])
     expect(requests.at(-1)?.k).toBe(2)
