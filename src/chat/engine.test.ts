@@ -65,10 +65,9 @@ describe('evaluation turns', () => {
     const plain = await chat.handleTurn({ conversationId: 'a', userId: 'u', text: 'hi there' })
     expect(plain.items).toEqual([])
     expect(requests).toHaveLength(0)
-    const evalTurn = await chat.handleTurn(
-      { conversationId: 'b', userId: 'u', text: 'hi there' },
-      { [EVAL_TURN]: { k: 2, remember: false, rankAlways: true } } as TurnOptions,
-    )
+    const evalTurn = await chat.handleTurn({ conversationId: 'b', userId: 'u', text: 'hi there' }, {
+      [EVAL_TURN]: { k: 2, remember: false, rankAlways: true },
+    } as TurnOptions)
     expect(evalTurn.items.map((i) => i.id)).toEqual(['1', '2'])
     expect(requests.at(-1)?.k).toBe(2)
     expect((await store.getSession('b'))?.shown ?? []).toEqual([])

@@ -176,7 +176,7 @@ const CLASSIC_RE = /\b(?:classics|classic (?:movies?|films?|ones|stuff|hollywood
 const OLD_RE = /\b(?:old(?: |-)?school|old (?:movies?|films?|ones|stuff))\b/g
 /** "not a fan of old school movies", "nothing recent": the era is turned around, not asked for. */
 const ERA_NEGATED_RE =
-  /(?:\b(?:no|not|nothing|none|never|without)(?: (?:too|that|very|really|so|an?|any|the|of the))? |\b(?:avoid|hate|dislike|(?:don'?t|do not|never) (?:want|like|enjoy|love|care for|watch)|not (?:a (?:big )?fan of|into|big on|keen on|much for)|tired of|sick of)\b(?:(?![.!?;]|\bbut\b)[^]){0,30})$/
+  /(?:\b(?:no|not|nothing|none|never|without)(?: (?:too|that|very|really|so|an?|any|the|of the))? |\b(?:avoid|hate|dislike|(?:don'?t|do not|never) (?:want|like|enjoy|love|care for|watch)|not (?:a (?:big )?fan of|into|big on|keen on|much for)|tired of|sick of)\b(?:(?![.!?;]|\bbut\b)[\s\S]){0,30})$/
 const RUNTIME_RE =
   /\b(?:shorter|less long|(?:not|nothing) (?:too |that |very |overly )?long|short (?:ones?|movies?|films?|one)|something short|quick (?:watch|one)|under (\d+(?:\.\d+)?) ?(min(?:ute)?s?|hours?|hrs?|h))\b/g
 const DECADE_WORDS: Record<string, number> = {
