@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { loadTf } from '../tf/index.ts'
-import { DEFAULT_HYPER, trainAutoencoder } from './dae.ts'
+import { DEFAULT_HYPER, ndcgAt100, trainAutoencoder } from './dae.ts'
 import { buildVocabulary, toRows } from './rows.ts'
 
 /** Two tastes over 12 items: users like a handful from one half; validation users are held back. */
@@ -33,5 +33,38 @@ describe('autoencoder early stopping', () => {
     expect(trained.bestEpoch).toBeGreaterThanOrEqual(5)
     const eligible = trained.history.filter((e) => e.epoch >= 5).map((e) => e.valNdcg100 as number)
     expect(trained.bestValNdcg100).toBe(Math.max(...eligible))
+  })
+})
+
+describe('validation NDCG@100', () => {
+  /** The plain definition: sort every unseen item by score (ties by index) and discount the relevant ones. */
+  function reference(row: Float32Array, seen: Set<number>, relevant: Set<number>): number {
+    const order = [...row.keys()].filter((j) => !seen.has(j)).sort((a, b) => row[b]! - row[a]! || a - b)
+    let dcg = 0
+    order.slice(0, 100).forEach((j, i) => {
+      if (relevant.has(j)) dcg += 1 / Math.log2(i + 2)
+    })
+    let ideal = 0
+    for (let i = 0; i < Math.min(100, relevant.size); i++) ideal += 1 / Math.log2(i + 2)
+    return ideal > 0 ? dcg / ideal : 0
+  }
+
+  it('equals the full-sort definition, ties and seen items included', () => {
+    let s = 11
+    const next = () => {
+      s = (s * 1103515245 + 12345) % 2 ** 31
+      return s / 2 ** 31
+    }
+    for (const [items, levels] of [
+      [500, 7],
+      [3000, 1000],
+      [80, 3],
+    ] as const) {
+      const row = Float32Array.from({ length: items }, () => Math.floor(next() * levels))
+      const seen = new Set(Array.from({ length: items / 10 }, () => Math.floor(next() * items)))
+      const relevant = new Set(Array.from({ length: 15 }, () => Math.floor(next() * items)).filter((j) => !seen.has(j)))
+      expect(ndcgAt100(row, seen, relevant)).toBeCloseTo(reference(row, seen, relevant), 12)
+    }
+    expect(ndcgAt100(Float32Array.from([3, 2, 1]), new Set([0]), new Set([2]))).toBeCloseTo(1 / Math.log2(3), 12)
   })
 })

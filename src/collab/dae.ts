@@ -316,9 +316,18 @@ function validationNdcg(tf: Tf, params: Params, hyper: AutoencoderHyper, validat
 }
 
 /** NDCG@100 of one row (binary relevance, seen items excluded); the eval folder has the general metrics. */
-function ndcgAt100(row: Float32Array, seen: Set<number>, relevant: Set<number>): number {
+export function ndcgAt100(row: Float32Array, seen: ReadonlySet<number>, relevant: ReadonlySet<number>): number {
+  // The 100th best unseen score by a native numeric sort, then only the items at or above it are ordered (by
+  // score, ties by index, as a full sort would): validation runs every epoch, and a comparator sort of every
+  // item for every validation user cost about a second per epoch.
+  const unseen = new Float32Array(row.length - seen.size)
+  let n = 0
+  for (let j = 0; j < row.length; j++) if (!seen.has(j)) unseen[n++] = row[j] as number
+  const values = unseen.subarray(0, n).sort()
+  const cut = Math.min(100, n)
+  const threshold = cut > 0 ? (values[n - cut] as number) : Number.POSITIVE_INFINITY
   const order: number[] = []
-  for (let j = 0; j < row.length; j++) if (!seen.has(j)) order.push(j)
+  for (let j = 0; j < row.length; j++) if (!seen.has(j) && (row[j] as number) >= threshold) order.push(j)
   order.sort((a, b) => (row[b] as number) - (row[a] as number) || a - b)
   let dcg = 0
   for (let i = 0; i < Math.min(100, order.length); i++) if (relevant.has(order[i] as number)) dcg += 1 / Math.log2(i + 2)
@@ -334,10 +343,14 @@ export function scoreSets(
   hyper: AutoencoderHyper,
   sets: readonly (readonly number[])[],
 ): Float32Array {
-  return tf.tidy(() => {
-    const batch = sparseBatch(tf, sets, 0, Math.random)
-    return forward(tf, params, hyper, batch, undefined).logits.dataSync() as Float32Array
-  })
+  // The tidy returns the tensor, not its values: tf.tidy walks whatever it returns looking for tensors, and
+  // walking a typed array of sets × items numbers took 0.5 s for 78 validation users.
+  const logits = tf.tidy(() => forward(tf, params, hyper, sparseBatch(tf, sets, 0, Math.random), undefined).logits)
+  try {
+    return (logits.dataSync() as Float32Array).slice()
+  } finally {
+    logits.dispose()
+  }
 }
 
 /** Uploads saved weights as constant tensors for scoring; dispose them with `disposeParams`. */
