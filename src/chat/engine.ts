@@ -287,6 +287,7 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
       const ask = question
         ? `Which one do you mean: ${question.candidates.map((id, i) => `${i + 1}) ${label(id)}`).join(', ')}?`
         : undefined
+      let recommended = false
       if (question && signals === 0) {
         reply = { text: ask!, items: [], suggestions: question.candidates.map(label).slice(0, 3) }
       } else if (signals === 0 && u.intent !== 'request' && u.intent !== 'reset') {
@@ -299,9 +300,11 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
         }
       } else {
         reply = await recommendReply(session, u, notes, options)
+        recommended = true
         if (ask) reply.text = `${reply.text} ${ask}`
       }
-      if (options.rankAlways && !reply.items.length && !u.reset) {
+      // An evaluation turn ranks at small talk and questions too; a turn that already ranked is not ranked again.
+      if (options.rankAlways && !recommended && !u.reset) {
         reply = { ...reply, items: (await recommendReply(session, u, notes, { k: options.k })).items }
       }
       if (options.remember) {
