@@ -75,3 +75,18 @@ describe('evaluation turns', () => {
     await store.close()
   })
 })
+
+describe('wishes said again', () => {
+  it('are refreshed once, not stacked: one preference, from the latest turn', async () => {
+    const requests: RecommendRequest[] = []
+    const store = await createMemoryStore()
+    const chat = await createChat({ items, recommender: recordingRecommender(requests), store, logger: silentLogger })
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'something set in space' })
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'something set in space' })
+    const wishes = requests.at(-1)!.preferences.filter((p) => p.text === 'set in space')
+    expect(wishes).toHaveLength(1)
+    expect(wishes[0]!.weight).toBe(1)
+    await chat.close()
+    await store.close()
+  })
+})

@@ -261,8 +261,12 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
       }
       for (const r of u.references) await applyAction(session, r.itemId, r.action, notes)
       applyConstraints(session, u, hasRuntime)
-      for (const p of u.preferences)
-        session.preferences.push({ text: p.text.slice(0, 300), weight: p.weight, turn: session.turn })
+      for (const p of u.preferences) {
+        // A wish said again is refreshed, not stacked: it would weigh double and be echoed twice in the reply.
+        const text = p.text.slice(0, 300)
+        session.preferences = session.preferences.filter((q) => q.text !== text || Math.sign(q.weight) !== Math.sign(p.weight))
+        session.preferences.push({ text, weight: p.weight, turn: session.turn })
+      }
       if (session.preferences.length > 24) session.preferences = session.preferences.slice(-24)
       if (JSON.stringify(session.constraints) !== before) notes.constraints.push(describeConstraints(session))
 
