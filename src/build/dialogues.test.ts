@@ -5,8 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { dataDir, dataPath } from '../../test/support/data.ts'
 import { ML_TINY, tinyBuild } from '../../test/support/tiny-build.ts'
 import { loadCatalog } from '../catalog/index.ts'
+import { loadConfig } from '../config/index.ts'
 import { runConversationEval } from '../eval/index.ts'
-import { blendPopularity, loadDialogueLog, resolveDialoguesFile } from './dialogues.ts'
+import { blendPopularity, loadDialogueLog, loadTrainingCatalog, resolveDialoguesFile } from './dialogues.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'concierge-dialogues-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -92,6 +93,29 @@ describe('blendPopularity', () => {
     expect(mixed.get('b')).toBeCloseTo(0.2 * 0.5 + 0.8)
     expect(mixed.get('c')).toBeCloseTo(0.4)
     expect(blendPopularity(ratings, new Map(), 0.8).get('a')).toBeCloseTo(0.2)
+  })
+})
+
+describe('the popularity prior with catalogue vote counts', () => {
+  const prior = async (share: string) => {
+    const env = { CONCIERGE_CATALOG_POPULARITY: share, CONCIERGE_DIALOGUES: 'none' }
+    const { popularity } = await loadTrainingCatalog(loadConfig(env, { overrides: { dataDir: ML_TINY } }))
+    return popularity
+  }
+  it('mixes in the TMDB vote counts by catalogPopularity, and leaves the ratings alone at 0', async () => {
+    const none = await prior('0')
+    const all = await prior('1')
+    // ml-tiny: TMDB votes The Matrix 8,907, Toy Story 5,269, The City of Lost Children 308; La cravate has none.
+    expect(all.get('2571')).toBeCloseTo(1)
+    expect(all.get('1')).toBeCloseTo(5269 / 8907)
+    expect(all.get('29')).toBeCloseTo(308 / 8907)
+    expect(all.has('114335')).toBe(false)
+    const ratedOnly = [...none.keys()]
+    expect(ratedOnly.length).toBeGreaterThan(0)
+    const mixed = await prior('0.5')
+    const top = Math.max(...none.values())
+    for (const id of ratedOnly)
+      expect(mixed.get(id)).toBeCloseTo(0.5 * ((none.get(id) as number) / top) + 0.5 * (all.get(id) ?? 0))
   })
 })
 

@@ -9,6 +9,7 @@ import {
   type Catalog,
   createFingerprint,
   type Interaction,
+  type Item,
   type ItemId,
   type Logger,
   type ProgressListener,
@@ -106,7 +107,13 @@ export async function loadTrainingCatalog(
   const catalog = await loadCatalog({ dataDir, dataset: config.dataset, onProgress: options.onProgress, logger })
   const threshold = config.collab.positiveThreshold
   const file = resolveDialoguesFile(config.dialogues, dataDir)
-  if (!file) return { catalog, popularity: popularityScores(catalog.interactions, threshold) }
+  const withVotes = (popularity: Map<ItemId, number>) => {
+    const votes = votesOf(catalog.items)
+    return votes.size > 0 && config.catalogPopularity > 0
+      ? blendPopularity(popularity, votes, config.catalogPopularity)
+      : popularity
+  }
+  if (!file) return { catalog, popularity: withVotes(popularityScores(catalog.interactions, threshold)) }
   const dialogues = await loadDialogueLog(file, catalog.items)
   logger.info('conversation log added to the training data', {
     file,
@@ -117,12 +124,24 @@ export async function loadTrainingCatalog(
   return {
     catalog: withDialogueLog(catalog, dialogues),
     dialogues,
-    popularity: blendPopularity(
-      popularityScores(catalog.interactions, threshold),
-      popularityScores(dialogues.interactions, threshold),
-      config.dialoguePopularity,
+    popularity: withVotes(
+      blendPopularity(
+        popularityScores(catalog.interactions, threshold),
+        popularityScores(dialogues.interactions, threshold),
+        config.dialoguePopularity,
+      ),
     ),
   }
+}
+
+/** The catalogue's own popularity: each item's numeric `votes` field when positive (e.g. TMDB vote counts). */
+export function votesOf(items: readonly Item[]): Map<ItemId, number> {
+  const out = new Map<ItemId, number>()
+  for (const item of items) {
+    const v = item.metadata.votes
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) out.set(item.id, v)
+  }
+  return out
 }
 
 /**

@@ -41,6 +41,11 @@ function mlSmall(dir: string): DetectedDataset | undefined {
     join(dir, 'ml-latest-small_movies_with_overview.csv'),
     join(folder, 'overviews.csv'),
   )
+  const tmdbMovies = firstFile(
+    join(dir, 'tmdb', 'tmdb_5000_movies.csv'),
+    join(dir, 'tmdb_5000_movies.csv'),
+    join(folder, 'tmdb_movies.csv'),
+  )
   const paths: MovieLensSmallPaths = { movies: join(folder, 'movies.csv') }
   for (const [key, name] of [
     ['ratings', 'ratings.csv'],
@@ -51,6 +56,7 @@ function mlSmall(dir: string): DetectedDataset | undefined {
     if (p) paths[key] = p
   }
   if (overviews) paths.overviews = overviews
+  if (tmdbMovies && paths.links) paths.tmdbMovies = tmdbMovies
   return { dataset: 'ml-latest-small', root: dir, paths }
 }
 

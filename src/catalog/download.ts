@@ -42,7 +42,8 @@ const REQUIRED = ['movies.csv', 'ratings.csv']
  * Obtains ml-latest-small into `<dest>/movielens/ml-latest-small/`: downloads the official zip, checks it against
  * the pinned SHA-256 or else the published MD5 (unverified when no MD5 can be fetched), unpacks it into a
  * temporary folder and renames that into place, so a reader never sees half a dataset. With `from`, copies an
- * existing folder instead (and its TMDB overviews as `overviews.csv` when found beside it).
+ * existing folder instead (and its TMDB overviews as `overviews.csv` and TMDB movie facts as `tmdb_movies.csv`
+ * when found beside it).
  * Throws `data.download_failed`, `data.checksum_mismatch`, or `data.not_found` (bad `from`).
  */
 export async function downloadMovieLens(options: DownloadMovieLensOptions): Promise<DownloadMovieLensResult> {
@@ -79,6 +80,9 @@ async function copyFrom(from: string, staging: string): Promise<void> {
   await cp(source, staging, { recursive: true })
   if (found.paths.overviews && !existsSync(join(staging, 'overviews.csv'))) {
     await cp(found.paths.overviews, join(staging, 'overviews.csv'))
+  }
+  if (found.paths.tmdbMovies && !existsSync(join(staging, 'tmdb_movies.csv'))) {
+    await cp(found.paths.tmdbMovies, join(staging, 'tmdb_movies.csv'))
   }
   await makeWritable(staging)
 }

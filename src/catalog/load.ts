@@ -50,7 +50,8 @@ export async function loadCatalog(options: LoadCatalogOptions): Promise<Catalog>
     ;({ items, interactions } = await loadMovieLens100k(found.paths, found.root, problems, onProgress))
   }
   if (problems.warningCount > 0 && options.logger) {
-    options.logger.warn(`${problems.warningCount} rows skipped in ${found.root}`, {
+    const n = problems.warningCount
+    options.logger.warn(`${n} ${n === 1 ? 'row or value' : 'rows or values'} skipped in ${found.root}`, {
       examples: problems.warnings.slice(0, 5).map(formatProblem),
     })
   }

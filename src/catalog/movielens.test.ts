@@ -43,13 +43,42 @@ describe('ml-latest-small adapter (fixture)', () => {
       tags: ['sci-fi', 'philosophy'],
       categories: ['Action', 'Sci-Fi', 'Thriller'],
       year: 1999,
-      metadata: { originalTitle: 'Matrix, The (1999)', imdbId: '0133093', tmdbId: 603, overviewSource: 'tmdb_5000' },
+      metadata: {
+        originalTitle: 'Matrix, The (1999)',
+        imdbId: '0133093',
+        tmdbId: 603,
+        overviewSource: 'tmdb_5000',
+        runtime: 136,
+        votes: 8907,
+      },
     })
     expect(byId(c, '29')).toMatchObject({ title: 'The City of Lost Children (Cité des enfants perdus, La)', description: '' })
+    // TMDB writes runtime 0 when it does not know it: no runtime rather than a zero-minute film.
+    expect(byId(c, '29').metadata).toMatchObject({ votes: 308 })
+    expect(byId(c, '29').metadata.runtime).toBeUndefined()
     expect(byId(c, '114335')).toMatchObject({ title: 'La cravate', year: 1957, categories: [] })
     expect(byId(c, '114335').metadata.tmdbId).toBeUndefined()
     expect(byId(c, '149334').year).toBeUndefined()
     expect(c.interactions[3]).toEqual({ userId: '2', itemId: '114335', rating: 0.5, timestamp: 1445714995 })
+  })
+
+  it('warns about a malformed TMDB runtime or vote count, naming the line, and keeps the movie without it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'concierge-ml-'))
+    try {
+      await cp(tiny, dir, { recursive: true })
+      const tmdb = await readFile(join(dir, 'tmdb_movies.csv'), 'utf8')
+      await writeFile(join(dir, 'tmdb_movies.csv'), tmdb.replace('603,136,The Matrix,8907', '603,long,The Matrix,-3'))
+      const warnings: string[] = []
+      const logger = { warn: (m: string) => warnings.push(m) } as unknown as import('../core/index.ts').Logger
+      const c = await loadCatalog({ dataDir: dir, logger })
+      const matrix = byId(c, '2571').metadata
+      expect(matrix.runtime).toBeUndefined()
+      expect(matrix.votes).toBeUndefined()
+      expect(byId(c, '1').metadata).toMatchObject({ runtime: 81, votes: 5269 })
+      expect(warnings).toEqual(['2 rows or values skipped in ' + dir])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('reports bad rating rows with file, line and field, and skips ratings of unknown movies as warnings', async () => {
@@ -68,7 +97,7 @@ describe('ml-latest-small adapter (fixture)', () => {
         ['ratings.csv', 7, 'rating'],
         ['ratings.csv', 8, 'timestamp'],
       ])
-      expect(warnings).toEqual(['1 rows skipped in ' + dir])
+      expect(warnings).toEqual(['1 row or value skipped in ' + dir])
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
@@ -96,6 +125,9 @@ describe.skipIf(!dataDir())('MovieLens on real data', () => {
     expect(small.items.filter((i) => i.tags.length > 0)).toHaveLength(1572)
     expect(small.items.filter((i) => i.categories.length === 0)).toHaveLength(34)
     expect(small.items.filter((i) => i.year === undefined)).toHaveLength(13)
+    // TMDB 5000 facts joined through links.csv: running times (for "nothing too long") and vote counts.
+    expect(small.items.filter((i) => typeof i.metadata.runtime === 'number')).toHaveLength(3536)
+    expect(small.items.filter((i) => typeof i.metadata.votes === 'number')).toHaveLength(3536)
     // Loading includes parsing every file and the fingerprint; measured, not a benchmark.
     console.info(`ml-latest-small loaded in ${loadMs.toFixed(0)} ms`)
   })
@@ -111,7 +143,7 @@ describe.skipIf(!dataDir())('MovieLens on real data', () => {
     expect(byId(small, '2571')).toMatchObject({
       title: 'The Matrix',
       year: 1999,
-      metadata: { originalTitle: 'Matrix, The (1999)' },
+      metadata: { originalTitle: 'Matrix, The (1999)', runtime: 136, votes: 8907 },
     })
     expect(byId(small, '527').tags).toEqual([
       'Holocaust',

@@ -11,6 +11,11 @@ export interface MovieLensSmallPaths {
   tags?: string
   links?: string
   overviews?: string
+  /**
+   * TMDB movie facts (tmdb_5000_movies.csv: id, runtime, vote_count, …), joined through links.csv's tmdbId:
+   * `metadata.runtime` (minutes) and `metadata.votes` (TMDB vote count, a popularity signal beyond these ratings).
+   */
+  tmdbMovies?: string
 }
 
 export interface MovieLens100kPaths {
@@ -158,7 +163,13 @@ export async function loadMovieLensSmall(
   problems: ProblemLog,
   onProgress: ProgressListener,
 ): Promise<{ items: Item[]; interactions: Interaction[] }> {
-  const steps = 1 + (paths.links ? 1 : 0) + (paths.tags ? 1 : 0) + (paths.overviews ? 1 : 0) + (paths.ratings ? 1 : 0)
+  const steps =
+    1 +
+    (paths.links ? 1 : 0) +
+    (paths.tags ? 1 : 0) +
+    (paths.overviews ? 1 : 0) +
+    (paths.tmdbMovies ? 1 : 0) +
+    (paths.ratings ? 1 : 0)
   let step = 0
   const tick = () => onProgress({ phase: 'load', done: ++step, total: steps, unit: 'files' })
 
@@ -262,6 +273,11 @@ export async function loadMovieLensSmall(
     tick()
   }
 
+  if (paths.tmdbMovies) {
+    await joinTmdbMovies(paths.tmdbMovies, root, items, problems)
+    tick()
+  }
+
   const interactions: Interaction[] = []
   if (paths.ratings) {
     const file = relative(root, paths.ratings)
@@ -285,6 +301,35 @@ export async function loadMovieLensSmall(
  * Validates one rating row (0.5–5 stars, seconds since 1970); ratings of unknown movies are warnings.
  * The hot path of loading (100k rows), so it avoids intermediate objects.
  */
+/**
+ * Adds `runtime` and `votes` from a TMDB movies table to the items whose `tmdbId` it lists. Rows for movies
+ * outside the catalogue are expected (the table is TMDB's, not MovieLens') and skipped quietly; a malformed
+ * runtime or vote count is a warning naming the line, and the item simply goes without that field.
+ */
+async function joinTmdbMovies(path: string, root: string, items: readonly Item[], problems: ProblemLog): Promise<void> {
+  const file = relative(root, path)
+  const byTmdb = new Map<number, Item>()
+  for (const item of items) if (typeof item.metadata.tmdbId === 'number') byTmdb.set(item.metadata.tmdbId, item)
+  const count = (raw: string, line: number, field: string, max: number): number | undefined => {
+    if (raw === '') return undefined
+    const n = Number(raw)
+    if (!Number.isFinite(n) || n < 0 || n > max) {
+      problems.warn({ file, line, field, message: `${field}: expected a number from 0 to ${max}, got ${shown(raw)}` })
+      return undefined
+    }
+    return n
+  }
+  await scanTable(path, root, ['id', 'runtime', 'vote_count'], problems, (fields, line, cols) => {
+    const item = byTmdb.get(Number(at(fields, cols, 'id')))
+    if (!item) return
+    const runtime = count(at(fields, cols, 'runtime'), line, 'runtime', 1000)
+    const votes = count(at(fields, cols, 'vote_count'), line, 'vote_count', 1e9)
+    // TMDB writes 0 for an unknown runtime.
+    if (runtime !== undefined && runtime > 0) item.metadata.runtime = Math.round(runtime)
+    if (votes !== undefined) item.metadata.votes = Math.round(votes)
+  })
+}
+
 function ratingChecker(file: string, byId: ReadonlyMap<string, Item>, problems: ProblemLog) {
   return (user: string, item: string, ratingText: string, timeText: string, line: number): Interaction | undefined => {
     const userId = user.trim()

@@ -10,6 +10,7 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_DATASET: 'dataset',
   CONCIERGE_DIALOGUES: 'dialogues',
   CONCIERGE_DIALOGUE_POPULARITY: 'dialoguePopularity',
+  CONCIERGE_CATALOG_POPULARITY: 'catalogPopularity',
   CONCIERGE_INDEXES_DIR: 'indexesDir',
   CONCIERGE_MODELS_DIR: 'modelsDir',
   CONCIERGE_ENCODER: 'embed.encoder',

@@ -28,6 +28,12 @@ export const configSchema = z.object({
    * items sharing a title.
    */
   dialoguePopularity: z.coerce.number().min(0).max(1).default(0.99),
+  /**
+   * Share of the popularity prior that comes from the catalogue's own `votes` field when items have one (the
+   * MovieLens demo takes TMDB vote counts from tmdb_5000_movies.csv): how many people know a film beyond this
+   * catalogue's raters, which orders the many films no conversation mentions. Tuned on the same ReDial split.
+   */
+  catalogPopularity: z.coerce.number().min(0).max(1).default(0.1),
   indexesDir: z.string().min(1).default('indexes'),
   modelsDir: z.string().min(1).default('models'),
   embed: z.object({

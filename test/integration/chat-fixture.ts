@@ -38,6 +38,7 @@ const NEEDED = [
   ['The Shining', 1980],
   ['Titanic', 1997],
   ['Scream', 1996],
+  ['The Martian', 2015],
 ] as const
 
 export async function createChatFixture(dataDir: string, size = 360): Promise<ChatFixture> {

@@ -47,6 +47,21 @@ describe.skipIf(!dataDir())('chat flows on real data (ml-latest-small subset, US
     }
   })
 
+  it('answers the README request: funny space films under 100 minutes, no horror, not The Martian itself', async () => {
+    const say = conversation(await fx.chat())
+    const reply = await say('a funny space movie, nothing too long, I loved The Martian, no horror')
+    expect(reply.items.length).toBeGreaterThan(0)
+    const martian = fx.byTitle('The Martian', 2015).id
+    for (const shown of reply.items) {
+      const item = fx.items.find((i) => i.id === shown.id)!
+      expect(item.metadata.runtime as number).toBeLessThanOrEqual(100)
+      expect(item.categories).not.toContain('Horror')
+      expect(item.categories.some((c) => c === 'Comedy' || c === 'Sci-Fi')).toBe(true)
+      expect(item.id).not.toBe(martian)
+    }
+    expect(reply.text).not.toMatch(/no running times/)
+  })
+
   it('follows "more like the second one"', async () => {
     const say = conversation(await fx.chat())
     const first = await say('something animated')
