@@ -233,6 +233,13 @@ describe('understand', () => {
     expect(u('oh hmmm i havent heard of that before').preferences).toEqual([])
     expect(u('those are my favorites lol').preferences).toEqual([])
     expect(u('serious themes are fine').preferences[0]?.text).toMatch(/serious themes/)
+    // ReDial train seekers again: talk around the films that the reply used to quote back as the wish.
+    for (const said of ['Thanks for the chat.', 'Have a great night, take care!', 'That one seems interesting.', 'cya']) {
+      expect(u(said).preferences, said).toEqual([])
+    }
+    expect(u("I haven't seen that one but it sounds familiar").preferences).toEqual([])
+    expect(u('I was thinking of something similar, any ideas?').preferences).toEqual([])
+    expect(u('Yes something recent with good effects.').preferences[0]?.text).toMatch(/effects/)
   })
 
   it('survives hostile input', () => {

@@ -235,7 +235,15 @@ const FLUFF = new Set(
     'favorites favourites faves fave thx ty ' +
     'either neither both those these them that this there here heard know knew remember tried try seen saw ' +
     'suggest suggested suggestions recommended recommendations list add added note noted mind fine alright ' +
-    'daughter son wife husband kids girlfriend boyfriend friend friends family partner mom dad'
+    'daughter son wife husband kids girlfriend boyfriend friend friends family partner mom dad ' +
+    // Chit-chat around the films, not about them: on the ReDial train seekers' turns these made wishes such as
+    // "take care", "cheers", "thinking", "seems interesting", "you've given a couple" that the reply then quoted.
+    'interesting care cared appreciate appreciated agree agreed chat chatting talk talking talked cheers cya ' +
+    'anyways anyway thinking familiar reminder reminders reminded seems seem open example examples genre genres ' +
+    'similar rewatch rewatched theater theaters theatre trailer trailers review reviews excited forward wait ' +
+    'seeking searching search couple week weeks yesterday awhile forever ended wan wanna gonna worth tell write ' +
+    'feel free message choices choice given cue met recently hoping mentioned wondering lines along taste course ' +
+    'believe usually bet kinda favs'
   ).split(' '),
 )
 /** Drawn-out interjections: "hmmm", "ummm", "ahh", "ohhh", "lool", "hahaha". */
