@@ -227,6 +227,8 @@ describe('downloadMovieLens', () => {
     expect(existsSync(join(result.dir, 'overviews.csv'))).toBe(true)
     const catalog = await loadCatalog({ dataDir: join(tmp, 'copy') })
     expect(catalog.items.find((i) => i.id === '1')?.description).toMatch(/^Led by Woody/)
+    expect(existsSync(join(result.dir, 'tmdb_movies.csv'))).toBe(true)
+    expect(catalog.items.find((i) => i.id === '1')?.metadata).toMatchObject({ runtime: 81, votes: 5269 })
     await expect(downloadMovieLens({ dest: join(tmp, 'copy2'), from: join(tmp, 'missing') })).rejects.toMatchObject({
       code: 'data.not_found',
     })

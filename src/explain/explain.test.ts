@@ -79,6 +79,13 @@ describe('explainItem', () => {
     expect(unbackedClaims(text, r, [], [])).toEqual([])
   })
 
+  it('states the running time it fits when a length was asked for', () => {
+    const r = rec(alien, { categoryFit: ['Sci-Fi'], metadataFit: ['117 minutes long, within the 120 you asked for'] })
+    expect(explainItem(r, { preferences: [] })).toBe(
+      'Listed under Sci-Fi as you asked, 117 minutes long, within the 120 you asked for.',
+    )
+  })
+
   it('ignores matched preferences that were not stated in this context', () => {
     const r = rec(alien, { matchedPreferences: [{ text: 'space horror', similarity: 0.5 }] })
     expect(explainItem(r, { preferences: ['something funny'] })).not.toContain('space horror')

@@ -54,6 +54,7 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
   const fit: string[] = []
   if (evidence.categoryFit.length) fit.push(`listed under ${joinAnd(evidence.categoryFit)} as you asked`)
   if (evidence.yearFit) fit.push(evidence.yearFit)
+  for (const m of evidence.metadataFit ?? []) fit.push(m)
   if (fit.length) {
     const clause = capitalise(fit.join(', '))
     if (first.length === 0) first.push(clause)

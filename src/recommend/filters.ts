@@ -57,6 +57,38 @@ export function yearFit(item: Item, constraints: Constraints): string | undefine
   return `from ${item.year}, ${yearMax} or earlier as you asked`
 }
 
+/**
+ * The metadata bounds the item meets, in words: "95 minutes long, within the 100 you asked for" for `runtime`,
+ * "price 12, between 10 and 20 as you asked" for any other field. Only bounds that were set and a value the item has.
+ */
+export function metadataFit(item: Item, constraints: Constraints): string[] {
+  const out: string[] = []
+  for (const m of constraints.metadata ?? []) {
+    if (m.min === undefined && m.max === undefined) continue
+    const value = item.metadata[m.field]
+    const n = typeof value === 'number' ? value : Number(value)
+    if (value === undefined || value === null || !Number.isFinite(n)) continue
+    if (m.field === 'runtime') {
+      const wanted =
+        m.max !== undefined && m.min === undefined
+          ? `within the ${m.max} you asked for`
+          : m.min !== undefined && m.max === undefined
+            ? `at least the ${m.min} you asked for`
+            : `between ${m.min} and ${m.max} as you asked`
+      out.push(`${n} minutes long, ${wanted}`)
+      continue
+    }
+    const range =
+      m.min !== undefined && m.max !== undefined
+        ? `between ${m.min} and ${m.max}`
+        : m.max !== undefined
+          ? `at most ${m.max}`
+          : `at least ${m.min}`
+    out.push(`${m.field} ${n}, ${range} as you asked`)
+  }
+  return out
+}
+
 function sameValue(value: string | number | boolean, wanted: string | number | boolean): boolean {
   if (typeof wanted === 'string') return String(value).toLowerCase() === wanted.toLowerCase()
   if (typeof wanted === 'number') return Number(value) === wanted

@@ -167,6 +167,10 @@ describe('createRecommender', () => {
       }),
     )
     expect(withRuntime.map((r) => r.item.id).sort()).toEqual(['a1', 'a2', 'a3'])
+    for (const r of withRuntime) {
+      expect(r.evidence.metadataFit).toEqual([`${r.item.metadata.runtime} minutes long, within the 95 you asked for`])
+    }
+    expect(out.every((r) => r.evidence.metadataFit === undefined)).toBe(true)
     expect(out.find((r) => r.item.id === 's4')?.evidence.yearFit).toBe('from 1980, between 1970 and 2010 as you asked')
   })
 

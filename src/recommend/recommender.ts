@@ -11,7 +11,7 @@ import {
 } from '../core/index.ts'
 import { meanStd, mmrSelect, zScores } from './blend.ts'
 import { descriptionPhrases, sharedCategories, sharedTags } from './evidence.ts'
-import { categoryFit, compileConstraints, yearFit } from './filters.ts'
+import { categoryFit, compileConstraints, metadataFit, yearFit } from './filters.ts'
 import type {
   BlendWeights,
   Evidence,
@@ -307,6 +307,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       }
       const yf = yearFit(s.item, constraints)
       if (yf) evidence.yearFit = yf
+      const mf = metadataFit(s.item, constraints)
+      if (mf.length) evidence.metadataFit = mf
       const pct = percentile.get(s.id)
       if (pct !== undefined && maxPop > 0) evidence.popularityPercentile = pct
       return { item: s.item, parts: s.parts, evidence }

@@ -57,6 +57,8 @@ export interface Evidence {
   categoryFit: string[]
   /** e.g. "from 1994, in the 1990s you asked for". */
   yearFit?: string
+  /** Metadata bounds it meets, e.g. "95 minutes long, within the 100 you asked for". */
+  metadataFit?: string[]
   /** A short phrase from its description close to a stated preference. */
   descriptionPhrase?: string
   /** Share of catalogue items less popular than this one, in [0, 1] (0.99: more popular than 99% of items). */

@@ -60,6 +60,13 @@ describe.skipIf(!dataDir())('chat flows on real data (ml-latest-small subset, US
       expect(item.id).not.toBe(martian)
     }
     expect(reply.text).not.toMatch(/no running times/)
+    // A length in a reason is the item's own runtime (a reason has room for two sentences, so not every one has it).
+    const stated = reply.items.filter((shown) => {
+      const said = /(\d+) minutes long/.exec(shown.explanation)
+      if (said) expect(Number(said[1])).toBe(fx.items.find((i) => i.id === shown.id)!.metadata.runtime)
+      return said !== null
+    })
+    expect(stated.length).toBeGreaterThan(0)
   })
 
   it('follows "more like the second one"', async () => {
