@@ -160,6 +160,10 @@ describe('understand', () => {
     expect(u("No. I'm not a fan of old school movies. I prefer contemporary movies").era).toEqual({ min: 1990 })
     expect(u('nothing recent please').era).toEqual({ max: 2012 })
     expect(u("I don't know, maybe something old school").era).toEqual({ max: 1989 })
+    // A refusal reaches only its own clause: these used to flip the era or the category asked for next.
+    expect(u('I hate horror, something recent please').era).toEqual({ min: 2013 })
+    expect(u("I don't like gore, show me some classics").era).toEqual({ max: 1979 })
+    expect(u("I'm tired of old movies").era).toEqual({ min: 1990 })
     // "the latest Pitch Perfect" names a film; "the latest movies" asks for recent ones.
     expect(u("I haven't seen the latest Pitch Perfect yet").era).toBeUndefined()
     expect(u('any of the latest movies?').era).toEqual({ min: 2013 })
@@ -215,6 +219,14 @@ describe('understand', () => {
     expect(u('').intent).toBe('empty')
     expect(u('\u0000\u0007  ').intent).toBe('empty')
     expect(u('drop the filters').dropFilters).toBe(true)
+  })
+
+  it('reads a refusal within its clause, carried on to a list but not into a request', () => {
+    expect(u('I hated Titanic, something funny')).toMatchObject({ include: ['Comedy'], exclude: [] })
+    expect(u('Titanic was boring, something funny please')).toMatchObject({ include: ['Comedy'], exclude: [] })
+    expect(u("I don't know maybe something funny")).toMatchObject({ include: ['Comedy'], exclude: [] })
+    expect(u("I don't like horror, or thrillers")).toMatchObject({ include: [], exclude: ['Horror', 'Thriller'] })
+    expect(u('tired of horror')).toMatchObject({ include: [], exclude: ['Horror', 'Thriller'] })
   })
 
   it('keeps the remaining free text as the wish', () => {

@@ -109,7 +109,19 @@ const ASKS_ABOUT_IT_RE =
 const ANCHOR_RE =
   /\b(?:more like|something like|anything like|movies like|films like|ones like|similar to|similar|along the lines of|in the vein of|such as|the likes of|reminds? me of|like)\s*$/
 const NEGATOR_RE =
-  /\b(?:no|not|nothing|none|without|dont|don't|do not|never|avoid|except|hate[sd]?|dislike[sd]?|anything but|other than|apart from|isnt|isn't|no more|skip|exclude|minus|rather not|wouldn't|wouldnt|nor)\b/
+  /\b(?:no|not|nothing|none|without|dont|don't|do not|never|avoid|except|hate[sd]?|dislike[sd]?|anything but|other than|apart from|isnt|isn't|no more|skip|exclude|minus|rather not|wouldn't|wouldnt|nor|tired of|sick of|fed up with)\b/
+/** Hedges, not refusals: "I don't know, maybe something funny" asks for comedy. */
+const HEDGE_RE = /\b(?:i )?(?:don'?t|dont|do not) know\b|\bnot sure\b|\bno idea\b/g
+
+/**
+ * Whether the words before a category or era word in its clause refuse it: a negator ("no", "not a fan of",
+ * "tired of") or a dislike ("hate", "can't stand"), hedges aside. Categories and eras read refusals the same
+ * way, and only within their clause: "I hate horror, something recent" asks for recent films.
+ */
+function refusedBefore(prefix: string): boolean {
+  const p = prefix.replace(HEDGE_RE, ' ')
+  return NEGATOR_RE.test(p) || NEG_RE.test(p)
+}
 
 /** Comparative critiques: what they add to the query. Relative era and runtime are handled separately. */
 const CRITIQUES: { re: RegExp; prefs: { text: string; weight: number }[] }[] = [
@@ -174,9 +186,6 @@ const OLDER_REL_RE = /\b(?:older|less (?:recent|new|modern)|something old(?:er)?
 const CLASSIC_RE = /\b(?:classics|classic (?:movies?|films?|ones|stuff|hollywood)|golden age|black and white|oldies)\b/g
 /** Merely old ("old school action", "old movies"): before 1990, as people say it of the 80s too. */
 const OLD_RE = /\b(?:old(?: |-)?school|old (?:movies?|films?|ones|stuff))\b/g
-/** "not a fan of old school movies", "nothing recent": the era is turned around, not asked for. */
-const ERA_NEGATED_RE =
-  /(?:\b(?:no|not|nothing|none|never|without)(?: (?:too|that|very|really|so|an?|any|the|of the))? |\b(?:avoid|hate|dislike|(?:don'?t|do not|never) (?:want|like|enjoy|love|care for|watch)|not (?:a (?:big )?fan of|into|big on|keen on|much for)|tired of|sick of)\b(?:(?![.!?;]|\bbut\b)[\s\S]){0,30})$/
 const RUNTIME_RE =
   /\b(?:shorter|less long|(?:not|nothing) (?:too |that |very |overly )?long|short (?:ones?|movies?|films?|one)|something short|quick (?:watch|one)|under (\d+(?:\.\d+)?) ?(min(?:ute)?s?|hours?|hrs?|h))\b/g
 const DECADE_WORDS: Record<string, number> = {
@@ -358,8 +367,12 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     if (min !== undefined) out.era.min = out.era.min === undefined ? min : Math.min(out.era.min, min)
     if (max !== undefined) out.era.max = out.era.max === undefined ? max : Math.max(out.era.max, max)
   }
-  // Negated eras flip: "nothing old school" asks for after 1989, "nothing recent" for before the last years.
-  const negated = (m: RegExpExecArray) => ERA_NEGATED_RE.test(lower.slice(Math.max(0, m.index - 40), m.index))
+  // Refused eras flip: "nothing old school" asks for after 1989, "nothing recent" for before the last years.
+  const clauses = splitClauses(lower)
+  const negated = (m: RegExpExecArray) => {
+    const clause = clauses.find((c) => m.index >= c.start && m.index < c.end)
+    return refusedBefore(lower.slice(clause?.start ?? 0, m.index))
+  }
   const newer = median !== undefined ? median + 1 : ctx.maxYear - 5
   const older = median !== undefined ? median - 1 : 1989
   take(RECENT_REL_RE, (m) => void (negated(m) ? setEra(undefined, median ?? ctx.maxYear - 6) : setEra(newer, undefined)))
@@ -404,7 +417,6 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   for (const m of found) masked.push([m.start, m.end])
 
   // Clauses: sentiment for titles and references, categories in or out, and the remaining free text.
-  const clauses = splitClauses(lower)
   let inherited: 'neg' | 'pos' | undefined
   const positive: string[] = []
   const negative: string[] = []
@@ -447,7 +459,9 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     const words = tokenize(cv)
     const used = new Array<boolean>(words.length).fill(false)
     const categoryWords = new Set<string>()
-    const clauseNegated = neg || tone === 'neg'
+    // A dislike carries over to the next clause ("I don't like horror, or thrillers"), not into a request
+    // ("I hated Titanic, something funny").
+    const clauseNegated = neg || (tone === 'neg' && !REQUEST_CUE_RE.test(cv))
     let asItem = lower.slice(clause.start, clause.end)
     for (const f of [...found].reverse())
       if (f.start >= clause.start && f.end <= clause.end)
@@ -462,9 +476,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
         const term = lexicon.terms.get(phrase)
         if (!term) continue
         if (term.plain) for (const w of phrase.split(' ')) categoryWords.add(w)
-        const before = cv.slice(0, words[i]!.start)
-        const negated =
-          clauseNegated || NEGATOR_RE.test(before.split(/\b(?:and|or|but)\b/).pop() ?? before) || NEGATOR_RE.test(before)
+        const negated = clauseNegated || refusedBefore(cv.slice(0, words[i]!.start))
         if (negated) out.exclude.push(...term.exclude)
         else out.include.push(...term.include)
         for (let k = i; k < i + len; k++) used[k] = true
@@ -496,7 +508,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
         .map((t) => t.raw)
         .join(' ')
       const clean = clip(trimStopEdges(phrase), MAX_PREFERENCE_CHARS)
-      if (clean) (clauseNegated || NEGATOR_RE.test(cv) ? negative : positive).push(clean)
+      if (clean) (clauseNegated || refusedBefore(cv) ? negative : positive).push(clean)
     }
   }
   if (out.era && out.era.min !== undefined && out.era.max !== undefined && out.era.min > out.era.max) delete out.era
