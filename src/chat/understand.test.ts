@@ -227,6 +227,11 @@ describe('understand', () => {
     expect(u("I don't know maybe something funny")).toMatchObject({ include: ['Comedy'], exclude: [] })
     expect(u("I don't like horror, or thrillers")).toMatchObject({ include: [], exclude: ['Horror', 'Thriller'] })
     expect(u('tired of horror')).toMatchObject({ include: [], exclude: ['Horror', 'Thriller'] })
+    // A dislike after the word refuses it only near it.
+    expect(u('horror movies are boring')).toMatchObject({ include: [], exclude: ['Horror', 'Thriller'] })
+    expect(u('comedies are not really my thing')).toMatchObject({ include: [], exclude: ['Comedy'] })
+    const long = u("Usually high fantasy I have a high stress job so when I have down time I don't want to think to hard")
+    expect(long).toMatchObject({ include: ['Fantasy'], exclude: [] })
   })
 
   it('keeps the remaining free text as the wish', () => {

@@ -110,6 +110,9 @@ const ANCHOR_RE =
   /\b(?:more like|something like|anything like|movies like|films like|ones like|similar to|similar|along the lines of|in the vein of|such as|the likes of|reminds? me of|like)\s*$/
 const NEGATOR_RE =
   /\b(?:no|not|nothing|none|without|dont|don't|do not|never|avoid|except|hate[sd]?|dislike[sd]?|anything but|other than|apart from|isnt|isn't|no more|skip|exclude|minus|rather not|wouldn't|wouldnt|nor|tired of|sick of|fed up with)\b/
+const NEG_ALL_RE = new RegExp(NEG_RE.source, 'g')
+/** How far after a category word a dislike still refers to it ("horror movies are just boring"). */
+const DISLIKE_AFTER_CHARS = 30
 /** Hedges, not refusals: "I don't know, maybe something funny" asks for comedy. */
 const HEDGE_RE = /\b(?:i )?(?:don'?t|dont|do not) know\b|\bnot sure\b|\bno idea\b/g
 
@@ -467,6 +470,11 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
       if (f.start >= clause.start && f.end <= clause.end)
         asItem = `${asItem.slice(0, f.start - clause.start)}it${asItem.slice(f.end - clause.start)}`
     const describesItem = (DESCRIBES_RE.test(asItem) || ASKS_ABOUT_IT_RE.test(asItem)) && !REQUEST_CUE_RE.test(asItem)
+    // A dislike after a category word refuses it when it is about it ("horror movies are boring", "comedies are
+    // not my thing"), not when it ends a long clause about something else ("usually high fantasy, I have a
+    // stressful job so I don't want to think too hard").
+    const dislikesAt = [...cues.matchAll(NEG_ALL_RE)].map((m) => m.index as number)
+    const carried = tone === 'neg' && !neg && !REQUEST_CUE_RE.test(cv)
     for (let i = 0; !describesItem && i < words.length; i++) {
       for (let len = Math.min(lexicon.maxWords, words.length - i); len >= 1; len--) {
         const phrase = words
@@ -476,7 +484,11 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
         const term = lexicon.terms.get(phrase)
         if (!term) continue
         if (term.plain) for (const w of phrase.split(' ')) categoryWords.add(w)
-        const negated = clauseNegated || refusedBefore(cv.slice(0, words[i]!.start))
+        const end = words[i + len - 1]!.end
+        const negated =
+          carried ||
+          refusedBefore(cv.slice(0, words[i]!.start)) ||
+          dislikesAt.some((at) => at >= end && at - end <= DISLIKE_AFTER_CHARS)
         if (negated) out.exclude.push(...term.exclude)
         else out.include.push(...term.include)
         for (let k = i; k < i + len; k++) used[k] = true
