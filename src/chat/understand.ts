@@ -464,7 +464,8 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     const categoryWords = new Set<string>()
     // A dislike carries over to the next clause ("I don't like horror, or thrillers"), not into a request
     // ("I hated Titanic, something funny").
-    const clauseNegated = neg || (tone === 'neg' && !REQUEST_CUE_RE.test(cv))
+    const carried = tone === 'neg' && !neg && !REQUEST_CUE_RE.test(cv)
+    const clauseNegated = neg || carried
     let asItem = lower.slice(clause.start, clause.end)
     for (const f of [...found].reverse())
       if (f.start >= clause.start && f.end <= clause.end)
@@ -474,7 +475,6 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     // not my thing"), not when it ends a long clause about something else ("usually high fantasy, I have a
     // stressful job so I don't want to think too hard").
     const dislikesAt = [...cues.matchAll(NEG_ALL_RE)].map((m) => m.index as number)
-    const carried = tone === 'neg' && !neg && !REQUEST_CUE_RE.test(cv)
     for (let i = 0; !describesItem && i < words.length; i++) {
       for (let len = Math.min(lexicon.maxWords, words.length - i); len >= 1; len--) {
         const phrase = words
