@@ -221,6 +221,14 @@ describe('understand', () => {
     expect(u('drop the filters').dropFilters).toBe(true)
   })
 
+  it('does not take a question about a film for a request', () => {
+    for (const said of ['does he go to war?', 'Is it funny? Or more of a drama?', 'did it have much action?']) {
+      expect(u(said), said).toMatchObject({ include: [], exclude: [], preferences: [] })
+    }
+    expect(u('I want a comedy. Or a drama?').include).toEqual(['Comedy', 'Drama'])
+    expect(u('do you have any horror movies?').include).toEqual(['Horror'])
+  })
+
   it('reads a refusal within its clause, carried on to a list but not into a request', () => {
     expect(u('I hated Titanic, something funny')).toMatchObject({ include: ['Comedy'], exclude: [] })
     expect(u('Titanic was boring, something funny please')).toMatchObject({ include: ['Comedy'], exclude: [] })

@@ -103,9 +103,12 @@ const DESCRIBES_RE =
 /** A request in the same breath ("yes it is, can you suggest some action?") keeps the clause a request. */
 const REQUEST_CUE_RE =
   /\b(?:suggest|recommend|recommendations?|looking for|look for|want|wanna|need|in the mood|prefer|please|any|something|anything)\b/
-/** "is it a fantasy?", "thats more sci fi isnt it?", "I wouldn't call that a thriller". */
+/**
+ * "is it a fantasy?", "thats more sci fi isnt it?", "I wouldn't call that a thriller", and questions about what
+ * happens in it ("does he go to war?", "did it have much action?").
+ */
 const ASKS_ABOUT_IT_RE =
-  /^\W*(?:\w+\W+)?(?:is|was|isn'?t|wasn'?t)\s+(?:it|that|this)\b|\b(?:isn'?t|wasn'?t) (?:it|that)\W*$|\b(?:is|was) (?:it|that)\s*\?|\bcall (?:it|that|this)\b/
+  /^\W*(?:\w+\W+)?(?:is|was|isn'?t|wasn'?t)\s+(?:it|that|this)\b|^\W*(?:\w+\W+)?(?:does|did|doesn'?t|didn'?t)\s+(?:it|that|this|he|she|they)\b|\b(?:isn'?t|wasn'?t) (?:it|that)\W*$|\b(?:is|was) (?:it|that)\s*\?|\bcall (?:it|that|this)\b/
 const ANCHOR_RE =
   /\b(?:more like|something like|anything like|movies like|films like|ones like|similar to|similar|along the lines of|in the vein of|such as|the likes of|reminds? me of|like)\s*$/
 const NEGATOR_RE =
@@ -421,6 +424,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
 
   // Clauses: sentiment for titles and references, categories in or out, and the remaining free text.
   let inherited: 'neg' | 'pos' | undefined
+  let describedBefore = false
   const positive: string[] = []
   const negative: string[] = []
   for (const clause of clauses) {
@@ -470,7 +474,11 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     for (const f of [...found].reverse())
       if (f.start >= clause.start && f.end <= clause.end)
         asItem = `${asItem.slice(0, f.start - clause.start)}it${asItem.slice(f.end - clause.start)}`
-    const describesItem = (DESCRIBES_RE.test(asItem) || ASKS_ABOUT_IT_RE.test(asItem)) && !REQUEST_CUE_RE.test(asItem)
+    // "Is it funny? Or more of a drama?": an "or" question goes on asking about the same film.
+    const orQuestion: boolean = describedBefore && /^\W*or\b/.test(asItem) && lower[clause.end] === '?'
+    const asksAboutIt: boolean = (ASKS_ABOUT_IT_RE.test(asItem) || orQuestion) && !REQUEST_CUE_RE.test(asItem)
+    const describesItem: boolean = asksAboutIt || (DESCRIBES_RE.test(asItem) && !REQUEST_CUE_RE.test(asItem))
+    describedBefore = describesItem
     // A dislike after a category word refuses it when it is about it ("horror movies are boring", "comedies are
     // not my thing"), not when it ends a long clause about something else ("usually high fantasy, I have a
     // stressful job so I don't want to think too hard").
@@ -498,7 +506,8 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     }
 
     // Free text: what is left once titles, references and control words are gone.
-    if (INSTRUCTION_RE.test(cv) || QUESTION_TO_HELPER_RE.test(cv.trim())) continue
+    // A question about the film ("does he go to war?") is not a wish either.
+    if (asksAboutIt || INSTRUCTION_RE.test(cv) || QUESTION_TO_HELPER_RE.test(cv.trim())) continue
     const residual = cv.replace(FLUFF_PHRASES, ' ')
     // A wish needs a content word: chit-chat leftovers ("u", "fo", "hmmm", "lol") do not make one, and neither do
     // category words alone ("horror please"), which the category filter already carries: as text they would only
