@@ -298,10 +298,6 @@ export async function loadMovieLensSmall(
 }
 
 /**
- * Validates one rating row (0.5–5 stars, seconds since 1970); ratings of unknown movies are warnings.
- * The hot path of loading (100k rows), so it avoids intermediate objects.
- */
-/**
  * Adds `runtime` and `votes` from a TMDB movies table to the items whose `tmdbId` it lists. Rows for movies
  * outside the catalogue are expected (the table is TMDB's, not MovieLens') and skipped quietly; a malformed
  * runtime or vote count is a warning naming the line, and the item simply goes without that field.
@@ -330,6 +326,10 @@ async function joinTmdbMovies(path: string, root: string, items: readonly Item[]
   })
 }
 
+/**
+ * Validates one rating row (0.5–5 stars, seconds since 1970); ratings of unknown movies are warnings.
+ * The hot path of loading (100k rows), so it avoids intermediate objects.
+ */
 function ratingChecker(file: string, byId: ReadonlyMap<string, Item>, problems: ProblemLog) {
   return (user: string, item: string, ratingText: string, timeText: string, line: number): Interaction | undefined => {
     const userId = user.trim()
