@@ -99,7 +99,9 @@ describe('blendPopularity', () => {
 describe('the popularity prior with catalogue vote counts', () => {
   const prior = async (share: string) => {
     const env = { CONCIERGE_CATALOG_POPULARITY: share, CONCIERGE_DIALOGUES: 'none' }
-    const { popularity } = await loadTrainingCatalog(loadConfig(env, { overrides: { dataDir: ML_TINY } }))
+    const { popularity, catalogPopularity } = await loadTrainingCatalog(loadConfig(env, { overrides: { dataDir: ML_TINY } }))
+    // Builds record the share used: the configured one, since ml-tiny has vote counts.
+    expect(catalogPopularity).toBe(Number(share))
     return popularity
   }
   it('mixes in the TMDB vote counts by catalogPopularity, and leaves the ratings alone at 0', async () => {

@@ -100,20 +100,24 @@ export function withDialogueLog(catalog: Catalog, log: DialogueLog): Catalog {
 export async function loadTrainingCatalog(
   config: Readonly<Config>,
   options: { logger?: Logger; onProgress?: ProgressListener } = {},
-): Promise<{ catalog: Catalog; dialogues?: DialogueLog; popularity: Map<ItemId, number> }> {
+): Promise<{
+  catalog: Catalog
+  dialogues?: DialogueLog
+  popularity: Map<ItemId, number>
+  /** The share of the prior given to the items' `votes`, or null when no item has votes (recorded by builds). */
+  catalogPopularity: number | null
+}> {
   const logger = options.logger ?? silentLogger
   const dataDir = config.dataDir
   if (!dataDir) throw new AppError('data.not_found', 'No data folder: pass --data DIR or set CONCIERGE_DATA_DIR.')
   const catalog = await loadCatalog({ dataDir, dataset: config.dataset, onProgress: options.onProgress, logger })
   const threshold = config.collab.positiveThreshold
   const file = resolveDialoguesFile(config.dialogues, dataDir)
-  const withVotes = (popularity: Map<ItemId, number>) => {
-    const votes = votesOf(catalog.items)
-    return votes.size > 0 && config.catalogPopularity > 0
-      ? blendPopularity(popularity, votes, config.catalogPopularity)
-      : popularity
-  }
-  if (!file) return { catalog, popularity: withVotes(popularityScores(catalog.interactions, threshold)) }
+  const votes = votesOf(catalog.items)
+  const catalogPopularity = votes.size > 0 ? config.catalogPopularity : null
+  const withVotes = (popularity: Map<ItemId, number>) =>
+    catalogPopularity ? blendPopularity(popularity, votes, catalogPopularity) : popularity
+  if (!file) return { catalog, popularity: withVotes(popularityScores(catalog.interactions, threshold)), catalogPopularity }
   const dialogues = await loadDialogueLog(file, catalog.items)
   logger.info('conversation log added to the training data', {
     file,
@@ -131,11 +135,12 @@ export async function loadTrainingCatalog(
         config.dialoguePopularity,
       ),
     ),
+    catalogPopularity,
   }
 }
 
 /** The catalogue's own popularity: each item's numeric `votes` field when positive (e.g. TMDB vote counts). */
-export function votesOf(items: readonly Item[]): Map<ItemId, number> {
+function votesOf(items: readonly Item[]): Map<ItemId, number> {
   const out = new Map<ItemId, number>()
   for (const item of items) {
     const v = item.metadata.votes

@@ -10,7 +10,6 @@ export {
   loadDialogueLog,
   loadTrainingCatalog,
   resolveDialoguesFile,
-  votesOf,
 } from './dialogues.ts'
 export { type RebuildOptions, type RebuildSummary, runRebuild } from './rebuild.ts'
 export { ITEMS_FILE, POPULARITY_FILE, readSnapshot, writeSnapshot } from './snapshot.ts'

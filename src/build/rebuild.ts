@@ -18,7 +18,7 @@ import {
 import { createEmbedder, createEmbeddingCache, embedWithCache } from '../embed/index.ts'
 import { buildIndex } from '../index/index.ts'
 import { loadTf } from '../tf/index.ts'
-import { type DialogueLog, loadTrainingCatalog, votesOf } from './dialogues.ts'
+import { type DialogueLog, loadTrainingCatalog } from './dialogues.ts'
 import { writeSnapshot } from './snapshot.ts'
 
 /** What a rebuild did, printed by `concierge rebuild` (as JSON with `--json`). */
@@ -74,7 +74,7 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
   }
   // The configured TF.js backend must win before an encoder or model asks for one.
   await loadTf(config.collab.backend, logger)
-  const { catalog, dialogues, popularity } = await loadTrainingCatalog(config, { logger, onProgress })
+  const { catalog, dialogues, popularity, catalogPopularity } = await loadTrainingCatalog(config, { logger, onProgress })
   const users = new Set(catalog.interactions.map((i) => i.userId)).size
   logger.info('catalogue loaded', {
     dataset: catalog.name,
@@ -149,7 +149,7 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
         collabDir: 'dir' in collab ? collab.dir : null,
         dialogues: dialogues ? { ...dialogueSummary(dialogues), popularityWeight: config.dialoguePopularity } : null,
         embedding: { cached: embedded.hits, embedded: embedded.misses },
-        catalogPopularity: votesOf(catalog.items).size > 0 ? config.catalogPopularity : null,
+        catalogPopularity,
       },
     })
     await writeSnapshot(tmpDir, catalog.items, popularity)
