@@ -33,35 +33,40 @@ function recordingRecommender(requests: RecommendRequest[]): Recommender {
   }
 }
 
+/** A chat over `items` whose recommender records each request; `wrap` changes what the recommender returns. */
+async function recordingChat(wrap: (recorder: Recommender) => Recommender = (r) => r) {
+  const requests: RecommendRequest[] = []
+  const store = await createMemoryStore()
+  const chat = await createChat({ items, recommender: wrap(recordingRecommender(requests)), store, logger: silentLogger })
+  const close = async () => {
+    await chat.close()
+    await store.close()
+  }
+  return { requests, store, chat, close }
+}
+
 describe('the request the chat builds', () => {
   it('folds films seen in the conversation into the collaborative history, and never shows them', async () => {
-    const requests: RecommendRequest[] = []
-    const store = await createMemoryStore()
-    const chat = await createChat({ items, recommender: recordingRecommender(requests), store, logger: silentLogger })
+    const { requests, chat, close } = await recordingChat()
     await chat.handleTurn({ conversationId: 'c', userId: 'u', text: "I've seen Inception, something sci-fi please" })
     const last = requests.at(-1)!
     expect(last.history).toContain('1')
     expect(last.liked).not.toContain('1')
     expect(last.exclude.has('1')).toBe(true)
     expect(last.constraints.includeCategories).toEqual(['Sci-Fi'])
-    await chat.close()
-    await store.close()
+    await close()
   })
 })
 
 describe('evaluation turns', () => {
   it('rank at small talk only when asked to, and do not record what they return as shown', async () => {
-    const requests: RecommendRequest[] = []
-    const store = await createMemoryStore()
-    const recommender = recordingRecommender(requests)
-    const ranked: Recommender = {
-      ...recommender,
+    const { requests, store, chat, close } = await recordingChat((recorder) => ({
+      ...recorder,
       recommend: async (request) => {
-        await recommender.recommend(request)
+        await recorder.recommend(request)
         return items.slice(0, request.k).map((item, i) => ({ item, score: 1 - i / 10, parts: {} }) as never)
       },
-    }
-    const chat = await createChat({ items, recommender: ranked, store, logger: silentLogger })
+    }))
     const plain = await chat.handleTurn({ conversationId: 'a', userId: 'u', text: 'hi there' })
     expect(plain.items).toEqual([])
     expect(requests).toHaveLength(0)
@@ -71,22 +76,18 @@ describe('evaluation turns', () => {
     expect(evalTurn.items.map((i) => i.id)).toEqual(['1', '2'])
     expect(requests.at(-1)?.k).toBe(2)
     expect((await store.getSession('b'))?.shown ?? []).toEqual([])
-    await chat.close()
-    await store.close()
+    await close()
   })
 })
 
 describe('wishes said again', () => {
   it('are refreshed once, not stacked: one preference, from the latest turn', async () => {
-    const requests: RecommendRequest[] = []
-    const store = await createMemoryStore()
-    const chat = await createChat({ items, recommender: recordingRecommender(requests), store, logger: silentLogger })
+    const { requests, chat, close } = await recordingChat()
     await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'something set in space' })
     await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'something set in space' })
     const wishes = requests.at(-1)!.preferences.filter((p) => p.text === 'set in space')
     expect(wishes).toHaveLength(1)
     expect(wishes[0]!.weight).toBe(1)
-    await chat.close()
-    await store.close()
+    await close()
   })
 })
