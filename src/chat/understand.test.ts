@@ -192,6 +192,32 @@ describe('understand', () => {
     expect(u('the second one').references).toEqual([])
   })
 
+  it('reads reactions to what was shown by pronoun', () => {
+    const one = { lastShown: ['4306'] }
+    const two = { lastShown: ['4306', '3000'] }
+    const refs = (text: string, over: Partial<UnderstandContext>) => u(text, over).references
+    expect(refs("I've seen that and really enjoyed it", one)).toContainEqual({ itemId: '4306', action: 'like' })
+    expect(refs('Seen it already', one)).toEqual([{ itemId: '4306', action: 'seen' }])
+    expect(refs('Yes I have, it was great', one)).toContainEqual({ itemId: '4306', action: 'like' })
+    expect(refs('Yes I have', one)).toEqual([{ itemId: '4306', action: 'seen' }])
+    expect(refs("No I haven't. Is it good?", one)).toEqual([{ itemId: '4306', action: 'unseen' }])
+    expect(refs("I didn't like it much", one)).toEqual([{ itemId: '4306', action: 'dislike' }])
+    expect(refs('Yes those were both really good', two)).toEqual([
+      { itemId: '4306', action: 'like' },
+      { itemId: '3000', action: 'like' },
+    ])
+    expect(refs("I've seen both", two)).toEqual([
+      { itemId: '4306', action: 'seen' },
+      { itemId: '3000', action: 'seen' },
+    ])
+    // No cue, no reaction; a title before the pronoun is what "it" means; "it" after a long list is nobody in particular.
+    expect(refs('what is it about?', one)).toEqual([])
+    expect(refs('I loved Titanic, it was great', one)).toEqual([])
+    expect(refs('I loved it', { lastShown: ['1', '4306', '3000'] })).toEqual([])
+    expect(refs('I loved it', { lastShown: ['1', '4306', '3000'], focus: '3000' })).toEqual([{ itemId: '3000', action: 'like' }])
+    expect(refs('I loved it', { lastShown: [] })).toEqual([])
+  })
+
   it('turns critiques into signed preferences and constraint moves', () => {
     const lastShown = ['1', '4306', '3000'] // 1995, 2001, 1997
     expect(u('less violent').preferences).toEqual([{ text: 'violent gory brutal bloody', weight: -1 }])

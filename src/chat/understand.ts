@@ -89,10 +89,16 @@ const NOT_BEFORE_RE = /\b(?:not|no|nah|never|except|but not)\s*(?:,\s*)?(?:the\s
 const NEG_RE =
   /\b(?:hate[sd]?|hating|boring|bored|awful|terrible|horrible|worst|overrated|over rated|disliked?|dislikes|meh|suck(?:ed|s)?|stupid|lame|dumb|annoying|disappointing|disappointed|(?:could ?n[o']?t|can ?n?[o']?t) stand|not (?:a|really a|much of a|the biggest|a big|a huge|that much of a) fan|was ?n[o']?t (?:a|really a|much of a) fan|not (?:really )?into|not for me|fell asleep|waste of time|not (?:my|really my) (?:thing|cup of tea|style|type|taste|genre)|was ?n[o']?t (?:great|good|that good|very good|impressed)|did ?n[o']?t (?:really )?(?:like|love|enjoy|care for|get)|do ?n[o']?t (?:really )?(?:like|love|enjoy|want|care (?:much |too much )?for|need)|does ?n[o']?t (?:really )?(?:like|love|enjoy|want|care (?:much |too much )?for|appeal|interest)|not (?:big|huge|crazy) (?:on|about)|never (?:liked|cared)|no thanks|not interested|too (?:long|slow|violent|scary|gory|sappy|cheesy|boring|sad|dark|silly))\b/
 const UNSEEN_RE =
-  /\b(?:have ?n[o']?t (?:seen|watched|heard of)|have not (?:seen|watched)|never (?:seen|watched|saw|heard of)|not seen|did ?n[o']?t see|not (?:yet )?watched|not yet seen|have yet to (?:see|watch)|(?:want|wanna|going|plan|planning|need) to (?:see|watch)|heard (?:good |great )?(?:things|of it|about it))\b/
+  /\b(?:have ?n[o']?t (?:seen|watched|heard of)|have not (?:seen|watched)|never (?:seen|watched|saw|heard of)|not seen|did ?n[o']?t see|not (?:yet )?watched|not yet seen|have yet to (?:see|watch)|(?:want|wanna|going|plan|planning|need) to (?:see|watch)|heard (?:good |great )?(?:things|of it|about it)|^\W*no\W+i (?:have ?n[o']?t|have not)\b)\b/
 const POS_RE =
   /\b(?:lov(?:e|ed|es|ing)|lik(?:e|ed|es)|enjoy(?:ed|s)?|favou?rites?|fan of|great|amazing|awesome|good|best|fantastic|excellent|brilliant|masterpiece|wonderful|incredible|fun|adored?|into|cool|hilarious|perfect|beautiful|classic|similar|reminds? me|the likes of|such as)\b/
-const SEEN_RE = /\b(?:seen|saw|watched|already)\b/
+const SEEN_RE = /\b(?:seen|saw|watched|already|yes,? i (?:have|did))\b/
+const PRONOUN = '(?:it|that|this|both(?: of (?:them|those))?|them(?: both| all)?|those|these|all of (?:them|those))'
+/** A pronoun pointing at what was shown, after a verb of watching or liking, or opening a clause that describes it. */
+const REACTION_RE = new RegExp(
+  `\\b(?:(?:seen|saw|watched|watch|see|lov(?:e|ed|es)|lik(?:e|ed|es)|enjoyed|hated?|disliked?|adored?|check(?:ed)? out) ${PRONOUN}(?! (?:is|was|one|movie|film|kind|type|sort)\\b)|(?:^|(?<=[.!?,;]\\s*))(?:(?:yes|yeah|yep|oh|ok|okay|wow)\\W+)*(?:it|that|this|those|they|both(?: of them)?)(?= ?(?:'s|is|was|were|are|sounds?|looks?|seems?)\\b)|(?:^|(?<=[.!?,;]\\s*))(?:yes|yeah|yep),? i (?:have|did)\\b|(?:^|(?<=[.!?,;]\\s*))no,? i (?:have ?n[o']?t|have not|did ?n[o']?t)\\b)`,
+  'g',
+)
 /**
  * A clause that describes one film rather than asks for something ("I thought that one was funny", "The Ring was
  * scary", "is it a fantasy?"): its category words say what the film is, so they set no filter. Titles in the clause
@@ -311,7 +317,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
 
   // References to the last reply or to the options of a pending question.
   const options = ctx.pending?.candidates ?? ctx.lastShown
-  const refs: { start: number; end: number; itemId: ItemId; fromPending: boolean; similar?: boolean }[] = []
+  const refs: { start: number; end: number; itemId: ItemId; fromPending: boolean; similar?: boolean; pronoun?: boolean }[] = []
   const pickAt = (index: number) => (index < 0 ? options[options.length + index] : options[index])
   if (options.length) {
     take(/(?:#|\b(?:number|no\.?|nr\.?|option|pick) ?)(\d{1,2})\b/g, (m) => {
@@ -356,6 +362,27 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
         return true
       },
     )
+  }
+  // Reactions to what was shown, by pronoun ("I've seen it", "loved both", "that was great", "yes I have"): they
+  // count only with a sentiment or seen cue in their clause and no title before them (then "it" is that title).
+  if (focus !== undefined) {
+    take(REACTION_RE, (m) => {
+      // "It" after a long list is anyone's guess: only the focus or a list of one or two; "both" only of two.
+      const single = ctx.focus ?? (ctx.lastShown.length <= 2 ? ctx.lastShown[0] : undefined)
+      const ids = /\bboth\b/.test(m[0])
+        ? ctx.lastShown.length === 2
+          ? [...ctx.lastShown]
+          : []
+        : /\b(?:them|those|these|all|they)\b/.test(m[0])
+          ? [...ctx.lastShown]
+          : single !== undefined
+            ? [single]
+            : []
+      if (!ids.length) return false
+      for (const itemId of ids)
+        refs.push({ start: m.index, end: m.index + m[0].length, itemId, fromPending: false, pronoun: true })
+      return true
+    })
   }
   if (ctx.lastShown.length) {
     take(/\b(?:more like (?:these|those|them)|(?:i )?(?:like|liked|love|loved) (?:them all|all of them|these|those))\b/g, () => {
@@ -456,6 +483,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
         out.clarified = r.itemId
         continue
       }
+      if (r.pronoun && (!(neg || pos || seen || unseen) || found.some((f) => f.start < r.start))) continue
       let action = actionAt(r.start)
       if (r.similar && action !== 'reject' && action !== 'dislike') action = 'anchor'
       if (action === 'like' && !pos) action = 'anchor'
