@@ -80,6 +80,29 @@ describe('evaluation turns', () => {
   })
 })
 
+describe("films a human suggested (an evaluation turn's `shown`)", () => {
+  it('are never recommended, pull like a title asked about, and are what "it" means', async () => {
+    const { requests, chat, close } = await recordingChat()
+    const turn = (text: string, shown: string[]) =>
+      chat.handleTurn({ conversationId: 'c', userId: 'u', text }, {
+        [EVAL_TURN]: { k: 5, remember: false, rankAlways: true, shown },
+      } as TurnOptions)
+    await turn('hi there', ['2'])
+    let last = requests.at(-1)!
+    expect(last.exclude.has('2')).toBe(true)
+    expect(last.anchors).toEqual([{ id: '2', weight: 1 }])
+    // "I loved it" is about the film just suggested; turning one down drops its pull.
+    await turn('I loved it!', ['3'])
+    last = requests.at(-1)!
+    expect(last.liked).toEqual(['3'])
+    await turn('not a fan of that one', ['1'])
+    last = requests.at(-1)!
+    expect(last.anchors?.map((a) => a.id)).not.toContain('1')
+    expect(last.disliked).toEqual(['1'])
+    await close()
+  })
+})
+
 describe('wishes said again', () => {
   it('are refreshed once, not stacked: one preference, from the latest turn', async () => {
     const { requests, chat, close } = await recordingChat()

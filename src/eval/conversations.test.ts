@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ChatFixture, createChatFixture } from '../../test/integration/chat-fixture.ts'
 import { dataDir, dataPath } from '../../test/support/data.ts'
 import { splitMention } from '../catalog/index.ts'
+import { EVAL_TURN, type TurnOptions } from '../chat/index.ts'
 import { runConversationEval } from './conversations.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'concierge-convo-'))
@@ -64,8 +65,19 @@ describe.skipIf(!dataDir())('runConversationEval on real data', () => {
       ],
     }
     writeFileSync(file, `${JSON.stringify(dialogue)}\n`)
-    const chat = await fx.chat()
+    const inner = await fx.chat()
+    const suggested: unknown[] = []
+    const chat: typeof inner = {
+      ...inner,
+      handleTurn: (input, options) => {
+        suggested.push((options as TurnOptions | undefined)?.[EVAL_TURN]?.shown)
+        return inner.handleTurn(input, options)
+      },
+    }
     const result = await runConversationEval({ dialoguesFile: file, runtime: { chat, items: fx.items } })
+    // The seeker saw what the recommender suggested before their turn: Finding Nemo (the unknown film maps nowhere).
+    const nemo = fx.items.find((i) => i.title === 'Finding Nemo')!.id
+    expect(suggested).toEqual([[], [nemo]])
     // Targets: @11 and @13 (turn 1), @12 (turn 2); @11 and @10 were mentioned before.
     expect(result).toMatchObject({ dialogues: 1, turns: 2, targets: 3, mappedTargets: 2, mapping: 'title+year' })
     expect(result.mappedTargetShare).toBeCloseTo(2 / 3)

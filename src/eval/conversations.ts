@@ -93,16 +93,20 @@ async function replay(
   let mapped = 0
   const hits = { 1: 0, 10: 0, 50: 0 }
   const mapMention = createMentionMapper((title, year) => titles.lookup(title, year))
-  const turnOptions = { [EVAL_TURN]: { k, remember: false, rankAlways: true } } as TurnOptions
+  const evalTurn = { k, remember: false, rankAlways: true }
   for (const [d, dialogue] of dialogues.entries()) {
     const conversationId = `eval-${d}-${dialogue.conversationId}`
     const userId = `eval-user-${d}-${dialogue.conversationId}`
     const mentioned = new Set<string>()
     let pending: string[] = []
     let ranking: ItemId[] = []
+    // The films the human recommender suggested since the seeker's last turn: the seeker saw them.
+    let shown: ItemId[] = []
     const flush = async () => {
       if (!pending.length) return
-      const reply = await chat.handleTurn({ conversationId, userId, text: pending.join('\n') }, turnOptions)
+      const options = { [EVAL_TURN]: { ...evalTurn, shown } } as TurnOptions
+      const reply = await chat.handleTurn({ conversationId, userId, text: pending.join('\n') }, options)
+      shown = []
       turns++
       if (reply.items.length) ranking = reply.items.map((i) => i.id)
       pending = []
@@ -124,6 +128,7 @@ async function replay(
           const itemId = mapMention(name)
           if (itemId === undefined) continue
           mapped++
+          shown.push(itemId)
           const rank = ranking.indexOf(itemId)
           if (rank >= 0 && rank < 1) hits[1]++
           if (rank >= 0 && rank < 10) hits[10]++
