@@ -7,6 +7,8 @@ type KeyKind = 'full' | 'part'
 interface Entry {
   id: ItemId
   kind: KeyKind
+  /** A whole title that starts with an article ("The Heat"); the key drops it. */
+  article?: boolean
 }
 
 /** A title found in an utterance. */
@@ -134,7 +136,8 @@ export function createTitleIndex(
   for (const item of items) {
     byItem.set(item.id, item)
     const v = titleVariants(item.title)
-    for (const t of v.full) add(titleKey(t), { id: item.id, kind: 'full' })
+    for (const t of v.full)
+      add(titleKey(t), { id: item.id, kind: 'full', article: LEADING_ARTICLES.has(tokenize(t)[0]?.norm ?? '') })
     for (const t of v.part) add(titleKey(t), { id: item.id, kind: 'part' })
   }
   maxTokens = Math.min(maxTokens, 14)
@@ -149,7 +152,12 @@ export function createTitleIndex(
   }
 
   /** Chooses among entries of one key: the clear winner, or the close ones to ask about. */
-  const resolve = (entries: Entry[], key: string, year: number | undefined): { ids: ItemId[]; ambiguous: boolean } => {
+  const resolve = (
+    entries: Entry[],
+    key: string,
+    year: number | undefined,
+    typedArticle?: boolean,
+  ): { ids: ItemId[]; ambiguous: boolean } => {
     let list = entries
     if (year !== undefined) {
       const near = list.filter((e) => {
@@ -166,7 +174,15 @@ export function createTitleIndex(
     if (!full.length || year !== undefined) return { ids: top, ambiguous: false }
     const first = top[0]!
     const close = top.filter((id, i) => i === 0 || pop(id) * RATIO_REMAKE >= pop(first))
-    if (close.length > 1) return { ids: close.slice(0, 4), ambiguous: true }
+    if (close.length > 1) {
+      // "The Heat" is The Heat (2013), not Heat (1995); "Arrival" is Arrival (2016), not The Arrival (1996).
+      const asTyped =
+        typedArticle === undefined
+          ? []
+          : close.filter((id) => full.some((e) => e.id === id && Boolean(e.article) === typedArticle))
+      if (asTyped.length === 1) return { ids: [asTyped[0]!, ...top.filter((id) => id !== asTyped[0])], ambiguous: false }
+      return { ids: close.slice(0, 4), ambiguous: true }
+    }
     // "Alien" vs "Aliens": a plural/singular twin title of comparable popularity.
     const twinKey = key.endsWith('s') ? key.slice(0, -1) : `${key}s`
     const twin = (exact.get(twinKey) ?? []).filter((e) => e.kind === 'full').sort((a, b) => pop(b.id) - pop(a.id))[0]
@@ -274,7 +290,7 @@ export function createTitleIndex(
         end = next.end
         if (text[end] === ')') end++
       }
-      const { ids, ambiguous } = resolve(s.entries, s.key, year)
+      const { ids, ambiguous } = resolve(s.entries, s.key, year, s.fuzzy ? undefined : startTok < s.i)
       const start = all[startTok]!.start
       const mention: TitleMention = {
         start,

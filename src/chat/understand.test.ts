@@ -62,6 +62,36 @@ const u = (text: string, over: Partial<UnderstandContext> = {}) => understand(te
 const ids = (text: string) => titles.find(text).map((m) => (m.ambiguous ? m.candidates : m.itemId))
 
 describe('title index', () => {
+  it('takes the title as typed, with or without its article, between comparably popular ones', () => {
+    const pair = [
+      { ...items[0]!, id: 'h1', title: 'Heat', year: 1995 },
+      { ...items[0]!, id: 'h2', title: 'Heat, The', year: 2013 },
+    ]
+    const index = createTitleIndex(
+      pair,
+      new Map([
+        ['h1', 100],
+        ['h2', 60],
+      ]),
+    )
+    expect(index.find('I just saw The Heat')[0]).toMatchObject({ itemId: 'h2', ambiguous: false })
+    expect(index.find('I loved Heat')[0]).toMatchObject({ itemId: 'h1', ambiguous: false })
+    // Same title, same article: still a question.
+    const remakes = [
+      { ...items[0]!, id: 'r1', title: 'Hairspray', year: 1988 },
+      { ...items[0]!, id: 'r2', title: 'Hairspray', year: 2007 },
+    ]
+    expect(
+      createTitleIndex(
+        remakes,
+        new Map([
+          ['r1', 50],
+          ['r2', 60],
+        ]),
+      ).find('Hairspray')[0]?.ambiguous,
+    ).toBe(true)
+  })
+
   it('splits MovieLens titles into the names people use', () => {
     expect(titleVariants('Seven (a.k.a. Se7en)').full).toEqual(['Seven', 'Se7en'])
     expect(titleVariants('Matrix, The').full).toEqual(['The Matrix'])
