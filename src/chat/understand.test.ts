@@ -278,11 +278,18 @@ describe('understand', () => {
   })
 
   it('does not take a question about a film for a request', () => {
-    for (const said of ['does he go to war?', 'Is it funny? Or more of a drama?', 'did it have much action?']) {
+    for (const said of [
+      'does he go to war?',
+      'Is it funny? Or more of a drama?',
+      'did it have much action?',
+      "Do you know what war it's based on?",
+      'how scary is it?',
+    ]) {
       expect(u(said), said).toMatchObject({ include: [], exclude: [], preferences: [] })
     }
     expect(u('I want a comedy. Or a drama?').include).toEqual(['Comedy', 'Drama'])
     expect(u('do you have any horror movies?').include).toEqual(['Horror'])
+    expect(u('do you know any sci-fi movies?').include).toEqual(['Sci-Fi'])
   })
 
   it('reads a refusal within its clause, carried on to a list but not into a request', () => {

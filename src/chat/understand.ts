@@ -115,6 +115,8 @@ const REQUEST_CUE_RE =
  */
 const ASKS_ABOUT_IT_RE =
   /^\W*(?:\w+\W+)?(?:is|was|isn'?t|wasn'?t)\s+(?:it|that|this)\b|^\W*(?:\w+\W+)?(?:does|did|doesn'?t|didn'?t)\s+(?:it|that|this|he|she|they)\b|\b(?:isn'?t|wasn'?t) (?:it|that)\W*$|\b(?:is|was) (?:it|that)\s*\?|\bcall (?:it|that|this)\b/
+/** A wh-question with the film as "it" ("what war is it based on", "who is in it"); the clause must end in "?". */
+const WH_ABOUT_IT_RE = /\b(?:what|which|who|whom|how|where|when|why)\b.*\b(?:it|it'?s|its)\b/
 const ANCHOR_RE =
   /\b(?:more like|something like|anything like|movies like|films like|ones like|similar to|similar|along the lines of|in the vein of|such as|the likes of|reminds? me of|like)\s*$/
 const NEGATOR_RE =
@@ -504,7 +506,9 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
         asItem = `${asItem.slice(0, f.start - clause.start)}it${asItem.slice(f.end - clause.start)}`
     // "Is it funny? Or more of a drama?": an "or" question goes on asking about the same film.
     const orQuestion: boolean = describedBefore && /^\W*or\b/.test(asItem) && lower[clause.end] === '?'
-    const asksAboutIt: boolean = (ASKS_ABOUT_IT_RE.test(asItem) || orQuestion) && !REQUEST_CUE_RE.test(asItem)
+    // "Do you know what war it's based on?", "who is in it?": a wh-question about the film.
+    const whAboutIt: boolean = lower[clause.end] === '?' && WH_ABOUT_IT_RE.test(asItem)
+    const asksAboutIt: boolean = (ASKS_ABOUT_IT_RE.test(asItem) || orQuestion || whAboutIt) && !REQUEST_CUE_RE.test(asItem)
     const describesItem: boolean = asksAboutIt || (DESCRIBES_RE.test(asItem) && !REQUEST_CUE_RE.test(asItem))
     describedBefore = describesItem
     // A dislike after a category word refuses it when it is about it ("horror movies are boring", "comedies are
