@@ -231,6 +231,8 @@ describe('understand', () => {
     expect(refs('Yes I have, it was great', one)).toContainEqual({ itemId: '4306', action: 'like' })
     expect(refs('Yes I have', one)).toEqual([{ itemId: '4306', action: 'seen' }])
     expect(refs("No I haven't. Is it good?", one)).toEqual([{ itemId: '4306', action: 'unseen' }])
+    expect(refs("I've never seen that. Who stars in it?", one)).toEqual([{ itemId: '4306', action: 'unseen' }])
+    expect(refs('I have not seen it yet', one)).toEqual([{ itemId: '4306', action: 'unseen' }])
     expect(refs("I didn't like it much", one)).toEqual([{ itemId: '4306', action: 'dislike' }])
     expect(refs('Yes those were both really good', two)).toEqual([
       { itemId: '4306', action: 'like' },

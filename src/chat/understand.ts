@@ -486,7 +486,8 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
         continue
       }
       if (r.pronoun && (!(neg || pos || seen || unseen) || found.some((f) => f.start < r.start))) continue
-      let action = actionAt(r.start)
+      // The pronoun's own verb carries the cue: "never seen it" is unseen, not "not that one".
+      let action: ItemAction = r.pronoun ? (neg ? 'dislike' : unseen ? 'unseen' : pos ? 'like' : 'seen') : actionAt(r.start)
       if (r.similar && action !== 'reject' && action !== 'dislike') action = 'anchor'
       if (action === 'like' && !pos) action = 'anchor'
       out.references.push({ itemId: r.itemId, action })
