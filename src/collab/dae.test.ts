@@ -36,6 +36,37 @@ describe('autoencoder early stopping', () => {
   })
 })
 
+describe('the squared-error term', () => {
+  it('keeps the logits near the 0/1 targets that the multinomial likelihood alone leaves free', async () => {
+    const { tf } = await loadTf('auto')
+    const train = tastes(80, 3)
+    const { itemIds, index } = buildVocabulary(train)
+    const rows = toRows(train, itemIds, index)
+    const n = itemIds.length
+    /** Mean squared distance of the tied model's logits from each training user's multi-hot row. */
+    const distance = async (squaredLoss: number) => {
+      const hyper = { ...DEFAULT_HYPER, latent: 4, batchSize: 16, maxEpochs: 30, minEpochs: 0, squaredLoss }
+      const { weights } = await trainAutoencoder(tf, rows, hyper)
+      const [w, b0, b1] = [weights.weights[0]!, weights.biases[0]!, weights.biases[1]!]
+      let sum = 0
+      for (const set of train) {
+        const cols = set.map((id) => index.get(id) as number)
+        const h = Array.from({ length: 4 }, (_, k) =>
+          Math.tanh(b0[k]! + cols.reduce((a, c) => a + w[c * 4 + k]!, 0) / Math.sqrt(cols.length)),
+        )
+        for (let j = 0; j < n; j++) {
+          const logit = b1[j]! + h.reduce((a, v, k) => a + v * w[j * 4 + k]!, 0)
+          sum += (logit - (cols.includes(j) ? 1 : 0)) ** 2
+        }
+      }
+      return sum / (train.length * n)
+    }
+    const plain = await distance(0)
+    const squared = await distance(1)
+    expect(squared).toBeLessThan(plain / 2)
+  })
+})
+
 describe('validation NDCG@100', () => {
   /** The plain definition: sort every unseen item by score (ties by index) and discount the relevant ones. */
   function reference(row: Float32Array, seen: Set<number>, relevant: Set<number>): number {

@@ -14,6 +14,8 @@ const hyperSchema = z.object({
   learningRate: z.number().positive(),
   batchSize: z.number().int().positive(),
   l2: z.number().min(0),
+  /** Absent in models trained before it existed (plain Mult-DAE). */
+  squaredLoss: z.number().min(0).default(0),
   maxEpochs: z.number().int().positive(),
   /** Absent in models trained before it existed (they had no warm-up). */
   minEpochs: z.number().int().min(0).default(0),

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readlink, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -88,6 +88,21 @@ describe.skipIf(!dataDir())('collaborative autoencoder on ml-100k (real data)', 
       expect(Array.from(again.score(['50', '172']))).toEqual(Array.from(loaded.score(['50', '172'])))
       await again.close()
       await again.close()
+    } finally {
+      await loaded.close()
+    }
+  })
+
+  it('loads a model saved before the squared-error term existed as a plain Mult-DAE', async () => {
+    const old = join(modelsDir, 'before-squared')
+    await cp(join(modelsDir, 'b1'), old, { recursive: true })
+    const manifest = JSON.parse(await readFile(join(old, 'manifest.json'), 'utf8'))
+    delete manifest.hyper.squaredLoss
+    await writeFile(join(old, 'manifest.json'), JSON.stringify(manifest))
+    const loaded = await openCollab(old)
+    try {
+      expect(loaded.manifest.hyper.squaredLoss).toBe(0)
+      expect(loaded.score(catalog.items.slice(0, 3).map((i) => i.id)).length).toBe(loaded.itemIds.length)
     } finally {
       await loaded.close()
     }
