@@ -23,7 +23,7 @@ import type {
 } from './types.ts'
 
 /**
- * Defaults. The blend (semantic 0.5, collaborative 2, popularity 1) was tuned on two offline protocols with
+ * Defaults. The blend (semantic 0.5, collaborative 0.5, popularity 1) was tuned on two offline protocols with
  * USE-lite vectors and the Mult-DAE (scratch/lead/harness.ts, scratch/recommend/tune.ts):
  * - ReDial: 400 train dialogues as the build's conversation log, the other 100 train dialogues replayed as in
  *   `concierge eval --conversations` (never the valid file), Recall@10/@50 by (semantic, collaborative,
@@ -31,15 +31,19 @@ import type {
  *   (0.5, 1.5, 0.5) 0.135/0.284, (0.5, 2, 0.75) 0.135/0.294. With the conversation log's prior: (1, 2, 0.5)
  *   0.152/0.307, (0.75, 2, 0.6) 0.168/0.320, (0.6, 2, 0.9) 0.182/0.333, (0.5, 2, 1) 0.175/0.327 (differences
  *   under 0.01 are two or three targets). Seekers' words are chatty; what gets recommended in conversations and
- *   what people who named the same films liked carry more.
+ *   what people who named the same films liked carry more. The autoencoder with a squared-error term (2026-12-01)
+ *   puts its z-scores on another scale: at collaborative 2 it gave 0.195/0.350, at 0.3/0.5/0.7/1 0.215/0.393,
+ *   0.231/0.399, 0.221/0.393, 0.208/0.370 (the plain model's best, at 2: 0.224/0.389).
+ *   Without a collaborative model the text weighs `semanticAlone` (2.5, the old semantic + collaborative).
  * - ml-latest-small, 151 held-out validation users (seeded user split), 3 of their items liked in the session, the
  *   rest of the fold-in as history, predict the held-out 20%: Recall@20 0.30 at (1, 1, 0.5), 0.33 at (1, 2, 0.5),
- *   0.34 collaborative-only; semantic-only 0.02, popularity-only 0.15: the collaborative-heavy side suits it too.
- * Without a collaborative model the text takes the collaborative share as well (see `semanticWeight`).
+ *   0.34 collaborative-only; semantic-only 0.02, popularity-only 0.15: the collaborative-heavy side suits it too
+ *   (measured with the plain autoencoder at collaborative 2).
  */
 export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   semantic: 0.5,
-  collaborative: 2,
+  semanticAlone: 2.5,
+  collaborative: 0.5,
   popularity: 1,
   obscurity: 1,
   minPopularity: 0.02,
@@ -109,7 +113,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   // Without a collaborative model (a catalogue without interactions, or a model that failed to load) the text
   // carries the collaborative share too, so the evidence about this person keeps its weight against the
   // popularity prior. With a model that has nothing to fold in yet, the prior stands in for it on purpose.
-  const semanticWeight = collab ? weights.semantic : weights.semantic + weights.collaborative
+  const semanticWeight = collab ? weights.semantic : weights.semanticAlone
   const collabPos = new Map<ItemId, number>()
   collab?.itemIds.forEach((id, i) => {
     collabPos.set(id, i)

@@ -92,6 +92,8 @@ export interface Recommender {
 export interface BlendWeights {
   /** Weight of the text/vector similarity part. */
   semantic: number
+  /** Weight of the text part when there is no collaborative model (the text then carries personalisation alone). */
+  semanticAlone: number
   /** Weight of the collaborative (fold-in) part. */
   collaborative: number
   /** Weight of the popularity prior (log interactions). Carries cold start. */
