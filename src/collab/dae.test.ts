@@ -16,12 +16,17 @@ function tastes(users: number, seed: number): string[][] {
   }).filter((set) => set.length >= 2)
 }
 
+/** 80 training users of the two tastes as rows, with the TF.js the tests train on. */
+async function tasteRows() {
+  const { tf } = await loadTf('auto')
+  const train = tastes(80, 3)
+  const { itemIds, index } = buildVocabulary(train)
+  return { tf, train, itemIds, index, rows: toRows(train, itemIds, index) }
+}
+
 describe('autoencoder early stopping', () => {
   it('never picks or stops at an epoch before minEpochs, and keeps the best epoch after it', async () => {
-    const { tf } = await loadTf('auto')
-    const train = tastes(80, 3)
-    const { itemIds, index } = buildVocabulary(train)
-    const rows = toRows(train, itemIds, index)
+    const { tf, train, itemIds, index, rows } = await tasteRows()
     // Validation that gets worse as the model learns (fold-in from one taste, held out from the other), so an
     // unconstrained early stop would keep epoch 1.
     const held = tastes(20, 9).map((set) => set.map((id) => index.get(id) as number))
@@ -38,10 +43,7 @@ describe('autoencoder early stopping', () => {
 
 describe('the squared-error term', () => {
   it('keeps the logits near the 0/1 targets that the multinomial likelihood alone leaves free', async () => {
-    const { tf } = await loadTf('auto')
-    const train = tastes(80, 3)
-    const { itemIds, index } = buildVocabulary(train)
-    const rows = toRows(train, itemIds, index)
+    const { tf, train, itemIds, index, rows } = await tasteRows()
     const n = itemIds.length
     /** Mean squared distance of the tied model's logits from each training user's multi-hot row. */
     const distance = async (squaredLoss: number) => {
