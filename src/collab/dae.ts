@@ -46,12 +46,12 @@ export interface AutoencoderHyper {
 }
 
 /**
- * Defaults tuned on ml-latest-small validation users (60 users, seed 42): a shallow I→200→I Mult-DAE with tied
- * input/output weights, strong input dropout and lr 1e-2. The squared-error term (0.1) and dropout 0.5 were chosen
- * on 4-fold cross-validation over the 483 non-test users (Recall@20/NDCG@100 at epochs 18–22: plain at dropout 0.7
+ * Defaults: a shallow I→200→I Mult-DAE with tied input/output weights and lr 1e-2, tuned on ml-latest-small
+ * validation users (60 users, seed 42). The squared-error term (0.1) and dropout 0.5 were chosen on 4-fold
+ * cross-validation over the 483 non-test users (Recall@20/NDCG@100 at epochs 18–22: plain at dropout 0.7
  * 0.311–0.317/0.343–0.347, squared 0.1 at dropout 0.7 0.319–0.326/0.356–0.358, at 0.5 0.329–0.330/0.360;
- * EASE 0.325/0.358; squared 0.05–0.2 and dropout 0.4–0.6 within 0.005 of it). Validation NDCG@100: tied 0.359 (best epoch 23),
- * untied 0.341 (epoch 27), untied dropout 0.5 / l2 0.01 0.341 (epoch ~55), I→600→I 0.334; the deeper
+ * EASE 0.325/0.358; squared 0.05–0.2 and dropout 0.4–0.6 within 0.005 of it). The plain model on the validation
+ * users, NDCG@100: tied 0.359 (best epoch 23), untied 0.341 (epoch 27), untied dropout 0.5 / l2 0.01 0.341 (epoch ~55), I→600→I 0.334; the deeper
  * I→600→200→600→I network with lr 1e-3 and batch 500 needs hundreds of epochs on wasm (no GPU, one thread).
  */
 export const DEFAULT_HYPER: AutoencoderHyper = {

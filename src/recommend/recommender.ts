@@ -111,8 +111,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     })
   }
   // Without a collaborative model (a catalogue without interactions, or a model that failed to load) the text
-  // carries the collaborative share too, so the evidence about this person keeps its weight against the
-  // popularity prior. With a model that has nothing to fold in yet, the prior stands in for it on purpose.
+  // weighs `semanticAlone`, so the evidence about this person keeps its weight against the popularity prior.
+  // With a model that has nothing to fold in yet, the prior stands in for it on purpose.
   const semanticWeight = collab ? weights.semantic : weights.semanticAlone
   const collabPos = new Map<ItemId, number>()
   collab?.itemIds.forEach((id, i) => {
