@@ -26,7 +26,7 @@ async function tasteRows() {
 
 describe('autoencoder early stopping', () => {
   it('never picks or stops at an epoch before minEpochs, and keeps the best epoch after it', async () => {
-    const { tf, train, itemIds, index, rows } = await tasteRows()
+    const { tf, itemIds, index, rows } = await tasteRows()
     // Validation that gets worse as the model learns (fold-in from one taste, held out from the other), so an
     // unconstrained early stop would keep epoch 1.
     const held = tastes(20, 9).map((set) => set.map((id) => index.get(id) as number))
