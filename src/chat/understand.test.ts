@@ -248,6 +248,11 @@ describe('understand', () => {
     expect(refs('I loved it', { lastShown: ['1', '4306', '3000'] })).toEqual([])
     expect(refs('I loved it', { lastShown: ['1', '4306', '3000'], focus: '3000' })).toEqual([{ itemId: '3000', action: 'like' }])
     expect(refs('I loved it', { lastShown: [] })).toEqual([])
+    // "It" is the film just pointed at.
+    expect(refs('I have seen the second one, loved it', { lastShown: ['1', '4306', '3000'] })).toEqual([
+      { itemId: '4306', action: 'seen' },
+      { itemId: '4306', action: 'like' },
+    ])
   })
 
   it('turns critiques into signed preferences and constraint moves', () => {

@@ -369,8 +369,10 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   // count only with a sentiment or seen cue in their clause and no title before them (then "it" is that title).
   if (focus !== undefined) {
     take(REACTION_RE, (m) => {
-      // "It" after a long list is anyone's guess: only the focus or a list of one or two; "both" only of two.
-      const single = ctx.focus ?? (ctx.lastShown.length <= 2 ? ctx.lastShown[0] : undefined)
+      // "It" is the film just pointed at ("I've seen the first one, loved it"), else the focus; after a long list
+      // it is anyone's guess, so only a list of one or two; "both" only of two.
+      const pointed = refs.filter((r) => r.start < m.index && !r.fromPending && !r.pronoun).at(-1)?.itemId
+      const single = pointed ?? ctx.focus ?? (ctx.lastShown.length <= 2 ? ctx.lastShown[0] : undefined)
       const ids = /\bboth\b/.test(m[0])
         ? ctx.lastShown.length === 2
           ? [...ctx.lastShown]
