@@ -373,15 +373,9 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
       // it is anyone's guess, so only a list of one or two; "both" only of two.
       const pointed = refs.filter((r) => r.start < m.index && !r.fromPending && !r.pronoun).at(-1)?.itemId
       const single = pointed ?? ctx.focus ?? (ctx.lastShown.length <= 2 ? ctx.lastShown[0] : undefined)
-      const ids = /\bboth\b/.test(m[0])
-        ? ctx.lastShown.length === 2
-          ? [...ctx.lastShown]
-          : []
-        : /\b(?:them|those|these|all|they)\b/.test(m[0])
-          ? [...ctx.lastShown]
-          : single !== undefined
-            ? [single]
-            : []
+      let ids: ItemId[] = single !== undefined ? [single] : []
+      if (/\bboth\b/.test(m[0])) ids = ctx.lastShown.length === 2 ? [...ctx.lastShown] : []
+      else if (/\b(?:them|those|these|all|they)\b/.test(m[0])) ids = [...ctx.lastShown]
       if (!ids.length) return false
       for (const itemId of ids)
         refs.push({ start: m.index, end: m.index + m[0].length, itemId, fromPending: false, pronoun: true })
@@ -508,9 +502,10 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
       if (f.start >= clause.start && f.end <= clause.end)
         asItem = `${asItem.slice(0, f.start - clause.start)}it${asItem.slice(f.end - clause.start)}`
     // "Is it funny? Or more of a drama?": an "or" question goes on asking about the same film.
-    const orQuestion: boolean = describedBefore && /^\W*or\b/.test(asItem) && lower[clause.end] === '?'
+    const question = lower[clause.end] === '?'
+    const orQuestion: boolean = question && describedBefore && /^\W*or\b/.test(asItem)
     // "Do you know what war it's based on?", "who is in it?": a wh-question about the film.
-    const whAboutIt: boolean = lower[clause.end] === '?' && WH_ABOUT_IT_RE.test(asItem)
+    const whAboutIt: boolean = question && WH_ABOUT_IT_RE.test(asItem)
     const asksAboutIt: boolean = (ASKS_ABOUT_IT_RE.test(asItem) || orQuestion || whAboutIt) && !REQUEST_CUE_RE.test(asItem)
     const describesItem: boolean = asksAboutIt || (DESCRIBES_RE.test(asItem) && !REQUEST_CUE_RE.test(asItem))
     describedBefore = describesItem
