@@ -61,6 +61,16 @@ describe('baselines', () => {
     }
   })
 
+  it('keeps in the vocabulary only items with enough users, in first-seen order', () => {
+    const sets = [['a', 'b'], ['c', 'b'], ['a', 'd'], ['e']]
+    expect(buildVocabulary(sets).itemIds).toEqual(['a', 'b', 'c', 'd', 'e'])
+    const pruned = buildVocabulary(sets, 2)
+    expect(pruned.itemIds).toEqual(['a', 'b'])
+    // A user counts once however often a set repeats an item.
+    expect(buildVocabulary([['c', 'c'], ...sets], 2).itemIds).toEqual(['c', 'a', 'b'])
+    expect(toRows(sets, pruned.itemIds, pruned.index).indices).toEqual(Int32Array.from([0, 1, 1, 0]))
+  })
+
   it('popularity counts users and item-kNN sums cosine similarities of neighbours', () => {
     const tiny = [
       ['a', 'b'],

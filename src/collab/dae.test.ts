@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { loadTf } from '../tf/index.ts'
-import { DEFAULT_HYPER, ndcgAt100, trainAutoencoder } from './dae.ts'
+import { DEFAULT_HYPER, ndcgAt100, scoreSets, trainAutoencoder, uploadWeights } from './dae.ts'
 import { buildVocabulary, toRows } from './rows.ts'
 
 /** Two tastes over 12 items: users like a handful from one half; validation users are held back. */
@@ -47,9 +47,9 @@ describe('the squared-error term', () => {
     const n = itemIds.length
     /** Mean squared distance of the tied model's logits from each training user's multi-hot row. */
     const distance = async (squaredLoss: number) => {
-      const hyper = { ...DEFAULT_HYPER, latent: 4, batchSize: 16, maxEpochs: 30, minEpochs: 0, squaredLoss }
-      const { weights } = await trainAutoencoder(tf, rows, hyper)
-      const [w, b0, b1] = [weights.weights[0]!, weights.biases[0]!, weights.biases[1]!]
+      const hyper = { ...DEFAULT_HYPER, latent: 4, batchSize: 16, maxEpochs: 30, minEpochs: 0, squaredLoss, members: 1 }
+      const { members } = await trainAutoencoder(tf, rows, hyper)
+      const [w, b0, b1] = [members[0]!.weights[0]!, members[0]!.biases[0]!, members[0]!.biases[1]!]
       let sum = 0
       for (const set of train) {
         const cols = set.map((id) => index.get(id) as number)
@@ -66,6 +66,35 @@ describe('the squared-error term', () => {
     const plain = await distance(0)
     const squared = await distance(1)
     expect(squared).toBeLessThan(plain / 2)
+  })
+})
+
+describe('an ensemble of autoencoders', () => {
+  it('trains members from consecutive seeds side by side and scores with their mean logits', async () => {
+    const { tf, rows } = await tasteRows()
+    const hyper = { ...DEFAULT_HYPER, latent: 4, batchSize: 16, maxEpochs: 6, minEpochs: 0 }
+    const pair = await trainAutoencoder(tf, rows, { ...hyper, members: 2, seed: 5 })
+    const single = await trainAutoencoder(tf, rows, { ...hyper, members: 1, seed: 5 })
+    expect(pair.members).toHaveLength(2)
+    // Each member draws from its own seed's stream, so training beside another changes nothing about it.
+    expect(Array.from(pair.members[0]!.weights[0]!)).toEqual(Array.from(single.members[0]!.weights[0]!))
+    expect(Array.from(pair.members[1]!.weights[0]!)).not.toEqual(Array.from(pair.members[0]!.weights[0]!))
+    const params = pair.members.map((m) => uploadWeights(tf, m))
+    try {
+      const sets = [
+        [0, 1, 2],
+        [7, 8],
+      ]
+      const mean = scoreSets(tf, params, hyper, sets)
+      const a = scoreSets(tf, [params[0]!], hyper, sets)
+      const b = scoreSets(tf, [params[1]!], hyper, sets)
+      expect(mean.length).toBe(2 * rows.itemIds.length)
+      mean.forEach((v, j) => {
+        expect(v).toBeCloseTo((a[j]! + b[j]!) / 2, 5)
+      })
+    } finally {
+      tf.dispose(params.flatMap((p) => [...p.w, ...p.b]))
+    }
   })
 })
 

@@ -26,12 +26,19 @@ export interface AutoencoderHyper {
    * user. It keeps the logits near the 0/1 targets, the way EASE's squared loss does (0 = Mult-DAE as published).
    */
   squaredLoss: number
+  /**
+   * Autoencoders trained side by side from seeds seed, seed + 1, …; their logits are averaged. Each one alone
+   * swings from seed to seed by about as much as the gap to EASE; the average does not.
+   */
+  members: number
+  /** The item vocabulary: items with at least this many training users (rarer ones get no collaborative score). */
+  minItemUsers: number
   maxEpochs: number
   /**
    * Epochs before validation may pick the weights or stop training. Validation NDCG@100 on a few dozen users
-   * swings by ±0.02 from epoch to epoch, so an early lucky epoch can win: on ml-latest-small 4-fold
-   * cross-validation peaks at epochs 22–26, and in the chat (ReDial replay) models stopped near epoch 12 ranked
-   * worse than ones stopped near 30.
+   * swings by ±0.02 from epoch to epoch, so an early lucky epoch can win: a single unpruned model peaked at
+   * epochs 22–26 on 4-fold cross-validation, and in the chat (ReDial replay) such models stopped near epoch 12
+   * ranked worse than ones stopped near 30. The pruned ensemble peaks earlier (12–16) and swings less.
    */
   minEpochs: number
   /** Stop after this many epochs without a better validation NDCG@100. */
@@ -46,15 +53,18 @@ export interface AutoencoderHyper {
 }
 
 /**
- * Defaults: a shallow I→200→I Mult-DAE with tied input/output weights and lr 1e-2, tuned on ml-latest-small
- * validation users (60 users, seed 42). The squared-error term (0.1) and dropout 0.5 were chosen on 4-fold
- * cross-validation over the 483 non-test users (Recall@20/NDCG@100 at epochs 18–22: plain at dropout 0.7
- * 0.311–0.317/0.343–0.347, squared 0.1 at dropout 0.7 0.319–0.326/0.356–0.358, at 0.5 0.329–0.330/0.360;
- * EASE 0.325/0.358; squared 0.05–0.2 and dropout 0.4–0.6 within 0.005 of it). It peaks at epochs 14–30 there
- * and declines after (seeds 42 and 7 at epoch 40: 0.323/0.354, 0.319/0.358), so training stops at 30 and
- * validation picks from 20–30. The plain model on the validation
- * users, NDCG@100: tied 0.359 (best epoch 23), untied 0.341 (epoch 27), untied dropout 0.5 / l2 0.01 0.341 (epoch ~55), I→600→I 0.334; the deeper
- * I→600→200→600→I network with lr 1e-3 and batch 500 needs hundreds of epochs on wasm (no GPU, one thread).
+ * Defaults: three shallow I→200→I Mult-DAEs with tied input/output weights and lr 1e-2, averaged, over the items
+ * with at least two training users. Chosen on 4-fold cross-validation over ml-latest-small's 483 non-test users
+ * (Recall@20/NDCG@100; EASE 0.325/0.358 with λ chosen per fold), never on the test users:
+ * - the squared-error term (0.1) and dropout 0.5: one model at epochs 18–22, plain at dropout 0.7
+ *   0.311–0.317/0.343–0.347, squared 0.1 at dropout 0.7 0.319–0.326/0.356–0.358, at 0.5 0.329–0.330/0.360;
+ *   squared 0.05–0.2 and dropout 0.4–0.6 within 0.005 of it;
+ * - three members over items with ≥ 2 users (2026-12-01): one such model 0.324–0.330/0.358–0.365 at epochs
+ *   12–24, three 0.325–0.334/0.361–0.367 (seeds 42 and 7); they peak at epochs 12–16, so validation picks from
+ *   12–24. Pruning the items with one user (40% of ml-latest-small's rated-positive films) makes three members cost about what one full model did.
+ * The plain model on the validation users (60, seed 42), NDCG@100: tied 0.359 (best epoch 23), untied 0.341
+ * (epoch 27), untied dropout 0.5 / l2 0.01 0.341 (epoch ~55), I→600→I 0.334; the deeper I→600→200→600→I network
+ * with lr 1e-3 and batch 500 needs hundreds of epochs on wasm (no GPU, one thread).
  */
 export const DEFAULT_HYPER: AutoencoderHyper = {
   kind: 'dae',
@@ -66,8 +76,10 @@ export const DEFAULT_HYPER: AutoencoderHyper = {
   batchSize: 128,
   l2: 0.003,
   squaredLoss: 0.1,
-  maxEpochs: 30,
-  minEpochs: 20,
+  members: 3,
+  minItemUsers: 2,
+  maxEpochs: 24,
+  minEpochs: 12,
   patience: 10,
   lrDecay: 1,
   decayPatience: 5,
@@ -182,32 +194,27 @@ export interface TrainHistoryEntry {
 }
 
 export interface TrainedAutoencoder {
-  weights: AutoencoderWeights
+  /** One set of weights per ensemble member (`hyper.members`); scores are their averaged logits. */
+  members: AutoencoderWeights[]
   bestEpoch: number
   bestValNdcg100?: number
   history: TrainHistoryEntry[]
   secondsPerEpoch: number
 }
 
-/**
- * Trains the autoencoder on the rows with Adam, evaluating NDCG@100 on `validation` after each epoch and keeping
- * the best weights (early stopping after `patience` epochs without gain). Without validation it runs maxEpochs.
- */
-export async function trainAutoencoder(
-  tf: Tf,
-  rows: UserRows,
-  hyper: AutoencoderHyper,
-  options: { validation?: FoldInSet; onProgress?: ProgressListener; onEpoch?: (e: TrainHistoryEntry) => void } = {},
-): Promise<TrainedAutoencoder> {
-  const items = rows.itemIds.length
-  const rng = seededRandom(hyper.seed)
-  const shapes = layerShapes(items, hyper)
-  if (hyper.tied && shapes[0]?.[1] !== shapes.at(-1)?.[0]) {
-    throw new AppError(
-      'input.invalid',
-      'Tied weights need the output layer to mirror the input layer (a DAE, or a VAE with hidden layers)',
-    )
-  }
+/** One autoencoder of an ensemble while it trains: its variables, optimizer and random stream. */
+interface Member {
+  params: Params
+  vars: Variable[]
+  optimizer: ReturnType<TfModule['train']['adam']>
+  rng: () => number
+  users: number[]
+  /** Updates so far (the VAE's KL annealing follows them). */
+  steps: number
+}
+
+function createMember(tf: Tf, shapes: Array<[number, number]>, hyper: AutoencoderHyper, seed: number, users: number[]): Member {
+  const rng = seededRandom(seed)
   const params: Params = { w: [], b: [] }
   shapes.forEach(([fanIn, fanOut], l) => {
     // Glorot normal from our own seeded PRNG: same initial weights on every backend.
@@ -217,80 +224,122 @@ export async function trainAutoencoder(
     for (let i = 0; i < w.length; i++) w[i] = normalDraw(rng) * std
     const b = new Float32Array(fanOut)
     for (let i = 0; i < b.length; i++) b[i] = normalDraw(rng) * 0.001
-    if (!tiedHere) params.w.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `w${l}`))
-    params.b.push(tf.variable(tf.tensor1d(b), true, `b${l}`))
+    if (!tiedHere) params.w.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true))
+    params.b.push(tf.variable(tf.tensor1d(b), true))
   })
-  const varList = [...params.w, ...params.b]
-  const optimizer = tf.train.adam(hyper.learningRate)
+  return {
+    params,
+    vars: [...params.w, ...params.b],
+    optimizer: tf.train.adam(hyper.learningRate),
+    rng,
+    users: [...users],
+    steps: 0,
+  }
+}
+
+/** One pass over the member's users; returns the mean batch loss. */
+async function trainEpoch(tf: Tf, member: Member, hyper: AutoencoderHyper, userSets: number[][], items: number): Promise<number> {
+  const { rng, params, optimizer } = member
+  shuffleInPlace(member.users, rng)
+  let lossSum = 0
+  let batches = 0
+  for (let start = 0; start < member.users.length; start += hyper.batchSize) {
+    const sets = member.users.slice(start, start + hyper.batchSize).map((u) => userSets[u] as number[])
+    const beta =
+      hyper.kind === 'vae' ? Math.min(hyper.betaMax, (hyper.betaMax * member.steps) / Math.max(1, hyper.annealSteps)) : 0
+    const noiseSeed = Math.floor(rng() * 2 ** 31)
+    const loss = tf.tidy(() => {
+      const batch = sparseBatch(tf, sets, hyper.dropout, rng)
+      const target = sparseBatch(tf, sets, 0, rng)
+      const targetDense = tf.scatterND(tf.concat([target.rowIds, target.cols], 1), tf.onesLike(target.vals).reshape([-1]), [
+        sets.length,
+        items,
+      ])
+      return optimizer.minimize(
+        () => {
+          const { logits, kl } = forward(tf, params, hyper, batch, hyper.kind === 'vae' ? noiseSeed : undefined)
+          const negLl = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), targetDense), 1)))
+          let reg: Scalar = tf.scalar(0)
+          for (const w of params.w) reg = tf.add(reg, tf.sum(tf.square(w)))
+          let loss = tf.add(tf.add(negLl, tf.mul(beta, kl)), tf.mul(hyper.l2, reg)) as Scalar
+          if (hyper.squaredLoss > 0) {
+            const squared = tf.div(tf.sum(tf.square(tf.sub(targetDense, logits))), sets.length)
+            loss = tf.add(loss, tf.mul(hyper.squaredLoss, squared))
+          }
+          return loss
+        },
+        true,
+        member.vars,
+      ) as Scalar
+    })
+    lossSum += (await loss.data())[0] as number
+    loss.dispose()
+    batches++
+    member.steps++
+  }
+  return lossSum / Math.max(1, batches)
+}
+
+/**
+ * Trains `hyper.members` autoencoders (seeds seed, seed + 1, …) side by side with Adam, evaluating their averaged
+ * logits by NDCG@100 on `validation` after each epoch and keeping the best epoch's weights of every member (early
+ * stopping after `patience` epochs without gain). Without validation it runs maxEpochs.
+ */
+export async function trainAutoencoder(
+  tf: Tf,
+  rows: UserRows,
+  hyper: AutoencoderHyper,
+  options: { validation?: FoldInSet; onProgress?: ProgressListener; onEpoch?: (e: TrainHistoryEntry) => void } = {},
+): Promise<TrainedAutoencoder> {
+  const items = rows.itemIds.length
+  const shapes = layerShapes(items, hyper)
+  if (hyper.tied && shapes[0]?.[1] !== shapes.at(-1)?.[0]) {
+    throw new AppError(
+      'input.invalid',
+      'Tied weights need the output layer to mirror the input layer (a DAE, or a VAE with hidden layers)',
+    )
+  }
   const userSets: number[][] = []
   for (let u = 0; u < rows.rows; u++) userSets.push(Array.from(rows.indices.subarray(rows.indptr[u], rows.indptr[u + 1])))
   const trainUsers = userSets.map((_, u) => u).filter((u) => (userSets[u] as number[]).length > 0)
+  const members: Member[] = []
+  for (let m = 0; m < Math.max(1, hyper.members); m++) members.push(createMember(tf, shapes, hyper, hyper.seed + m, trainUsers))
+  const snapshot = () =>
+    members.map((m) => ({
+      w: m.params.w.map((v) => (v.dataSync() as Float32Array).slice()),
+      b: m.params.b.map((v) => (v.dataSync() as Float32Array).slice()),
+    }))
 
-  let best: { epoch: number; ndcg: number; w: Float32Array[]; b: Float32Array[] } | undefined
+  let best: { epoch: number; ndcg: number; members: ReturnType<typeof snapshot> } | undefined
   const history: TrainHistoryEntry[] = []
-  let step = 0
   let stale = 0
   let trainSeconds = 0
   try {
     for (let epoch = 1; epoch <= hyper.maxEpochs; epoch++) {
       const started = performance.now()
-      shuffleInPlace(trainUsers, rng)
       let lossSum = 0
-      let batches = 0
-      for (let start = 0; start < trainUsers.length; start += hyper.batchSize) {
-        const sets = trainUsers.slice(start, start + hyper.batchSize).map((u) => userSets[u] as number[])
-        const beta = hyper.kind === 'vae' ? Math.min(hyper.betaMax, (hyper.betaMax * step) / Math.max(1, hyper.annealSteps)) : 0
-        const noiseSeed = Math.floor(rng() * 2 ** 31)
-        const loss = tf.tidy(() => {
-          const batch = sparseBatch(tf, sets, hyper.dropout, rng)
-          const target = sparseBatch(tf, sets, 0, rng)
-          const targetDense = tf.scatterND(tf.concat([target.rowIds, target.cols], 1), tf.onesLike(target.vals).reshape([-1]), [
-            sets.length,
-            items,
-          ])
-          return optimizer.minimize(
-            () => {
-              const { logits, kl } = forward(tf, params, hyper, batch, hyper.kind === 'vae' ? noiseSeed : undefined)
-              const negLl = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), targetDense), 1)))
-              let reg: Scalar = tf.scalar(0)
-              for (const w of params.w) reg = tf.add(reg, tf.sum(tf.square(w)))
-              let loss = tf.add(tf.add(negLl, tf.mul(beta, kl)), tf.mul(hyper.l2, reg)) as Scalar
-              if (hyper.squaredLoss > 0) {
-                const squared = tf.div(tf.sum(tf.square(tf.sub(targetDense, logits))), sets.length)
-                loss = tf.add(loss, tf.mul(hyper.squaredLoss, squared))
-              }
-              return loss
-            },
-            true,
-            varList,
-          ) as Scalar
-        })
-        lossSum += (await loss.data())[0] as number
-        loss.dispose()
-        batches++
-        step++
-      }
+      for (const member of members) lossSum += await trainEpoch(tf, member, hyper, userSets, items)
       const seconds = (performance.now() - started) / 1000
       trainSeconds += seconds
-      const entry: TrainHistoryEntry = { epoch, loss: lossSum / Math.max(1, batches), seconds }
+      const entry: TrainHistoryEntry = { epoch, loss: lossSum / members.length, seconds }
       if (options.validation && options.validation.foldIn.length > 0) {
-        entry.valNdcg100 = validationNdcg(tf, params, hyper, options.validation, items)
+        entry.valNdcg100 = validationNdcg(
+          tf,
+          members.map((m) => m.params),
+          hyper,
+          options.validation,
+          items,
+        )
         if (epoch < Math.min(hyper.minEpochs, hyper.maxEpochs)) {
           // Warming up: recorded, not yet eligible.
         } else if (!best || entry.valNdcg100 > best.ndcg) {
-          best = {
-            epoch,
-            ndcg: entry.valNdcg100,
-            w: params.w.map((v) => (v.dataSync() as Float32Array).slice()),
-            b: params.b.map((v) => (v.dataSync() as Float32Array).slice()),
-          }
+          best = { epoch, ndcg: entry.valNdcg100, members: snapshot() }
           stale = 0
         } else {
           stale++
           if (hyper.lrDecay < 1 && stale % hyper.decayPatience === 0) {
             // Adam reads its learning rate at every step; lowering it keeps the moment estimates.
-            const adam = optimizer as unknown as { learningRate: number }
-            adam.learningRate *= hyper.lrDecay
+            for (const member of members) (member.optimizer as unknown as { learningRate: number }).learningRate *= hyper.lrDecay
           }
         }
       }
@@ -301,28 +350,30 @@ export async function trainAutoencoder(
       if (stale >= hyper.patience) break
       await new Promise((resolve) => setImmediate(resolve))
     }
-    const finalW = best ? best.w : params.w.map((v) => (v.dataSync() as Float32Array).slice())
-    const finalB = best ? best.b : params.b.map((v) => (v.dataSync() as Float32Array).slice())
-    const weights: AutoencoderWeights = {
-      shapes,
-      weights: hyper.tied ? [...finalW, new Float32Array(0)] : finalW,
-      biases: finalB,
-    }
+    const kept = best ? best.members : snapshot()
     return {
-      weights,
+      members: kept.map((m) => ({ shapes, weights: hyper.tied ? [...m.w, new Float32Array(0)] : m.w, biases: m.b })),
       bestEpoch: best?.epoch ?? history.length,
       ...(best ? { bestValNdcg100: best.ndcg } : {}),
       history,
       secondsPerEpoch: trainSeconds / Math.max(1, history.length),
     }
   } finally {
-    optimizer.dispose()
-    for (const v of varList) v.dispose()
+    for (const member of members) {
+      member.optimizer.dispose()
+      for (const v of member.vars) v.dispose()
+    }
   }
 }
 
-function validationNdcg(tf: Tf, params: Params, hyper: AutoencoderHyper, validation: FoldInSet, items: number): number {
-  const scores = scoreSets(tf, params, hyper, validation.foldIn)
+function validationNdcg(
+  tf: Tf,
+  members: readonly Params[],
+  hyper: AutoencoderHyper,
+  validation: FoldInSet,
+  items: number,
+): number {
+  const scores = scoreSets(tf, members, hyper, validation.foldIn)
   let sum = 0
   validation.foldIn.forEach((foldIn, r) => {
     const row = scores.subarray(r * items, (r + 1) * items)
@@ -352,17 +403,21 @@ export function ndcgAt100(row: Float32Array, seen: ReadonlySet<number>, relevant
   return ideal > 0 ? dcg / ideal : 0
 }
 
-/** Logits of many item sets at once, [sets × items] row-major, computed in one tidy. */
+/** Logits of many item sets at once, averaged over the ensemble's members, [sets × items] row-major, in one tidy. */
 export function scoreSets(
   tf: Tf,
-  params: { w: Tensor2D[]; b: Tensor1D[] },
+  members: ReadonlyArray<{ w: Tensor2D[]; b: Tensor1D[] }>,
   hyper: AutoencoderHyper,
   sets: readonly (readonly number[])[],
 ): Float32Array {
   // The tidy returns the tensor, not its values: tf.tidy walks whatever it returns looking for tensors, and
   // walking a typed array of sets × items numbers took 0.5 s for 78 validation users. The values outlive the
   // tensor: dataSync hands back an array the backend no longer uses once the tensor is disposed.
-  const logits = tf.tidy(() => forward(tf, params, hyper, sparseBatch(tf, sets, 0, Math.random), undefined).logits)
+  const logits = tf.tidy(() => {
+    const batch = sparseBatch(tf, sets, 0, Math.random)
+    const each = members.map((p) => forward(tf, p, hyper, batch, undefined).logits)
+    return each.length === 1 ? (each[0] as Tensor2D) : tf.div(tf.addN(each), each.length)
+  })
   try {
     return logits.dataSync() as Float32Array
   } finally {

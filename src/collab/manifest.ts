@@ -16,6 +16,9 @@ const hyperSchema = z.object({
   l2: z.number().min(0),
   /** Absent in models trained before it existed (plain Mult-DAE). */
   squaredLoss: z.number().min(0).default(0),
+  /** Absent in models trained before ensembles (one autoencoder, every item with a positive). */
+  members: z.number().int().positive().default(1),
+  minItemUsers: z.number().int().positive().default(1),
   maxEpochs: z.number().int().positive(),
   /** Absent in models trained before it existed (they had no warm-up). */
   minEpochs: z.number().int().min(0).default(0),
@@ -37,7 +40,10 @@ export const collabManifestSchema = z.object({
   /** items.json: the item ids in score order. */
   itemsFile: z.string(),
   itemCount: z.number().int().positive(),
-  /** weights.bin: float32 little-endian, per layer the [fanIn × fanOut] weights then the fanOut biases. */
+  /**
+   * weights.bin: float32 little-endian; per ensemble member, in order, per layer the [fanIn × fanOut] weights then
+   * the fanOut biases (a tied output layer has only its biases).
+   */
   weightsFile: z.string(),
   weightsSha256: z.string(),
   layers: z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])),

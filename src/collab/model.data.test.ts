@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { cp, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -93,18 +94,33 @@ describe.skipIf(!dataDir())('collaborative autoencoder on ml-100k (real data)', 
     }
   })
 
-  it('loads a model saved before the squared-error term existed as a plain Mult-DAE', async () => {
-    const old = join(modelsDir, 'before-squared')
+  it('loads a model saved before the squared-error term and ensembles as one plain Mult-DAE', async () => {
+    // Such a model's weights.bin holds one autoencoder and its manifest names neither setting: keep the first of
+    // b1's three members as that model.
+    const old = join(modelsDir, 'before-ensembles')
     await cp(join(modelsDir, 'b1'), old, { recursive: true })
     const manifest = JSON.parse(await readFile(join(old, 'manifest.json'), 'utf8'))
+    expect(manifest.hyper.members).toBe(3)
+    const bytes = await readFile(join(old, 'weights.bin'))
+    const first = bytes.subarray(0, bytes.byteLength / 3)
+    await writeFile(join(old, 'weights.bin'), first)
+    manifest.weightsSha256 = createHash('sha256').update(first).digest('hex')
     delete manifest.hyper.squaredLoss
+    delete manifest.hyper.members
+    delete manifest.hyper.minItemUsers
     await writeFile(join(old, 'manifest.json'), JSON.stringify(manifest))
     const loaded = await openCollab(old)
+    const ensemble = await openCollab(join(modelsDir, 'b1'))
     try {
-      expect(loaded.manifest.hyper.squaredLoss).toBe(0)
-      expect(loaded.score(catalog.items.slice(0, 3).map((i) => i.id)).length).toBe(loaded.itemIds.length)
+      expect(loaded.manifest.hyper).toMatchObject({ squaredLoss: 0, members: 1, minItemUsers: 1 })
+      const liked = catalog.items.slice(0, 3).map((i) => i.id)
+      const alone = loaded.score(liked)
+      expect(alone.length).toBe(loaded.itemIds.length)
+      // One member of three: related to the average, not equal to it.
+      expect(Array.from(alone)).not.toEqual(Array.from(ensemble.score(liked)))
     } finally {
       await loaded.close()
+      await ensemble.close()
     }
   })
 

@@ -49,11 +49,11 @@ export function autoencoderScorer(
   runtime: TfRuntime,
   itemIds: readonly ItemId[],
   hyper: AutoencoderHyper,
-  weights: AutoencoderWeights,
+  members: readonly AutoencoderWeights[],
   name = hyper.kind === 'vae' ? 'mult-vae' : 'mult-dae',
 ): CollabScorer & { scoreMany(sets: readonly (readonly ItemId[])[]): Float32Array[] } {
   const { tf } = runtime
-  const params = uploadWeights(tf, weights)
+  const params = members.map((weights) => uploadWeights(tf, weights))
   const index = new Map<ItemId, number>()
   itemIds.forEach((id, c) => {
     index.set(id, c)
@@ -98,7 +98,7 @@ export function autoencoderScorer(
     close: async () => {
       if (closed) return
       closed = true
-      tf.dispose([...params.w, ...params.b])
+      tf.dispose(params.flatMap((p) => [...p.w, ...p.b]))
     },
   }
 }
@@ -111,7 +111,10 @@ export async function fitAutoencoder(
   hyper: AutoencoderHyper,
   options: { onProgress?: ProgressListener; logger?: Logger } = {},
 ): Promise<{ itemIds: ItemId[]; trained: TrainedAutoencoder }> {
-  const { itemIds, index } = buildVocabulary(train.map((t) => t.items))
+  const { itemIds, index } = buildVocabulary(
+    train.map((t) => t.items),
+    hyper.minItemUsers,
+  )
   if (itemIds.length < 2) {
     throw new AppError('collab.training_failed', 'Too few positive interactions to train a collaborative model', {
       details: { items: itemIds.length, users: train.length },
@@ -122,8 +125,13 @@ export async function fitAutoencoder(
     itemIds,
     index,
   )
+  // Held-out items outside the vocabulary still count, as misses (negative placeholders no score reaches), so
+  // the recorded validation NDCG@100 is the one `concierge eval` computes from the saved model.
   const val = validation
-    .map((u) => ({ foldIn: knownIndices(u.foldIn, index), heldOut: knownIndices(u.heldOut, index) }))
+    .map((u) => ({
+      foldIn: knownIndices(u.foldIn, index),
+      heldOut: [...new Set(u.heldOut)].map((id, k) => index.get(id) ?? -(k + 1)),
+    }))
     .filter((u) => u.foldIn.length > 0 && u.heldOut.length > 0)
   const logger = options.logger ?? silentLogger
   logger.info('training collaborative model', {
@@ -240,7 +248,7 @@ export async function trainCollab(
     })
   }
   const trainSeconds = (performance.now() - started) / 1000
-  const weightsBytes = packWeights(trained.weights)
+  const weightsBytes = packWeights(trained.members)
   const manifest: CollabManifest = {
     formatVersion: COLLAB_FORMAT_VERSION,
     model: hyper.kind === 'vae' ? 'mult-vae' : 'mult-dae',
@@ -250,7 +258,7 @@ export async function trainCollab(
     itemCount: itemIds.length,
     weightsFile: 'weights.bin',
     weightsSha256: sha256(weightsBytes),
-    layers: trained.weights.shapes,
+    layers: layerShapes(itemIds.length, hyper),
     hyper,
     positiveThreshold: threshold,
     metrics: {
@@ -321,9 +329,9 @@ export async function openCollab(
       details: { dir },
     })
   }
-  const weights = unpackWeights(bytes, manifest.layers, manifest.hyper.tied)
+  const members = unpackWeights(bytes, manifest.layers, manifest.hyper)
   const runtime = await loadTf(deps.backend ?? 'auto', deps.logger ?? silentLogger)
-  const scorer = autoencoderScorer(runtime, itemIds as string[], manifest.hyper, weights, manifest.model)
+  const scorer = autoencoderScorer(runtime, itemIds as string[], manifest.hyper, members, manifest.model)
   return {
     manifest,
     name: scorer.name,
@@ -333,39 +341,44 @@ export async function openCollab(
   }
 }
 
-function packWeights(weights: AutoencoderWeights): Uint8Array {
-  const total = weights.weights.reduce((a, w, l) => a + w.length + (weights.biases[l] as Float32Array).length, 0)
-  const out = new Float32Array(total)
+function packWeights(members: readonly AutoencoderWeights[]): Uint8Array {
+  const arrays = members.flatMap((m) => m.weights.flatMap((w, l) => [w, m.biases[l] as Float32Array]))
+  const out = new Float32Array(arrays.reduce((a, x) => a + x.length, 0))
   let at = 0
-  weights.weights.forEach((w, l) => {
-    out.set(w, at)
-    at += w.length
-    const b = weights.biases[l] as Float32Array
-    out.set(b, at)
-    at += b.length
-  })
+  for (const x of arrays) {
+    out.set(x, at)
+    at += x.length
+  }
   return new Uint8Array(out.buffer)
 }
 
-function unpackWeights(bytes: Buffer, shapes: Array<[number, number]>, tied: boolean): AutoencoderWeights {
-  const size = (l: number, i: number, o: number) => (tied && l === shapes.length - 1 ? 0 : i * o)
-  const total = shapes.reduce((a, [i, o], l) => a + size(l, i, o) + o, 0)
-  if (bytes.byteLength !== total * 4) {
+function unpackWeights(
+  bytes: Buffer,
+  shapes: Array<[number, number]>,
+  hyper: Pick<AutoencoderHyper, 'tied' | 'members'>,
+): AutoencoderWeights[] {
+  const size = (l: number, i: number, o: number) => (hyper.tied && l === shapes.length - 1 ? 0 : i * o)
+  const perMember = shapes.reduce((a, [i, o], l) => a + size(l, i, o) + o, 0)
+  if (bytes.byteLength !== perMember * hyper.members * 4) {
     throw new AppError('collab.incompatible', 'The model weights have the wrong size: retrain the model', {
-      details: { bytes: bytes.byteLength, expected: total * 4 },
+      details: { bytes: bytes.byteLength, expected: perMember * hyper.members * 4 },
     })
   }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
-  const weights: Float32Array[] = []
-  const biases: Float32Array[] = []
+  const members: AutoencoderWeights[] = []
   let at = 0
-  for (const [l, [i, o]] of shapes.entries()) {
-    weights.push(all.subarray(at, at + size(l, i, o)))
-    at += size(l, i, o)
-    biases.push(all.subarray(at, at + o))
-    at += o
+  for (let m = 0; m < hyper.members; m++) {
+    const weights: Float32Array[] = []
+    const biases: Float32Array[] = []
+    for (const [l, [i, o]] of shapes.entries()) {
+      weights.push(all.subarray(at, at + size(l, i, o)))
+      at += size(l, i, o)
+      biases.push(all.subarray(at, at + o))
+      at += o
+    }
+    members.push({ shapes, weights, biases })
   }
-  return { shapes, weights, biases }
+  return members
 }
 
 /** What a fitted in-memory autoencoder reports about its training. */
@@ -393,7 +406,7 @@ export async function fitAutoencoderScorer(
     logger,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   })
-  const scorer = autoencoderScorer(runtime, itemIds, hyper, trained.weights)
+  const scorer = autoencoderScorer(runtime, itemIds, hyper, trained.members)
   return Object.assign(scorer, {
     info: {
       backend: runtime.backend,

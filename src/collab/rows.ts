@@ -9,16 +9,19 @@ export interface UserRows {
   readonly rows: number
 }
 
-/** The item vocabulary: ids with at least one positive among the given users, in first-seen order. */
-export function buildVocabulary(users: readonly (readonly ItemId[])[]): { itemIds: ItemId[]; index: Map<ItemId, number> } {
+/** The item vocabulary: ids with positives from at least `minUsers` of the given users, in first-seen order. */
+export function buildVocabulary(
+  users: readonly (readonly ItemId[])[],
+  minUsers = 1,
+): { itemIds: ItemId[]; index: Map<ItemId, number> } {
+  const counts = new Map<ItemId, number>()
+  for (const items of users) for (const id of new Set(items)) counts.set(id, (counts.get(id) ?? 0) + 1)
   const index = new Map<ItemId, number>()
   const itemIds: ItemId[] = []
-  for (const items of users) {
-    for (const id of items) {
-      if (index.has(id)) continue
-      index.set(id, itemIds.length)
-      itemIds.push(id)
-    }
+  for (const [id, n] of counts) {
+    if (n < minUsers) continue
+    index.set(id, itemIds.length)
+    itemIds.push(id)
   }
   return { itemIds, index }
 }
