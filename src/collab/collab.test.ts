@@ -3,6 +3,7 @@ import { type Interaction, seededRandom } from '../core/index.ts'
 import { fitEase, fitItemKnn, fitPopularity } from './baselines.ts'
 import { popularityScores, positivesByUser } from './implicit.ts'
 import { invertSpd } from './linalg.ts'
+import { fitAutoencoderScorer } from './model.ts'
 import { buildVocabulary, toRows } from './rows.ts'
 import { splitUsers } from './split.ts'
 
@@ -69,6 +70,35 @@ describe('baselines', () => {
     // A user counts once however often a set repeats an item.
     expect(buildVocabulary([['c', 'c'], ...sets], 2).itemIds).toEqual(['c', 'a', 'b'])
     expect(toRows(sets, pruned.itemIds, pruned.index).indices).toEqual(Int32Array.from([0, 1, 1, 0]))
+  })
+
+  it('the autoencoder drops the long tail of one-user items, but not the bulk of a small catalogue', async () => {
+    const hyper = { latent: 4, maxEpochs: 1, minEpochs: 0, members: 1, minItemUsers: 2 }
+    // 40 users over 30 items, plus one item a single user liked: 1 positive of about 400.
+    const many = [...randomUsers(40, 30, 10, 5), ['lonely', 'i1']]
+    const tail = await fitAutoencoderScorer(
+      many.map((items) => ({ items })),
+      [],
+      { hyper },
+    )
+    expect(tail.itemIds).not.toContain('lonely')
+    expect(tail.itemIds).toContain('i1')
+    await tail.close()
+    // Five users, most items liked once: pruning would drop a third of the positives, so every item stays.
+    const few = [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['f', 'b'],
+    ]
+    const small = await fitAutoencoderScorer(
+      few.map((items) => ({ items })),
+      [],
+      { hyper },
+    )
+    expect([...small.itemIds].sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f'])
+    await small.close()
   })
 
   it('popularity counts users and item-kNN sums cosine similarities of neighbours', () => {

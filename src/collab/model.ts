@@ -103,6 +103,36 @@ export function autoencoderScorer(
   }
 }
 
+/** Pruning rare items must not drop more than this share of the positives (it is meant for the long tail). */
+const MAX_PRUNED_POSITIVES = 0.1
+
+/**
+ * The items the model learns: those with at least `minUsers` training users, unless they would leave out more
+ * than a tenth of the positives (a small catalogue, where most items have one or two users): then every item.
+ */
+function chooseVocabulary(
+  sets: readonly (readonly ItemId[])[],
+  minUsers: number,
+  logger: Logger,
+): { itemIds: ItemId[]; index: Map<ItemId, number> } {
+  const all = buildVocabulary(sets)
+  if (minUsers <= 1) return all
+  const pruned = buildVocabulary(sets, minUsers)
+  const positives = (index: Map<ItemId, number>) =>
+    sets.reduce((a, set) => a + new Set(set.filter((id) => index.has(id))).size, 0)
+  const total = positives(all.index)
+  const dropped = total > 0 ? 1 - positives(pruned.index) / total : 0
+  if (dropped > MAX_PRUNED_POSITIVES || pruned.itemIds.length < 2) {
+    logger.info('keeping every item in the collaborative model: too many positives are on rare items', {
+      minItemUsers: minUsers,
+      droppedShare: Number(dropped.toFixed(3)),
+    })
+    return all
+  }
+  logger.debug('collaborative vocabulary', { items: pruned.itemIds.length, of: all.itemIds.length, droppedShare: dropped })
+  return pruned
+}
+
 /** Trains on in-memory training users (eval and trainCollab share this). */
 export async function fitAutoencoder(
   runtime: TfRuntime,
@@ -111,9 +141,10 @@ export async function fitAutoencoder(
   hyper: AutoencoderHyper,
   options: { onProgress?: ProgressListener; logger?: Logger } = {},
 ): Promise<{ itemIds: ItemId[]; trained: TrainedAutoencoder }> {
-  const { itemIds, index } = buildVocabulary(
+  const { itemIds, index } = chooseVocabulary(
     train.map((t) => t.items),
     hyper.minItemUsers,
+    options.logger ?? silentLogger,
   )
   if (itemIds.length < 2) {
     throw new AppError('collab.training_failed', 'Too few positive interactions to train a collaborative model', {
