@@ -6,9 +6,11 @@ import { loadConfig } from '../config/index.ts'
 import { AppError, createLogger, type ProgressListener } from '../core/index.ts'
 import {
   ALL_MODELS,
+  formatTargetChecks,
   type MeanInterval,
   type OfflineEvalResult,
   type OfflineModelName,
+  offlineTargetChecks,
   recallCurveSvg,
   runConversationEval,
   runOfflineEval,
@@ -82,6 +84,7 @@ export async function run(args: string[]): Promise<number> {
 /** The side-by-side table: one row per model, metrics as mean ± 95% half-width. */
 export function formatResult(result: OfflineEvalResult): string {
   const p = result.protocol
+  const checks = offlineTargetChecks(result)
   const cell = (m: MeanInterval) => `${m.mean.toFixed(3)} ± ${m.halfWidth.toFixed(3)}`
   const header = ['model', 'Recall@20', 'Recall@50', 'NDCG@100', 'HR@10', 'train s']
   const rows = result.models.map((m) => [
@@ -113,6 +116,7 @@ export function formatResult(result: OfflineEvalResult): string {
     '',
     'chosen on validation users:',
     ...params,
+    ...(checks.length > 0 ? ['', 'targets:', ...formatTargetChecks(checks).map((l) => `  ${l}`)] : []),
   ].join('\n')
 }
 

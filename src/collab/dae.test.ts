@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { loadTf } from '../tf/index.ts'
-import { DEFAULT_HYPER, ndcgAt100, scoreSets, trainAutoencoder, uploadWeights } from './dae.ts'
+import { DEFAULT_HYPER, fuseMembers, ndcgAt100, scoreSets, trainAutoencoder, uploadWeights } from './dae.ts'
 import { buildVocabulary, toRows } from './rows.ts'
 
 /** Two tastes over 12 items: users like a handful from one half; validation users are held back. */
@@ -80,6 +80,8 @@ describe('an ensemble of autoencoders', () => {
     expect(Array.from(pair.members[0]!.weights[0]!)).toEqual(Array.from(single.members[0]!.weights[0]!))
     expect(Array.from(pair.members[1]!.weights[0]!)).not.toEqual(Array.from(pair.members[0]!.weights[0]!))
     const params = pair.members.map((m) => uploadWeights(tf, m))
+    // Scoring uploads the members as one wide autoencoder: it must give the same logits.
+    const fused = uploadWeights(tf, fuseMembers(pair.members, hyper)!)
     try {
       const sets = [
         [0, 1, 2],
@@ -88,12 +90,15 @@ describe('an ensemble of autoencoders', () => {
       const mean = scoreSets(tf, params, hyper, sets)
       const a = scoreSets(tf, [params[0]!], hyper, sets)
       const b = scoreSets(tf, [params[1]!], hyper, sets)
+      const wide = scoreSets(tf, [fused], hyper, sets)
       expect(mean.length).toBe(2 * rows.itemIds.length)
+      expect(new Set(mean).size).toBeGreaterThan(4)
       mean.forEach((v, j) => {
         expect(v).toBeCloseTo((a[j]! + b[j]!) / 2, 5)
+        expect(wide[j]).toBeCloseTo(v, 5)
       })
     } finally {
-      tf.dispose(params.flatMap((p) => [...p.w, ...p.b]))
+      tf.dispose([...params, fused].flatMap((p) => [...p.w, ...p.b]))
     }
   })
 })

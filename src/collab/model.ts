@@ -19,6 +19,7 @@ import {
   type AutoencoderHyper,
   type AutoencoderWeights,
   DEFAULT_HYPER,
+  fuseMembers,
   layerShapes,
   scoreSets,
   type TrainedAutoencoder,
@@ -53,7 +54,8 @@ export function autoencoderScorer(
   name = hyper.kind === 'vae' ? 'mult-vae' : 'mult-dae',
 ): CollabScorer & { scoreMany(sets: readonly (readonly ItemId[])[]): Float32Array[] } {
   const { tf } = runtime
-  const params = members.map((weights) => uploadWeights(tf, weights))
+  const fused = fuseMembers(members, hyper)
+  const params = (fused ? [fused] : members).map((weights) => uploadWeights(tf, weights))
   const index = new Map<ItemId, number>()
   itemIds.forEach((id, c) => {
     index.set(id, c)

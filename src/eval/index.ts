@@ -13,11 +13,15 @@ export {
   CURVE_KS,
   type EvalProtocol,
   evaluateScorer,
+  formatTargetChecks,
   type ModelResult,
   type OfflineEvalOptions,
   type OfflineEvalResult,
   type OfflineModelName,
+  offlineTargetChecks,
   runOfflineEval,
+  type TargetCheck,
+  TRAIN_SECONDS_TARGET,
 } from './offline.ts'
 /** SVG line charts written by hand (axes, ticks, legend): `lineChartSvg`, `recallCurveSvg(result)`. */
 export { lineChartSvg, recallCurveSvg, type Series } from './svg.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CollabScorer } from '../core/index.ts'
-import { evaluateScorer } from './offline.ts'
+import { evaluateScorer, type ModelResult, type OfflineEvalResult, offlineTargetChecks } from './offline.ts'
 import { recallCurveSvg } from './svg.ts'
 
 /** A scorer with fixed scores: a > b > c > d. */
@@ -52,5 +52,38 @@ describe('recallCurveSvg', () => {
     expect(svg.match(/<path /g)).toHaveLength(2)
     expect(svg).toContain('m&lt;2&gt;')
     expect(svg).toContain('>10</text>')
+  })
+})
+
+describe('offlineTargetChecks', () => {
+  const mi = (mean: number) => ({ mean, halfWidth: 0.04, n: 121 })
+  const model = (name: string, r20: number, n100: number, trainSeconds = 1): ModelResult => ({
+    name,
+    recallAt20: mi(r20),
+    recallAt50: mi(r20 + 0.1),
+    ndcgAt100: mi(n100),
+    hrAt10: mi(0.8),
+    recallCurve: [],
+    trainSeconds,
+    params: {},
+  })
+  const result = (models: ModelResult[]) => ({ dataset: 'd', protocol: {}, models }) as unknown as OfflineEvalResult
+
+  it('checks the autoencoder against EASE, the weaker baselines and the training budget', () => {
+    const base = [model('popularity', 0.18, 0.22), model('item-knn', 0.25, 0.3), model('ease', 0.331, 0.391)]
+    const level = offlineTargetChecks(result([...base, model('mult-dae', 0.339, 0.394, 31)]))
+    expect(level.map((c) => c.met)).toEqual([true, true, true, true])
+    expect(level[0]).toMatchObject({ target: 'mult-dae Recall@20 ≥ EASE', measured: '0.339 vs 0.331' })
+    // Behind EASE on NDCG@100 only, and over the time budget.
+    const behind = offlineTargetChecks(result([...base, model('mult-dae', 0.34, 0.389, 61)]))
+    expect(behind.map((c) => c.met)).toEqual([true, false, true, false])
+    // Below item-kNN on one metric fails the baseline check.
+    expect(offlineTargetChecks(result([...base, model('mult-dae', 0.4, 0.29)]))[2]?.met).toBe(false)
+  })
+
+  it('has nothing to check without an autoencoder, and skips the comparisons whose models did not run', () => {
+    expect(offlineTargetChecks(result([model('ease', 0.3, 0.4)]))).toEqual([])
+    const alone = offlineTargetChecks(result([model('mult-dae', 0.3, 0.4, 10)]))
+    expect(alone.map((c) => c.target)).toEqual(['mult-dae trains within 60 s'])
   })
 })

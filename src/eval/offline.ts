@@ -251,3 +251,59 @@ export function evaluateScorer(
 function round(x: number): number {
   return Math.round(x * 1e4) / 1e4
 }
+
+/** One of the collaborative model's targets, checked against an offline evaluation. */
+export interface TargetCheck {
+  target: string
+  /** What was measured, e.g. "0.339 vs EASE 0.331". */
+  measured: string
+  met: boolean
+}
+
+/** Training-time budget of the TF.js model on this kind of machine (2 cores, no GPU), seconds. */
+export const TRAIN_SECONDS_TARGET = 60
+
+/**
+ * The targets for each autoencoder in the result: at least EASE's Recall@20 and NDCG@100 (same split and seed),
+ * above popularity and item-kNN on both, and trained within `TRAIN_SECONDS_TARGET`. Models missing from the
+ * run are not compared; a result without an autoencoder has no targets.
+ */
+export function offlineTargetChecks(result: OfflineEvalResult): TargetCheck[] {
+  const byName = new Map(result.models.map((m) => [m.name, m]))
+  const checks: TargetCheck[] = []
+  const f = (x: number) => x.toFixed(3)
+  for (const model of result.models.filter((m) => m.name === 'mult-dae' || m.name === 'mult-vae')) {
+    const ease = byName.get('ease')
+    if (ease) {
+      for (const [label, key] of [
+        ['Recall@20', 'recallAt20'],
+        ['NDCG@100', 'ndcgAt100'],
+      ] as const) {
+        checks.push({
+          target: `${model.name} ${label} ≥ EASE`,
+          measured: `${f(model[key].mean)} vs ${f(ease[key].mean)}`,
+          met: model[key].mean >= ease[key].mean,
+        })
+      }
+    }
+    const weaker = ['popularity', 'item-knn'].flatMap((n) => byName.get(n) ?? [])
+    if (weaker.length > 0) {
+      checks.push({
+        target: `${model.name} > ${weaker.map((w) => w.name).join(' and ')} on Recall@20 and NDCG@100`,
+        measured: weaker.map((w) => `${w.name} ${f(w.recallAt20.mean)}/${f(w.ndcgAt100.mean)}`).join(', '),
+        met: weaker.every((w) => model.recallAt20.mean > w.recallAt20.mean && model.ndcgAt100.mean > w.ndcgAt100.mean),
+      })
+    }
+    checks.push({
+      target: `${model.name} trains within ${TRAIN_SECONDS_TARGET} s`,
+      measured: `${model.trainSeconds.toFixed(1)} s`,
+      met: model.trainSeconds <= TRAIN_SECONDS_TARGET,
+    })
+  }
+  return checks
+}
+
+/** "met"/"NOT met" lines for printing. */
+export function formatTargetChecks(checks: readonly TargetCheck[]): string[] {
+  return checks.map((c) => `${c.met ? 'met    ' : 'NOT met'}  ${c.target}: ${c.measured}`)
+}
