@@ -143,10 +143,11 @@ export async function fitAutoencoder(
   hyper: AutoencoderHyper,
   options: { onProgress?: ProgressListener; logger?: Logger } = {},
 ): Promise<{ itemIds: ItemId[]; trained: TrainedAutoencoder }> {
+  const logger = options.logger ?? silentLogger
   const { itemIds, index } = chooseVocabulary(
     train.map((t) => t.items),
     hyper.minItemUsers,
-    options.logger ?? silentLogger,
+    logger,
   )
   if (itemIds.length < 2) {
     throw new AppError('collab.training_failed', 'Too few positive interactions to train a collaborative model', {
@@ -166,7 +167,6 @@ export async function fitAutoencoder(
       heldOut: [...new Set(u.heldOut)].map((id, k) => index.get(id) ?? -(k + 1)),
     }))
     .filter((u) => u.foldIn.length > 0 && u.heldOut.length > 0)
-  const logger = options.logger ?? silentLogger
   logger.info('training collaborative model', {
     backend: runtime.backend,
     model: hyper.kind,
