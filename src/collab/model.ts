@@ -28,7 +28,7 @@ import {
 } from './dae.ts'
 import { DEFAULT_POSITIVE_THRESHOLD, positivesByUser } from './implicit.ts'
 import { COLLAB_FORMAT_VERSION, type CollabManifest, readCollabManifest } from './manifest.ts'
-import { buildVocabulary, knownIndices, toRows } from './rows.ts'
+import { knownIndices, toRows, usersPerItem, vocabularyOf } from './rows.ts'
 import { splitUsers } from './split.ts'
 
 export interface TrainCollabOptions {
@@ -117,21 +117,26 @@ function chooseVocabulary(
   minUsers: number,
   logger: Logger,
 ): { itemIds: ItemId[]; index: Map<ItemId, number> } {
-  const all = buildVocabulary(sets)
-  if (minUsers <= 1) return all
-  const pruned = buildVocabulary(sets, minUsers)
-  const positives = (index: Map<ItemId, number>) =>
-    sets.reduce((a, set) => a + new Set(set.filter((id) => index.has(id))).size, 0)
-  const total = positives(all.index)
-  const dropped = total > 0 ? 1 - positives(pruned.index) / total : 0
-  if (dropped > MAX_PRUNED_POSITIVES || pruned.itemIds.length < 2) {
+  const counts = usersPerItem(sets)
+  if (minUsers <= 1) return vocabularyOf(counts)
+  let total = 0
+  let rare = 0
+  let kept = 0
+  for (const n of counts.values()) {
+    total += n
+    if (n < minUsers) rare += n
+    else kept++
+  }
+  const dropped = total > 0 ? rare / total : 0
+  if (dropped > MAX_PRUNED_POSITIVES || kept < 2) {
     logger.info('keeping every item in the collaborative model: too many positives are on rare items', {
       minItemUsers: minUsers,
       droppedShare: Number(dropped.toFixed(3)),
     })
-    return all
+    return vocabularyOf(counts)
   }
-  logger.debug('collaborative vocabulary', { items: pruned.itemIds.length, of: all.itemIds.length, droppedShare: dropped })
+  const pruned = vocabularyOf(counts, minUsers)
+  logger.debug('collaborative vocabulary', { items: pruned.itemIds.length, of: counts.size, droppedShare: dropped })
   return pruned
 }
 

@@ -9,13 +9,26 @@ export interface UserRows {
   readonly rows: number
 }
 
+/** How many of the given users have each item, in first-seen order (a user counts once per item). */
+export function usersPerItem(users: readonly (readonly ItemId[])[]): Map<ItemId, number> {
+  const counts = new Map<ItemId, number>()
+  for (const items of users) for (const id of new Set(items)) counts.set(id, (counts.get(id) ?? 0) + 1)
+  return counts
+}
+
 /** The item vocabulary: ids with positives from at least `minUsers` of the given users, in first-seen order. */
 export function buildVocabulary(
   users: readonly (readonly ItemId[])[],
   minUsers = 1,
 ): { itemIds: ItemId[]; index: Map<ItemId, number> } {
-  const counts = new Map<ItemId, number>()
-  for (const items of users) for (const id of new Set(items)) counts.set(id, (counts.get(id) ?? 0) + 1)
+  return vocabularyOf(usersPerItem(users), minUsers)
+}
+
+/** The vocabulary from `usersPerItem` counts: the ids counted at least `minUsers` times, in the counts' order. */
+export function vocabularyOf(
+  counts: ReadonlyMap<ItemId, number>,
+  minUsers = 1,
+): { itemIds: ItemId[]; index: Map<ItemId, number> } {
   const index = new Map<ItemId, number>()
   const itemIds: ItemId[] = []
   for (const [id, n] of counts) {

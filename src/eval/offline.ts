@@ -272,8 +272,9 @@ export function offlineTargetChecks(result: OfflineEvalResult): TargetCheck[] {
   const byName = new Map(result.models.map((m) => [m.name, m]))
   const checks: TargetCheck[] = []
   const f = (x: number) => x.toFixed(3)
+  const ease = byName.get('ease')
+  const weaker = ['popularity', 'item-knn'].flatMap((n) => byName.get(n) ?? [])
   for (const model of result.models.filter((m) => m.name === 'mult-dae' || m.name === 'mult-vae')) {
-    const ease = byName.get('ease')
     if (ease) {
       for (const [label, key] of [
         ['Recall@20', 'recallAt20'],
@@ -286,7 +287,6 @@ export function offlineTargetChecks(result: OfflineEvalResult): TargetCheck[] {
         })
       }
     }
-    const weaker = ['popularity', 'item-knn'].flatMap((n) => byName.get(n) ?? [])
     if (weaker.length > 0) {
       checks.push({
         target: `${model.name} > ${weaker.map((w) => w.name).join(' and ')} on Recall@20 and NDCG@100`,
