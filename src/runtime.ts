@@ -94,7 +94,7 @@ export async function createRuntime(config: Readonly<Config>, deps: { logger: Lo
           })
         }
       }
-      const recommender = await createRecommender({ items, index, embedder, collab, popularity, logger })
+      const recommender = await createRecommender({ items, index, embedder, collab, popularity, logger, weights: config.blend })
       const chat = await createChat({ items, recommender, store, llm, logger, popularity })
       logger.info('build loaded', {
         buildId: current.buildId,

@@ -11,6 +11,7 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_DIALOGUES: 'dialogues',
   CONCIERGE_DIALOGUE_POPULARITY: 'dialoguePopularity',
   CONCIERGE_CATALOG_POPULARITY: 'catalogPopularity',
+  CONCIERGE_BLEND: 'blend',
   CONCIERGE_INDEXES_DIR: 'indexesDir',
   CONCIERGE_MODELS_DIR: 'modelsDir',
   CONCIERGE_ENCODER: 'embed.encoder',
@@ -81,10 +82,15 @@ export function loadConfig(
   const parsed = configSchema.safeParse(raw)
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue: z.core.$ZodIssue) => {
-      const path = issue.path.join('.')
+      // An issue inside a JSON setting ("blend.semantic") is reported on the variable that holds it.
+      const keys = issue.path.map(String)
+      let at = keys.length
+      while (at > 0 && !pathToEnv.has(keys.slice(0, at).join('.'))) at--
+      const path = at > 0 ? keys.slice(0, at).join('.') : keys.join('.')
+      const inner = at > 0 && at < keys.length ? `${keys.slice(at).join('.')}: ` : ''
       const variable = pathToEnv.get(path)
       const shown = variable && !SECRET_PATHS.has(path) ? ` (got ${JSON.stringify(env[variable])})` : ''
-      return `${variable ?? path}: ${issue.message}${shown}`
+      return `${variable ?? path}: ${inner}${issue.message}${shown}`
     })
     throw new AppError('config.invalid', `Invalid configuration:\n  ${issues.join('\n  ')}`, { details: { issues } })
   }

@@ -8,6 +8,17 @@ const bool = z.union([
 
 const port = z.coerce.number().int().min(0).max(65535)
 
+/** A JSON object given as text (an environment variable), or the object itself (an override). */
+const jsonText = (value: unknown, ctx: z.core.$RefinementCtx) => {
+  if (typeof value !== 'string') return value
+  try {
+    return JSON.parse(value)
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON object, e.g. {"semantic": 0.7}' })
+    return z.NEVER
+  }
+}
+
 /** Every setting, with its default. Environment variables are mapped onto this shape by load.ts. */
 export const configSchema = z.object({
   /** Folder with the catalogue (see README: data layout). Resolved by load.ts when unset. */
@@ -28,6 +39,12 @@ export const configSchema = z.object({
    * items sharing a title.
    */
   dialoguePopularity: z.coerce.number().min(0).max(1).default(0.99),
+  /**
+   * Blend weight overrides for the recommender, e.g. `{"semantic": 0.7, "candidates": 300}`; the keys, their
+   * defaults and how they were tuned are in `DEFAULT_WEIGHTS` (src/recommend/recommender.ts), which also rejects
+   * unknown keys when the server starts.
+   */
+  blend: z.preprocess(jsonText, z.record(z.string(), z.number().finite())).default({}),
   /**
    * Share of the popularity prior that comes from the catalogue's own `votes` field when items have one (the
    * MovieLens demo takes TMDB vote counts from tmdb_5000_movies.csv): how many people know a film beyond this

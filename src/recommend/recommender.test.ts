@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { type CollabScorer, type Embedder, type Item, normalize } from '../core/index.ts'
 import { buildIndex } from '../index/index.ts'
-import { createRecommender, intraListSimilarity, type RecommenderDeps, type RecommendRequest } from './index.ts'
+import {
+  type BlendWeights,
+  createRecommender,
+  intraListSimilarity,
+  type RecommenderDeps,
+  type RecommendRequest,
+} from './index.ts'
 
 // A hand-made world: four topic axes (0 animated/family, 1 horror, 2 space, 3 romance) plus 2 noise dimensions.
 const DIM = 6
@@ -262,6 +268,12 @@ describe('createRecommender', () => {
   it('refuses an index whose dimension differs from the encoder', async () => {
     await expect(make({ embedder: { ...embedder, dimension: DIM + 1 } })).rejects.toMatchObject({ code: 'index.incompatible' })
     await expect(make({ weights: { mmrLambda: 2 } })).rejects.toMatchObject({ code: 'config.invalid' })
+  })
+
+  it('refuses unknown blend weights by name, so a typo in CONCIERGE_BLEND does not pass silently', async () => {
+    const typo = { semantc: 0.7 } as unknown as Partial<BlendWeights>
+    await expect(make({ weights: typo })).rejects.toThrow(/unknown "semantc" \(known: semantic, /)
+    expect((await make({ weights: { semantic: 0.7 } })).weights.semantic).toBe(0.7)
   })
 
   it('wraps an encoder failure as embed.failed and refuses calls after close', async () => {

@@ -441,6 +441,11 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
 function mergeWeights(overrides: Partial<BlendWeights> | undefined): Readonly<BlendWeights> {
   const merged: BlendWeights = { ...DEFAULT_WEIGHTS, ...overrides }
   const problems: string[] = []
+  const unknown = Object.keys(overrides ?? {}).filter((key) => !Object.hasOwn(DEFAULT_WEIGHTS, key))
+  if (unknown.length)
+    problems.push(
+      `unknown ${unknown.map((k) => JSON.stringify(k)).join(', ')} (known: ${Object.keys(DEFAULT_WEIGHTS).join(', ')})`,
+    )
   for (const [key, value] of Object.entries(merged)) {
     if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${key} must be a finite number`)
   }

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from './load.ts'
+
+describe('loadConfig', () => {
+  it('reads blend weight overrides from CONCIERGE_BLEND as JSON, and defaults to none', () => {
+    expect(loadConfig({}).blend).toEqual({})
+    const config = loadConfig({ CONCIERGE_BLEND: '{"semantic": 0.7, "candidates": 300}' })
+    expect(config.blend).toEqual({ semantic: 0.7, candidates: 300 })
+    expect(loadConfig({}, { overrides: { blend: { popularity: 2 } } }).blend).toEqual({ popularity: 2 })
+  })
+
+  it('names CONCIERGE_BLEND and what it expects when the text is not a JSON object of numbers', () => {
+    for (const bad of ['{semantic: 0.7}', '{"semantic": "high"}', '[1, 2]']) {
+      let caught: unknown
+      try {
+        loadConfig({ CONCIERGE_BLEND: bad })
+      } catch (error) {
+        caught = error
+      }
+      expect(caught).toMatchObject({ code: 'config.invalid' })
+      expect((caught as Error).message).toContain('CONCIERGE_BLEND')
+    }
+    expect(() => loadConfig({ CONCIERGE_BLEND: '{semantic: 0.7}' })).toThrow(/expected a JSON object/)
+  })
+})
