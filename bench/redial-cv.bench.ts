@@ -18,6 +18,7 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
 import { runRebuild } from '../src/build/index.ts'
+import { createProgressBar } from '../src/cli/progress-bar.ts'
 import { loadConfig } from '../src/config/index.ts'
 import { createLogger } from '../src/core/index.ts'
 import { runConversationEval } from '../src/eval/index.ts'
@@ -68,7 +69,12 @@ export async function run(): Promise<BenchTable[]> {
     }
     process.stderr.write(`fold ${f + 1}/${folds}: building (embedding cache, then the model unless unchanged)…\n`)
     // Unchanged data and settings reuse the fold's model; the index is rebuilt from cached vectors in seconds.
-    await runRebuild(config, { logger, keep: 0 })
+    const bar = createProgressBar()
+    try {
+      await runRebuild(config, { logger, keep: 0, onProgress: bar })
+    } finally {
+      bar.finish()
+    }
     return { config, held }
   }
   const built = []
@@ -81,7 +87,10 @@ export async function run(): Promise<BenchTable[]> {
     const perFold: string[] = []
     for (const [f, { config, held }] of built.entries()) {
       process.stderr.write(`blend ${JSON.stringify(blend)}: replaying fold ${f + 1}/${folds}…\n`)
-      const r = await runConversationEval({ dialoguesFile: held, config: { ...config, blend }, logger })
+      const bar = createProgressBar()
+      const r = await runConversationEval({ dialoguesFile: held, config: { ...config, blend }, logger, onProgress: bar }).finally(
+        () => bar.finish(),
+      )
       mapped += r.mappedTargets
       hits[1] += Math.round(r.recallAt1 * r.mappedTargets)
       hits[10] += Math.round(r.recallAt10 * r.mappedTargets)
