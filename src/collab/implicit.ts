@@ -1,4 +1,5 @@
 import type { Interaction, ItemId, UserId } from '../core/index.ts'
+import { usersPerItem } from './rows.ts'
 
 /** Events that say a person wanted the item. Anything else (dislike, not_interested, skip…) is not a positive. */
 const POSITIVE_EVENTS = new Set([
@@ -61,8 +62,7 @@ export function popularityScores(
   threshold = DEFAULT_POSITIVE_THRESHOLD,
 ): Map<ItemId, number> {
   const byUser = positivesByUser(interactions, threshold)
-  const counts = new Map<ItemId, number>()
-  for (const items of byUser.values()) for (const id of items) counts.set(id, (counts.get(id) ?? 0) + 1)
+  const counts = usersPerItem([...byUser.values()])
   const users = Math.max(1, byUser.size)
   const out = new Map<ItemId, number>()
   for (const [id, c] of counts) out.set(id, c / users)
