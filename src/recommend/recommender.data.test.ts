@@ -179,10 +179,24 @@ describe.skipIf(!dataDir())('createRecommender on ml-latest-small with USE-lite 
         (p.semanticWeight as number) * p.semantic +
           w.collaborative * p.collaborative +
           w.popularity * p.popularity +
+          w.preferenceMatch * (p.preferenceMatch as number) +
+          w.likedSimilarity * (p.likedSimilarity as number) +
+          w.categoryOverlap * (p.categoryOverlap as number) +
+          w.recency * (p.recency as number) +
+          w.described * (p.described as number) +
           (p.obscurity ?? 0),
         9,
       )
-      for (const key of ['semantic', 'collaborative', 'popularity', 'semanticRaw', 'popularityRaw'])
+      for (const key of [
+        'semantic',
+        'collaborative',
+        'popularity',
+        'preferenceMatch',
+        'likedSimilarity',
+        'categoryOverlap',
+        'semanticRaw',
+        'popularityRaw',
+      ])
         expect(Number.isFinite(p[key])).toBe(true)
     }
   })

@@ -200,15 +200,83 @@ describe('createRecommender', () => {
   })
 
   it('reports parts whose weighted sum is the total', async () => {
-    const rec = await make({ collab, weights: { semantic: 1.2, collaborative: 0.8, popularity: 0.4 } })
+    const w = {
+      semantic: 1.2,
+      collaborative: 0.8,
+      popularity: 0.4,
+      preferenceMatch: 0.3,
+      likedSimilarity: 0.2,
+      categoryOverlap: 0.5,
+      recency: 0.7,
+      described: 0.9,
+    }
+    const rec = await make({ collab, weights: w })
     const out = await rec.recommend(request({ preferences: [{ text: 'love', weight: 1 }], liked: ['a1'], k: 5 }))
     expect(out).toHaveLength(5)
     for (const r of out) {
-      const { semantic, collaborative, popularity: pop, obscurity, total } = r.parts
-      expect(total).toBeCloseTo(1.2 * semantic + 0.8 * collaborative + 0.4 * pop + (obscurity ?? 0), 10)
-      expect(r.parts.semanticWeight).toBe(1.2)
-      expect(Number.isFinite(r.parts.semanticRaw)).toBe(true)
+      const p = r.parts
+      const sum =
+        1.2 * p.semantic +
+        0.8 * p.collaborative +
+        0.4 * p.popularity +
+        0.3 * (p.preferenceMatch as number) +
+        0.2 * (p.likedSimilarity as number) +
+        0.5 * (p.categoryOverlap as number) +
+        0.7 * (p.recency as number) +
+        0.9 * (p.described as number) +
+        (p.obscurity ?? 0)
+      expect(p.total).toBeCloseTo(sum, 10)
+      expect(p.semanticWeight).toBe(1.2)
+      expect(Number.isFinite(p.semanticRaw)).toBe(true)
+      expect(p.described).toBe(r.item.description ? 1 : 0)
     }
+  })
+
+  // Every part but the one under test weighs 0, and MMR is off, so the order is that part's alone.
+  const only = (part: keyof BlendWeights, value = 1): Partial<BlendWeights> => ({
+    semantic: 0,
+    semanticAlone: 0,
+    collaborative: 0,
+    popularity: 0,
+    preferenceMatch: 0,
+    likedSimilarity: 0,
+    categoryOverlap: 0,
+    recency: 0,
+    described: 0,
+    obscurity: 0,
+    mmrLambda: 1,
+    [part]: value,
+  })
+
+  it('lifts items that share categories with the liked ones (category overlap)', async () => {
+    const rec = await make({ weights: only('categoryOverlap') })
+    // h3 is Horror and Sci-Fi: the films that are only Horror or only Sci-Fi overlap most (1 of 2 categories), then
+    // the two-category films sharing one (1 of 3); nothing else.
+    const out = await rec.recommend(request({ liked: ['h3'], k: 6 }))
+    expect(
+      out
+        .slice(0, 3)
+        .map((r) => r.item.id)
+        .sort(),
+    ).toEqual(['h1', 's2', 'x1'])
+    for (const r of out) expect(r.item.categories.some((c) => c === 'Horror' || c === 'Sci-Fi')).toBe(true)
+    const overlap = out.map((r) => r.parts.categoryOverlap as number)
+    expect([...overlap].sort((a, b) => b - a)).toEqual(overlap)
+  })
+
+  it("lifts the catalogue's newest years (recency)", async () => {
+    // The newest item is from 2015, so with recentYears 5 the recent ones are 2011-2015: s2, r3 and x1.
+    const rec = await make({ weights: { ...only('recency'), recentYears: 5 } })
+    const out = await rec.recommend(request({ preferences: [{ text: 'love', weight: 1 }], k: 5 }))
+    expect(
+      out
+        .slice(0, 3)
+        .map((r) => r.item.id)
+        .sort(),
+    ).toEqual(['r3', 's2', 'x1'])
+    expect(out.slice(0, 3).every((r) => r.parts.recency === 1)).toBe(true)
+    expect(out.slice(3).every((r) => r.parts.recency === 0)).toBe(true)
+    await expect(make({ weights: { recentYears: 0 } })).rejects.toThrow(/recentYears must be a positive integer/)
   })
 
   it('gives collaborative evidence naming the liked item', async () => {

@@ -86,8 +86,9 @@ export interface Recommender {
 
 /**
  * Blend weights and knobs; defaults and how they were tuned: {@link DEFAULT_WEIGHTS} in recommender.ts.
- * The total is `semantic·zSem + collaborative·zCollab + popularity·zPop + obscurity penalty`, z-scores taken within
- * the candidate pool, so only the ratios of the three weights matter.
+ * The total is `semantic·zSem + collaborative·zCollab + popularity·zPop + preferenceMatch·zPref +
+ * likedSimilarity·zLiked + categoryOverlap·zCategories + recency·[recent] + described·[described] + obscurity penalty`,
+ * z-scores taken within the candidate pool, the last two parts 0 or 1.
  */
 export interface BlendWeights {
   /** Weight of the text/vector similarity part. */
@@ -98,6 +99,22 @@ export interface BlendWeights {
   collaborative: number
   /** Weight of the popularity prior (log interactions). Carries cold start. */
   popularity: number
+  /**
+   * Weight of the item's closeness to the stated preference it matches best (max cosine over the positive
+   * preference texts), on top of the one combined query vector `semantic` measures: one specific wish is not
+   * averaged away by the others.
+   */
+  preferenceMatch: number
+  /** Weight of the mean cosine between the item and the liked (and anchor) items. */
+  likedSimilarity: number
+  /** Weight of the category overlap with the liked items (best plus mean Jaccard overlap of their categories). */
+  categoryOverlap: number
+  /** Bonus (in z units) for items from the catalogue's newest `recentYears` years. */
+  recency: number
+  /** How many of the catalogue's newest years count as recent (2014–2018 when the newest item is from 2018). */
+  recentYears: number
+  /** Bonus (in z units) for items with a description: their text match is real and their reasons can quote it. */
+  described: number
   /** Penalty (in z units) for items less popular than `minPopularity` and without description, unless the text match is strong. */
   obscurity: number
   /** Popularity relative to the most popular item (0–1) under which an item counts as obscure. */
