@@ -1,10 +1,12 @@
 import {
   AppError,
   cosine,
+  dot,
   embedCached,
   type Item,
   type ItemId,
   LruCache,
+  norm,
   normalize,
   silentLogger,
   wrapError,
@@ -250,7 +252,16 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
 
     const ids = [...pool.keys()]
     const vectors = ids.map(vectorOf)
-    const poolCosines = (u: Float32Array) => vectors.map((v) => (v ? cosine(u, v) : undefined))
+    // Every wish and liked item is compared with the whole pool (hundreds of items): norms once, then one dot each.
+    const poolNorms = vectors.map((v) => (v ? norm(v) : 0))
+    const poolCosines = (u: Float32Array) => {
+      const nu = norm(u)
+      return vectors.map((v, i) => {
+        if (!v) return undefined
+        const d = nu * (poolNorms[i] as number)
+        return d === 0 ? 0 : dot(u, v) / d
+      })
+    }
     const positive = prefs
       .map((p, i) => ({ ...p, v: prefVectors[i] as Float32Array }))
       .filter((p) => p.weight > 0)
@@ -260,7 +271,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       const v = vectorOf(id)
       return item && v ? [{ item, v, sims: poolCosines(v), categories: new Set(item.categories) }] : []
     })
-    const semRaw = fillMissing(ids.map((_, i) => (query && vectors[i] ? cosine(query, vectors[i] as Float32Array) : undefined)))
+    const semRaw = fillMissing(query ? poolCosines(query) : ids.map(() => undefined))
     const colRaw = fillMissing(
       ids.map((id) => {
         const pos = collabPos.get(id)
@@ -271,7 +282,9 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     const prefRaw = fillMissing(ids.map((_, i) => maxOf(positive.map((p) => p.sims[i]))))
     const likedRaw = fillMissing(ids.map((_, i) => meanOf(likedItems.map((l) => l.sims[i]))))
     const categoryRaw = Float64Array.from(ids, (id) => {
-      const overlaps = likedItems.map((l) => jaccard((byId.get(id) as Item).categories, l.categories))
+      if (!likedItems.length) return 0
+      const own = new Set((byId.get(id) as Item).categories)
+      const overlaps = likedItems.map((l) => jaccard(own, l.categories))
       return overlaps.length ? (maxOf(overlaps) as number) + (meanOf(overlaps) as number) : 0
     })
     const sem = zScores(semRaw, MIN_STD_SEMANTIC)
@@ -575,9 +588,8 @@ function meanOf(values: readonly (number | undefined)[]): number | undefined {
   return n ? sum / n : undefined
 }
 
-/** Jaccard overlap of an item's categories with a set of categories (0 when both are empty). */
-function jaccard(categories: readonly string[], other: ReadonlySet<string>): number {
-  const own = new Set(categories)
+/** Jaccard overlap of two category sets (0 when both are empty). */
+function jaccard(own: ReadonlySet<string>, other: ReadonlySet<string>): number {
   let shared = 0
   for (const c of own) if (other.has(c)) shared++
   const union = own.size + other.size - shared
