@@ -12,6 +12,9 @@
  * - `BENCH_CV_DIR`: where the fold builds live (default `bench/results/redial-cv`; kept, so a second run only
  *   replays). The first run seeds each fold's embedding cache from `indexes/.embedding-cache` when present and
  *   trains one model per fold: about 2 minutes per fold on two cores, then about a minute per fold and variant.
+ * - `BENCH_CV_FIT=1`: also fits the blend weights to the replays of the first variant (`fitBlend`: a linear
+ *   softmax ranker over each turn's whole candidate pool, targets against the rest), fitted on all folds but one
+ *   and scored on that one, then on all folds; prints the fit as a `CONCIERGE_BLEND` object.
  */
 import { existsSync } from 'node:fs'
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -22,9 +25,31 @@ import { createProgressBar } from '../src/cli/progress-bar.ts'
 import { loadConfig } from '../src/config/index.ts'
 import { createLogger } from '../src/core/index.ts'
 import { runConversationEval } from '../src/eval/index.ts'
+import {
+  type BlendWeights,
+  DEFAULT_WEIGHTS,
+  type FitGroup,
+  fitBlend,
+  rankTargets,
+  type ScoredCandidate,
+} from '../src/recommend/index.ts'
 import { type BenchTable, repoRoot, resultsDir, runIfMain } from './support.ts'
 
 const blendsSchema = z.array(z.record(z.string(), z.number().finite())).min(1)
+
+/** The parts `BENCH_CV_FIT` fits, by their weight names (all but the obscurity penalty, a fixed offset). */
+const FIT_KEYS = [
+  'semantic',
+  'collaborative',
+  'popularity',
+  'preferenceMatch',
+  'likedSimilarity',
+  'categoryOverlap',
+  'recency',
+  'described',
+] as const satisfies readonly (keyof BlendWeights)[]
+
+type Decision = FitGroup & { targets: number }
 
 export async function run(): Promise<BenchTable[]> {
   const title = 'ReDial train dialogues, K-fold cross-validation of the conversational blend'
@@ -80,17 +105,49 @@ export async function run(): Promise<BenchTable[]> {
   const built = []
   for (let f = 0; f < folds; f++) built.push(await fold(f))
 
+  const fit = process.env.BENCH_CV_FIT === '1'
+  const decisions: Decision[][] = built.map(() => [])
   const rows: (string | number)[][] = []
-  for (const blend of blends) {
+  for (const [b, blend] of blends.entries()) {
     let mapped = 0
     const hits = { 1: 0, 10: 0, 50: 0 }
     const perFold: string[] = []
     for (const [f, { config, held }] of built.entries()) {
       process.stderr.write(`blend ${JSON.stringify(blend)}: replaying fold ${f + 1}/${folds}…\n`)
       const bar = createProgressBar()
-      const r = await runConversationEval({ dialoguesFile: held, config: { ...config, blend }, logger, onProgress: bar }).finally(
-        () => bar.finish(),
-      )
+      // The pool the last turn was ranked from, and the decision its targets are gathered in.
+      let pool: readonly ScoredCandidate[] | undefined
+      let decision: Decision | undefined
+      const record = fit && b === 0
+      const r = await runConversationEval({
+        dialoguesFile: held,
+        config: { ...config, blend },
+        logger,
+        onProgress: (event) => {
+          pool = undefined // a new dialogue starts without a ranking
+          bar(event)
+        },
+        ...(record
+          ? {
+              onScored: (scored: readonly ScoredCandidate[]) => {
+                pool = scored
+              },
+              onTarget: ({ itemId }: { itemId: string }) => {
+                if (!pool) {
+                  decisions[f]?.push({ pool: [], positives: [], targets: 1 })
+                  return
+                }
+                if (decision?.pool !== pool) {
+                  decision = { pool, positives: [], targets: 0 }
+                  decisions[f]?.push(decision)
+                }
+                decision.targets++
+                const at = pool.findIndex((c) => c.id === itemId)
+                if (at >= 0) (decision.positives as number[]).push(at)
+              },
+            }
+          : {}),
+      }).finally(() => bar.finish())
       mapped += r.mappedTargets
       hits[1] += Math.round(r.recallAt1 * r.mappedTargets)
       hits[10] += Math.round(r.recallAt10 * r.mappedTargets)
@@ -109,7 +166,7 @@ export async function run(): Promise<BenchTable[]> {
       perFold.join(' '),
     ])
   }
-  return [
+  const tables: BenchTable[] = [
     {
       title,
       columns: ['blend overrides', 'targets', 'Recall@1', 'Recall@10', 'Recall@50', 'found@10', 'found@50', 'per fold @10/@50'],
@@ -120,6 +177,49 @@ export async function run(): Promise<BenchTable[]> {
       ],
     },
   ]
+  if (fit) tables.push(fitTable(decisions, { ...DEFAULT_WEIGHTS, ...blends[0] }))
+  return tables
+}
+
+/**
+ * Fits the blend on the recorded decisions: out of fold (fit on the others, rank the held-out fold's pools), and
+ * on all folds for the weights to use. Both rankings are linear in the parts, before MMR and the obscurity penalty.
+ */
+function fitTable(decisions: Decision[][], current: BlendWeights): BenchTable {
+  const cutoffs = [10, 50]
+  const asScored = Object.fromEntries(FIT_KEYS.map((key) => [key, current[key]]))
+  const sum = (parts: { targets: number; hits: number[] }[]) => ({
+    targets: parts.reduce((s, p) => s + p.targets, 0),
+    hits: cutoffs.map((_, i) => parts.reduce((s, p) => s + (p.hits[i] as number), 0)),
+  })
+  const before = sum(decisions.map((d) => rankTargets(d, asScored, cutoffs)))
+  const outOfFold = sum(
+    decisions.map((held, f) => {
+      process.stderr.write(`fit: fold ${f + 1}/${decisions.length} held out…\n`)
+      const weights = fitBlend(decisions.filter((_, g) => g !== f).flat(), FIT_KEYS)
+      return rankTargets(held, weights, cutoffs)
+    }),
+  )
+  const all = fitBlend(decisions.flat(), FIT_KEYS)
+  const scale = Math.abs(all.popularity ?? 1) || 1
+  const fitted = Object.fromEntries(FIT_KEYS.map((key) => [key, Math.round(((all[key] as number) / scale) * 100) / 100]))
+  const row = (label: string, r: { targets: number; hits: number[] }) => [
+    label,
+    r.targets,
+    r.targets ? (r.hits[0] as number) / r.targets : 0,
+    r.targets ? (r.hits[1] as number) / r.targets : 0,
+    r.hits[0] as number,
+    r.hits[1] as number,
+  ]
+  return {
+    title: 'Blend fitted to the replayed turns (linear ranking of each pool, before MMR)',
+    columns: ['weights', 'targets', 'Recall@10', 'Recall@50', 'found@10', 'found@50'],
+    rows: [row('as configured', before), row('fitted, out of fold', outOfFold)],
+    notes: [
+      `Fitted on all folds, popularity 1: CONCIERGE_BLEND='${JSON.stringify(fitted)}'`,
+      'Out of fold: weights fitted on the other folds, each held-out fold ranked with them.',
+    ],
+  }
 }
 
 async function writeIfChanged(path: string, text: string): Promise<void> {

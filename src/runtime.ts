@@ -6,7 +6,7 @@ import { AppError, type ChatService, type CollabScorer, type Embedder, errorMess
 import { createEmbedderFromId } from './embed/index.ts'
 import { openIndex } from './index/index.ts'
 import { createLlmClient } from './llm/index.ts'
-import { createRecommender } from './recommend/index.ts'
+import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
 import { createSqliteStore, type Store } from './store/index.ts'
 import { loadTf } from './tf/index.ts'
 
@@ -40,7 +40,10 @@ interface LoadedBuild {
  * collaborative model, catalogue snapshot), wires recommender, explanations, optional LLM and chat.
  * Throws `index.not_found` when there is no build yet (run `concierge rebuild`, or `ensureBuild`).
  */
-export async function createRuntime(config: Readonly<Config>, deps: { logger: Logger; store?: Store }): Promise<Runtime> {
+export async function createRuntime(
+  config: Readonly<Config>,
+  deps: { logger: Logger; store?: Store; onScored?: RecommenderDeps['onScored'] },
+): Promise<Runtime> {
   const { logger } = deps
   // The configured TF.js backend must win before an encoder or model asks for one.
   await loadTf(config.collab.backend, logger)
@@ -94,7 +97,16 @@ export async function createRuntime(config: Readonly<Config>, deps: { logger: Lo
           })
         }
       }
-      const recommender = await createRecommender({ items, index, embedder, collab, popularity, logger, weights: config.blend })
+      const recommender = await createRecommender({
+        items,
+        index,
+        embedder,
+        collab,
+        popularity,
+        logger,
+        weights: config.blend,
+        ...(deps.onScored ? { onScored: deps.onScored } : {}),
+      })
       const chat = await createChat({ items, recommender, store, llm, logger, popularity })
       logger.info('build loaded', {
         buildId: current.buildId,

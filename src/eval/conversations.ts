@@ -12,6 +12,7 @@ import {
   noProgress,
   type ProgressListener,
 } from '../core/index.ts'
+import type { RecommenderDeps } from '../recommend/index.ts'
 
 /** What a conversational replay measured. */
 export interface ConversationEvalResult {
@@ -45,6 +46,10 @@ export interface ConversationEvalOptions {
   limit?: number
   /** Items requested per evaluated turn (default 50). */
   k?: number
+  /** With `config`: sees every candidate pool the recommender scores (tuning: `fitBlend`). */
+  onScored?: RecommenderDeps['onScored']
+  /** Called for each target that maps to the catalogue, right after the turn it is scored against. */
+  onTarget?: (target: { itemId: ItemId; dialogue: number }) => void
 }
 
 /**
@@ -61,7 +66,7 @@ export async function runConversationEval(options: ConversationEvalOptions): Pro
   let learned: LearnedDialogues | undefined
   if (!runtime) {
     if (!options.config) throw new AppError('input.invalid', 'runConversationEval needs `runtime` or `config`')
-    const opened = await openRuntime(options.config, options.logger ?? createLogger({ level: 'warn' }))
+    const opened = await openRuntime(options.config, options.logger ?? createLogger({ level: 'warn' }), options.onScored)
     runtime = opened.runtime
     close = opened.close
     learned = opened.learned
@@ -74,6 +79,7 @@ export async function runConversationEval(options: ConversationEvalOptions): Pro
       dialogues,
       options.k ?? 50,
       options.onProgress ?? noProgress,
+      options.onTarget,
     )
     return { ...result, trainedOnDialogues: learned ? { file: learned.file, dialogues: learned.dialogues } : null }
   } finally {
@@ -87,6 +93,7 @@ async function replay(
   dialogues: Dialogue[],
   k: number,
   onProgress: ProgressListener,
+  onTarget?: ConversationEvalOptions['onTarget'],
 ): Promise<Omit<ConversationEvalResult, 'trainedOnDialogues'>> {
   let turns = 0
   let targets = 0
@@ -129,6 +136,7 @@ async function replay(
           if (itemId === undefined) continue
           mapped++
           shown.push(itemId)
+          onTarget?.({ itemId, dialogue: d })
           const rank = ranking.indexOf(itemId)
           if (rank >= 0 && rank < 1) hits[1]++
           if (rank >= 0 && rank < 10) hits[10]++
@@ -191,6 +199,7 @@ const learnedSchema = z.object({ file: z.string(), sha256: z.string(), dialogues
 async function openRuntime(
   config: Readonly<Config>,
   logger: Logger,
+  onScored?: RecommenderDeps['onScored'],
 ): Promise<{
   runtime: { chat: ChatService; items: readonly Item[] }
   close: () => Promise<void>
@@ -211,7 +220,7 @@ async function openRuntime(
   const { items } = await readSnapshot(current.dir)
   const recorded = learnedSchema.safeParse((await readIndexManifest(current.dir)).extra?.dialogues)
   const store = await createMemoryStore()
-  const runtime = await createRuntime(config, { logger, store })
+  const runtime = await createRuntime(config, { logger, store, ...(onScored ? { onScored } : {}) })
   return {
     ...(recorded.success ? { learned: recorded.data } : {}),
     runtime: { chat: runtime.chat, items },

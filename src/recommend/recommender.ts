@@ -325,6 +325,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
         (p.obscurity as number)
       return { id, item, parts: p, vector: vectors[i] }
     })
+    deps.onScored?.(scored)
     scored.sort((a, b) => b.parts.total - a.parts.total || (a.id < b.id ? -1 : 1))
     const top = scored.slice(0, Math.max(request.k * 5, 30))
     const picked = mmrSelect(

@@ -159,4 +159,15 @@ export interface RecommenderDeps {
   /** Look for a description phrase matching the request (one extra embed call per request). Default true. */
   phraseEvidence?: boolean
   logger?: Logger
+  /**
+   * Sees every scored candidate pool (all candidates with their parts, before selection): for tuning tools that
+   * fit the blend weights (`fitBlend`), not for serving.
+   */
+  onScored?: (pool: readonly ScoredCandidate[]) => void
+}
+
+/** A candidate as the blend scored it. */
+export interface ScoredCandidate {
+  id: ItemId
+  parts: ScoreParts
 }
