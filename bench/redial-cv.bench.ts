@@ -12,7 +12,7 @@
  * - `BENCH_CV_DIR`: where the fold builds live (default `bench/results/redial-cv`; kept, so a second run only
  *   replays). The first run seeds each fold's embedding cache from `indexes/.embedding-cache` when present and
  *   trains one model per fold: about 2 minutes per fold on two cores, then about a minute per fold and variant.
- * - `BENCH_CV_FIT=1`: also fits the blend weights to the replays of the first variant (`fitBlend`: a linear
+ * - `BENCH_CV_FIT=1`: also fits the weights of `BLENDED_PARTS` to the replays of the first variant (`fitBlend`: a linear
  *   softmax ranker over each turn's whole candidate pool, targets against the rest), fitted on all folds but one
  *   and scored on that one, then on all folds; prints the fit as a `CONCIERGE_BLEND` object.
  */
@@ -26,6 +26,7 @@ import { loadConfig } from '../src/config/index.ts'
 import { createLogger } from '../src/core/index.ts'
 import { runConversationEval } from '../src/eval/index.ts'
 import {
+  BLENDED_PARTS,
   type BlendWeights,
   DEFAULT_WEIGHTS,
   type FitGroup,
@@ -36,18 +37,6 @@ import {
 import { type BenchTable, repoRoot, resultsDir, runIfMain } from './support.ts'
 
 const blendsSchema = z.array(z.record(z.string(), z.number().finite())).min(1)
-
-/** The parts `BENCH_CV_FIT` fits, by their weight names (all but the obscurity penalty, a fixed offset). */
-const FIT_KEYS = [
-  'semantic',
-  'collaborative',
-  'popularity',
-  'preferenceMatch',
-  'likedSimilarity',
-  'categoryOverlap',
-  'recency',
-  'described',
-] as const satisfies readonly (keyof BlendWeights)[]
 
 type Decision = FitGroup & { targets: number }
 
@@ -187,7 +176,7 @@ export async function run(): Promise<BenchTable[]> {
  */
 function fitTable(decisions: Decision[][], current: BlendWeights): BenchTable {
   const cutoffs = [10, 50]
-  const asScored = Object.fromEntries(FIT_KEYS.map((key) => [key, current[key]]))
+  const asScored = Object.fromEntries(BLENDED_PARTS.map((key) => [key, current[key]]))
   const sum = (parts: { targets: number; hits: number[] }[]) => ({
     targets: parts.reduce((s, p) => s + p.targets, 0),
     hits: cutoffs.map((_, i) => parts.reduce((s, p) => s + (p.hits[i] as number), 0)),
@@ -196,13 +185,13 @@ function fitTable(decisions: Decision[][], current: BlendWeights): BenchTable {
   const outOfFold = sum(
     decisions.map((held, f) => {
       process.stderr.write(`fit: fold ${f + 1}/${decisions.length} held out…\n`)
-      const weights = fitBlend(decisions.filter((_, g) => g !== f).flat(), FIT_KEYS)
+      const weights = fitBlend(decisions.filter((_, g) => g !== f).flat(), BLENDED_PARTS)
       return rankTargets(held, weights, cutoffs)
     }),
   )
-  const all = fitBlend(decisions.flat(), FIT_KEYS)
+  const all = fitBlend(decisions.flat(), BLENDED_PARTS)
   const scale = Math.abs(all.popularity ?? 1) || 1
-  const fitted = Object.fromEntries(FIT_KEYS.map((key) => [key, Math.round(((all[key] as number) / scale) * 100) / 100]))
+  const fitted = Object.fromEntries(BLENDED_PARTS.map((key) => [key, Math.round(((all[key] as number) / scale) * 100) / 100]))
   const row = (label: string, r: { targets: number; hits: number[] }) => [
     label,
     r.targets,

@@ -7,7 +7,7 @@ export { intraListSimilarity, mmrSelect, zScores } from './blend.ts'
 export { descriptionPhrases } from './evidence.ts'
 export { compileConstraints } from './filters.ts'
 export { type FitGroup, type FitOptions, fitBlend, rankTargets } from './fit.ts'
-export { createRecommender, DEFAULT_WEIGHTS } from './recommender.ts'
+export { BLENDED_PARTS, createRecommender, DEFAULT_WEIGHTS } from './recommender.ts'
 export type {
   BlendWeights,
   Constraints,

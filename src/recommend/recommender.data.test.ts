@@ -6,7 +6,7 @@ import { type Embedder, type Item, type ItemId, silentLogger } from '../core/ind
 import { createUseEmbedder } from '../embed/index.ts'
 import { explainItem } from '../explain/index.ts'
 import { buildIndex } from '../index/index.ts'
-import { createRecommender, intraListSimilarity, type Recommender, type RecommendRequest } from './index.ts'
+import { BLENDED_PARTS, createRecommender, intraListSimilarity, type Recommender, type RecommendRequest } from './index.ts'
 
 // Pixar films and a few others the assertions name; the rest of the slice is the most-rated movies.
 const NEEDED = [
@@ -175,29 +175,12 @@ describe.skipIf(!dataDir())('createRecommender on ml-latest-small with USE-lite 
       const p = r.parts
       // No collaborative model here: the text weighs `semanticAlone`.
       expect(p.semanticWeight).toBe(w.semanticAlone)
-      expect(p.total).toBeCloseTo(
-        (p.semanticWeight as number) * p.semantic +
-          w.collaborative * p.collaborative +
-          w.popularity * p.popularity +
-          w.preferenceMatch * (p.preferenceMatch as number) +
-          w.likedSimilarity * (p.likedSimilarity as number) +
-          w.categoryOverlap * (p.categoryOverlap as number) +
-          w.recency * (p.recency as number) +
-          w.described * (p.described as number) +
-          (p.obscurity ?? 0),
-        9,
+      const weighted = BLENDED_PARTS.reduce(
+        (sum, key) => sum + (key === 'semantic' ? (p.semanticWeight as number) : w[key]) * (p[key] as number),
+        0,
       )
-      for (const key of [
-        'semantic',
-        'collaborative',
-        'popularity',
-        'preferenceMatch',
-        'likedSimilarity',
-        'categoryOverlap',
-        'semanticRaw',
-        'popularityRaw',
-      ])
-        expect(Number.isFinite(p[key])).toBe(true)
+      expect(p.total).toBeCloseTo(weighted + (p.obscurity ?? 0), 9)
+      for (const key of [...BLENDED_PARTS, 'semanticRaw', 'popularityRaw']) expect(Number.isFinite(p[key])).toBe(true)
     }
   })
 

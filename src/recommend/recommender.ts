@@ -86,6 +86,21 @@ export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   alsoLikedTopN: 50,
 })
 
+/**
+ * The weighted parts of the blend, each named as its weight (`semantic` weighs `semanticAlone` without a
+ * collaborative model); the total adds the obscurity penalty. Tuning tools fit these (`fitBlend`).
+ */
+export const BLENDED_PARTS = [
+  'semantic',
+  'collaborative',
+  'popularity',
+  'preferenceMatch',
+  'likedSimilarity',
+  'categoryOverlap',
+  'recency',
+  'described',
+] as const satisfies readonly (keyof BlendWeights)[]
+
 /** Lower bounds on each part's scale before z-scoring (cosine units; log-count units; collaborative: relative). */
 const MIN_STD_SEMANTIC = 0.04
 const MIN_STD_POPULARITY = 0.5
@@ -313,16 +328,9 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
         collaborativeRaw: colRaw[i] as number,
         popularityRaw: popRaw[i] as number,
       }
-      p.total =
-        semanticWeight * p.semantic +
-        weights.collaborative * p.collaborative +
-        weights.popularity * p.popularity +
-        weights.preferenceMatch * (p.preferenceMatch as number) +
-        weights.likedSimilarity * (p.likedSimilarity as number) +
-        weights.categoryOverlap * (p.categoryOverlap as number) +
-        weights.recency * (p.recency as number) +
-        weights.described * (p.described as number) +
-        (p.obscurity as number)
+      let total = p.obscurity as number
+      for (const key of BLENDED_PARTS) total += (key === 'semantic' ? semanticWeight : weights[key]) * (p[key] as number)
+      p.total = total
       return { id, item, parts: p, vector: vectors[i] }
     })
     deps.onScored?.(scored)
