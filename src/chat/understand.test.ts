@@ -261,6 +261,10 @@ describe('understand', () => {
     expect(u('darker').preferences[0]).toMatchObject({ weight: 1, text: expect.stringMatching(/dark/) })
     expect(u('more recent', { lastShown }).era).toEqual({ min: 1998 })
     expect(u('older', { lastShown }).era).toEqual({ max: 1996 })
+    // A precise era in the same message wins over the vague one (it used to widen it to 1980–1996).
+    expect(u('something older, from the 80s', { lastShown }).era).toEqual({ min: 1980, max: 1989 })
+    expect(u('a classic from the 50s').era).toEqual({ min: 1950, max: 1959 })
+    expect(u('something more recent, after 2010', { lastShown }).era).toEqual({ min: 2011 })
     expect(u('something shorter').mentions).toEqual([])
   })
 

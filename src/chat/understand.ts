@@ -406,11 +406,15 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   }
   const newer = median !== undefined ? median + 1 : ctx.maxYear - 5
   const older = median !== undefined ? median - 1 : 1989
-  take(RECENT_REL_RE, (m) => void (negated(m) ? setEra(undefined, median ?? ctx.maxYear - 6) : setEra(newer, undefined)))
-  take(RECENT_ABS_RE, (m) => void (negated(m) ? setEra(undefined, ctx.maxYear - 6) : setEra(ctx.maxYear - 5, undefined)))
-  take(CLASSIC_RE, (m) => void (negated(m) ? setEra(1980, undefined) : setEra(undefined, 1979)))
-  take(OLD_RE, (m) => void (negated(m) ? setEra(1990, undefined) : setEra(undefined, 1989)))
-  take(OLDER_REL_RE, (m) => void (negated(m) ? setEra(median ?? 1990, undefined) : setEra(undefined, older)))
+  // Vague eras ("older", "recent", "classic") give way to a precise one in the same message: "something older,
+  // from the 80s" asks for the 80s, not for everything from 1980 to just before what was shown.
+  const vague: [number | undefined, number | undefined][] = []
+  const vaguely = (era: [number | undefined, number | undefined]) => void vague.push(era)
+  take(RECENT_REL_RE, (m) => vaguely(negated(m) ? [undefined, median ?? ctx.maxYear - 6] : [newer, undefined]))
+  take(RECENT_ABS_RE, (m) => vaguely(negated(m) ? [undefined, ctx.maxYear - 6] : [ctx.maxYear - 5, undefined]))
+  take(CLASSIC_RE, (m) => vaguely(negated(m) ? [1980, undefined] : [undefined, 1979]))
+  take(OLD_RE, (m) => vaguely(negated(m) ? [1990, undefined] : [undefined, 1989]))
+  take(OLDER_REL_RE, (m) => vaguely(negated(m) ? [median ?? 1990, undefined] : [undefined, older]))
   take(YEAR_RANGE_RE, (m) => void setEra(Math.min(Number(m[1]), Number(m[2])), Math.max(Number(m[1]), Number(m[2]))))
   take(YEAR_AFTER_RE, (m) => {
     const y = Number(m[2])
@@ -432,6 +436,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     setEra(start + (part === 'late' ? 6 : part === 'mid' ? 3 : 0), start + (part === 'early' ? 4 : part === 'mid' ? 7 : 9))
   })
   take(YEAR_IN_RE, (m) => void setEra(Number(m[1]), Number(m[1])))
+  if (!out.era) for (const [min, max] of vague) setEra(min, max)
   take(RUNTIME_RE, (m) => {
     if (!ctx.hasRuntime) {
       out.runtimeIgnored = true
