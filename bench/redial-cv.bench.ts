@@ -12,9 +12,9 @@
  * - `BENCH_CV_DIR`: where the fold builds live (default `bench/results/redial-cv`; kept, so a second run only
  *   replays). The first run seeds each fold's embedding cache from `indexes/.embedding-cache` when present and
  *   trains one model per fold: about 2 minutes per fold on two cores, then about a minute per fold and variant.
- * - `BENCH_CV_FIT=1`: also fits the weights of `BLENDED_PARTS` to the replays of the first variant (`fitBlend`: a linear
- *   softmax ranker over each turn's whole candidate pool, targets against the rest), fitted on all folds but one
- *   and scored on that one, then on all folds; prints the fit as a `CONCIERGE_BLEND` object.
+ * - `BENCH_CV_FIT=1`: also fits the weights of `BLENDED_PARTS` to the replays of the first variant (`fitBlend`:
+ *   a linear softmax ranker over each turn's whole candidate pool, targets against the rest), fitted on all folds
+ *   but one and scored on that one, then on all folds; prints the fit as a `CONCIERGE_BLEND` object.
  */
 import { existsSync } from 'node:fs'
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -121,7 +121,7 @@ export async function run(): Promise<BenchTable[]> {
               onScored: (scored: readonly ScoredCandidate[]) => {
                 pool = scored
               },
-              onTarget: ({ itemId }: { itemId: string }) => {
+              onTarget: (itemId: string) => {
                 if (!pool) {
                   decisions[f]?.push({ pool: [], positives: [], targets: 1 })
                   return

@@ -49,7 +49,7 @@ export interface ConversationEvalOptions {
   /** With `config`: sees every candidate pool the recommender scores (tuning: `fitBlend`). */
   onScored?: RecommenderDeps['onScored']
   /** Called for each target that maps to the catalogue, right after the turn it is scored against. */
-  onTarget?: (target: { itemId: ItemId; dialogue: number }) => void
+  onTarget?: (itemId: ItemId) => void
 }
 
 /**
@@ -136,7 +136,7 @@ async function replay(
           if (itemId === undefined) continue
           mapped++
           shown.push(itemId)
-          onTarget?.({ itemId, dialogue: d })
+          onTarget?.(itemId)
           const rank = ranking.indexOf(itemId)
           if (rank >= 0 && rank < 1) hits[1]++
           if (rank >= 0 && rank < 10) hits[10]++

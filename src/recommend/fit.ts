@@ -58,14 +58,9 @@ export function fitBlend(groups: readonly FitGroup[], keys: readonly string[], o
     usable.forEach((g, gi) => {
       const x = matrices[gi] as Float64Array
       const rows = x.length / p
-      const s = new Float64Array(rows)
+      const s = linearScores(x, w)
       let max = Number.NEGATIVE_INFINITY
-      for (let r = 0; r < rows; r++) {
-        let v = 0
-        for (let j = 0; j < p; j++) v += (w[j] as number) * (x[r * p + j] as number)
-        s[r] = v
-        if (v > max) max = v
-      }
+      for (const v of s) if (v > max) max = v
       let z = 0
       for (let r = 0; r < rows; r++) {
         s[r] = Math.exp((s[r] as number) - max)
@@ -100,14 +95,12 @@ export function rankTargets(
   cutoffs: readonly number[],
 ): { targets: number; hits: number[] } {
   const keys = Object.keys(weights)
+  const w = Float64Array.from(keys, (key) => weights[key] as number)
   const hits = cutoffs.map(() => 0)
   let targets = 0
   for (const g of groups) {
     targets += g.targets
-    const x = partsMatrix(g.pool, keys)
-    const score = g.pool.map((_, r) =>
-      keys.reduce((sum, key, j) => sum + (weights[key] as number) * (x[r * keys.length + j] as number), 0),
-    )
+    const score = linearScores(partsMatrix(g.pool, keys), w)
     for (const pos of g.positives) {
       // Rank = how many score higher (ties count in the target's favour, like a stable sort from the pool order).
       let rank = 0
@@ -120,6 +113,18 @@ export function rankTargets(
     }
   }
   return { targets, hits }
+}
+
+/** `x · w` for each row of a row-major matrix with `w.length` columns. */
+function linearScores(x: Float64Array, w: Float64Array): Float64Array {
+  const p = w.length
+  const out = new Float64Array(x.length / p)
+  for (let r = 0; r < out.length; r++) {
+    let v = 0
+    for (let j = 0; j < p; j++) v += (w[j] as number) * (x[r * p + j] as number)
+    out[r] = v
+  }
+  return out
 }
 
 function partsMatrix(pool: readonly ScoredCandidate[], keys: readonly string[]): Float64Array {

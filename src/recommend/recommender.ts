@@ -300,7 +300,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       if (!likedItems.length) return 0
       const own = new Set((byId.get(id) as Item).categories)
       const overlaps = likedItems.map((l) => jaccard(own, l.categories))
-      return overlaps.length ? (maxOf(overlaps) as number) + (meanOf(overlaps) as number) : 0
+      return (maxOf(overlaps) as number) + (meanOf(overlaps) as number)
     })
     const sem = zScores(semRaw, MIN_STD_SEMANTIC)
     const col = zScores(colRaw, 1e-12)
