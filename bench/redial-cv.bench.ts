@@ -1,6 +1,7 @@
 /**
  * The tuning protocol for the conversational blend: K-fold cross-validation over the ReDial *train* dialogues
- * (never the valid file). Fold f's build learns from the other folds as its conversation log; fold f's dialogues
+ * (never the valid file). Fold f's build learns from the other folds as its conversation log (with any other logs
+ * `CONCIERGE_DIALOGUES` lists, e.g. `auto,…/inspired/dev.tsv`); fold f's dialogues
  * are then replayed through that build exactly as `concierge eval --conversations` does, once per blend variant.
  * Targets of all folds are pooled (about 1,460 mapped targets for 500 dialogues, against 300 in one split, so a
  * difference of 0.01 is about 15 targets rather than 3).
@@ -20,7 +21,7 @@ import { existsSync } from 'node:fs'
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
-import { runRebuild } from '../src/build/index.ts'
+import { resolveDialogueFiles, runRebuild } from '../src/build/index.ts'
 import { createProgressBar } from '../src/cli/progress-bar.ts'
 import { loadConfig } from '../src/config/index.ts'
 import { createLogger } from '../src/core/index.ts'
@@ -63,6 +64,10 @@ export async function run(): Promise<BenchTable[]> {
   )
   const logger = createLogger({ level: 'warn' })
   const lines = (await readFile(trainFile, 'utf8')).split('\n').filter((line) => line.trim() !== '')
+  // Any other logs the build is configured with join every fold's log (`auto` is the train file alone).
+  const otherLogs = resolveDialogueFiles(base.dataDir ? base.dialogues : 'none', base.dataDir ?? '').filter(
+    (file) => file !== trainFile,
+  )
 
   const fold = async (f: number) => {
     const dir = join(workDir, `fold-${f}`)
@@ -77,7 +82,7 @@ export async function run(): Promise<BenchTable[]> {
     }
     const config = {
       ...base,
-      dialogues: log,
+      dialogues: [log, ...otherLogs].join(','),
       indexesDir,
       modelsDir: join(dir, 'models'),
     }

@@ -7,7 +7,7 @@ import { ML_TINY, tinyBuild } from '../../test/support/tiny-build.ts'
 import { loadCatalog } from '../catalog/index.ts'
 import { loadConfig } from '../config/index.ts'
 import { runConversationEval } from '../eval/index.ts'
-import { blendPopularity, loadDialogueLog, loadTrainingCatalog, resolveDialoguesFile } from './dialogues.ts'
+import { blendPopularity, loadDialogueLog, loadTrainingCatalog, resolveDialogueFiles } from './dialogues.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'concierge-dialogues-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -44,9 +44,9 @@ describe('loadDialogueLog', () => {
         ['I loved @1', 'Then try @2 or @3', 'I did not like @2', 'ok, @4 again'],
       ),
     ])
-    const log = await loadDialogueLog(file, items)
+    const log = await loadDialogueLog([file], items)
     expect(log).toMatchObject({ dialogues: 1, mentions: 4, mapped: 3 })
-    expect(log.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(log.sources).toEqual([{ file, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), dialogues: 1 }])
     const byEvent = (event: string) =>
       log.interactions
         .filter((x) => x.event === event)
@@ -60,20 +60,56 @@ describe('loadDialogueLog', () => {
   it('names the line of a malformed dialogue', async () => {
     const file = join(tmp, 'bad.jsonl')
     writeFileSync(file, `${JSON.stringify(dialogue(1, {}, {}, ['hi']))}\n{"conversationId": 2}\n`)
-    await expect(loadDialogueLog(file, [])).rejects.toMatchObject({ code: 'input.invalid', details: { line: 2 } })
+    await expect(loadDialogueLog([file], [])).rejects.toMatchObject({ code: 'input.invalid', details: { line: 2 } })
+  })
+
+  it('reads ReDial and INSPIRED logs together, one pseudo-user per dialogue and file', async () => {
+    const { items } = await loadCatalog({ dataDir: ML_TINY })
+    const redial = writeDialogues('both.jsonl', [
+      dialogue(5, { '1': 'Toy Story (1995)', '2': 'Heat' }, {}, ['I loved @1', 'Then @2']),
+    ])
+    const inspired = join(tmp, 'both.tsv')
+    writeFileSync(
+      inspired,
+      [
+        'dialog_id\tutt_id\tspeaker\ttext\tmovies',
+        '5\t1\tSEEKER\tI want something like the matrix\tThe Matrix (1999)',
+        '5\t2\tRECOMMENDER\tTry Toy Story, or The City of Lost Children\tToy Story (1995); The City of Lost Children (1995)',
+      ].join('\n'),
+    )
+    const log = await loadDialogueLog([redial, inspired], items)
+    expect(log.sources.map((x) => [x.file, x.dialogues])).toEqual([
+      [redial, 1],
+      [inspired, 1],
+    ])
+    // "Heat" has no year, so it does not map (nor is it in ml-tiny).
+    expect(log).toMatchObject({ dialogues: 2, mentions: 5, mapped: 4 })
+    const byUser = new Map<string, string[]>()
+    for (const x of log.interactions) byUser.set(x.userId, [...(byUser.get(x.userId) ?? []), x.itemId].sort())
+    expect(Object.fromEntries(byUser)).toEqual({ 'dialogue:5': ['1'], 'dialogue:1:5': ['1', '2571', '29'] })
   })
 })
 
-describe('resolveDialoguesFile', () => {
-  it('finds the data folder’s ReDial train file for auto, nothing for none, and refuses a missing path', () => {
+describe('resolveDialogueFiles', () => {
+  it('finds the data folder’s ReDial train file for auto, nothing for none, keeps a list in order, and refuses a missing path', () => {
     const data = join(tmp, 'data')
-    expect(resolveDialoguesFile('auto', data)).toBeUndefined()
+    expect(resolveDialogueFiles('auto', data)).toEqual([])
     mkdirSync(join(data, 'redial'), { recursive: true })
-    writeFileSync(join(data, 'redial', 'train_data.jsonl'), '')
-    expect(resolveDialoguesFile('auto', data)).toBe(join(data, 'redial', 'train_data.jsonl'))
-    expect(resolveDialoguesFile('none', data)).toBeUndefined()
-    expect(() => resolveDialoguesFile(join(tmp, 'missing.jsonl'), data)).toThrow(
-      expect.objectContaining({ code: 'data.not_found' }),
+    mkdirSync(join(data, 'inspired'), { recursive: true })
+    for (const f of ['redial/train_data.jsonl', 'inspired/dev.tsv']) writeFileSync(join(data, f), '')
+    expect(resolveDialogueFiles('auto', data)).toEqual([join(data, 'redial', 'train_data.jsonl')])
+    expect(resolveDialogueFiles('none', data)).toEqual([])
+    const listed = `${join(data, 'inspired', 'dev.tsv')}, ${join(data, 'redial', 'train_data.jsonl')}`
+    expect(resolveDialogueFiles(listed, data)).toEqual([
+      join(data, 'inspired', 'dev.tsv'),
+      join(data, 'redial', 'train_data.jsonl'),
+    ])
+    expect(resolveDialogueFiles(`auto,${join(data, 'inspired', 'dev.tsv')}`, data)).toEqual([
+      join(data, 'redial', 'train_data.jsonl'),
+      join(data, 'inspired', 'dev.tsv'),
+    ])
+    expect(() => resolveDialogueFiles(`${join(data, 'inspired', 'dev.tsv')},${join(tmp, 'missing.jsonl')}`, data)).toThrow(
+      expect.objectContaining({ code: 'data.not_found', details: { file: join(tmp, 'missing.jsonl') } }),
     )
   })
 })
@@ -129,7 +165,7 @@ describe('a build that learned from conversation logs', () => {
       dialogue(2, { '1': 'Toy Story (1995)', '3': 'Babylon 5' }, {}, ['anything like @1?', 'maybe @3']),
     ])
     const { config, summary } = await tinyBuild(dir, { CONCIERGE_DIALOGUES: log })
-    expect(summary.dialogues).toMatchObject({ file: log, dialogues: 2, mentions: 4, mapped: 3 })
+    expect(summary.dialogues).toMatchObject({ sources: [{ file: log, dialogues: 2 }], dialogues: 2, mentions: 4, mapped: 3 })
     // Two dialogue pseudo-users beside the fixture's raters.
     const raters = new Set((await loadCatalog({ dataDir: ML_TINY })).interactions.map((x) => x.userId)).size
     expect(summary.users).toBe(raters + 2)
@@ -138,7 +174,7 @@ describe('a build that learned from conversation logs', () => {
       dialogue(3, { '1': 'Toy Story (1995)', '2': 'The Matrix (1999)' }, {}, ['I loved @1', 'Then @2']),
     ])
     const result = await runConversationEval({ dialoguesFile: other, config })
-    expect(result.trainedOnDialogues).toEqual({ file: log, dialogues: 2 })
+    expect(result.trainedOnDialogues).toEqual({ files: [log], dialogues: 2 })
     expect(result).toMatchObject({ dialogues: 1, targets: 1, mappedTargets: 1 })
   }, 120_000)
 })
@@ -146,7 +182,7 @@ describe('a build that learned from conversation logs', () => {
 describe.skipIf(!dataDir())('the ReDial train subset against ml-latest-small', () => {
   it('maps most movie mentions by title and year', async () => {
     const { items } = await loadCatalog({ dataDir: dataDir()!, dataset: 'ml-latest-small' })
-    const log = await loadDialogueLog(dataPath('redial', 'train_data.jsonl'), items)
+    const log = await loadDialogueLog([dataPath('redial', 'train_data.jsonl')], items)
     expect(log.dialogues).toBe(500)
     // The data README measures 82% of mentions mapping this way.
     expect(log.mapped / log.mentions).toBeGreaterThan(0.78)

@@ -7,9 +7,10 @@ export {
   blendPopularity,
   DEFAULT_DIALOGUES_FILE,
   type DialogueLog,
+  type DialogueSource,
   loadDialogueLog,
   loadTrainingCatalog,
-  resolveDialoguesFile,
+  resolveDialogueFiles,
 } from './dialogues.ts'
 export { type RebuildOptions, type RebuildSummary, runRebuild } from './rebuild.ts'
 export { ITEMS_FILE, POPULARITY_FILE, readSnapshot, writeSnapshot } from './snapshot.ts'

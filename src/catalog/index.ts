@@ -15,6 +15,7 @@
 
 export { type CsvError, type CsvOptions, type CsvRecord, parseCsv, readCsv } from './csv.ts'
 export { type DatasetChoice, type DatasetName, type DetectedDataset, detectDataset, type GenericPaths } from './detect.ts'
+export { readDialogues } from './dialogue-log.ts'
 export {
   type DownloadMovieLensOptions,
   type DownloadMovieLensResult,
@@ -23,8 +24,9 @@ export {
   MOVIELENS_SMALL_URL,
 } from './download.ts'
 export { displayTitle, splitTitleYear } from './fields.ts'
+export { parseInspiredDialogues } from './inspired.ts'
 export { type LoadCatalogOptions, loadCatalog } from './load.ts'
 export type { MovieLens100kPaths, MovieLensSmallPaths } from './movielens.ts'
 export { type CatalogProblem, formatProblem } from './problems.ts'
-export { createMentionMapper, type Dialogue, MENTION_RE, parseDialogues, readDialogues, splitMention } from './redial.ts'
+export { createMentionMapper, type Dialogue, MENTION_RE, parseDialogues, splitMention } from './redial.ts'
 export { ITEM_TEXT_MAX_CHARS, ITEM_TEXT_MAX_TAGS, itemText } from './text.ts'

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { AppError, wrapError } from '../core/index.ts'
 
@@ -29,24 +27,6 @@ export type Dialogue = z.infer<typeof dialogueSchema>
 
 /** `@12345` movie references inside a ReDial message. */
 export const MENTION_RE = /@(\d+)/g
-
-/**
- * Reads ReDial-format JSON lines (conversationId, initiatorWorkerId, movieMentions, messages, optional
- * initiatorQuestions/respondentQuestions), the first `limit` dialogues when given, with the SHA-256 of the whole
- * file (what a build records of the log it learned from). Throws `data.not_found` when the file cannot be read and
- * `input.invalid` naming the line of a malformed dialogue.
- */
-export async function readDialogues(file: string, limit?: number): Promise<{ dialogues: Dialogue[]; sha256: string }> {
-  let raw: string
-  try {
-    raw = await readFile(file, 'utf8')
-  } catch (error) {
-    throw wrapError(error, 'data.not_found', `Cannot read the dialogues file ${file}: it must be a ReDial .jsonl file`, {
-      file,
-    })
-  }
-  return { dialogues: parseDialogues(raw, file, limit), sha256: createHash('sha256').update(raw).digest('hex') }
-}
 
 /** Parses ReDial JSON lines already in memory; `file` only names the source in errors. */
 export function parseDialogues(raw: string, file: string, limit?: number): Dialogue[] {

@@ -162,7 +162,7 @@ async function runConversations(args: string[]): Promise<number> {
   if (!values.dialogues) {
     throw new AppError(
       'input.invalid',
-      '--conversations needs --dialogues FILE (a ReDial .jsonl file, e.g. ../shared/data/redial/valid_data.jsonl)',
+      '--conversations needs --dialogues FILE (a ReDial .jsonl or INSPIRED .tsv file, e.g. ../shared/data/redial/valid_data.jsonl)',
     )
   }
   const limit = parsePositive(values.limit, '--limit')
@@ -195,7 +195,7 @@ async function runConversations(args: string[]): Promise<number> {
     console.log(`  Recall@50          ${result.recallAt50.toFixed(3)}`)
     const learned = result.trainedOnDialogues
     console.log(
-      `  conversation log   ${learned ? `${learned.dialogues} dialogues from ${learned.file} (none of them replayed)` : 'none (CONCIERGE_DIALOGUES)'}`,
+      `  conversation logs  ${learned ? `${learned.dialogues} dialogues from ${learned.files.join(', ')} (none of them replayed)` : 'none (CONCIERGE_DIALOGUES)'}`,
     )
   }
   return 0

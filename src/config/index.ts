@@ -1,2 +1,2 @@
-export { ENV_MAP, type LoadConfigOptions, loadConfig, resolveDataDir } from './load.ts'
+export { ENV_MAP, type LoadConfigOptions, loadConfig, resolveDataDir, splitDialogueSetting } from './load.ts'
 export { type Config, configSchema } from './schema.ts'

@@ -22,4 +22,12 @@ describe('loadConfig', () => {
     }
     expect(() => loadConfig({ CONCIERGE_BLEND: '{semantic: 0.7}' })).toThrow(/expected a JSON object/)
   })
+
+  it('resolves each file of a comma-separated CONCIERGE_DIALOGUES against the working folder, and keeps auto and none', () => {
+    const config = loadConfig({ CONCIERGE_DIALOGUES: 'logs/a.jsonl, /data/b.tsv' }, { cwd: '/srv/app' })
+    expect(config.dialogues).toBe('/srv/app/logs/a.jsonl,/data/b.tsv')
+    expect(loadConfig({}).dialogues).toBe('auto')
+    expect(loadConfig({ CONCIERGE_DIALOGUES: 'none' }).dialogues).toBe('none')
+    expect(loadConfig({ CONCIERGE_DIALOGUES: 'auto,b.tsv' }, { cwd: '/srv/app' }).dialogues).toBe('auto,/srv/app/b.tsv')
+  })
 })

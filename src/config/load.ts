@@ -97,7 +97,11 @@ export function loadConfig(
   const config = parsed.data
   const cwd = options.cwd ?? process.cwd()
   config.dataDir = resolveDataDir(config.dataDir, cwd)
-  if (config.dialogues !== 'auto' && config.dialogues !== 'none') config.dialogues = resolve(cwd, config.dialogues)
+  if (config.dialogues !== 'none') {
+    config.dialogues = splitDialogueSetting(config.dialogues)
+      .map((f) => (f === 'auto' ? f : resolve(cwd, f)))
+      .join(',')
+  }
   config.indexesDir = resolve(cwd, config.indexesDir)
   config.modelsDir = resolve(cwd, config.modelsDir)
   config.embed.cacheDir = resolve(cwd, config.embed.cacheDir)
@@ -144,4 +148,12 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value)
   }
   return value
+}
+
+/** The entries of a `dialogues` setting that lists files and `auto` ("auto, b.tsv"); `none` is one entry. */
+export function splitDialogueSetting(setting: string): string[] {
+  return setting
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean)
 }

@@ -26,8 +26,9 @@ export const configSchema = z.object({
   /** Dataset inside the data folder: ml-latest-small, ml-100k, or generic (items.* + interactions.*). */
   dataset: z.enum(['auto', 'ml-latest-small', 'ml-100k', 'generic']).default('auto'),
   /**
-   * Conversation logs (ReDial-format JSON lines) learned from at rebuild: each dialogue's mentioned movies become
-   * one pseudo-user's interactions. `auto`: `<dataDir>/redial/train_data.jsonl` when present; `none`: off.
+   * Conversation logs learned from at rebuild, comma-separated: ReDial-format JSON lines (`.jsonl`) or INSPIRED
+   * dialogues (`.tsv`); each dialogue's mentioned movies become one pseudo-user's interactions. `auto`:
+   * `<dataDir>/redial/train_data.jsonl` when present; `none`: off.
    */
   dialogues: z.string().min(1).default('auto'),
   /**

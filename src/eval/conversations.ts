@@ -29,12 +29,12 @@ export interface ConversationEvalResult {
   recallAt10: number
   recallAt50: number
   mapping: 'title+year'
-  /** The conversation log the build learned from (never overlapping the replayed dialogues), or null. */
-  trainedOnDialogues: { file: string; dialogues: number } | null
+  /** The conversation logs the build learned from (never overlapping the replayed dialogues), or null. */
+  trainedOnDialogues: { files: string[]; dialogues: number } | null
 }
 
 export interface ConversationEvalOptions {
-  /** ReDial-format JSON lines (movieMentions, messages, initiatorWorkerId). */
+  /** ReDial-format JSON lines (movieMentions, messages, initiatorWorkerId), or INSPIRED dialogues (`.tsv`). */
   dialoguesFile: string
   /** A chat over the catalogue and the catalogue items (for title mapping). Either this or `config`. */
   runtime?: { chat: ChatService; items: readonly Item[] }
@@ -63,7 +63,7 @@ export async function runConversationEval(options: ConversationEvalOptions): Pro
   const { dialogues, sha256 } = await readDialogues(options.dialoguesFile, options.limit)
   let runtime = options.runtime
   let close: (() => Promise<void>) | undefined
-  let learned: LearnedDialogues | undefined
+  let learned: LearnedDialogues[] | undefined
   if (!runtime) {
     if (!options.config) throw new AppError('input.invalid', 'runConversationEval needs `runtime` or `config`')
     const opened = await openRuntime(options.config, options.logger ?? createLogger({ level: 'warn' }), options.onScored)
@@ -81,7 +81,10 @@ export async function runConversationEval(options: ConversationEvalOptions): Pro
       options.onProgress ?? noProgress,
       options.onTarget,
     )
-    return { ...result, trainedOnDialogues: learned ? { file: learned.file, dialogues: learned.dialogues } : null }
+    const trainedOnDialogues = learned
+      ? { files: learned.map((x) => x.file), dialogues: learned.reduce((n, x) => n + x.dialogues, 0) }
+      : null
+    return { ...result, trainedOnDialogues }
   } finally {
     await close?.()
   }
@@ -161,7 +164,7 @@ async function replay(
   }
 }
 
-/** The conversation log a build learned from, as its index manifest records it. */
+/** One conversation log a build learned from, as its index manifest records it. */
 interface LearnedDialogues {
   file: string
   sha256: string
@@ -170,30 +173,37 @@ interface LearnedDialogues {
 
 /**
  * Scoring a build on dialogues it learned from would measure memory, not recommendation: refuses when the replayed
- * file is the training log or shares a conversation with it.
+ * file is one of the training logs or shares a conversation with one.
  */
 async function refuseOverlap(
-  learned: LearnedDialogues,
+  learned: readonly LearnedDialogues[],
   file: string,
   sha256: string,
   dialogues: readonly Dialogue[],
 ): Promise<void> {
-  let shared = sha256 === learned.sha256 ? dialogues.length : 0
-  if (!shared) {
-    const trained = await readDialogues(learned.file).catch(() => undefined)
-    const ids = new Set(trained?.dialogues.map((d) => d.conversationId))
-    shared = dialogues.filter((d) => ids.has(d.conversationId)).length
-  }
-  if (shared > 0) {
-    throw new AppError(
-      'input.invalid',
-      `${shared} of the ${dialogues.length} dialogues in ${file} are in the conversation log the current build learned from (${learned.file}): evaluate on other dialogues, or rebuild with CONCIERGE_DIALOGUES=none.`,
-      { details: { file, trainedOn: learned.file, shared } },
-    )
+  for (const source of learned) {
+    let shared = sha256 === source.sha256 ? dialogues.length : 0
+    if (!shared) {
+      const trained = await readDialogues(source.file).catch(() => undefined)
+      const ids = new Set(trained?.dialogues.map((d) => d.conversationId))
+      shared = dialogues.filter((d) => ids.has(d.conversationId)).length
+    }
+    if (shared > 0) {
+      throw new AppError(
+        'input.invalid',
+        `${shared} of the ${dialogues.length} dialogues in ${file} are in a conversation log the current build learned from (${source.file}): evaluate on other dialogues, or rebuild without that log (CONCIERGE_DIALOGUES).`,
+        { details: { file, trainedOn: source.file, shared } },
+      )
+    }
   }
 }
 
-const learnedSchema = z.object({ file: z.string(), sha256: z.string(), dialogues: z.number() })
+const sourceSchema = z.object({ file: z.string(), sha256: z.string(), dialogues: z.number() })
+/** What a build's manifest records of its conversation logs: `sources`, or the one `file` of builds before several logs. */
+const learnedSchema = z.union([
+  z.object({ sources: z.array(sourceSchema) }).transform((x) => x.sources),
+  sourceSchema.transform((x) => [x]),
+])
 
 /** The current build's chat with an in-memory store (the replay writes nothing), its catalogue, and its conversation log. */
 async function openRuntime(
@@ -203,7 +213,7 @@ async function openRuntime(
 ): Promise<{
   runtime: { chat: ChatService; items: readonly Item[] }
   close: () => Promise<void>
-  learned?: LearnedDialogues
+  learned?: LearnedDialogues[]
 }> {
   const [{ createRuntime }, { createMemoryStore }, { currentBuildDir, readSnapshot }, { readIndexManifest }] = await Promise.all([
     import('../runtime.ts'),
