@@ -14,13 +14,37 @@ interface Concept {
   alsoInclude?: string[]
 }
 
+/** "my 7 year old", "she's seven years old", "a 5-yr-old": ages 2 to 11 ask for a children's film. */
+const CHILD_AGES = [
+  ...[2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(String),
+  ...'two three four five six seven eight nine ten eleven'.split(' '),
+].flatMap((age) => ['year old', 'year olds', 'years old', 'yr old', 'yo'].map((unit) => `${age} ${unit}`))
+
 const CONCEPTS: Concept[] = [
   { names: ['Action'], words: ['action', 'action packed', 'actionpacked', 'explosions', 'shootouts', 'martial arts'] },
   { names: ['Adventure'], words: ['adventure', 'adventures', 'adventurous', 'quest', 'treasure hunt'] },
   { names: ['Animation'], words: ['animation', 'animated', 'cartoon', 'cartoons', 'anime', 'pixar'] },
   {
     names: ['Children', "Children's", 'Kids', 'Family'],
-    words: ['kids', 'kid', 'children', 'childrens', 'family', 'family friendly', 'for the whole family', 'kiddie'],
+    words: [
+      'kids',
+      'kid',
+      'children',
+      'childrens',
+      'family',
+      'family friendly',
+      'for the whole family',
+      'kiddie',
+      'kiddos',
+      'toddler',
+      'toddlers',
+      'preschooler',
+      'preschoolers',
+      'little ones',
+      'grandkids',
+      'grandchildren',
+      ...CHILD_AGES,
+    ],
     // MovieLens leaves Children off many family films (Frozen: Animation, Comedy, Fantasy, Musical, Romance).
     alsoInclude: ['Animation'],
   },

@@ -159,6 +159,17 @@ describe('understand', () => {
     // MovieLens leaves Children off many family films: an animated film answers "for the kids" too.
     expect(u('something for the kids').include.sort()).toEqual(['Animation', 'Children'])
     expect(u('no kids movies').exclude).toEqual(['Children'])
+    // A young child's age asks for the same.
+    for (const text of [
+      'Any good movies to take my 7 year old grand daughter?',
+      'something my seven-year-old would like',
+      'my son is 5 years old',
+    ])
+      expect(u(text).include.sort()).toEqual(['Animation', 'Children'])
+    expect(u('my 16 year old wants a thriller').include).toEqual(['Thriller'])
+    // The age and who it is for are not a wish to match descriptions against.
+    expect(u('Any good movies to take my 7 year old grand daughter?').preferences).toEqual([])
+    expect(u('a 6-yr-old who loves dinosaurs').preferences.map((p) => p.text)).toEqual(['loves dinosaurs'])
     expect(u('a funny space movie').include.sort()).toEqual(['Comedy', 'Sci-Fi'])
     expect(u("I don't want anything romantic").exclude).toEqual(['Romance'])
     expect(u('I love comedies but not horror')).toMatchObject({ include: ['Comedy'], exclude: ['Horror', 'Thriller'] })

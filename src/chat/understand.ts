@@ -259,6 +259,7 @@ const FLUFF = new Set(
     'either neither both those these them that this there here heard know knew remember tried try seen saw ' +
     'suggest suggested suggestions recommended recommendations list add added note noted mind fine alright ' +
     'daughter son wife husband kids girlfriend boyfriend friend friends family partner mom dad ' +
+    'grand granddaughter grandson grandkids grandchildren niece nephew toddler toddlers take taking ' +
     // Chit-chat around the films, not about them: on the ReDial train seekers' turns these made wishes such as
     // "take care", "cheers", "thinking", "seems interesting", "you've given a couple" that the reply then quoted.
     'interesting care cared appreciate appreciated agree agreed chat chatting talk talking talked cheers cya ' +
@@ -273,7 +274,7 @@ const FLUFF = new Set(
 const INTERJECTION_RE = /^(?:h+m+|u+m+|u+h+|a+h+|o+h+|l+o+l+|(?:ha)+h?|(?:he)+h?|e+r+m*|w+o+w+)$/
 
 const FLUFF_PHRASES =
-  /\b(?:(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|i (?:would|'d) like|i want(?: to (?:watch|see))?|recommend me|i (?:don'?t|do not) know|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?)\b/g
+  /\b(?:(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven)[\s-]*(?:years?|yrs?)[\s-]*olds?|\d{1,2}[\s-]*yo|(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|i (?:would|'d) like|i want(?: to (?:watch|see))?|recommend me|i (?:don'?t|do not) know|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?)\b/g
 
 /**
  * Understands one message without any LLM: titles (fuzzy, year-tolerant), likes and dislikes, categories in and
@@ -651,7 +652,7 @@ function clip(text: string, max: number): string {
 }
 
 const EDGE_STOP = new Set(
-  'i and or but so the a an to of with for that is it was from in on at about by like as than some any'.split(' '),
+  'i and or but so the a an to of with for that who which is it was from in on at about by like as than some any'.split(' '),
 )
 function trimStopEdges(phrase: string): string {
   const words = phrase.split(/\s+/).filter(Boolean)
