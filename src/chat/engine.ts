@@ -101,6 +101,12 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
   for (const i of items) if (i.year !== undefined && i.year > maxYear) maxYear = i.year
   if (!maxYear) maxYear = new Date().getUTCFullYear()
   const hasRuntime = items.some((i) => typeof i.metadata.runtime === 'number' && i.metadata.runtime > 0)
+  // Every item's words, lower-cased, built at the first name asked for (a few MB for ten thousand films).
+  let catalogueText: string | undefined
+  const knowsName = (name: string) => {
+    catalogueText ??= items.map((i) => `${i.title}\n${i.description}\n${i.tags.join('\n')}`.toLowerCase()).join('\n')
+    return catalogueText.includes(name.toLowerCase())
+  }
   const yearOf = (id: ItemId) => byId.get(id)?.year
   const label = (id: ItemId) => titles.label(id)
 
@@ -247,7 +253,7 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
       }
       const u = understand(
         typeof input.text === 'string' ? input.text : '',
-        { lastShown: session.lastShown, focus: session.focus, pending: session.pending, yearOf, maxYear, hasRuntime },
+        { lastShown: session.lastShown, focus: session.focus, pending: session.pending, yearOf, maxYear, hasRuntime, knowsName },
         titles,
         lexicon,
       )
@@ -384,6 +390,9 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
     const ack = acknowledge(notes, label)
     let text = ack ? `${ack} ${composed.text}` : composed.text
     if (u.runtimeIgnored) text = `${text} (This catalogue has no running times, so I can't filter on length.)`
+    if (u.unknownPeople?.length) {
+      text = `${text} (I don't know who is in or behind each film, so I couldn't look for ${joinNames(u.unknownPeople)}.)`
+    }
     if (llm && recs.length && replyItems.length <= 10) {
       const worded = await wordWithLlm(llm, u.text, replyItems, options.signal, deps.llmTimeoutMs ?? 4000, logger)
       if (worded) {
@@ -618,4 +627,10 @@ function addOnce(list: ItemId[], id: ItemId): void {
 function remove(list: ItemId[], id: ItemId): void {
   const i = list.indexOf(id)
   if (i >= 0) list.splice(i, 1)
+}
+
+/** "A", "A and B", "A, B and C". */
+function joinNames(names: readonly string[]): string {
+  const unique = [...new Set(names)]
+  return unique.length <= 1 ? (unique[0] ?? '') : `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`
 }

@@ -218,6 +218,28 @@ describe('understand', () => {
     expect(without.runtimeIgnored).toBe(true)
   })
 
+  it('sets aside a person asked for by name whom the catalogue never names, instead of matching the name as text', () => {
+    const knowsName = (name: string) => name.toLowerCase() === 'tom hanks'
+    const goldblum = u('Do you know any good movies featuring Jeff Goldblum? Something funny', { knowsName })
+    expect(goldblum.unknownPeople).toEqual(['Jeff Goldblum'])
+    expect(goldblum.include).toEqual(['Comedy'])
+    expect(goldblum.preferences.map((p) => p.text).join(' ')).not.toMatch(/goldblum/i)
+    expect(u('I like anything with Clint Eastwood or directed by Sofia Coppola', { knowsName }).unknownPeople).toEqual([
+      'Clint Eastwood',
+      'Sofia Coppola',
+    ])
+    // Named by the catalogue (a tag): a wish like any other.
+    const hanks = u('something with Tom Hanks', { knowsName })
+    expect(hanks.unknownPeople).toBeUndefined()
+    expect(hanks.preferences.map((p) => p.text)).toEqual(['tom hanks'])
+    // No cue, a title, or lower case: not taken for a person.
+    expect(u('I loved Jeff Goldblum', { knowsName }).unknownPeople).toBeUndefined()
+    expect(u('something like The Matrix', { knowsName }).unknownPeople).toBeUndefined()
+    expect(u('movies with jeff goldblum', { knowsName }).unknownPeople).toBeUndefined()
+    // Without the catalogue's names to check against, nothing changes.
+    expect(u('movies with Jeff Goldblum').unknownPeople).toBeUndefined()
+  })
+
   it('resolves references to the last reply', () => {
     const lastShown = ['1', '4306', '3000']
     expect(u('the second one', { lastShown }).references).toEqual([{ itemId: '4306', action: 'anchor' }])

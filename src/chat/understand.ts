@@ -19,6 +19,11 @@ export interface UnderstandContext {
   maxYear: number
   /** Whether the catalogue has a numeric `runtime` field (minutes), for "nothing too long". */
   hasRuntime: boolean
+  /**
+   * Whether any item's text (title, description, tags) names this person: "anything with Clint Eastwood" is then a
+   * wish like any other; otherwise the name is set aside (`unknownPeople`). Absent: every name counts as known.
+   */
+  knowsName?: (name: string) => boolean
 }
 
 export interface Understanding {
@@ -42,6 +47,8 @@ export interface Understanding {
   runtimeMax?: number
   /** A length limit was asked for but the catalogue has no running times. */
   runtimeIgnored?: boolean
+  /** People asked for ("starring Jeff Goldblum") whom no item's text names: not a wish, and the reply says so. */
+  unknownPeople?: string[]
   /** Free-text wishes and critiques, with their signs. */
   preferences: { text: string; weight: number }[]
 }
@@ -273,6 +280,11 @@ const FLUFF = new Set(
 /** Drawn-out interjections: "hmmm", "ummm", "ahh", "ohhh", "lool", "hahaha". */
 const INTERJECTION_RE = /^(?:h+m+|u+m+|u+h+|a+h+|o+h+|l+o+l+|(?:ha)+h?|(?:he)+h?|e+r+m*|w+o+w+)$/
 
+/** Two or three capitalised words: a person's name when a cue such as "starring" comes right before. */
+const PERSON_NAME_RE = /(?<![\p{L}\p{N}])\p{Lu}[\p{Ll}'’-]+(?: \p{Lu}[\p{Ll}'’-]+){1,2}(?![\p{L}\p{N}])/gu
+const PERSON_CUE_RE =
+  /\b(?:with|starring|stars?|featuring|feat\.?|by|directed by|actors?|actress|directors?|(?:movies?|films?) of)\s+$/
+
 const FLUFF_PHRASES =
   /\b(?:(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven)[\s-]*(?:years?|yrs?)[\s-]*olds?|\d{1,2}[\s-]*yo|(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|i (?:would|'d) like|i want(?: to (?:watch|see))?|recommend me|i (?:don'?t|do not) know|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?)\b/g
 
@@ -452,6 +464,20 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   // Titles, once control phrases are masked ("shorter" is not a typo of "Shooter").
   const found = titles.find(text, { masked })
   for (const m of found) masked.push([m.start, m.end])
+
+  // A person asked for by name ("movies featuring Jeff Goldblum"): as text it would only match descriptions that
+  // sound alike, and the reply would then claim the films fit the name. Unless the catalogue names them, set aside.
+  if (ctx.knowsName) {
+    for (const m of text.matchAll(PERSON_NAME_RE)) {
+      const start = m.index!
+      const end = start + m[0].length
+      const cue = PERSON_CUE_RE.exec(lower.slice(Math.max(0, start - 24), start))
+      if (!cue || masked.some(([a, b]) => a < end && start < b)) continue
+      if (ctx.knowsName(m[0])) continue
+      out.unknownPeople = [...(out.unknownPeople ?? []), m[0]]
+      masked.push([start - cue[0].length, end])
+    }
+  }
 
   // Clauses: sentiment for titles and references, categories in or out, and the remaining free text.
   let inherited: 'neg' | 'pos' | undefined

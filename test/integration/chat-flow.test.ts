@@ -69,6 +69,17 @@ describe.skipIf(!dataDir())('chat flows on real data (ml-latest-small subset, US
     expect(stated.length).toBeGreaterThan(0)
   })
 
+  it('says it cannot look for a person the catalogue never names, and claims no fit to the name', async () => {
+    const say = conversation(await fx.chat())
+    const reply = await say('Do you know any good movies featuring Jeff Goldblum? Something funny')
+    expect(reply.text).toMatch(/couldn't look for Jeff Goldblum/)
+    expect(reply.items.length).toBeGreaterThan(0)
+    for (const shown of reply.items) {
+      expect(shown.categories).toContain('Comedy')
+      expect(shown.explanation).not.toMatch(/goldblum/i)
+    }
+  })
+
   it('follows "more like the second one"', async () => {
     const say = conversation(await fx.chat())
     const first = await say('something animated')
