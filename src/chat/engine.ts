@@ -388,15 +388,18 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
     }))
     const composed = explain.composeReply(recs, context)
     const ack = acknowledge(notes, label)
-    let text = ack ? `${ack} ${composed.text}` : composed.text
-    if (u.runtimeIgnored) text = `${text} (This catalogue has no running times, so I can't filter on length.)`
+    // What could not be done is said whoever words the reply.
+    const caveats: string[] = []
+    if (u.runtimeIgnored) caveats.push("(This catalogue has no running times, so I can't filter on length.)")
     if (u.unknownPeople?.length) {
-      text = `${text} (I don't know who is in or behind each film, so I couldn't look for ${joinNames(u.unknownPeople)}.)`
+      caveats.push(`(I don't know who is in or behind each film, so I couldn't look for ${joinNames(u.unknownPeople)}.)`)
     }
+    const withNotes = (body: string) => [ack, body, ...caveats].filter(Boolean).join(' ')
+    let text = withNotes(composed.text)
     if (llm && recs.length && replyItems.length <= 10) {
       const worded = await wordWithLlm(llm, u.text, replyItems, options.signal, deps.llmTimeoutMs ?? 4000, logger)
       if (worded) {
-        text = ack ? `${ack} ${worded.text}` : worded.text
+        text = withNotes(worded.text)
         for (const item of replyItems) {
           const e = worded.explanations[item.id]
           if (e) item.explanation = e

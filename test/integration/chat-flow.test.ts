@@ -264,6 +264,11 @@ describe.skipIf(!dataDir())('chat flows on real data (ml-latest-small subset, US
       const slow = await chat.handleTurn({ conversationId: 'llm3', userId: 'llm', text })
       expect(slow.text).toBe(template.text)
       expect(JSON.stringify([worded, invalid, slow])).not.toContain('sk-test-secret')
+      // What could not be done is said whoever words the reply.
+      endpoint.enqueue({ content: JSON.stringify({ text: 'Some fun picks.', explanations: [] }) })
+      const caveat = await chat.handleTurn({ conversationId: 'llm4', userId: 'llm', text: 'funny films starring Jeff Goldblum' })
+      expect(caveat.text).toContain('Some fun picks.')
+      expect(caveat.text).toMatch(/couldn't look for Jeff Goldblum/)
     } finally {
       await llm.close()
       await endpoint.close()
