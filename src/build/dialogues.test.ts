@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -104,6 +104,9 @@ describe('resolveDialogueFiles', () => {
       join(data, 'inspired', 'dev.tsv'),
       join(data, 'redial', 'train_data.jsonl'),
     ])
+    expect(resolveDialogueFiles(`auto,${join(data, 'redial', 'train_data.jsonl')}`, data)).toEqual([
+      join(data, 'redial', 'train_data.jsonl'),
+    ])
     expect(resolveDialogueFiles(`auto,${join(data, 'inspired', 'dev.tsv')}`, data)).toEqual([
       join(data, 'redial', 'train_data.jsonl'),
       join(data, 'inspired', 'dev.tsv'),
@@ -176,6 +179,39 @@ describe('a build that learned from conversation logs', () => {
     const result = await runConversationEval({ dialoguesFile: other, config })
     expect(result.trainedOnDialogues).toEqual({ files: [log], dialogues: 2 })
     expect(result).toMatchObject({ dialogues: 1, targets: 1, mappedTargets: 1 })
+    // Builds made before several logs recorded one `file`: still read, still refused.
+    const manifestFile = join(config.indexesDir, 'current', 'manifest.json')
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'))
+    const { file, sha256, dialogues } = manifest.extra.dialogues.sources[0]
+    manifest.extra.dialogues = { file, sha256, dialogues, mentions: 4, mapped: 3 }
+    writeFileSync(manifestFile, JSON.stringify(manifest))
+    await expect(runConversationEval({ dialoguesFile: log, config })).rejects.toMatchObject({ code: 'input.invalid' })
+    expect((await runConversationEval({ dialoguesFile: other, config })).trainedOnDialogues).toEqual({
+      files: [log],
+      dialogues: 2,
+    })
+  }, 120_000)
+
+  it('learns from several logs, records each, and refuses to replay any of them', async () => {
+    const redial = writeDialogues('several.jsonl', [
+      dialogue(1, { '1': 'Toy Story (1995)', '2': 'The Matrix (1999)' }, {}, ['I loved @1', 'Then @2']),
+    ])
+    const inspired = join(tmp, 'several.tsv')
+    writeFileSync(
+      inspired,
+      'dialog_id\tspeaker\ttext\tmovies\nx\tSEEKER\tI loved Toy Story\tToy Story (1995)\nx\tRECOMMENDER\tTry The Matrix\tThe Matrix (1999)\n',
+    )
+    const { config, summary } = await tinyBuild(join(tmp, 'several'), { CONCIERGE_DIALOGUES: `${redial},${inspired}` })
+    expect(summary.dialogues?.sources.map((x) => [x.file, x.dialogues])).toEqual([
+      [redial, 1],
+      [inspired, 1],
+    ])
+    for (const file of [redial, inspired]) {
+      await expect(runConversationEval({ dialoguesFile: file, config })).rejects.toMatchObject({
+        code: 'input.invalid',
+        details: { trainedOn: file },
+      })
+    }
   }, 120_000)
 })
 

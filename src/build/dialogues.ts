@@ -43,14 +43,15 @@ export interface DialogueLog {
 
 /**
  * The dialogue files a config asks for: paths and `auto` (the data folder's ReDial train file when present),
- * comma-separated, or `none`. Throws `data.not_found` naming a path that does not exist.
+ * comma-separated, each once, or `none`. Throws `data.not_found` naming a path that does not exist.
  */
 export function resolveDialogueFiles(setting: string, dataDir: string): string[] {
   if (setting === 'none') return []
   const files: string[] = []
   for (const entry of splitDialogueSetting(setting)) {
-    if (entry !== 'auto') files.push(entry)
-    else if (existsSync(join(dataDir, DEFAULT_DIALOGUES_FILE))) files.push(join(dataDir, DEFAULT_DIALOGUES_FILE))
+    const file = entry === 'auto' ? join(dataDir, DEFAULT_DIALOGUES_FILE) : entry
+    // `auto` finds nothing when the data folder has no log; a file listed twice is learned from once.
+    if ((entry !== 'auto' || existsSync(file)) && !files.includes(file)) files.push(file)
   }
   for (const file of files) {
     if (!existsSync(file)) {
