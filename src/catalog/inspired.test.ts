@@ -49,6 +49,7 @@ describe('parseInspiredDialogues', () => {
     fails(tsv('a\t1\tSEEKER\t1\thi\t\t', 'a\t2\tCRITIC\t1\thi\t\t'), /x\.tsv:3: speaker is "CRITIC"/, 3)
     fails(tsv('a\t1\tSEEKER\t1\thi'), /x\.tsv:2: 5 fields where the header has 7/, 2)
     fails(tsv('\t1\tSEEKER\t1\thi\t\t'), /x\.tsv:2: empty dialog_id/, 2)
+    fails(tsv('a\t1\tSEEKER\t1\t"never closed\t\t'), /x\.tsv:2: /, 2)
   })
 
   it('is what readDialogues returns for a .tsv file', async () => {

@@ -15,9 +15,9 @@ const RECOMMENDER = 2
  * per-movie questionnaire, so every mention counts as liked. `file` only names the source in errors.
  */
 export function parseInspiredDialogues(raw: string, file: string, limit?: number): Dialogue[] {
-  const problems: string[] = []
-  const records = parseCsv(raw, { delimiter: '\t', onError: (e) => problems.push(`${file}:${e.line}: ${e.message}`) })
-  if (problems.length > 0) throw invalid(problems[0]!, file)
+  let problem: { line: number; message: string } | undefined
+  const records = parseCsv(raw, { delimiter: '\t', onError: (e) => (problem ??= e) })
+  if (problem) throw invalid(`${file}:${problem.line}: ${problem.message}`, file, problem.line)
   const header = records[0]?.fields.map((f) => f.trim())
   const columns = REQUIRED.map((name) => header?.indexOf(name) ?? -1)
   const missing = REQUIRED.filter((_, i) => columns[i]! < 0)
