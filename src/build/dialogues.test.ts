@@ -33,6 +33,13 @@ function writeDialogues(name: string, dialogues: object[]): string {
   return file
 }
 
+/** An INSPIRED-format file (the columns Concierge reads) of rows [dialog_id, speaker, text, movies]. */
+function writeInspired(name: string, rows: string[][]): string {
+  const file = join(tmp, name)
+  writeFileSync(file, ['dialog_id\tspeaker\ttext\tmovies', ...rows.map((r) => r.join('\t'))].join('\n'))
+  return file
+}
+
 describe('loadDialogueLog', () => {
   it('turns each dialogue into a pseudo-user: mapped mentions liked, the refused ones disliked', async () => {
     const { items } = await loadCatalog({ dataDir: ML_TINY })
@@ -68,15 +75,10 @@ describe('loadDialogueLog', () => {
     const redial = writeDialogues('both.jsonl', [
       dialogue(5, { '1': 'Toy Story (1995)', '2': 'Heat' }, {}, ['I loved @1', 'Then @2']),
     ])
-    const inspired = join(tmp, 'both.tsv')
-    writeFileSync(
-      inspired,
-      [
-        'dialog_id\tutt_id\tspeaker\ttext\tmovies',
-        '5\t1\tSEEKER\tI want something like the matrix\tThe Matrix (1999)',
-        '5\t2\tRECOMMENDER\tTry Toy Story, or The City of Lost Children\tToy Story (1995); The City of Lost Children (1995)',
-      ].join('\n'),
-    )
+    const inspired = writeInspired('both.tsv', [
+      ['5', 'SEEKER', 'I want something like the matrix', 'The Matrix (1999)'],
+      ['5', 'RECOMMENDER', 'Try Toy Story, or The City of Lost Children', 'Toy Story (1995); The City of Lost Children (1995)'],
+    ])
     const log = await loadDialogueLog([redial, inspired], items)
     expect(log.sources.map((x) => [x.file, x.dialogues])).toEqual([
       [redial, 1],
@@ -196,11 +198,10 @@ describe('a build that learned from conversation logs', () => {
     const redial = writeDialogues('several.jsonl', [
       dialogue(1, { '1': 'Toy Story (1995)', '2': 'The Matrix (1999)' }, {}, ['I loved @1', 'Then @2']),
     ])
-    const inspired = join(tmp, 'several.tsv')
-    writeFileSync(
-      inspired,
-      'dialog_id\tspeaker\ttext\tmovies\nx\tSEEKER\tI loved Toy Story\tToy Story (1995)\nx\tRECOMMENDER\tTry The Matrix\tThe Matrix (1999)\n',
-    )
+    const inspired = writeInspired('several.tsv', [
+      ['x', 'SEEKER', 'I loved Toy Story', 'Toy Story (1995)'],
+      ['x', 'RECOMMENDER', 'Try The Matrix', 'The Matrix (1999)'],
+    ])
     const { config, summary } = await tinyBuild(join(tmp, 'several'), { CONCIERGE_DIALOGUES: `${redial},${inspired}` })
     expect(summary.dialogues?.sources.map((x) => [x.file, x.dialogues])).toEqual([
       [redial, 1],
