@@ -331,7 +331,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       let total = p.obscurity as number
       for (const key of BLENDED_PARTS) total += (key === 'semantic' ? semanticWeight : weights[key]) * (p[key] as number)
       p.total = total
-      return { id, item, parts: p, vector: vectors[i] }
+      return { id, item, parts: p, vector: vectors[i], at: i }
     })
     deps.onScored?.(scored)
     scored.sort((a, b) => b.parts.total - a.parts.total || (a.id < b.id ? -1 : 1))
@@ -353,11 +353,12 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     const alsoLiked = collab && collabScores && weights.collaborative > 0 ? alsoLikedSources(foldIn) : []
 
     const results: Recommendation[] = picked.map((s) => {
+      // The pool's cosines (undefined exactly when the item has no vector).
       const v = s.vector
       const evidence: Evidence = {
         matchedPreferences: v
           ? positive
-              .map((p, j) => ({ text: p.text, similarity: cosine(p.v, v), bar: prefBars[j] as number }))
+              .map((p, j) => ({ text: p.text, similarity: p.sims[s.at] as number, bar: prefBars[j] as number }))
               .filter((m) => m.similarity >= m.bar)
               .sort((a, b) => b.similarity - a.similarity)
               .map(({ text, similarity }) => ({ text, similarity }))
@@ -366,7 +367,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
           ? likedItems
               .map((liked, j) => ({
                 item: liked.item,
-                similarity: cosine(liked.v, v),
+                similarity: liked.sims[s.at] as number,
                 bar: likedBars[j] as number,
                 sharedCategories: sharedCategories(s.item, liked.item),
                 sharedTags: sharedTags(s.item, liked.item),
@@ -579,7 +580,6 @@ function combine(parts: { v: Float32Array; w: number }[], dimension: number): Fl
   return q.some((x) => x !== 0) ? q : undefined
 }
 
-/** Missing values take the pool minimum, so an item without a vector or model score neither wins nor breaks the scale. */
 function maxOf(values: readonly (number | undefined)[]): number | undefined {
   let best: number | undefined
   for (const v of values) if (v !== undefined && (best === undefined || v > best)) best = v
@@ -605,6 +605,7 @@ function jaccard(own: ReadonlySet<string>, other: ReadonlySet<string>): number {
   return union ? shared / union : 0
 }
 
+/** Missing values take the pool minimum, so an item without a vector or model score neither wins nor breaks the scale. */
 function fillMissing(values: (number | undefined)[]): Float64Array {
   let min = Number.POSITIVE_INFINITY
   for (const v of values) if (v !== undefined && v < min) min = v
