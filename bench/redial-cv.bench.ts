@@ -21,7 +21,7 @@ import { existsSync } from 'node:fs'
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
-import { resolveDialogueFiles, runRebuild } from '../src/build/index.ts'
+import { DEFAULT_DIALOGUES_FILE, resolveDialogueFiles, runRebuild } from '../src/build/index.ts'
 import { createProgressBar } from '../src/cli/progress-bar.ts'
 import { loadConfig } from '../src/config/index.ts'
 import { createLogger } from '../src/core/index.ts'
@@ -51,7 +51,7 @@ export async function run(): Promise<BenchTable[]> {
     .parse(process.env.BENCH_CV_FOLDS ?? 5)
   const blends = blendsSchema.parse(JSON.parse(process.env.BENCH_CV_BLENDS ?? '[{}]'))
   const base = loadConfig({ ...process.env, CONCIERGE_ENCODER: process.env.CONCIERGE_ENCODER ?? 'use' })
-  const trainFile = base.dataDir ? join(base.dataDir, 'redial', 'train_data.jsonl') : undefined
+  const trainFile = base.dataDir ? join(base.dataDir, DEFAULT_DIALOGUES_FILE) : undefined
   if (!trainFile || !existsSync(trainFile)) {
     return [
       { title, columns: ['status'], rows: [['skipped']], notes: [`No ReDial train file (${trainFile ?? 'no data folder'}).`] },

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { DialogueSource } from '../build/index.ts'
 import { createMentionMapper, type Dialogue, MENTION_RE, readDialogues, splitMention } from '../catalog/index.ts'
 import { createTitleIndex, EVAL_TURN, type TitleIndex, type TurnOptions } from '../chat/index.ts'
 import type { Config } from '../config/index.ts'
@@ -63,7 +64,7 @@ export async function runConversationEval(options: ConversationEvalOptions): Pro
   const { dialogues, sha256 } = await readDialogues(options.dialoguesFile, options.limit)
   let runtime = options.runtime
   let close: (() => Promise<void>) | undefined
-  let learned: LearnedDialogues[] | undefined
+  let learned: DialogueSource[] | undefined
   if (!runtime) {
     if (!options.config) throw new AppError('input.invalid', 'runConversationEval needs `runtime` or `config`')
     const opened = await openRuntime(options.config, options.logger ?? createLogger({ level: 'warn' }), options.onScored)
@@ -164,19 +165,12 @@ async function replay(
   }
 }
 
-/** One conversation log a build learned from, as its index manifest records it. */
-interface LearnedDialogues {
-  file: string
-  sha256: string
-  dialogues: number
-}
-
 /**
  * Scoring a build on dialogues it learned from would measure memory, not recommendation: refuses when the replayed
  * file is one of the training logs or shares a conversation with one.
  */
 async function refuseOverlap(
-  learned: readonly LearnedDialogues[],
+  learned: readonly DialogueSource[],
   file: string,
   sha256: string,
   dialogues: readonly Dialogue[],
@@ -213,7 +207,7 @@ async function openRuntime(
 ): Promise<{
   runtime: { chat: ChatService; items: readonly Item[] }
   close: () => Promise<void>
-  learned?: LearnedDialogues[]
+  learned?: DialogueSource[]
 }> {
   const [{ createRuntime }, { createMemoryStore }, { currentBuildDir, readSnapshot }, { readIndexManifest }] = await Promise.all([
     import('../runtime.ts'),
