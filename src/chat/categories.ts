@@ -15,10 +15,12 @@ interface Concept {
 }
 
 /** "my 7 year old", "she's seven years old", "a 5-yr-old": ages 2 to 11 ask for a children's film. */
-const CHILD_AGES = [
-  ...[2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(String),
-  ...'two three four five six seven eight nine ten eleven'.split(' '),
-].flatMap((age) => ['year old', 'year olds', 'years old', 'yr old', 'yo'].map((unit) => `${age} ${unit}`))
+/** Ages spelled out, two to eleven (also what the understanding strips from wishes with the digits). */
+export const AGE_WORDS = 'two three four five six seven eight nine ten eleven'.split(' ')
+
+const CHILD_AGES = [...[2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(String), ...AGE_WORDS].flatMap((age) =>
+  ['year old', 'year olds', 'years old', 'yr old', 'yo'].map((unit) => `${age} ${unit}`),
+)
 
 const CONCEPTS: Concept[] = [
   { names: ['Action'], words: ['action', 'action packed', 'actionpacked', 'explosions', 'shootouts', 'martial arts'] },

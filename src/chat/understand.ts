@@ -1,6 +1,6 @@
 import type { ItemId } from '../core/index.ts'
 import type { PendingClarification } from '../store/index.ts'
-import type { CategoryLexicon } from './categories.ts'
+import { AGE_WORDS, type CategoryLexicon } from './categories.ts'
 import { COMMON_WORDS, sanitizeUtterance, tokenize } from './text.ts'
 import type { TitleIndex, TitleMention } from './title-index.ts'
 
@@ -285,8 +285,14 @@ const PERSON_NAME_RE = /(?<![\p{L}\p{N}])\p{Lu}[\p{Ll}'â€™-]+(?: \p{Lu}[\p{Ll}'â
 const PERSON_CUE_RE =
   /\b(?:with|starring|stars?|featuring|feat\.?|by|directed by|actors?|actress|directors?|(?:movies?|films?) of)\s+$/
 
+/** Someone's age ("my 7 year old", "a five-year-old", "16 yo"): who the film is for, not what it is about. */
+const AGE_PHRASE_RE = new RegExp(
+  `\\b(?:(?:\\d{1,2}|${AGE_WORDS.join('|')})[\\s-]*(?:years?|yrs?)[\\s-]*olds?|\\d{1,2}[\\s-]*yo)\\b`,
+  'g',
+)
+
 const FLUFF_PHRASES =
-  /\b(?:(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven)[\s-]*(?:years?|yrs?)[\s-]*olds?|\d{1,2}[\s-]*yo|(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|i (?:would|'d) like|i want(?: to (?:watch|see))?|recommend me|i (?:don'?t|do not) know|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?)\b/g
+  /\b(?:(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|i (?:would|'d) like|i want(?: to (?:watch|see))?|recommend me|i (?:don'?t|do not) know|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?)\b/g
 
 /**
  * Understands one message without any LLM: titles (fuzzy, year-tolerant), likes and dislikes, categories in and
@@ -570,7 +576,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     // Free text: what is left once titles, references and control words are gone.
     // A question about the film ("does he go to war?") is not a wish either.
     if (asksAboutIt || INSTRUCTION_RE.test(cv) || QUESTION_TO_HELPER_RE.test(cv.trim())) continue
-    const residual = cv.replace(FLUFF_PHRASES, ' ')
+    const residual = cv.replace(AGE_PHRASE_RE, ' ').replace(FLUFF_PHRASES, ' ')
     // A wish needs a content word: chit-chat leftovers ("u", "fo", "hmmm", "lol") do not make one, and neither do
     // category words alone ("horror please"), which the category filter already carries: as text they would only
     // rank the category's items by how much their descriptions resemble the word. With another word they stay,
