@@ -220,6 +220,7 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
       constraints: {
         includeCategories: [...c.includeCategories],
         excludeCategories: [...c.excludeCategories],
+        ...(c.categoryGroups?.length ? { categoryGroups: c.categoryGroups.map((g) => [...g]) } : {}),
         ...(c.yearMin !== undefined ? { yearMin: c.yearMin } : {}),
         ...(c.yearMax !== undefined ? { yearMax: c.yearMax } : {}),
         ...(c.metadata?.length ? { metadata: c.metadata.map((m) => ({ ...m })) } : {}),
@@ -361,8 +362,18 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
   ): Promise<Reply> => {
     const request = await buildRequest(session, options.k)
     let recs: Recommendation[]
+    let widened: { found: number; groups: string[][] } | undefined
     try {
       recs = await recommender.recommend(request)
+      // Too few films are all the categories said together: the rest may be any of them, and the reply says so.
+      const groups = request.constraints.categoryGroups
+      if (groups && recs.length < request.k) {
+        const { categoryGroups: _, ...looser } = request.constraints
+        const exclude = new Set([...request.exclude, ...recs.map((r) => r.item.id)])
+        const more = await recommender.recommend({ ...request, constraints: looser, exclude, k: request.k - recs.length })
+        if (more.length) widened = { found: recs.length, groups }
+        recs = [...recs, ...more]
+      }
     } catch (error) {
       if (isAppError(error, 'store.failed')) throw error
       logger.error('recommendation failed', { code: isAppError(error) ? error.code : 'internal', reason: safeReason(error) })
@@ -390,6 +401,15 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
     const ack = acknowledge(notes, label)
     // What could not be done is said whoever words the reply.
     const caveats: string[] = []
+    if (widened) {
+      const all = widened.groups.map((g) => g.join(' or ')).join(' and ')
+      const any = [...new Set(widened.groups.flat())].join(' or ')
+      caveats.push(
+        widened.found
+          ? `(Only the first ${widened.found === 1 ? 'one is' : `${widened.found} are`} ${all}; the rest are ${any}.)`
+          : `(Nothing else that is ${all} fits your filters, so these are ${any}.)`,
+      )
+    }
     if (u.runtimeIgnored) caveats.push("(This catalogue has no running times, so I can't filter on length.)")
     if (u.unknownPeople?.length) {
       caveats.push(`(I don't know who is in or behind each film, so I couldn't look for ${joinNames(u.unknownPeople)}.)`)
@@ -502,10 +522,16 @@ function applyConstraints(session: SessionState, u: Understanding, hasRuntime: b
   if (u.include.length) {
     c.includeCategories = u.includeAdds ? [...new Set([...c.includeCategories, ...u.include])] : [...u.include]
     c.excludeCategories = c.excludeCategories.filter((x) => !u.include.includes(x))
+    // "also a comedy" widens what was asked for, so categories said together ("romantic comedy") no longer bind.
+    if (u.includeAll && !u.includeAdds) c.categoryGroups = u.includeAll.map((g) => [...g])
+    else delete c.categoryGroups
   }
   if (u.exclude.length) {
     c.excludeCategories = [...new Set([...c.excludeCategories, ...u.exclude])]
     c.includeCategories = c.includeCategories.filter((x) => !u.exclude.includes(x))
+    const groups = (c.categoryGroups ?? []).map((g) => g.filter((x) => !u.exclude.includes(x))).filter((g) => g.length)
+    if (groups.length > 1) c.categoryGroups = groups
+    else delete c.categoryGroups
   }
   if (u.era) {
     delete c.yearMin
@@ -523,7 +549,9 @@ function applyConstraints(session: SessionState, u: Understanding, hasRuntime: b
 function describeConstraints(session: SessionState): string {
   const c = session.constraints
   const parts: string[] = []
-  if (c.includeCategories.length) parts.push(`${c.includeCategories.join(' or ')}`)
+  if (c.categoryGroups?.length)
+    parts.push(c.categoryGroups.map((g) => (g.length > 1 ? `(${g.join(' or ')})` : g[0])).join(' and '))
+  else if (c.includeCategories.length) parts.push(`${c.includeCategories.join(' or ')}`)
   if (c.excludeCategories.length) parts.push(`no ${c.excludeCategories.join(' or ')}`)
   if (c.yearMin !== undefined && c.yearMax !== undefined) {
     parts.push(c.yearMin === c.yearMax ? `from ${c.yearMin}` : `from ${c.yearMin}–${c.yearMax}`)

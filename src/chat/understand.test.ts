@@ -184,6 +184,28 @@ describe('understand', () => {
     expect(u('Yes it is can you suggest some action or science fiction?').include.sort()).toEqual(['Action', 'Sci-Fi'])
   })
 
+  it('asks for every category of words said together, any of words said apart', () => {
+    expect(u('a romantic comedy from the 90s').includeAll).toEqual([['Romance'], ['Comedy']])
+    expect(u('a funny space movie, nothing too long').includeAll).toEqual([['Comedy'], ['Sci-Fi']])
+    expect(u('any good sci-fi horror?').includeAll).toEqual([['Sci-Fi'], ['Horror']])
+    expect(u('an action-comedy').includeAll).toEqual([['Action'], ['Comedy']])
+    // A group keeps what else meets it: a funny film for the kids may be animated.
+    expect(u('a funny kids movie').includeAll?.map((g) => [...g].sort())).toEqual([['Comedy'], ['Animation', 'Children']])
+    // Apart, or two kinds in one message: any of them.
+    for (const text of [
+      'a comedy or a romance',
+      'I like action and comedy',
+      'something funny, maybe romantic',
+      'a romantic comedy or an action thriller',
+      'a funny comedy',
+      'romantic comedy but no horror',
+    ])
+      expect(u(text).includeAll, text).toEqual(text.includes('no horror') ? [['Romance'], ['Comedy']] : undefined)
+    // "too" adds categories only at the end of a phrase.
+    expect(u('comedies too').includeAdds).toBe(true)
+    expect(u('a romantic comedy, nothing too long').includeAdds).toBe(false)
+  })
+
   it('reads eras', () => {
     expect(u('movies from the 90s').era).toEqual({ min: 1990, max: 1999 })
     expect(u('a comedy from the 70s').era).toEqual({ min: 1970, max: 1979 })
@@ -247,6 +269,11 @@ describe('understand', () => {
     expect(u('the last one', { lastShown }).references).toEqual([{ itemId: '3000', action: 'anchor' }])
     expect(u('not that one', { lastShown, focus: '4306' }).references).toEqual([{ itemId: '4306', action: 'reject' }])
     expect(u('more like that', { lastShown }).references).toEqual([{ itemId: '1', action: 'anchor' }])
+    // "That" is what the message just pointed at or named, before the focus.
+    const third = u('the third one looks good, more like that', { lastShown })
+    expect(third.references.map((r) => r.itemId)).toEqual(['3000', '3000'])
+    expect(third.preferences).toEqual([])
+    expect(u('I loved Fight Club, more like that', { lastShown }).references).toEqual([{ itemId: '2959', action: 'anchor' }])
     expect(u('I loved the first one', { lastShown }).references).toEqual([{ itemId: '1', action: 'like' }])
     const r = u('more like the first one but funnier', { lastShown })
     expect(r.references).toEqual([{ itemId: '1', action: 'anchor' }])

@@ -40,6 +40,11 @@ export interface Understanding {
   /** The answer to a pending clarifying question, when this message gives it. */
   clarified?: ItemId
   include: string[]
+  /**
+   * Category words said together ("a romantic comedy", "a funny space movie"): the item should be all of them,
+   * one group per word (each met by any of its categories). Set only when they are the message's only request.
+   */
+  includeAll?: string[][]
   exclude: string[]
   /** Whether the new includes add to earlier ones ("also", "too") instead of replacing them. */
   includeAdds: boolean
@@ -274,7 +279,9 @@ const FLUFF = new Set(
     'similar rewatch rewatched theater theaters theatre trailer trailers review reviews excited forward wait ' +
     'seeking searching search couple week weeks yesterday awhile forever ended wan wanna gonna worth tell write ' +
     'feel free message choices choice given cue met recently hoping mentioned wondering lines along taste course ' +
-    'believe usually bet kinda favs'
+    'believe usually bet kinda favs ' +
+    // "the third one looks good", "that sounds great": a reaction to a film, not a wish.
+    'looks looked sounds sounded seemed'
   ).split(' '),
 )
 /** Drawn-out interjections: "hmmm", "ummm", "ahh", "ohhh", "lool", "hahaha". */
@@ -338,7 +345,16 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
 
   // References to the last reply or to the options of a pending question.
   const options = ctx.pending?.candidates ?? ctx.lastShown
-  const refs: { start: number; end: number; itemId: ItemId; fromPending: boolean; similar?: boolean; pronoun?: boolean }[] = []
+  const refs: {
+    start: number
+    end: number
+    itemId: ItemId
+    fromPending: boolean
+    similar?: boolean
+    pronoun?: boolean
+    /** "that one", "more like this": re-pointed once titles are found. */
+    demonstrative?: boolean
+  }[] = []
   const pickAt = (index: number) => (index < 0 ? options[options.length + index] : options[index])
   if (options.length) {
     take(/(?:#|\b(?:number|no\.?|nr\.?|option|pick) ?)(\d{1,2})\b/g, (m) => {
@@ -379,7 +395,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
       /\b(?:(?:more|something|anything|some(?:thing)?s?) like (?:that|this|it|that one|this one)|similar (?:ones|movies|films|stuff)|something similar|more of (?:that|the same)|like that one|that one|this one|that movie|that film|this movie|this film)\b/g,
       (m) => {
         const similar = /like|similar|more of/.test(m[0])
-        refs.push({ start: m.index, end: m.index + m[0].length, itemId: focus, fromPending: false, similar })
+        refs.push({ start: m.index, end: m.index + m[0].length, itemId: focus, fromPending: false, similar, demonstrative: true })
         return true
       },
     )
@@ -469,6 +485,15 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
 
   // Titles, once control phrases are masked ("shorter" is not a typo of "Shooter").
   const found = titles.find(text, { masked })
+  // "The third one looks good, more like that", "I loved Alien, more like that": "that" is the film just pointed at or
+  // named in the message, else the focus.
+  for (const r of refs) {
+    if (!r.demonstrative) continue
+    const pointed =
+      refs.filter((o) => o.start < r.start && !o.fromPending && !o.demonstrative && !o.pronoun).at(-1)?.itemId ??
+      found.filter((f) => f.end <= r.start && f.itemId !== undefined).at(-1)?.itemId
+    if (pointed !== undefined) r.itemId = pointed
+  }
   for (const m of found) masked.push([m.start, m.end])
 
   // A person asked for by name ("movies featuring Jeff Goldblum"): as text it would only match descriptions that
@@ -490,6 +515,8 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   let describedBefore = false
   const positive: string[] = []
   const negative: string[] = []
+  // Requested category words, in runs of adjacent ones ("romantic comedy" is one run of two).
+  const runs: string[][][] = []
   for (const clause of clauses) {
     const cv = view().slice(clause.start, clause.end)
     const cues = blank(lower, [...found.map((f) => [f.start, f.end] as Range)]).slice(clause.start, clause.end)
@@ -551,6 +578,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     // not my thing"), not when it ends a long clause about something else ("usually high fantasy, I have a
     // stressful job so I don't want to think too hard").
     const dislikesAt = [...cues.matchAll(NEG_ALL_RE)].map((m) => m.index as number)
+    let runEnd = -1
     for (let i = 0; !describesItem && i < words.length; i++) {
       for (let len = Math.min(lexicon.maxWords, words.length - i); len >= 1; len--) {
         const phrase = words
@@ -566,7 +594,13 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
           refusedBefore(cv.slice(0, words[i]!.start)) ||
           dislikesAt.some((at) => at >= end && at - end <= DISLIKE_AFTER_CHARS)
         if (negated) out.exclude.push(...term.exclude)
-        else out.include.push(...term.include)
+        else {
+          out.include.push(...term.include)
+          const joined = runEnd === i && /^[\s-]*$/.test(cv.slice(words[i - 1]!.end, words[i]!.start))
+          if (joined) runs.at(-1)!.push(term.include)
+          else runs.push([term.include])
+          runEnd = i + len
+        }
         for (let k = i; k < i + len; k++) used[k] = true
         i += len - 1
         break
@@ -607,7 +641,10 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   // Asked for and refused in one breath ("horror but not gore"): the request wins, the refusal stays a soft push.
   out.include = [...new Set(out.include)]
   out.exclude = [...new Set(out.exclude)].filter((c) => !out.include.includes(c))
-  out.includeAdds = /\b(?:also|too|as well|additionally)\b/.test(lower)
+  const together = runs.length === 1 ? distinctGroups(runs[0]!) : []
+  if (together.length > 1) out.includeAll = together
+  // "comedies too" adds; "nothing too long" does not.
+  out.includeAdds = /\b(?:also|as well|additionally)\b|\btoo\b(?=\s*(?:$|[.,!?;)]|please\b))/.test(lower)
   // A title answering the pending question ("Aliens").
   if (ctx.pending && out.clarified === undefined) {
     for (const m of out.mentions) {
@@ -691,4 +728,14 @@ function trimStopEdges(phrase: string): string {
   while (words.length && EDGE_STOP.has(words[0]!.toLowerCase())) words.shift()
   while (words.length && EDGE_STOP.has(words[words.length - 1]!.toLowerCase())) words.pop()
   return words.join(' ')
+}
+
+/** The groups of a run of category words, without repeats ("funny comedy" is one group). */
+function distinctGroups(run: readonly string[][]): string[][] {
+  const out: string[][] = []
+  for (const group of run) {
+    const key = [...group].sort().join('|')
+    if (!out.some((g) => [...g].sort().join('|') === key)) out.push([...group])
+  }
+  return out
 }

@@ -5,6 +5,9 @@ import type { Constraints } from './types.ts'
 export function compileConstraints(constraints: Constraints): (item: Item) => boolean {
   const include = lowerSet(constraints.includeCategories, 'constraints.includeCategories')
   const exclude = lowerSet(constraints.excludeCategories, 'constraints.excludeCategories')
+  const groups: unknown = constraints.categoryGroups ?? []
+  if (!Array.isArray(groups)) invalid('constraints.categoryGroups must be an array of arrays of strings')
+  const allOf = groups.map((g, i) => lowerSet(g, `constraints.categoryGroups[${i}]`)).filter((g) => g.size > 0)
   const { yearMin, yearMax } = constraints
   checkNumber(yearMin, 'constraints.yearMin')
   checkNumber(yearMax, 'constraints.yearMax')
@@ -19,6 +22,7 @@ export function compileConstraints(constraints: Constraints): (item: Item) => bo
   return (item) => {
     if (include.size > 0 && !item.categories.some((c) => include.has(c.toLowerCase()))) return false
     if (exclude.size > 0 && item.categories.some((c) => exclude.has(c.toLowerCase()))) return false
+    for (const group of allOf) if (!item.categories.some((c) => group.has(c.toLowerCase()))) return false
     if (yearMin !== undefined || yearMax !== undefined) {
       if (item.year === undefined) return false
       if (yearMin !== undefined && item.year < yearMin) return false

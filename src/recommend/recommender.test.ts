@@ -178,6 +178,17 @@ describe('createRecommender', () => {
     }
     expect(out.every((r) => r.evidence.metadataFit === undefined)).toBe(true)
     expect(out.find((r) => r.item.id === 's4')?.evidence.yearFit).toBe('from 1980, between 1970 and 2010 as you asked')
+    // Category groups: every group met ("romantic sci-fi"), each by any of its categories.
+    const groups = { includeCategories: ['Romance', 'Sci-Fi'], excludeCategories: [] }
+    const romanticSciFi = await rec.recommend(
+      request({ constraints: { ...groups, categoryGroups: [['romance'], ['SCI-FI']] }, k: 10 }),
+    )
+    expect(romanticSciFi.map((r) => r.item.id)).toEqual(['r3'])
+    expect(romanticSciFi[0]!.evidence.categoryFit.sort()).toEqual(['Romance', 'Sci-Fi'])
+    const either = await rec.recommend(
+      request({ constraints: { ...groups, categoryGroups: [['Animation', 'Romance'], ['Sci-Fi']] }, k: 20 }),
+    )
+    expect(either.map((r) => r.item.id).sort()).toEqual(['a5', 'r3'])
   })
 
   it('pushes away from a negative preference', async () => {
@@ -328,6 +339,11 @@ describe('createRecommender', () => {
         request({ constraints: { includeCategories: [], excludeCategories: [], yearMin: Number.POSITIVE_INFINITY } }),
       ),
     ).rejects.toMatchObject({ code: 'input.invalid' })
+    const badGroups = { includeCategories: [], excludeCategories: [], categoryGroups: [['Comedy'], 'Romance'] }
+    await expect(rec.recommend(request({ constraints: badGroups as never }))).rejects.toMatchObject({
+      code: 'input.invalid',
+      message: expect.stringContaining('constraints.categoryGroups[1]'),
+    })
   })
 
   it('refuses an index whose dimension differs from the encoder', async () => {

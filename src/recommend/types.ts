@@ -6,6 +6,11 @@ export interface Constraints {
   includeCategories: string[]
   /** Item must have none (case-insensitive). */
   excludeCategories: string[]
+  /**
+   * Item must meet every group, that is have at least one category of each: `[['Romance'], ['Comedy']]` for "a
+   * romantic comedy". Comes with `includeCategories`, which then lists the same categories.
+   */
+  categoryGroups?: string[][]
   /** Inclusive year bounds; an item without a year fails when either is set. */
   yearMin?: number
   yearMax?: number

@@ -4,6 +4,7 @@ import type { Interaction, ItemId, UserId } from '../core/index.ts'
 export interface SessionConstraints {
   includeCategories: string[]
   excludeCategories: string[]
+  categoryGroups?: string[][]
   yearMin?: number
   yearMax?: number
   metadata?: { field: string; min?: number; max?: number; equals?: string | number | boolean }[]

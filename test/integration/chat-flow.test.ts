@@ -52,13 +52,17 @@ describe.skipIf(!dataDir())('chat flows on real data (ml-latest-small subset, US
     const reply = await say('a funny space movie, nothing too long, I loved The Martian, no horror')
     expect(reply.items.length).toBeGreaterThan(0)
     const martian = fx.byTitle('The Martian', 2015).id
-    for (const shown of reply.items) {
-      const item = fx.items.find((i) => i.id === shown.id)!
+    // "Funny space" is one request: comedies that are also science fiction, as far as there are any left.
+    const both = bothUntil(reply.text, reply.items.length)
+    for (const [i, shown] of reply.items.entries()) {
+      const item = fx.items.find((x) => x.id === shown.id)!
       expect(item.metadata.runtime as number).toBeLessThanOrEqual(100)
       expect(item.categories).not.toContain('Horror')
-      expect(item.categories.some((c) => c === 'Comedy' || c === 'Sci-Fi')).toBe(true)
+      if (i < both) expect(item.categories).toEqual(expect.arrayContaining(['Comedy', 'Sci-Fi']))
+      else expect(item.categories.some((c) => c === 'Comedy' || c === 'Sci-Fi')).toBe(true)
       expect(item.id).not.toBe(martian)
     }
+    expect(both).toBeGreaterThan(0)
     expect(reply.text).not.toMatch(/no running times/)
     // A length in a reason is the item's own runtime (a reason has room for two sentences, so not every one has it).
     const stated = reply.items.filter((shown) => {
@@ -67,6 +71,28 @@ describe.skipIf(!dataDir())('chat flows on real data (ml-latest-small subset, US
       return said !== null
     })
     expect(stated.length).toBeGreaterThan(0)
+  })
+
+  it('gives films that are all the kinds said together, and says when it has to widen to any of them', async () => {
+    const say = conversation(await fx.chat())
+    const first = await say('a romantic comedy please')
+    expect(first.text).toMatch(/Romance and Comedy/)
+    expect(first.items.length).toBe(5)
+    for (const shown of first.items) expect(shown.categories).toEqual(expect.arrayContaining(['Romance', 'Comedy']))
+    // Asking on until the catalogue runs out of romantic comedies: the reply says which ones are only one of the two.
+    let widened: Reply | undefined
+    for (let i = 0; i < 60 && !widened; i++) {
+      const reply = await say('more')
+      if (/Romance or Comedy/.test(reply.text)) widened = reply
+      else for (const shown of reply.items) expect(shown.categories).toEqual(expect.arrayContaining(['Romance', 'Comedy']))
+    }
+    expect(widened).toBeDefined()
+    const both = bothUntil(widened!.text, widened!.items.length)
+    expect(widened!.items.length).toBe(5)
+    for (const [i, shown] of widened!.items.entries()) {
+      if (i < both) expect(shown.categories).toEqual(expect.arrayContaining(['Romance', 'Comedy']))
+      else expect(shown.categories.some((c) => c === 'Romance' || c === 'Comedy')).toBe(true)
+    }
   })
 
   it('says it cannot look for a person the catalogue never names, and claims no fit to the name', async () => {
@@ -284,3 +310,10 @@ describe.skipIf(!dataDir())('chat flows on real data (ml-latest-small subset, US
     }
   })
 })
+
+/** How many of a reply's items are all the categories asked for together, from its note when it had to widen. */
+function bothUntil(text: string, count: number): number {
+  if (/Nothing else that is/.test(text)) return 0
+  const m = /Only the first (one|\d+) (?:is|are)/.exec(text)
+  return m ? (m[1] === 'one' ? 1 : Number(m[1])) : count
+}
