@@ -14,7 +14,7 @@ import {
 } from '../core/index.ts'
 import { composeReply as defaultComposeReply, explainItem as defaultExplainItem } from '../explain/index.ts'
 import type { LlmClient } from '../llm/index.ts'
-import type { Recommendation, Recommender, RecommendRequest } from '../recommend/index.ts'
+import type { Constraints, Recommendation, Recommender, RecommendRequest } from '../recommend/index.ts'
 import { emptySession, type SessionState, type Store } from '../store/index.ts'
 import { createCategoryLexicon } from './categories.ts'
 import { createTitleIndex } from './title-index.ts'
@@ -221,6 +221,7 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
         includeCategories: [...c.includeCategories],
         excludeCategories: [...c.excludeCategories],
         ...(c.categoryGroups?.length ? { categoryGroups: c.categoryGroups.map((g) => [...g]) } : {}),
+        ...(c.mentions?.length ? { mentions: [...c.mentions] } : {}),
         ...(c.yearMin !== undefined ? { yearMin: c.yearMin } : {}),
         ...(c.yearMax !== undefined ? { yearMax: c.yearMax } : {}),
         ...(c.metadata?.length ? { metadata: c.metadata.map((m) => ({ ...m })) } : {}),
@@ -362,17 +363,21 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
   ): Promise<Reply> => {
     const request = await buildRequest(session, options.k)
     let recs: Recommendation[]
-    let widened: { found: number; groups: string[][] } | undefined
+    const widened: string[] = []
     try {
       recs = await recommender.recommend(request)
-      // Too few films are all the categories said together: the rest may be any of them, and the reply says so.
-      const groups = request.constraints.categoryGroups
-      if (groups && recs.length < request.k) {
-        const { categoryGroups: _, ...looser } = request.constraints
+      // Too few films name the person asked for, or are all the categories said together: the rest come without
+      // that filter (first the person, then the categories), and the reply says which are which.
+      let constraints = request.constraints
+      for (const loosen of WIDENINGS) {
+        if (recs.length >= request.k) break
+        const looser = loosen.drop(constraints)
+        if (!looser) continue
         const exclude = new Set([...request.exclude, ...recs.map((r) => r.item.id)])
         const more = await recommender.recommend({ ...request, constraints: looser, exclude, k: request.k - recs.length })
-        if (more.length) widened = { found: recs.length, groups }
+        if (more.length) widened.push(loosen.note(constraints, recs.length))
         recs = [...recs, ...more]
+        constraints = looser
       }
     } catch (error) {
       if (isAppError(error, 'store.failed')) throw error
@@ -401,15 +406,7 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
     const ack = acknowledge(notes, label)
     // What could not be done is said whoever words the reply.
     const caveats: string[] = []
-    if (widened) {
-      const all = widened.groups.map((g) => g.join(' or ')).join(' and ')
-      const any = [...new Set(widened.groups.flat())].join(' or ')
-      caveats.push(
-        widened.found
-          ? `(Only the first ${widened.found === 1 ? 'one is' : `${widened.found} are`} ${all}; the rest are ${any}.)`
-          : `(Nothing else that is ${all} fits your filters, so these are ${any}.)`,
-      )
-    }
+    caveats.push(...widened)
     if (u.runtimeIgnored) caveats.push("(This catalogue has no running times, so I can't filter on length.)")
     if (u.unknownPeople?.length) {
       caveats.push(`(I don't know who is in or behind each film, so I couldn't look for ${joinNames(u.unknownPeople)}.)`)
@@ -541,10 +538,42 @@ function applyConstraints(session: SessionState, u: Understanding, hasRuntime: b
     if (c.yearMin !== undefined && c.yearMax !== undefined && c.yearMin > c.yearMax)
       [c.yearMin, c.yearMax] = [c.yearMax, c.yearMin]
   }
+  if (u.people?.length) c.mentions = [...u.people]
   if (u.runtimeMax !== undefined && hasRuntime) {
     c.metadata = [...(c.metadata ?? []).filter((m) => m.field !== 'runtime'), { field: 'runtime', max: u.runtimeMax }]
   }
 }
+
+/** Filters a reply may loosen when too few items pass, in order, with what the reply then says. */
+const WIDENINGS: {
+  /** The constraints without this filter, or undefined when it is not set. */
+  drop: (c: Constraints) => Constraints | undefined
+  /** The caveat, given the constraints it was dropped from and how many items met them. */
+  note: (c: Constraints, found: number) => string
+}[] = [
+  {
+    drop: ({ mentions, ...rest }) => (mentions?.length ? rest : undefined),
+    note: (c, found) => {
+      const who = joinNames(c.mentions ?? [])
+      return found
+        ? found === 1
+          ? `(Only the first one names ${who} in its title, description or tags; I don't know who is in the others.)`
+          : `(Only the first ${found} name ${who} in their titles, descriptions or tags; I don't know who is in the others.)`
+        : `(Nothing else that fits your filters names ${who} in its title, description or tags, so these fit the rest of what you asked.)`
+    },
+  },
+  {
+    drop: ({ categoryGroups, ...rest }) => (categoryGroups?.length ? rest : undefined),
+    note: (c, found) => {
+      const groups = c.categoryGroups ?? []
+      const all = groups.map((g) => g.join(' or ')).join(' and ')
+      const any = [...new Set(groups.flat())].join(' or ')
+      return found
+        ? `(Only the first ${found === 1 ? 'one is' : `${found} are`} ${all}; the rest are ${any}.)`
+        : `(Nothing else that is ${all} fits your filters, so these are ${any}.)`
+    },
+  },
+]
 
 function describeConstraints(session: SessionState): string {
   const c = session.constraints
@@ -559,6 +588,7 @@ function describeConstraints(session: SessionState): string {
   else if (c.yearMax !== undefined) parts.push(`up to ${c.yearMax}`)
   const runtime = c.metadata?.find((m) => m.field === 'runtime')
   if (runtime?.max !== undefined) parts.push(`under ${runtime.max} minutes`)
+  if (c.mentions?.length) parts.push(`naming ${joinNames(c.mentions)}`)
   return parts.length ? parts.join(', ') : 'no filters'
 }
 

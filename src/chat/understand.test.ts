@@ -250,10 +250,13 @@ describe('understand', () => {
       'Clint Eastwood',
       'Sofia Coppola',
     ])
-    // Named by the catalogue (a tag): a wish like any other.
-    const hanks = u('something with Tom Hanks', { knowsName })
+    // Named by the catalogue (a tag): asked for by name, not matched as text.
+    const hanks = u('something funny with Tom Hanks', { knowsName })
     expect(hanks.unknownPeople).toBeUndefined()
-    expect(hanks.preferences.map((p) => p.text)).toEqual(['tom hanks'])
+    expect(hanks.people).toEqual(['Tom Hanks'])
+    expect(hanks.include).toEqual(['Comedy'])
+    expect(hanks.preferences).toEqual([])
+    expect(u('anything with Tom Hanks?', { knowsName }).intent).toBe('request')
     // No cue, a title, or lower case: not taken for a person.
     expect(u('I loved Jeff Goldblum', { knowsName }).unknownPeople).toBeUndefined()
     expect(u('something like The Matrix', { knowsName }).unknownPeople).toBeUndefined()

@@ -54,6 +54,8 @@ export interface Understanding {
   runtimeIgnored?: boolean
   /** People asked for ("starring Jeff Goldblum") whom no item's text names: not a wish, and the reply says so. */
   unknownPeople?: string[]
+  /** People asked for whom some item's text names ("anything with Tom Hanks"): the films that name them, not a wish. */
+  people?: string[]
   /** Free-text wishes and critiques, with their signs. */
   preferences: { text: string; weight: number }[]
 }
@@ -497,15 +499,16 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   for (const m of found) masked.push([m.start, m.end])
 
   // A person asked for by name ("movies featuring Jeff Goldblum"): as text it would only match descriptions that
-  // sound alike, and the reply would then claim the films fit the name. Unless the catalogue names them, set aside.
+  // sound alike, and the reply would then claim the films fit the name. The films whose text names them answer it;
+  // when none does, the name is set aside.
   if (ctx.knowsName) {
     for (const m of text.matchAll(PERSON_NAME_RE)) {
       const start = m.index!
       const end = start + m[0].length
       const cue = PERSON_CUE_RE.exec(lower.slice(Math.max(0, start - 24), start))
       if (!cue || masked.some(([a, b]) => a < end && start < b)) continue
-      if (ctx.knowsName(m[0])) continue
-      out.unknownPeople = [...(out.unknownPeople ?? []), m[0]]
+      if (ctx.knowsName(m[0])) out.people = [...(out.people ?? []), m[0]]
+      else out.unknownPeople = [...(out.unknownPeople ?? []), m[0]]
       masked.push([start - cue[0].length, end])
     }
   }
@@ -667,6 +670,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     !out.era &&
     out.runtimeMax === undefined &&
     !out.runtimeIgnored &&
+    !out.people?.length &&
     !out.preferences.length
   if (out.reset) out.intent = 'reset'
   else if (nothing) {

@@ -57,6 +57,12 @@ describe('explainItem', () => {
     expect(unbackedClaims(text, r, ['Toy Story'], ['Toy Story', 'Alien', 'Up'])).toEqual([])
   })
 
+  it('leads with where the item names a person asked for', () => {
+    const r = rec(toyStory, { mentionFit: ['tagged "tom hanks"'], categoryFit: ['Comedy'] })
+    expect(explainItem(r, { preferences: [] })).toBe('Tagged "tom hanks", as you asked. Listed under Comedy as you asked.')
+    expect(explainItem(rec(toyStory, { categoryFit: ['Comedy'] }), { preferences: [] })).not.toMatch(/hanks/i)
+  })
+
   it('says "people who liked X also liked it" only from collaborative evidence', () => {
     const r = rec(seven, { alsoLikedBy: [{ item: alien }] })
     expect(explainItem(r, { preferences: [], likedTitles: ['Alien'] })).toBe('People who liked Alien also liked it.')

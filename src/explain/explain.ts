@@ -19,7 +19,7 @@ const MAX_PHRASE_CHARS = 90
 /**
  * One or two short sentences built only from the recommendation's evidence: the stated preference it matches
  * (with a phrase from its description), the liked item it resembles and what they share, "people who liked X
- * also liked it", and the requested category and year it fits. Deterministic; claims nothing without evidence.
+ * also liked it", where it names a person asked for, and the requested category and year it fits. Deterministic; claims nothing without evidence.
  */
 export function explainItem(rec: Recommendation, context: ExplainContext): string {
   const { evidence } = rec
@@ -29,6 +29,9 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
 
   const first: string[] = []
   const second: string[] = []
+
+  // Naming the person asked for is the most specific fit there is ("Tagged "Tom Hanks", as you asked").
+  if (evidence.mentionFit?.length) first.push(capitalise(`${joinAnd(evidence.mentionFit)}, as you asked`))
 
   const matched = evidence.matchedPreferences.filter((m) => stated.size === 0 || stated.has(m.text.trim().toLowerCase()))
   const top = matched[0]

@@ -8,6 +8,7 @@ export function compileConstraints(constraints: Constraints): (item: Item) => bo
   const groups: unknown = constraints.categoryGroups ?? []
   if (!Array.isArray(groups)) invalid('constraints.categoryGroups must be an array of arrays of strings')
   const allOf = groups.map((g, i) => lowerSet(g, `constraints.categoryGroups[${i}]`)).filter((g) => g.size > 0)
+  const named = [...lowerSet(constraints.mentions, 'constraints.mentions')].map(wholeWords)
   const { yearMin, yearMax } = constraints
   checkNumber(yearMin, 'constraints.yearMin')
   checkNumber(yearMax, 'constraints.yearMax')
@@ -23,6 +24,10 @@ export function compileConstraints(constraints: Constraints): (item: Item) => bo
     if (include.size > 0 && !item.categories.some((c) => include.has(c.toLowerCase()))) return false
     if (exclude.size > 0 && item.categories.some((c) => exclude.has(c.toLowerCase()))) return false
     for (const group of allOf) if (!item.categories.some((c) => group.has(c.toLowerCase()))) return false
+    if (named.length) {
+      const text = `${item.title}\n${item.description}\n${item.tags.join('\n')}`
+      if (!named.every((re) => re.test(text))) return false
+    }
     if (yearMin !== undefined || yearMax !== undefined) {
       if (item.year === undefined) return false
       if (yearMin !== undefined && item.year < yearMin) return false
@@ -91,6 +96,25 @@ export function metadataFit(item: Item, constraints: Constraints): string[] {
     out.push(`${m.field} ${n}, ${range} as you asked`)
   }
   return out
+}
+
+/** Where the item names each of `mentions`: its title, `tagged "tom hanks"`, or its description. */
+export function mentionFit(item: Item, constraints: Constraints): string[] {
+  const out: string[] = []
+  for (const name of constraints.mentions ?? []) {
+    const re = wholeWords(name.trim())
+    const tag = item.tags.find((t) => re.test(t))
+    if (re.test(item.title)) out.push(`its title names ${name.trim()}`)
+    else if (tag) out.push(`tagged "${tag}"`)
+    else if (re.test(item.description)) out.push(`its description names ${name.trim()}`)
+  }
+  return out
+}
+
+/** A case-insensitive pattern for the words as whole words ("Tom Hanks" not inside "Tom Hanksford"). */
+function wholeWords(words: string): RegExp {
+  const escaped = words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu')
 }
 
 function sameValue(value: string | number | boolean, wanted: string | number | boolean): boolean {

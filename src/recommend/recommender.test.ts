@@ -189,6 +189,13 @@ describe('createRecommender', () => {
       request({ constraints: { ...groups, categoryGroups: [['Animation', 'Romance'], ['Sci-Fi']] }, k: 20 }),
     )
     expect(either.map((r) => r.item.id).sort()).toEqual(['a5', 'r3'])
+    // Mentions: the name as whole words in the title, description or tags, said back as evidence.
+    const named = await rec.recommend(
+      request({ constraints: { includeCategories: [], excludeCategories: [], mentions: ['PIXAR'] }, k: 20 }),
+    )
+    expect(named.map((r) => r.item.id).sort()).toEqual(['a1', 'a2', 'a3'])
+    for (const r of named) expect(r.evidence.mentionFit).toEqual(['tagged "pixar"'])
+    expect(out.every((r) => r.evidence.mentionFit === undefined)).toBe(true)
   })
 
   it('pushes away from a negative preference', async () => {
@@ -339,6 +346,9 @@ describe('createRecommender', () => {
         request({ constraints: { includeCategories: [], excludeCategories: [], yearMin: Number.POSITIVE_INFINITY } }),
       ),
     ).rejects.toMatchObject({ code: 'input.invalid' })
+    await expect(
+      rec.recommend(request({ constraints: { includeCategories: [], excludeCategories: [], mentions: 'Tom Hanks' as never } })),
+    ).rejects.toMatchObject({ code: 'input.invalid', message: expect.stringContaining('constraints.mentions') })
     const badGroups = { includeCategories: [], excludeCategories: [], categoryGroups: [['Comedy'], 'Romance'] }
     await expect(rec.recommend(request({ constraints: badGroups as never }))).rejects.toMatchObject({
       code: 'input.invalid',

@@ -13,7 +13,7 @@ import {
 } from '../core/index.ts'
 import { meanStd, mmrSelect, zScores } from './blend.ts'
 import { descriptionPhrases, sharedCategories, sharedTags } from './evidence.ts'
-import { categoryFit, compileConstraints, metadataFit, yearFit } from './filters.ts'
+import { categoryFit, compileConstraints, mentionFit, metadataFit, yearFit } from './filters.ts'
 import type {
   BlendWeights,
   Evidence,
@@ -388,6 +388,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       if (yf) evidence.yearFit = yf
       const mf = metadataFit(s.item, constraints)
       if (mf.length) evidence.metadataFit = mf
+      const nf = mentionFit(s.item, constraints)
+      if (nf.length) evidence.mentionFit = nf
       const pct = percentile.get(s.id)
       if (pct !== undefined && maxPop > 0) evidence.popularityPercentile = pct
       return { item: s.item, parts: s.parts, evidence }

@@ -11,6 +11,11 @@ export interface Constraints {
    * romantic comedy". Comes with `includeCategories`, which then lists the same categories.
    */
   categoryGroups?: string[][]
+  /**
+   * Names the item's title, description or tags must each contain, as whole words, case-insensitive: a person the
+   * catalogue names ("Tom Hanks" is a MovieLens tag), asked for with "anything with Tom Hanks".
+   */
+  mentions?: string[]
   /** Inclusive year bounds; an item without a year fails when either is set. */
   yearMin?: number
   yearMax?: number
@@ -64,6 +69,8 @@ export interface Evidence {
   yearFit?: string
   /** Metadata bounds it meets, e.g. "95 minutes long, within the 100 you asked for". */
   metadataFit?: string[]
+  /** Where it names what `mentions` asked for, e.g. `tagged "tom hanks"`, "its description names Tom Hanks". */
+  mentionFit?: string[]
   /** A short phrase from its description close to a stated preference. */
   descriptionPhrase?: string
   /** Share of catalogue items less popular than this one, in [0, 1] (0.99: more popular than 99% of items). */

@@ -17,6 +17,7 @@ export const sessionSchema = z.object({
     includeCategories: z.array(z.string()),
     excludeCategories: z.array(z.string()),
     categoryGroups: z.array(z.array(z.string())).optional(),
+    mentions: z.array(z.string()).optional(),
     yearMin: z.number().optional(),
     yearMax: z.number().optional(),
     metadata: z

@@ -5,6 +5,7 @@ export interface SessionConstraints {
   includeCategories: string[]
   excludeCategories: string[]
   categoryGroups?: string[][]
+  mentions?: string[]
   yearMin?: number
   yearMax?: number
   metadata?: { field: string; min?: number; max?: number; equals?: string | number | boolean }[]

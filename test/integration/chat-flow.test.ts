@@ -95,6 +95,35 @@ describe.skipIf(!dataDir())('chat flows on real data (ml-latest-small subset, US
     }
   })
 
+  it('answers a person the catalogue names with the films that name them, and says the rest do not', async () => {
+    const say = conversation(await fx.chat())
+    const reply = await say('something funny starring Tom Hanks')
+    const names = (id: ItemId) => {
+      const item = fx.items.find((i) => i.id === id)!
+      return /\btom hanks\b/i.test(`${item.title}\n${item.description}\n${item.tags.join('\n')}`)
+    }
+    const naming = fx.items.filter((i) => i.categories.includes('Comedy') && names(i.id)).map((i) => i.id)
+    expect(naming.length).toBeGreaterThan(0)
+    expect(naming.length).toBeLessThan(5)
+    expect(reply.items.length).toBe(5)
+    // First the comedies that name him, each saying where; then the rest, said to be without him.
+    expect(
+      reply.items
+        .slice(0, naming.length)
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual([...naming].sort())
+    for (const shown of reply.items.slice(0, naming.length)) expect(shown.explanation).toMatch(/tom hanks/i)
+    for (const shown of reply.items.slice(naming.length)) {
+      expect(shown.categories).toContain('Comedy')
+      expect(shown.explanation).not.toMatch(/tom hanks/i)
+    }
+    expect(reply.text).toMatch(/naming Tom Hanks/)
+    expect(reply.text).toMatch(
+      naming.length === 1 ? /Only the first one names Tom Hanks/ : new RegExp(`Only the first ${naming.length} name Tom Hanks`),
+    )
+  })
+
   it('says it cannot look for a person the catalogue never names, and claims no fit to the name', async () => {
     const say = conversation(await fx.chat())
     const reply = await say('Do you know any good movies featuring Jeff Goldblum? Something funny')
