@@ -270,6 +270,11 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
       for (const id of suggested) pull(session, id, SUGGESTED_PULL)
       const before = JSON.stringify(session.constraints)
       if (u.dropFilters) session.constraints = { includeCategories: [], excludeCategories: [] }
+      if (u.changeDirection) {
+        session.preferences = []
+        session.anchors = []
+        delete session.focus
+      }
 
       // A pending question is answered now or dropped.
       const pending = session.pending
@@ -389,7 +394,8 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
       }
     }
     const preferenceTexts = request.preferences.filter((p) => p.weight > 0).map((p) => p.text)
-    const likedTitles = [...request.liked, ...(request.anchors ?? []).map((a) => a.id), ...request.history]
+    // A film both liked and pulled toward is named once ("based on Gone Girl", not "Gone Girl and Gone Girl").
+    const likedTitles = [...new Set([...request.liked, ...(request.anchors ?? []).map((a) => a.id), ...request.history])]
       .map((id) => byId.get(id)?.title)
       .filter((t): t is string => Boolean(t))
     const context = { preferences: preferenceTexts, likedTitles }
@@ -600,7 +606,8 @@ function acknowledge(notes: Notes, label: (id: ItemId) => string): string {
   if (notes.seen.length) parts.push(`you've seen ${list(notes.seen)}`)
   if (notes.rejected.length) parts.push(`skipping ${list(notes.rejected)}`)
   if (notes.anchored.length) parts.push(`more like ${list(notes.anchored)}`)
-  if (notes.constraints.length) parts.push(`filters: ${notes.constraints[notes.constraints.length - 1]}`)
+  const filters = notes.constraints.at(-1)
+  if (filters) parts.push(filters === 'no filters' ? 'no filters now' : `filters: ${filters}`)
   return parts.length ? `Noted: ${parts.join('; ')}.` : ''
 }
 

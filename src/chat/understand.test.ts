@@ -329,6 +329,13 @@ describe('understand', () => {
     expect(u('a classic from the 50s').era).toEqual({ min: 1950, max: 1959 })
     expect(u('something more recent, after 2010', { lastShown }).era).toEqual({ min: 2011 })
     expect(u('something shorter').mentions).toEqual([])
+    // A feel-good film is never horror; a change of direction drops what came before.
+    expect(u('a feel good movie').exclude).toEqual(['Horror'])
+    expect(u('something scary but heartwarming').exclude).toEqual([])
+    const change = u('show me something completely different, a feel good movie')
+    expect(change).toMatchObject({ changeDirection: true, dropFilters: true, exclude: ['Horror'] })
+    expect(change.preferences.map((p) => p.text).join(' ')).not.toMatch(/show|completely/)
+    expect(u('something different from Alien').changeDirection).toBe(false)
   })
 
   it('answers a pending clarification by position, year or title', () => {

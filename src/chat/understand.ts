@@ -34,6 +34,11 @@ export interface Understanding {
   reset: boolean
   /** Drop every hard filter (categories, era, runtime). */
   dropFilters: boolean
+  /**
+   * A change of direction ("something completely different", "a change of pace"): the filters, wishes and pulls of
+   * the conversation so far go; likes, dislikes and what was shown stay. Implies `dropFilters`.
+   */
+  changeDirection: boolean
   mentions: { mention: TitleMention; action: ItemAction }[]
   /** Items pointed at through the last reply or the focus ("the second one", "that one"). */
   references: { itemId: ItemId; action: ItemAction }[]
@@ -97,6 +102,9 @@ const RESET_RE =
   /\b(?:start (?:over|again|afresh|from scratch)|reset|restart|forget (?:everything|all (?:of )?(?:that|this|it)|it all|what i said)|clear (?:everything|all|my (?:preferences|history))|new search|from scratch)\b/g
 const DROP_FILTERS_RE =
   /\b(?:drop|remove|clear|forget|reset|lose|no more|ignore) (?:the |all |my |those |these |any )?(?:filters?|constraints?|restrictions?|limits?)\b/g
+const CHANGE_DIRECTION_RE =
+  /\b(?:something (?:(?:completely|totally|entirely|very|really|quite) )?(?:different(?! (?:from|than|to)\b)|else entirely)|(?:a )?change of (?:pace|scenery)|switch (?:it|things) up|change (?:it|things) up|(?:a )?different direction)\b/g
+const FEEL_GOOD_RE = /\b(?:feel ?good|feel-good|uplifting|heartwarming|heart warming|wholesome|cheer me up)\b/
 const NOT_BEFORE_RE = /\b(?:not|no|nah|never|except|but not)\s*(?:,\s*)?(?:the\s+)?$/
 
 /** Clause-level sentiment cues. Order matters: negative beats unseen beats positive beats seen. */
@@ -283,7 +291,7 @@ const FLUFF = new Set(
     'feel free message choices choice given cue met recently hoping mentioned wondering lines along taste course ' +
     'believe usually bet kinda favs ' +
     // "the third one looks good", "that sounds great": a reaction to a film, not a wish.
-    'looks looked sounds sounded seemed'
+    'looks looked sounds sounded seemed show completely totally entirely'
   ).split(' '),
 )
 /** Drawn-out interjections: "hmmm", "ummm", "ahh", "ohhh", "lool", "hahaha". */
@@ -314,6 +322,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     intent: 'request',
     reset: false,
     dropFilters: false,
+    changeDirection: false,
     mentions: [],
     references: [],
     include: [],
@@ -341,6 +350,11 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     return true
   })
   take(DROP_FILTERS_RE, () => {
+    out.dropFilters = true
+    return true
+  })
+  take(CHANGE_DIRECTION_RE, () => {
+    out.changeDirection = true
     out.dropFilters = true
     return true
   })
@@ -642,6 +656,11 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   if (negative.length) out.preferences.push({ text: negative.join(', '), weight: -0.6 })
   if (likeAllShown) for (const id of ctx.lastShown) out.references.push({ itemId: id, action: 'anchor' })
   // Asked for and refused in one breath ("horror but not gore"): the request wins, the refusal stays a soft push.
+  // "A feel-good movie" is never a horror film, whatever else it is.
+  const horror = lexicon.terms.get('horror')
+  if (horror && FEEL_GOOD_RE.test(lower) && !out.include.some((c) => horror.include.includes(c))) {
+    out.exclude.push(...horror.include)
+  }
   out.include = [...new Set(out.include)]
   out.exclude = [...new Set(out.exclude)].filter((c) => !out.include.includes(c))
   const together = runs.length === 1 ? distinctGroups(runs[0]!) : []

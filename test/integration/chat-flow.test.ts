@@ -185,6 +185,21 @@ describe.skipIf(!dataDir())('chat flows on real data (ml-latest-small subset, US
     expect(after.items.some((i) => i.categories.includes('Animation'))).toBe(false)
   })
 
+  it('changes direction on "something completely different" without forgetting what was said about films', async () => {
+    const say = conversation(await fx.chat())
+    await say('a scary movie from the 90s, I loved Scream')
+    const change = await say('show me something completely different, a feel good movie')
+    expect(change.items.length).toBe(5)
+    for (const shown of change.items) {
+      expect(shown.categories).not.toContain('Horror')
+      expect(shown.explanation).not.toMatch(/scary|show me/i)
+    }
+    // The 90s and the horror filter are gone; feel-good rules horror out instead.
+    expect(change.text).toMatch(/filters: no Horror\./)
+    // Scream is still liked: it is not offered again.
+    expect(change.items.map((i) => i.title)).not.toContain('Scream')
+  })
+
   it('asks which one when a title is ambiguous, then uses the answer', async () => {
     const say = conversation(await fx.chat())
     const ask = await say('alien')
