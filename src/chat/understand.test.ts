@@ -394,6 +394,19 @@ describe('understand', () => {
     expect(u('something funny set in space').preferences).toEqual([{ text: 'funny set in space', weight: 1 }])
     expect(u('I loved The Matrix').preferences).toEqual([])
     expect(u('nothing with zombies').preferences).toEqual([{ text: 'zombies', weight: -0.6 }])
+    // "What about …?" and "what's a good … about …?" ask for films; "what is it about?" asks about one.
+    expect(u('what about a good documentary about food?').preferences).toEqual([{ text: 'documentary about food', weight: 1 }])
+    expect(u("what's a good movie about surfing?").preferences).toEqual([{ text: 'surfing', weight: 1 }])
+    expect(u('how about something with dinosaurs').preferences).toEqual([{ text: 'dinosaurs', weight: 1 }])
+    expect(u('what is it about?').preferences).toEqual([])
+    // Who is watching and when is not what the film is about.
+    expect(u('my wife and I want to watch something tonight, we both like Pixar movies').preferences).toEqual([
+      { text: 'pixar', weight: 1 },
+    ])
+    // A refused quality is a push away, not a wish containing it.
+    expect(u("any good action movies that aren't too graphic?").preferences).toEqual([
+      { text: 'violent gory brutal bloody', weight: -1 },
+    ])
   })
 
   it('does not turn chit-chat into a wish', () => {

@@ -176,7 +176,7 @@ const CRITIQUES: { re: RegExp; prefs: { text: string; weight: number }[] }[] = [
     ],
   },
   {
-    re: /\b(?:less (?:violent|violence|gory|gore|bloody|brutal|graphic|action)|not (?:so|too|as) (?:violent|gory|bloody|brutal)|gentler|softer|tamer|no violence|non ?violent|nonviolent)\b/g,
+    re: /\b(?:less (?:violent|violence|gory|gore|bloody|brutal|graphic|action)|(?:not|nothing|aren'?t|isn'?t|without being) (?:so |too |as |very |overly |that )?(?:violent|gory|bloody|brutal|graphic)|gentler|softer|tamer|no violence|non ?violent|nonviolent)\b/g,
     prefs: [{ text: 'violent gory brutal bloody', weight: -1 }],
   },
   {
@@ -247,9 +247,12 @@ const YEAR_IN_RE = /\b(?:in|of|released in|made in|year) ((?:19|20)\d\d)\b/g
 /** Text addressed to the machine rather than a wish ("ignore previous instructions"): never becomes a query. */
 const INSTRUCTION_RE =
   /\b(?:(?:ignore|disregard|forget|override) (?:all |any |the |your |my )*(?:previous |prior |above |earlier |system )?(?:instructions?|prompts?|rules|directions)|system prompt|(?:you are|you're) now|act as|pretend (?:to be|you)|jailbreak|developer mode|(?:api|secret) keys?|passwords?|configuration|config|environment variables?|reveal|print your|role\W{0,4}system)\b/
-/** Questions to the other side ("have you seen it?", "what is it about?") are not wishes. */
+/**
+ * Questions to the other side ("have you seen it?", "what is it about?") are not wishes; "what about something with
+ * dinosaurs?" and "what's a good movie about food?" ask for films.
+ */
 const QUESTION_TO_HELPER_RE =
-  /^(?:have you|did you|do you|what|which|who|whats|is it|is that|was it|are you|how|where|when|why|would you|can you tell)\b/
+  /^(?!(?:what|how) about\b|what(?:'s| is| are) (?:a|an|some|any)\b)(?:have you|did you|do you|what|which|who|whats|is it|is that|was it|are you|how|where|when|why|would you|can you tell)\b/
 const NEGATOR_WORDS = new Set('no not nothing none without dont never avoid except please nor'.split(' '))
 const GREETING_WORDS = new Set(
   'hi hello hey hiya howdy yo hola greetings sup whats up there good morning afternoon evening how are you doing today im fine and concierge bot well nice to meet'.split(
@@ -291,7 +294,7 @@ const FLUFF = new Set(
     'feel free message choices choice given cue met recently hoping mentioned wondering lines along taste course ' +
     'believe usually bet kinda favs ' +
     // "the third one looks good", "that sounds great": a reaction to a film, not a wish.
-    'looks looked sounds sounded seemed show completely totally entirely'
+    'looks looked sounds sounded seemed show completely totally entirely we us our though although tonight'
   ).split(' '),
 )
 /** Drawn-out interjections: "hmmm", "ummm", "ahh", "ohhh", "lool", "hahaha". */
@@ -744,7 +747,9 @@ function clip(text: string, max: number): string {
 }
 
 const EDGE_STOP = new Set(
-  'i and or but so the a an to of with for that who which is it was from in on at about by like as than some any'.split(' '),
+  "what's i and or but so the a an to of with for that who which is it was from in on at about by like as than some any whats what how".split(
+    ' ',
+  ),
 )
 function trimStopEdges(phrase: string): string {
   const words = phrase.split(/\s+/).filter(Boolean)

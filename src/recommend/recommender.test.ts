@@ -142,6 +142,21 @@ describe('createRecommender', () => {
     expect(out[0]?.evidence.matchedPreferences[0]?.text).toBe('something scary')
   })
 
+  it('claims a fit to a wish only when the item is close to it catalogue-wide, not just within a filtered pool', async () => {
+    const rec = await make()
+    const space = [{ text: 'space', weight: 1 }]
+    // Among horror films the sci-fi horror h3 is the one least unlike "space", yet far from what space films are.
+    const horror = await rec.recommend(
+      request({ preferences: space, constraints: { includeCategories: ['Horror'], excludeCategories: [] }, k: 3 }),
+    )
+    expect(horror[0]?.item.id).toBe('h3')
+    for (const r of horror) expect(r.evidence.matchedPreferences).toEqual([])
+    // Space films themselves still fit it.
+    const any = await rec.recommend(request({ preferences: space, k: 3 }))
+    expect(any[0]?.item.categories).toContain('Sci-Fi')
+    expect(any[0]?.evidence.matchedPreferences.map((m) => m.text)).toEqual(['space'])
+  })
+
   it('steers towards items like the liked ones, which it never returns', async () => {
     const rec = await make()
     const out = await rec.recommend(request({ liked: ['a1', 'a2'], k: 3 }))

@@ -124,6 +124,11 @@ const PHRASE_BUDGET = 4
  * popularity table. Nothing it receives is owned: `close()` only stops further calls.
  * Throws `index.incompatible` when the index and encoder dimensions differ, `config.invalid` for bad weights.
  */
+/** How many item vectors stand for the catalogue when judging whether an item is close to a wish. */
+const CATALOGUE_SAMPLE = 2000
+/** An item fits a wish only when it is at least as close to it as the catalogue's closest tenth. */
+const CATALOGUE_EVIDENCE_QUANTILE = 0.9
+
 export async function createRecommender(deps: RecommenderDeps): Promise<Recommender> {
   const { index, embedder, collab } = deps
   const logger = (deps.logger ?? silentLogger).child({ area: 'recommend' })
@@ -143,6 +148,29 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   if (maxPop > 0)
     for (const [id, value] of deps.popularity) if (Number.isFinite(value) && value > 0) relPop.set(id, value / maxPop)
   const logPop = (id: ItemId) => Math.log((relPop.get(id) ?? 0) + POPULARITY_FLOOR)
+  // Up to CATALOGUE_SAMPLE item vectors spread over the catalogue, read at the first explanation: what "close to a
+  // wish" means across the whole catalogue rather than within one request's filtered pool.
+  let sample: { vectors: Float32Array[]; norms: number[] } | undefined
+  const catalogueBar = (u: Float32Array) => {
+    if (!sample) {
+      const all = [...byId.keys()]
+      const step = Math.max(1, all.length / CATALOGUE_SAMPLE)
+      const vectors: Float32Array[] = []
+      for (let i = 0; i < all.length; i += step) {
+        const v = index.vector(all[Math.floor(i)] as ItemId)
+        if (v) vectors.push(v)
+      }
+      sample = { vectors, norms: vectors.map(norm) }
+    }
+    const nu = norm(u)
+    const sims = sample.vectors.map((v, i) => {
+      const d = nu * (sample!.norms[i] as number)
+      return d === 0 ? 0 : dot(u, v) / d
+    })
+    if (!sims.length) return Number.NEGATIVE_INFINITY
+    sims.sort((a, b) => a - b)
+    return sims[Math.floor(CATALOGUE_EVIDENCE_QUANTILE * (sims.length - 1))] as number
+  }
   const popularOrder = [...byId.keys()].sort((a, b) => (relPop.get(b) ?? 0) - (relPop.get(a) ?? 0) || (a < b ? -1 : 1))
   const percentile = new Map<ItemId, number>()
   {
@@ -348,7 +376,9 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       const { mean, std } = meanStd(sims.filter((x): x is number => x !== undefined))
       return Math.max(floor, mean + weights.evidenceZ * std)
     }
-    const prefBars = positive.map((p) => evidenceBar(p.sims, weights.minPreferenceSimilarity))
+    // A wish must also stand out catalogue-wide: in a pool already filtered to war films, the film least unlike
+    // "pixar" stands out of the pool without being anything like Pixar.
+    const prefBars = positive.map((p) => Math.max(evidenceBar(p.sims, weights.minPreferenceSimilarity), catalogueBar(p.v)))
     const likedBars = likedItems.map((l) => evidenceBar(l.sims, weights.minItemSimilarity))
     const alsoLiked = collab && collabScores && weights.collaborative > 0 ? alsoLikedSources(foldIn) : []
 

@@ -185,6 +185,19 @@ describe.skipIf(!dataDir())('chat flows on real data (ml-latest-small subset, US
     expect(after.items.some((i) => i.categories.includes('Animation'))).toBe(false)
   })
 
+  it('lets earlier wishes go when a new kind of film is asked for, and claims no fit it cannot back', async () => {
+    const say = conversation(await fx.chat())
+    const food = await say('what about a good animated movie about food?')
+    expect(food.text).toMatch(/animated movie about food|about food/)
+    const war = await say('any good war movies that are not too graphic?')
+    expect(war.items.length).toBeGreaterThan(0)
+    expect(war.text).not.toMatch(/food/)
+    for (const shown of war.items) {
+      expect(shown.categories).toContain('War')
+      expect(shown.explanation).not.toMatch(/food|It fits/)
+    }
+  })
+
   it('changes direction on "something completely different" without forgetting what was said about films', async () => {
     const say = conversation(await fx.chat())
     await say('a scary movie from the 90s, I loved Scream')
