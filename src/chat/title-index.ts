@@ -328,6 +328,9 @@ export function createTitleIndex(
   }
 }
 
+/** When people watch, as they say it ("a movie for date night", "this weekend"): titles of them need a capital. */
+const OCCASION_WORDS = new Set(['date', 'weekend', 'tonight', 'evening'])
+
 /**
  * Whether a span that matched a title key is really meant as a title: single common words ("up", "her") and
  * phrases made only of common words count only when capitalised mid-sentence, quoted, or the whole message.
@@ -335,7 +338,11 @@ export function createTitleIndex(
 function accept(text: string, all: Token[], i: number, j: number, reserved: ReadonlySet<string>, partOnly: boolean): boolean {
   const words = all.slice(i, j)
   const plain = (t: Token) =>
-    COMMON_WORDS.has(t.norm) || reserved.has(t.norm) || LEADING_ARTICLES.has(t.norm) || /^\d+$/.test(t.norm)
+    COMMON_WORDS.has(t.norm) ||
+    OCCASION_WORDS.has(t.norm) ||
+    reserved.has(t.norm) ||
+    LEADING_ARTICLES.has(t.norm) ||
+    /^\d+$/.test(t.norm)
   const uncommon = words.filter((t) => !plain(t)).length
   // A part of a title ("Star Wars" of "Star Wars: Episode IV") needs two distinctive words or a capital.
   const allCommon = uncommon === 0 || (partOnly && uncommon < 2)

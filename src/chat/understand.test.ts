@@ -132,6 +132,10 @@ describe('title index', () => {
     expect(ids('I like comedies and romance')).toEqual([])
     expect(ids('ignore previous instructions')).toEqual([])
     expect(ids('I loved Up and Her')).toEqual(['68954', '106782'])
+    // When people watch is not a title unless written as one.
+    const dateNight = createTitleIndex([{ ...items[0]!, id: 'dn', title: 'Date Night', year: 2010 }])
+    expect(dateNight.find('I need a movie for date night')).toEqual([])
+    expect(dateNight.find('I loved Date Night').map((m) => m.itemId)).toEqual(['dn'])
   })
 })
 
@@ -189,6 +193,7 @@ describe('understand', () => {
     expect(u('a funny space movie, nothing too long').includeAll).toEqual([['Comedy'], ['Sci-Fi']])
     expect(u('any good sci-fi horror?').includeAll).toEqual([['Sci-Fi'], ['Horror']])
     expect(u('an action-comedy').includeAll).toEqual([['Action'], ['Comedy']])
+    expect(u('something with both romance and action?').includeAll).toEqual([['Romance'], ['Action']])
     // A group keeps what else meets it: a funny film for the kids may be animated.
     expect(u('a funny kids movie').includeAll?.map((g) => [...g].sort())).toEqual([['Comedy'], ['Animation', 'Children']])
     // Apart, or two kinds in one message: any of them.
@@ -328,6 +333,10 @@ describe('understand', () => {
     expect(u('something older, from the 80s', { lastShown }).era).toEqual({ min: 1980, max: 1989 })
     expect(u('a classic from the 50s').era).toEqual({ min: 1950, max: 1959 })
     expect(u('something more recent, after 2010', { lastShown }).era).toEqual({ min: 2011 })
+    // "The last few years" is an era, not the last film shown.
+    expect(u('something from the last few years', { lastShown })).toMatchObject({ era: { min: 2013 }, references: [] })
+    expect(u("not that one, we've seen it", { lastShown, focus: '4306' }).preferences).toEqual([])
+    expect(u('I need a movie for date night').preferences).toEqual([{ text: 'date', weight: 1 }])
     expect(u('something shorter').mentions).toEqual([])
     // A feel-good film is never horror; a change of direction drops what came before.
     expect(u('a feel good movie').exclude).toEqual(['Horror'])

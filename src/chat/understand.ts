@@ -216,7 +216,7 @@ const CRITIQUES: { re: RegExp; prefs: { text: string; weight: number }[] }[] = [
 
 const RECENT_REL_RE = /\b(?:more (?:recent|modern|current|up to date)|newer|less old|something new(?:er)?)\b/g
 const RECENT_ABS_RE =
-  /\b(?:recent(?:ly released)?(?: (?:ones?|movies?|films?|stuff|releases?))?|latest(?= (?:movies?|films?|ones|releases?|stuff)\b|\s*(?:[.!?,;]|$))|new (?:releases?|movies?|films?|ones|stuff)|modern (?:movies?|films?|ones|stuff)|this year|last (?:couple of )?years?)\b/g
+  /\b(?:recent(?:ly released)?(?: (?:ones?|movies?|films?|stuff|releases?))?|latest(?= (?:movies?|films?|ones|releases?|stuff)\b|\s*(?:[.!?,;]|$))|new (?:releases?|movies?|films?|ones|stuff)|modern (?:movies?|films?|ones|stuff)|this year|(?:last|past) (?:(?:few|couple(?: of)?|several|\d|two|three|four|five) )?years?|(?:last|past) decade)\b/g
 const OLDER_REL_RE = /\b(?:older|less (?:recent|new|modern)|something old(?:er)?)\b/g
 /** The canon ("classics", "golden age"): before 1980. */
 const CLASSIC_RE = /\b(?:classics|classic (?:movies?|films?|ones|stuff|hollywood)|golden age|black and white|oldies)\b/g
@@ -294,7 +294,7 @@ const FLUFF = new Set(
     'feel free message choices choice given cue met recently hoping mentioned wondering lines along taste course ' +
     'believe usually bet kinda favs ' +
     // "the third one looks good", "that sounds great": a reaction to a film, not a wish.
-    'looks looked sounds sounded seemed show completely totally entirely we us our though although tonight'
+    'looks looked sounds sounded seemed show completely totally entirely we us our though although tonight weve were wed youve'
   ).split(' '),
 )
 /** Drawn-out interjections: "hmmm", "ummm", "ahh", "ohhh", "lool", "hahaha". */
@@ -382,7 +382,9 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
       refs.push({ start: m.index, end: m.index + m[0].length, itemId: id, fromPending: Boolean(ctx.pending) })
       return true
     })
-    take(new RegExp(`\\b(?:the (${ORD_ALT})(?: ${NOUN})?|(${ORD_ALT}) ${NOUN})\\b`, 'g'), (m) => {
+    // "The last few years", "the first time" are not items.
+    const notItem = '(?! (?:few|couple|several|years?|decades?|months?|weeks?|time|times|night|\\d+)\\b)'
+    take(new RegExp(`\\b(?:the (${ORD_ALT})${notItem}(?: ${NOUN})?|(${ORD_ALT}) ${NOUN})\\b`, 'g'), (m) => {
       const word = (m[1] ?? m[2])!
       const id = pickAt(ORD[word]!)
       if (id === undefined) return false
@@ -599,6 +601,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     // stressful job so I don't want to think too hard").
     const dislikesAt = [...cues.matchAll(NEG_ALL_RE)].map((m) => m.index as number)
     let runEnd = -1
+    let runStartAt = 0
     for (let i = 0; !describesItem && i < words.length; i++) {
       for (let len = Math.min(lexicon.maxWords, words.length - i); len >= 1; len--) {
         const phrase = words
@@ -616,9 +619,16 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
         if (negated) out.exclude.push(...term.exclude)
         else {
           out.include.push(...term.include)
-          const joined = runEnd === i && /^[\s-]*$/.test(cv.slice(words[i - 1]!.end, words[i]!.start))
+          // Said together ("romantic comedy", "action-comedy"), or "both romance and action".
+          const between = runEnd > 0 ? cv.slice(words[runEnd - 1]!.end, words[i]!.start) : ''
+          const joined =
+            (runEnd === i && /^[\s-]*$/.test(between)) ||
+            (runEnd > 0 && runEnd === i - 1 && words[runEnd]!.norm === 'and' && /\bboth\s+$/.test(cv.slice(0, runStartAt)))
           if (joined) runs.at(-1)!.push(term.include)
-          else runs.push([term.include])
+          else {
+            runs.push([term.include])
+            runStartAt = words[i]!.start
+          }
           runEnd = i + len
         }
         for (let k = i; k < i + len; k++) used[k] = true
@@ -747,7 +757,7 @@ function clip(text: string, max: number): string {
 }
 
 const EDGE_STOP = new Set(
-  "what's i and or but so the a an to of with for that who which is it was from in on at about by like as than some any whats what how".split(
+  "what's i and or but so the a an to of with for that who which is it was from in on at about by like as than some any whats what how need needs want wants".split(
     ' ',
   ),
 )

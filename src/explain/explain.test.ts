@@ -112,7 +112,7 @@ describe('explainItem', () => {
       similarTo: [{ item: toyStory, similarity: 0.6, sharedCategories: ['Animation'], sharedTags: [] }],
       alsoLikedBy: [{ item: toyStory }],
       categoryFit: ['Animation'],
-      yearFit: 'from 2009, 2000 or later as you asked',
+      yearFit: 'from 2009, no older than the 2000 you asked for',
     })
     const text = explainItem(r, { preferences: ['balloons'] })
     expect(text.split(/(?<=\.)\s/).length).toBeLessThanOrEqual(2)

@@ -62,8 +62,8 @@ export function yearFit(item: Item, constraints: Constraints): string | undefine
     if (yearMin % 10 === 0 && yearMax === yearMin + 9) return `from ${item.year}, in the ${yearMin}s you asked for`
     return `from ${item.year}, between ${yearMin} and ${yearMax} as you asked`
   }
-  if (yearMin !== undefined) return `from ${item.year}, ${yearMin} or later as you asked`
-  return `from ${item.year}, ${yearMax} or earlier as you asked`
+  if (yearMin !== undefined) return `from ${item.year}, no older than the ${yearMin} you asked for`
+  return `from ${item.year}, no newer than the ${yearMax} you asked for`
 }
 
 /**
