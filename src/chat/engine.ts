@@ -328,6 +328,16 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
       let recommended = false
       if (question && signals === 0) {
         reply = { text: ask!, items: [], suggestions: question.candidates.map(label).slice(0, 3) }
+      } else if (u.intent === 'about') {
+        const item = u.about === undefined ? undefined : byId.get(u.about)
+        if (item) session.focus = item.id
+        reply = item
+          ? { text: describeItem(item, label(item.id)), items: [], suggestions: ['More like it', 'Something else'] }
+          : {
+              text: 'Which one do you mean? Say "tell me about the second one", or name the film.',
+              items: [],
+              suggestions: ['Tell me about the first one', 'Something else'],
+            }
       } else if (signals === 0 && u.intent !== 'request' && u.intent !== 'reset') {
         reply = smallTalk(u.intent)
       } else if (u.intent === 'reset' && signals === 0) {
@@ -613,6 +623,22 @@ function acknowledge(notes: Notes, label: (id: ItemId) => string): string {
   const filters = notes.constraints.at(-1)
   if (filters) parts.push(filters === 'no filters' ? 'no filters now' : `filters: ${filters}`)
   return parts.length ? `Noted: ${parts.join('; ')}.` : ''
+}
+
+/** What a film is, from the catalogue only: its label, categories, running time and description. */
+function describeItem(item: Item, name: string): string {
+  const runtime =
+    typeof item.metadata.runtime === 'number' && item.metadata.runtime > 0 ? `, ${item.metadata.runtime} minutes` : ''
+  const kind = item.categories.length ? ` (${item.categories.join(', ')}${runtime})` : runtime ? ` (${runtime.slice(2)})` : ''
+  const about = item.description.trim() ? ` ${clipText(item.description.trim(), 600)}` : " I don't have a description of it."
+  return `${name}${kind}:${about} Want more like it?`
+}
+
+function clipText(text: string, max: number): string {
+  if (text.length <= max) return text
+  const cut = text.slice(0, max)
+  const stop = Math.max(cut.lastIndexOf('. '), cut.lastIndexOf(' '))
+  return `${cut.slice(0, stop > max / 2 ? stop : max).trim()}…`
 }
 
 function smallTalk(intent: Understanding['intent']): Reply {

@@ -365,6 +365,22 @@ describe('understand', () => {
     expect(u('').intent).toBe('empty')
     expect(u('\u0000\u0007  ').intent).toBe('empty')
     expect(u('drop the filters').dropFilters).toBe(true)
+    expect(u("ok I'll watch that, thanks!").intent).toBe('thanks')
+  })
+
+  it('takes a question about one film for a question, not a wish or a like', () => {
+    const lastShown = ['1', '4306', '3000']
+    expect(u("what's it about?", { lastShown, focus: '4306' })).toMatchObject({ intent: 'about', about: '4306' })
+    expect(u('tell me more about the third one', { lastShown })).toMatchObject({ intent: 'about', about: '3000', references: [] })
+    const fightClub = u('What is Fight Club about?', { lastShown })
+    expect(fightClub).toMatchObject({ intent: 'about', about: '2959', mentions: [], preferences: [] })
+    // Several films shown and none in focus: which one is unclear.
+    const unclear = u("what's it about?", { lastShown })
+    expect(unclear.intent).toBe('about')
+    expect(unclear.about).toBeUndefined()
+    // Asking for films about something is a request.
+    expect(u("what's a good movie about surfing?", { lastShown }).intent).toBe('request')
+    expect(u('what about something with dinosaurs?', { lastShown }).intent).toBe('request')
   })
 
   it('does not take a question about a film for a request', () => {

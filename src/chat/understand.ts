@@ -29,7 +29,9 @@ export interface UnderstandContext {
 export interface Understanding {
   /** The utterance after sanitising (control characters stripped, length capped). */
   text: string
-  intent: 'empty' | 'greeting' | 'help' | 'thanks' | 'reset' | 'request'
+  intent: 'empty' | 'greeting' | 'help' | 'thanks' | 'reset' | 'request' | 'about'
+  /** With intent `about` ("what's it about?", "tell me about the second one"): the film asked about, if clear. */
+  about?: ItemId
   /** Start over before applying the rest. */
   reset: boolean
   /** Drop every hard filter (categories, era, runtime). */
@@ -260,10 +262,13 @@ const GREETING_WORDS = new Set(
   ),
 )
 const THANKS_WORDS = new Set(
-  'thanks thank you thx ty so much a lot great cool ok okay awesome perfect bye goodbye see ya later will watch check it out them those that sounds good nice sure yes yeah yep alright'.split(
+  'thanks thank you thx ty so much a lot great cool ok okay awesome perfect bye goodbye see ya later will watch check it out them those that sounds good nice sure yes yeah yep alright i ill im gonna going to try give shot definitely'.split(
     ' ',
   ),
 )
+/** Asking what a film is ("what's it about?", "what is Inception about?", "tell me more about the second one"). */
+const ABOUT_RE =
+  /^\W*(?:(?:ok(?:ay)?|so|and|hmm+|cool|nice|oh)\W+)?(?:what(?:'s|s| is| was)\b.{0,80}\babout|tell me (?:a bit |a little |some(?:thing)? |more )*about\b.{0,80}|what happens in\b.{0,80}|what(?:'s| is) the (?:plot|story|premise)\b.{0,80}|(?:what kind of|what sort of|what type of) (?:movie|film) is (?:it|that|this)\b)\W*$/
 const HELP_RE =
   /^(?:help|\?+|what can you do|what do you do|how does (?:this|it) work|how do i use (?:this|you)|commands|what are my options|who are you|what are you)\W*$/
 
@@ -294,7 +299,8 @@ const FLUFF = new Set(
     'feel free message choices choice given cue met recently hoping mentioned wondering lines along taste course ' +
     'believe usually bet kinda favs ' +
     // "the third one looks good", "that sounds great": a reaction to a film, not a wish.
-    'looks looked sounds sounded seemed show completely totally entirely we us our though although tonight weve were wed youve'
+    'looks looked sounds sounded seemed show completely totally entirely we us our though although tonight weve were wed youve ' +
+    'prefer prefers preferred rather'
   ).split(' '),
 )
 /** Drawn-out interjections: "hmmm", "ummm", "ahh", "ohhh", "lool", "hahaha". */
@@ -688,6 +694,22 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
         out.clarified = top
         break
       }
+    }
+  }
+
+  // A question about one film: which one is the film named or pointed at, else the one in focus.
+  if (!out.reset && ABOUT_RE.test(lower.trim()) && !out.include.length && !out.exclude.length && !out.era) {
+    const named = out.mentions.find((m) => m.mention.itemId !== undefined)?.mention.itemId
+    const pointed = out.references.at(-1)?.itemId
+    const single = ctx.lastShown.length === 1 ? ctx.lastShown[0] : undefined
+    const target = pointed ?? named ?? ctx.focus ?? single
+    if (out.mentions.length <= 1 && out.references.length <= 1) {
+      out.intent = 'about'
+      if (target !== undefined) out.about = target
+      out.mentions = []
+      out.references = []
+      out.preferences = []
+      return out
     }
   }
 

@@ -198,6 +198,18 @@ describe.skipIf(!dataDir())('chat flows on real data (ml-latest-small subset, US
     }
   })
 
+  it('answers what a shown film is about from its description, then follows "more like it"', async () => {
+    const say = conversation(await fx.chat())
+    const list = await say('something animated')
+    const second = fx.items.find((i) => i.id === list.items[1]!.id)!
+    const about = await say("what's the second one about?")
+    expect(about.items).toEqual([])
+    expect(about.text).toContain(second.title)
+    expect(about.text).toContain(second.description.slice(0, 40))
+    const more = await say('more like it')
+    expect(more.text).toMatch(new RegExp(`more like ${second.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+  })
+
   it('changes direction on "something completely different" without forgetting what was said about films', async () => {
     const say = conversation(await fx.chat())
     await say('a scary movie from the 90s, I loved Scream')
