@@ -256,7 +256,13 @@ export function createTitleIndex(
           const p = Math.max(...exact.get(key)!.map((e) => pop(e.id)))
           if (!best || d < best.d || (d === best.d && p > best.pop)) best = { key, d, pop: p }
         }
-        if (best && (len > 1 || fuzzyWordAllowed(text, all, i))) {
+        // "I love dinosaurs" is about dinosaurs, not the film Dinosaur: a lower-case plural of a one-word title.
+        const plural =
+          best !== undefined &&
+          len === 1 &&
+          (span === `${best.key}s` || span === `${best.key}es`) &&
+          !/^\p{Lu}/u.test(slice[0]!.raw)
+        if (best && !plural && (len > 1 || fuzzyWordAllowed(text, all, i))) {
           spans.push({
             i,
             j: i + len,
@@ -359,7 +365,9 @@ function accept(text: string, all: Token[], i: number, j: number, reserved: Read
   const articled = upper && LEADING_ARTICLES.has(prevRaw.toLowerCase()) && /^\p{Lu}/u.test(prevRaw)
   // "It was great": a pronoun-like title followed by a verb is the pronoun.
   if (allCommon && words.length === 1 && !articled && VERB_AFTER.has(all[j]?.norm ?? '')) return false
-  if (allCommon) return (capitalised || articled) && (words.length > 1 || first.raw.length > 1)
+  // "Get Out was amazing": every word capitalised and a verb after it names a title even at the start of a sentence.
+  const titleCased = words.length > 1 && words.every((t) => /^\p{Lu}/u.test(t.raw)) && VERB_AFTER.has(all[j]?.norm ?? '')
+  if (allCommon) return (capitalised || articled || titleCased) && (words.length > 1 || first.raw.length > 1)
   if (words.length === 1) {
     // A distinctive word with a capital ("Boyhood was good") is a title even at the start of a sentence.
     if (upper) return true

@@ -136,6 +136,15 @@ describe('title index', () => {
     const dateNight = createTitleIndex([{ ...items[0]!, id: 'dn', title: 'Date Night', year: 2010 }])
     expect(dateNight.find('I need a movie for date night')).toEqual([])
     expect(dateNight.find('I loved Date Night').map((m) => m.itemId)).toEqual(['dn'])
+    // A lower-case plural is the thing, not the one-word film; a capitalised title before a verb is the film.
+    const more = createTitleIndex([
+      { ...items[0]!, id: 'dino', title: 'Dinosaur', year: 2000 },
+      { ...items[0]!, id: 'go', title: 'Get Out', year: 2017 },
+    ])
+    expect(more.find('I love dinosaurs')).toEqual([])
+    expect(more.find('I loved Dinosaur').map((m) => m.itemId)).toEqual(['dino'])
+    expect(more.find('Get Out was amazing').map((m) => m.itemId)).toEqual(['go'])
+    expect(more.find('Get out of here')).toEqual([])
   })
 })
 
