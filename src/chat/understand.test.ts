@@ -271,6 +271,11 @@ describe('understand', () => {
     expect(hanks.include).toEqual(['Comedy'])
     expect(hanks.preferences).toEqual([])
     expect(u('anything with Tom Hanks?', { knowsName }).intent).toBe('request')
+    // A name before a title: "with Tom Cruise" is not the film The Cruise.
+    const withCruise = createTitleIndex([...items, { ...items[0]!, id: 'cr', title: 'The Cruise', year: 1998 }])
+    const cruise = understand('an action movie with Tom Cruise', ctx({ knowsName: () => true }), withCruise, lexicon)
+    expect(cruise).toMatchObject({ people: ['Tom Cruise'], mentions: [], include: ['Action'] })
+    expect(understand('I loved The Cruise', ctx({ knowsName }), withCruise, lexicon).mentions[0]?.mention.itemId).toBe('cr')
     // No cue, a title, or lower case: not taken for a person.
     expect(u('I loved Jeff Goldblum', { knowsName }).unknownPeople).toBeUndefined()
     expect(u('something like The Matrix', { knowsName }).unknownPeople).toBeUndefined()

@@ -510,7 +510,26 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     return true
   })
 
-  // Titles, once control phrases are masked ("shorter" is not a typo of "Shooter").
+  // A person asked for by name ("movies featuring Jeff Goldblum"): as text it would only match descriptions that
+  // sound alike, and the reply would then claim the films fit the name. The films whose text names them answer it;
+  // when none does, the name is set aside. Names come before titles.
+  if (ctx.knowsName) {
+    for (const m of text.matchAll(PERSON_NAME_RE)) {
+      const start = m.index!
+      const end = start + m[0].length
+      const cue = PERSON_CUE_RE.exec(lower.slice(Math.max(0, start - 24), start))
+      if (!cue || masked.some(([a, b]) => a < end && start < b)) continue
+      // A name that is a whole title ("films with Harry Potter") stays a title; a name holding part of one ("with Tom
+      // Cruise", the film The Cruise) is the person.
+      const asTitle = titles.find(m[0])[0]
+      if (asTitle && !asTitle.fuzzy && asTitle.start === 0 && asTitle.end === m[0].length) continue
+      if (ctx.knowsName(m[0])) out.people = [...(out.people ?? []), m[0]]
+      else out.unknownPeople = [...(out.unknownPeople ?? []), m[0]]
+      masked.push([start - cue[0].length, end])
+    }
+  }
+
+  // Titles, once control phrases and names are masked ("shorter" is not a typo of "Shooter").
   const found = titles.find(text, { masked })
   // "The third one looks good, more like that", "I loved Alien, more like that": "that" is the film just pointed at or
   // named in the message, else the focus.
@@ -522,21 +541,6 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     if (pointed !== undefined) r.itemId = pointed
   }
   for (const m of found) masked.push([m.start, m.end])
-
-  // A person asked for by name ("movies featuring Jeff Goldblum"): as text it would only match descriptions that
-  // sound alike, and the reply would then claim the films fit the name. The films whose text names them answer it;
-  // when none does, the name is set aside.
-  if (ctx.knowsName) {
-    for (const m of text.matchAll(PERSON_NAME_RE)) {
-      const start = m.index!
-      const end = start + m[0].length
-      const cue = PERSON_CUE_RE.exec(lower.slice(Math.max(0, start - 24), start))
-      if (!cue || masked.some(([a, b]) => a < end && start < b)) continue
-      if (ctx.knowsName(m[0])) out.people = [...(out.people ?? []), m[0]]
-      else out.unknownPeople = [...(out.unknownPeople ?? []), m[0]]
-      masked.push([start - cue[0].length, end])
-    }
-  }
 
   // Clauses: sentiment for titles and references, categories in or out, and the remaining free text.
   let inherited: 'neg' | 'pos' | undefined
