@@ -558,7 +558,7 @@ function applyConstraints(session: SessionState, u: Understanding, hasRuntime: b
     if (c.yearMin !== undefined && c.yearMax !== undefined && c.yearMin > c.yearMax)
       [c.yearMin, c.yearMax] = [c.yearMax, c.yearMin]
   }
-  if (u.people?.length) c.mentions = [...u.people]
+  if (u.names?.length) c.mentions = [...u.names]
   if (u.runtimeMax !== undefined && hasRuntime) {
     c.metadata = [...(c.metadata ?? []).filter((m) => m.field !== 'runtime'), { field: 'runtime', max: u.runtimeMax }]
   }
@@ -577,8 +577,8 @@ const WIDENINGS: {
       const who = joinNames(c.mentions ?? [])
       return found
         ? found === 1
-          ? `(Only the first one names ${who} in its title, description or tags; I don't know who is in the others.)`
-          : `(Only the first ${found} name ${who} in their titles, descriptions or tags; I don't know who is in the others.)`
+          ? `(Only the first one names ${who} in its title, description or tags; nothing I know says the others do.)`
+          : `(Only the first ${found} name ${who} in their titles, descriptions or tags; nothing I know says the others do.)`
         : `(Nothing else that fits your filters names ${who} in its title, description or tags, so these fit the rest of what you asked.)`
     },
   },

@@ -267,14 +267,22 @@ describe('understand', () => {
     // Named by the catalogue (a tag): asked for by name, not matched as text.
     const hanks = u('something funny with Tom Hanks', { knowsName })
     expect(hanks.unknownPeople).toBeUndefined()
-    expect(hanks.people).toEqual(['Tom Hanks'])
+    expect(hanks.names).toEqual(['Tom Hanks'])
     expect(hanks.include).toEqual(['Comedy'])
     expect(hanks.preferences).toEqual([])
     expect(u('anything with Tom Hanks?', { knowsName }).intent).toBe('request')
+    // Places the catalogue names are asked for the same way; one it never names stays a wish.
+    const knowsParis = (name: string) => name.toLowerCase() === 'paris'
+    const paris = u('something romantic set in Paris', { knowsName: knowsParis })
+    expect(paris).toMatchObject({ names: ['Paris'], include: ['Romance'] })
+    expect(paris.preferences.map((p) => p.text).join(' ')).not.toMatch(/paris/i)
+    const atlantis = u('something set in Atlantis', { knowsName: knowsParis })
+    expect(atlantis.names).toBeUndefined()
+    expect(atlantis.preferences.map((p) => p.text)).toEqual(['set in atlantis'])
     // A name before a title: "with Tom Cruise" is not the film The Cruise.
     const withCruise = createTitleIndex([...items, { ...items[0]!, id: 'cr', title: 'The Cruise', year: 1998 }])
     const cruise = understand('an action movie with Tom Cruise', ctx({ knowsName: () => true }), withCruise, lexicon)
-    expect(cruise).toMatchObject({ people: ['Tom Cruise'], mentions: [], include: ['Action'] })
+    expect(cruise).toMatchObject({ names: ['Tom Cruise'], mentions: [], include: ['Action'] })
     expect(understand('I loved The Cruise', ctx({ knowsName }), withCruise, lexicon).mentions[0]?.mention.itemId).toBe('cr')
     // No cue, a title, or lower case: not taken for a person.
     expect(u('I loved Jeff Goldblum', { knowsName }).unknownPeople).toBeUndefined()
@@ -384,6 +392,17 @@ describe('understand', () => {
 
   it('takes a question about one film for a question, not a wish or a like', () => {
     const lastShown = ['1', '4306', '3000']
+    // Asking whether the other side has seen a film says nothing about the person; "I loved it" after it does.
+    expect(u('have you seen Fight Club? I loved it', { lastShown })).toMatchObject({
+      mentions: [{ mention: { itemId: '2959' }, action: 'anchor' }],
+      references: [{ itemId: '2959', action: 'like' }],
+    })
+    expect(u("I haven't seen Fight Club. Is it good?", { lastShown }).references).toEqual([])
+    // A pronoun with nothing to point at leaves its words free: "a movie like It" names the film It.
+    const withIt = createTitleIndex([...items, { ...items[0]!, id: 'it', title: 'It', year: 2017 }])
+    const likeIt = understand('I would love to watch a movie like It', ctx({ lastShown }), withIt, lexicon)
+    expect(likeIt.mentions.map((m) => [m.mention.itemId, m.action])).toEqual([['it', 'anchor']])
+    expect(likeIt.references).toEqual([])
     expect(u("what's it about?", { lastShown, focus: '4306' })).toMatchObject({ intent: 'about', about: '4306' })
     expect(u('tell me more about the third one', { lastShown })).toMatchObject({ intent: 'about', about: '3000', references: [] })
     const fightClub = u('What is Fight Club about?', { lastShown })

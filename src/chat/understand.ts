@@ -61,8 +61,11 @@ export interface Understanding {
   runtimeIgnored?: boolean
   /** People asked for ("starring Jeff Goldblum") whom no item's text names: not a wish, and the reply says so. */
   unknownPeople?: string[]
-  /** People asked for whom some item's text names ("anything with Tom Hanks"): the films that name them, not a wish. */
-  people?: string[]
+  /**
+   * People and places asked for by name whom some item's text names ("anything with Tom Hanks", "set in Paris"): the
+   * films that name them answer, not a wish.
+   */
+  names?: string[]
   /** Free-text wishes and critiques, with their signs. */
   preferences: { text: string; weight: number }[]
 }
@@ -116,6 +119,9 @@ const UNSEEN_RE =
   /\b(?:have ?n[o']?t (?:seen|watched|heard of)|have not (?:seen|watched)|never (?:seen|watched|saw|heard of)|not seen|did ?n[o']?t see|not (?:yet )?watched|not yet seen|have yet to (?:see|watch)|(?:want|wanna|going|plan|planning|need) to (?:see|watch)|heard (?:good |great )?(?:things|of it|about it)|^\W*no\W+i (?:have ?n[o']?t|have not)\b)\b/
 const POS_RE =
   /\b(?:lov(?:e|ed|es|ing)|lik(?:e|ed|es)|enjoy(?:ed|s)?|favou?rites?|fan of|great|amazing|awesome|good|best|fantastic|excellent|brilliant|masterpiece|wonderful|incredible|fun|adored?|into|cool|hilarious|perfect|beautiful|classic|similar|reminds? me|the likes of|such as)\b/
+/** The item of a pronoun that points at nothing shown; it counts only if a title said before it gives it one. */
+const UNRESOLVED = ''
+const ASKS_HELPER_SEEN_RE = /\b(?:have|did|do) you (?:ever )?(?:seen|see|watched|watch|heard of|know)\b/
 const SEEN_RE = /\b(?:seen|saw|watched|already|yes,? i (?:have|did))\b/
 const PRONOUN = '(?:it|that|this|both(?: of (?:them|those))?|them(?: both| all)?|those|these|all of (?:them|those))'
 /** A pronoun pointing at what was shown, after a verb of watching or liking, or opening a clause that describes it. */
@@ -308,6 +314,9 @@ const INTERJECTION_RE = /^(?:h+m+|u+m+|u+h+|a+h+|o+h+|l+o+l+|(?:ha)+h?|(?:he)+h?
 
 /** Two or three capitalised words: a person's name when a cue such as "starring" comes right before. */
 const PERSON_NAME_RE = /(?<![\p{L}\p{N}])\p{Lu}[\p{Ll}'’-]+(?: \p{Lu}[\p{Ll}'’-]+){1,2}(?![\p{L}\p{N}])/gu
+/** One to three capitalised words after a place cue. */
+const PLACE_NAME_RE = /(?<![\p{L}\p{N}])\p{Lu}[\p{Ll}'’-]+(?: \p{Lu}[\p{Ll}'’-]+){0,2}(?![\p{L}\p{N}])/gu
+const PLACE_CUE_RE = /\b(?:set in|takes? place in|taking place in|happens in|happening in|located in|based in)\s+$/
 const PERSON_CUE_RE =
   /\b(?:with|starring|stars?|featuring|feat\.?|by|directed by|actors?|actress|directors?|(?:movies?|films?) of)\s+$/
 
@@ -427,23 +436,24 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
       },
     )
   }
-  // Reactions to what was shown, by pronoun ("I've seen it", "loved both", "that was great", "yes I have"): they
-  // count only with a sentiment or seen cue in their clause and no title before them (then "it" is that title).
-  if (focus !== undefined) {
-    take(REACTION_RE, (m) => {
-      // "It" is the film just pointed at ("I've seen the first one, loved it"), else the focus; after a long list
-      // it is anyone's guess, so only a list of one or two; "both" only of two.
-      const pointed = refs.filter((r) => r.start < m.index && !r.fromPending && !r.pronoun).at(-1)?.itemId
-      const single = pointed ?? ctx.focus ?? (ctx.lastShown.length <= 2 ? ctx.lastShown[0] : undefined)
-      let ids: ItemId[] = single !== undefined ? [single] : []
-      if (/\bboth\b/.test(m[0])) ids = ctx.lastShown.length === 2 ? [...ctx.lastShown] : []
-      else if (/\b(?:them|those|these|all|they)\b/.test(m[0])) ids = [...ctx.lastShown]
-      if (!ids.length) return false
-      for (const itemId of ids)
-        refs.push({ start: m.index, end: m.index + m[0].length, itemId, fromPending: false, pronoun: true })
-      return true
-    })
-  }
+  take(REACTION_RE, (m) => {
+    // "It" is the film just pointed at ("I've seen the first one, loved it"), else the focus; after a long list
+    // it is anyone's guess, so only a list of one or two; "both" only of two.
+    const pointed = refs.filter((r) => r.start < m.index && !r.fromPending && !r.pronoun).at(-1)?.itemId
+    const single = pointed ?? ctx.focus ?? (ctx.lastShown.length <= 2 ? ctx.lastShown[0] : undefined)
+    let ids: ItemId[] = single !== undefined ? [single] : []
+    if (/\bboth\b/.test(m[0])) ids = ctx.lastShown.length === 2 ? [...ctx.lastShown] : []
+    else if (/\b(?:them|those|these|all|they)\b/.test(m[0])) ids = [...ctx.lastShown]
+    // "It" with nothing shown to point at may still be a title said earlier in the message (resolved below); its
+    // words stay free, since "a movie like It" names the film It.
+    else if (!ids.length) {
+      refs.push({ start: m.index, end: m.index + m[0].length, itemId: UNRESOLVED, fromPending: false, pronoun: true })
+      return false
+    }
+    if (!ids.length) return false
+    for (const itemId of ids) refs.push({ start: m.index, end: m.index + m[0].length, itemId, fromPending: false, pronoun: true })
+    return true
+  })
   if (ctx.lastShown.length) {
     take(/\b(?:more like (?:these|those|them)|(?:i )?(?:like|liked|love|loved) (?:them all|all of them|these|those))\b/g, () => {
       likeAllShown = true
@@ -523,8 +533,17 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
       // Cruise", the film The Cruise) is the person.
       const asTitle = titles.find(m[0])[0]
       if (asTitle && !asTitle.fuzzy && asTitle.start === 0 && asTitle.end === m[0].length) continue
-      if (ctx.knowsName(m[0])) out.people = [...(out.people ?? []), m[0]]
+      if (ctx.knowsName(m[0])) out.names = [...(out.names ?? []), m[0]]
       else out.unknownPeople = [...(out.unknownPeople ?? []), m[0]]
+      masked.push([start - cue[0].length, end])
+    }
+    // A place ("set in Paris", "takes place in New York") the catalogue names; one it never names stays a wish.
+    for (const m of text.matchAll(PLACE_NAME_RE)) {
+      const start = m.index!
+      const end = start + m[0].length
+      const cue = PLACE_CUE_RE.exec(lower.slice(Math.max(0, start - 24), start))
+      if (!cue || masked.some(([a, b]) => a < end && start < b) || !ctx.knowsName(m[0])) continue
+      out.names = [...(out.names ?? []), m[0]]
       masked.push([start - cue[0].length, end])
     }
   }
@@ -555,7 +574,9 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     const neg = NEG_RE.test(cues)
     const unseen = !neg && UNSEEN_RE.test(cues)
     const pos = !neg && !unseen && POS_RE.test(cues)
-    const seen = !neg && !unseen && !pos && SEEN_RE.test(cues)
+    // "Have you seen La La Land?" asks the other side: it says nothing about whether the person has.
+    const asksHelper = ASKS_HELPER_SEEN_RE.test(cues)
+    const seen = !neg && !unseen && !pos && !asksHelper && SEEN_RE.test(cues)
     if (clause.sentenceStart) inherited = undefined
     const tone: 'neg' | 'pos' | undefined = neg ? 'neg' : pos ? 'pos' : unseen || seen ? undefined : inherited
     if (neg || pos) inherited = tone
@@ -567,6 +588,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
       if (ANCHOR_RE.test(before)) return 'anchor'
       if (pos) return 'like'
       if (seen) return 'seen'
+      if (asksHelper) return 'anchor'
       return tone === 'neg' ? 'dislike' : 'like'
     }
     for (const f of found) {
@@ -578,12 +600,23 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
         out.clarified = r.itemId
         continue
       }
-      if (r.pronoun && (!(neg || pos || seen || unseen) || found.some((f) => f.start < r.start))) continue
+      let itemId = r.itemId
+      if (r.pronoun) {
+        if (!(neg || pos || seen || unseen)) continue
+        // After a title, "it" is that title: in its own clause the title's action says it all ("I loved Alien, it was
+        // great"); in a later statement it takes the reaction ("Have you seen La La Land? I loved it").
+        const title = found.filter((f) => f.start < r.start).at(-1)
+        if (title) {
+          const laterSentence = /[.!?]/.test(lower.slice(title.end, r.start))
+          if (!laterSentence || lower[clause.end] === '?' || title.itemId === undefined) continue
+          itemId = title.itemId
+        } else if (itemId === UNRESOLVED) continue
+      }
       // The pronoun's own verb carries the cue: "never seen it" is unseen, not "not that one".
       let action: ItemAction = r.pronoun ? (neg ? 'dislike' : unseen ? 'unseen' : pos ? 'like' : 'seen') : actionAt(r.start)
       if (r.similar && action !== 'reject' && action !== 'dislike') action = 'anchor'
       if (action === 'like' && !pos) action = 'anchor'
-      out.references.push({ itemId: r.itemId, action })
+      out.references.push({ itemId, action })
     }
 
     // Categories, on what is left of the clause.
@@ -728,7 +761,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     !out.era &&
     out.runtimeMax === undefined &&
     !out.runtimeIgnored &&
-    !out.people?.length &&
+    !out.names?.length &&
     !out.preferences.length
   if (out.reset) out.intent = 'reset'
   else if (nothing) {
