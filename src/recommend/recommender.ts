@@ -119,16 +119,29 @@ const PHRASE_CACHE_SIZE = 8192
 /** New description phrases embedded per turn at most. */
 const PHRASE_BUDGET = 4
 
-/**
- * Builds a recommender over a catalogue, its vector index and encoder, an optional collaborative model and a
- * popularity table. Nothing it receives is owned: `close()` only stops further calls.
- * Throws `index.incompatible` when the index and encoder dimensions differ, `config.invalid` for bad weights.
- */
 /** How many item vectors stand for the catalogue when judging whether an item is close to a wish. */
 const CATALOGUE_SAMPLE = 2000
 /** An item fits a wish only when it is at least as close to it as the catalogue's closest tenth. */
 const CATALOGUE_EVIDENCE_QUANTILE = 0.9
 
+/**
+ * Cosines of `u` with many vectors whose norms are already known (norms once, then one dot each); undefined where a
+ * vector is missing.
+ */
+function cosinesTo(u: Float32Array, vectors: readonly (Float32Array | undefined)[], norms: readonly number[]) {
+  const nu = norm(u)
+  return vectors.map((v, i) => {
+    if (!v) return undefined
+    const d = nu * (norms[i] as number)
+    return d === 0 ? 0 : dot(u, v) / d
+  })
+}
+
+/**
+ * Builds a recommender over a catalogue, its vector index and encoder, an optional collaborative model and a
+ * popularity table. Nothing it receives is owned: `close()` only stops further calls.
+ * Throws `index.incompatible` when the index and encoder dimensions differ, `config.invalid` for bad weights.
+ */
 export async function createRecommender(deps: RecommenderDeps): Promise<Recommender> {
   const { index, embedder, collab } = deps
   const logger = (deps.logger ?? silentLogger).child({ area: 'recommend' })
@@ -162,11 +175,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       }
       sample = { vectors, norms: vectors.map(norm) }
     }
-    const nu = norm(u)
-    const sims = sample.vectors.map((v, i) => {
-      const d = nu * (sample!.norms[i] as number)
-      return d === 0 ? 0 : dot(u, v) / d
-    })
+    const sims = cosinesTo(u, sample.vectors, sample.norms) as number[]
     if (!sims.length) return Number.NEGATIVE_INFINITY
     sims.sort((a, b) => a - b)
     return sims[Math.floor(CATALOGUE_EVIDENCE_QUANTILE * (sims.length - 1))] as number
@@ -295,16 +304,9 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
 
     const ids = [...pool.keys()]
     const vectors = ids.map(vectorOf)
-    // Every wish and liked item is compared with the whole pool (hundreds of items): norms once, then one dot each.
+    // Every wish and liked item is compared with the whole pool (hundreds of items).
     const poolNorms = vectors.map((v) => (v ? norm(v) : 0))
-    const poolCosines = (u: Float32Array) => {
-      const nu = norm(u)
-      return vectors.map((v, i) => {
-        if (!v) return undefined
-        const d = nu * (poolNorms[i] as number)
-        return d === 0 ? 0 : dot(u, v) / d
-      })
-    }
+    const poolCosines = (u: Float32Array) => cosinesTo(u, vectors, poolNorms)
     const positive = prefs
       .map((p, i) => ({ ...p, v: prefVectors[i] as Float32Array }))
       .filter((p) => p.weight > 0)
