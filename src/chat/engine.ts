@@ -536,7 +536,7 @@ function applyConstraints(session: SessionState, u: Understanding, hasRuntime: b
     // A new kind of film instead of the one asked for before ("any good war movies?" after documentaries about food):
     // the earlier wishes were about that, so they go; refusals ("nothing too violent") stay.
     const switched = !u.includeAdds && c.includeCategories.length > 0 && !c.includeCategories.some((x) => u.include.includes(x))
-    if (switched) session.preferences = session.preferences.filter((p) => p.weight < 0 || p.turn === session.turn)
+    if (switched) session.preferences = session.preferences.filter((p) => p.weight < 0)
     c.includeCategories = u.includeAdds ? [...new Set([...c.includeCategories, ...u.include])] : [...u.include]
     c.excludeCategories = c.excludeCategories.filter((x) => !u.include.includes(x))
     // "also a comedy" widens what was asked for, so categories said together ("romantic comedy") no longer bind.

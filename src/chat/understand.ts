@@ -524,27 +524,30 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   // sound alike, and the reply would then claim the films fit the name. The films whose text names them answer it;
   // when none does, the name is set aside. Names come before titles.
   if (ctx.knowsName) {
-    for (const m of text.matchAll(PERSON_NAME_RE)) {
-      const start = m.index!
-      const end = start + m[0].length
-      const cue = PERSON_CUE_RE.exec(lower.slice(Math.max(0, start - 24), start))
-      if (!cue || masked.some(([a, b]) => a < end && start < b)) continue
+    // Names right after their cue and not masked yet, with the span to mask from the cue on.
+    const cued = (nameRe: RegExp, cueRe: RegExp) =>
+      [...text.matchAll(nameRe)].flatMap((m) => {
+        const start = m.index
+        const end = start + m[0].length
+        const cue = cueRe.exec(lower.slice(Math.max(0, start - 24), start))
+        return cue && !masked.some(([a, b]) => a < end && start < b)
+          ? [{ name: m[0], span: [start - cue[0].length, end] as Range }]
+          : []
+      })
+    for (const { name, span } of cued(PERSON_NAME_RE, PERSON_CUE_RE)) {
       // A name that is a whole title ("films with Harry Potter") stays a title; a name holding part of one ("with Tom
       // Cruise", the film The Cruise) is the person.
-      const asTitle = titles.find(m[0])[0]
-      if (asTitle && !asTitle.fuzzy && asTitle.start === 0 && asTitle.end === m[0].length) continue
-      if (ctx.knowsName(m[0])) out.names = [...(out.names ?? []), m[0]]
-      else out.unknownPeople = [...(out.unknownPeople ?? []), m[0]]
-      masked.push([start - cue[0].length, end])
+      const asTitle = titles.find(name)[0]
+      if (asTitle && !asTitle.fuzzy && asTitle.start === 0 && asTitle.end === name.length) continue
+      if (ctx.knowsName(name)) out.names = [...(out.names ?? []), name]
+      else out.unknownPeople = [...(out.unknownPeople ?? []), name]
+      masked.push(span)
     }
     // A place ("set in Paris", "takes place in New York") the catalogue names; one it never names stays a wish.
-    for (const m of text.matchAll(PLACE_NAME_RE)) {
-      const start = m.index!
-      const end = start + m[0].length
-      const cue = PLACE_CUE_RE.exec(lower.slice(Math.max(0, start - 24), start))
-      if (!cue || masked.some(([a, b]) => a < end && start < b) || !ctx.knowsName(m[0])) continue
-      out.names = [...(out.names ?? []), m[0]]
-      masked.push([start - cue[0].length, end])
+    for (const { name, span } of cued(PLACE_NAME_RE, PLACE_CUE_RE)) {
+      if (!ctx.knowsName(name)) continue
+      out.names = [...(out.names ?? []), name]
+      masked.push(span)
     }
   }
 
@@ -711,12 +714,12 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   if (positive.length) out.preferences.push({ text: positive.join(', '), weight: 1 })
   if (negative.length) out.preferences.push({ text: negative.join(', '), weight: -0.6 })
   if (likeAllShown) for (const id of ctx.lastShown) out.references.push({ itemId: id, action: 'anchor' })
-  // Asked for and refused in one breath ("horror but not gore"): the request wins, the refusal stays a soft push.
   // "A feel-good movie" is never a horror film, whatever else it is.
   const horror = lexicon.terms.get('horror')
   if (horror && FEEL_GOOD_RE.test(lower) && !out.include.some((c) => horror.include.includes(c))) {
     out.exclude.push(...horror.include)
   }
+  // Asked for and refused in one breath ("horror but not gore"): the request wins, the refusal stays a soft push.
   out.include = [...new Set(out.include)]
   out.exclude = [...new Set(out.exclude)].filter((c) => !out.include.includes(c))
   const together = runs.length === 1 ? distinctGroups(runs[0]!) : []
