@@ -58,6 +58,22 @@ describe('the request the chat builds', () => {
   })
 })
 
+describe('a category no longer required', () => {
+  it('leaves the filters, without being refused', async () => {
+    const { requests, chat, close } = await recordingChat()
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'a funny sci-fi movie' })
+    // The first request of the turn; with nothing found the engine then widens.
+    expect(requests[0]!.constraints.categoryGroups).toEqual([['Comedy'], ['Sci-Fi']])
+    requests.length = 0
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: "it doesn't have to be sci-fi" })
+    const { constraints } = requests[0]!
+    expect(constraints.includeCategories).toEqual(['Comedy'])
+    expect(constraints.excludeCategories).toEqual([])
+    expect(constraints.categoryGroups).toBeUndefined()
+    await close()
+  })
+})
+
 describe('evaluation turns', () => {
   it('rank at small talk only when asked to, and do not record what they return as shown', async () => {
     const { requests, store, chat, close } = await recordingChat((recorder) => ({

@@ -550,6 +550,13 @@ function applyConstraints(session: SessionState, u: Understanding, hasRuntime: b
     if (groups.length > 1) c.categoryGroups = groups
     else delete c.categoryGroups
   }
+  if (u.release?.length) {
+    const kept = (x: string) => !u.release!.includes(x)
+    c.includeCategories = c.includeCategories.filter(kept)
+    const groups = (c.categoryGroups ?? []).map((g) => g.filter(kept)).filter((g) => g.length)
+    if (groups.length > 1) c.categoryGroups = groups
+    else delete c.categoryGroups
+  }
   if (u.era) {
     delete c.yearMin
     delete c.yearMax

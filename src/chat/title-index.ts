@@ -210,6 +210,16 @@ export function createTitleIndex(
     }
     const spans: Span[] = []
     const n = all.length
+    // Words inside a title with a distinctive word ("Inception", "Black Panther"): beside another title, a capital
+    // is not part of a longer name.
+    const titled = new Array<boolean>(n).fill(false)
+    for (let i = 0; i < n; i++) {
+      for (let len = Math.min(maxTokens, n - i); len >= 1; len--) {
+        const slice = all.slice(i, i + len)
+        if (exact.has(slice.map((t) => t.norm).join(' ')) && slice.some((t) => !plainWord(t, reserved)))
+          for (let k = i; k < i + len; k++) titled[k] = true
+      }
+    }
     for (let i = 0; i < n; i++) {
       if (isMasked(all[i]!)) continue
       for (let len = Math.min(maxTokens, n - i); len >= 1; len--) {
@@ -226,6 +236,7 @@ export function createTitleIndex(
             i + len,
             reserved,
             entries.every((e) => e.kind === 'part'),
+            titled,
           )
         ) {
           spans.push({ i, j: i + len, entries, key, fuzzy: false, score: len * 10 + key.length * 0.1 + 5 })
@@ -337,19 +348,32 @@ export function createTitleIndex(
 /** When people watch, as they say it ("a movie for date night", "this weekend"): titles of them need a capital. */
 const OCCASION_WORDS = new Set(['date', 'weekend', 'tonight', 'evening'])
 
-/**
- * Whether a span that matched a title key is really meant as a title: single common words ("up", "her") and
- * phrases made only of common words count only when capitalised mid-sentence, quoted, or the whole message.
- */
-function accept(text: string, all: Token[], i: number, j: number, reserved: ReadonlySet<string>, partOnly: boolean): boolean {
-  const words = all.slice(i, j)
-  const plain = (t: Token) =>
+/** A word that says nothing about being a title on its own: common, an occasion, a category word, an article, a number. */
+function plainWord(t: Token, reserved: ReadonlySet<string>): boolean {
+  return (
     COMMON_WORDS.has(t.norm) ||
     OCCASION_WORDS.has(t.norm) ||
     reserved.has(t.norm) ||
     LEADING_ARTICLES.has(t.norm) ||
     /^\d+$/.test(t.norm)
-  const uncommon = words.filter((t) => !plain(t)).length
+  )
+}
+
+/**
+ * Whether a span that matched a title key is really meant as a title: single common words ("up", "her") and
+ * phrases made only of common words count only when capitalised mid-sentence, quoted, or the whole message.
+ */
+function accept(
+  text: string,
+  all: Token[],
+  i: number,
+  j: number,
+  reserved: ReadonlySet<string>,
+  partOnly: boolean,
+  titled: readonly boolean[],
+): boolean {
+  const words = all.slice(i, j)
+  const uncommon = words.filter((t) => !plainWord(t, reserved)).length
   // A part of a title ("Star Wars" of "Star Wars: Episode IV") needs two distinctive words or a capital.
   const allCommon = uncommon === 0 || (partOnly && uncommon < 2)
   const whole = (i === 0 || (i === 1 && LEADING_ARTICLES.has(all[0]!.norm))) && (j === all.length || isYear(all[j]))
@@ -363,6 +387,9 @@ function accept(text: string, all: Token[], i: number, j: number, reserved: Read
   // "The Help was great": a capitalised article and word name a title even at the start of a sentence.
   const prevRaw = all[i - 1]?.raw ?? ''
   const articled = upper && LEADING_ARTICLES.has(prevRaw.toLowerCase()) && /^\p{Lu}/u.test(prevRaw)
+  // One word of a longer capitalised name ("the Royal Family Queen", "Queen Elizabeth") is part of that name.
+  const inName = (k: number, after: boolean) => !titled[k] && capitalisedNeighbour(text, all, k, after)
+  if (words.length === 1 && !whole && (inName(i - 1, false) || inName(j, true))) return false
   // "It was great": a pronoun-like title followed by a verb is the pronoun.
   if (allCommon && words.length === 1 && !articled && VERB_AFTER.has(all[j]?.norm ?? '')) return false
   // "Get Out was amazing": every word capitalised and a verb after it names a title even at the start of a sentence.
@@ -384,6 +411,17 @@ function fuzzyWordAllowed(text: string, all: Token[], i: number): boolean {
   if (/^\p{Lu}/u.test(all[i]!.raw) && !sentenceStart(text, all, i)) return true
   const prev = all[i - 1]?.norm ?? ''
   return CUE_BEFORE.has(prev) || (LEADING_ARTICLES.has(prev) && CUE_BEFORE.has(all[i - 2]?.norm ?? ''))
+}
+
+/**
+ * Whether token k, just before or `after` a match, is a capitalised word joined to it by spaces alone. "I" and
+ * articles do not count, nor a word before the match that opens its sentence ("Loved Boyhood").
+ */
+function capitalisedNeighbour(text: string, all: Token[], k: number, after: boolean): boolean {
+  const t = all[k]
+  if (!t || t.raw === 'I' || LEADING_ARTICLES.has(t.norm) || !/^\p{Lu}/u.test(t.raw)) return false
+  const gap = after ? text.slice(all[k - 1]!.end, t.start) : text.slice(t.end, all[k + 1]!.start)
+  return /^ +$/.test(gap) && (after || !sentenceStart(text, all, k))
 }
 
 function isYear(t: Token | undefined): boolean {

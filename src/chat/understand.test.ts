@@ -145,6 +145,11 @@ describe('title index', () => {
     expect(more.find('I loved Dinosaur').map((m) => m.itemId)).toEqual(['dino'])
     expect(more.find('Get Out was amazing').map((m) => m.itemId)).toEqual(['go'])
     expect(more.find('Get out of here')).toEqual([])
+    // One word of a longer capitalised name is not the one-word film; a title beside another title still is.
+    const queen = createTitleIndex([...items, { ...items[0]!, id: 'q', title: 'Queen, The', year: 2006 }])
+    expect(queen.find("I'm looking for movies about the Royal Family Queen")).toEqual([])
+    expect(queen.find('Have you seen The Queen?').map((m) => m.itemId)).toEqual(['q'])
+    expect(ids('I liked Jaws Titanic and Shrek')).toEqual(['1387', '1721', '4306'])
   })
 })
 
@@ -195,6 +200,9 @@ describe('understand', () => {
     expect(u('My favorite horror movie is Alien').include).toEqual(['Horror'])
     expect(u('something funny, it has been a long week').include).toEqual(['Comedy'])
     expect(u('Yes it is can you suggest some action or science fiction?').include.sort()).toEqual(['Action', 'Sci-Fi'])
+    // No longer required is neither asked for nor refused.
+    for (const text of ["It doesn't have to be action.", 'not necessarily an action movie', "it doesn't need to be pure action"])
+      expect(u(text), text).toMatchObject({ include: [], exclude: [], release: ['Action'] })
   })
 
   it('asks for every category of words said together, any of words said apart', () => {
@@ -244,6 +252,13 @@ describe('understand', () => {
     // "the latest Pitch Perfect" names a film; "the latest movies" asks for recent ones.
     expect(u("I haven't seen the latest Pitch Perfect yet").era).toBeUndefined()
     expect(u('any of the latest movies?').era).toEqual({ min: 2013 })
+    // When the story is set is a wish about the story, not when the film was made.
+    const setting = u('Classic or historical settings of the 1920s')
+    expect(setting.era).toBeUndefined()
+    expect(setting.preferences[0]?.text).toMatch(/settings of the 1920s/)
+    expect(u('a war movie set in 1944').era).toBeUndefined()
+    expect(u('something that takes place in the early 1900s').era).toBeUndefined()
+    expect(u('a war movie from 1944').era).toEqual({ min: 1944, max: 1944 })
   })
 
   it('handles "nothing too long" by runtime only when the catalogue has it', () => {
@@ -367,6 +382,10 @@ describe('understand', () => {
     expect(change).toMatchObject({ changeDirection: true, dropFilters: true, exclude: ['Horror'] })
     expect(change.preferences.map((p) => p.text).join(' ')).not.toMatch(/show|completely/)
     expect(u('something different from Alien').changeDirection).toBe(false)
+    // Refusing films like one is not a pull toward it; a "no" answering a question is not a refusal.
+    const notLike = u("I'm not looking for something like Fight Club which was good but not really my mood")
+    expect(notLike.mentions.map((m) => [m.mention.itemId, m.action])).toEqual([['2959', 'reject']])
+    expect(u('No I meant something like Alien').mentions.map((m) => m.action)).toEqual(['anchor'])
   })
 
   it('answers a pending clarification by position, year or title', () => {

@@ -53,6 +53,8 @@ export interface Understanding {
    */
   includeAll?: string[][]
   exclude: string[]
+  /** Categories no longer required ("it doesn't have to be action"): out of the filter, not refused. */
+  release?: string[]
   /** Whether the new includes add to earlier ones ("also", "too") instead of replacing them. */
   includeAdds: boolean
   era?: { min?: number; max?: number }
@@ -149,6 +151,18 @@ const ASKS_ABOUT_IT_RE =
 const WH_ABOUT_IT_RE = /\b(?:what|which|who|whom|how|where|when|why)\b.*\b(?:it|it'?s|its)\b/
 const ANCHOR_RE =
   /\b(?:more like|something like|anything like|movies like|films like|ones like|similar to|similar|along the lines of|in the vein of|such as|the likes of|reminds? me of|like)\s*$/
+/** "It doesn't have to be action", "not necessarily a comedy": the category stops being required. */
+const RELEASE_BEFORE_RE =
+  /\b(?:(?:(?:does|do|did)(?: not|n'?t)|dont|doesnt|didnt) (?:have|need|got) to be|(?:needn'?t|need not) be|not necessarily|(?:does|do)(?: not|n'?t) matter if it'?s)\s+(?:(?:an?|the)\s+)?(?:\S+\s+)?$/
+/**
+ * Before "like X": a refusal of films like it ("I'm not looking for something like", "nothing like"). A bare "no" answers
+ * a question and "isn't there something like" asks.
+ */
+const REFUSED_ANCHOR_RE =
+  /\b(?:not|don'?t|dont|do not|never)\s+(?:really\s+)?(?:looking for|want(?:ing)?|in the mood for|after|interested in|into|need)\b|\b(?:nothing|rather not|anything but|other than)\b/
+/** When a film is set ("set in the 1920s", "takes place in 1944"): a wish about its story, not when it was made. */
+const SETTING_BEFORE_RE =
+  /\b(?:set|settings?|takes? place|taking place|happens?|happening|period piece|historical)(?:\s+(?:in|during|of|from|around))?\s+(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?$/
 const NEGATOR_RE =
   /\b(?:no|not|nothing|none|without|dont|don't|do not|never|avoid|except|hate[sd]?|dislike[sd]?|anything but|other than|apart from|isnt|isn't|no more|skip|exclude|minus|rather not|wouldn't|wouldnt|nor|tired of|sick of|fed up with)\b/
 const NEG_ALL_RE = new RegExp(NEG_RE.source, 'g')
@@ -487,7 +501,12 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   take(CLASSIC_RE, (m) => vaguely(negated(m) ? [1980, undefined] : [undefined, 1979]))
   take(OLD_RE, (m) => vaguely(negated(m) ? [1990, undefined] : [undefined, 1989]))
   take(OLDER_REL_RE, (m) => vaguely(negated(m) ? [median ?? 1990, undefined] : [undefined, older]))
-  take(YEAR_RANGE_RE, (m) => void setEra(Math.min(Number(m[1]), Number(m[2])), Math.max(Number(m[1]), Number(m[2]))))
+  // "Set in the 1920s" is when the story happens: left in the text as a wish.
+  const setting = (m: RegExpExecArray) => SETTING_BEFORE_RE.test(lower.slice(Math.max(0, m.index - 40), m.index))
+  take(YEAR_RANGE_RE, (m) => {
+    if (setting(m)) return false
+    setEra(Math.min(Number(m[1]), Number(m[2])), Math.max(Number(m[1]), Number(m[2])))
+  })
   take(YEAR_AFTER_RE, (m) => {
     const y = Number(m[2])
     if (m[1] === 'from' && !m[3]) setEra(y, y)
@@ -498,6 +517,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     setEra(undefined, m[1] === 'until' || m[1] === 'up to' ? y : y - 1)
   })
   take(DECADE_RE, (m) => {
+    if (setting(m)) return false
     let start: number
     if (m[2]) {
       const d = Number(m[2])
@@ -507,7 +527,10 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     const part = m[1]
     setEra(start + (part === 'late' ? 6 : part === 'mid' ? 3 : 0), start + (part === 'early' ? 4 : part === 'mid' ? 7 : 9))
   })
-  take(YEAR_IN_RE, (m) => void setEra(Number(m[1]), Number(m[1])))
+  take(YEAR_IN_RE, (m) => {
+    if (setting(m)) return false
+    setEra(Number(m[1]), Number(m[1]))
+  })
   if (!out.era) for (const [min, max] of vague) setEra(min, max)
   take(RUNTIME_RE, (m) => {
     if (!ctx.hasRuntime) {
@@ -588,7 +611,8 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
       if (NOT_BEFORE_RE.test(before)) return 'reject'
       if (neg) return 'dislike'
       if (unseen) return 'unseen'
-      if (ANCHOR_RE.test(before)) return 'anchor'
+      // "I'm not looking for something like Fast & Furious": not that, and not a pull toward it.
+      if (ANCHOR_RE.test(before)) return REFUSED_ANCHOR_RE.test(before.replace(HEDGE_RE, ' ')) ? 'reject' : 'anchor'
       if (pos) return 'like'
       if (seen) return 'seen'
       if (asksHelper) return 'anchor'
@@ -658,6 +682,12 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
         if (!term) continue
         if (term.plain) for (const w of phrase.split(' ')) categoryWords.add(w)
         const end = words[i + len - 1]!.end
+        if (RELEASE_BEFORE_RE.test(cv.slice(0, words[i]!.start))) {
+          out.release = [...new Set([...(out.release ?? []), ...term.include])]
+          for (let k = i; k < i + len; k++) used[k] = true
+          i += len - 1
+          break
+        }
         const negated =
           carried ||
           refusedBefore(cv.slice(0, words[i]!.start)) ||
@@ -761,6 +791,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     out.clarified === undefined &&
     !out.include.length &&
     !out.exclude.length &&
+    !out.release?.length &&
     !out.era &&
     out.runtimeMax === undefined &&
     !out.runtimeIgnored &&
