@@ -79,6 +79,8 @@ const MAX_SHOWN = 1000
 const SUGGESTED_PULL = 1
 /** Anchor weight of a title the person has not seen but is curious about (a like counts 1). */
 const UNSEEN_PULL = 0.5
+/** At most this many films of a series set aside by name ("anything but Star Wars"). */
+const MAX_SERIES = 30
 const FEEDBACK_KINDS: readonly FeedbackKind[] = ['like', 'dislike', 'seen', 'not_interested']
 const START_SUGGESTIONS = ['Something funny from the 90s', 'A sci-fi movie like The Matrix', 'Nothing scary, something animated']
 
@@ -260,7 +262,7 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
         lexicon,
       )
       session.turn += 1
-      const notes: Notes = { liked: [], disliked: [], seen: [], rejected: [], anchored: [], constraints: [] }
+      const notes: Notes = { liked: [], disliked: [], seen: [], rejected: [], series: [], anchored: [], constraints: [] }
       if (u.reset) {
         const { turn: t, createdAt } = session
         session = { ...emptySession(input.conversationId, input.userId), turn: t, createdAt }
@@ -292,6 +294,12 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
           continue
         }
         await applyAction(session, mention.itemId, action, notes)
+        // "Anything but Star Wars": the whole series is set aside, not only its best-known film.
+        if (mention.series && (action === 'reject' || action === 'dislike')) {
+          for (const id of mention.candidates.slice(1, MAX_SERIES)) await applyAction(session, id, 'reject', notes)
+          notes.rejected = notes.rejected.filter((id) => !mention.candidates.includes(id))
+          notes.series.push(mention.text)
+        }
       }
       for (const r of u.references) await applyAction(session, r.itemId, r.action, notes)
       applyConstraints(session, u, hasRuntime)
@@ -309,6 +317,7 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
         notes.disliked.length +
         notes.seen.length +
         notes.rejected.length +
+        notes.series.length +
         notes.anchored.length +
         notes.constraints.length +
         u.preferences.length +
@@ -526,6 +535,8 @@ interface Notes {
   disliked: ItemId[]
   seen: ItemId[]
   rejected: ItemId[]
+  /** Series set aside by name ("Star Wars"), said as such rather than film by film. */
+  series: string[]
   anchored: ItemId[]
   constraints: string[]
 }
@@ -626,6 +637,7 @@ function acknowledge(notes: Notes, label: (id: ItemId) => string): string {
   if (notes.disliked.length) parts.push(`not ${list(notes.disliked)}`)
   if (notes.seen.length) parts.push(`you've seen ${list(notes.seen)}`)
   if (notes.rejected.length) parts.push(`skipping ${list(notes.rejected)}`)
+  if (notes.series.length) parts.push(`no ${notes.series.join(' or ')} films`)
   if (notes.anchored.length) parts.push(`more like ${list(notes.anchored)}`)
   const filters = notes.constraints.at(-1)
   if (filters) parts.push(filters === 'no filters' ? 'no filters now' : `filters: ${filters}`)

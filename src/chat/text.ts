@@ -103,7 +103,7 @@ export const COMMON_WORDS = new Set(
     'start still stuff such sure take taken tell than thank thanks that thats the their them then there these they thing ' +
     'things think this those though thought through time times to today together too took top true try trying two up upon ' +
     'us use used very want wanted wants was wasnt watch watched watching way we well went were werent what whatever when ' +
-    'where which while who whole why will wish with without wont work would wouldnt wow yeah yes yet you youd youll your ' +
+    'where which while who whole why will wish with without wont work would wouldnt wow yeah yes yet you youd youll your arent ' +
     'youre yours yourself film films watchable thats second third fourth fifth three four five six seven eight nine ten ' +
     'heat signs speed taken crash go big her up it us them him me sure fine face more after before home alone night day ' +
     'perfect awesome cool nice excellent wonderful sweet brilliant fantastic exactly definitely absolutely totally lol omg ' +

@@ -1,8 +1,8 @@
 import type { Item, ItemId } from '../core/index.ts'
 import { COMMON_WORDS, editDistance, type Token, tokenize } from './text.ts'
 
-/** How a key was derived from a title: the title itself (or an a.k.a.), or only a part of it. */
-type KeyKind = 'full' | 'part'
+/** How a key was derived: the title (or an a.k.a.), the part before a subtitle, or opening words several titles share. */
+type KeyKind = 'full' | 'part' | 'series'
 
 interface Entry {
   id: ItemId
@@ -23,6 +23,8 @@ export interface TitleMention {
   candidates: ItemId[]
   ambiguous: boolean
   fuzzy: boolean
+  /** The words are part of several titles and the whole of none ("Star Wars", "Harry Potter"): a series. */
+  series?: boolean
 }
 
 export interface TitleIndex {
@@ -126,7 +128,7 @@ export function createTitleIndex(
       bucket.push(key)
       fuzzyKeys.set(bucketKey, bucket)
     }
-    if (!list.some((e) => e.id === entry.id && (e.kind === 'full' || entry.kind === 'part'))) {
+    if (!list.some((e) => e.id === entry.id && (e.kind === 'full' || entry.kind !== 'full'))) {
       const i = list.findIndex((e) => e.id === entry.id)
       if (i >= 0) list.splice(i, 1)
       list.push(entry)
@@ -140,6 +142,24 @@ export function createTitleIndex(
       add(titleKey(t), { id: item.id, kind: 'full', article: LEADING_ARTICLES.has(tokenize(t)[0]?.norm ?? '') })
     for (const t of v.part) add(titleKey(t), { id: item.id, kind: 'part' })
   }
+  // A series by its shared opening words ("Harry Potter" of "Harry Potter and the …", "Star Trek II"): two words or
+  // more, ending on an uncommon word, that open at least SERIES_MIN titles, in two of them followed by a sequel's
+  // word ("and the", "Part", a numeral), and are not a title themselves. "New York Stories" makes no series.
+  const openings = new Map<string, { ids: Set<ItemId>; sequels: number }>()
+  for (const item of items) {
+    const words = titleKey(titleVariants(item.title).full[0] ?? item.title).split(' ')
+    for (let len = 2; len < words.length; len++) {
+      if (COMMON_WORDS.has(words[len - 1]!)) continue
+      const key = words.slice(0, len).join(' ')
+      const o = openings.get(key) ?? { ids: new Set<ItemId>(), sequels: 0 }
+      o.ids.add(item.id)
+      if (SEQUEL_WORD_RE.test(words[len]!)) o.sequels++
+      openings.set(key, o)
+    }
+  }
+  for (const [key, { ids, sequels }] of openings)
+    if (ids.size >= SERIES_MIN && sequels >= 2 && !exact.get(key)?.some((e) => e.kind === 'full'))
+      for (const id of ids) add(key, { id, kind: 'series' })
   maxTokens = Math.min(maxTokens, 14)
   const yearOf = (id: ItemId) => byItem.get(id)?.year ?? yearFromTitle(byItem.get(id)?.title ?? '')
 
@@ -157,7 +177,7 @@ export function createTitleIndex(
     key: string,
     year: number | undefined,
     typedArticle?: boolean,
-  ): { ids: ItemId[]; ambiguous: boolean } => {
+  ): { ids: ItemId[]; ambiguous: boolean; series?: boolean } => {
     let list = entries
     if (year !== undefined) {
       const near = list.filter((e) => {
@@ -171,6 +191,7 @@ export function createTitleIndex(
     }
     const full = list.filter((e) => e.kind === 'full')
     const top = (full.length ? full : list).map((e) => e.id).sort((a, b) => pop(b) - pop(a))
+    if (!full.length && year === undefined && top.length > 1) return { ids: top, ambiguous: false, series: true }
     if (!full.length || year !== undefined) return { ids: top, ambiguous: false }
     const first = top[0]!
     const close = top.filter((id, i) => i === 0 || pop(id) * RATIO_REMAKE >= pop(first))
@@ -235,7 +256,7 @@ export function createTitleIndex(
             i,
             i + len,
             reserved,
-            entries.every((e) => e.kind === 'part'),
+            entries.some((e) => e.kind === 'full') ? 'full' : entries.some((e) => e.kind === 'part') ? 'part' : 'series',
             titled,
           )
         ) {
@@ -307,7 +328,7 @@ export function createTitleIndex(
         end = next.end
         if (text[end] === ')') end++
       }
-      const { ids, ambiguous } = resolve(s.entries, s.key, year, s.fuzzy ? undefined : startTok < s.i)
+      const { ids, ambiguous, series } = resolve(s.entries, s.key, year, s.fuzzy ? undefined : startTok < s.i)
       const start = all[startTok]!.start
       const mention: TitleMention = {
         start,
@@ -318,6 +339,7 @@ export function createTitleIndex(
         fuzzy: s.fuzzy,
       }
       if (!ambiguous && ids[0] !== undefined) mention.itemId = ids[0]
+      if (series) mention.series = true
       return mention
     })
   }
@@ -345,6 +367,11 @@ export function createTitleIndex(
   }
 }
 
+/** How many titles must open with the same words for those words to name a series. */
+const SERIES_MIN = 3
+/** A word that goes on from a series' name to one film of it: "and the …", "Part 2", "Episode IV", "II", "3". */
+const SEQUEL_WORD_RE = /^(?:and|part|episode|chapter|ii|iii|iv|vi|vii|\d{1,2})$/
+
 /** When people watch, as they say it ("a movie for date night", "this weekend"): titles of them need a capital. */
 const OCCASION_WORDS = new Set(['date', 'weekend', 'tonight', 'evening'])
 
@@ -369,18 +396,20 @@ function accept(
   i: number,
   j: number,
   reserved: ReadonlySet<string>,
-  partOnly: boolean,
+  kind: KeyKind,
   titled: readonly boolean[],
 ): boolean {
   const words = all.slice(i, j)
   const uncommon = words.filter((t) => !plainWord(t, reserved)).length
   // A part of a title ("Star Wars" of "Star Wars: Episode IV") needs two distinctive words or a capital.
-  const allCommon = uncommon === 0 || (partOnly && uncommon < 2)
+  const allCommon = uncommon === 0 || (kind !== 'full' && uncommon < 2)
   const whole = (i === 0 || (i === 1 && LEADING_ARTICLES.has(all[0]!.norm))) && (j === all.length || isYear(all[j]))
   if (whole && (uncommon > 0 || isYear(all[j]))) return true
   const first = words[0]!
   const quoted = /["“'‘*]\s*$/.test(text.slice(Math.max(0, first.start - 5), first.start))
   if (quoted) return true
+  // Opening words of a series ("Harry Potter", but "kung fu movies" is no Kung Fu Panda) are written as a name.
+  if (kind === 'series' && !words.every((t) => /^[\p{Lu}\d]/u.test(t.raw) || COMMON_WORDS.has(t.norm))) return false
   // "I" is always written with a capital: it says nothing unless the next word has one too ("I Am Legend").
   const upper = /^\p{Lu}/u.test(first.raw) && !(first.raw === 'I' && !/^\p{Lu}/u.test(words[1]?.raw ?? ''))
   const capitalised = upper && !sentenceStart(text, all, i)

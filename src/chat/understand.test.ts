@@ -151,6 +151,31 @@ describe('title index', () => {
     expect(queen.find('Have you seen The Queen?').map((m) => m.itemId)).toEqual(['q'])
     expect(ids('I liked Jaws Titanic and Shrek')).toEqual(['1387', '1721', '4306'])
   })
+
+  it('names a series by the words its films open with, and sets it aside when refused', () => {
+    const potter = ['Sorcerer’s Stone', 'Chamber of Secrets', 'Prisoner of Azkaban'].map((sub, k) => ({
+      ...items[0]!,
+      id: `hp${k}`,
+      title: `Harry Potter and the ${sub}`,
+      year: 2001 + k,
+    }))
+    const york = ['Stories', 'Cop', 'Minute'].map((w, k) => ({
+      ...items[0]!,
+      id: `ny${k}`,
+      title: `New York ${w}`,
+      year: 1990 + k,
+    }))
+    const index = createTitleIndex([...items, ...potter, ...york])
+    const said = (text: string) => understand(text, ctx(), index, lexicon).mentions
+    const refused = said('no more Harry Potter movies please')
+    expect(refused.map((m) => [m.mention.series, m.action])).toEqual([[true, 'reject']])
+    expect(refused[0]!.mention.candidates.sort()).toEqual(['hp0', 'hp1', 'hp2'])
+    expect(said('anything but Star Wars').map((m) => [m.mention.series, m.action])).toEqual([[true, 'reject']])
+    expect(said("movies like Alien that aren't other star wars movies").map((m) => m.action)).toEqual(['anchor', 'reject'])
+    // Written as a name only; and opening words that no sequel goes on from are no series.
+    expect(said('i love harry potter')).toEqual([])
+    expect(index.find('I love New York')).toEqual([])
+  })
 })
 
 describe('understand', () => {
@@ -252,6 +277,7 @@ describe('understand', () => {
     // "the latest Pitch Perfect" names a film; "the latest movies" asks for recent ones.
     expect(u("I haven't seen the latest Pitch Perfect yet").era).toBeUndefined()
     expect(u('any of the latest movies?').era).toEqual({ min: 2013 })
+    expect(u("I'm looking for movie suggestions on current movies.").era).toEqual({ min: 2013 })
     // When the story is set is a wish about the story, not when the film was made.
     const setting = u('Classic or historical settings of the 1920s')
     expect(setting.era).toBeUndefined()

@@ -112,7 +112,8 @@ const DROP_FILTERS_RE =
 const CHANGE_DIRECTION_RE =
   /\b(?:something (?:(?:completely|totally|entirely|very|really|quite) )?(?:different(?! (?:from|than|to)\b)|else entirely)|(?:a )?change of (?:pace|scenery)|switch (?:it|things) up|change (?:it|things) up|(?:a )?different direction)\b/g
 const FEEL_GOOD_RE = /\b(?:feel ?good|feel-good|uplifting|heartwarming|heart warming|wholesome|cheer me up)\b/
-const NOT_BEFORE_RE = /\b(?:not|no|nah|never|except|but not)\s*(?:,\s*)?(?:the\s+)?$/
+const NOT_BEFORE_RE =
+  /\b(?:not|no|nah|never|except|but not|anything but|other than|apart from|aren'?t|isn'?t|no more|without)\s*(?:,\s*)?(?:(?:any|other|more|another)\s+)*(?:the\s+)?$/
 
 /** Clause-level sentiment cues. Order matters: negative beats unseen beats positive beats seen. */
 const NEG_RE =
@@ -238,7 +239,7 @@ const CRITIQUES: { re: RegExp; prefs: { text: string; weight: number }[] }[] = [
 
 const RECENT_REL_RE = /\b(?:more (?:recent|modern|current|up to date)|newer|less old|something new(?:er)?)\b/g
 const RECENT_ABS_RE =
-  /\b(?:recent(?:ly released)?(?: (?:ones?|movies?|films?|stuff|releases?))?|latest(?= (?:movies?|films?|ones|releases?|stuff)\b|\s*(?:[.!?,;]|$))|new (?:releases?|movies?|films?|ones|stuff)|modern (?:movies?|films?|ones|stuff)|this year|(?:last|past) (?:(?:few|couple(?: of)?|several|\d|two|three|four|five) )?years?|(?:last|past) decade)\b/g
+  /\b(?:recent(?:ly released)?(?: (?:ones?|movies?|films?|stuff|releases?))?|latest(?= (?:movies?|films?|ones|releases?|stuff)\b|\s*(?:[.!?,;]|$))|new (?:releases?|movies?|films?|ones|stuff)|(?:modern|current|contemporary) (?:movies?|films?|ones|stuff)|this year|(?:last|past) (?:(?:few|couple(?: of)?|several|\d|two|three|four|five) )?years?|(?:last|past) decade)\b/g
 const OLDER_REL_RE = /\b(?:older|less (?:recent|new|modern)|something old(?:er)?)\b/g
 /** The canon ("classics", "golden age"): before 1980. */
 const CLASSIC_RE = /\b(?:classics|classic (?:movies?|films?|ones|stuff|hollywood)|golden age|black and white|oldies)\b/g
@@ -827,7 +828,9 @@ function blank(text: string, ranges: readonly Range[]): string {
 
 function splitClauses(lower: string): { start: number; end: number; sentenceStart: boolean }[] {
   const out: { start: number; end: number; sentenceStart: boolean }[] = []
-  const re = /[.!?;\n]+\s*|,\s*|\s+(?:but|though|although|however|whereas|yet)\s+|\s+-\s+/g
+  // "Anything but Star Wars" is one clause.
+  const re =
+    /[.!?;\n]+\s*|,\s*|(?<!\b(?:anything|everything|nothing|all))\s+(?:but|though|although|however|whereas|yet)\s+|\s+-\s+/g
   let start = 0
   let sentenceStart = true
   for (const m of lower.matchAll(re)) {

@@ -225,6 +225,17 @@ describe.skipIf(!dataDir())('chat flows on real data (ml-latest-small subset, US
     expect(change.items.map((i) => i.title)).not.toContain('Scream')
   })
 
+  it('sets a whole series aside when it is refused by name', async () => {
+    const say = conversation(await fx.chat())
+    const starWars = fx.items.filter((i) => /^Star Wars/.test(i.title))
+    expect(starWars.length).toBeGreaterThan(1)
+    const reply = await say('a space adventure, anything but Star Wars')
+    expect(reply.text).toMatch(/no Star Wars films/)
+    expect(reply.items.length).toBe(5)
+    const more = await say('more')
+    for (const shown of [...reply.items, ...more.items]) expect(shown.title).not.toMatch(/Star Wars/)
+  })
+
   it('asks which one when a title is ambiguous, then uses the answer', async () => {
     const say = conversation(await fx.chat())
     const ask = await say('alien')
