@@ -110,3 +110,6 @@ export const COMMON_WORDS = new Set(
     'super ghost memories spy'
   ).split(/\s+/),
 )
+
+/** Common words above that are still what a wish is about ("spy movies", "a ghost story"): titles, not chit-chat. */
+export const TOPIC_WORDS = new Set('heat speed crash ghost memories spy super signs'.split(' '))

@@ -497,6 +497,8 @@ describe('understand', () => {
     expect(u('something funny set in space').preferences).toEqual([{ text: 'funny set in space', weight: 1 }])
     expect(u('I loved The Matrix').preferences).toEqual([])
     expect(u('nothing with zombies').preferences).toEqual([{ text: 'zombies', weight: -0.6 }])
+    // A word common enough to need a capital as a title ("Spy") is still what a wish is about.
+    expect(u('Hi, I am looking for spy movies').preferences).toEqual([{ text: 'spy', weight: 1 }])
     // "What about …?" and "what's a good … about …?" ask for films; "what is it about?" asks about one.
     expect(u('what about a good documentary about food?').preferences).toEqual([{ text: 'documentary about food', weight: 1 }])
     expect(u("what's a good movie about surfing?").preferences).toEqual([{ text: 'surfing', weight: 1 }])

@@ -1,7 +1,7 @@
 import type { ItemId } from '../core/index.ts'
 import type { PendingClarification } from '../store/index.ts'
 import { AGE_WORDS, type CategoryLexicon } from './categories.ts'
-import { COMMON_WORDS, sanitizeUtterance, tokenize } from './text.ts'
+import { COMMON_WORDS, sanitizeUtterance, TOPIC_WORDS, tokenize } from './text.ts'
 import type { TitleIndex, TitleMention } from './title-index.ts'
 
 /** What a person does with an item they name or point at. */
@@ -724,7 +724,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     // for context ("psychological horror").
     const rest = tokenize(residual).filter(
       (t) =>
-        !COMMON_WORDS.has(t.norm) &&
+        (!COMMON_WORDS.has(t.norm) || TOPIC_WORDS.has(t.norm)) &&
         !categoryWords.has(t.norm) &&
         !FLUFF.has(t.norm) &&
         !/^\d+$/.test(t.norm) &&

@@ -63,6 +63,18 @@ describe('explainItem', () => {
     expect(explainItem(rec(toyStory, { categoryFit: ['Comedy'] }), { preferences: [] })).not.toMatch(/hanks/i)
   })
 
+  it("backs a fit with the wish's own words in the item, and says where they are without a fit", () => {
+    const fits = rec(toyStory, {
+      matchedPreferences: [{ text: 'toys', similarity: 0.5 }],
+      keywordFit: ['its title says "Toy"'],
+    })
+    expect(explainItem(fits, { preferences: ['toys'] })).toBe('It fits "toys": its title says "Toy".')
+    // A description phrase is more specific still; without a fit the words alone are said.
+    const phrased = rec(toyStory, { ...fits.evidence, descriptionPhrase: 'toys come to life when people leave' })
+    expect(explainItem(phrased, { preferences: ['toys'] })).toBe('It fits "toys": "toys come to life when people leave".')
+    expect(explainItem(rec(toyStory, { keywordFit: ['tagged "pixar"'] }), { preferences: ['pixar'] })).toBe('Tagged "pixar".')
+  })
+
   it('says "people who liked X also liked it" only from collaborative evidence', () => {
     const r = rec(seven, { alsoLikedBy: [{ item: alien }] })
     expect(explainItem(r, { preferences: [], likedTitles: ['Alien'] })).toBe('People who liked Alien also liked it.')

@@ -35,10 +35,14 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
 
   const matched = evidence.matchedPreferences.filter((m) => stated.size === 0 || stated.has(m.text.trim().toLowerCase()))
   const top = matched[0]
+  // The wish's own words in the item's text ("its description says "Christmas"") back a fit better than closeness alone.
+  const uses = evidence.keywordFit?.length ? joinAnd(evidence.keywordFit) : undefined
   if (top) {
     const phrase = evidence.descriptionPhrase ? shorten(evidence.descriptionPhrase) : undefined
-    first.push(phrase ? `It fits "${top.text}": ${quoteLower(phrase)}` : `It fits "${top.text}"`)
-  }
+    first.push(
+      phrase ? `It fits "${top.text}": ${quoteLower(phrase)}` : uses ? `It fits "${top.text}": ${uses}` : `It fits "${top.text}"`,
+    )
+  } else if (uses) first.push(capitalise(uses))
 
   const similar = evidence.similarTo.find((s) => canName(s.item.title))
   if (similar) {

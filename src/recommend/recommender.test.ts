@@ -257,6 +257,7 @@ describe('createRecommender', () => {
         0.5 * (p.categoryOverlap as number) +
         0.7 * (p.recency as number) +
         0.9 * (p.described as number) +
+        (p.keywordMatch as number) +
         (p.obscurity ?? 0)
       expect(p.total).toBeCloseTo(sum, 10)
       expect(p.semanticWeight).toBe(1.2)
@@ -283,6 +284,7 @@ describe('createRecommender', () => {
     categoryOverlap: 0,
     recency: 0,
     described: 0,
+    keywordMatch: 0,
     obscurity: 0,
     mmrLambda: 1,
     [part]: value,
@@ -297,6 +299,24 @@ describe('createRecommender', () => {
     for (const r of out) expect(r.item.categories.some((c) => c === 'Horror' || c === 'Sci-Fi')).toBe(true)
     const overlap = out.map((r) => r.parts.categoryOverlap as number)
     expect([...overlap].sort((a, b) => b - a)).toEqual(overlap)
+  })
+
+  it('lifts items whose text uses a rare word of a wish they are close to (keyword match), and says where', async () => {
+    const rec = await make({ weights: only('keywordMatch') })
+    // "pixar" means nothing to the encoder, but three animated films are tagged with it.
+    const out = await rec.recommend(request({ preferences: [{ text: 'pixar animated', weight: 1 }], k: 5 }))
+    expect(firstIds(out, 3)).toEqual(['a1', 'a2', 'a3'])
+    for (const r of out.slice(0, 3)) {
+      expect(r.parts.keywordMatch).toBeGreaterThan(0)
+      expect(r.evidence.keywordFit).toEqual(['tagged "pixar"'])
+    }
+    for (const r of out.slice(3)) expect(r.parts.keywordMatch).toBe(0)
+    // Far from the wish, the word alone earns nothing: the Pixar films are not space films.
+    const space = await rec.recommend(request({ preferences: [{ text: 'pixar space', weight: 1 }], k: 16 }))
+    for (const r of space) {
+      expect(r.parts.keywordMatch).toBe(0)
+      expect(r.evidence.keywordFit).toBeUndefined()
+    }
   })
 
   it("lifts the catalogue's newest years (recency)", async () => {

@@ -71,6 +71,8 @@ export interface Evidence {
   metadataFit?: string[]
   /** Where it names what `mentions` asked for, e.g. `tagged "tom hanks"`, "its description names Tom Hanks". */
   mentionFit?: string[]
+  /** Where it uses a wish's rare words, e.g. `its description says "Christmas"`, `tagged "heist"` (at most 2). */
+  keywordFit?: string[]
   /** A short phrase from its description close to a stated preference. */
   descriptionPhrase?: string
   /** Share of catalogue items less popular than this one, in [0, 1] (0.99: more popular than 99% of items). */
@@ -99,8 +101,9 @@ export interface Recommender {
 /**
  * Blend weights and knobs; defaults and how they were tuned: {@link DEFAULT_WEIGHTS} in recommender.ts.
  * The total is `semantic·zSem + collaborative·zCollab + popularity·zPop + preferenceMatch·zPref +
- * likedSimilarity·zLiked + categoryOverlap·zCategories + recency·[recent] + described·[described] + obscurity penalty`,
- * z-scores taken within the candidate pool, the last two parts 0 or 1.
+ * likedSimilarity·zLiked + categoryOverlap·zCategories + recency·[recent] + described·[described] +
+ * keywordMatch·share + obscurity penalty`, z-scores taken within the candidate pool; recent and described are 0 or 1,
+ * share is the share (0–1) of a wish's rare words the item uses.
  */
 export interface BlendWeights {
   /** Weight of the text/vector similarity part. */
@@ -127,6 +130,11 @@ export interface BlendWeights {
   recentYears: number
   /** Bonus (in z units) for items with a description: their text match is real and their reasons can quote it. */
   described: number
+  /**
+   * Bonus (in z units) for using a wish's rare words in the title, description or tags: the idf-weighted share of them
+   * the item uses (0–1), for the best wish, times its weight. A word counts when at most 1.5% of items use it.
+   */
+  keywordMatch: number
   /** Penalty (in z units) for items less popular than `minPopularity` and without description, unless the text match is strong. */
   obscurity: number
   /** Popularity relative to the most popular item (0–1) under which an item counts as obscure. */

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import type { Item } from '../core/index.ts'
+import { createKeywordIndex, stemWord } from './keywords.ts'
+
+const film = (id: string, title: string, description: string, tags: string[] = []): Item => ({
+  id,
+  title,
+  description,
+  tags,
+  categories: [],
+  metadata: {},
+})
+
+// 200 films: a few about Christmas or heists, the rest plain; "family" is in a third of them.
+const items: Item[] = [
+  film('x1', 'Home Alone', 'A boy is left behind at Christmas.', ['christmas']),
+  film('x2', 'Elf', 'A man raised by elves looks for his father.', ['Christmas']),
+  film('x3', 'Christmas Vacation', 'A family holiday goes wrong.'),
+  film('h1', 'Heat', 'A crew of thieves plans one last heist.'),
+  film('h2', "Ocean's Eleven", 'Eleven friends plan heists on three casinos.'),
+  ...Array.from({ length: 195 }, (_, i) => film(`p${i}`, `Plain ${i}`, i % 3 === 0 ? 'A family drama.' : 'A drama.')),
+]
+const popularity = (id: string) => (id === 'x2' ? 10 : id === 'x1' ? 5 : 1)
+
+describe('stemWord', () => {
+  it('folds plurals and possessives', () => {
+    expect(stemWord('Zombies')).toBe(stemWord('zombie'))
+    expect(stemWord("zombie's")).toBe(stemWord('zombie'))
+    expect(stemWord('heists')).toBe('heist')
+    expect(stemWord('stories')).toBe('story')
+    expect(stemWord('witches')).toBe('witch')
+    expect(stemWord('glass')).toBe('glass')
+    expect(stemWord('Christmas')).toBe(stemWord('christmas'))
+  })
+})
+
+describe('createKeywordIndex', () => {
+  const index = createKeywordIndex(items, popularity)
+
+  it('keeps the rare words of a wish, with the films that use them, most popular first', () => {
+    const [christmas] = index.keywords('a classic Christmas movie')
+    expect(index.keywords('a classic Christmas movie')).toHaveLength(1)
+    expect(christmas!.items).toEqual(['x2', 'x1', 'x3'])
+    expect(christmas!.has('x3')).toBe(true)
+    expect(christmas!.has('h1')).toBe(false)
+    expect(index.keywords('any good heist films?').map((k) => [...k.items].sort())).toEqual([['h1', 'h2']])
+  })
+
+  it('drops words most films use, words only one film uses, and request words', () => {
+    expect(index.keywords('a family drama')).toEqual([])
+    expect(index.keywords('something with casinos')).toEqual([])
+    expect(index.keywords('recommend me something to watch')).toEqual([])
+  })
+
+  it('tells a wish about its rare words from talk around one', () => {
+    expect(index.topicality('christmas heists')).toBe(1)
+    expect(index.topicality('heist')).toBe(1)
+    expect(index.topicality('my sister loves heist stories')).toBeLessThan(0.5)
+    expect(index.topicality('')).toBe(0)
+  })
+
+  it('says where a film uses the word, as written there', () => {
+    expect(index.where(items[2]!, stemWord('christmas'))).toEqual({ field: 'title', word: 'Christmas' })
+    expect(index.where(items[1]!, stemWord('christmas'))).toEqual({ field: 'tags', word: 'Christmas' })
+    expect(index.where(items[4]!, 'heist')).toEqual({ field: 'description', word: 'heists' })
+    expect(index.where(items[5]!, 'heist')).toBeUndefined()
+  })
+})

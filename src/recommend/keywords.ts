@@ -1,0 +1,118 @@
+import type { Item, ItemId } from '../core/index.ts'
+
+/**
+ * A word of a wish that few items' text uses ("christmas", "heist", "zombies"): the sentence encoder blurs such a
+ * word into its neighbourhood ("a classic Christmas film" lands near any warm family film), while its literal
+ * presence in an item's title, description or tags is evidence. Words most items use say nothing, and neither do
+ * words no other item uses.
+ */
+export interface Keyword {
+  /** The stem shared by the wish and the items ("zombie" for "zombies"). */
+  stem: string
+  /** ln(items / items using it): rarer words weigh more. */
+  idf: number
+  /** The items whose title, description or tags use it, most popular first. */
+  items: readonly ItemId[]
+  has(id: ItemId): boolean
+}
+
+export interface KeywordIndex {
+  /** The rare words of `text` the catalogue uses, each once. */
+  keywords(text: string): Keyword[]
+  /**
+   * The share (0–1) of the text's words, request words aside, that are keywords: "dog", "heist" and "classic
+   * christmas" are all topic, "i like kristin wigg" or "birthday party for my daughter" mostly not.
+   */
+  topicality(text: string): number
+  /** Where the item uses the stem, with the word as it is written there. */
+  where(item: Item, stem: string): { field: 'title' | 'description' | 'tags'; word: string } | undefined
+}
+
+/** A keyword is used by at most this share of the items (1.5%: "christmas" 1.0% of ml-latest-small, "good" 1.8%). */
+const MAX_SHARE = 0.015
+/** … and by at least this many; in a small catalogue up to MIN_CEILING items may share one. */
+const MIN_ITEMS = 2
+const MIN_CEILING = 3
+const MIN_LETTERS = 3
+/** Words too common in requests to say what a film is about, whatever their frequency in a catalogue. */
+const STOP = new Set(
+  (
+    'about after again also another anything around because before being best better character characters could ' +
+    'does doing down during each enjoy enjoyed even every favorite favourite film films find from getting give good ' +
+    'great have into just kind know like liked look looking lots love loved made make many maybe more most movie ' +
+    'movies much need nice nothing only other over really recommend same seen show some something still such sure ' +
+    'than that their them then there these they thing things think this those through very want watch watched ' +
+    'were what when where which while with would your the and for not but you are was'
+  ).split(' '),
+)
+
+/** Lowercase, possessives and plurals folded: "Zombies", "zombie's" and "zombie" meet, as "stories" and "story". */
+export function stemWord(word: string): string {
+  let w = word.toLowerCase().replace(/['’]s$/, '')
+  if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`
+  else if (w.length > 4 && /(?:ss|x|ch|sh)es$/.test(w)) w = w.slice(0, -2)
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1)
+  // "zombie" and "zombies" (→ "zomby") meet, as "story" and "stories" do.
+  if (w.length > 3 && w.endsWith('ie')) w = `${w.slice(0, -2)}y`
+  return w
+}
+
+const WORD_RE = /\p{L}[\p{L}'’]*/gu
+
+function stems(text: string): string[] {
+  return (text.match(WORD_RE) ?? []).filter((w) => w.length >= MIN_LETTERS).map(stemWord)
+}
+
+/**
+ * Builds the keyword index over the items' titles, descriptions and tags. `popularity` orders each keyword's items.
+ */
+export function createKeywordIndex(items: readonly Item[], popularity: (id: ItemId) => number): KeywordIndex {
+  const postings = new Map<string, ItemId[]>()
+  for (const item of items) {
+    const own = new Set(stems(`${item.title} ${item.description} ${item.tags.join(' ')}`))
+    for (const s of own) {
+      let list = postings.get(s)
+      if (!list) {
+        list = []
+        postings.set(s, list)
+      }
+      list.push(item.id)
+    }
+  }
+  const maxItems = Math.max(MIN_CEILING, Math.floor(MAX_SHARE * items.length))
+  const built = new Map<string, Keyword>()
+  const keyword = (stem: string): Keyword | undefined => {
+    const cached = built.get(stem)
+    if (cached) return cached
+    const list = postings.get(stem)
+    if (!list || list.length < MIN_ITEMS || list.length > maxItems || STOP.has(stem)) return undefined
+    const ordered = [...list].sort((a, b) => popularity(b) - popularity(a))
+    const members = new Set(list)
+    const k: Keyword = { stem, idf: Math.log(items.length / list.length), items: ordered, has: (id) => members.has(id) }
+    built.set(stem, k)
+    return k
+  }
+  return {
+    keywords(text) {
+      const out: Keyword[] = []
+      for (const s of new Set(stems(text))) {
+        const k = keyword(s)
+        if (k) out.push(k)
+      }
+      return out
+    },
+    topicality(text) {
+      const words = [...new Set(stems(text))].filter((s) => !STOP.has(s))
+      return words.length ? words.filter((s) => keyword(s)).length / words.length : 0
+    },
+    where(item, stem) {
+      const find = (text: string) => (text.match(WORD_RE) ?? []).find((w) => w.length >= MIN_LETTERS && stemWord(w) === stem)
+      const inTitle = find(item.title)
+      if (inTitle) return { field: 'title', word: inTitle }
+      const tag = item.tags.find((t) => find(t))
+      if (tag) return { field: 'tags', word: tag }
+      const inDescription = find(item.description)
+      return inDescription ? { field: 'description', word: inDescription } : undefined
+    },
+  }
+}
