@@ -26,9 +26,9 @@ import type {
 } from './types.ts'
 
 /**
- * Defaults. Since 2026-12-02 the weights of all eight parts are fitted (see the last point); before, the blend
- * (semantic 0.5, collaborative 0.5, popularity 1, 150 candidates) was tuned by hand on offline protocols with
- * USE-lite vectors and the Mult-DAE:
+ * Defaults. Since 2026-12-02 the weights of the first eight parts are fitted (keywordMatch is set below its fit: see
+ * the last point); before, the blend (semantic 0.5, collaborative 0.5, popularity 1, 150 candidates) was tuned by hand
+ * on offline protocols with USE-lite vectors and the Mult-DAE:
  * - ReDial: 400 train dialogues as the build's conversation log, the other 100 train dialogues replayed as in
  *   `concierge eval --conversations` (never the valid file), Recall@10/@50 by (semantic, collaborative,
  *   popularity). With the old prior (ratings and log users counted alike): (1, 1.5, 0.5) 0.089/0.271,
