@@ -556,18 +556,9 @@ function applyConstraints(session: SessionState, u: Understanding, hasRuntime: b
   }
   if (u.exclude.length) {
     c.excludeCategories = [...new Set([...c.excludeCategories, ...u.exclude])]
-    c.includeCategories = c.includeCategories.filter((x) => !u.exclude.includes(x))
-    const groups = (c.categoryGroups ?? []).map((g) => g.filter((x) => !u.exclude.includes(x))).filter((g) => g.length)
-    if (groups.length > 1) c.categoryGroups = groups
-    else delete c.categoryGroups
+    stopRequiring(c, u.exclude)
   }
-  if (u.release?.length) {
-    const kept = (x: string) => !u.release!.includes(x)
-    c.includeCategories = c.includeCategories.filter(kept)
-    const groups = (c.categoryGroups ?? []).map((g) => g.filter(kept)).filter((g) => g.length)
-    if (groups.length > 1) c.categoryGroups = groups
-    else delete c.categoryGroups
-  }
+  if (u.release?.length) stopRequiring(c, u.release)
   if (u.era) {
     delete c.yearMin
     delete c.yearMax
@@ -580,6 +571,15 @@ function applyConstraints(session: SessionState, u: Understanding, hasRuntime: b
   if (u.runtimeMax !== undefined && hasRuntime) {
     c.metadata = [...(c.metadata ?? []).filter((m) => m.field !== 'runtime'), { field: 'runtime', max: u.runtimeMax }]
   }
+}
+
+/** The categories no longer asked for, refused or released: out of the includes and of the groups said together. */
+function stopRequiring(c: Constraints, categories: readonly string[]): void {
+  const kept = (x: string) => !categories.includes(x)
+  c.includeCategories = c.includeCategories.filter(kept)
+  const groups = (c.categoryGroups ?? []).map((g) => g.filter(kept)).filter((g) => g.length)
+  if (groups.length > 1) c.categoryGroups = groups
+  else delete c.categoryGroups
 }
 
 /** Filters a reply may loosen when too few items pass, in order, with what the reply then says. */

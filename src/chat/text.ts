@@ -82,6 +82,9 @@ export function editDistance(a: string, b: string, max: number): number {
   return prev[n]!
 }
 
+/** Ordinary words that are also titles ("Spy", "Heat", "Ghost"): common for title matching, yet what a wish is about ("spy movies"). */
+export const TOPIC_WORDS = new Set('heat speed crash ghost memories spy super signs'.split(' '))
+
 /**
  * Common English words: a single-word title made only of these ("Up", "Her", "It", "Big") is matched only
  * when written with a capital letter mid-sentence, so ordinary sentences do not turn into titles.
@@ -105,11 +108,9 @@ export const COMMON_WORDS = new Set(
     'us use used very want wanted wants was wasnt watch watched watching way we well went were werent what whatever when ' +
     'where which while who whole why will wish with without wont work would wouldnt wow yeah yes yet you youd youll your arent ' +
     'youre yours yourself film films watchable thats second third fourth fifth three four five six seven eight nine ten ' +
-    'heat signs speed taken crash go big her up it us them him me sure fine face more after before home alone night day ' +
-    'perfect awesome cool nice excellent wonderful sweet brilliant fantastic exactly definitely absolutely totally lol omg ' +
-    'super ghost memories spy'
-  ).split(/\s+/),
+    'taken go big her up it us them him me sure fine face more after before home alone night day ' +
+    'perfect awesome cool nice excellent wonderful sweet brilliant fantastic exactly definitely absolutely totally lol omg'
+  )
+    .split(/\s+/)
+    .concat([...TOPIC_WORDS]),
 )
-
-/** Common words above that are still what a wish is about ("spy movies", "a ghost story"): titles, not chit-chat. */
-export const TOPIC_WORDS = new Set('heat speed crash ghost memories spy super signs'.split(' '))

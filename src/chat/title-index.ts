@@ -231,38 +231,28 @@ export function createTitleIndex(
     }
     const spans: Span[] = []
     const n = all.length
+    // Every stretch that is a title key, masked or not.
+    const hits: { i: number; j: number; key: string; entries: Entry[] }[] = []
+    for (let i = 0; i < n; i++) {
+      for (let len = Math.min(maxTokens, n - i); len >= 1; len--) {
+        const key = all
+          .slice(i, i + len)
+          .map((t) => t.norm)
+          .join(' ')
+        const entries = exact.get(key)
+        if (entries) hits.push({ i, j: i + len, key, entries })
+      }
+    }
     // Words inside a title with a distinctive word ("Inception", "Black Panther"): beside another title, a capital
     // is not part of a longer name.
     const titled = new Array<boolean>(n).fill(false)
-    for (let i = 0; i < n; i++) {
-      for (let len = Math.min(maxTokens, n - i); len >= 1; len--) {
-        const slice = all.slice(i, i + len)
-        if (exact.has(slice.map((t) => t.norm).join(' ')) && slice.some((t) => !plainWord(t, reserved)))
-          for (let k = i; k < i + len; k++) titled[k] = true
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      if (isMasked(all[i]!)) continue
-      for (let len = Math.min(maxTokens, n - i); len >= 1; len--) {
-        const slice = all.slice(i, i + len)
-        if (slice.some(isMasked)) continue
-        const key = slice.map((t) => t.norm).join(' ')
-        const entries = exact.get(key)
-        if (
-          entries &&
-          accept(
-            text,
-            all,
-            i,
-            i + len,
-            reserved,
-            entries.some((e) => e.kind === 'full') ? 'full' : entries.some((e) => e.kind === 'part') ? 'part' : 'series',
-            titled,
-          )
-        ) {
-          spans.push({ i, j: i + len, entries, key, fuzzy: false, score: len * 10 + key.length * 0.1 + 5 })
-        }
-      }
+    for (const h of hits)
+      if (all.slice(h.i, h.j).some((t) => !plainWord(t, reserved))) for (let k = h.i; k < h.j; k++) titled[k] = true
+    for (const { i, j, key, entries } of hits) {
+      if (all.slice(i, j).some(isMasked)) continue
+      const kind = entries.some((e) => e.kind === 'full') ? 'full' : entries.some((e) => e.kind === 'part') ? 'part' : 'series'
+      if (accept(text, all, i, j, reserved, kind, titled))
+        spans.push({ i, j, entries, key, fuzzy: false, score: (j - i) * 10 + key.length * 0.1 + 5 })
     }
     // Fuzzy matching for typos, only on stretches no exact title covers.
     const covered = new Array<boolean>(n).fill(false)

@@ -683,17 +683,10 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
         if (!term) continue
         if (term.plain) for (const w of phrase.split(' ')) categoryWords.add(w)
         const end = words[i + len - 1]!.end
-        if (RELEASE_BEFORE_RE.test(cv.slice(0, words[i]!.start))) {
-          out.release = [...new Set([...(out.release ?? []), ...term.include])]
-          for (let k = i; k < i + len; k++) used[k] = true
-          i += len - 1
-          break
-        }
-        const negated =
-          carried ||
-          refusedBefore(cv.slice(0, words[i]!.start)) ||
-          dislikesAt.some((at) => at >= end && at - end <= DISLIKE_AFTER_CHARS)
-        if (negated) out.exclude.push(...term.exclude)
+        const before = cv.slice(0, words[i]!.start)
+        if (RELEASE_BEFORE_RE.test(before)) out.release = [...new Set([...(out.release ?? []), ...term.include])]
+        else if (carried || refusedBefore(before) || dislikesAt.some((at) => at >= end && at - end <= DISLIKE_AFTER_CHARS))
+          out.exclude.push(...term.exclude)
         else {
           out.include.push(...term.include)
           // Said together ("romantic comedy", "action-comedy"), or "both romance and action".
