@@ -17,13 +17,12 @@ export interface Keyword {
 }
 
 export interface KeywordIndex {
-  /** The rare words of `text` the catalogue uses, each once. */
-  keywords(text: string): Keyword[]
   /**
-   * The share (0–1) of the text's words, request words aside, that are keywords: "dog", "heist" and "classic
-   * christmas" are all topic, "i like kristin wigg" or "birthday party for my daughter" mostly not.
+   * The rare words of `text` the catalogue uses, each once, and their share (0–1) of the text's words, request words
+   * aside: "dog", "heist" and "classic christmas" are all topic, "i like kristin wigg" or "birthday party for my
+   * daughter" mostly not.
    */
-  topicality(text: string): number
+  read(text: string): { keywords: Keyword[]; topicality: number }
   /** Where the item uses the stem, with the word as it is written there. */
   where(item: Item, stem: string): { field: 'title' | 'description' | 'tags'; word: string } | undefined
 }
@@ -59,8 +58,9 @@ export function stemWord(word: string): string {
 
 const WORD_RE = /\p{L}[\p{L}'’]*/gu
 
-function stems(text: string): string[] {
-  return (text.match(WORD_RE) ?? []).filter((w) => w.length >= MIN_LETTERS).map(stemWord)
+/** The words long enough to count, as written. */
+function words(text: string): string[] {
+  return (text.match(WORD_RE) ?? []).filter((w) => w.length >= MIN_LETTERS)
 }
 
 /**
@@ -69,7 +69,7 @@ function stems(text: string): string[] {
 export function createKeywordIndex(items: readonly Item[], popularity: (id: ItemId) => number): KeywordIndex {
   const postings = new Map<string, ItemId[]>()
   for (const item of items) {
-    const own = new Set(stems(`${item.title} ${item.description} ${item.tags.join(' ')}`))
+    const own = new Set(words(`${item.title} ${item.description} ${item.tags.join(' ')}`).map(stemWord))
     for (const s of own) {
       let list = postings.get(s)
       if (!list) {
@@ -93,20 +93,13 @@ export function createKeywordIndex(items: readonly Item[], popularity: (id: Item
     return k
   }
   return {
-    keywords(text) {
-      const out: Keyword[] = []
-      for (const s of new Set(stems(text))) {
-        const k = keyword(s)
-        if (k) out.push(k)
-      }
-      return out
-    },
-    topicality(text) {
-      const words = [...new Set(stems(text))].filter((s) => !STOP.has(s))
-      return words.length ? words.filter((s) => keyword(s)).length / words.length : 0
+    read(text) {
+      const said = [...new Set(words(text).map(stemWord))].filter((s) => !STOP.has(s))
+      const keywords = said.map(keyword).filter((k): k is Keyword => k !== undefined)
+      return { keywords, topicality: said.length ? keywords.length / said.length : 0 }
     },
     where(item, stem) {
-      const find = (text: string) => (text.match(WORD_RE) ?? []).find((w) => w.length >= MIN_LETTERS && stemWord(w) === stem)
+      const find = (text: string) => words(text).find((w) => stemWord(w) === stem)
       const inTitle = find(item.title)
       if (inTitle) return { field: 'title', word: inTitle }
       const tag = item.tags.find((t) => find(t))

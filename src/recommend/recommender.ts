@@ -224,7 +224,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   let keywordIndex: KeywordIndex | undefined
   const keywordsOf = (text: string) => {
     keywordIndex ??= createKeywordIndex([...byId.values()], (id) => relPop.get(id) ?? 0)
-    return { keywords: keywordIndex.keywords(text), topical: keywordIndex.topicality(text) >= MIN_TOPICALITY }
+    const { keywords, topicality } = keywordIndex.read(text)
+    return { keywords, topical: topicality >= MIN_TOPICALITY }
   }
 
   function checkOpen(): void {
