@@ -9,6 +9,8 @@ interface Entry {
   kind: KeyKind
   /** A whole title that starts with an article ("The Heat"); the key drops it. */
   article?: boolean
+  /** That article is "A" or "An" ("A Quiet Place"): "a quiet place" may name it. */
+  indefinite?: boolean
 }
 
 /** A title found in an utterance. */
@@ -138,8 +140,15 @@ export function createTitleIndex(
   for (const item of items) {
     byItem.set(item.id, item)
     const v = titleVariants(item.title)
-    for (const t of v.full)
-      add(titleKey(t), { id: item.id, kind: 'full', article: LEADING_ARTICLES.has(tokenize(t)[0]?.norm ?? '') })
+    for (const t of v.full) {
+      const first = tokenize(t)[0]?.norm ?? ''
+      add(titleKey(t), {
+        id: item.id,
+        kind: 'full',
+        article: LEADING_ARTICLES.has(first),
+        ...(first === 'a' || first === 'an' ? { indefinite: true } : {}),
+      })
+    }
     for (const t of v.part) add(titleKey(t), { id: item.id, kind: 'part' })
   }
   // A series by its shared opening words ("Harry Potter" of "Harry Potter and the …", "Star Trek II"): two words or
@@ -251,6 +260,7 @@ export function createTitleIndex(
     for (const { i, j, key, entries } of hits) {
       if (all.slice(i, j).some(isMasked)) continue
       const kind = entries.some((e) => e.kind === 'full') ? 'full' : entries.some((e) => e.kind === 'part') ? 'part' : 'series'
+      if (kindOfThing(all, i, entries)) continue
       if (accept(text, all, i, j, reserved, kind, titled))
         spans.push({ i, j, entries, key, fuzzy: false, score: (j - i) * 10 + key.length * 0.1 + 5 })
     }
@@ -284,7 +294,7 @@ export function createTitleIndex(
           len === 1 &&
           (span === `${best.key}s` || span === `${best.key}es`) &&
           !/^\p{Lu}/u.test(slice[0]!.raw)
-        if (best && !plural && (len > 1 || fuzzyWordAllowed(text, all, i))) {
+        if (best && !plural && !kindOfThing(all, i, exact.get(best.key)!) && (len > 1 || fuzzyWordAllowed(text, all, i))) {
           spans.push({
             i,
             j: i + len,
@@ -417,10 +427,32 @@ function accept(
   if (words.length === 1) {
     // A distinctive word with a capital ("Boyhood was good") is a title even at the start of a sentence.
     if (upper) return true
-    const prev = all[i - 1]?.norm
-    return Boolean(prev && (CUE_BEFORE.has(prev) || (LEADING_ARTICLES.has(prev) && CUE_BEFORE.has(all[i - 2]?.norm ?? ''))))
+    return cuedTitle(all, i)
   }
   return true
+}
+
+/** Nouns after which "about" opens a topic ("a movie about boxing"), not a title ("what about Inception?"). */
+const TOPIC_NOUNS = new Set(
+  'movie movies film films flick flicks one ones something anything story stories show shows'.split(' '),
+)
+
+/** Whether the word before token i (or before its article) says a title follows: "loved up", "seen the heat". */
+function cuedTitle(all: Token[], i: number): boolean {
+  const k = LEADING_ARTICLES.has(all[i - 1]?.norm ?? '') ? i - 2 : i - 1
+  const cue = all[k]?.norm ?? ''
+  if (!CUE_BEFORE.has(cue)) return false
+  return !(cue === 'about' && TOPIC_NOUNS.has(all[k - 1]?.norm ?? ''))
+}
+
+/**
+ * "a love story", "about an afterlife": lower-case words after "a" or "an" name a kind of thing, unless a title they
+ * match opens with that article ("a quiet place", "a beautiful mind").
+ */
+function kindOfThing(all: Token[], i: number, entries: readonly Entry[]): boolean {
+  const before = all[i - 1]
+  if (!before || (before.norm !== 'a' && before.norm !== 'an')) return false
+  return !/^\p{Lu}/u.test(all[i]!.raw) && !entries.some((e) => e.indefinite)
 }
 
 /** A lone misspelt word is taken for a title only when it looks meant as one ("I loved the godfater", "Spiderman"). */
@@ -428,8 +460,7 @@ function fuzzyWordAllowed(text: string, all: Token[], i: number): boolean {
   const whole = (i === 0 || (i === 1 && LEADING_ARTICLES.has(all[0]!.norm))) && (i + 1 === all.length || isYear(all[i + 1]))
   if (whole) return true
   if (/^\p{Lu}/u.test(all[i]!.raw) && !sentenceStart(text, all, i)) return true
-  const prev = all[i - 1]?.norm ?? ''
-  return CUE_BEFORE.has(prev) || (LEADING_ARTICLES.has(prev) && CUE_BEFORE.has(all[i - 2]?.norm ?? ''))
+  return cuedTitle(all, i)
 }
 
 /**

@@ -150,6 +150,21 @@ describe('title index', () => {
     expect(queen.find("I'm looking for movies about the Royal Family Queen")).toEqual([])
     expect(queen.find('Have you seen The Queen?').map((m) => m.itemId)).toEqual(['q'])
     expect(ids('I liked Jaws Titanic and Shrek')).toEqual(['1387', '1721', '4306'])
+    // Lower-case words after "a"/"an" name a kind of thing unless the title opens with that article; after "a movie
+    // about" comes a topic, after "what about" a title.
+    const kinds = createTitleIndex([
+      { ...items[0]!, id: 'ls', title: 'Love Story', year: 1970 },
+      { ...items[0]!, id: 'al', title: 'After Life (Wandafuru raifu)', year: 1998 },
+      { ...items[0]!, id: 'qp', title: 'A Quiet Place', year: 2018 },
+      { ...items[0]!, id: 'bx', title: 'Boxing', year: 2005 },
+    ])
+    const kind = (text: string) => kinds.find(text).map((m) => m.itemId)
+    expect(kind('I am looking for a love story')).toEqual([])
+    expect(kind('movies that have ghosts in them or are about an afterlife')).toEqual([])
+    expect(kind('I want a movie about boxing')).toEqual([])
+    expect(kind('I loved Love Story')).toEqual(['ls'])
+    expect(kind('I just saw a quiet place')).toEqual(['qp'])
+    expect(kind('what about boxing?')).toEqual(['bx'])
   })
 
   it('names a series by the words its films open with, and sets it aside when refused', () => {
