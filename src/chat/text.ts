@@ -22,6 +22,8 @@ export function sanitizeUtterance(text: string): string {
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
+    // A double quote between two letters is a mistyped apostrophe ("I"m"), not a quotation.
+    .replace(/(\p{L})"(\p{L})/gu, "$1'$2")
     // Terminal escape sequences (colours, cursor moves) carry no words.
     .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, ' ')
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, ' ')

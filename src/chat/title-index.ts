@@ -374,12 +374,15 @@ const SEQUEL_WORD_RE = /^(?:and|part|episode|chapter|ii|iii|iv|vi|vii|\d{1,2})$/
 
 /** When people watch, as they say it ("a movie for date night", "this weekend"): titles of them need a capital. */
 const OCCASION_WORDS = new Set(['date', 'weekend', 'tonight', 'evening'])
+/** Spans of time ("from the last 10 years", "two hours long"): titles made of them need a capital too. */
+const TIME_WORDS = new Set('year years decade decades month months week weeks day days hour hours minute minutes'.split(' '))
 
-/** A word that says nothing about being a title on its own: common, an occasion, a category word, an article, a number. */
+/** A word that says nothing about being a title on its own: common, an occasion, a span of time, a category word, an article, a number. */
 function plainWord(t: Token, reserved: ReadonlySet<string>): boolean {
   return (
     COMMON_WORDS.has(t.norm) ||
     OCCASION_WORDS.has(t.norm) ||
+    TIME_WORDS.has(t.norm) ||
     reserved.has(t.norm) ||
     LEADING_ARTICLES.has(t.norm) ||
     /^\d+$/.test(t.norm)
@@ -411,7 +414,9 @@ function accept(
   // Opening words of a series ("Harry Potter", but "kung fu movies" is no Kung Fu Panda) are written as a name.
   if (kind === 'series' && !words.every((t) => /^[\p{Lu}\d]/u.test(t.raw) || COMMON_WORDS.has(t.norm))) return false
   // "I" is always written with a capital: it says nothing unless the next word has one too ("I Am Legend").
-  const upper = /^\p{Lu}/u.test(first.raw) && !(first.raw === 'I' && !/^\p{Lu}/u.test(words[1]?.raw ?? ''))
+  // A title opening with a number ("10 Years") shows its capital on the first word.
+  const lead = /^\d+$/.test(first.raw) && words[1] ? words[1] : first
+  const upper = /^\p{Lu}/u.test(lead.raw) && !(lead.raw === 'I' && !/^\p{Lu}/u.test(words[1]?.raw ?? ''))
   const capitalised = upper && !sentenceStart(text, all, i)
   // "The Help was great": a capitalised article and word name a title even at the start of a sentence.
   const prevRaw = all[i - 1]?.raw ?? ''

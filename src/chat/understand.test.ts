@@ -157,6 +157,8 @@ describe('title index', () => {
       { ...items[0]!, id: 'al', title: 'After Life (Wandafuru raifu)', year: 1998 },
       { ...items[0]!, id: 'qp', title: 'A Quiet Place', year: 2018 },
       { ...items[0]!, id: 'bx', title: 'Boxing', year: 2005 },
+      { ...items[0]!, id: 'm', title: 'M', year: 1931 },
+      { ...items[0]!, id: '10y', title: '10 Years', year: 2011 },
     ])
     const kind = (text: string) => kinds.find(text).map((m) => m.itemId)
     expect(kind('I am looking for a love story')).toEqual([])
@@ -165,6 +167,10 @@ describe('title index', () => {
     expect(kind('I loved Love Story')).toEqual(['ls'])
     expect(kind('I just saw a quiet place')).toEqual(['qp'])
     expect(kind('what about boxing?')).toEqual(['bx'])
+    // Spans of time are not titles unless written as one; a quote between letters is an apostrophe.
+    expect(kind('anything horror from the last 10 years')).toEqual([])
+    expect(kind('I loved 10 Years')).toEqual(['10y'])
+    expect(kind(sanitizeUtterance('I love scary movies, but I&quot;m a bit of a wimp'))).toEqual([])
   })
 
   it('names a series by the words its films open with, and sets it aside when refused', () => {
@@ -231,6 +237,7 @@ describe('understand', () => {
     expect(u('a funny space movie').include.sort()).toEqual(['Comedy', 'Sci-Fi'])
     expect(u("I don't want anything romantic").exclude).toEqual(['Romance'])
     expect(u('I love comedies but not horror')).toMatchObject({ include: ['Comedy'], exclude: ['Horror', 'Thriller'] })
+    expect(u('I think any thing but a horror would be good')).toMatchObject({ include: [], exclude: ['Horror', 'Thriller'] })
 
     // Describing one film is not asking for its category.
     expect(u('I thought that one was really funny').include).toEqual([])

@@ -113,7 +113,7 @@ const CHANGE_DIRECTION_RE =
   /\b(?:something (?:(?:completely|totally|entirely|very|really|quite) )?(?:different(?! (?:from|than|to)\b)|else entirely)|(?:a )?change of (?:pace|scenery)|switch (?:it|things) up|change (?:it|things) up|(?:a )?different direction)\b/g
 const FEEL_GOOD_RE = /\b(?:feel ?good|feel-good|uplifting|heartwarming|heart warming|wholesome|cheer me up)\b/
 const NOT_BEFORE_RE =
-  /\b(?:not|no|nah|never|except|but not|anything but|other than|apart from|aren'?t|isn'?t|no more|without)\s*(?:,\s*)?(?:(?:any|other|more|another)\s+)*(?:the\s+)?$/
+  /\b(?:not|no|nah|never|except|but not|any ?thing but|other than|apart from|aren'?t|isn'?t|no more|without)\s*(?:,\s*)?(?:(?:any|other|more|another)\s+)*(?:the\s+)?$/
 
 /** Clause-level sentiment cues. Order matters: negative beats unseen beats positive beats seen. */
 const NEG_RE =
@@ -160,12 +160,12 @@ const RELEASE_BEFORE_RE =
  * a question and "isn't there something like" asks.
  */
 const REFUSED_ANCHOR_RE =
-  /\b(?:not|don'?t|dont|do not|never)\s+(?:really\s+)?(?:looking for|want(?:ing)?|in the mood for|after|interested in|into|need)\b|\b(?:nothing|rather not|anything but|other than)\b/
+  /\b(?:not|don'?t|dont|do not|never)\s+(?:really\s+)?(?:looking for|want(?:ing)?|in the mood for|after|interested in|into|need)\b|\b(?:nothing|rather not|any ?thing but|other than)\b/
 /** When a film is set ("set in the 1920s", "takes place in 1944"): a wish about its story, not when it was made. */
 const SETTING_BEFORE_RE =
   /\b(?:set|settings?|takes? place|taking place|happens?|happening|period piece|historical)(?:\s+(?:in|during|of|from|around))?\s+(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?$/
 const NEGATOR_RE =
-  /\b(?:no|not|nothing|none|without|dont|don't|do not|never|avoid|except|hate[sd]?|dislike[sd]?|anything but|other than|apart from|isnt|isn't|no more|skip|exclude|minus|rather not|wouldn't|wouldnt|nor|tired of|sick of|fed up with)\b/
+  /\b(?:no|not|nothing|none|without|dont|don't|do not|never|avoid|except|hate[sd]?|dislike[sd]?|any ?thing but|other than|apart from|isnt|isn't|no more|skip|exclude|minus|rather not|wouldn't|wouldnt|nor|tired of|sick of|fed up with)\b/
 const NEG_ALL_RE = new RegExp(NEG_RE.source, 'g')
 /** How far after a category word a dislike still refers to it ("horror movies are just boring"). */
 const DISLIKE_AFTER_CHARS = 30
@@ -823,7 +823,7 @@ function splitClauses(lower: string): { start: number; end: number; sentenceStar
   const out: { start: number; end: number; sentenceStart: boolean }[] = []
   // "Anything but Star Wars" is one clause.
   const re =
-    /[.!?;\n]+\s*|,\s*|(?<!\b(?:anything|everything|nothing|all))\s+(?:but|though|although|however|whereas|yet)\s+|\s+-\s+/g
+    /[.!?;\n]+\s*|,\s*|(?<!\b(?:anything|any thing|everything|nothing|all))\s+(?:but|though|although|however|whereas|yet)\s+|\s+-\s+/g
   let start = 0
   let sentenceStart = true
   for (const m of lower.matchAll(re)) {
