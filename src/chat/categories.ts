@@ -95,20 +95,11 @@ const CONCEPTS: Concept[] = [
   },
   { names: ['Musical'], words: ['musical', 'musicals', 'singing', 'song and dance'] },
   { names: ['Mystery'], words: ['mystery', 'mysteries', 'whodunit', 'whodunnit', 'detective', 'detectives'] },
+  // A romcom is both: asked for, it needs the comedy too; refused, the romance goes.
+  { names: ['Romance'], words: ['romcom', 'romcoms', 'rom com', 'rom coms'], alsoInclude: ['Comedy'] },
   {
     names: ['Romance'],
-    words: [
-      'romance',
-      'romances',
-      'romantic',
-      'romcom',
-      'romcoms',
-      'rom com',
-      'love story',
-      'love stories',
-      'chick flick',
-      'chick flicks',
-    ],
+    words: ['romance', 'romances', 'romantic', 'love story', 'love stories', 'chick flick', 'chick flicks'],
   },
   {
     names: ['Sci-Fi', 'Science Fiction', 'SciFi'],

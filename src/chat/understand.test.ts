@@ -237,6 +237,11 @@ describe('understand', () => {
     expect(u('a funny space movie').include.sort()).toEqual(['Comedy', 'Sci-Fi'])
     expect(u("I don't want anything romantic").exclude).toEqual(['Romance'])
     expect(u('I love comedies but not horror')).toMatchObject({ include: ['Comedy'], exclude: ['Horror', 'Thriller'] })
+    // A romcom is both; not having watched a film refuses nothing, not watching a genre does.
+    expect(u('any good romcoms?').include.sort()).toEqual(['Comedy', 'Romance'])
+    expect(u('no romcoms please').exclude).toEqual(['Romance'])
+    expect(u('never saw that one i heard it was scary.')).toMatchObject({ include: [], exclude: [] })
+    expect(u("I don't watch horror").exclude).toEqual(['Horror', 'Thriller'])
     expect(u('I think any thing but a horror would be good')).toMatchObject({ include: [], exclude: ['Horror', 'Thriller'] })
 
     // Describing one film is not asking for its category.

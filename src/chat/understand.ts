@@ -169,6 +169,13 @@ const NEGATOR_RE =
 const NEG_ALL_RE = new RegExp(NEG_RE.source, 'g')
 /** How far after a category word a dislike still refers to it ("horror movies are just boring"). */
 const DISLIKE_AFTER_CHARS = 30
+/** Not having watched a film refuses nothing: "never saw that one, I heard it was scary" ("I don't watch horror" does). */
+const UNWATCHED_RE =
+  /\b(?:never|not|haven'?t|have not|hasn'?t|has not|didn'?t|did not|havent|didnt)\s+(?:yet\s+|ever\s+|even\s+)?(?:seen|saw|watched|heard of)\b/g
+/** A clause opening with not having watched the film ("never saw that one", "I haven't seen it yet"). */
+const UNWATCHED_IT_RE = new RegExp(
+  `^\\W*(?:i\\s+)?${UNWATCHED_RE.source}\\s+(?:it|that|this)(?:\\s+(?:one|movie|film))?(?:\\s+(?:yet|before))?\\W*`,
+)
 /** Hedges, not refusals: "I don't know, maybe something funny" asks for comedy. */
 const HEDGE_RE = /\b(?:i )?(?:don'?t|dont|do not) know\b|\bnot sure\b|\bno idea\b/g
 
@@ -178,7 +185,7 @@ const HEDGE_RE = /\b(?:i )?(?:don'?t|dont|do not) know\b|\bnot sure\b|\bno idea\
  * way, and only within their clause: "I hate horror, something recent" asks for recent films.
  */
 function refusedBefore(prefix: string): boolean {
-  const p = prefix.replace(HEDGE_RE, ' ')
+  const p = prefix.replace(HEDGE_RE, ' ').replace(UNWATCHED_RE, ' ')
   return NEGATOR_RE.test(p) || NEG_RE.test(p)
 }
 
@@ -665,7 +672,9 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
     // "Do you know what war it's based on?", "who is in it?": a wh-question about the film.
     const whAboutIt: boolean = question && WH_ABOUT_IT_RE.test(asItem)
     const asksAboutIt: boolean = (ASKS_ABOUT_IT_RE.test(asItem) || orQuestion || whAboutIt) && !REQUEST_CUE_RE.test(asItem)
-    const describesItem: boolean = asksAboutIt || (DESCRIBES_RE.test(asItem) && !REQUEST_CUE_RE.test(asItem))
+    // "never saw that one I heard it was scary" goes on to describe it.
+    const afterUnwatched = asItem.replace(UNWATCHED_IT_RE, '')
+    const describesItem: boolean = asksAboutIt || (DESCRIBES_RE.test(afterUnwatched) && !REQUEST_CUE_RE.test(asItem))
     describedBefore = describesItem
     // A dislike after a category word refuses it when it is about it ("horror movies are boring", "comedies are
     // not my thing"), not when it ends a long clause about something else ("usually high fantasy, I have a
