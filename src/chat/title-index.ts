@@ -199,6 +199,14 @@ export function createTitleIndex(
       }
     }
     const full = list.filter((e) => e.kind === 'full')
+    // "Lord of the Rings" is the trilogy, not the little-known 1978 film of that name: a title far less known than
+    // the films whose names it opens stands for their series.
+    const parts = list.filter((e) => e.kind !== 'full').map((e) => e.id)
+    const bestPop = (ids: ItemId[]) => Math.max(0, ...ids.map(pop))
+    if (year === undefined && full.length && parts.length >= 2) {
+      if (bestPop(parts) >= RATIO_REMAKE * bestPop(full.map((e) => e.id)))
+        return { ids: parts.sort((a, b) => pop(b) - pop(a)), ambiguous: false, series: true }
+    }
     const top = (full.length ? full : list).map((e) => e.id).sort((a, b) => pop(b) - pop(a))
     if (!full.length && year === undefined && top.length > 1) return { ids: top, ambiguous: false, series: true }
     if (!full.length || year !== undefined) return { ids: top, ambiguous: false }

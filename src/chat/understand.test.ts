@@ -196,6 +196,22 @@ describe('title index', () => {
     // Written as a name only; and opening words that no sequel goes on from are no series.
     expect(said('i love harry potter')).toEqual([])
     expect(index.find('I love New York')).toEqual([])
+    // A title far less known than the films it opens stands for them; a well-known one stays itself.
+    const rings = [
+      ['r0', 'Lord of the Rings, The', 1978, 1],
+      ['r1', 'Lord of the Rings: The Fellowship of the Ring, The', 2001, 90],
+      ['r2', 'Lord of the Rings: The Two Towers, The', 2002, 80],
+      ['m0', 'Mission: Impossible', 1996, 40],
+      ['m1', 'Mission: Impossible - Ghost Protocol', 2011, 30],
+      ['m2', 'Mission: Impossible - Fallout', 2018, 20],
+    ] as const
+    const ringIndex = createTitleIndex(
+      rings.map(([id, title, year]) => ({ ...items[0]!, id, title, year })),
+      new Map(rings.map(([id, , , pop]) => [id, pop])),
+    )
+    expect(ringIndex.find('I like Lord of the Rings').map((m) => [m.itemId, m.series])).toEqual([['r1', true]])
+    expect(ringIndex.find('I like Lord of the Rings (1978)').map((m) => m.itemId)).toEqual(['r0'])
+    expect(ringIndex.find('I loved Mission: Impossible').map((m) => [m.itemId, m.series])).toEqual([['m0', undefined]])
   })
 })
 
@@ -281,6 +297,9 @@ describe('understand', () => {
   })
 
   it('reads eras', () => {
+    // Describing films already named is not asking for their era.
+    expect(u("Of course I have. They're classics!").era).toBeUndefined()
+    expect(u('I want classics').era).toEqual({ max: 1979 })
     expect(u('movies from the 90s').era).toEqual({ min: 1990, max: 1999 })
     expect(u('a comedy from the 70s').era).toEqual({ min: 1970, max: 1979 })
     expect(u("late 70's thriller").era).toEqual({ min: 1976, max: 1979 })
@@ -479,6 +498,7 @@ describe('understand', () => {
     expect(u('tell me more about the third one', { lastShown })).toMatchObject({ intent: 'about', about: '3000', references: [] })
     const fightClub = u('What is Fight Club about?', { lastShown })
     expect(fightClub).toMatchObject({ intent: 'about', about: '2959', mentions: [], preferences: [] })
+    expect(u('what is Fight Club ?', { lastShown })).toMatchObject({ intent: 'about', about: '2959', mentions: [] })
     // Several films shown and none in focus: which one is unclear.
     const unclear = u("what's it about?", { lastShown })
     expect(unclear.intent).toBe('about')

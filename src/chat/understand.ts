@@ -138,7 +138,7 @@ const REACTION_RE = new RegExp(
  * are read as "it" first.
  */
 const DESCRIBES_RE =
-  /^\W*(?:(?:oh|yes|yeah|yep|and|well|ok|okay|haha|lol|so|but|also|plus|though)\b\W*)*(?:i (?:think|thought|heard|felt|guess|found|bet|hear)(?: that)? |i'?m sure )?(?:it|its|it's|that|thats|that's|that one|that movie|that film|this|this one|this movie|this film|those|these|they|he|she|his (?:movies|films)|her (?:movies|films)|the (?:trailers?|sequel|ending|original|first one|second one|last one|book))\s*(?:is|was|were|are|'s|s|looks?|looked|sounds?|sounded|seems?|seemed|felt|gets?|got|has been|had been|isn'?t|wasn'?t|can be|could be|might be|would be)\b/
+  /^\W*(?:(?:oh|yes|yeah|yep|and|well|ok|okay|haha|lol|so|but|also|plus|though)\b\W*)*(?:i (?:think|thought|heard|felt|guess|found|bet|hear)(?: that)? |i'?m sure )?(?:it|its|it's|that|thats|that's|that one|that movie|that film|this|this one|this movie|this film|those|these|they|he|she|his (?:movies|films)|her (?:movies|films)|the (?:trailers?|sequel|ending|original|first one|second one|last one|book))\s*(?:is|was|were|are|'s|s|'re|re|looks?|looked|sounds?|sounded|seems?|seemed|felt|gets?|got|has been|had been|isn'?t|wasn'?t|can be|could be|might be|would be)\b/
 /** A request in the same breath ("yes it is, can you suggest some action?") keeps the clause a request. */
 const REQUEST_CUE_RE =
   /\b(?:suggest|recommend|recommendations?|looking for|look for|want|wanna|need|in the mood|prefer|please|any|something|anything)\b/
@@ -504,10 +504,16 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   // from the 80s" asks for the 80s, not for everything from 1980 to just before what was shown.
   const vague: [number | undefined, number | undefined][] = []
   const vaguely = (era: [number | undefined, number | undefined]) => void vague.push(era)
+  // "They're classics!", "that one is old": describing films already named says nothing about the era wanted.
+  const describing = (m: RegExpExecArray) => {
+    const clause = clauses.find((c) => m.index >= c.start && m.index < c.end)
+    const text = lower.slice(clause?.start ?? 0, clause?.end ?? lower.length)
+    return DESCRIBES_RE.test(text) && !REQUEST_CUE_RE.test(text)
+  }
   take(RECENT_REL_RE, (m) => vaguely(negated(m) ? [undefined, median ?? ctx.maxYear - 6] : [newer, undefined]))
   take(RECENT_ABS_RE, (m) => vaguely(negated(m) ? [undefined, ctx.maxYear - 6] : [ctx.maxYear - 5, undefined]))
-  take(CLASSIC_RE, (m) => vaguely(negated(m) ? [1980, undefined] : [undefined, 1979]))
-  take(OLD_RE, (m) => vaguely(negated(m) ? [1990, undefined] : [undefined, 1989]))
+  take(CLASSIC_RE, (m) => !describing(m) && vaguely(negated(m) ? [1980, undefined] : [undefined, 1979]))
+  take(OLD_RE, (m) => !describing(m) && vaguely(negated(m) ? [1990, undefined] : [undefined, 1989]))
   take(OLDER_REL_RE, (m) => vaguely(negated(m) ? [median ?? 1990, undefined] : [undefined, older]))
   // "Set in the 1920s" is when the story happens: left in the text as a wish.
   const setting = (m: RegExpExecArray) => SETTING_BEFORE_RE.test(lower.slice(Math.max(0, m.index - 40), m.index))
@@ -771,7 +777,11 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   }
 
   // A question about one film: which one is the film named or pointed at, else the one in focus.
-  if (!out.reset && ABOUT_RE.test(lower.trim()) && !out.include.length && !out.exclude.length && !out.era) {
+  // "what is Old Yeller?": the whole message asks what one named film is.
+  const only = out.mentions.length === 1 ? out.mentions[0]!.mention : undefined
+  const whatIsTitle =
+    only !== undefined && /^\W*what(?:'s|s| is| was)\s+$/.test(lower.slice(0, only.start)) && /^\W*$/.test(lower.slice(only.end))
+  if (!out.reset && (ABOUT_RE.test(lower.trim()) || whatIsTitle) && !out.include.length && !out.exclude.length && !out.era) {
     const named = out.mentions.find((m) => m.mention.itemId !== undefined)?.mention.itemId
     const pointed = out.references.at(-1)?.itemId
     const single = ctx.lastShown.length === 1 ? ctx.lastShown[0] : undefined
