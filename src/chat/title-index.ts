@@ -60,6 +60,8 @@ const VERB_AFTER = new Set(
     ' ',
   ),
 )
+/** What a verb of watching takes when it is not a title: "saw it", "loved them". */
+const OBJECT_PRONOUNS = new Set(['it', 'that', 'this', 'them', 'those', 'these', 'both', 'all'])
 const RATIO_REMAKE = 4
 const RATIO_NEAR = 2
 
@@ -432,6 +434,17 @@ function accept(
   // One word of a longer capitalised name ("the Royal Family Queen", "Queen Elizabeth") is part of that name.
   const inName = (k: number, after: boolean) => !titled[k] && capitalisedNeighbour(text, all, k, after)
   if (words.length === 1 && !whole && (inName(i - 1, false) || inName(j, true))) return false
+  // "Saw Dead Man Walking", "Saw it and liked it": a verb of watching or liking opening a sentence, before a title
+  // or a pronoun, is the verb.
+  const next = all[j]
+  if (
+    words.length === 1 &&
+    CUE_BEFORE.has(first.norm) &&
+    sentenceStart(text, all, i) &&
+    next !== undefined &&
+    (titled[j] || OBJECT_PRONOUNS.has(next.norm))
+  )
+    return false
   // "It was great": a pronoun-like title followed by a verb is the pronoun.
   if (allCommon && words.length === 1 && !articled && VERB_AFTER.has(all[j]?.norm ?? '')) return false
   // "Get Out was amazing": every word capitalised and a verb after it names a title even at the start of a sentence.

@@ -170,6 +170,14 @@ describe('title index', () => {
     // Spans of time are not titles unless written as one; a quote between letters is an apostrophe.
     expect(kind('anything horror from the last 10 years')).toEqual([])
     expect(kind('I loved 10 Years')).toEqual(['10y'])
+    // A verb of watching opening a sentence before a title or a pronoun is the verb, not the film Saw.
+    const saw = createTitleIndex([
+      { ...items[0]!, id: 'saw', title: 'Saw', year: 2004 },
+      { ...items[0]!, id: 'dmw', title: 'Dead Man Walking', year: 1995 },
+    ])
+    expect(saw.find('Saw Dead Man Walking . That was pretty good').map((m) => m.itemId)).toEqual(['dmw'])
+    expect(saw.find('Saw it and liked it')).toEqual([])
+    expect(saw.find('I loved Saw').map((m) => m.itemId)).toEqual(['saw'])
     expect(kind(sanitizeUtterance('I love scary movies, but I&quot;m a bit of a wimp'))).toEqual([])
   })
 
