@@ -130,3 +130,15 @@ describe('wishes said again', () => {
     await close()
   })
 })
+
+describe('what the reply notes', () => {
+  it('names a film once, however often it was pointed at, and a liked film not again as seen', async () => {
+    const { chat, close } = await recordingChat()
+    const reply = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'Saw it and liked it' }, {
+      [EVAL_TURN]: { k: 5, remember: false, rankAlways: true, shown: ['2'] },
+    } as TurnOptions)
+    expect(reply.text).toContain('Noted: you liked Interstellar (2014).')
+    expect(reply.text.match(/Interstellar/g)).toHaveLength(1)
+    await close()
+  })
+})

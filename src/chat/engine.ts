@@ -632,10 +632,15 @@ function describeConstraints(session: SessionState): string {
 
 function acknowledge(notes: Notes, label: (id: ItemId) => string): string {
   const parts: string[] = []
-  const list = (ids: ItemId[]) => ids.slice(0, 3).map(label).join(', ') + (ids.length > 3 ? ` and ${ids.length - 3} more` : '')
+  // "Saw it and liked it" points at one film twice; a film liked was seen, so it is not said again.
+  const list = (all: ItemId[]) => {
+    const ids = [...new Set(all)]
+    return ids.slice(0, 3).map(label).join(', ') + (ids.length > 3 ? ` and ${ids.length - 3} more` : '')
+  }
+  const seen = notes.seen.filter((id) => !notes.liked.includes(id) && !notes.disliked.includes(id))
   if (notes.liked.length) parts.push(`you liked ${list(notes.liked)}`)
   if (notes.disliked.length) parts.push(`not ${list(notes.disliked)}`)
-  if (notes.seen.length) parts.push(`you've seen ${list(notes.seen)}`)
+  if (seen.length) parts.push(`you've seen ${list(seen)}`)
   if (notes.rejected.length) parts.push(`skipping ${list(notes.rejected)}`)
   if (notes.series.length) parts.push(`no ${notes.series.join(' or ')} films`)
   if (notes.anchored.length) parts.push(`more like ${list(notes.anchored)}`)
