@@ -494,10 +494,8 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   }
   // Refused eras flip: "nothing old school" asks for after 1989, "nothing recent" for before the last years.
   const clauses = splitClauses(lower)
-  const negated = (m: RegExpExecArray) => {
-    const clause = clauses.find((c) => m.index >= c.start && m.index < c.end)
-    return refusedBefore(lower.slice(clause?.start ?? 0, m.index))
-  }
+  const clauseOf = (m: RegExpExecArray) => clauses.find((c) => m.index >= c.start && m.index < c.end)
+  const negated = (m: RegExpExecArray) => refusedBefore(lower.slice(clauseOf(m)?.start ?? 0, m.index))
   const newer = median !== undefined ? median + 1 : ctx.maxYear - 5
   const older = median !== undefined ? median - 1 : 1989
   // Vague eras ("older", "recent", "classic") give way to a precise one in the same message: "something older,
@@ -506,7 +504,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
   const vaguely = (era: [number | undefined, number | undefined]) => void vague.push(era)
   // "They're classics!", "that one is old": describing films already named says nothing about the era wanted.
   const describing = (m: RegExpExecArray) => {
-    const clause = clauses.find((c) => m.index >= c.start && m.index < c.end)
+    const clause = clauseOf(m)
     const text = lower.slice(clause?.start ?? 0, clause?.end ?? lower.length)
     return DESCRIBES_RE.test(text) && !REQUEST_CUE_RE.test(text)
   }

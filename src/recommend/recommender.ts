@@ -375,17 +375,14 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     const keywordBars = positive.map((p) => (p.words.keywords.length ? catalogueBar(p.v, KEYWORD_QUANTILE) : 0))
     const closeEnough = (j: number, at: number) =>
       ((positive[j] as (typeof positive)[number]).sims[at] ?? Number.NEGATIVE_INFINITY) >= (keywordBars[j] as number)
+    const idfTotals = positive.map((p) => p.words.keywords.reduce((sum, k) => sum + k.idf, 0))
     const keywordRaw = ids.map((id, i) => {
       let best = 0
       positive.forEach((p, j) => {
         if (!p.words.topical || !closeEnough(j, i)) return
         let hit = 0
-        let all = 0
-        for (const k of p.words.keywords) {
-          all += k.idf
-          if (k.has(id)) hit += k.idf
-        }
-        best = Math.max(best, (Math.min(1, p.weight) * hit) / all)
+        for (const k of p.words.keywords) if (k.has(id)) hit += k.idf
+        best = Math.max(best, (Math.min(1, p.weight) * hit) / (idfTotals[j] as number))
       })
       return best
     })
