@@ -40,7 +40,8 @@ describe('ml-latest-small adapter (fixture)', () => {
       id: '2571',
       title: 'The Matrix',
       description: 'A hacker learns the truth.',
-      tags: ['sci-fi', 'philosophy'],
+      // MovieLens tags first, then TMDB's keywords: "Philosophy" once, "woman director" (how it was made) left out.
+      tags: ['sci-fi', 'philosophy', 'artificial intelligence', 'virtual reality'],
       categories: ['Action', 'Sci-Fi', 'Thriller'],
       year: 1999,
       metadata: {
@@ -62,12 +63,15 @@ describe('ml-latest-small adapter (fixture)', () => {
     expect(c.interactions[3]).toEqual({ userId: '2', itemId: '114335', rating: 0.5, timestamp: 1445714995 })
   })
 
-  it('warns about a malformed TMDB runtime or vote count, naming the line, and keeps the movie without it', async () => {
+  it('warns about a malformed TMDB runtime, vote count or keyword list, naming the line, and keeps the movie without it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'concierge-ml-'))
     try {
       await cp(tiny, dir, { recursive: true })
       const tmdb = await readFile(join(dir, 'tmdb_movies.csv'), 'utf8')
-      await writeFile(join(dir, 'tmdb_movies.csv'), tmdb.replace('603,136,The Matrix,8907', '603,long,The Matrix,-3'))
+      await writeFile(
+        join(dir, 'tmdb_movies.csv'),
+        tmdb.replace('603,136,The Matrix,8907', '603,long,The Matrix,-3').replace(/"\[\{""id"": 931.*\]"/, '"{oops"'),
+      )
       const warnings: string[] = []
       const logger = { warn: (m: string) => warnings.push(m) } as unknown as import('../core/index.ts').Logger
       const c = await loadCatalog({ dataDir: dir, logger })
@@ -75,7 +79,9 @@ describe('ml-latest-small adapter (fixture)', () => {
       expect(matrix.runtime).toBeUndefined()
       expect(matrix.votes).toBeUndefined()
       expect(byId(c, '1').metadata).toMatchObject({ runtime: 81, votes: 5269 })
-      expect(warnings).toEqual(['2 rows or values skipped in ' + dir])
+      // A keyword column that is not TMDB's list is skipped: Toy Story keeps its own tags only.
+      expect(byId(c, '1').tags).not.toContain('toy')
+      expect(warnings).toEqual(['3 rows or values skipped in ' + dir])
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
@@ -122,7 +128,8 @@ describe.skipIf(!dataDir())('MovieLens on real data', () => {
     expect(small.interactions).toHaveLength(100_836)
     expect(new Set(small.interactions.map((i) => i.userId)).size).toBe(610)
     expect(small.items.filter((i) => i.description !== '')).toHaveLength(6361)
-    expect(small.items.filter((i) => i.tags.length > 0)).toHaveLength(1572)
+    // 1,572 movies have MovieLens tags; TMDB's keywords give 4,208 some.
+    expect(small.items.filter((i) => i.tags.length > 0)).toHaveLength(4208)
     expect(small.items.filter((i) => i.categories.length === 0)).toHaveLength(34)
     expect(small.items.filter((i) => i.year === undefined)).toHaveLength(13)
     // TMDB 5000 facts joined through links.csv: running times (for "nothing too long") and vote counts.
@@ -152,6 +159,13 @@ describe.skipIf(!dataDir())('MovieLens on real data', () => {
       'based on a true story',
       'biography',
       'disturbing',
+      'factory',
+      'concentration camp',
+      'hero',
+      'world war ii',
+      'nazis',
+      'defense industry',
+      'the holocaust',
     ])
     expect(itemText(byId(small, '2571'))).toMatch(
       /^The Matrix \(1999\)\. Action, Sci-Fi, Thriller\. Set in the 22nd century.* Tags: martial arts, sci-fi,/,

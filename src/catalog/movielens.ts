@@ -12,8 +12,9 @@ export interface MovieLensSmallPaths {
   links?: string
   overviews?: string
   /**
-   * TMDB movie facts (tmdb_5000_movies.csv: id, runtime, vote_count, …), joined through links.csv's tmdbId:
-   * `metadata.runtime` (minutes) and `metadata.votes` (TMDB vote count, a popularity signal beyond these ratings).
+   * TMDB movie facts (tmdb_5000_movies.csv: id, runtime, vote_count, keywords, …), joined through links.csv's
+   * tmdbId: `metadata.runtime` (minutes), `metadata.votes` (TMDB vote count, a popularity signal beyond these
+   * ratings) and TMDB's keywords ("time travel", "heist") after the MovieLens tags.
    */
   tmdbMovies?: string
 }
@@ -298,9 +299,10 @@ export async function loadMovieLensSmall(
 }
 
 /**
- * Adds `runtime` and `votes` from a TMDB movies table to the items whose `tmdbId` it lists. Rows for movies
- * outside the catalogue are expected (the table is TMDB's, not MovieLens') and skipped quietly; a malformed
- * runtime or vote count is a warning naming the line, and the item simply goes without that field.
+ * Adds `runtime`, `votes` and keywords (as tags, after the item's own) from a TMDB movies table to the items whose
+ * `tmdbId` it lists. Rows for movies outside the catalogue are expected (the table is TMDB's, not MovieLens') and
+ * skipped quietly; a malformed runtime, vote count or keyword list is a warning naming the line, and the item simply
+ * goes without that field.
  */
 async function joinTmdbMovies(path: string, root: string, items: readonly Item[], problems: ProblemLog): Promise<void> {
   const file = relative(root, path)
@@ -323,7 +325,47 @@ async function joinTmdbMovies(path: string, root: string, items: readonly Item[]
     // TMDB writes 0 for an unknown runtime.
     if (runtime !== undefined && runtime > 0) item.metadata.runtime = Math.round(runtime)
     if (votes !== undefined) item.metadata.votes = Math.round(votes)
+    if (cols.keywords !== undefined) {
+      const keywords = tmdbKeywords(at(fields, cols, 'keywords'))
+      if (keywords === undefined) {
+        problems.warn({ file, line, field: 'keywords', message: 'keywords: expected a JSON list of {"name": …} objects' })
+      } else {
+        const own = new Set(item.tags.map((t) => t.toLowerCase()))
+        for (const k of keywords) {
+          if (own.has(k.toLowerCase())) continue
+          own.add(k.toLowerCase())
+          item.tags.push(k)
+        }
+      }
+    }
   })
+}
+
+/** Keywords that say how a film was released or made rather than what it is about. */
+const NOT_ABOUT = /stinger$|^woman director$|^independent film$|^3d$|^imax$/i
+const MAX_TMDB_KEYWORDS = 30
+
+/**
+ * The names in TMDB's keyword column (`[{"id": 1463, "name": "culture clash"}, …]`), release notes such as
+ * "duringcreditsstinger" left out; undefined when the column is not such a list. Empty text is no keywords.
+ */
+export function tmdbKeywords(raw: string): string[] | undefined {
+  if (raw.trim() === '') return []
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    return undefined
+  }
+  if (!Array.isArray(parsed)) return undefined
+  const out: string[] = []
+  for (const entry of parsed) {
+    const name = typeof entry === 'object' && entry !== null ? (entry as { name?: unknown }).name : undefined
+    if (typeof name !== 'string') return undefined
+    const clean = name.replace(/\s+/g, ' ').trim().slice(0, 60)
+    if (clean && !NOT_ABOUT.test(clean) && out.length < MAX_TMDB_KEYWORDS) out.push(clean)
+  }
+  return out
 }
 
 /**

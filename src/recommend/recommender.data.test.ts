@@ -185,7 +185,9 @@ describe.skipIf(!dataDir())('createRecommender on ml-latest-small with USE-lite 
   })
 
   it('is more diverse with MMR (λ 0.5) than with relevance only', async () => {
-    const req = request({ preferences: [{ text: 'superheroes', weight: 1 }], k: 8 })
+    // A broad wish: since TMDB's keywords joined the tags, superhero films' embedded texts say "superhero", and
+    // "superheroes" ranks them so far above the rest that both rankings picked the same eight.
+    const req = request({ preferences: [{ text: 'an exciting adventure', weight: 1 }], k: 8 })
     const ils = async (r: Recommender) =>
       intraListSimilarity((await r.recommend(req)).map((x) => vectors.get(x.item.id) as Float32Array))
     expect(await ils(diverse)).toBeLessThan(await ils(relevanceOnly))
