@@ -18,7 +18,12 @@ const items: Item[] = [
   film('x3', 'Christmas Vacation', 'A family holiday goes wrong.'),
   film('h1', 'Heat', 'A crew of thieves plans one last heist.'),
   film('h2', "Ocean's Eleven", 'Eleven friends plan heists on three casinos.'),
-  ...Array.from({ length: 195 }, (_, i) => film(`p${i}`, `Plain ${i}`, i % 3 === 0 ? 'A family drama.' : 'A drama.')),
+  film('t1', 'Back to the Future', 'A teenager is sent back in time.', ['time travel']),
+  film('t2', 'Looper', 'A hit man meets his older self.', ['Time Travel']),
+  // "time" and "travel" alone are words most films use.
+  ...Array.from({ length: 193 }, (_, i) =>
+    film(`p${i}`, `Plain ${i}`, i % 3 === 0 ? 'A family drama about time.' : 'A drama about travel.'),
+  ),
 ]
 const popularity = (id: string) => (id === 'x2' ? 10 : id === 'x1' ? 5 : 1)
 
@@ -44,6 +49,15 @@ describe('createKeywordIndex', () => {
     expect(christmas!.has('x3')).toBe(true)
     expect(christmas!.has('h1')).toBe(false)
     expect(index.read('any good heist films?').keywords.map((k) => [...k.items].sort())).toEqual([['h1', 'h2']])
+  })
+
+  it('reads a tag of several words said in order as one keyword, though its words alone are too common', () => {
+    const { keywords, topicality } = index.read('something with time travel')
+    expect(keywords.map((k) => [k.stem, [...k.items].sort()])).toEqual([['time travel', ['t1', 't2']]])
+    expect(topicality).toBe(1)
+    expect(index.read('travel through time').keywords).toEqual([])
+    expect(index.where(items[6]!, 'time travel')).toEqual({ field: 'tags', word: 'Time Travel' })
+    expect(index.where(items[0]!, 'time travel')).toBeUndefined()
   })
 
   it('drops words most films use, words only one film uses, and request words', () => {

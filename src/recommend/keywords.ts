@@ -7,7 +7,10 @@ import type { Item, ItemId } from '../core/index.ts'
  * words no other item uses.
  */
 export interface Keyword {
-  /** The stem shared by the wish and the items ("zombie" for "zombies"). */
+  /**
+   * The stem shared by the wish and the items ("zombie" for "zombies"), or the stems of a tag of several words the
+   * wish says in order, joined by spaces ("time travel": each word alone is too common to count).
+   */
   stem: string
   /** ln(items / items using it): rarer words weigh more. */
   idf: number
@@ -33,6 +36,8 @@ const MAX_SHARE = 0.015
 const MIN_ITEMS = 2
 const MIN_CEILING = 3
 const MIN_LETTERS = 3
+/** Tags of two to this many counted words are also keywords as a whole ("based on a true story" counts three). */
+const MAX_PHRASE_WORDS = 4
 /** Words too common in requests to say what a film is about, whatever their frequency in a catalogue. */
 const STOP = new Set(
   (
@@ -63,13 +68,24 @@ function words(text: string): string[] {
   return (text.match(WORD_RE) ?? []).filter((w) => w.length >= MIN_LETTERS)
 }
 
+/** A tag of several words as its stems joined by spaces, or undefined for a one-word (or too long) tag. */
+function phraseOf(tag: string): string | undefined {
+  const stems = words(tag).map(stemWord)
+  return stems.length >= 2 && stems.length <= MAX_PHRASE_WORDS ? stems.join(' ') : undefined
+}
+
 /**
- * Builds the keyword index over the items' titles, descriptions and tags. `popularity` orders each keyword's items.
+ * Builds the keyword index over the items' titles, descriptions and tags (each tag of several words also as a
+ * whole). `popularity` orders each keyword's items.
  */
 export function createKeywordIndex(items: readonly Item[], popularity: (id: ItemId) => number): KeywordIndex {
   const postings = new Map<string, ItemId[]>()
   for (const item of items) {
     const own = new Set(words(`${item.title} ${item.description} ${item.tags.join(' ')}`).map(stemWord))
+    for (const tag of item.tags) {
+      const phrase = phraseOf(tag)
+      if (phrase) own.add(phrase)
+    }
     for (const s of own) {
       let list = postings.get(s)
       if (!list) {
@@ -94,11 +110,33 @@ export function createKeywordIndex(items: readonly Item[], popularity: (id: Item
   }
   return {
     read(text) {
-      const said = [...new Set(words(text).map(stemWord))].filter((s) => !STOP.has(s))
-      const keywords = said.map(keyword).filter((k): k is Keyword => k !== undefined)
-      return { keywords, topicality: said.length ? keywords.length / said.length : 0 }
+      const sequence = words(text).map(stemWord)
+      const said = [...new Set(sequence)].filter((s) => !STOP.has(s))
+      // Tags of several words said in order, longest first; their words are then covered by them.
+      const phrases: Keyword[] = []
+      const covered = new Set<string>()
+      for (let n = MAX_PHRASE_WORDS; n >= 2; n--) {
+        for (let i = 0; i + n <= sequence.length; i++) {
+          const part = sequence.slice(i, i + n)
+          if (part.every((s) => covered.has(s))) continue
+          const k = keyword(part.join(' '))
+          if (!k || phrases.includes(k)) continue
+          phrases.push(k)
+          for (const s of part) covered.add(s)
+        }
+      }
+      const single = said
+        .filter((s) => !covered.has(s))
+        .map(keyword)
+        .filter((k): k is Keyword => k !== undefined)
+      const topical = said.filter((s) => covered.has(s)).length + single.length
+      return { keywords: [...phrases, ...single], topicality: said.length ? topical / said.length : 0 }
     },
     where(item, stem) {
+      if (stem.includes(' ')) {
+        const tag = item.tags.find((t) => phraseOf(t) === stem)
+        return tag ? { field: 'tags', word: tag } : undefined
+      }
       const find = (text: string) => words(text).find((w) => stemWord(w) === stem)
       const inTitle = find(item.title)
       if (inTitle) return { field: 'title', word: inTitle }
