@@ -16,10 +16,15 @@
  * - `BENCH_CV_FIT=1`: also fits the weights of `BLENDED_PARTS` to the replays of the first variant (`fitBlend`:
  *   a linear softmax ranker over each turn's whole candidate pool, targets against the rest), fitted on all folds
  *   but one and scored on that one, then on all folds; prints the fit as a `CONCIERGE_BLEND` object.
+ * - `BENCH_CV_DUMP=FILE` (with `BENCH_CV_FIT=1`): also writes those decisions as JSON lines, one per ranked turn
+ *   (`f` the fold, `targets`, `positives` as indices into `pool`, `pool` each candidate's id and score parts), for
+ *   trying other rankers outside the bench (about 250 MB for the five folds).
  */
-import { existsSync } from 'node:fs'
+import { once } from 'node:events'
+import { createWriteStream, existsSync } from 'node:fs'
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { finished } from 'node:stream/promises'
 import { z } from 'zod'
 import { DEFAULT_DIALOGUES_FILE, resolveDialogueFiles, runRebuild } from '../src/build/index.ts'
 import { createProgressBar } from '../src/cli/progress-bar.ts'
@@ -171,8 +176,22 @@ export async function run(): Promise<BenchTable[]> {
       ],
     },
   ]
+  if (fit && process.env.BENCH_CV_DUMP) await dumpDecisions(process.env.BENCH_CV_DUMP, decisions)
   if (fit) tables.push(fitTable(decisions, { ...DEFAULT_WEIGHTS, ...blends[0] }))
   return tables
+}
+
+/** Writes the recorded decisions as JSON lines, a line at a time (the pools of five folds are hundreds of MB). */
+async function dumpDecisions(path: string, decisions: readonly Decision[][]): Promise<void> {
+  const out = createWriteStream(path)
+  for (const [f, fold] of decisions.entries()) {
+    for (const d of fold) {
+      const line = { f, targets: d.targets, positives: d.positives, pool: d.pool.map((c) => ({ id: c.id, ...c.parts })) }
+      if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain')
+    }
+  }
+  out.end()
+  await finished(out)
 }
 
 /**
