@@ -56,6 +56,22 @@ describe('createKeywordIndex', () => {
     expect(keywords.map((k) => [k.stem, [...k.items].sort()])).toEqual([['time travel', ['t1', 't2']]])
     expect(topicality).toBe(1)
     expect(index.read('travel through time').keywords).toEqual([])
+    // A rare word inside the phrase still counts alone, for the films without the tag.
+    const undead = createKeywordIndex(
+      [
+        film('z1', 'Dawn', 'Survivors hide in a mall.', ['zombie apocalypse']),
+        film('z2', 'Days', 'A man wakes in an empty city.', ['Zombie Apocalypse']),
+        film('z3', 'Shaun', 'The dead rise as zombies.'),
+        ...items.slice(7),
+      ],
+      popularity,
+    )
+    const read = undead.read('a zombie apocalypse')
+    expect(read.keywords.map((k) => [k.stem, [...k.items].sort()])).toEqual([
+      [`${stemWord('zombie')} apocalypse`, ['z1', 'z2']],
+      [stemWord('zombie'), ['z1', 'z2', 'z3']],
+      ['apocalypse', ['z1', 'z2']],
+    ])
     expect(index.where(items[6]!, 'time travel')).toEqual({ field: 'tags', word: 'Time Travel' })
     expect(index.where(items[0]!, 'time travel')).toBeUndefined()
   })

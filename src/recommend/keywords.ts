@@ -112,7 +112,8 @@ export function createKeywordIndex(items: readonly Item[], popularity: (id: Item
     read(text) {
       const sequence = words(text).map(stemWord)
       const said = [...new Set(sequence)].filter((s) => !STOP.has(s))
-      // Tags of several words said in order, longest first; their words are then covered by them.
+      // Tags of several words said in order, longest first (a shorter one inside a longer one adds nothing); their
+      // words count as topic even when each alone is too common to be a keyword ("time travel").
       const phrases: Keyword[] = []
       const covered = new Set<string>()
       for (let n = MAX_PHRASE_WORDS; n >= 2; n--) {
@@ -125,11 +126,9 @@ export function createKeywordIndex(items: readonly Item[], popularity: (id: Item
           for (const s of part) covered.add(s)
         }
       }
-      const single = said
-        .filter((s) => !covered.has(s))
-        .map(keyword)
-        .filter((k): k is Keyword => k !== undefined)
-      const topical = said.filter((s) => covered.has(s)).length + single.length
+      // Each rare word also counts alone: "zombie apocalypse" still finds the zombie films without that tag.
+      const single = said.map(keyword).filter((k): k is Keyword => k !== undefined)
+      const topical = said.filter((s) => covered.has(s) || single.some((k) => k.stem === s)).length
       return { keywords: [...phrases, ...single], topicality: said.length ? topical / said.length : 0 }
     },
     where(item, stem) {
