@@ -1,4 +1,4 @@
-import type { Item } from '../core/index.ts'
+import { clipWords, type Item } from '../core/index.ts'
 
 /** Most characters `itemText` returns. */
 export const ITEM_TEXT_MAX_CHARS = 1000
@@ -31,16 +31,7 @@ export function itemText(item: Item): string {
   const fixed = [head, cats, tags].filter((p) => p !== '')
   const fixedLength = fixed.reduce((n, p) => n + p.length + 1, 0)
   const room = ITEM_TEXT_MAX_CHARS - fixedLength - 1
-  if (description.length > room) description = cut(description, room)
+  if (description.length > room) description = clipWords(description, room)
   const text = [head, cats, description, tags].filter((p) => p !== '').join(' ')
-  return text.length > ITEM_TEXT_MAX_CHARS ? cut(text, ITEM_TEXT_MAX_CHARS) : text
-}
-
-/** Shortens to at most `max` characters at a word boundary, ending with `…`. */
-function cut(s: string, max: number): string {
-  if (max <= 1) return ''
-  const slice = s.slice(0, max - 1)
-  const space = slice.lastIndexOf(' ')
-  const base = space > max / 2 ? slice.slice(0, space) : slice
-  return `${base.replace(/[\s,;:.]+$/, '')}…`
+  return clipWords(text, ITEM_TEXT_MAX_CHARS)
 }

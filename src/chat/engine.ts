@@ -1,6 +1,7 @@
 import {
   AppError,
   type ChatService,
+  clipWords,
   type FeedbackInput,
   type FeedbackKind,
   type Item,
@@ -654,15 +655,8 @@ function describeItem(item: Item, name: string): string {
   const runtime =
     typeof item.metadata.runtime === 'number' && item.metadata.runtime > 0 ? `, ${item.metadata.runtime} minutes` : ''
   const kind = item.categories.length ? ` (${item.categories.join(', ')}${runtime})` : runtime ? ` (${runtime.slice(2)})` : ''
-  const about = item.description.trim() ? ` ${clipText(item.description.trim(), 600)}` : " I don't have a description of it."
+  const about = item.description.trim() ? ` ${clipWords(item.description.trim(), 600)}` : " I don't have a description of it."
   return `${name}${kind}:${about} Want more like it?`
-}
-
-function clipText(text: string, max: number): string {
-  if (text.length <= max) return text
-  const cut = text.slice(0, max)
-  const stop = Math.max(cut.lastIndexOf('. '), cut.lastIndexOf(' '))
-  return `${cut.slice(0, stop > max / 2 ? stop : max).trim()}…`
 }
 
 function smallTalk(intent: Understanding['intent']): Reply {

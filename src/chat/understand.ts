@@ -1,4 +1,4 @@
-import type { ItemId } from '../core/index.ts'
+import { clipWords, type ItemId } from '../core/index.ts'
 import type { PendingClarification } from '../store/index.ts'
 import { AGE_WORDS, type CategoryLexicon } from './categories.ts'
 import { COMMON_WORDS, sanitizeUtterance, TOPIC_WORDS, tokenize } from './text.ts'
@@ -743,7 +743,7 @@ export function understand(input: string, ctx: UnderstandContext, titles: TitleI
         .filter((t) => !FLUFF.has(t.norm) && !NEGATOR_WORDS.has(t.norm) && t.norm.length <= MAX_WORD_CHARS)
         .map((t) => t.raw)
         .join(' ')
-      const clean = clip(trimStopEdges(phrase), MAX_PREFERENCE_CHARS)
+      const clean = clipWords(trimStopEdges(phrase), MAX_PREFERENCE_CHARS, '')
       if (clean) (clauseNegated || refusedBefore(cv) ? negative : positive).push(clean)
     }
   }
@@ -853,13 +853,6 @@ function splitClauses(lower: string): { start: number; end: number; sentenceStar
   }
   if (start < lower.length) out.push({ start, end: lower.length, sentenceStart })
   return out
-}
-
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text
-  const cut = text.slice(0, max)
-  const space = cut.lastIndexOf(' ')
-  return (space > max / 2 ? cut.slice(0, space) : cut).trim()
 }
 
 const EDGE_STOP = new Set(

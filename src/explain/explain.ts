@@ -1,3 +1,4 @@
+import { clipWords } from '../core/index.ts'
 import type { Recommendation } from '../recommend/index.ts'
 
 export interface ExplainContext {
@@ -38,7 +39,7 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
   // The wish's own words in the item's text ("its description says "Christmas"") back a fit better than closeness alone.
   const uses = evidence.keywordFit?.length ? joinAnd(evidence.keywordFit) : undefined
   if (top) {
-    const phrase = evidence.descriptionPhrase ? shorten(evidence.descriptionPhrase) : undefined
+    const phrase = evidence.descriptionPhrase ? clipWords(evidence.descriptionPhrase, MAX_PHRASE_CHARS) : undefined
     first.push(
       phrase ? `It fits "${top.text}": ${quoteLower(phrase)}` : uses ? `It fits "${top.text}": ${uses}` : `It fits "${top.text}"`,
     )
@@ -132,12 +133,6 @@ function distinctIndex(recs: readonly Recommendation[]): number {
     }
   })
   return best
-}
-
-function shorten(phrase: string): string {
-  if (phrase.length <= MAX_PHRASE_CHARS) return phrase
-  const cut = phrase.slice(0, MAX_PHRASE_CHARS)
-  return `${cut.slice(0, cut.lastIndexOf(' '))}…`
 }
 
 function quoteLower(phrase: string): string {
