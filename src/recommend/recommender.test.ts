@@ -240,6 +240,7 @@ describe('createRecommender', () => {
       preferenceMatch: 0.3,
       likedSimilarity: 0.2,
       categoryOverlap: 0.5,
+      tagOverlap: 0.6,
       recency: 0.7,
       described: 0.9,
     }
@@ -255,6 +256,7 @@ describe('createRecommender', () => {
         0.3 * (p.preferenceMatch as number) +
         0.2 * (p.likedSimilarity as number) +
         0.5 * (p.categoryOverlap as number) +
+        0.6 * (p.tagOverlap as number) +
         0.7 * (p.recency as number) +
         0.9 * (p.described as number) +
         (p.keywordMatch as number) +
@@ -282,6 +284,7 @@ describe('createRecommender', () => {
     preferenceMatch: 0,
     likedSimilarity: 0,
     categoryOverlap: 0,
+    tagOverlap: 0,
     recency: 0,
     described: 0,
     keywordMatch: 0,
@@ -299,6 +302,17 @@ describe('createRecommender', () => {
     for (const r of out) expect(r.item.categories.some((c) => c === 'Horror' || c === 'Sci-Fi')).toBe(true)
     const overlap = out.map((r) => r.parts.categoryOverlap as number)
     expect([...overlap].sort((a, b) => b - a)).toEqual(overlap)
+  })
+
+  it('lifts items that share rare tags with the liked ones (tag overlap)', async () => {
+    const rec = await make({ weights: only('tagOverlap') })
+    // a1 is tagged "pixar", as a2 and a3 are; the other films have no tags at all.
+    const out = await rec.recommend(request({ liked: ['a1'], k: 5 }))
+    expect(firstIds(out, 2)).toEqual(['a2', 'a3'])
+    expect(out[0]?.parts.tagOverlap).toBeGreaterThan(out[2]?.parts.tagOverlap as number)
+    // Without liked films there is nothing to overlap with: the part is flat.
+    const cold = await rec.recommend(request({ preferences: [{ text: 'space', weight: 1 }], k: 5 }))
+    expect(new Set(cold.map((r) => r.parts.tagOverlap)).size).toBe(1)
   })
 
   it('lifts items whose text uses a rare word of a wish they are close to (keyword match), and says where', async () => {

@@ -101,7 +101,7 @@ export interface Recommender {
 /**
  * Blend weights and knobs; defaults and how they were tuned: {@link DEFAULT_WEIGHTS} in recommender.ts.
  * The total is `semantic·zSem + collaborative·zCollab + popularity·zPop + preferenceMatch·zPref +
- * likedSimilarity·zLiked + categoryOverlap·zCategories + recency·[recent] + described·[described] +
+ * likedSimilarity·zLiked + categoryOverlap·zCategories + tagOverlap·zTags + recency·[recent] + described·[described] +
  * keywordMatch·share + obscurity penalty`, z-scores taken within the candidate pool; recent and described are 0 or 1,
  * share is the share (0–1) of a wish's rare words the item uses.
  */
@@ -124,6 +124,11 @@ export interface BlendWeights {
   likedSimilarity: number
   /** Weight of the category overlap with the liked items (best plus mean Jaccard overlap of their categories). */
   categoryOverlap: number
+  /**
+   * Weight of the tag overlap with the liked items (best plus mean overlap of their tags, each tag weighted by how
+   * rare it is in the catalogue: "time travel" shared says more than "sequel").
+   */
+  tagOverlap: number
   /** Bonus (in z units) for items from the catalogue's newest `recentYears` years. */
   recency: number
   /** How many of the catalogue's newest years count as recent (2014–2018 when the newest item is from 2018). */
