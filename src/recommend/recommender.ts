@@ -205,10 +205,12 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     sims.sort((a, b) => a - b)
     return sims[Math.floor(quantile * (sims.length - 1))] as number
   }
-  // Each item's tags (lower-cased) and how rare each tag is, for the tag overlap with liked items.
+  // Each item's tags (lower-cased) and how rare each tag is, for the tag overlap with liked items: only when that
+  // part weighs something or a tuning tool reads the parts (it weighs 0 by default; then it reads 0 everywhere).
+  const tagOverlapUsed = weights.tagOverlap !== 0 || deps.onScored !== undefined
   const tagSets = new Map<ItemId, Set<string>>()
   const tagIdf = new Map<string, number>()
-  for (const item of byId.values()) {
+  for (const item of tagOverlapUsed ? byId.values() : []) {
     if (!item.tags.length) continue
     const own = new Set(item.tags.map((t) => t.toLowerCase()))
     tagSets.set(item.id, own)
@@ -407,10 +409,10 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       return best
     })
     const tagRaw = Float64Array.from(ids, (id) => {
-      if (!likedItems.length) return 0
+      if (!tagOverlapUsed || !likedItems.length) return 0
       const own = tagSets.get(id)
       if (!own) return 0
-      const overlaps = likedItems.map((l) => weightedJaccard(own, tagSets.get(l.item.id), tagIdf))
+      const overlaps = likedItems.map((l) => jaccard(own, tagSets.get(l.item.id), (t) => tagIdf.get(t) ?? 0))
       return (maxOf(overlaps) as number) + (meanOf(overlaps) as number)
     })
     const sem = zScores(semRaw, MIN_STD_SEMANTIC)
@@ -730,30 +732,25 @@ function meanOf(values: readonly (number | undefined)[]): number | undefined {
   return n ? sum / n : undefined
 }
 
-/** Jaccard overlap of two category sets (0 when both are empty). */
-/** Jaccard overlap with each element weighted (shared weight over the union's weight); 0 when either is missing. */
-function weightedJaccard(
+/**
+ * Jaccard overlap, each element weighing `weight(element)` (shared weight over the union's weight): plain Jaccard
+ * for category sets (every element 1), idf-weighted for tags. 0 when either set is missing or the union weighs 0.
+ */
+function jaccard(
   own: ReadonlySet<string>,
   other: ReadonlySet<string> | undefined,
-  weight: ReadonlyMap<string, number>,
+  weight: (element: string) => number = () => 1,
 ): number {
   if (!other?.size) return 0
   let shared = 0
   let union = 0
   for (const t of own) {
-    const w = weight.get(t) ?? 0
+    const w = weight(t)
     union += w
     if (other.has(t)) shared += w
   }
-  for (const t of other) if (!own.has(t)) union += weight.get(t) ?? 0
+  for (const t of other) if (!own.has(t)) union += weight(t)
   return union > 0 ? shared / union : 0
-}
-
-function jaccard(own: ReadonlySet<string>, other: ReadonlySet<string>): number {
-  let shared = 0
-  for (const c of own) if (other.has(c)) shared++
-  const union = own.size + other.size - shared
-  return union ? shared / union : 0
 }
 
 /** Missing values take the pool minimum, so an item without a vector or model score neither wins nor breaks the scale. */
