@@ -109,7 +109,7 @@ async function transformersTable(texts: string[]): Promise<BenchTable> {
   const root = await mkdtemp(join(tmpdir(), 'concierge-bench-embed-'))
   try {
     const folder = join(root, 'tiny-model')
-    await writeTinyTransformersModel(folder)
+    await writeTinyTransformersModel(folder, { tokenizer: 'minilm' })
     const embedder = await createTransformersEmbedder({
       model: folder,
       cacheDir: join(root, 'hub'),

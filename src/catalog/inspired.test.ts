@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { dataDir, dataPath } from '../../test/support/data.ts'
+import { dataSources } from '../../test/support/data.ts'
 import { readDialogues } from './dialogue-log.ts'
 import { parseInspiredDialogues } from './inspired.ts'
 import { MENTION_RE } from './redial.ts'
@@ -63,12 +63,15 @@ describe('parseInspiredDialogues', () => {
   })
 })
 
-describe.skipIf(!dataDir())('the INSPIRED dev dialogues', () => {
-  it('reads all 99 dialogues with their annotated movies', async () => {
-    const { dialogues } = await readDialogues(dataPath('inspired', 'dev.tsv'))
-    expect(dialogues).toHaveLength(99)
+// The real dev file has 99 dialogues and over 400 mentions; the fixture file 3 and 9.
+const SIZES = { real: { dialogues: 99, mentions: 400 }, fixtures: { dialogues: 3, mentions: 8 } }
+
+describe.each(dataSources())('the INSPIRED dev dialogues ($name data)', ({ name, dir }) => {
+  it('reads every dialogue with its annotated movies', async () => {
+    const { dialogues } = await readDialogues(join(dir, 'inspired', 'dev.tsv'))
+    expect(dialogues).toHaveLength(SIZES[name].dialogues)
     const mentions = dialogues.reduce((n, d) => n + Object.keys(d.movieMentions).length, 0)
-    expect(mentions).toBeGreaterThan(400)
+    expect(mentions).toBeGreaterThan(SIZES[name].mentions)
     // Seeker and recommender both speak in every dialogue, and every mention is written into some message.
     for (const d of dialogues) {
       expect(new Set(d.messages.map((m) => m.senderWorkerId))).toEqual(new Set([1, 2]))

@@ -2,7 +2,9 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { dataDir, repoRoot } from '../../test/support/data.ts'
+import { FILMS } from '../../test/fixtures/data/films.ts'
+import { dataDir, FIXTURE_DATA_DIR, repoRoot } from '../../test/support/data.ts'
+import { describeRealData } from '../../test/support/real-data.ts'
 import type { Catalog, Item } from '../core/index.ts'
 import { type CatalogProblem, itemText, loadCatalog } from './index.ts'
 import { aggregateTags } from './movielens.ts'
@@ -110,7 +112,50 @@ describe('ml-latest-small adapter (fixture)', () => {
   })
 })
 
-describe.skipIf(!dataDir())('MovieLens on real data', () => {
+describe('MovieLens on the fixture data folder', () => {
+  let small: Catalog
+  let k100: Catalog
+  beforeAll(async () => {
+    small = await loadCatalog({ dataDir: FIXTURE_DATA_DIR, dataset: 'ml-latest-small' })
+    k100 = await loadCatalog({ dataDir: FIXTURE_DATA_DIR, dataset: 'ml-100k' })
+  })
+
+  it('finds ml-latest-small in the data layout and joins links, overviews, tags and TMDB facts', () => {
+    expect(small.name).toBe('ml-latest-small')
+    expect(small.items).toHaveLength(FILMS.length)
+    expect(new Set(small.interactions.map((i) => i.userId)).size).toBe(60)
+    // The generator leaves one overview in ten empty and one film in five without TMDB facts.
+    expect(small.items.filter((i) => i.description !== '')).toHaveLength(FILMS.filter((_, n) => n % 10 !== 9).length)
+    expect(small.items.filter((i) => typeof i.metadata.runtime === 'number')).toHaveLength(
+      FILMS.filter((f) => f.id % 5 !== 2).length,
+    )
+    expect(byId(small, '2571')).toMatchObject({
+      title: 'The Matrix',
+      year: 1999,
+      metadata: { originalTitle: 'Matrix, The (1999)', runtime: 136, votes: 12_571, tmdbId: 902_571 },
+    })
+    expect(byId(small, '2571').tags).toEqual(expect.arrayContaining(['artificial intelligence', 'virtual reality']))
+    // The Matrix is one of the films without an overview: its text goes from genres straight to tags.
+    expect(itemText(byId(small, '2571'))).toBe(
+      'The Matrix (1999). Action, Sci-Fi, Thriller. Tags: artificial intelligence, virtual reality, martial arts.',
+    )
+    expect(itemText(byId(small, '1'))).toMatch(/^Toy Story \(1995\)\. Adventure, .*\. A pull-string cowboy doll/)
+  })
+
+  it('finds ml-100k, decodes its latin-1 titles, and fingerprints each dataset on its own', async () => {
+    expect(k100.name).toBe('ml-100k')
+    expect(k100.items).toHaveLength(FILMS.length + 2)
+    expect(new Set(k100.interactions.map((i) => i.userId)).size).toBe(300)
+    expect(byId(k100, '1').categories).toEqual(['Adventure', 'Animation', "Children's", 'Comedy', 'Fantasy'])
+    expect(k100.items.map((i) => i.title)).toEqual(expect.arrayContaining(['Les Misérables', "C'est arrivé près de chez vous"]))
+    expect(k100.items.some((i) => i.title.includes('\uFFFD'))).toBe(false)
+    const again = await loadCatalog({ dataDir: FIXTURE_DATA_DIR, dataset: 'ml-100k' })
+    expect(again.fingerprint).toBe(k100.fingerprint)
+    expect(small.fingerprint).not.toBe(k100.fingerprint)
+  })
+})
+
+describeRealData('MovieLens on real data', () => {
   let small: Catalog
   let k100: Catalog
   let loadMs = 0

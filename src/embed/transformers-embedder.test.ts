@@ -13,7 +13,10 @@ import { USE_ID } from './use-model.ts'
 // A closed local port: any Hub probe fails at once and nothing leaves the machine.
 const offlineHub = 'http://127.0.0.1:9/'
 
-describe.skipIf(!sharedModelsDir())('transformers.js encoder (tiny ONNX model + real MiniLM tokenizer)', () => {
+// The tokenizer the tests write always; the real MiniLM one too when ../shared/models holds it.
+const tokenizers = sharedModelsDir() ? (['tiny', 'minilm'] as const) : (['tiny'] as const)
+
+describe.each(tokenizers)('transformers.js encoder (tiny ONNX model + %s tokenizer)', (tokenizer) => {
   let root: string
   let folder: string
   let tiny: TinyOnnxModel
@@ -31,7 +34,7 @@ describe.skipIf(!sharedModelsDir())('transformers.js encoder (tiny ONNX model + 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'concierge-embed-tf-'))
     folder = join(root, 'tiny-model')
-    tiny = await writeTinyTransformersModel(folder)
+    tiny = await writeTinyTransformersModel(folder, { tokenizer })
     embedder = await createTransformersEmbedder({
       model: folder,
       cacheDir: join(root, 'hub'),

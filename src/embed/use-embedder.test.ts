@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { dataDir, dataPath } from '../../test/support/data.ts'
+import { dataSources } from '../../test/support/data.ts'
 import { dot, type Embedder, norm, silentLogger } from '../core/index.ts'
 import { createUseEmbedder } from './use-embedder.ts'
 import { USE_DIMENSION, USE_ID } from './use-model.ts'
@@ -75,9 +75,9 @@ describe('createUseEmbedder', () => {
     await expect(embedder.embed(['ok', 42 as unknown as string])).rejects.toMatchObject({ code: 'input.invalid' })
   })
 
-  describe.skipIf(!dataDir())('on real item texts (needs the data folder)', () => {
+  describe.each(dataSources())('on item texts ($name data)', ({ dir }) => {
     it('gives the same vectors from the worker pool as from the main thread, also for concurrent calls', async () => {
-      const texts = readOverviews(dataPath('tmdb', 'ml-latest-small_movies_with_overview.csv'), 20)
+      const texts = readOverviews(join(dir, 'tmdb', 'ml-latest-small_movies_with_overview.csv'), 20)
       // At most 16 texts per call stay on the main thread (bulkAbove: 16).
       const main = [...(await embedder.embed(texts.slice(0, 10))), ...(await embedder.embed(texts.slice(10)))]
       const progress: number[] = []

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ChatFixture, createChatFixture } from '../../test/integration/chat-fixture.ts'
-import { dataDir, dataPath } from '../../test/support/data.ts'
+import { dataSources } from '../../test/support/data.ts'
 import { splitMention } from '../catalog/index.ts'
 import { EVAL_TURN, type TurnOptions } from '../chat/index.ts'
 import { runConversationEval } from './conversations.ts'
@@ -35,10 +35,10 @@ describe('runConversationEval', () => {
   })
 })
 
-describe.skipIf(!dataDir())('runConversationEval on real data', () => {
+describe.each(dataSources())('runConversationEval on a catalogue subset ($name data)', ({ dir }) => {
   let fx: ChatFixture
   beforeAll(async () => {
-    fx = await createChatFixture(dataDir()!)
+    fx = await createChatFixture(dir)
   }, 300_000)
   afterAll(async () => fx?.close())
 
@@ -86,10 +86,10 @@ describe.skipIf(!dataDir())('runConversationEval on real data', () => {
     expect(result.recallAt10).toBeGreaterThanOrEqual(result.recallAt1)
   })
 
-  it('replays real ReDial dialogues end to end', async () => {
+  it('replays ReDial dialogues end to end', async () => {
     const chat = await fx.chat()
     const result = await runConversationEval({
-      dialoguesFile: dataPath('redial', 'valid_data.jsonl'),
+      dialoguesFile: join(dir, 'redial', 'valid_data.jsonl'),
       runtime: { chat, items: fx.items },
       limit: 3,
       k: 10,

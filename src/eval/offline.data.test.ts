@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { dataDir } from '../../test/support/data.ts'
+import { dataSources } from '../../test/support/data.ts'
 import { loadCatalog } from '../catalog/index.ts'
 import type { Catalog } from '../core/index.ts'
 import { runOfflineEval } from './offline.ts'
 
-describe.skipIf(!dataDir())('runOfflineEval on ml-100k (real data)', () => {
+describe.each(dataSources())('runOfflineEval on ml-100k ($name data)', ({ dir }) => {
   let catalog: Catalog
   beforeAll(async () => {
-    catalog = await loadCatalog({ dataDir: dataDir() as string, dataset: 'ml-100k' })
+    catalog = await loadCatalog({ dataDir: dir, dataset: 'ml-100k' })
   })
 
   it('splits users 70/10/20 and ranks EASE above item-kNN above popularity', async () => {

@@ -7,17 +7,17 @@ import type { ChatService, ItemId, Reply } from '../../src/core/index.ts'
 import { cosine, silentLogger } from '../../src/core/index.ts'
 import { createLlmClient } from '../../src/llm/index.ts'
 import { createMemoryStore, createSqliteStore } from '../../src/store/index.ts'
-import { dataDir } from '../support/data.ts'
+import { dataSources } from '../support/data.ts'
 import { startLlmEndpoint } from '../support/llm-endpoint.ts'
 import { type ChatFixture, createChatFixture } from './chat-fixture.ts'
 
 const HORRORISH = ['Horror', 'Thriller']
 const tmp = mkdtempSync(join(tmpdir(), 'concierge-chat-'))
 
-describe.skipIf(!dataDir())('chat flows on real data (ml-latest-small subset, USE-lite)', () => {
+describe.each(dataSources())('chat flows (ml-latest-small subset, USE-lite, $name data)', ({ dir }) => {
   let fx: ChatFixture
   beforeAll(async () => {
-    fx = await createChatFixture(dataDir()!)
+    fx = await createChatFixture(dir)
   }, 300_000)
   afterAll(async () => {
     await fx?.close()

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/index.ts'
 import { createLogger } from '../../src/core/index.ts'
 import type { Runtime } from '../../src/runtime.ts'
 import { createWidgetApp, parseEventStream, type WidgetApp } from '../../src/widget/index.ts'
-import { dataDir, repoRoot, sharedModelsDir } from '../support/data.ts'
+import { dataDir, repoRoot } from '../support/data.ts'
 import { tinyBuild } from '../support/tiny-build.ts'
 
 // The build of the checkout (or CONCIERGE_INDEXES_DIR/CONCIERGE_MODELS_DIR, e.g. a scratch build) when there is
@@ -15,12 +15,8 @@ import { tinyBuild } from '../support/tiny-build.ts'
 const indexesDir = resolve(repoRoot, process.env.CONCIERGE_INDEXES_DIR ?? 'indexes')
 const modelsDir = resolve(repoRoot, process.env.CONCIERGE_MODELS_DIR ?? 'models')
 const hasBuild = Boolean(dataDir()) && existsSync(join(indexesDir, 'current'))
-if (!hasBuild && !sharedModelsDir())
-  console.warn(
-    '[concierge tests] no build in indexes/current and no shared tokenizer: the HTTP test on the real runtime is skipped',
-  )
 
-describe.skipIf(!hasBuild && !sharedModelsDir())('HTTP API on the real runtime', () => {
+describe('HTTP API on the real runtime', () => {
   let runtime: Runtime
   let app: WidgetApp
   let dir: string

@@ -7,7 +7,7 @@ import { type Config, loadConfig } from '../../src/config/index.ts'
 import { createLogger, switchCurrent } from '../../src/core/index.ts'
 import { type RunningServer, startServe, watchBuilds } from '../../src/serve.ts'
 import { parseEventStream } from '../../src/widget/index.ts'
-import { dataDir, repoRoot, sharedModelsDir } from '../support/data.ts'
+import { dataDir, repoRoot } from '../support/data.ts'
 import { eventEnvelope, postSigned, type SlackApiImitation, startSlackApi } from '../support/slack-api.ts'
 import { tinyBuild } from '../support/tiny-build.ts'
 
@@ -63,12 +63,8 @@ describe('watchBuilds', () => {
 const realIndexes = resolve(repoRoot, process.env.CONCIERGE_INDEXES_DIR ?? 'indexes')
 const realModels = resolve(repoRoot, process.env.CONCIERGE_MODELS_DIR ?? 'models')
 const hasBuild = Boolean(dataDir()) && existsSync(join(realIndexes, 'current'))
-if (!hasBuild && !sharedModelsDir())
-  console.warn(
-    '[concierge tests] no build in indexes/current and no shared tokenizer: the `serve` test on a real build is skipped',
-  )
 
-describe.skipIf(!hasBuild && !sharedModelsDir())('startServe on a real build', () => {
+describe('startServe on a real build', () => {
   let server: RunningServer
   let indexesDir: string
   let dir: string
@@ -132,7 +128,7 @@ describe.skipIf(!hasBuild && !sharedModelsDir())('startServe on a real build', (
 })
 
 // `npm start` with SLACK_MODE=http: the Events endpoint is on the main port, next to the API.
-describe.skipIf(!sharedModelsDir())('startServe with the Slack bot in HTTP mode', () => {
+describe('startServe with the Slack bot in HTTP mode', () => {
   const SECRET = 'serve-signing-secret'
   let api: SlackApiImitation
   let server: RunningServer

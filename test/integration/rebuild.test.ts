@@ -8,15 +8,15 @@ import { type RebuildSummary, readSnapshot, runRebuild } from '../../src/build/i
 import type { Config } from '../../src/config/index.ts'
 import { createLogger, isAppError, readCurrent } from '../../src/core/index.ts'
 import { openIndex } from '../../src/index/index.ts'
-import { repoRoot, sharedModelsDir } from '../support/data.ts'
+import { repoRoot } from '../support/data.ts'
 import { ML_TINY, tinyBuildConfig, writeTinyModel } from '../support/tiny-build.ts'
 
 const logger = createLogger({ level: 'silent' })
 const fixture = ML_TINY
 
-// The whole rebuild on the MovieLens-format fixture, embedded by a tiny ONNX model the test writes (needs the
-// shared MiniLM tokenizer): what a build contains, the warm cache, and that bad input never replaces a build.
-describe.skipIf(!sharedModelsDir())('concierge rebuild', () => {
+// The whole rebuild on the MovieLens-format fixture, embedded by a tiny ONNX model and tokenizer the test writes:
+// what a build contains, the warm cache, and that bad input never replaces a build.
+describe('concierge rebuild', () => {
   let dir: string
   let config: Config
   let first: RebuildSummary

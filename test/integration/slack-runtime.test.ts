@@ -7,16 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/core/index.ts'
 import { createRuntime, type Runtime } from '../../src/runtime.ts'
 import { createSlackBot, type SlackBot } from '../../src/slack/index.ts'
-import { sharedModelsDir } from '../support/data.ts'
 import { eventEnvelope, interactionForm, postSigned, type SlackApiImitation, startSlackApi } from '../support/slack-api.ts'
 import { tinyBuild } from '../support/tiny-build.ts'
 
 const SECRET = 'runtime-signing-secret'
 type Block = Record<string, unknown> & { type: string; block_id?: string; elements?: Record<string, unknown>[] }
 
-// The real runtime on the tiny MovieLens fixture, embedded with a tiny local ONNX model (needs the shared
-// MiniLM tokenizer); the point is the wiring Slack → chat → store → Slack, not recommendation quality.
-describe.skipIf(!sharedModelsDir())('slack bot on the real runtime', () => {
+// The real runtime on the tiny MovieLens fixture, embedded with a tiny local ONNX model and the tiny
+// tokenizer the tests write; the point is the wiring Slack → chat → store → Slack, not recommendation quality.
+describe('slack bot on the real runtime', () => {
   let dir: string
   let runtime: Runtime
   let api: SlackApiImitation

@@ -7,7 +7,7 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 
 /**
  * The real-data folder for tests and benchmarks: CONCIERGE_DATA_DIR when set, else ../shared/data beside the
- * project when present, else undefined. Tests that need it use `describe.skipIf(!dataDir())` and say so.
+ * project when present, else undefined. Suites use `dataSources()` or `describeRealData()` rather than this.
  */
 export function dataDir(): string | undefined {
   const explicit = process.env.CONCIERGE_DATA_DIR
@@ -16,7 +16,7 @@ export function dataDir(): string | undefined {
   return existsSync(shared) ? shared : undefined
 }
 
-/** Path inside the data folder; throws when there is none (call only inside a skipIf-guarded suite). */
+/** Path inside the real data folder; throws when there is none (call only inside `describeRealData`). */
 export function dataPath(...parts: string[]): string {
   const dir = dataDir()
   if (!dir) throw new Error('No data folder: set CONCIERGE_DATA_DIR or place ../shared/data beside the project')
@@ -29,6 +29,21 @@ export function sharedModelsDir(): string | undefined {
   return existsSync(dir) ? dir : undefined
 }
 
-if (!dataDir()) {
-  console.warn('[concierge tests] no data folder found: real-data tests are skipped (set CONCIERGE_DATA_DIR)')
+/** The fixture data folder: the layout of ../shared/data in miniature, written for the tests (see its README). */
+export const FIXTURE_DATA_DIR = join(repoRoot, 'test', 'fixtures', 'data')
+
+/** A data folder a suite runs on: `fixtures` always, `real` when the real data folder is present. */
+export interface DataSource {
+  name: 'fixtures' | 'real'
+  dir: string
+}
+
+/**
+ * The data folders a data-reading suite runs on: the fixtures always, then the real data folder when there is one.
+ * Use with `describe.each(dataSources())('… ($name data)', ({ name, dir }) => …)`, with the expectations that
+ * depend on the data's size chosen by `name`.
+ */
+export function dataSources(): DataSource[] {
+  const real = dataDir()
+  return [{ name: 'fixtures', dir: FIXTURE_DATA_DIR }, ...(real ? [{ name: 'real' as const, dir: real }] : [])]
 }

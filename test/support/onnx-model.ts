@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import onnxProto from 'onnx-proto'
 import { seededRandom } from '../../src/core/index.ts'
 import { sharedModelsDir } from './data.ts'
+import { writeTinyTokenizer } from './tokenizer.ts'
 
 const { onnx } = onnxProto
 
@@ -88,19 +89,48 @@ export async function writeTinyOnnxModel(dir: string, options: TinyOnnxModelOpti
   return { path, dimension: dim, words, types }
 }
 
+export interface TinyTransformersModelOptions extends Omit<TinyOnnxModelOptions, 'vocabSize'> {
+  /**
+   * `tiny` (default): the small WordPiece tokenizer the tests write (`tokenizer.ts`), so a clone without
+   * ../shared runs every test. `minilm`: the real MiniLM tokenizer from ../shared/models (throws when absent).
+   */
+  tokenizer?: 'tiny' | 'minilm'
+}
+
 /**
- * Builds a complete local transformers.js model folder in `dir`: the tiny ONNX model plus the real MiniLM
- * tokenizer and config files from ../shared/models. Returns the model's weights for oracle checks.
+ * Builds a complete local transformers.js model folder in `dir`: the tiny ONNX model, a BERT config and a tokenizer
+ * (see `TinyTransformersModelOptions.tokenizer`). Returns the model's weights for oracle checks.
  */
-export async function writeTinyTransformersModel(dir: string, options: TinyOnnxModelOptions = {}): Promise<TinyOnnxModel> {
+export async function writeTinyTransformersModel(
+  dir: string,
+  options: TinyTransformersModelOptions = {},
+): Promise<TinyOnnxModel> {
+  await mkdir(dir, { recursive: true })
+  const vocabSize = options.tokenizer === 'minilm' ? await copyMiniLmTokenizer(dir) : await writeTinyTokenizer(dir)
+  const model = await writeTinyOnnxModel(dir, { ...options, vocabSize })
+  if (options.tokenizer !== 'minilm') {
+    const config = {
+      architectures: ['BertModel'],
+      model_type: 'bert',
+      hidden_size: model.dimension,
+      vocab_size: vocabSize,
+      type_vocab_size: 2,
+      pad_token_id: 0,
+    }
+    await writeFile(join(dir, 'config.json'), JSON.stringify(config))
+  }
+  return model
+}
+
+/** Copies the MiniLM tokenizer and config from ../shared/models into `dir`; returns its vocabulary size. */
+async function copyMiniLmTokenizer(dir: string): Promise<number> {
   const shared = sharedModelsDir()
   if (!shared) throw new Error('No ../shared/models folder with the MiniLM tokenizer')
   const tokenizerDir = join(shared, 'all-MiniLM-L6-v2-tokenizer')
-  await mkdir(dir, { recursive: true })
   for (const file of await readdir(tokenizerDir)) {
     if (file.endsWith('.json') || file.endsWith('.txt')) await copyFile(join(tokenizerDir, file), join(dir, file))
   }
-  return writeTinyOnnxModel(dir, options)
+  return 30522
 }
 
 function axis0() {

@@ -9,8 +9,7 @@ import { writeTinyTransformersModel } from './onnx-model.ts'
 export const ML_TINY = join(repoRoot, 'test', 'fixtures', 'catalog', 'ml-tiny')
 
 /**
- * Config for a real build inside `dir`: the tiny ONNX model the tests write (needs the shared MiniLM tokenizer,
- * see `sharedModelsDir()`), indexes, models and the store all under `dir`. Call `writeTinyModel(dir)` once first.
+ * Config for a real build inside `dir`: the tiny ONNX model and tokenizer the tests write, indexes, models and the store all under `dir`. Call `writeTinyModel(dir)` once first.
  */
 export function tinyBuildConfig(dir: string, dataDir = ML_TINY, env: Record<string, string> = {}): Config {
   return loadConfig(env, {
