@@ -3,7 +3,11 @@
  * feedback and interactions (training data for the next rebuild). Every method may throw `store.failed`.
  */
 
+/** Opens the configured store: PostgreSQL for a `postgres://` URL, else SQLite. */
+export { createStore, type StoreConfig } from './create.ts'
 export { createMemoryStore } from './memory.ts'
+/** Connects to PostgreSQL (pool) and runs its versioned migrations; `store.failed` when it cannot. */
+export { createPostgresStore, PG_MIGRATIONS, type PostgresStoreOptions } from './postgres.ts'
 /** Opens or creates a SQLite store (WAL, migrated); `store.failed` on a damaged, newer or unwritable file. */
 export { createSqliteStore, MIGRATIONS } from './sqlite.ts'
 export type {
@@ -13,6 +17,7 @@ export type {
   SessionPreference,
   SessionState,
   Store,
+  StoreOptions,
   StoredInteraction,
   StoredProfile,
 } from './types.ts'

@@ -1,29 +1,47 @@
 import { AppError } from '../core/index.ts'
-import type { SessionState, Store, StoredInteraction, StoredProfile } from './types.ts'
+import { parseSession } from './session-schema.ts'
+import { isExpired, userHash } from './sql-store.ts'
+import type { SessionState, Store, StoreOptions, StoredInteraction, StoredProfile } from './types.ts'
 
-/** A store that lives in memory only (tests, demos). Same behaviour as the SQLite store, nothing survives a restart. */
-export async function createMemoryStore(): Promise<Store> {
-  const sessions = new Map<string, string>()
+/**
+ * A store that lives in memory only (tests, demos). Same behaviour as the SQL stores (the contract tests run
+ * against all of them); nothing survives a restart. Expired sessions are never read and go at the next
+ * `sweepExpiredSessions` (no timer: nothing outlives the process anyway).
+ */
+export async function createMemoryStore(options: StoreOptions = {}): Promise<Store> {
+  const ttlMs = options.sessionTtlMs ?? 0
+  const sessions = new Map<string, { json: string; updatedAt: number }>()
+  const participants = new Map<string, Set<string>>()
   const prefs = new Map<string, Map<string, 'like' | 'dislike'>>()
+  const forgotten = new Map<string, number>()
   let interactions: StoredInteraction[] = []
   let closed = false
   const open = () => {
     if (closed) throw new AppError('store.failed', 'The store is closed')
   }
+  const forgottenAfter = (userId: string, at: number) => (forgotten.get(userHash(userId)) ?? -1) > at
+  const dropConversation = (id: string) => {
+    sessions.delete(id)
+    participants.delete(id)
+  }
   return {
     kind: 'memory',
     async getSession(conversationId) {
       open()
-      const json = sessions.get(conversationId)
-      return json === undefined ? undefined : (JSON.parse(json) as SessionState)
+      const row = sessions.get(conversationId)
+      if (!row || isExpired(row.updatedAt, ttlMs)) return undefined
+      return parseSession(row.json, conversationId)
     },
     async saveSession(state) {
       open()
-      sessions.set(state.conversationId, JSON.stringify(state))
+      if (forgottenAfter(state.userId, state.createdAt)) return
+      sessions.set(state.conversationId, { json: JSON.stringify(state), updatedAt: state.updatedAt })
+      const who = participants.get(state.conversationId) ?? new Set<string>()
+      participants.set(state.conversationId, who.add(state.userId))
     },
     async deleteSession(conversationId) {
       open()
-      sessions.delete(conversationId)
+      dropConversation(conversationId)
     },
     async getProfile(userId) {
       open()
@@ -34,8 +52,9 @@ export async function createMemoryStore(): Promise<Store> {
       }
       return profile
     },
-    async setPreference(userId, itemId, kind) {
+    async setPreference(userId, itemId, kind, at = Date.now()) {
       open()
+      if (forgottenAfter(userId, at)) return
       const map = prefs.get(userId) ?? new Map<string, 'like' | 'dislike'>()
       prefs.set(userId, map)
       map.delete(itemId)
@@ -47,17 +66,32 @@ export async function createMemoryStore(): Promise<Store> {
     },
     async recordInteraction(interaction) {
       open()
+      if (forgottenAfter(interaction.userId, interaction.timestamp * 1000)) return
       interactions.push({ ...interaction })
     },
     async exportInteractions() {
       open()
       return interactions.map((i) => ({ ...i }))
     },
-    async forgetUser(userId) {
+    async forgetUser(userId, now = Date.now()) {
       open()
-      for (const [id, json] of sessions) if ((JSON.parse(json) as SessionState).userId === userId) sessions.delete(id)
+      for (const [id, row] of sessions) if ((JSON.parse(row.json) as SessionState).userId === userId) dropConversation(id)
+      for (const [id, who] of participants) if (who.has(userId)) dropConversation(id)
+      for (const i of interactions) if (i.userId === userId && i.conversationId) dropConversation(i.conversationId)
       prefs.delete(userId)
       interactions = interactions.filter((i) => i.userId !== userId)
+      forgotten.set(userHash(userId), now)
+    },
+    async sweepExpiredSessions(now = Date.now()) {
+      open()
+      let n = 0
+      for (const [id, row] of sessions) {
+        if (isExpired(row.updatedAt, ttlMs, now)) {
+          dropConversation(id)
+          n++
+        }
+      }
+      return n
     },
     async close() {
       closed = true

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AppError, wrapError } from '../core/index.ts'
 import type { SessionState } from './types.ts'
 
 const id = z.string()
@@ -46,3 +47,20 @@ export const sessionSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
 }) satisfies z.ZodType<SessionState>
+
+/** The session stored as JSON text; `store.failed` naming the conversation when it is damaged. */
+export function parseSession(json: string, conversationId: string): SessionState {
+  let raw: unknown
+  try {
+    raw = JSON.parse(json)
+  } catch (error) {
+    throw wrapError(error, 'store.failed', `The stored session ${conversationId} is damaged`, { conversationId })
+  }
+  const parsed = sessionSchema.safeParse(raw)
+  if (!parsed.success) {
+    throw new AppError('store.failed', `The stored session ${conversationId} is damaged`, {
+      details: { conversationId, issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) },
+    })
+  }
+  return parsed.data as SessionState
+}

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import { AppError, type ItemId, type UserId, wrapError } from '../core/index.ts'
-import { sessionSchema } from './session-schema.ts'
-import type { SessionState, Store, StoredInteraction, StoredProfile } from './types.ts'
+import { AppError, wrapError } from '../core/index.ts'
+import { createSqlStore, type SqlDriver, type SqlExecutor } from './sql-store.ts'
+import type { Store, StoreOptions } from './types.ts'
 
 /**
  * Schema migrations, applied in order; the version reached is kept in `schema_version`.
@@ -34,30 +34,29 @@ export const MIGRATIONS: readonly string[] = [
      timestamp INTEGER NOT NULL
    );
    CREATE INDEX interactions_user ON interactions(user_id);`,
+  // Who took part in each conversation (a session row names only who spoke last), when sessions expire, and whom
+  // was forgotten (as a hash). Existing sessions count their last speaker as a participant.
+  `CREATE TABLE participants (
+     conversation_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     PRIMARY KEY (conversation_id, user_id)
+   );
+   CREATE INDEX participants_user ON participants(user_id);
+   INSERT INTO participants (conversation_id, user_id) SELECT conversation_id, user_id FROM sessions;
+   CREATE INDEX sessions_updated ON sessions(updated_at);
+   CREATE INDEX interactions_conversation ON interactions(conversation_id);
+   CREATE TABLE forgotten_users (
+     user_hash TEXT PRIMARY KEY,
+     forgotten_at INTEGER NOT NULL
+   );`,
 ]
 
-interface SessionRow {
-  state: string
-}
-interface PreferenceRow {
-  item_id: string
-  kind: 'like' | 'dislike'
-}
-interface InteractionRow {
-  user_id: string
-  item_id: string
-  event: string
-  rating: number | null
-  conversation_id: string | null
-  timestamp: number
-}
-
 /**
- * Opens (or creates) the SQLite store at `path` (`:memory:` for a throwaway one), in WAL mode, and migrates it.
- * Throws `store.failed` when the file is not a database, is from a newer version, or cannot be written;
- * the file is never deleted or overwritten in that case.
+ * Opens (or creates) the SQLite store at `path` (`:memory:` for a throwaway one), in WAL mode with
+ * `secure_delete` on, and migrates it. Throws `store.failed` when the file is not a database, is from a newer
+ * version, or cannot be written; the file is never deleted or overwritten in that case.
  */
-export async function createSqliteStore(options: { path: string }): Promise<Store> {
+export async function createSqliteStore(options: { path: string } & StoreOptions): Promise<Store> {
   const { path } = options
   let db: Database.Database
   try {
@@ -71,6 +70,8 @@ export async function createSqliteStore(options: { path: string }): Promise<Stor
     db.pragma('synchronous = NORMAL')
     db.pragma('busy_timeout = 5000')
     db.pragma('foreign_keys = ON')
+    // Deleted rows are overwritten with zeros, so forgotten text does not linger in free pages.
+    db.pragma('secure_delete = ON')
     migrate(db, path)
   } catch (error) {
     db.close()
@@ -81,97 +82,62 @@ export async function createSqliteStore(options: { path: string }): Promise<Stor
       { path },
     )
   }
+  return createSqlStore(sqliteDriver(db, path), options)
+}
 
-  const stmt = {
-    getSession: db.prepare<[string], SessionRow>('SELECT state FROM sessions WHERE conversation_id = ?'),
-    putSession: db.prepare(
-      `INSERT INTO sessions (conversation_id, user_id, state, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(conversation_id) DO UPDATE SET user_id = excluded.user_id, state = excluded.state, updated_at = excluded.updated_at`,
-    ),
-    deleteSession: db.prepare('DELETE FROM sessions WHERE conversation_id = ?'),
-    getPrefs: db.prepare<[string], PreferenceRow>(
-      'SELECT item_id, kind FROM preferences WHERE user_id = ? ORDER BY updated_at DESC, rowid DESC',
-    ),
-    putPref: db.prepare(
-      `INSERT INTO preferences (user_id, item_id, kind, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(user_id, item_id) DO UPDATE SET kind = excluded.kind, updated_at = excluded.updated_at`,
-    ),
-    deletePref: db.prepare('DELETE FROM preferences WHERE user_id = ? AND item_id = ?'),
-    putInteraction: db.prepare(
-      'INSERT INTO interactions (user_id, item_id, event, rating, conversation_id, timestamp) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    allInteractions: db.prepare<[], InteractionRow>(
-      'SELECT user_id, item_id, event, rating, conversation_id, timestamp FROM interactions ORDER BY id',
-    ),
-    forgetSessions: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
-    forgetPrefs: db.prepare('DELETE FROM preferences WHERE user_id = ?'),
-    forgetInteractions: db.prepare('DELETE FROM interactions WHERE user_id = ?'),
-  }
-  const forget = db.transaction((userId: string) => {
-    stmt.forgetSessions.run(userId)
-    stmt.forgetPrefs.run(userId)
-    stmt.forgetInteractions.run(userId)
-  })
-
-  let closed = false
-  const guard = <T>(what: string, fn: () => T): Promise<T> => {
-    if (closed) return Promise.reject(new AppError('store.failed', `The store is closed (${what})`, { details: { path } }))
-    try {
-      return Promise.resolve(fn())
-    } catch (error) {
-      return Promise.reject(wrapError(error, 'store.failed', `The store could not ${what}`, { path }))
+/**
+ * better-sqlite3 is synchronous; every call runs to completion before the next one starts, so a transaction's
+ * statements are never interleaved with another caller's, as long as a transaction holds the queue until it ends.
+ */
+function sqliteDriver(db: Database.Database, path: string): SqlDriver {
+  const statements = new Map<string, Database.Statement>()
+  const prepared = (sql: string) => {
+    let stmt = statements.get(sql)
+    if (!stmt) {
+      stmt = db.prepare(sql)
+      statements.set(sql, stmt)
     }
+    return stmt
   }
-
+  const direct: SqlExecutor = {
+    all: async <T>(sql: string, params: readonly unknown[] = []) => prepared(sql).all(...params) as T[],
+    run: async (sql, params = []) => {
+      prepared(sql).run(...params)
+    },
+  }
+  let queue: Promise<unknown> = Promise.resolve()
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.then(fn, fn)
+    queue = next.catch(() => undefined)
+    return next
+  }
   return {
     kind: 'sqlite',
-    getSession: (conversationId) =>
-      guard('read a session', () => {
-        const row = stmt.getSession.get(conversationId)
-        if (!row) return undefined
-        return parseSession(row.state, conversationId)
+    where: path,
+    insertionOrder: 'rowid',
+    all: (sql, params) => exclusive(() => direct.all(sql, params)),
+    run: (sql, params) => exclusive(() => direct.run(sql, params)),
+    transaction: (fn) =>
+      exclusive(async () => {
+        db.exec('BEGIN IMMEDIATE')
+        try {
+          const result = await fn(direct)
+          db.exec('COMMIT')
+          return result
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK')
+          throw error
+        }
       }),
-    saveSession: (state) =>
-      guard('save a session', () => {
-        stmt.putSession.run(state.conversationId, state.userId, JSON.stringify(state), state.updatedAt)
+    afterForget: () =>
+      exclusive(async () => {
+        // Copy the WAL into the database and empty it, so the deleted text is not left in concierge.db-wal.
+        if (path !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)')
       }),
-    deleteSession: (conversationId) =>
-      guard('delete a session', () => {
-        stmt.deleteSession.run(conversationId)
+    close: () =>
+      exclusive(async () => {
+        db.close()
       }),
-    getProfile: (userId) =>
-      guard('read a profile', () => {
-        const profile: StoredProfile = { userId, likes: [], dislikes: [] }
-        for (const row of stmt.getPrefs.all(userId)) (row.kind === 'like' ? profile.likes : profile.dislikes).push(row.item_id)
-        return profile
-      }),
-    setPreference: (userId: UserId, itemId: ItemId, kind) =>
-      guard('save a preference', () => {
-        stmt.putPref.run(userId, itemId, kind, Date.now())
-      }),
-    removePreference: (userId, itemId) =>
-      guard('remove a preference', () => {
-        stmt.deletePref.run(userId, itemId)
-      }),
-    recordInteraction: (i: StoredInteraction) =>
-      guard('record an interaction', () => {
-        stmt.putInteraction.run(i.userId, i.itemId, i.event, i.rating ?? null, i.conversationId ?? null, i.timestamp)
-      }),
-    exportInteractions: () =>
-      guard('export interactions', () =>
-        stmt.allInteractions.all().map((r) => {
-          const out: StoredInteraction = { userId: r.user_id, itemId: r.item_id, event: r.event, timestamp: r.timestamp }
-          if (r.rating !== null) out.rating = r.rating
-          if (r.conversation_id !== null) out.conversationId = r.conversation_id
-          return out
-        }),
-      ),
-    forgetUser: (userId) => guard('forget a user', () => forget(userId)),
-    close: async () => {
-      if (closed) return
-      closed = true
-      db.close()
-    },
   }
 }
 
@@ -190,20 +156,4 @@ function migrate(db: Database.Database, path: string): void {
     if (row) db.prepare('UPDATE schema_version SET version = ?').run(MIGRATIONS.length)
     else db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length)
   })()
-}
-
-export function parseSession(json: string, conversationId: string): SessionState {
-  let raw: unknown
-  try {
-    raw = JSON.parse(json)
-  } catch (error) {
-    throw wrapError(error, 'store.failed', `The stored session ${conversationId} is damaged`, { conversationId })
-  }
-  const parsed = sessionSchema.safeParse(raw)
-  if (!parsed.success) {
-    throw new AppError('store.failed', `The stored session ${conversationId} is damaged`, {
-      details: { conversationId, issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) },
-    })
-  }
-  return parsed.data as SessionState
 }

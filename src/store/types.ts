@@ -77,24 +77,48 @@ export interface StoredInteraction extends Interaction {
   conversationId?: string
 }
 
+/** What every store accepts besides where its data lives. */
+export interface StoreOptions {
+  /** Sessions not written for this long are never loaded again and are deleted by the sweep; 0 (default): never expire. */
+  sessionTtlMs?: number
+  /** How often the sweep deletes expired sessions; default one hour. */
+  sweepEveryMs?: number
+}
+
 /**
  * Persistence for sessions, profiles, feedback and interactions. Every method may throw `store.failed`.
- * Implementations: SQLite (`createSqliteStore`) and in-memory (`createMemoryStore`).
+ * Implementations: SQLite (`createSqliteStore`), PostgreSQL (`createPostgresStore`) and in-memory
+ * (`createMemoryStore`); one contract test suite runs against each.
  */
 export interface Store {
-  readonly kind: 'sqlite' | 'memory'
+  readonly kind: 'sqlite' | 'postgres' | 'memory'
+  /** The session, unless there is none or it expired (older than the time to live). */
   getSession(conversationId: string): Promise<SessionState | undefined>
+  /**
+   * Saves the session and records its user as a participant of the conversation. Ignored when the user was
+   * forgotten after the session was created (a turn that began before the forget).
+   */
   saveSession(state: SessionState): Promise<void>
   deleteSession(conversationId: string): Promise<void>
   getProfile(userId: UserId): Promise<StoredProfile>
-  /** Sets the stored opinion of a user on an item (a like replaces a dislike and the other way round). */
-  setPreference(userId: UserId, itemId: ItemId, kind: 'like' | 'dislike'): Promise<void>
+  /**
+   * Sets the stored opinion of a user on an item (a like replaces a dislike and the other way round). `at`
+   * (ms, default now) is when it was expressed; ignored when the user was forgotten after that.
+   */
+  setPreference(userId: UserId, itemId: ItemId, kind: 'like' | 'dislike', at?: number): Promise<void>
   removePreference(userId: UserId, itemId: ItemId): Promise<void>
+  /** Records an event; ignored when its user was forgotten after its timestamp (seconds). */
   recordInteraction(interaction: StoredInteraction): Promise<void>
   /** All recorded interactions, oldest first, for the next training run. */
   exportInteractions(): Promise<StoredInteraction[]>
-  /** Deletes every session, profile entry, feedback and interaction of a user. */
-  forgetUser(userId: UserId): Promise<void>
+  /**
+   * Deletes every trace of a user: the session of every conversation they took part in (whoever spoke last),
+   * their profile and their interactions. Remembers only a hash of the id and the time (`now`, ms), so writes of
+   * turns that began earlier are dropped.
+   */
+  forgetUser(userId: UserId, now?: number): Promise<void>
+  /** Deletes the sessions past their time to live; returns how many. The store also runs it periodically. */
+  sweepExpiredSessions(now?: number): Promise<number>
   close(): Promise<void>
 }
 
