@@ -7,7 +7,7 @@ import { createEmbedderFromId } from './embed/index.ts'
 import { openIndex } from './index/index.ts'
 import { createLlmClient } from './llm/index.ts'
 import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
-import { createSqliteStore, type Store } from './store/index.ts'
+import { createStore, type Store } from './store/index.ts'
 import { loadTf } from './tf/index.ts'
 
 /** Everything a front end needs, built from config. */
@@ -47,7 +47,7 @@ export async function createRuntime(
   const { logger } = deps
   // The configured TF.js backend must win before an encoder or model asks for one.
   await loadTf(config.collab.backend, logger)
-  const store = deps.store ?? (await createSqliteStore({ path: config.store.path }))
+  const store = deps.store ?? (await createStore(config.store))
   const ownsStore = !deps.store
   const embedders = new Map<string, Promise<Embedder>>()
   const llm = createLlmClient(config.llm, { logger })

@@ -31,3 +31,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ CONCIERGE_DIALOGUES: 'auto,b.tsv' }, { cwd: '/srv/app' }).dialogues).toBe('auto,/srv/app/b.tsv')
   })
 })
+
+describe('loadConfig: the store', () => {
+  it('reads CONCIERGE_SESSION_TTL as a duration, 30 days by default, off to keep sessions', () => {
+    expect(loadConfig({}).store.sessionTtlMs).toBe(30 * 86_400_000)
+    expect(loadConfig({ CONCIERGE_SESSION_TTL: '12h' }).store.sessionTtlMs).toBe(12 * 3_600_000)
+    expect(loadConfig({ CONCIERGE_SESSION_TTL: '90s' }).store.sessionTtlMs).toBe(90_000)
+    expect(loadConfig({ CONCIERGE_SESSION_TTL: 'off' }).store.sessionTtlMs).toBe(0)
+    expect(() => loadConfig({ CONCIERGE_SESSION_TTL: 'a month' })).toThrow(/CONCIERGE_SESSION_TTL/)
+  })
+
+  it('takes a postgres:// CONCIERGE_STORE_URL, and never shows it in an error', () => {
+    const url = 'postgres://app:s3cret@db:5432/concierge'
+    expect(loadConfig({ CONCIERGE_STORE_URL: url }).store.url).toBe(url)
+    expect(loadConfig({}).store.url).toBeUndefined()
+    let message = ''
+    try {
+      loadConfig({ CONCIERGE_STORE_URL: 'mysql://app:s3cret@db/concierge' })
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toMatch(/CONCIERGE_STORE_URL: expected a postgres:\/\/ URL/)
+    expect(message).not.toContain('s3cret')
+  })
+})

@@ -28,6 +28,8 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_POSITIVE_THRESHOLD: 'collab.positiveThreshold',
   CONCIERGE_SEED: 'collab.seed',
   CONCIERGE_STORE_PATH: 'store.path',
+  CONCIERGE_STORE_URL: 'store.url',
+  CONCIERGE_SESSION_TTL: 'store.sessionTtlMs',
   CONCIERGE_LLM_BASE_URL: 'llm.baseUrl',
   CONCIERGE_LLM_MODEL: 'llm.model',
   CONCIERGE_LLM_API_KEY: 'llm.apiKey',
@@ -49,7 +51,14 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_LOG_FORMAT: 'log.format',
 }
 
-const SECRET_PATHS = new Set(['llm.apiKey', 'slack.signingSecret', 'slack.botToken', 'slack.appToken', 'server.secretKeys'])
+const SECRET_PATHS = new Set([
+  'store.url',
+  'llm.apiKey',
+  'slack.signingSecret',
+  'slack.botToken',
+  'slack.appToken',
+  'server.secretKeys',
+])
 
 export interface LoadConfigOptions {
   /** Values that win over the environment (CLI flags), by config path, e.g. `{ dataDir: '…' }`. */

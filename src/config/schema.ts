@@ -8,6 +8,22 @@ const bool = z.union([
 
 const port = z.coerce.number().int().min(0).max(65535)
 
+const DURATION_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+
+/** A duration as `30d`, `12h`, `45m` or `90s` (or a number of milliseconds), in milliseconds; `off` or 0: none. */
+const duration = z.union([
+  z.number().int().min(0),
+  z
+    .string()
+    .trim()
+    .regex(/^(off|0|\d+\s*[smhd])$/i, 'expected a duration such as 30d, 12h, 45m or 90s, or off')
+    .transform((text) => {
+      const m = /^(\d+)\s*([smhd])$/i.exec(text)
+      if (!m) return 0
+      return Number(m[1]) * DURATION_UNITS_MS[m[2]!.toLowerCase() as keyof typeof DURATION_UNITS_MS]
+    }),
+])
+
 /** A JSON object given as text (an environment variable), or the object itself (an override). */
 const jsonText = (value: unknown, ctx: z.core.$RefinementCtx) => {
   if (typeof value !== 'string') return value
@@ -84,6 +100,13 @@ export const configSchema = z.object({
   store: z.object({
     /** SQLite file for sessions, feedback and interactions. */
     path: z.string().min(1).default('data-store/concierge.db'),
+    /** A shared store instead of the SQLite file: `postgres://user:password@host:5432/database` (or `memory:`). */
+    url: z
+      .string()
+      .regex(/^(postgres(ql)?:\/\/|memory:)/, 'expected a postgres:// URL (or memory:)')
+      .optional(),
+    /** Sessions idle longer than this are never loaded again and are deleted by an hourly sweep; `off`: keep. */
+    sessionTtlMs: duration.default(30 * DURATION_UNITS_MS.d),
   }),
   llm: z.object({
     baseUrl: z.string().url().optional(),

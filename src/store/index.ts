@@ -6,6 +6,8 @@
 /** Opens the configured store: PostgreSQL for a `postgres://` URL, else SQLite. */
 export { createStore, type StoreConfig } from './create.ts'
 export { createMemoryStore } from './memory.ts'
+/** The store's user for an id within a namespace (a site key): the same id under two keys is two people. */
+export { namespacedUserId } from './namespace.ts'
 /** Connects to PostgreSQL (pool) and runs its versioned migrations; `store.failed` when it cannot. */
 export { createPostgresStore, PG_MIGRATIONS, type PostgresStoreOptions } from './postgres.ts'
 /** Opens or creates a SQLite store (WAL, migrated); `store.failed` on a damaged, newer or unwritable file. */
@@ -17,9 +19,9 @@ export type {
   SessionPreference,
   SessionState,
   Store,
-  StoreOptions,
   StoredInteraction,
   StoredProfile,
+  StoreOptions,
 } from './types.ts'
 /** A fresh session with nothing established yet. */
 export { emptySession } from './types.ts'

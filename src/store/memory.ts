@@ -1,7 +1,7 @@
 import { AppError } from '../core/index.ts'
 import { parseSession } from './session-schema.ts'
 import { isExpired, userHash } from './sql-store.ts'
-import type { SessionState, Store, StoreOptions, StoredInteraction, StoredProfile } from './types.ts'
+import type { SessionState, Store, StoredInteraction, StoredProfile, StoreOptions } from './types.ts'
 
 /**
  * A store that lives in memory only (tests, demos). Same behaviour as the SQL stores (the contract tests run

@@ -80,8 +80,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
 function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
   return {
-    all: async <T>(sql: string, params: readonly unknown[] = []) =>
-      (await client.query(numbered(sql), [...params])).rows as T[],
+    all: async <T>(sql: string, params: readonly unknown[] = []) => (await client.query(numbered(sql), [...params])).rows as T[],
     run: async (sql, params = []) => {
       await client.query(numbered(sql), [...params])
     },
@@ -130,9 +129,13 @@ async function migrate(pool: pg.Pool, where: string): Promise<void> {
       const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM concierge_migrations')
       const current = rows[0]?.v ?? 0
       if (current > PG_MIGRATIONS.length) {
-        throw new AppError('store.failed', `The PostgreSQL store at ${where} was written by a newer version (schema ${current})`, {
-          details: { where, schema: current, supported: PG_MIGRATIONS.length },
-        })
+        throw new AppError(
+          'store.failed',
+          `The PostgreSQL store at ${where} was written by a newer version (schema ${current})`,
+          {
+            details: { where, schema: current, supported: PG_MIGRATIONS.length },
+          },
+        )
       }
       if (current === PG_MIGRATIONS.length) return false
       await client.query(PG_MIGRATIONS[current]!)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { AppError, type UserId, wrapError } from '../core/index.ts'
 import { parseSession } from './session-schema.ts'
-import type { SessionState, Store, StoreOptions, StoredInteraction, StoredProfile } from './types.ts'
+import type { Store, StoredInteraction, StoredProfile, StoreOptions } from './types.ts'
 
 /** Runs SQL with `?` placeholders. Both SQL backends implement it; the rules of the store live in `createSqlStore`. */
 export interface SqlExecutor {
