@@ -138,15 +138,14 @@ export async function createChat(deps: ChatDeps): Promise<ChatService> {
 
   const remember = async (session: SessionState, itemId: ItemId, kind: FeedbackKind | 'mention_like' | 'mention_dislike') => {
     const timestamp = Math.floor(Date.now() / 1000)
-    if (kind === 'like' || kind === 'mention_like') await store.setPreference(session.userId, itemId, 'like')
-    if (kind === 'dislike' || kind === 'mention_dislike') await store.setPreference(session.userId, itemId, 'dislike')
-    await store.recordInteraction({
-      userId: session.userId,
-      itemId,
-      event: kind,
-      timestamp,
-      conversationId: session.conversationId,
-    })
+    // `createdAt` tells the store which session this comes from: if the user was forgotten since, it is dropped.
+    const since = session.createdAt
+    if (kind === 'like' || kind === 'mention_like') await store.setPreference(session.userId, itemId, 'like', since)
+    if (kind === 'dislike' || kind === 'mention_dislike') await store.setPreference(session.userId, itemId, 'dislike', since)
+    await store.recordInteraction(
+      { userId: session.userId, itemId, event: kind, timestamp, conversationId: session.conversationId },
+      since,
+    )
   }
 
   const applyAction = async (session: SessionState, id: ItemId, action: ItemAction, notes: Notes) => {

@@ -52,9 +52,9 @@ export async function createMemoryStore(options: StoreOptions = {}): Promise<Sto
       }
       return profile
     },
-    async setPreference(userId, itemId, kind, at = Date.now()) {
+    async setPreference(userId, itemId, kind, since = Date.now()) {
       open()
-      if (forgottenAfter(userId, at)) return
+      if (forgottenAfter(userId, since)) return
       const map = prefs.get(userId) ?? new Map<string, 'like' | 'dislike'>()
       prefs.set(userId, map)
       map.delete(itemId)
@@ -64,9 +64,9 @@ export async function createMemoryStore(options: StoreOptions = {}): Promise<Sto
       open()
       prefs.get(userId)?.delete(itemId)
     },
-    async recordInteraction(interaction) {
+    async recordInteraction(interaction, since = Date.now()) {
       open()
-      if (forgottenAfter(interaction.userId, interaction.timestamp * 1000)) return
+      if (forgottenAfter(interaction.userId, since)) return
       interactions.push({ ...interaction })
     },
     async exportInteractions() {

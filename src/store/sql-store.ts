@@ -124,15 +124,15 @@ export function createSqlStore(driver: SqlDriver, options: StoreOptions = {}): S
         for (const row of rows) (row.kind === 'like' ? profile.likes : profile.dislikes).push(row.item_id)
         return profile
       }),
-    setPreference: (userId, itemId, kind, at = Date.now()) =>
+    setPreference: (userId, itemId, kind, since = Date.now()) =>
       guard('save a preference', () =>
         driver.transaction(async (tx) => {
           const forgotten = await forgottenAt(tx, userId)
-          if (forgotten !== undefined && at < forgotten) return
+          if (forgotten !== undefined && since < forgotten) return
           await tx.run(
             `INSERT INTO preferences (user_id, item_id, kind, updated_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (user_id, item_id) DO UPDATE SET kind = excluded.kind, updated_at = excluded.updated_at`,
-            [userId, itemId, kind, at],
+            [userId, itemId, kind, Date.now()],
           )
         }),
       ),
@@ -140,12 +140,11 @@ export function createSqlStore(driver: SqlDriver, options: StoreOptions = {}): S
       guard('remove a preference', () =>
         driver.run('DELETE FROM preferences WHERE user_id = ? AND item_id = ?', [userId, itemId]),
       ),
-    recordInteraction: (i) =>
+    recordInteraction: (i, since = Date.now()) =>
       guard('record an interaction', () =>
         driver.transaction(async (tx) => {
           const forgotten = await forgottenAt(tx, i.userId)
-          // Interaction timestamps are in seconds.
-          if (forgotten !== undefined && i.timestamp * 1000 < forgotten) return
+          if (forgotten !== undefined && since < forgotten) return
           await tx.run(
             'INSERT INTO interactions (user_id, item_id, event, rating, conversation_id, timestamp) VALUES (?, ?, ?, ?, ?, ?)',
             [i.userId, i.itemId, i.event, i.rating ?? null, i.conversationId ?? null, i.timestamp],

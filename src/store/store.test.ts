@@ -128,8 +128,9 @@ describe.each(backends)('store contract (%s)', (_name, open) => {
     await store.forgetUser('u', began + 1000)
     // The turn that loaded the session before the forget finishes afterwards.
     await store.saveSession({ ...inFlight, turn: 1, liked: ['x'], updatedAt: began + 2000 })
-    await store.setPreference('u', 'x', 'like', began + 500)
-    await store.recordInteraction({ userId: 'u', itemId: 'x', event: 'like', timestamp: Math.floor(began / 1000) })
+    const now = Math.floor(Date.now() / 1000)
+    await store.setPreference('u', 'x', 'like', inFlight.createdAt)
+    await store.recordInteraction({ userId: 'u', itemId: 'x', event: 'like', timestamp: now }, inFlight.createdAt)
     expect(await store.getSession('c')).toBeUndefined()
     expect(await store.getProfile('u')).toEqual({ userId: 'u', likes: [], dislikes: [] })
     expect(await store.exportInteractions()).toEqual([])

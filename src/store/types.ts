@@ -102,13 +102,14 @@ export interface Store {
   deleteSession(conversationId: string): Promise<void>
   getProfile(userId: UserId): Promise<StoredProfile>
   /**
-   * Sets the stored opinion of a user on an item (a like replaces a dislike and the other way round). `at`
-   * (ms, default now) is when it was expressed; ignored when the user was forgotten after that.
+   * Sets the stored opinion of a user on an item (a like replaces a dislike and the other way round). `since`
+   * (ms): when the session it comes from began (`SessionState.createdAt`); ignored when the user was forgotten
+   * after that, so a turn that was under way during the forget cannot write them back.
    */
-  setPreference(userId: UserId, itemId: ItemId, kind: 'like' | 'dislike', at?: number): Promise<void>
+  setPreference(userId: UserId, itemId: ItemId, kind: 'like' | 'dislike', since?: number): Promise<void>
   removePreference(userId: UserId, itemId: ItemId): Promise<void>
-  /** Records an event; ignored when its user was forgotten after its timestamp (seconds). */
-  recordInteraction(interaction: StoredInteraction): Promise<void>
+  /** Records an event; ignored when its user was forgotten after `since` (as for `setPreference`). */
+  recordInteraction(interaction: StoredInteraction, since?: number): Promise<void>
   /** All recorded interactions, oldest first, for the next training run. */
   exportInteractions(): Promise<StoredInteraction[]>
   /**
