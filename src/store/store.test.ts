@@ -176,9 +176,10 @@ describe.each(backends)('store contract (%s)', (_name, open) => {
 
 describe('namespacedUserId', () => {
   it('never maps two different (namespace, id) pairs to the same user', () => {
-    expect(namespacedUserId('a', 'b:c')).not.toBe(namespacedUserId('a:b', 'c'))
-    expect(namespacedUserId('k', 'u')).toBe(namespacedUserId('k', 'u'))
-    expect(namespacedUserId('k', 'u')).not.toBe('u')
+    expect(namespacedUserId('pk_a', 'u1')).toBe('pk_a:u1')
+    expect(namespacedUserId('pk_a', 'b:c')).not.toBe(namespacedUserId('pk_b', 'c'))
+    expect(() => namespacedUserId('a:b', 'c')).toThrow(expect.objectContaining({ code: 'input.invalid' }))
+    expect(() => namespacedUserId('', 'c')).toThrow(expect.objectContaining({ code: 'input.invalid' }))
   })
 })
 

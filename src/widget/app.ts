@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
 import type { Config } from '../config/index.ts'
 import { AppError, type ChatService, isAppError, type Logger, type Reply, type ReplyItem } from '../core/index.ts'
+import { namespacedUserId } from '../store/index.ts'
 import { toErrorResponse } from './errors.ts'
 import { createKeyRing, type Principal } from './keys.ts'
 import { createMetrics } from './metrics.ts'
@@ -338,7 +339,8 @@ function scopedConversation(principal: Principal, id: string): string {
 
 function scopedUser(principal: Principal, userId: string | undefined, conversation: string): string {
   if (principal.kind === 'secret') return userId ?? `conv:${conversation}`
-  return userId ? `web:${userId}` : `web:conv:${principal.key}:${conversation}`
+  // A user id is the site's: the same id sent with another site's key is another person.
+  return userId ? `web:${namespacedUserId(principal.key, userId)}` : `web:conv:${principal.key}:${conversation}`
 }
 
 /** The route pattern that matched (`/v1/items/:id`), for metrics and logs without unbounded label values. */
