@@ -119,7 +119,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
               type: 'string',
               pattern: '^[A-Za-z0-9_.:@-]{1,128}$',
               description:
-                'Browser callers: an anonymous id kept by the widget (stored as `web:<key>:<id>`, so each site's users are its own). Secret keys: your user id.',
+                'Browser callers: an anonymous id kept by the widget (stored as `web:<key>:<id>`, so each site has its own users). Secret keys: your user id.',
             },
           },
         },
