@@ -14,6 +14,7 @@ export async function createMemoryStore(options: StoreOptions = {}): Promise<Sto
   const participants = new Map<string, Set<string>>()
   const prefs = new Map<string, Map<string, 'like' | 'dislike'>>()
   const forgotten = new Map<string, number>()
+  const wiped = new Map<string, number>()
   let interactions: StoredInteraction[] = []
   let closed = false
   const open = () => {
@@ -23,6 +24,10 @@ export async function createMemoryStore(options: StoreOptions = {}): Promise<Sto
   const dropConversation = (id: string) => {
     sessions.delete(id)
     participants.delete(id)
+  }
+  const wipeConversation = (id: string, now: number) => {
+    dropConversation(id)
+    wiped.set(id, now)
   }
   return {
     kind: 'memory',
@@ -35,6 +40,7 @@ export async function createMemoryStore(options: StoreOptions = {}): Promise<Sto
     async saveSession(state) {
       open()
       if (forgottenAfter(state.userId, state.createdAt)) return
+      if ((wiped.get(state.conversationId) ?? -1) > state.createdAt) return
       sessions.set(state.conversationId, { json: JSON.stringify(state), updatedAt: state.updatedAt })
       const who = participants.get(state.conversationId) ?? new Set<string>()
       participants.set(state.conversationId, who.add(state.userId))
@@ -75,9 +81,9 @@ export async function createMemoryStore(options: StoreOptions = {}): Promise<Sto
     },
     async forgetUser(userId, now = Date.now()) {
       open()
-      for (const [id, row] of sessions) if ((JSON.parse(row.json) as SessionState).userId === userId) dropConversation(id)
-      for (const [id, who] of participants) if (who.has(userId)) dropConversation(id)
-      for (const i of interactions) if (i.userId === userId && i.conversationId) dropConversation(i.conversationId)
+      for (const [id, row] of sessions) if ((JSON.parse(row.json) as SessionState).userId === userId) wipeConversation(id, now)
+      for (const [id, who] of participants) if (who.has(userId)) wipeConversation(id, now)
+      for (const i of interactions) if (i.userId === userId && i.conversationId) wipeConversation(i.conversationId, now)
       prefs.delete(userId)
       interactions = interactions.filter((i) => i.userId !== userId)
       forgotten.set(userHash(userId), now)

@@ -44,6 +44,10 @@ export const PG_MIGRATIONS: readonly string[] = [
    CREATE TABLE forgotten_users (
      user_hash TEXT PRIMARY KEY,
      forgotten_at BIGINT NOT NULL
+   );
+   CREATE TABLE wiped_conversations (
+     conversation_id TEXT PRIMARY KEY,
+     wiped_at BIGINT NOT NULL
    );`,
 ]
 
@@ -95,6 +99,7 @@ function postgresDriver(pool: pg.Pool, where: string): SqlDriver {
     insertionOrder: 'seq',
     ...executor(pool),
     transaction: (fn) => inTransaction(pool, (client) => fn(executor(client))),
+    lock: (tx, key) => tx.run('SELECT pg_advisory_xact_lock(hashtext(?))', [`concierge:${key}`]),
     afterForget: async () => {},
     close: () => (ended ??= pool.end()),
   }

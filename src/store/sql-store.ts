@@ -18,6 +18,11 @@ export interface SqlDriver extends SqlExecutor {
   readonly insertionOrder: string
   /** Runs `fn` in one transaction: all of it or none of it. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>
+  /**
+   * Inside a transaction: waits until no other transaction holds `key` (a user or a conversation), and holds it
+   * until this one ends (PostgreSQL: an advisory lock; SQLite: nothing, its write transactions run one at a time).
+   */
+  lock(tx: SqlExecutor, key: string): Promise<void>
   /** After a forget: make sure deleted text is gone from journals too (SQLite: a WAL checkpoint). */
   afterForget(): Promise<void>
   close(): Promise<void>
@@ -59,12 +64,19 @@ export function createSqlStore(driver: SqlDriver, options: StoreOptions = {}): S
       throw wrapError(error, 'store.failed', `The store could not ${what}`, { where: driver.where })
     }
   }
-  const forgottenAt = async (db: SqlExecutor, userId: UserId): Promise<number | undefined> => {
-    const rows = await db.all<{ at: number | string }>('SELECT forgotten_at AS at FROM forgotten_users WHERE user_hash = ?', [
-      userHash(userId),
-    ])
-    return rows[0] === undefined ? undefined : Number(rows[0].at)
-  }
+  /**
+   * Runs `write` in a transaction unless the user was forgotten after `since` (a write of a session that began
+   * before the forget). The user lock makes the check and the write one step against a forget on another replica.
+   */
+  const writeUnlessForgotten = (userId: UserId, since: number, write: (tx: SqlExecutor) => Promise<void>) =>
+    driver.transaction(async (tx) => {
+      await driver.lock(tx, `user:${userId}`)
+      const [row] = await tx.all<{ at: number | string }>('SELECT forgotten_at AS at FROM forgotten_users WHERE user_hash = ?', [
+        userHash(userId),
+      ])
+      if (row !== undefined && since < Number(row.at)) return
+      await write(tx)
+    })
   const sweep = (now = Date.now()) =>
     guard('delete expired sessions', async () => {
       if (ttlMs <= 0) return 0
@@ -92,10 +104,14 @@ export function createSqlStore(driver: SqlDriver, options: StoreOptions = {}): S
       }),
     saveSession: (state) =>
       guard('save a session', () =>
-        driver.transaction(async (tx) => {
-          const forgotten = await forgottenAt(tx, state.userId)
-          // A turn that loaded its session before its user was forgotten must not write them back.
-          if (forgotten !== undefined && state.createdAt < forgotten) return
+        writeUnlessForgotten(state.userId, state.createdAt, async (tx) => {
+          // Someone else who took part was forgotten since this session began: it holds their words.
+          await driver.lock(tx, `conversation:${state.conversationId}`)
+          const [wiped] = await tx.all<{ at: number | string }>(
+            'SELECT wiped_at AS at FROM wiped_conversations WHERE conversation_id = ?',
+            [state.conversationId],
+          )
+          if (wiped !== undefined && state.createdAt < Number(wiped.at)) return
           await tx.run(
             `INSERT INTO sessions (conversation_id, user_id, state, updated_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (conversation_id) DO UPDATE SET user_id = excluded.user_id, state = excluded.state, updated_at = excluded.updated_at`,
@@ -126,9 +142,7 @@ export function createSqlStore(driver: SqlDriver, options: StoreOptions = {}): S
       }),
     setPreference: (userId, itemId, kind, since = Date.now()) =>
       guard('save a preference', () =>
-        driver.transaction(async (tx) => {
-          const forgotten = await forgottenAt(tx, userId)
-          if (forgotten !== undefined && since < forgotten) return
+        writeUnlessForgotten(userId, since, async (tx) => {
           await tx.run(
             `INSERT INTO preferences (user_id, item_id, kind, updated_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (user_id, item_id) DO UPDATE SET kind = excluded.kind, updated_at = excluded.updated_at`,
@@ -142,9 +156,7 @@ export function createSqlStore(driver: SqlDriver, options: StoreOptions = {}): S
       ),
     recordInteraction: (i, since = Date.now()) =>
       guard('record an interaction', () =>
-        driver.transaction(async (tx) => {
-          const forgotten = await forgottenAt(tx, i.userId)
-          if (forgotten !== undefined && since < forgotten) return
+        writeUnlessForgotten(i.userId, since, async (tx) => {
           await tx.run(
             'INSERT INTO interactions (user_id, item_id, event, rating, conversation_id, timestamp) VALUES (?, ?, ?, ?, ?, ?)',
             [i.userId, i.itemId, i.event, i.rating ?? null, i.conversationId ?? null, i.timestamp],
@@ -160,7 +172,10 @@ export function createSqlStore(driver: SqlDriver, options: StoreOptions = {}): S
       }),
     forgetUser: (userId, now = Date.now()) =>
       guard('forget a user', async () => {
-        await driver.transaction((tx) => forgetIn(tx, userId, now))
+        await driver.transaction(async (tx) => {
+          await driver.lock(tx, `user:${userId}`)
+          await forgetIn(driver, tx, userId, now)
+        })
         await driver.afterForget()
       }),
     sweepExpiredSessions: sweep,
@@ -173,17 +188,27 @@ export function createSqlStore(driver: SqlDriver, options: StoreOptions = {}): S
   }
 }
 
-/** Every conversation the user took part in loses its session (their words and likes are in it), then their own rows go. */
-async function forgetIn(tx: SqlExecutor, userId: UserId, now: number): Promise<void> {
+/**
+ * Every conversation the user took part in loses its session (their words and likes are in it) and is marked
+ * wiped, so an earlier session of it is not saved back by another participant's turn; then the user's own rows go.
+ */
+async function forgetIn(driver: SqlDriver, tx: SqlExecutor, userId: UserId, now: number): Promise<void> {
   const conversations = await tx.all<{ id: string }>(
     `SELECT conversation_id AS id FROM participants WHERE user_id = ?
      UNION SELECT conversation_id AS id FROM sessions WHERE user_id = ?
      UNION SELECT conversation_id AS id FROM interactions WHERE user_id = ? AND conversation_id IS NOT NULL`,
     [userId, userId, userId],
   )
-  for (const { id } of conversations) {
+  // In one order everywhere, so two forgets sharing conversations cannot wait on each other.
+  for (const id of conversations.map((c) => c.id).sort()) {
+    await driver.lock(tx, `conversation:${id}`)
     await tx.run('DELETE FROM sessions WHERE conversation_id = ?', [id])
     await tx.run('DELETE FROM participants WHERE conversation_id = ?', [id])
+    await tx.run(
+      `INSERT INTO wiped_conversations (conversation_id, wiped_at) VALUES (?, ?)
+       ON CONFLICT (conversation_id) DO UPDATE SET wiped_at = excluded.wiped_at`,
+      [id, now],
+    )
   }
   await tx.run('DELETE FROM preferences WHERE user_id = ?', [userId])
   await tx.run('DELETE FROM interactions WHERE user_id = ?', [userId])

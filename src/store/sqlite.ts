@@ -34,8 +34,9 @@ export const MIGRATIONS: readonly string[] = [
      timestamp INTEGER NOT NULL
    );
    CREATE INDEX interactions_user ON interactions(user_id);`,
-  // Who took part in each conversation (a session row names only who spoke last), when sessions expire, and whom
-  // was forgotten (as a hash). Existing sessions count their last speaker as a participant.
+  // Who took part in each conversation (a session row names only who spoke last), when sessions expire, who was
+  // forgotten (as a hash) and which conversations a forget wiped. Existing sessions count their last speaker as a
+  // participant.
   `CREATE TABLE participants (
      conversation_id TEXT NOT NULL,
      user_id TEXT NOT NULL,
@@ -48,6 +49,10 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE forgotten_users (
      user_hash TEXT PRIMARY KEY,
      forgotten_at INTEGER NOT NULL
+   );
+   CREATE TABLE wiped_conversations (
+     conversation_id TEXT PRIMARY KEY,
+     wiped_at INTEGER NOT NULL
    );`,
 ]
 
@@ -129,6 +134,7 @@ function sqliteDriver(db: Database.Database, path: string): SqlDriver {
           throw error
         }
       }),
+    lock: async () => {},
     afterForget: () =>
       exclusive(async () => {
         // Copy the WAL into the database and empty it, so the deleted text is not left in concierge.db-wal.

@@ -142,6 +142,22 @@ describe.each(backends)('store contract (%s)', (_name, open) => {
     await store.close()
   })
 
+  it('does not let a turn of another participant, under way during the forget, save the shared session back', async () => {
+    const store = await open()
+    const began = Date.now() - MINUTE
+    const shared = emptySession('channel', 'A', began)
+    shared.preferences.push({ text: 'what A said', weight: 1, turn: 1 })
+    await store.saveSession(shared)
+    await store.forgetUser('A', began + 1000)
+    // B's turn loaded the session (with A's words) before the forget, and saves after it.
+    await store.saveSession({ ...shared, userId: 'B', turn: 2, updatedAt: began + 2000 })
+    expect(await store.getSession('channel')).toBeUndefined()
+    // A conversation started after the forget is saved as usual.
+    await store.saveSession(emptySession('channel', 'B'))
+    expect(await store.getSession('channel')).toBeDefined()
+    await store.close()
+  })
+
   it('never loads a session idle longer than its time to live, and sweeps it', async () => {
     const store = await open({ sessionTtlMs: 30 * MINUTE })
     const now = Date.now()
