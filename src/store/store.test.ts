@@ -256,6 +256,21 @@ describe('sqlite store on disk', () => {
     await store.close()
   })
 
+  it('deletes expired sessions from the file on its own, by a periodic sweep', async () => {
+    const path = join(dir, 'sweep.db')
+    const store = await createSqliteStore({ path, sessionTtlMs: 60_000, sweepEveryMs: 50 })
+    await store.saveSession(emptySession('stale', 'u', Date.now() - 120_000))
+    await store.saveSession(emptySession('live', 'u'))
+    const rows = () => {
+      const db = new Database(path, { readonly: true })
+      const ids = db.prepare<[], { id: string }>('SELECT conversation_id AS id FROM sessions').all()
+      db.close()
+      return ids.map((r) => r.id)
+    }
+    await expect.poll(rows, { timeout: 3000 }).toEqual(['live'])
+    await store.close()
+  })
+
   it('refuses a file that is not a database and leaves it untouched', async () => {
     const path = join(dir, 'garbage.db')
     const junk = 'this is not sqlite '.repeat(500)
