@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { AppError, type UserId, wrapError } from '../core/index.ts'
 import { parseSession } from './session-schema.ts'
-import type { Store, StoredInteraction, StoredProfile, StoreOptions } from './types.ts'
+import type { SessionState, Store, StoredInteraction, StoredProfile, StoreOptions } from './types.ts'
 
 /** Runs SQL with `?` placeholders. Both SQL backends implement it; the rules of the store live in `createSqlStore`. */
 export interface SqlExecutor {
@@ -64,31 +64,15 @@ export function createSqlStore(driver: SqlDriver, options: StoreOptions = {}): S
       throw wrapError(error, 'store.failed', `The store could not ${what}`, { where: driver.where })
     }
   }
-  /**
-   * Runs `write` in a transaction unless the user was forgotten after `since` (a write of a session that began
-   * before the forget). The user lock makes the check and the write one step against a forget on another replica.
-   */
   const writeUnlessForgotten = (userId: UserId, since: number, write: (tx: SqlExecutor) => Promise<void>) =>
     driver.transaction(async (tx) => {
-      await driver.lock(tx, `user:${userId}`)
-      const [row] = await tx.all<{ at: number | string }>('SELECT forgotten_at AS at FROM forgotten_users WHERE user_hash = ?', [
-        userHash(userId),
-      ])
-      if (row !== undefined && since < Number(row.at)) return
+      if (await forgottenSince(driver, tx, userId, since)) return
       await write(tx)
     })
   const sweep = (now = Date.now()) =>
-    guard('delete expired sessions', async () => {
-      if (ttlMs <= 0) return 0
-      return driver.transaction(async (tx) => {
-        const expired = await tx.all<{ id: string }>('SELECT conversation_id AS id FROM sessions WHERE updated_at < ?', [
-          now - ttlMs,
-        ])
-        await tx.run('DELETE FROM sessions WHERE updated_at < ?', [now - ttlMs])
-        for (const { id } of expired) await tx.run('DELETE FROM participants WHERE conversation_id = ?', [id])
-        return expired.length
-      })
-    })
+    guard('delete expired sessions', async () =>
+      ttlMs <= 0 ? 0 : driver.transaction((tx) => deleteSessionsBefore(tx, now - ttlMs)),
+    )
   const timer = ttlMs > 0 ? setInterval(() => void sweep().catch(() => {}), options.sweepEveryMs ?? DAY_MS / 24) : undefined
   timer?.unref()
 
@@ -104,24 +88,7 @@ export function createSqlStore(driver: SqlDriver, options: StoreOptions = {}): S
       }),
     saveSession: (state) =>
       guard('save a session', () =>
-        writeUnlessForgotten(state.userId, state.createdAt, async (tx) => {
-          // Someone else who took part was forgotten since this session began: it holds their words.
-          await driver.lock(tx, `conversation:${state.conversationId}`)
-          const [wiped] = await tx.all<{ at: number | string }>(
-            'SELECT wiped_at AS at FROM wiped_conversations WHERE conversation_id = ?',
-            [state.conversationId],
-          )
-          if (wiped !== undefined && state.createdAt < Number(wiped.at)) return
-          await tx.run(
-            `INSERT INTO sessions (conversation_id, user_id, state, updated_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (conversation_id) DO UPDATE SET user_id = excluded.user_id, state = excluded.state, updated_at = excluded.updated_at`,
-            [state.conversationId, state.userId, JSON.stringify(state), state.updatedAt],
-          )
-          await tx.run('INSERT INTO participants (conversation_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [
-            state.conversationId,
-            state.userId,
-          ])
-        }),
+        writeUnlessForgotten(state.userId, state.createdAt, (tx) => saveSessionIn(driver, tx, state)),
       ),
     deleteSession: (conversationId) =>
       guard('delete a session', () =>
@@ -130,16 +97,7 @@ export function createSqlStore(driver: SqlDriver, options: StoreOptions = {}): S
           await tx.run('DELETE FROM participants WHERE conversation_id = ?', [conversationId])
         }),
       ),
-    getProfile: (userId) =>
-      guard('read a profile', async () => {
-        const profile: StoredProfile = { userId, likes: [], dislikes: [] }
-        const rows = await driver.all<PreferenceRow>(
-          `SELECT item_id, kind FROM preferences WHERE user_id = ? ORDER BY updated_at DESC, ${driver.insertionOrder} DESC`,
-          [userId],
-        )
-        for (const row of rows) (row.kind === 'like' ? profile.likes : profile.dislikes).push(row.item_id)
-        return profile
-      }),
+    getProfile: (userId) => guard('read a profile', () => readProfile(driver, userId)),
     setPreference: (userId, itemId, kind, since = Date.now()) =>
       guard('save a preference', () =>
         writeUnlessForgotten(userId, since, async (tx) => {
@@ -186,6 +144,56 @@ export function createSqlStore(driver: SqlDriver, options: StoreOptions = {}): S
       await driver.close()
     },
   }
+}
+
+/**
+ * Whether `userId` was forgotten after `since` (a write of a session that began before the forget), checked under
+ * the user's lock so that a forget on another replica cannot slip between the check and the write.
+ */
+async function forgottenSince(driver: SqlDriver, tx: SqlExecutor, userId: UserId, since: number): Promise<boolean> {
+  await driver.lock(tx, `user:${userId}`)
+  const [row] = await tx.all<{ at: number | string }>('SELECT forgotten_at AS at FROM forgotten_users WHERE user_hash = ?', [
+    userHash(userId),
+  ])
+  return row !== undefined && since < Number(row.at)
+}
+
+/** Saves the session and its participant, unless a forget wiped the conversation after the session began. */
+async function saveSessionIn(driver: SqlDriver, tx: SqlExecutor, state: SessionState): Promise<void> {
+  // Someone else who took part was forgotten since this session began: it holds their words.
+  await driver.lock(tx, `conversation:${state.conversationId}`)
+  const [wiped] = await tx.all<{ at: number | string }>(
+    'SELECT wiped_at AS at FROM wiped_conversations WHERE conversation_id = ?',
+    [state.conversationId],
+  )
+  if (wiped !== undefined && state.createdAt < Number(wiped.at)) return
+  await tx.run(
+    `INSERT INTO sessions (conversation_id, user_id, state, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (conversation_id) DO UPDATE SET user_id = excluded.user_id, state = excluded.state, updated_at = excluded.updated_at`,
+    [state.conversationId, state.userId, JSON.stringify(state), state.updatedAt],
+  )
+  await tx.run('INSERT INTO participants (conversation_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [
+    state.conversationId,
+    state.userId,
+  ])
+}
+
+/** Deletes the sessions last written before `cutoff` (ms) and their participants; returns how many. */
+async function deleteSessionsBefore(tx: SqlExecutor, cutoff: number): Promise<number> {
+  const expired = await tx.all<{ id: string }>('SELECT conversation_id AS id FROM sessions WHERE updated_at < ?', [cutoff])
+  await tx.run('DELETE FROM sessions WHERE updated_at < ?', [cutoff])
+  for (const { id } of expired) await tx.run('DELETE FROM participants WHERE conversation_id = ?', [id])
+  return expired.length
+}
+
+async function readProfile(driver: SqlDriver, userId: UserId): Promise<StoredProfile> {
+  const profile: StoredProfile = { userId, likes: [], dislikes: [] }
+  const rows = await driver.all<PreferenceRow>(
+    `SELECT item_id, kind FROM preferences WHERE user_id = ? ORDER BY updated_at DESC, ${driver.insertionOrder} DESC`,
+    [userId],
+  )
+  for (const row of rows) (row.kind === 'like' ? profile.likes : profile.dislikes).push(row.item_id)
+  return profile
 }
 
 /**
