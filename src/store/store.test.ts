@@ -354,6 +354,28 @@ function postgresChecks(): void {
     expect(String((error as Error).message)).not.toContain('hunter2')
   })
 
+  it('never lets a write that raced a forget on another replica bring the user back', async () => {
+    const url = await schemas.fresh()
+    const [a, b] = await Promise.all([createPostgresStore({ url }), createPostgresStore({ url })])
+    const began = Date.now() - 60_000
+    const users = Array.from({ length: 30 }, (_, i) => `racer-${i}`)
+    for (const u of users) await a.saveSession(emptySession(`c-${u}`, u, began))
+    // Each user's forget on one replica runs at the same time as a write of their earlier turn on the other.
+    await Promise.all(
+      users.flatMap((u) => [
+        a.forgetUser(u),
+        b.saveSession({ ...emptySession(`c-${u}`, u, began), turn: 1, updatedAt: Date.now() }),
+        b.setPreference(u, 'x', 'like', began),
+      ]),
+    )
+    for (const u of users) {
+      expect(await a.getSession(`c-${u}`)).toBeUndefined()
+      expect((await a.getProfile(u)).likes).toEqual([])
+    }
+    await a.close()
+    await b.close()
+  })
+
   it('keeps state across two stores on one database, as two replicas do', async () => {
     const url = await schemas.fresh()
     const [a, b] = await Promise.all([createPostgresStore({ url }), createPostgresStore({ url })])
