@@ -22,7 +22,8 @@ import {
   renderUsage,
 } from './blocks.ts'
 import { createBoltLogger, redactTokens } from './bolt-logger.ts'
-import { createDeduper } from './dedupe.ts'
+import { createDeduper, type Deduper, deliveryKey } from './dedupe.ts'
+import { guardSlackRequests, MAX_SLACK_BODY_BYTES } from './http-guard.ts'
 
 /** A running Slack bot. */
 export interface SlackBot {
@@ -54,6 +55,8 @@ export interface SlackBotDeps {
   chat: ChatService
   logger: Logger
   options?: SlackBotOptions
+  /** Where deliveries already handled are remembered; default in memory. Share one across replicas. */
+  deduper?: Deduper
 }
 
 type Destination =
@@ -93,6 +96,7 @@ export const SLACK_APP_REQUIREMENTS = {
 
 const FORGOTTEN_TEXT = 'Done: I deleted your likes, dislikes and conversation history.'
 
+// A signed request is accepted up to 5 min either side of its timestamp, so a replay is possible for 10 min.
 const EVENT_MEMORY_MS = 10 * 60_000
 const EVENT_MEMORY_MAX = 10_000
 
@@ -170,6 +174,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
           signingSecret: settings.signingSecret!,
           endpoints: eventsPath,
           logger: boltLogger,
+          bodyLimit: MAX_SLACK_BODY_BYTES,
           // Ack first, work after: Slack wants an answer within 3 s and retries otherwise.
           processBeforeResponse: false,
         })
@@ -192,7 +197,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
   const closing = new AbortController()
   const tasks = new Set<Promise<void>>()
   const queues = new Map<string, Promise<void>>()
-  const deduper = createDeduper({ ttlMs: EVENT_MEMORY_MS, max: EVENT_MEMORY_MAX })
+  const deduper = deps.deduper ?? createDeduper({ ttlMs: EVENT_MEMORY_MS, max: EVENT_MEMORY_MAX })
 
   /** Runs work after the ack, tracked so close() can wait, and in order per conversation. */
   const spawn = (conversationId: string, work: () => Promise<void>) => {
@@ -291,21 +296,27 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     await app.client.views.publish({ user_id: slackUserId, view: renderHome(profile) as never })
   }
 
-  // Slack retries a delivery it thinks failed (X-Slack-Retry-Num); the same event id is handled once.
-  app.use(async ({ body, context, next }) => {
-    const eventId = (body as { event_id?: unknown }).event_id
-    if (typeof eventId === 'string' && !deduper.firstSeen(`event:${eventId}`)) {
-      logger.debug('slack event already handled', { eventId, retryNum: context.retryNum, retryReason: context.retryReason })
+  // Slack retries a delivery it thinks failed (X-Slack-Retry-Num), and a captured signed request can be replayed
+  // within its timestamp window: each delivery (event, slash command, button click) is handled once.
+  app.use(async (args) => {
+    const key = deliveryKey(args.body)
+    if (key !== undefined && !(await deduper.firstSeen(key))) {
+      logger.debug('slack delivery already handled', {
+        kind: key.slice(0, key.indexOf(':')),
+        retryNum: args.context.retryNum,
+        retryReason: args.context.retryReason,
+      })
+      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)()
       return
     }
-    await next()
+    await args.next()
   })
 
   app.event('message', async ({ event, body }) => {
     const e = event as MessageEventLike
     if (e.channel_type !== 'im' || e.subtype !== undefined || e.bot_id !== undefined || e.edited !== undefined) return
     if (!e.user || !e.channel || !e.ts || e.user === identity.botUserId) return
-    if (!deduper.firstSeen(`message:${e.channel}:${e.ts}`)) return
+    if (!(await deduper.firstSeen(`message:${e.channel}:${e.ts}`))) return
     const team = teamOf(body, e)
     const conversationId = e.thread_ts ? `${team}:${e.channel}:${e.thread_ts}` : `${team}:${e.channel}`
     const dest: Destination = { kind: 'channel', channel: e.channel, ...(e.thread_ts ? { threadTs: e.thread_ts } : {}) }
@@ -322,7 +333,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     if (!e.user || !e.channel || !e.ts || e.user === identity.botUserId) return
     // A mention in a DM also arrives as message.im; that one answers.
     if (e.channel.startsWith('D')) return
-    if (!deduper.firstSeen(`message:${e.channel}:${e.ts}`)) return
+    if (!(await deduper.firstSeen(`message:${e.channel}:${e.ts}`))) return
     const team = teamOf(body, e)
     const threadTs = e.thread_ts ?? e.ts
     const conversationId = `${team}:${e.channel}:${threadTs}`
@@ -440,7 +451,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     logger.error('slack handler error', describeError(error))
   })
 
-  const requestListener =
+  const boltListener =
     config.mode === 'http'
       ? (req: IncomingMessage, res: ServerResponse) => {
           try {
@@ -455,6 +466,11 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
           }
         }
       : undefined
+  const requestListener =
+    boltListener &&
+    guardSlackRequests(boltListener, {
+      onRefused: (reason, req) => logger.warn('slack request refused before reading it', { reason, url: req.url }),
+    })
 
   let started = false
   let closed: Promise<void> | undefined
