@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Config } from '../config/index.ts'
 import { AppError, errorMessage, type ItemId, type Logger } from '../core/index.ts'
+import { findUngrounded, type GroundingIssue } from './grounding.ts'
 import { FENCE_END, FENCE_START, fenceData, loadPrompts, renderPrompt } from './prompts.ts'
 
 /** What an utterance asks for, as extracted by the LLM and validated. */
@@ -48,7 +49,12 @@ export interface LlmClient {
     text: string,
     options?: LlmCallOptions & { categories?: readonly string[] },
   ): Promise<ExtractedPreferences | undefined>
-  /** Returns undefined (and logs a warning) on timeout, HTTP error or invalid output. Never throws for those. */
+  /**
+   * Returns undefined (and logs a warning) on timeout, HTTP error, invalid output, or a text that says something
+   * the evidence does not hold (a URL, number, name or fact word; see findUngrounded): the caller keeps its
+   * template text. An explanation failing that check is dropped, so its item keeps the template explanation.
+   * Never throws for those.
+   */
   wordReply(input: WordReplyInput, options?: LlmCallOptions): Promise<WordedReply | undefined>
   /** Aborts requests in flight; later calls return undefined. Idempotent. */
   close(): Promise<void>
@@ -252,14 +258,27 @@ export function createLlmClient(config: Config['llm'], deps: LlmDeps): LlmClient
       logger.warn('LLM reply is not valid; using templates', { issues: result.error.issues.length })
       return undefined
     }
-    const ids = new Set(items.map((i) => i.id))
+    const evidenceOf = (i: (typeof data.candidates)[number]) => [data.request, i.title, i.evidence, i.template]
+    const textIssues = findUngrounded(result.data.text, data.candidates.flatMap(evidenceOf))
+    if (textIssues.length) {
+      logger.warn('LLM reply says what the evidence does not hold; using templates', describeIssues(textIssues))
+      return undefined
+    }
+    const byId = new Map(data.candidates.map((c) => [c.id, c]))
     const explanations: Record<ItemId, string> = {}
     let dropped = 0
+    let ungrounded: GroundingIssue[] = []
     for (const e of result.data.explanations) {
-      if (ids.has(e.id) && explanations[e.id] === undefined) explanations[e.id] = e.explanation
+      const candidate = byId.get(e.id)
+      const issues = candidate ? findUngrounded(e.explanation, evidenceOf(candidate)) : []
+      if (candidate && !issues.length && explanations[e.id] === undefined) explanations[e.id] = e.explanation
+      else if (issues.length) ungrounded = [...ungrounded, ...issues]
       else dropped++
     }
     if (dropped) logger.warn('LLM reply named items that are not candidates; dropped them', { dropped })
+    if (ungrounded.length) {
+      logger.warn('LLM explanations say what the evidence does not hold; kept the templates', describeIssues(ungrounded))
+    }
     return { text: result.data.text, explanations }
   }
 
@@ -271,6 +290,11 @@ export function createLlmClient(config: Config['llm'], deps: LlmDeps): LlmClient
       lifetime.abort()
     },
   }
+}
+
+/** What was refused, for a log line: the kinds and a few of the words (never the whole text). */
+function describeIssues(issues: GroundingIssue[]): Record<string, unknown> {
+  return { kinds: unique(issues.map((i) => i.kind)), examples: issues.slice(0, 3).map((i) => i.text.slice(0, 40)) }
 }
 
 /** `<base>/v1/chat/completions`, accepting a base that already ends with /v1. */
