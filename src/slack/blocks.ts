@@ -152,13 +152,14 @@ export function renderThinking(): RenderedMessage {
 }
 
 /** A kind message posted instead of silence when a turn fails. */
-export type FailureKind = 'failed' | 'timeout' | 'unavailable' | 'invalid'
+export type FailureKind = 'failed' | 'timeout' | 'unavailable' | 'invalid' | 'restarting'
 
 const FAILURE_TEXT: Record<FailureKind, string> = {
   failed: 'Sorry, something went wrong on my side while looking for ideas. Please try again in a moment.',
   timeout: 'Sorry, that took too long and I gave up. Please try again in a moment.',
   unavailable: 'Sorry, I am not ready to recommend right now (my catalogue is still loading). Please try again soon.',
   invalid: 'Sorry, I could not use that message. Try a shorter description of what you feel like.',
+  restarting: 'Sorry, I am restarting and could not finish this one. Please ask again in a minute.',
 }
 
 export function renderFailure(kind: FailureKind): RenderedMessage {

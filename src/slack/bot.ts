@@ -24,6 +24,7 @@ import {
 import { createBoltLogger, redactTokens } from './bolt-logger.ts'
 import { createDeduper, type Deduper, deliveryKey } from './dedupe.ts'
 import { guardSlackRequests, MAX_SLACK_BODY_BYTES } from './http-guard.ts'
+import { createWorkTracker } from './work.ts'
 
 /** A running Slack bot. */
 export interface SlackBot {
@@ -31,7 +32,14 @@ export interface SlackBot {
   requestListener?: (req: IncomingMessage, res: ServerResponse) => void
   /** Socket Mode: opens the connection to Slack. HTTP mode: does nothing. */
   start(): Promise<void>
-  /** Stops taking work, cancels running turns, waits for them, disconnects. Idempotent. */
+  /**
+   * The first step of a graceful shutdown, before close(): acknowledged turns get up to `deadlineMs` to finish and
+   * post their reply; turns still running then, and turns that arrive meanwhile, are answered with an apology
+   * instead (waiting up to `apologyGraceMs` more for those posts). Resolves with the tasks still unfinished.
+   * Idempotent.
+   */
+  drain(deadlineMs: number): Promise<{ unfinished: number }>
+  /** Stops taking work, cancels running turns silently, waits for them, disconnects. Idempotent. */
   close(): Promise<void>
 }
 
@@ -49,6 +57,8 @@ export interface SlackBotOptions {
   requestTimeoutMs?: number
   /** Path of the Events API endpoint in HTTP mode. Default `/slack/events`. */
   eventsPath?: string
+  /** How long drain() waits for the apologies after its deadline. Default 3000 ms. */
+  apologyGraceMs?: number
 }
 
 export interface SlackBotDeps {
@@ -194,25 +204,9 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     ignoreSelf: true,
   })
 
-  const closing = new AbortController()
-  const tasks = new Set<Promise<void>>()
-  const queues = new Map<string, Promise<void>>()
+  const work = createWorkTracker((error) => logger.error('slack work failed', describeError(error)))
+  const spawn = work.spawn
   const deduper = deps.deduper ?? createDeduper({ ttlMs: EVENT_MEMORY_MS, max: EVENT_MEMORY_MAX })
-
-  /** Runs work after the ack, tracked so close() can wait, and in order per conversation. */
-  const spawn = (conversationId: string, work: () => Promise<void>) => {
-    if (closing.signal.aborted) return
-    const previous = queues.get(conversationId) ?? Promise.resolve()
-    const task = previous
-      .then(work)
-      .catch((error) => logger.error('slack work failed', describeError(error)))
-      .finally(() => {
-        tasks.delete(task)
-        if (queues.get(conversationId) === task) queues.delete(conversationId)
-      })
-    tasks.add(task)
-    queues.set(conversationId, task)
-  }
 
   /** Posts or replaces a message; when Slack refuses the blocks (often an image it cannot fetch), retries without images. */
   const send = async (dest: Destination, message: RenderedMessage, replaceTs?: string): Promise<string | undefined> => {
@@ -246,10 +240,16 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
 
   /** One chat turn: ask the recommender, post "Thinking…" if it is slow, then the reply or a kind message. */
   const runTurn = async (dest: Destination, input: TurnInput, echo?: string) => {
+    if (work.closing.aborted) return
+    if (work.cutoff.aborted) {
+      await send(dest, renderFailure('restarting'))
+      return
+    }
     const started = Date.now()
     const turnAbort = new AbortController()
-    const onClose = () => turnAbort.abort(new AppError('unavailable', 'The Slack bot is shutting down.'))
-    closing.signal.addEventListener('abort', onClose, { once: true })
+    const onStop = () => turnAbort.abort(new AppError('unavailable', 'The Slack bot is shutting down.'))
+    work.closing.addEventListener('abort', onStop, { once: true })
+    work.cutoff.addEventListener('abort', onStop, { once: true })
     const pending: { thinking?: Promise<string | undefined> } = {}
     const thinkingTimer = setTimeout(() => {
       pending.thinking = send(dest, renderThinking()).catch((error) => {
@@ -271,14 +271,16 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
         ms: Date.now() - started,
       })
     } catch (error) {
-      const timedOut = turnAbort.signal.aborted && !closing.signal.aborted
-      logger.error('slack turn failed', { ...describeError(error), conversationId: input.conversationId, timedOut })
-      if (closing.signal.aborted) return
-      message = renderFailure(failureKind(error, timedOut))
+      const stopped = work.closing.aborted || work.cutoff.aborted
+      const timedOut = turnAbort.signal.aborted && !stopped
+      logger.error('slack turn failed', { ...describeError(error), conversationId: input.conversationId, timedOut, stopped })
+      if (work.closing.aborted) return
+      message = renderFailure(work.cutoff.aborted ? 'restarting' : failureKind(error, timedOut))
     } finally {
       clearTimeout(thinkingTimer)
       clearTimeout(deadline)
-      closing.signal.removeEventListener('abort', onClose)
+      work.closing.removeEventListener('abort', onStop)
+      work.cutoff.removeEventListener('abort', onStop)
     }
     const thinkingTs = pending.thinking ? await pending.thinking : undefined
     try {
@@ -289,6 +291,19 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
       logger.warn('could not replace the thinking message; posting the reply anew', describeError(error))
       await send(dest, message)
     }
+  }
+
+  const sendUsage = async (dest: Destination) => {
+    await send(dest, renderUsage())
+  }
+
+  /** A turn after the ack; one acknowledged while draining apologises at once rather than start. */
+  const spawnTurn = (dest: Destination, input: TurnInput, echo?: string) => {
+    const late = work.draining
+    spawn(input.conversationId, async () => {
+      if (late) await send(dest, renderFailure('restarting'))
+      else await runTurn(dest, input, echo)
+    })
   }
 
   const publishHome = async (slackUserId: string, userId: string) => {
@@ -321,10 +336,8 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     const conversationId = e.thread_ts ? `${team}:${e.channel}:${e.thread_ts}` : `${team}:${e.channel}`
     const dest: Destination = { kind: 'channel', channel: e.channel, ...(e.thread_ts ? { threadTs: e.thread_ts } : {}) }
     const text = (e.text ?? '').trim()
-    spawn(conversationId, async () => {
-      if (text === '') await send(dest, renderUsage())
-      else await runTurn(dest, { conversationId, userId: `${userTeamOf(body, e)}:${e.user}`, text })
-    })
+    if (text === '') spawn(conversationId, () => sendUsage(dest))
+    else spawnTurn(dest, { conversationId, userId: `${userTeamOf(body, e)}:${e.user}`, text })
   })
 
   app.event('app_mention', async ({ event, body }) => {
@@ -339,10 +352,8 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     const conversationId = `${team}:${e.channel}:${threadTs}`
     const dest: Destination = { kind: 'channel', channel: e.channel, threadTs }
     const text = stripMention(e.text ?? '', identity.botUserId)
-    spawn(conversationId, async () => {
-      if (text === '') await send(dest, renderUsage())
-      else await runTurn(dest, { conversationId, userId: `${userTeamOf(body, e)}:${e.user}`, text })
-    })
+    if (text === '') spawn(conversationId, () => sendUsage(dest))
+    else spawnTurn(dest, { conversationId, userId: `${userTeamOf(body, e)}:${e.user}`, text })
   })
 
   app.command(SLACK_APP_REQUIREMENTS.command, async ({ command, ack, respond }) => {
@@ -372,7 +383,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     await ack(isPublic ? { response_type: 'in_channel' } : undefined)
     const conversationId = `${team}:${command.channel_id}:cmd:${command.user_id}`
     const dest: Destination = { kind: 'response', respond, responseType: isPublic ? 'in_channel' : 'ephemeral' }
-    spawn(conversationId, () => runTurn(dest, { conversationId, userId: `${team}:${command.user_id}`, text }))
+    spawnTurn(dest, { conversationId, userId: `${team}:${command.user_id}`, text })
   })
 
   app.action({ type: 'block_actions', action_id: ACTION_PATTERN }, async ({ ack, body, action, respond }) => {
@@ -402,7 +413,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
       const suggestion = decodeSuggestValue(value)
       if (!suggestion) return logger.warn('ignored a malformed button value', { actionId })
       const echo = `<@${slackUser}>: _${suggestion.s.replace(/[<>&_*]/g, '')}_`
-      spawn(suggestion.c, () => runTurn(dest, { conversationId: suggestion.c, userId, text: suggestion.s }, echo))
+      spawnTurn(dest, { conversationId: suggestion.c, userId, text: suggestion.s }, echo)
       return
     }
 
@@ -413,7 +424,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
       const title = chat.getItem(item.i)?.title
       const text = title ? `more like ${title}` : 'more like this'
       const echo = `<@${slackUser}>: _${text.replace(/[<>&_*]/g, '')}_`
-      spawn(item.c, () => runTurn(dest, { conversationId: item.c, userId, text }, echo))
+      spawnTurn(dest, { conversationId: item.c, userId, text }, echo)
       return
     }
 
@@ -477,7 +488,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
   return {
     ...(requestListener ? { requestListener } : {}),
     async start() {
-      if (config.mode !== 'socket' || started || closing.signal.aborted) return
+      if (config.mode !== 'socket' || started || work.closing.aborted) return
       started = true
       try {
         await app.start()
@@ -490,10 +501,15 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
       }
       logger.info('slack socket mode connected')
     },
+    async drain(deadlineMs) {
+      logger.info('slack bot draining', { deadlineMs })
+      const result = await work.drain(deadlineMs, options.apologyGraceMs ?? 3000)
+      logger.info('slack bot drained', result)
+      return result
+    },
     close() {
       closed ??= (async () => {
-        closing.abort()
-        await Promise.allSettled([...tasks])
+        await work.close()
         if (started) await app.stop().catch((error) => logger.warn('slack stop failed', describeError(error)))
       })()
       return closed

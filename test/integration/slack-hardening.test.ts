@@ -116,7 +116,7 @@ describe('slack bot request hardening', () => {
 
   it('refuses a signed request dated more than 5 minutes away, in the future as in the past', async () => {
     const turnsBefore = chat.turns.length
-    for (const offsetSec of [600, 301, -301]) {
+    for (const offsetSec of [600, 310, -310]) {
       const body = eventEnvelope(dmEvent('D2', 'U2', `dated ${offsetSec}`))
       const timestampSec = Math.floor(Date.now() / 1000) + offsetSec
       const response = await postSigned(eventsUrl, SECRET, body, { timestampSec })
@@ -179,5 +179,55 @@ describe('slack bot request hardening', () => {
     expect(chat.feedbacks.slice(before)).toEqual([
       { conversationId: 'T1:C10:cmd:U10', userId: 'T1:U10', itemId: '2', kind: 'like' },
     ])
+  })
+})
+
+describe('slack bot drain before shutdown', () => {
+  async function slowBot(delayMs: number) {
+    const slowChat = createFakeChat({ delayMs })
+    const created = (await createSlackBot(
+      { mode: 'http', signingSecret: SECRET, botToken: TOKEN, apiUrl: api.apiUrl },
+      {
+        chat: slowChat,
+        logger: createLogger({ level: 'silent' }),
+        options: { thinkingAfterMs: 60_000, retries: 0, apologyGraceMs: 2000 },
+      },
+    ))!
+    const listening = await listen(created.requestListener!)
+    const stop = async () => {
+      await created.close()
+      listening.server.closeAllConnections()
+      await new Promise<void>((resolve) => listening.server.close(() => resolve()))
+    }
+    return { chat: slowChat, bot: created, url: listening.url, stop }
+  }
+  const postsTo = (channel: string) => api.callsTo('chat.postMessage').filter((c) => c.body.channel === channel)
+
+  it('lets an acknowledged turn finish within the deadline and posts its reply', async () => {
+    const s = await slowBot(300)
+    await postSigned(s.url, SECRET, eventEnvelope(dmEvent('D20', 'U20', 'something funny')))
+    await api.waitFor(() => s.chat.running === 1)
+    expect(await s.bot.drain(5000)).toEqual({ unfinished: 0 })
+    expect(s.chat.aborted).toBe(0)
+    expect(postsTo('D20')).toHaveLength(1)
+    expect(String(postsTo('D20')[0]!.body.text)).not.toContain('restarting')
+    await s.stop()
+  })
+
+  it('apologises for a turn still running at the deadline, and for a turn that arrives while draining', async () => {
+    const s = await slowBot(30_000)
+    await postSigned(s.url, SECRET, eventEnvelope(dmEvent('D21', 'U21', 'something slow')))
+    await api.waitFor(() => s.chat.running === 1)
+    const started = Date.now()
+    const drained = s.bot.drain(300)
+    await postSigned(s.url, SECRET, eventEnvelope(dmEvent('D22', 'U22', 'arrives while draining')))
+    expect(await drained).toEqual({ unfinished: 0 })
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(s.chat.aborted).toBe(1)
+    for (const channel of ['D21', 'D22']) {
+      expect(postsTo(channel).map((c) => c.body.text)).toEqual([expect.stringContaining('restarting')])
+    }
+    expect(s.chat.turns.map((t) => t.text)).toEqual(['something slow'])
+    await s.stop()
   })
 })
