@@ -16,4 +16,5 @@ export {
   type WordReplyItem,
 } from './client.ts'
 export { findUngrounded, type GroundingIssue } from './grounding.ts'
+export { type MergedReading, type MergeOptions, mergeReadings, type RuleReading } from './merge.ts'
 export { DEFAULT_PROMPTS_DIR, FENCE_END, FENCE_START, fenceData, loadPrompts, renderPrompt } from './prompts.ts'
