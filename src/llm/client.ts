@@ -3,6 +3,7 @@ import type { Config } from '../config/index.ts'
 import { AppError, errorMessage, type ItemId, type Logger } from '../core/index.ts'
 import { findUngrounded, type GroundingIssue } from './grounding.ts'
 import { FENCE_END, FENCE_START, fenceData, loadPrompts, renderPrompt } from './prompts.ts'
+import { groundProposals, MAX_PROPOSALS, type ProposedTitle, type TitleLookup } from './propose.ts'
 
 /** What an utterance asks for, as extracted by the LLM and validated. */
 export interface ExtractedPreferences {
@@ -56,6 +57,15 @@ export interface LlmClient {
    * Never throws for those.
    */
   wordReply(input: WordReplyInput, options?: LlmCallOptions): Promise<WordedReply | undefined>
+  /**
+   * Up to 20 catalogue items the LLM proposes for a wish, best first, each grounded by title and year through
+   * `lookup` (invented, unmatched or ambiguous titles dropped). Undefined (and a warning) on timeout, HTTP error,
+   * an answer over 256 KB or of the wrong shape. Never throws for those.
+   */
+  proposeTitles(
+    wish: string,
+    options: LlmCallOptions & { lookup: TitleLookup; max?: number },
+  ): Promise<ProposedTitle[] | undefined>
   /** Aborts requests in flight; later calls return undefined. Idempotent. */
   close(): Promise<void>
 }
@@ -74,6 +84,8 @@ const MAX_ITEMS = 20
 const MAX_FIELD_CHARS = 600
 const MAX_REPLY_CHARS = 1200
 const MAX_EXPLANATION_CHARS = 400
+/** Largest completion body read; real answers are a few KB, so more is a broken or hostile endpoint. */
+const MAX_RESPONSE_BYTES = 256 * 1024
 
 const strings = (max: number, each = 200) =>
   z
@@ -174,11 +186,15 @@ export function createLlmClient(config: Config['llm'], deps: LlmDeps): LlmClient
       })
       return undefined
     }
-    let body: string
+    let body: string | undefined
     try {
-      body = await response.text()
+      body = await readCapped(response, MAX_RESPONSE_BYTES)
     } catch (error) {
       logger.warn('LLM response could not be read; using templates', { task, reason: redact(errorMessage(error)) })
+      return undefined
+    }
+    if (body === undefined) {
+      logger.warn('LLM response is too large; ignoring it', { task, maxBytes: MAX_RESPONSE_BYTES })
       return undefined
     }
     if (!response.ok) {
@@ -282,10 +298,30 @@ export function createLlmClient(config: Config['llm'], deps: LlmDeps): LlmClient
     return { text: result.data.text, explanations }
   }
 
+  async function proposeTitles(
+    wish: string,
+    options: LlmCallOptions & { lookup: TitleLookup; max?: number },
+  ): Promise<ProposedTitle[] | undefined> {
+    const max = Math.max(1, Math.min(MAX_PROPOSALS, options.max ?? MAX_PROPOSALS))
+    const prompt = renderPrompt(prompts['propose-titles'], {
+      itemKind,
+      max: String(max),
+      fenceStart: FENCE_START,
+      fenceEnd: FENCE_END,
+      wish: fenceData(String(wish).slice(0, MAX_MESSAGE_CHARS)),
+    })
+    const content = await complete('propose-titles', prompt, options.signal)
+    if (content === undefined) return undefined
+    const proposals = groundProposals(parseJsonObject(content), options.lookup, max)
+    if (!proposals) logger.warn('LLM proposals are not valid; ignoring them')
+    return proposals
+  }
+
   return {
     model,
     extractPreferences,
     wordReply,
+    proposeTitles,
     close: async () => {
       lifetime.abort()
     },
@@ -301,6 +337,29 @@ function describeIssues(issues: GroundingIssue[]): Record<string, unknown> {
 export function completionsUrl(baseUrl: string): string {
   const base = baseUrl.replace(/\/+$/, '')
   return /\/v1$/.test(base) ? `${base}/chat/completions` : `${base}/v1/chat/completions`
+}
+
+/** The body as text, or undefined once it passes `maxBytes` (announced or streamed); reading stops there. */
+async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  if (!response.body) return ''
+  if (Number(response.headers.get('content-length')) > maxBytes) {
+    await response.body.cancel()
+    return undefined
+  }
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxBytes) {
+      await reader.cancel()
+      return undefined
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks, size).toString('utf8')
 }
 
 function safeJson(text: string): unknown {

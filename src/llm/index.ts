@@ -18,3 +18,4 @@ export {
 export { findUngrounded, type GroundingIssue } from './grounding.ts'
 export { type MergedReading, type MergeOptions, mergeReadings, type RuleReading } from './merge.ts'
 export { DEFAULT_PROMPTS_DIR, FENCE_END, FENCE_START, fenceData, loadPrompts, renderPrompt } from './prompts.ts'
+export { groundProposals, MAX_PROPOSALS, type ProposedTitle, proposalPart, type TitleLookup } from './propose.ts'
