@@ -4,6 +4,7 @@
  * validated (zod, against the candidate set, and worded text against the evidence it was given: findUngrounded). On timeout, HTTP error or invalid output a call returns undefined
  * and logs a warning (never the API key): callers keep the template path.
  */
+export { assistTurn, type TurnAssist, type TurnAssistOptions } from './assist.ts'
 export {
   completionsUrl,
   createLlmClient,
