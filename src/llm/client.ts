@@ -275,7 +275,9 @@ export function createLlmClient(config: Config['llm'], deps: LlmDeps): LlmClient
       return undefined
     }
     const evidenceOf = (i: (typeof data.candidates)[number]) => [data.request, i.title, i.evidence, i.template]
-    const textIssues = findUngrounded(result.data.text, data.candidates.flatMap(evidenceOf))
+    // "Here are 3 picks" states a fact the evidence holds: how many candidates there are.
+    const count = String(data.candidates.length)
+    const textIssues = findUngrounded(result.data.text, [count, ...data.candidates.flatMap(evidenceOf)])
     if (textIssues.length) {
       logger.warn('LLM reply says what the evidence does not hold; using templates', describeIssues(textIssues))
       return undefined

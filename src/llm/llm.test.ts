@@ -115,6 +115,10 @@ describe('createLlmClient', () => {
       content: JSON.stringify({ text: 'Fans of The Matrix will like these.', explanations: { '1': 'Animated.' } }),
     })
     expect(await client.wordReply({ request: 'something animated', items: candidates })).toBeUndefined()
+    endpoint.enqueue({ content: JSON.stringify({ text: 'Here are 2 animated picks.', explanations: {} }) })
+    expect((await client.wordReply({ request: 'something animated', items: candidates }))?.text).toBe(
+      'Here are 2 animated picks.',
+    )
   })
 
   it('returns undefined on a timeout and logs a warning without the key', async () => {
