@@ -38,6 +38,7 @@ describe('deliveryKey', () => {
     expect(deliveryKey(structuredClone(click))).toBe(deliveryKey(click))
     const other = { ...click, actions: [{ ...click.actions[0], action_ts: '17.2' }] }
     expect(deliveryKey(other)).not.toBe(deliveryKey(click))
+    expect(deliveryKey(command)).not.toContain('https://r/1')
   })
 
   it('is undefined for bodies that identify no delivery', () => {

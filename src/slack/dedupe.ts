@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 /**
  * Remembers keys (Slack event ids, message timestamps, slash-command and button deliveries) for a while, with a
  * cap, so a retried or replayed delivery is recognised. Asynchronous so that a shared store (Redis `SET NX PX`)
@@ -47,7 +49,8 @@ export function createDeduper(options: { ttlMs: number; max: number; now?: () =>
  * The identity of one Slack delivery, the same for a retry or a replay of it and different for anything the
  * person did anew: the event id of an Events API callback; for a slash command the invocation's trigger id and
  * response URL; for an interactive payload its trigger id and the pressed action's timestamp. Undefined for bodies
- * that carry none of these (url_verification, ssl_check), which are not deduplicated.
+ * that carry none of these (url_verification, ssl_check), which are not deduplicated. Command and click keys are
+ * hashed: a response URL is a capability and should not sit in a shared store.
  */
 export function deliveryKey(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined
@@ -55,17 +58,18 @@ export function deliveryKey(body: unknown): string | undefined {
   if (typeof b.event_id === 'string') return `event:${b.event_id}`
   if (typeof b.command === 'string') {
     const parts = [b.team_id, b.user_id, b.trigger_id, b.response_url]
-    return parts.some((p) => typeof p === 'string' && p !== '') ? `command:${parts.map(text).join('|')}` : undefined
+    return parts.some((p) => typeof p === 'string' && p !== '') ? `command:${digest(parts)}` : undefined
   }
   if (typeof b.type === 'string' && typeof b.trigger_id === 'string') {
     const user = b.user as { id?: unknown } | undefined
     const action = (Array.isArray(b.actions) ? b.actions[0] : undefined) as Record<string, unknown> | undefined
     const parts = [b.type, user?.id, b.trigger_id, action?.action_ts, action?.action_id, action?.block_id]
-    return `interaction:${parts.map(text).join('|')}`
+    return `interaction:${digest(parts)}`
   }
   return undefined
 }
 
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : ''
+function digest(parts: unknown[]): string {
+  const joined = parts.map((p) => (typeof p === 'string' ? p : '')).join('\u0000')
+  return createHash('sha256').update(joined).digest('base64url')
 }
