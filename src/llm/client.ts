@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import type { Config } from '../config/index.ts'
 import { AppError, errorMessage, type ItemId, type Logger } from '../core/index.ts'
+import { findUngrounded, type GroundingIssue } from './grounding.ts'
 import { FENCE_END, FENCE_START, fenceData, loadPrompts, renderPrompt } from './prompts.ts'
+import { groundProposals, MAX_PROPOSALS, type ProposedTitle, type TitleLookup } from './propose.ts'
 
 /** What an utterance asks for, as extracted by the LLM and validated. */
 export interface ExtractedPreferences {
@@ -48,8 +50,22 @@ export interface LlmClient {
     text: string,
     options?: LlmCallOptions & { categories?: readonly string[] },
   ): Promise<ExtractedPreferences | undefined>
-  /** Returns undefined (and logs a warning) on timeout, HTTP error or invalid output. Never throws for those. */
+  /**
+   * Returns undefined (and logs a warning) on timeout, HTTP error, invalid output, or a text that says something
+   * the evidence does not hold (a URL, number, name or fact word; see findUngrounded): the caller keeps its
+   * template text. An explanation failing that check is dropped, so its item keeps the template explanation.
+   * Never throws for those.
+   */
   wordReply(input: WordReplyInput, options?: LlmCallOptions): Promise<WordedReply | undefined>
+  /**
+   * Up to 20 catalogue items the LLM proposes for a wish, best first, each grounded by title and year through
+   * `lookup` (invented, unmatched or ambiguous titles dropped). Undefined (and a warning) on timeout, HTTP error,
+   * an answer over 256 KB or of the wrong shape. Never throws for those.
+   */
+  proposeTitles(
+    wish: string,
+    options: LlmCallOptions & { lookup: TitleLookup; max?: number },
+  ): Promise<ProposedTitle[] | undefined>
   /** Aborts requests in flight; later calls return undefined. Idempotent. */
   close(): Promise<void>
 }
@@ -68,6 +84,8 @@ const MAX_ITEMS = 20
 const MAX_FIELD_CHARS = 600
 const MAX_REPLY_CHARS = 1200
 const MAX_EXPLANATION_CHARS = 400
+/** Largest completion body read; real answers are a few KB, so more is a broken or hostile endpoint. */
+const MAX_RESPONSE_BYTES = 256 * 1024
 
 const strings = (max: number, each = 200) =>
   z
@@ -168,11 +186,15 @@ export function createLlmClient(config: Config['llm'], deps: LlmDeps): LlmClient
       })
       return undefined
     }
-    let body: string
+    let body: string | undefined
     try {
-      body = await response.text()
+      body = await readCapped(response, MAX_RESPONSE_BYTES)
     } catch (error) {
       logger.warn('LLM response could not be read; using templates', { task, reason: redact(errorMessage(error)) })
+      return undefined
+    }
+    if (body === undefined) {
+      logger.warn('LLM response is too large; ignoring it', { task, maxBytes: MAX_RESPONSE_BYTES })
       return undefined
     }
     if (!response.ok) {
@@ -252,31 +274,94 @@ export function createLlmClient(config: Config['llm'], deps: LlmDeps): LlmClient
       logger.warn('LLM reply is not valid; using templates', { issues: result.error.issues.length })
       return undefined
     }
-    const ids = new Set(items.map((i) => i.id))
+    const evidenceOf = (i: (typeof data.candidates)[number]) => [data.request, i.title, i.evidence, i.template]
+    // "Here are 3 picks" states a fact the evidence holds: how many candidates there are.
+    const count = String(data.candidates.length)
+    const textIssues = findUngrounded(result.data.text, [count, ...data.candidates.flatMap(evidenceOf)])
+    if (textIssues.length) {
+      logger.warn('LLM reply says what the evidence does not hold; using templates', describeIssues(textIssues))
+      return undefined
+    }
+    const byId = new Map(data.candidates.map((c) => [c.id, c]))
     const explanations: Record<ItemId, string> = {}
     let dropped = 0
+    let ungrounded: GroundingIssue[] = []
     for (const e of result.data.explanations) {
-      if (ids.has(e.id) && explanations[e.id] === undefined) explanations[e.id] = e.explanation
+      const candidate = byId.get(e.id)
+      const issues = candidate ? findUngrounded(e.explanation, evidenceOf(candidate)) : []
+      if (candidate && !issues.length && explanations[e.id] === undefined) explanations[e.id] = e.explanation
+      else if (issues.length) ungrounded = [...ungrounded, ...issues]
       else dropped++
     }
     if (dropped) logger.warn('LLM reply named items that are not candidates; dropped them', { dropped })
+    if (ungrounded.length) {
+      logger.warn('LLM explanations say what the evidence does not hold; kept the templates', describeIssues(ungrounded))
+    }
     return { text: result.data.text, explanations }
+  }
+
+  async function proposeTitles(
+    wish: string,
+    options: LlmCallOptions & { lookup: TitleLookup; max?: number },
+  ): Promise<ProposedTitle[] | undefined> {
+    const max = Math.max(1, Math.min(MAX_PROPOSALS, options.max ?? MAX_PROPOSALS))
+    const prompt = renderPrompt(prompts['propose-titles'], {
+      itemKind,
+      max: String(max),
+      fenceStart: FENCE_START,
+      fenceEnd: FENCE_END,
+      wish: fenceData(String(wish).slice(0, MAX_MESSAGE_CHARS)),
+    })
+    const content = await complete('propose-titles', prompt, options.signal)
+    if (content === undefined) return undefined
+    const proposals = groundProposals(parseJsonObject(content), options.lookup, max)
+    if (!proposals) logger.warn('LLM proposals are not valid; ignoring them')
+    return proposals
   }
 
   return {
     model,
     extractPreferences,
     wordReply,
+    proposeTitles,
     close: async () => {
       lifetime.abort()
     },
   }
 }
 
+/** What was refused, for a log line: the kinds and a few of the words (never the whole text). */
+function describeIssues(issues: GroundingIssue[]): Record<string, unknown> {
+  return { kinds: unique(issues.map((i) => i.kind)), examples: issues.slice(0, 3).map((i) => i.text.slice(0, 40)) }
+}
+
 /** `<base>/v1/chat/completions`, accepting a base that already ends with /v1. */
 export function completionsUrl(baseUrl: string): string {
   const base = baseUrl.replace(/\/+$/, '')
   return /\/v1$/.test(base) ? `${base}/chat/completions` : `${base}/v1/chat/completions`
+}
+
+/** The body as text, or undefined once it passes `maxBytes` (announced or streamed); reading stops there. */
+async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  if (!response.body) return ''
+  if (Number(response.headers.get('content-length')) > maxBytes) {
+    await response.body.cancel()
+    return undefined
+  }
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxBytes) {
+      await reader.cancel()
+      return undefined
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks, size).toString('utf8')
 }
 
 function safeJson(text: string): unknown {

@@ -88,6 +88,39 @@ describe('createLlmClient', () => {
     expect(log.lines.some((l) => l.includes('not candidates'))).toBe(true)
   })
 
+  it('falls back to the templates when the text pings the channel or invents a URL', async () => {
+    endpoint.enqueue(
+      { content: JSON.stringify({ text: '<!channel> Stream them free at https://free-films.example/now', explanations: {} }) },
+      { content: JSON.stringify({ text: 'Two picks; full reviews on www.reviews.example.', explanations: {} }) },
+    )
+    expect(await client.wordReply({ request: 'animated', items: candidates })).toBeUndefined()
+    expect(await client.wordReply({ request: 'animated', items: candidates })).toBeUndefined()
+    const warnings = log.lines.map((l) => JSON.parse(l)).filter((r) => r.level === 'warn')
+    expect(warnings.map((w) => w.kinds)).toEqual([['mention', 'url'], ['url']])
+  })
+
+  it('keeps the template for an explanation that adds a fact, a title or a number the evidence lacks', async () => {
+    endpoint.enqueue({
+      content: JSON.stringify({
+        text: 'Two animated picks for you.',
+        explanations: {
+          '1': 'Animated, as you asked; Tom Hanks voices Woody.',
+          '2355': 'Close to Toy Story, and it won 2 awards.',
+        },
+      }),
+    })
+    const reply = await client.wordReply({ request: 'something animated', items: candidates })
+    expect(reply).toEqual({ text: 'Two animated picks for you.', explanations: {} })
+    endpoint.enqueue({
+      content: JSON.stringify({ text: 'Fans of The Matrix will like these.', explanations: { '1': 'Animated.' } }),
+    })
+    expect(await client.wordReply({ request: 'something animated', items: candidates })).toBeUndefined()
+    endpoint.enqueue({ content: JSON.stringify({ text: 'Here are 2 animated picks.', explanations: {} }) })
+    expect((await client.wordReply({ request: 'something animated', items: candidates }))?.text).toBe(
+      'Here are 2 animated picks.',
+    )
+  })
+
   it('returns undefined on a timeout and logs a warning without the key', async () => {
     endpoint.enqueue({ delayMs: 2000, content: '{"text":"late","explanations":[]}' })
     const started = Date.now()

@@ -6,7 +6,7 @@ import { AppError } from '../core/index.ts'
 /** prompts/ at the project root (this file is src/llm/prompts.ts). */
 export const DEFAULT_PROMPTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'prompts')
 
-export const PROMPT_NAMES = ['extract-preferences', 'word-reply'] as const
+export const PROMPT_NAMES = ['extract-preferences', 'word-reply', 'propose-titles'] as const
 export type PromptName = (typeof PROMPT_NAMES)[number]
 
 /** Markers around data in a prompt. Data never contains them: see {@link fenceData}. */

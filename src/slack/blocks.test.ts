@@ -74,6 +74,16 @@ describe('renderReply', () => {
     expect(escapeMrkdwn('<@U1>')).toBe('&lt;@U1&gt;')
   })
 
+  it('escapes the notification text as the blocks, so a reply or title cannot ping the channel', () => {
+    const { text } = renderReply(
+      { text: 'Hey <!channel>, see <https://evil.example|this>', items: [item(1, { title: '<!here> & co' })], suggestions: [] },
+      'c',
+    )
+    expect(text).not.toMatch(/[<>]/)
+    expect(text).toContain('&lt;!channel&gt;')
+    expect(text).toContain('&lt;!here&gt; &amp; co')
+  })
+
   it('says something when there is nothing to show', () => {
     const { blocks } = renderReply({ text: '  ', items: [], suggestions: [] }, 'c')
     expect(blocks).toHaveLength(1)

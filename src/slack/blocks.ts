@@ -54,6 +54,11 @@ export function truncate(text: string, max: number): string {
   return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`
 }
 
+/** {@link truncate} for escaped text: an entity cut in half (`&am…`) is dropped rather than shown. */
+function truncateEscaped(text: string, max: number): string {
+  return truncate(text, max).replace(/&[a-z]{0,3}…$/, '…')
+}
+
 function mrkdwn(text: string, max: number = LIMITS.sectionText) {
   return { type: 'mrkdwn', text: truncate(text, max) }
 }
@@ -135,7 +140,8 @@ export function renderReply(reply: Reply, conversationId: string, options: Rende
     })
   }
   const titles = items.map((item, i) => `${i + 1}. ${item.title}${item.year === undefined ? '' : ` (${item.year})`}`)
-  const text = truncate([intro, ...titles].join('\n'), LIMITS.fallbackText)
+  // The fallback text is mrkdwn too (and what notifications show): escaped like the blocks, so no `<!channel>`.
+  const text = truncateEscaped(escapeMrkdwn([intro, ...titles].join('\n')), LIMITS.fallbackText)
   return { text, blocks }
 }
 
@@ -146,13 +152,14 @@ export function renderThinking(): RenderedMessage {
 }
 
 /** A kind message posted instead of silence when a turn fails. */
-export type FailureKind = 'failed' | 'timeout' | 'unavailable' | 'invalid'
+export type FailureKind = 'failed' | 'timeout' | 'unavailable' | 'invalid' | 'restarting'
 
 const FAILURE_TEXT: Record<FailureKind, string> = {
   failed: 'Sorry, something went wrong on my side while looking for ideas. Please try again in a moment.',
   timeout: 'Sorry, that took too long and I gave up. Please try again in a moment.',
   unavailable: 'Sorry, I am not ready to recommend right now (my catalogue is still loading). Please try again soon.',
   invalid: 'Sorry, I could not use that message. Try a shorter description of what you feel like.',
+  restarting: 'Sorry, I am restarting and could not finish this one. Please ask again in a minute.',
 }
 
 export function renderFailure(kind: FailureKind): RenderedMessage {

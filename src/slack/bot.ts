@@ -22,7 +22,9 @@ import {
   renderUsage,
 } from './blocks.ts'
 import { createBoltLogger, redactTokens } from './bolt-logger.ts'
-import { createDeduper } from './dedupe.ts'
+import { createDeduper, type Deduper, deliveryKey } from './dedupe.ts'
+import { guardSlackRequests, MAX_SLACK_BODY_BYTES } from './http-guard.ts'
+import { createWorkTracker } from './work.ts'
 
 /** A running Slack bot. */
 export interface SlackBot {
@@ -30,7 +32,14 @@ export interface SlackBot {
   requestListener?: (req: IncomingMessage, res: ServerResponse) => void
   /** Socket Mode: opens the connection to Slack. HTTP mode: does nothing. */
   start(): Promise<void>
-  /** Stops taking work, cancels running turns, waits for them, disconnects. Idempotent. */
+  /**
+   * The first step of a graceful shutdown, before close(): acknowledged turns get up to `deadlineMs` to finish and
+   * post their reply; turns still running then, and turns that arrive meanwhile, are answered with an apology
+   * instead (waiting up to `apologyGraceMs` more for those posts). Resolves with the tasks still unfinished.
+   * Idempotent.
+   */
+  drain(deadlineMs: number): Promise<{ unfinished: number }>
+  /** Stops taking work, cancels running turns silently, waits for them, disconnects. Idempotent. */
   close(): Promise<void>
 }
 
@@ -48,12 +57,16 @@ export interface SlackBotOptions {
   requestTimeoutMs?: number
   /** Path of the Events API endpoint in HTTP mode. Default `/slack/events`. */
   eventsPath?: string
+  /** How long drain() waits for the apologies after its deadline. Default 3000 ms. */
+  apologyGraceMs?: number
 }
 
 export interface SlackBotDeps {
   chat: ChatService
   logger: Logger
   options?: SlackBotOptions
+  /** Where deliveries already handled are remembered; default in memory. Share one across replicas. */
+  deduper?: Deduper
 }
 
 type Destination =
@@ -93,6 +106,7 @@ export const SLACK_APP_REQUIREMENTS = {
 
 const FORGOTTEN_TEXT = 'Done: I deleted your likes, dislikes and conversation history.'
 
+// A signed request is accepted up to 5 min either side of its timestamp, so a replay is possible for 10 min.
 const EVENT_MEMORY_MS = 10 * 60_000
 const EVENT_MEMORY_MAX = 10_000
 
@@ -170,6 +184,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
           signingSecret: settings.signingSecret!,
           endpoints: eventsPath,
           logger: boltLogger,
+          bodyLimit: MAX_SLACK_BODY_BYTES,
           // Ack first, work after: Slack wants an answer within 3 s and retries otherwise.
           processBeforeResponse: false,
         })
@@ -189,25 +204,9 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     ignoreSelf: true,
   })
 
-  const closing = new AbortController()
-  const tasks = new Set<Promise<void>>()
-  const queues = new Map<string, Promise<void>>()
-  const deduper = createDeduper({ ttlMs: EVENT_MEMORY_MS, max: EVENT_MEMORY_MAX })
-
-  /** Runs work after the ack, tracked so close() can wait, and in order per conversation. */
-  const spawn = (conversationId: string, work: () => Promise<void>) => {
-    if (closing.signal.aborted) return
-    const previous = queues.get(conversationId) ?? Promise.resolve()
-    const task = previous
-      .then(work)
-      .catch((error) => logger.error('slack work failed', describeError(error)))
-      .finally(() => {
-        tasks.delete(task)
-        if (queues.get(conversationId) === task) queues.delete(conversationId)
-      })
-    tasks.add(task)
-    queues.set(conversationId, task)
-  }
+  const work = createWorkTracker((error) => logger.error('slack work failed', describeError(error)))
+  const spawn = work.spawn
+  const deduper = deps.deduper ?? createDeduper({ ttlMs: EVENT_MEMORY_MS, max: EVENT_MEMORY_MAX })
 
   /** Posts or replaces a message; when Slack refuses the blocks (often an image it cannot fetch), retries without images. */
   const send = async (dest: Destination, message: RenderedMessage, replaceTs?: string): Promise<string | undefined> => {
@@ -241,10 +240,16 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
 
   /** One chat turn: ask the recommender, post "Thinking…" if it is slow, then the reply or a kind message. */
   const runTurn = async (dest: Destination, input: TurnInput, echo?: string) => {
+    if (work.closing.aborted) return
+    if (work.cutoff.aborted) {
+      await send(dest, renderFailure('restarting'))
+      return
+    }
     const started = Date.now()
     const turnAbort = new AbortController()
-    const onClose = () => turnAbort.abort(new AppError('unavailable', 'The Slack bot is shutting down.'))
-    closing.signal.addEventListener('abort', onClose, { once: true })
+    const onStop = () => turnAbort.abort(new AppError('unavailable', 'The Slack bot is shutting down.'))
+    work.closing.addEventListener('abort', onStop, { once: true })
+    work.cutoff.addEventListener('abort', onStop, { once: true })
     const pending: { thinking?: Promise<string | undefined> } = {}
     const thinkingTimer = setTimeout(() => {
       pending.thinking = send(dest, renderThinking()).catch((error) => {
@@ -266,14 +271,16 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
         ms: Date.now() - started,
       })
     } catch (error) {
-      const timedOut = turnAbort.signal.aborted && !closing.signal.aborted
-      logger.error('slack turn failed', { ...describeError(error), conversationId: input.conversationId, timedOut })
-      if (closing.signal.aborted) return
-      message = renderFailure(failureKind(error, timedOut))
+      const stopped = work.closing.aborted || work.cutoff.aborted
+      const timedOut = turnAbort.signal.aborted && !stopped
+      logger.error('slack turn failed', { ...describeError(error), conversationId: input.conversationId, timedOut, stopped })
+      if (work.closing.aborted) return
+      message = renderFailure(work.cutoff.aborted ? 'restarting' : failureKind(error, timedOut))
     } finally {
       clearTimeout(thinkingTimer)
       clearTimeout(deadline)
-      closing.signal.removeEventListener('abort', onClose)
+      work.closing.removeEventListener('abort', onStop)
+      work.cutoff.removeEventListener('abort', onStop)
     }
     const thinkingTs = pending.thinking ? await pending.thinking : undefined
     try {
@@ -286,34 +293,51 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     }
   }
 
+  const sendUsage = async (dest: Destination) => {
+    await send(dest, renderUsage())
+  }
+
+  /** A turn after the ack; one acknowledged while draining apologises at once rather than start. */
+  const spawnTurn = (dest: Destination, input: TurnInput, echo?: string) => {
+    const late = work.draining
+    spawn(input.conversationId, async () => {
+      if (late) await send(dest, renderFailure('restarting'))
+      else await runTurn(dest, input, echo)
+    })
+  }
+
   const publishHome = async (slackUserId: string, userId: string) => {
     const profile = await chat.getProfile(userId)
     await app.client.views.publish({ user_id: slackUserId, view: renderHome(profile) as never })
   }
 
-  // Slack retries a delivery it thinks failed (X-Slack-Retry-Num); the same event id is handled once.
-  app.use(async ({ body, context, next }) => {
-    const eventId = (body as { event_id?: unknown }).event_id
-    if (typeof eventId === 'string' && !deduper.firstSeen(`event:${eventId}`)) {
-      logger.debug('slack event already handled', { eventId, retryNum: context.retryNum, retryReason: context.retryReason })
+  // Slack retries a delivery it thinks failed (X-Slack-Retry-Num), and a captured signed request can be replayed
+  // within its timestamp window: each delivery (event, slash command, button click) is handled once.
+  app.use(async (args) => {
+    const key = deliveryKey(args.body)
+    if (key !== undefined && !(await deduper.firstSeen(key))) {
+      logger.debug('slack delivery already handled', {
+        kind: key.slice(0, key.indexOf(':')),
+        retryNum: args.context.retryNum,
+        retryReason: args.context.retryReason,
+      })
+      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)()
       return
     }
-    await next()
+    await args.next()
   })
 
   app.event('message', async ({ event, body }) => {
     const e = event as MessageEventLike
     if (e.channel_type !== 'im' || e.subtype !== undefined || e.bot_id !== undefined || e.edited !== undefined) return
     if (!e.user || !e.channel || !e.ts || e.user === identity.botUserId) return
-    if (!deduper.firstSeen(`message:${e.channel}:${e.ts}`)) return
+    if (!(await deduper.firstSeen(`message:${e.channel}:${e.ts}`))) return
     const team = teamOf(body, e)
     const conversationId = e.thread_ts ? `${team}:${e.channel}:${e.thread_ts}` : `${team}:${e.channel}`
     const dest: Destination = { kind: 'channel', channel: e.channel, ...(e.thread_ts ? { threadTs: e.thread_ts } : {}) }
     const text = (e.text ?? '').trim()
-    spawn(conversationId, async () => {
-      if (text === '') await send(dest, renderUsage())
-      else await runTurn(dest, { conversationId, userId: `${userTeamOf(body, e)}:${e.user}`, text })
-    })
+    if (text === '') spawn(conversationId, () => sendUsage(dest))
+    else spawnTurn(dest, { conversationId, userId: `${userTeamOf(body, e)}:${e.user}`, text })
   })
 
   app.event('app_mention', async ({ event, body }) => {
@@ -322,16 +346,14 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     if (!e.user || !e.channel || !e.ts || e.user === identity.botUserId) return
     // A mention in a DM also arrives as message.im; that one answers.
     if (e.channel.startsWith('D')) return
-    if (!deduper.firstSeen(`message:${e.channel}:${e.ts}`)) return
+    if (!(await deduper.firstSeen(`message:${e.channel}:${e.ts}`))) return
     const team = teamOf(body, e)
     const threadTs = e.thread_ts ?? e.ts
     const conversationId = `${team}:${e.channel}:${threadTs}`
     const dest: Destination = { kind: 'channel', channel: e.channel, threadTs }
     const text = stripMention(e.text ?? '', identity.botUserId)
-    spawn(conversationId, async () => {
-      if (text === '') await send(dest, renderUsage())
-      else await runTurn(dest, { conversationId, userId: `${userTeamOf(body, e)}:${e.user}`, text })
-    })
+    if (text === '') spawn(conversationId, () => sendUsage(dest))
+    else spawnTurn(dest, { conversationId, userId: `${userTeamOf(body, e)}:${e.user}`, text })
   })
 
   app.command(SLACK_APP_REQUIREMENTS.command, async ({ command, ack, respond }) => {
@@ -361,7 +383,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     await ack(isPublic ? { response_type: 'in_channel' } : undefined)
     const conversationId = `${team}:${command.channel_id}:cmd:${command.user_id}`
     const dest: Destination = { kind: 'response', respond, responseType: isPublic ? 'in_channel' : 'ephemeral' }
-    spawn(conversationId, () => runTurn(dest, { conversationId, userId: `${team}:${command.user_id}`, text }))
+    spawnTurn(dest, { conversationId, userId: `${team}:${command.user_id}`, text })
   })
 
   app.action({ type: 'block_actions', action_id: ACTION_PATTERN }, async ({ ack, body, action, respond }) => {
@@ -391,7 +413,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
       const suggestion = decodeSuggestValue(value)
       if (!suggestion) return logger.warn('ignored a malformed button value', { actionId })
       const echo = `<@${slackUser}>: _${suggestion.s.replace(/[<>&_*]/g, '')}_`
-      spawn(suggestion.c, () => runTurn(dest, { conversationId: suggestion.c, userId, text: suggestion.s }, echo))
+      spawnTurn(dest, { conversationId: suggestion.c, userId, text: suggestion.s }, echo)
       return
     }
 
@@ -402,7 +424,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
       const title = chat.getItem(item.i)?.title
       const text = title ? `more like ${title}` : 'more like this'
       const echo = `<@${slackUser}>: _${text.replace(/[<>&_*]/g, '')}_`
-      spawn(item.c, () => runTurn(dest, { conversationId: item.c, userId, text }, echo))
+      spawnTurn(dest, { conversationId: item.c, userId, text }, echo)
       return
     }
 
@@ -440,7 +462,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     logger.error('slack handler error', describeError(error))
   })
 
-  const requestListener =
+  const boltListener =
     config.mode === 'http'
       ? (req: IncomingMessage, res: ServerResponse) => {
           try {
@@ -455,13 +477,18 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
           }
         }
       : undefined
+  const requestListener =
+    boltListener &&
+    guardSlackRequests(boltListener, {
+      onRefused: (reason, req) => logger.warn('slack request refused before reading it', { reason, url: req.url }),
+    })
 
   let started = false
   let closed: Promise<void> | undefined
   return {
     ...(requestListener ? { requestListener } : {}),
     async start() {
-      if (config.mode !== 'socket' || started || closing.signal.aborted) return
+      if (config.mode !== 'socket' || started || work.closing.aborted) return
       started = true
       try {
         await app.start()
@@ -474,10 +501,15 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
       }
       logger.info('slack socket mode connected')
     },
+    async drain(deadlineMs) {
+      logger.info('slack bot draining', { deadlineMs })
+      const result = await work.drain(deadlineMs, options.apologyGraceMs ?? 3000)
+      logger.info('slack bot drained', result)
+      return result
+    },
     close() {
       closed ??= (async () => {
-        closing.abort()
-        await Promise.allSettled([...tasks])
+        await work.close()
         if (started) await app.stop().catch((error) => logger.warn('slack stop failed', describeError(error)))
       })()
       return closed

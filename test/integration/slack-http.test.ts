@@ -27,6 +27,7 @@ let server: Server
 let eventsUrl: string
 const logs: string[] = []
 let tsCounter = 0
+let clickCounter = 0
 
 const nextTs = () => `1700001000.${String(++tsCounter).padStart(6, '0')}`
 
@@ -110,12 +111,15 @@ function clickPayload(opts: {
       is_ephemeral: opts.ephemeral ?? false,
       ...(opts.message.thread_ts ? { thread_ts: opts.message.thread_ts } : {}),
     },
-    trigger_id: '123.456.abc',
+    // Slack gives every click its own trigger id and action timestamp.
+    trigger_id: `${++clickCounter}.456.abc`,
     team: { id: 'T1', domain: 'test' },
     channel: { id: opts.channel, name: 'somewhere' },
     message: { type: 'message', bot_id: 'BBOT', user: 'UBOT', ...opts.message },
     response_url: opts.responseUrl ?? api.responseUrl(`click-${opts.message.ts}`),
-    actions: [{ ...pressed, block_id: opts.blockId, type: 'button', action_ts: '1700002000.000001' }],
+    actions: [
+      { ...pressed, block_id: opts.blockId, type: 'button', action_ts: `1700002000.${String(clickCounter).padStart(6, '0')}` },
+    ],
   })
 }
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/core/index.ts'
 import { createRuntime, type Runtime } from '../../src/runtime.ts'
 import { createSlackBot, type SlackBot } from '../../src/slack/index.ts'
+import { type LlmEndpoint, startLlmEndpoint } from '../support/llm-endpoint.ts'
 import { eventEnvelope, interactionForm, postSigned, type SlackApiImitation, startSlackApi } from '../support/slack-api.ts'
 import { tinyBuild } from '../support/tiny-build.ts'
 
@@ -22,10 +23,13 @@ describe('slack bot on the real runtime', () => {
   let bot: SlackBot
   let server: Server
   let eventsUrl: string
+  let llm: LlmEndpoint
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'concierge-slack-'))
-    const { config } = await tinyBuild(dir)
+    // An LLM that answers 500 unless a test scripts an answer: the reply then keeps its template wording.
+    llm = await startLlmEndpoint()
+    const { config } = await tinyBuild(dir, { CONCIERGE_LLM_BASE_URL: llm.baseUrl, CONCIERGE_LLM_MODEL: 'scripted' })
     const logger = createLogger({ level: 'silent' })
     runtime = await createRuntime(config, { logger })
     api = await startSlackApi()
@@ -44,6 +48,7 @@ describe('slack bot on the real runtime', () => {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
     await api?.close()
     await runtime?.close()
+    await llm?.close()
     if (dir) await rm(dir, { recursive: true, force: true })
   })
 
@@ -87,5 +92,36 @@ describe('slack bot on the real runtime', () => {
     )
     const home = await api.waitFor((calls) => calls.find((c) => c.method === 'views.publish' && c.body.user_id === 'UR1'), 10_000)
     expect(JSON.stringify(home.body.view)).toContain(JSON.stringify(JSON.stringify({ i: itemId })).slice(1, -1))
+  })
+
+  it('never lets LLM wording ping the channel or carry an invented link to the person', async () => {
+    const dm = (channel: string, ts: string) => ({
+      type: 'message',
+      channel_type: 'im',
+      channel,
+      user: 'UR2',
+      text: 'a funny movie',
+      ts,
+      team: 'T1',
+    })
+    const firstPost = async (channel: string) =>
+      (await api.waitFor((calls) => calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === channel), 30_000))
+        .body
+
+    const asked = llm.requests.length
+    llm.enqueue({
+      content: JSON.stringify({ text: '<!channel> Watch them free at https://free-films.example/now', explanations: [] }),
+    })
+    await postSigned(eventsUrl, SECRET, eventEnvelope(dm('DR2', '1700005000.000200')))
+    const hostile = await firstPost('DR2')
+    expect(llm.requests).toHaveLength(asked + 1)
+    const shown = JSON.stringify(hostile)
+    expect(shown).not.toContain('free-films.example')
+    expect(shown).not.toContain('<!channel>')
+
+    llm.enqueue({ content: JSON.stringify({ text: 'Some light picks for a laugh.', explanations: [] }) })
+    await postSigned(eventsUrl, SECRET, eventEnvelope(dm('DR3', '1700005000.000300')))
+    const benign = await firstPost('DR3')
+    expect(String(benign.text)).toContain('Some light picks for a laugh.')
   })
 })
