@@ -102,8 +102,11 @@ export const configSchema = z.object({
     secretKeys: z.string().default(''),
     rateLimitPerMinute: z.coerce.number().int().min(1).default(60),
     maxBodyBytes: z.coerce.number().int().min(256).default(16_384),
-    /** Take the client IP for rate limits from X-Forwarded-For; only behind a proxy you control. */
-    trustProxy: bool.default(false),
+    /**
+     * Proxies you run in front of the server, each appending to X-Forwarded-For: the client address for rate limits
+     * is the entry the last of them added. 0: the socket address. `true` (older setting) means 1.
+     */
+    trustProxy: z.union([bool.transform((on) => (on ? 1 : 0)), z.coerce.number().int().min(0).max(16)]).default(0),
   }),
   slack: z.object({
     mode: z.enum(['off', 'http', 'socket']).default('off'),

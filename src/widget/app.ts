@@ -6,11 +6,12 @@ import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
 import type { Config } from '../config/index.ts'
 import { AppError, type ChatService, isAppError, type Logger, type Reply, type ReplyItem } from '../core/index.ts'
+import { clientAddress } from './client-address.ts'
 import { toErrorResponse } from './errors.ts'
 import { createKeyRing, type Principal } from './keys.ts'
 import { createMetrics } from './metrics.ts'
 import { openApiDocument } from './openapi.ts'
-import { createRateLimiter } from './rate-limit.ts'
+import { createRequestLimits } from './request-limits.ts'
 import { feedbackBodySchema, idSchema, messageBodySchema, parseBody, parseValue } from './schemas.ts'
 import { DEMO_CSP, demoPage, loadStaticAssets, type StaticAsset } from './static-assets.ts'
 import { streamTurn } from './stream.ts'
@@ -26,8 +27,6 @@ export interface WidgetDeps {
   /** The current backend, or undefined while none is loaded (chat routes answer 503 `unavailable`). */
   backend: () => WidgetBackend | undefined
   logger: Logger
-  /** Take the client IP from X-Forwarded-For (only behind a proxy you run). Default false: the socket address. */
-  trustProxy?: boolean
   /** A key's bucket is this many times the per-IP rate (a site has many visitors). Default 100. */
   keyRateMultiplier?: number
 }
@@ -56,8 +55,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   const keys = createKeyRing(config.publishableKeys, config.secretKeys)
   const assets = await loadStaticAssets()
   const metrics = createMetrics()
-  const ipLimiter = createRateLimiter({ perMinute: config.rateLimitPerMinute })
-  const keyLimiter = createRateLimiter({ perMinute: config.rateLimitPerMinute * (deps.keyRateMultiplier ?? 100) })
+  const limits = createRequestLimits({ perMinute: config.rateLimitPerMinute, keyMultiplier: deps.keyRateMultiplier ?? 100 })
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
   const logger = deps.logger
   let draining = false
@@ -66,6 +64,10 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   const selfOrigin = (c: Context<Env>) => publicOrigin ?? new URL(c.req.url).origin
   const originOk = (c: Context<Env>, origin: string) =>
     keys.originAllowed(origin, selfOrigin(c)) || (publicOrigin !== undefined && origin === new URL(c.req.url).origin)
+  const addressOf = (c: Context<Env>) => {
+    const env = c.env as { incoming?: IncomingMessage } | undefined
+    return clientAddress(env?.incoming?.socket?.remoteAddress, c.req.header('x-forwarded-for'), config.trustProxy)
+  }
   const backend = () => {
     const b = deps.backend()
     if (!b) throw new AppError('unavailable', 'No build is loaded yet; try again shortly.')
@@ -117,8 +119,10 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     })
   })
 
+  // Failed authentication counts against the client address too, so guessing keys is limited like using them.
   app.use('/v1/*', async (c, next) => {
     c.header('Cache-Control', 'no-store')
+    const address = addressOf(c)
     let principal: Principal
     try {
       principal = keys.authenticate({
@@ -129,17 +133,13 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
       })
     } catch (error) {
       if (isAppError(error, 'auth.origin_refused')) c.set('originRefused', true)
+      refuseWhenLimited(limits.takeFailure(address))
       throw error
     }
     c.set('principal', principal)
-    const wait =
-      principal.kind === 'secret'
-        ? keyLimiter.take(principal.label)
-        : Math.max(ipLimiter.take(clientIp(c, deps.trustProxy ?? config.trustProxy)), keyLimiter.take(principal.label))
-    if (wait > 0) {
-      c.header('Retry-After', String(wait))
-      throw new AppError('rate.limited', `Too many requests; retry in ${wait} s.`, { details: { retryAfterSeconds: wait } })
-    }
+    refuseWhenLimited(
+      principal.kind === 'secret' ? limits.takeSecret(principal.label) : limits.takePublishable(principal.key, address),
+    )
     await next()
   })
 
@@ -283,6 +283,8 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
 
   app.onError((error, c) => {
     const { status, body } = toErrorResponse(error, c.get('requestId'))
+    const retryAfter = isAppError(error) ? error.details.retryAfterSeconds : undefined
+    if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter))
     if (status >= 500) {
       c.get('log')?.error('request failed', {
         code: body.error.code,
@@ -348,18 +350,18 @@ function routeOf(c: Context<Env>): string {
   return handlers.at(-1)?.path ?? 'unmatched'
 }
 
-function clientIp(c: Context<Env>, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
-    if (forwarded) return forwarded
-  }
-  const env = c.env as { incoming?: IncomingMessage } | undefined
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown'
-}
-
 function logTurnError(log: Logger, error: unknown): void {
   const { status, body } = toErrorResponse(error)
   if (status >= 500)
     log.error('turn failed', { code: body.error.code, error: error instanceof Error ? error.message : String(error) })
   else log.info('turn refused', { code: body.error.code })
+}
+
+/** Throws `rate.limited` (429, Retry-After) when a limiter asked to wait. */
+function refuseWhenLimited(waitSeconds: number): void {
+  if (waitSeconds > 0) {
+    throw new AppError('rate.limited', `Too many requests; retry in ${waitSeconds} s.`, {
+      details: { retryAfterSeconds: waitSeconds },
+    })
+  }
 }

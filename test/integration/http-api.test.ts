@@ -13,10 +13,9 @@ function serverConfig(env: Record<string, string> = {}): Config['server'] {
 
 async function makeApp(env: Record<string, string>, chat: FakeChat, logs?: string[]): Promise<WidgetApp> {
   const logger = createLogger({ level: 'debug', format: 'json', write: (l) => logs?.push(l) })
-  return createWidgetApp(serverConfig(env), {
+  return createWidgetApp(serverConfig({ CONCIERGE_TRUST_PROXY: '1', ...env }), {
     backend: () => ({ chat, buildId: 'b-test', itemCount: 10 }),
     logger,
-    trustProxy: true,
   })
 }
 

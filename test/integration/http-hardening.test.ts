@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config/index.ts'
+import { createLogger } from '../../src/core/index.ts'
+import { createWidgetApp, type WidgetApp } from '../../src/widget/index.ts'
+import { createFakeChat, type FakeChat } from '../support/fake-chat.ts'
+
+// The faults and attacks of issue 24 that reach the HTTP API, replayed in-process, one test per row.
+
+const SITE = 'https://shop.example'
+
+async function makeApp(env: Record<string, string>, chat: FakeChat = createFakeChat(), keyRateMultiplier?: number) {
+  return createWidgetApp(loadConfig(env, { cwd: '/tmp' }).server, {
+    backend: () => ({ chat, buildId: 'b', itemCount: 10 }),
+    logger: createLogger({ level: 'silent' }),
+    keyRateMultiplier,
+  })
+}
+
+function get(app: WidgetApp, path: string, headers: Record<string, string>, base = 'http://api.test') {
+  return app.fetch(new Request(`${base}${path}`, { headers }))
+}
+
+const KEYS = { CONCIERGE_PUBLISHABLE_KEYS: `pk_site=${SITE},pk_other=*`, CONCIERGE_TRUST_PROXY: '1' }
+
+describe('client address behind a trusted proxy', () => {
+  it('limits a client that forges the leftmost X-Forwarded-For entry by the address the proxy added', async () => {
+    const app = await makeApp({ ...KEYS, CONCIERGE_RATE_LIMIT_PER_MINUTE: '5' })
+    const statuses: number[] = []
+    for (let i = 0; i < 20; i++) {
+      const res = await get(app, '/v1/items/1', { 'x-concierge-key': 'pk_site', 'x-forwarded-for': `6.6.${i}.6, 203.0.113.7` })
+      statuses.push(res.status)
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5)
+    expect(statuses.slice(5).every((s) => s === 429)).toBe(true)
+  })
+
+  it('counts CONCIERGE_TRUST_PROXY=2 hops from the right', async () => {
+    const app = await makeApp({ ...KEYS, CONCIERGE_TRUST_PROXY: '2', CONCIERGE_RATE_LIMIT_PER_MINUTE: '2' })
+    const from = (forged: string) =>
+      get(app, '/v1/items/1', { 'x-concierge-key': 'pk_site', 'x-forwarded-for': `${forged}, 203.0.113.8, 10.0.0.1` })
+    expect([(await from('1.1.1.1')).status, (await from('2.2.2.2')).status, (await from('3.3.3.3')).status]).toEqual([
+      200, 200, 429,
+    ])
+  })
+})
+
+describe("a key's shared budget", () => {
+  it('still serves a new, well-behaved visitor after one client with many addresses spent it', async () => {
+    // 5 a minute per address, 50 for the key: 20 addresses of one client send 5 requests each.
+    const app = await makeApp({ ...KEYS, CONCIERGE_RATE_LIMIT_PER_MINUTE: '5' }, createFakeChat(), 10)
+    let attackerServed = 0
+    for (let i = 0; i < 100; i++) {
+      const res = await get(app, '/v1/items/1', { 'x-concierge-key': 'pk_site', 'x-forwarded-for': `198.51.100.${i % 20}` })
+      if (res.status === 200) attackerServed++
+    }
+    expect(attackerServed).toBeLessThanOrEqual(60)
+    const visitor = await get(app, '/v1/items/1', { 'x-concierge-key': 'pk_site', 'x-forwarded-for': '203.0.113.50' })
+    expect(visitor.status).toBe(200)
+  })
+})
+
+describe('failed authentication', () => {
+  it('answers 429, not 401, to wrong keys from an address that is already limited', async () => {
+    const app = await makeApp({ ...KEYS, CONCIERGE_RATE_LIMIT_PER_MINUTE: '3' })
+    const from = { 'x-forwarded-for': '192.0.2.44' }
+    for (let i = 0; i < 3; i++)
+      expect((await get(app, '/v1/items/1', { ...from, 'x-concierge-key': 'pk_site' })).status).toBe(200)
+    const statuses = new Set<number>()
+    for (let i = 0; i < 100; i++)
+      statuses.add((await get(app, '/v1/items/1', { ...from, 'x-concierge-key': `pk_guess${i}` })).status)
+    expect([...statuses]).toEqual([429])
+  })
+
+  it('limits key guessing from a fresh address after its budget', async () => {
+    const app = await makeApp({ ...KEYS, CONCIERGE_RATE_LIMIT_PER_MINUTE: '3' })
+    const statuses: number[] = []
+    for (let i = 0; i < 6; i++) {
+      const res = await get(app, '/v1/items/1', { 'x-forwarded-for': '192.0.2.45', authorization: `Bearer sk_guess_${i}` })
+      statuses.push(res.status)
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429])
+  })
+})
