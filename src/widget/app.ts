@@ -56,14 +56,14 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   const assets = await loadStaticAssets()
   const metrics = createMetrics()
   const limits = createRequestLimits({ perMinute: config.rateLimitPerMinute, keyMultiplier: deps.keyRateMultiplier ?? 100 })
+  // The only origin this server calls its own. Never derived from the Host header: a forged (or DNS-rebound) Host
+  // would make any page same-origin. Without CONCIERGE_PUBLIC_URL, loopback pages stand for it (development).
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
   const logger = deps.logger
   let draining = false
 
   const app = new Hono<Env>()
-  const selfOrigin = (c: Context<Env>) => publicOrigin ?? new URL(c.req.url).origin
-  const originOk = (c: Context<Env>, origin: string) =>
-    keys.originAllowed(origin, selfOrigin(c)) || (publicOrigin !== undefined && origin === new URL(c.req.url).origin)
+  const originOk = (origin: string) => keys.originAllowed(origin, publicOrigin)
   const addressOf = (c: Context<Env>) => {
     const env = c.env as { incoming?: IncomingMessage } | undefined
     return clientAddress(env?.incoming?.socket?.remoteAddress, c.req.header('x-forwarded-for'), config.trustProxy)
@@ -92,7 +92,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     h.set('Referrer-Policy', 'strict-origin-when-cross-origin')
     if (!h.has('Content-Security-Policy')) h.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'")
     const origin = c.req.header('origin')
-    if (c.req.path.startsWith('/v1/') && origin && !c.get('originRefused') && originOk(c, origin)) {
+    if (c.req.path.startsWith('/v1/') && origin && !c.get('originRefused') && originOk(origin)) {
       h.set('Access-Control-Allow-Origin', origin)
       h.set('Access-Control-Expose-Headers', EXPOSED_HEADERS)
       h.append('Vary', 'Origin')
@@ -110,7 +110,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   // CORS preflight carries no key, so it is answered for any origin some key allows.
   app.options('/v1/*', (c) => {
     const origin = c.req.header('origin')
-    if (!origin || !originOk(c, origin))
+    if (!origin || !originOk(origin))
       throw new AppError('auth.origin_refused', `Origin ${origin ?? '(none)'} may not call this API.`)
     return c.body(null, 204, {
       'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
@@ -129,7 +129,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
         authorization: c.req.header('authorization'),
         publishableKey: c.req.header('x-concierge-key') ?? c.req.query('key'),
         origin: c.req.header('origin'),
-        selfOrigin: selfOrigin(c),
+        selfOrigin: publicOrigin,
       })
     } catch (error) {
       if (isAppError(error, 'auth.origin_refused')) c.set('originRefused', true)
@@ -257,9 +257,14 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   })
 
   app.get('/', (c) => {
-    const origin = selfOrigin(c)
-    const key = keys.keyForOrigin(origin, origin)
-    if (!key) throw new AppError('not_found', 'No publishable key allows this origin, so there is no demo page here.')
+    const origin = publicOrigin ?? new URL(c.req.url).origin
+    const key = keys.keyForOrigin(origin, publicOrigin)
+    if (!key) {
+      throw new AppError(
+        'not_found',
+        `No publishable key allows ${origin}, so there is no demo page here (set CONCIERGE_PUBLIC_URL to the address people open).`,
+      )
+    }
     return c.html(demoPage(origin, key), 200, {
       'Content-Security-Policy': DEMO_CSP,
       'X-Frame-Options': 'DENY',

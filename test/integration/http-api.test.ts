@@ -363,10 +363,10 @@ describe('HTTP API contract', () => {
 describe('demo key (no publishable keys configured)', () => {
   let app: WidgetApp
   beforeAll(async () => {
-    app = await makeApp({}, createFakeChat())
+    app = await makeApp({ CONCIERGE_PUBLIC_URL: BASE }, createFakeChat())
   })
 
-  it('works from the same origin and localhost, not from other sites', async () => {
+  it('works from the public URL and localhost, not from other sites', async () => {
     const same = await app.fetch(req('/v1/items/1', { key: 'demo', origin: BASE }))
     expect(same.status).toBe(200)
     expect((await app.fetch(req('/v1/items/1', { key: 'demo', origin: 'http://localhost:3000' }))).status).toBe(200)

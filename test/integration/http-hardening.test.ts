@@ -81,3 +81,33 @@ describe('failed authentication', () => {
     expect(statuses).toEqual([401, 401, 401, 429, 429, 429])
   })
 })
+
+describe('CORS origins', () => {
+  it('does not echo an origin that only matches a forged Host header when no public URL is set', async () => {
+    const app = await makeApp({})
+    const res = await get(app, '/v1/items/1', { 'x-concierge-key': 'demo', origin: 'http://evil.example' }, 'http://evil.example')
+    expect(res.status).toBe(403)
+    expect(res.headers.get('access-control-allow-origin')).toBeNull()
+    const local = await get(
+      app,
+      '/v1/items/1',
+      { 'x-concierge-key': 'demo', origin: 'http://localhost:8080' },
+      'http://evil.example',
+    )
+    expect(local.headers.get('access-control-allow-origin')).toBe('http://localhost:8080')
+  })
+
+  it('echoes the public URL and the key sites only, whatever the Host header says', async () => {
+    const app = await makeApp({ CONCIERGE_PUBLISHABLE_KEYS: `pk_site=${SITE}`, CONCIERGE_PUBLIC_URL: 'https://api.example' })
+    const preflight = (origin: string) =>
+      app.fetch(
+        new Request('http://evil.example/v1/items/1', {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'GET' },
+        }),
+      )
+    expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBeNull()
+    expect((await preflight(SITE)).headers.get('access-control-allow-origin')).toBe(SITE)
+    expect((await preflight('https://api.example')).headers.get('access-control-allow-origin')).toBe('https://api.example')
+  })
+})
