@@ -343,9 +343,13 @@ function scopedConversation(principal: Principal, id: string): string {
   return principal.kind === 'secret' ? id : `web:${principal.key}:${id}`
 }
 
+/**
+ * User ids from browsers are namespaced by their site key: the same id sent under two sites' keys is two people,
+ * so one site cannot read or change what another site's visitor liked.
+ */
 function scopedUser(principal: Principal, userId: string | undefined, conversation: string): string {
   if (principal.kind === 'secret') return userId ?? `conv:${conversation}`
-  return userId ? `web:${userId}` : `web:conv:${principal.key}:${conversation}`
+  return userId ? `web:${principal.key}:${userId}` : `web:conv:${principal.key}:${conversation}`
 }
 
 /** The route pattern that matched (`/v1/items/:id`), for metrics and logs without unbounded label values. */

@@ -73,7 +73,11 @@ describe('HTTP API contract', () => {
     expect(body.reply.items[0]).not.toHaveProperty('scoreParts')
     expect(body.reply.suggestions.length).toBeGreaterThan(0)
     // Browser callers are namespaced so a page cannot address Slack or server-side conversations.
-    expect(chat.turns.at(-1)).toMatchObject({ conversationId: 'web:pk_site:c1', userId: 'web:u-123', text: 'some sci-fi' })
+    expect(chat.turns.at(-1)).toMatchObject({
+      conversationId: 'web:pk_site:c1',
+      userId: 'web:pk_site:u-123',
+      text: 'some sci-fi',
+    })
   })
 
   it('gives score parts to secret keys and uses their user ids as they are', async () => {
@@ -260,8 +264,13 @@ describe('HTTP API contract', () => {
       req('/v1/conversations/c1/feedback', { method: 'POST', json: { itemId: '5', kind: 'like', userId: 'u-fb' } }),
     )
     expect(ok.status).toBe(200)
-    expect(chat.feedbackLog.at(-1)).toEqual({ conversationId: 'web:pk_site:c1', userId: 'web:u-fb', itemId: '5', kind: 'like' })
-    expect((await chat.getProfile('web:u-fb')).likes.map((i) => i.title)).toEqual(['The Matrix'])
+    expect(chat.feedbackLog.at(-1)).toEqual({
+      conversationId: 'web:pk_site:c1',
+      userId: 'web:pk_site:u-fb',
+      itemId: '5',
+      kind: 'like',
+    })
+    expect((await chat.getProfile('web:pk_site:u-fb')).likes.map((i) => i.title)).toEqual(['The Matrix'])
 
     const missing = await app.fetch(
       req('/v1/conversations/c1/feedback', { method: 'POST', json: { itemId: 'nope', kind: 'like' } }),
@@ -281,19 +290,23 @@ describe('HTTP API contract', () => {
     await app.fetch(
       req('/v1/conversations/c9/feedback', { method: 'POST', json: { itemId: '2', kind: 'dislike', userId: 'u-gone' } }),
     )
-    expect(chat.users.has('web:u-gone')).toBe(true)
+    expect(chat.users.has('web:pk_site:u-gone')).toBe(true)
 
-    const pub = await app.fetch(req('/v1/users/web:u-gone', { method: 'DELETE' }))
+    const pub = await app.fetch(req('/v1/users/web:pk_site:u-gone', { method: 'DELETE' }))
     expect(pub.status).toBe(401)
     expect(await pub.json()).toMatchObject({ error: { code: 'auth.unauthorized' } })
-    expect(chat.users.has('web:u-gone')).toBe(true)
+    expect(chat.users.has('web:pk_site:u-gone')).toBe(true)
 
     const res = await app.fetch(
-      req('/v1/users/web:u-gone', { method: 'DELETE', key: null, headers: { authorization: 'Bearer sk_test_0123456789' } }),
+      req('/v1/users/web:pk_site:u-gone', {
+        method: 'DELETE',
+        key: null,
+        headers: { authorization: 'Bearer sk_test_0123456789' },
+      }),
     )
     expect(res.status).toBe(204)
-    expect(chat.users.has('web:u-gone')).toBe(false)
-    expect((await chat.getProfile('web:u-gone')).dislikes).toEqual([])
+    expect(chat.users.has('web:pk_site:u-gone')).toBe(false)
+    expect((await chat.getProfile('web:pk_site:u-gone')).dislikes).toEqual([])
   })
 
   it('echoes a valid X-Request-Id and replaces an unsafe one', async () => {

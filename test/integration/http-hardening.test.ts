@@ -111,3 +111,23 @@ describe('CORS origins', () => {
     expect((await preflight('https://api.example')).headers.get('access-control-allow-origin')).toBe('https://api.example')
   })
 })
+
+describe('widget user namespaces', () => {
+  it('keeps the same user id under two site keys as two users', async () => {
+    const chat = createFakeChat()
+    const app = await makeApp({ ...KEYS, CONCIERGE_RATE_LIMIT_PER_MINUTE: '1000' }, chat)
+    const like = (key: string) =>
+      app.fetch(
+        new Request('http://api.test/v1/conversations/n1/feedback', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-concierge-key': key },
+          body: JSON.stringify({ itemId: '5', kind: 'like', userId: 'visitor-1' }),
+        }),
+      )
+    await like('pk_site')
+    await like('pk_other')
+    const users = chat.feedbackLog.map((f) => f.userId)
+    expect(users).toHaveLength(2)
+    expect(users[0]).not.toBe(users[1])
+  })
+})
