@@ -40,6 +40,8 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_RATE_LIMIT_PER_MINUTE: 'server.rateLimitPerMinute',
   CONCIERGE_MAX_BODY_BYTES: 'server.maxBodyBytes',
   CONCIERGE_TRUST_PROXY: 'server.trustProxy',
+  CONCIERGE_MAX_CONCURRENT_TURNS: 'server.maxConcurrentTurns',
+  CONCIERGE_MAX_QUEUED_TURNS: 'server.maxQueuedTurns',
   SLACK_MODE: 'slack.mode',
   SLACK_SIGNING_SECRET: 'slack.signingSecret',
   SLACK_BOT_TOKEN: 'slack.botToken',

@@ -107,6 +107,10 @@ export const configSchema = z.object({
      * is the entry the last of them added. 0: the socket address. `true` (older setting) means 1.
      */
     trustProxy: z.union([bool.transform((on) => (on ? 1 : 0)), z.coerce.number().int().min(0).max(16)]).default(0),
+    /** Turns running at once; more wait in a queue served round-robin across conversations. */
+    maxConcurrentTurns: z.coerce.number().int().min(1).max(1024).default(8),
+    /** Turns waiting at most; beyond it, 503 with Retry-After. */
+    maxQueuedTurns: z.coerce.number().int().min(0).max(100_000).default(64),
   }),
   slack: z.object({
     mode: z.enum(['off', 'http', 'socket']).default('off'),

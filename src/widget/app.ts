@@ -5,16 +5,18 @@ import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
 import type { Config } from '../config/index.ts'
-import { AppError, type ChatService, isAppError, type Logger, type Reply, type ReplyItem } from '../core/index.ts'
+import { AppError, type ChatService, isAppError, type Logger } from '../core/index.ts'
 import { clientAddress } from './client-address.ts'
+import type { WidgetEnv } from './context.ts'
 import { toErrorResponse } from './errors.ts'
 import { createKeyRing, type Principal } from './keys.ts'
+import { postMessage, scopedConversation, scopedUser } from './messages.ts'
 import { createMetrics } from './metrics.ts'
 import { openApiDocument } from './openapi.ts'
 import { createRequestLimits } from './request-limits.ts'
-import { feedbackBodySchema, idSchema, messageBodySchema, parseBody, parseValue } from './schemas.ts'
+import { feedbackBodySchema, idSchema, parseBody, parseValue } from './schemas.ts'
 import { DEMO_CSP, demoPage, loadStaticAssets, type StaticAsset } from './static-assets.ts'
-import { streamTurn } from './stream.ts'
+import { createTurnScheduler } from './turn-scheduler.ts'
 
 /** What the API serves from: the runtime (or anything shaped like it). Read on every request, so swaps apply at once. */
 export interface WidgetBackend {
@@ -38,10 +40,15 @@ export interface WidgetApp {
   listener: (req: IncomingMessage, res: ServerResponse) => void
   /** While draining (shutdown), /readyz answers 503 so load balancers stop sending traffic. */
   setDraining(draining: boolean): void
+  /**
+   * At the shutdown deadline: answers every turn still waiting or running with 503 `unavailable` and Retry-After
+   * (a stream ends with an error part and [DONE]) instead of cutting connections, and admits no more turns.
+   */
+  cancelTurns(): void
   close(): Promise<void>
 }
 
-type Env = { Variables: { requestId: string; principal: Principal; log: Logger; originRefused: boolean } }
+type Env = WidgetEnv
 
 const EXPOSED_HEADERS = 'X-Request-Id, Retry-After, X-Vercel-AI-UI-Message-Stream'
 const ALLOWED_HEADERS = 'Content-Type, X-Concierge-Key, X-Request-Id, Authorization, Accept'
@@ -56,6 +63,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   const assets = await loadStaticAssets()
   const metrics = createMetrics()
   const limits = createRequestLimits({ perMinute: config.rateLimitPerMinute, keyMultiplier: deps.keyRateMultiplier ?? 100 })
+  const turns = createTurnScheduler({ maxConcurrent: config.maxConcurrentTurns, maxQueued: config.maxQueuedTurns })
   // The only origin this server calls its own. Never derived from the Host header: a forged (or DNS-rebound) Host
   // would make any page same-origin. Without CONCIERGE_PUBLIC_URL, loopback pages stand for it (development).
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
@@ -155,42 +163,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     }),
   )
 
-  app.post('/v1/conversations/:id/messages', async (c) => {
-    const principal = c.get('principal')
-    const conversation = parseValue(idSchema, c.req.param('id'), 'path.id')
-    const body = parseBody(messageBodySchema, await c.req.text())
-    const input = {
-      conversationId: scopedConversation(principal, conversation),
-      userId: scopedUser(principal, body.userId, conversation),
-      text: body.text,
-    }
-    const log = c.get('log')
-    if (log.level === 'debug') log.debug('turn', { conversationId: input.conversationId, userId: input.userId, text: input.text })
-    const wantsStream = c.req.query('stream') === '1' || (c.req.header('accept') ?? '').includes('text/event-stream')
-    const chat = backend().chat
-    const started = performance.now()
-    if (wantsStream) {
-      return streamTurn({
-        chat,
-        input,
-        messageId: c.get('requestId'),
-        signal: c.req.raw.signal,
-        render: (reply) => renderReply(reply, principal),
-        onEnd: (outcome, error) => {
-          metrics.observeTurn(outcome, (performance.now() - started) / 1000)
-          if (error) logTurnError(log, error)
-        },
-      })
-    }
-    try {
-      const reply = await chat.handleTurn(input, { signal: c.req.raw.signal })
-      metrics.observeTurn('ok', (performance.now() - started) / 1000)
-      return c.json({ reply: renderReply(reply, principal) })
-    } catch (error) {
-      metrics.observeTurn(c.req.raw.signal.aborted ? 'aborted' : 'error', (performance.now() - started) / 1000)
-      throw error
-    }
-  })
+  app.post('/v1/conversations/:id/messages', (c) => postMessage(c, { chat: () => backend().chat, turns, metrics }))
 
   app.post('/v1/conversations/:id/feedback', async (c) => {
     const principal = c.get('principal')
@@ -306,6 +279,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     setDraining: (value) => {
       draining = value
     },
+    cancelTurns: () => turns.cancelAll(),
     close: async () => {},
   }
 }
@@ -321,49 +295,11 @@ function serveAsset(c: Context<Env>, asset: StaticAsset): Response {
   return c.body(asset.body, 200, headers)
 }
 
-/** The public shape of a reply. Score parts are internals: only server-to-server callers (secret keys) get them. */
-export function renderReply(reply: Reply, principal: Principal) {
-  return {
-    text: reply.text,
-    items: reply.items.map((item: ReplyItem) => ({
-      id: item.id,
-      title: item.title,
-      year: item.year,
-      categories: item.categories,
-      imageUrl: item.imageUrl,
-      explanation: item.explanation,
-      ...(principal.kind === 'secret' ? { scores: item.scoreParts } : {}),
-    })),
-    suggestions: reply.suggestions,
-  }
-}
-
-/** Browser callers get their own namespace, so a page cannot address Slack or server-side conversations. */
-function scopedConversation(principal: Principal, id: string): string {
-  return principal.kind === 'secret' ? id : `web:${principal.key}:${id}`
-}
-
-/**
- * User ids from browsers are namespaced by their site key: the same id sent under two sites' keys is two people,
- * so one site cannot read or change what another site's visitor liked.
- */
-function scopedUser(principal: Principal, userId: string | undefined, conversation: string): string {
-  if (principal.kind === 'secret') return userId ?? `conv:${conversation}`
-  return userId ? `web:${principal.key}:${userId}` : `web:conv:${principal.key}:${conversation}`
-}
-
 /** The route pattern that matched (`/v1/items/:id`), for metrics and logs without unbounded label values. */
 function routeOf(c: Context<Env>): string {
   if (c.req.method === 'OPTIONS') return 'preflight'
   const handlers = matchedRoutes(c).filter((r) => r.method !== 'ALL')
   return handlers.at(-1)?.path ?? 'unmatched'
-}
-
-function logTurnError(log: Logger, error: unknown): void {
-  const { status, body } = toErrorResponse(error)
-  if (status >= 500)
-    log.error('turn failed', { code: body.error.code, error: error instanceof Error ? error.message : String(error) })
-  else log.info('turn refused', { code: body.error.code })
 }
 
 /** Throws `rate.limited` (429, Retry-After) when a limiter asked to wait. */

@@ -20,6 +20,16 @@ function get(app: WidgetApp, path: string, headers: Record<string, string>, base
   return app.fetch(new Request(`${base}${path}`, { headers }))
 }
 
+function postMessage(app: WidgetApp, conversation: string, text: string, headers: Record<string, string> = {}) {
+  return app.fetch(
+    new Request(`http://api.test/v1/conversations/${conversation}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-concierge-key': 'pk_site', ...headers },
+      body: JSON.stringify({ text }),
+    }),
+  )
+}
+
 const KEYS = { CONCIERGE_PUBLISHABLE_KEYS: `pk_site=${SITE},pk_other=*`, CONCIERGE_TRUST_PROXY: '1' }
 
 describe('client address behind a trusted proxy', () => {
@@ -109,6 +119,45 @@ describe('CORS origins', () => {
     expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBeNull()
     expect((await preflight(SITE)).headers.get('access-control-allow-origin')).toBe(SITE)
     expect((await preflight('https://api.example')).headers.get('access-control-allow-origin')).toBe('https://api.example')
+  })
+})
+
+describe('turn concurrency', () => {
+  it('sheds turns beyond the running and queued caps with 503 and Retry-After', async () => {
+    const chat = createFakeChat({ partDelayMs: 40 })
+    const app = await makeApp(
+      { ...KEYS, CONCIERGE_RATE_LIMIT_PER_MINUTE: '1000', CONCIERGE_MAX_CONCURRENT_TURNS: '2', CONCIERGE_MAX_QUEUED_TURNS: '2' },
+      chat,
+    )
+    const responses = await Promise.all(Array.from({ length: 6 }, (_, i) => postMessage(app, `load-${i}`, 'comedy')))
+    const statuses = responses.map((r) => r.status)
+    expect(statuses.filter((s) => s === 200)).toHaveLength(4)
+    const shed = responses.filter((r) => r.status === 503)
+    expect(shed).toHaveLength(2)
+    expect(Number(shed[0]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(await shed[0]?.json()).toMatchObject({ error: { code: 'unavailable' } })
+    expect(chat.turns).toHaveLength(4)
+  })
+
+  it("answers a new conversation's first turn before a busy conversation's backlog", async () => {
+    const app = await makeApp(
+      {
+        ...KEYS,
+        CONCIERGE_RATE_LIMIT_PER_MINUTE: '1000',
+        CONCIERGE_MAX_CONCURRENT_TURNS: '1',
+      },
+      createFakeChat({ partDelayMs: 20 }),
+    )
+    const finished: string[] = []
+    const send = (conversation: string, label: string) =>
+      postMessage(app, conversation, 'drama').then(() => {
+        finished.push(label)
+      })
+    const all = [send('busy', 'busy-1'), send('busy', 'busy-2'), send('busy', 'busy-3'), send('busy', 'busy-4')]
+    await new Promise((r) => setTimeout(r, 5))
+    all.push(send('newcomer', 'new-1'))
+    await Promise.all(all)
+    expect(finished.indexOf('new-1')).toBeLessThanOrEqual(1)
   })
 })
 

@@ -10,7 +10,10 @@ describe('build swap under load', () => {
     const newChat = createFakeChat({ label: 'new', partDelayMs: 5 })
     // Shaped like the runtime: `chat` changes on reload, requests already running keep the chat they started with.
     const runtime: { -readonly [K in keyof WidgetBackend]: WidgetBackend[K] } = { chat: oldChat, buildId: 'b1', itemCount: 10 }
-    const config = loadConfig({ CONCIERGE_RATE_LIMIT_PER_MINUTE: '1000', CONCIERGE_TRUST_PROXY: '1' }, { cwd: '/tmp' }).server
+    const config = loadConfig(
+      { CONCIERGE_RATE_LIMIT_PER_MINUTE: '1000', CONCIERGE_TRUST_PROXY: '1', CONCIERGE_MAX_CONCURRENT_TURNS: '64' },
+      { cwd: '/tmp' },
+    ).server
     const app = await createWidgetApp(config, {
       backend: () => runtime,
       logger: createLogger({ level: 'silent' }),

@@ -1,0 +1,100 @@
+import type { Context } from 'hono'
+import type { ChatService, Logger, Reply, ReplyItem, TurnInput } from '../core/index.ts'
+import type { WidgetEnv } from './context.ts'
+import { toErrorResponse } from './errors.ts'
+import type { Principal } from './keys.ts'
+import type { Metrics } from './metrics.ts'
+import { idSchema, messageBodySchema, parseBody, parseValue } from './schemas.ts'
+import { streamTurn } from './stream.ts'
+import type { TurnScheduler } from './turn-scheduler.ts'
+
+export interface MessageRouteDeps {
+  chat: () => ChatService
+  turns: TurnScheduler
+  metrics: Metrics
+}
+
+type MessageContext = Context<WidgetEnv>
+type RunTurn = (options: { onText?: (part: string) => void; signal?: AbortSignal }) => Promise<Reply>
+
+/**
+ * POST /v1/conversations/:id/messages: one turn, as JSON or as a stream. The turn waits for a slot in the scheduler
+ * (refused with 503/429 and Retry-After before anything is streamed when the queue is full).
+ */
+export async function postMessage(c: MessageContext, deps: MessageRouteDeps): Promise<Response> {
+  const principal = c.get('principal')
+  const conversation = parseValue(idSchema, c.req.param('id'), 'path.id')
+  const body = parseBody(messageBodySchema, await c.req.text())
+  const input: TurnInput = {
+    conversationId: scopedConversation(principal, conversation),
+    userId: scopedUser(principal, body.userId, conversation),
+    text: body.text,
+  }
+  const log = c.get('log')
+  if (log.level === 'debug') log.debug('turn', { conversationId: input.conversationId, userId: input.userId, text: input.text })
+  const chat = deps.chat()
+  deps.turns.ensureRoom(input.conversationId)
+  const runTurn: RunTurn = (options) =>
+    deps.turns.run(input.conversationId, (signal) => chat.handleTurn(input, { onText: options.onText, signal }), options.signal)
+  const started = performance.now()
+  const observe = (outcome: 'ok' | 'error' | 'aborted') => deps.metrics.observeTurn(outcome, (performance.now() - started) / 1000)
+  const wantsStream = c.req.query('stream') === '1' || (c.req.header('accept') ?? '').includes('text/event-stream')
+  if (wantsStream) {
+    return streamTurn({
+      run: runTurn,
+      messageId: c.get('requestId'),
+      signal: c.req.raw.signal,
+      render: (reply) => renderReply(reply, principal),
+      onEnd: (outcome, error) => {
+        observe(outcome)
+        if (error) logTurnError(log, error)
+      },
+    })
+  }
+  try {
+    const reply = await runTurn({ signal: c.req.raw.signal })
+    observe('ok')
+    return c.json({ reply: renderReply(reply, principal) })
+  } catch (error) {
+    observe(c.req.raw.signal.aborted ? 'aborted' : 'error')
+    throw error
+  }
+}
+
+/** The public shape of a reply. Score parts are internals: only server-to-server callers (secret keys) get them. */
+export function renderReply(reply: Reply, principal: Principal) {
+  return {
+    text: reply.text,
+    items: reply.items.map((item: ReplyItem) => ({
+      id: item.id,
+      title: item.title,
+      year: item.year,
+      categories: item.categories,
+      imageUrl: item.imageUrl,
+      explanation: item.explanation,
+      ...(principal.kind === 'secret' ? { scores: item.scoreParts } : {}),
+    })),
+    suggestions: reply.suggestions,
+  }
+}
+
+/** Browser callers get their own namespace, so a page cannot address Slack or server-side conversations. */
+export function scopedConversation(principal: Principal, id: string): string {
+  return principal.kind === 'secret' ? id : `web:${principal.key}:${id}`
+}
+
+/**
+ * User ids from browsers are namespaced by their site key: the same id sent under two sites' keys is two people,
+ * so one site cannot read or change what another site's visitor liked.
+ */
+export function scopedUser(principal: Principal, userId: string | undefined, conversation: string): string {
+  if (principal.kind === 'secret') return userId ?? `conv:${conversation}`
+  return userId ? `web:${principal.key}:${userId}` : `web:conv:${principal.key}:${conversation}`
+}
+
+function logTurnError(log: Logger, error: unknown): void {
+  const { status, body } = toErrorResponse(error)
+  if (status >= 500)
+    log.error('turn failed', { code: body.error.code, error: error instanceof Error ? error.message : String(error) })
+  else log.info('turn refused', { code: body.error.code })
+}
