@@ -5,10 +5,11 @@ import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
 import type { Config } from '../config/index.ts'
-import { AppError, type ChatService, isAppError, type Logger } from '../core/index.ts'
+import { AppError, type ChatService, isAppError, type Logger, type Reply } from '../core/index.ts'
 import { clientAddress } from './client-address.ts'
 import type { WidgetEnv } from './context.ts'
 import { toErrorResponse } from './errors.ts'
+import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.ts'
 import { createKeyRing, type Principal } from './keys.ts'
 import { postMessage, scopedConversation, scopedUser } from './messages.ts'
 import { createMetrics } from './metrics.ts'
@@ -31,6 +32,8 @@ export interface WidgetDeps {
   logger: Logger
   /** A key's bucket is this many times the per-IP rate (a site has many visitors). Default 100. */
   keyRateMultiplier?: number
+  /** Where replies to requests with an Idempotency-Key are kept. Default: in memory for 24 h. */
+  replies?: IdempotencyStore<Reply>
 }
 
 export interface WidgetApp {
@@ -50,8 +53,8 @@ export interface WidgetApp {
 
 type Env = WidgetEnv
 
-const EXPOSED_HEADERS = 'X-Request-Id, Retry-After, X-Vercel-AI-UI-Message-Stream'
-const ALLOWED_HEADERS = 'Content-Type, X-Concierge-Key, X-Request-Id, Authorization, Accept'
+const EXPOSED_HEADERS = 'X-Request-Id, Retry-After, X-Vercel-AI-UI-Message-Stream, Idempotent-Replayed'
+const ALLOWED_HEADERS = 'Content-Type, X-Concierge-Key, X-Request-Id, Authorization, Accept, Idempotency-Key'
 
 /**
  * Builds the HTTP API and widget server (Hono). Throws `config.invalid` for malformed key settings.
@@ -64,6 +67,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   const metrics = createMetrics()
   const limits = createRequestLimits({ perMinute: config.rateLimitPerMinute, keyMultiplier: deps.keyRateMultiplier ?? 100 })
   const turns = createTurnScheduler({ maxConcurrent: config.maxConcurrentTurns, maxQueued: config.maxQueuedTurns })
+  const replies = deps.replies ?? createMemoryIdempotencyStore<Reply>()
   // The only origin this server calls its own. Never derived from the Host header: a forged (or DNS-rebound) Host
   // would make any page same-origin. Without CONCIERGE_PUBLIC_URL, loopback pages stand for it (development).
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
@@ -163,7 +167,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     }),
   )
 
-  app.post('/v1/conversations/:id/messages', (c) => postMessage(c, { chat: () => backend().chat, turns, metrics }))
+  app.post('/v1/conversations/:id/messages', (c) => postMessage(c, { chat: () => backend().chat, turns, replies, metrics }))
 
   app.post('/v1/conversations/:id/feedback', async (c) => {
     const principal = c.get('principal')

@@ -2,29 +2,36 @@ import type { Context } from 'hono'
 import type { ChatService, Logger, Reply, ReplyItem, TurnInput } from '../core/index.ts'
 import type { WidgetEnv } from './context.ts'
 import { toErrorResponse } from './errors.ts'
+import { fingerprintOf, type IdempotencyStore } from './idempotency.ts'
 import type { Principal } from './keys.ts'
 import type { Metrics } from './metrics.ts'
-import { idSchema, messageBodySchema, parseBody, parseValue } from './schemas.ts'
+import { idempotencyKeySchema, idSchema, messageBodySchema, parseBody, parseValue } from './schemas.ts'
 import { streamTurn } from './stream.ts'
 import type { TurnScheduler } from './turn-scheduler.ts'
 
 export interface MessageRouteDeps {
   chat: () => ChatService
   turns: TurnScheduler
+  replies: IdempotencyStore<Reply>
   metrics: Metrics
 }
 
 type MessageContext = Context<WidgetEnv>
-type RunTurn = (options: { onText?: (part: string) => void; signal?: AbortSignal }) => Promise<Reply>
+type RunTurn = (options: {
+  onText?: (part: string) => void
+  signal?: AbortSignal
+}) => Promise<{ value: Reply; replayed: boolean }>
 
 /**
  * POST /v1/conversations/:id/messages: one turn, as JSON or as a stream. The turn waits for a slot in the scheduler
- * (refused with 503/429 and Retry-After before anything is streamed when the queue is full).
+ * (refused with 503/429 and Retry-After before anything is streamed when the queue is full); with an
+ * Idempotency-Key, a retry of the same message gets the stored reply and the turn does not run twice.
  */
 export async function postMessage(c: MessageContext, deps: MessageRouteDeps): Promise<Response> {
   const principal = c.get('principal')
   const conversation = parseValue(idSchema, c.req.param('id'), 'path.id')
   const body = parseBody(messageBodySchema, await c.req.text())
+  const idempotencyKey = parseValue(idempotencyKeySchema, c.req.header('idempotency-key'), 'header.idempotency-key')
   const input: TurnInput = {
     conversationId: scopedConversation(principal, conversation),
     userId: scopedUser(principal, body.userId, conversation),
@@ -34,14 +41,23 @@ export async function postMessage(c: MessageContext, deps: MessageRouteDeps): Pr
   if (log.level === 'debug') log.debug('turn', { conversationId: input.conversationId, userId: input.userId, text: input.text })
   const chat = deps.chat()
   deps.turns.ensureRoom(input.conversationId)
+  const fingerprint = fingerprintOf(JSON.stringify([input.userId, input.text]))
   const runTurn: RunTurn = (options) =>
-    deps.turns.run(input.conversationId, (signal) => chat.handleTurn(input, { onText: options.onText, signal }), options.signal)
+    deps.turns.run(
+      input.conversationId,
+      (signal) => {
+        const turn = () => chat.handleTurn(input, { onText: options.onText, signal })
+        if (!idempotencyKey) return turn().then((value) => ({ value, replayed: false }))
+        return deps.replies.once(`${input.conversationId}\n${idempotencyKey}`, fingerprint, turn)
+      },
+      options.signal,
+    )
   const started = performance.now()
   const observe = (outcome: 'ok' | 'error' | 'aborted') => deps.metrics.observeTurn(outcome, (performance.now() - started) / 1000)
   const wantsStream = c.req.query('stream') === '1' || (c.req.header('accept') ?? '').includes('text/event-stream')
   if (wantsStream) {
     return streamTurn({
-      run: runTurn,
+      run: (options) => runTurn(options).then((r) => r.value),
       messageId: c.get('requestId'),
       signal: c.req.raw.signal,
       render: (reply) => renderReply(reply, principal),
@@ -52,8 +68,9 @@ export async function postMessage(c: MessageContext, deps: MessageRouteDeps): Pr
     })
   }
   try {
-    const reply = await runTurn({ signal: c.req.raw.signal })
+    const { value: reply, replayed } = await runTurn({ signal: c.req.raw.signal })
     observe('ok')
+    if (replayed) c.header('Idempotent-Replayed', 'true')
     return c.json({ reply: renderReply(reply, principal) })
   } catch (error) {
     observe(c.req.raw.signal.aborted ? 'aborted' : 'error')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/index.ts'
 import { createLogger } from '../../src/core/index.ts'
-import { createWidgetApp, type WidgetApp } from '../../src/widget/index.ts'
+import { createWidgetApp, parseEventStream, type WidgetApp } from '../../src/widget/index.ts'
 import { createFakeChat, type FakeChat } from '../support/fake-chat.ts'
 
 // The faults and attacks of issue 24 that reach the HTTP API, replayed in-process, one test per row.
@@ -158,6 +158,46 @@ describe('turn concurrency', () => {
     all.push(send('newcomer', 'new-1'))
     await Promise.all(all)
     expect(finished.indexOf('new-1')).toBeLessThanOrEqual(1)
+  })
+})
+
+describe('Idempotency-Key', () => {
+  it('returns the stored reply to a retry with the same key, without running the turn again', async () => {
+    const chat = createFakeChat()
+    const app = await makeApp({ ...KEYS, CONCIERGE_RATE_LIMIT_PER_MINUTE: '1000' }, chat)
+    const key = { 'idempotency-key': 'retry-0001' }
+    const [first, concurrent] = await Promise.all([postMessage(app, 'i1', 'sci-fi', key), postMessage(app, 'i1', 'sci-fi', key)])
+    const later = await postMessage(app, 'i1', 'sci-fi', key)
+    expect(chat.turns).toHaveLength(1)
+    const bodies = await Promise.all([first.json(), concurrent.json(), later.json()])
+    expect(bodies[1]).toEqual(bodies[0])
+    expect(bodies[2]).toEqual(bodies[0])
+    expect(later.headers.get('idempotent-replayed')).toBe('true')
+
+    const stream = await app.fetch(
+      new Request('http://api.test/v1/conversations/i1/messages?stream=1', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-concierge-key': 'pk_site', ...key },
+        body: JSON.stringify({ text: 'sci-fi' }),
+      }),
+    )
+    const items = parseEventStream(await stream.text()).find((p) => p !== 'done' && p.type === 'data-items')
+    expect(items).toMatchObject({ data: (bodies[0] as { reply: { items: unknown[] } }).reply.items })
+    expect(chat.turns).toHaveLength(1)
+  })
+
+  it('runs turns with different keys, or in another conversation, and refuses a key reused for another message', async () => {
+    const chat = createFakeChat()
+    const app = await makeApp({ ...KEYS, CONCIERGE_RATE_LIMIT_PER_MINUTE: '1000' }, chat)
+    await postMessage(app, 'i2', 'comedy', { 'idempotency-key': 'a' })
+    await postMessage(app, 'i2', 'comedy', { 'idempotency-key': 'b' })
+    await postMessage(app, 'i3', 'comedy', { 'idempotency-key': 'a' })
+    expect(chat.turns).toHaveLength(3)
+    const reused = await postMessage(app, 'i2', 'horror', { 'idempotency-key': 'a' })
+    expect(reused.status).toBe(400)
+    expect(await reused.json()).toMatchObject({ error: { code: 'input.invalid' } })
+    const bad = await postMessage(app, 'i2', 'horror', { 'idempotency-key': 'has space' })
+    expect(bad.status).toBe(400)
   })
 })
 
