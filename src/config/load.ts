@@ -42,6 +42,8 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_TRUST_PROXY: 'server.trustProxy',
   CONCIERGE_MAX_CONCURRENT_TURNS: 'server.maxConcurrentTurns',
   CONCIERGE_MAX_QUEUED_TURNS: 'server.maxQueuedTurns',
+  CONCIERGE_SHUTDOWN_DELAY_MS: 'server.shutdownDelayMs',
+  CONCIERGE_SHUTDOWN_TIMEOUT_MS: 'server.shutdownTimeoutMs',
   SLACK_MODE: 'slack.mode',
   SLACK_SIGNING_SECRET: 'slack.signingSecret',
   SLACK_BOT_TOKEN: 'slack.botToken',

@@ -111,6 +111,10 @@ export const configSchema = z.object({
     maxConcurrentTurns: z.coerce.number().int().min(1).max(1024).default(8),
     /** Turns waiting at most; beyond it, 503 with Retry-After. */
     maxQueuedTurns: z.coerce.number().int().min(0).max(100_000).default(64),
+    /** On SIGTERM, how long /readyz answers 503 while requests are still taken, before the listener closes. */
+    shutdownDelayMs: z.coerce.number().int().min(0).max(120_000).default(1000),
+    /** On SIGTERM, how long requests already received may run before they are answered 503 (streams: an error part). */
+    shutdownTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
   }),
   slack: z.object({
     mode: z.enum(['off', 'http', 'socket']).default('off'),
