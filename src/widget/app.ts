@@ -8,7 +8,7 @@ import type { Config } from '../config/index.ts'
 import { AppError, type ChatService, isAppError, type Logger, type Reply } from '../core/index.ts'
 import { clientAddress } from './client-address.ts'
 import type { WidgetEnv } from './context.ts'
-import { toErrorResponse } from './errors.ts'
+import { logFailure, toErrorResponse } from './errors.ts'
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.ts'
 import { createKeyRing, type Principal } from './keys.ts'
 import { postMessage, scopedConversation, scopedUser } from './messages.ts'
@@ -267,12 +267,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     const { status, body } = toErrorResponse(error, c.get('requestId'))
     const retryAfter = isAppError(error) ? error.details.retryAfterSeconds : undefined
     if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter))
-    if (status >= 500) {
-      c.get('log')?.error('request failed', {
-        code: body.error.code,
-        error: error instanceof Error ? error.message : String(error),
-      })
-    }
+    if (status >= 500) logFailure(c.get('log') ?? logger, 'request', error)
     return c.json(body, status as 500)
   })
 

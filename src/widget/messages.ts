@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
-import type { ChatService, Logger, Reply, ReplyItem, TurnInput } from '../core/index.ts'
+import type { ChatService, Reply, ReplyItem, TurnInput } from '../core/index.ts'
 import type { WidgetEnv } from './context.ts'
-import { toErrorResponse } from './errors.ts'
+import { logFailure } from './errors.ts'
 import { fingerprintOf, type IdempotencyStore } from './idempotency.ts'
 import type { Principal } from './keys.ts'
 import type { Metrics } from './metrics.ts'
@@ -63,7 +63,7 @@ export async function postMessage(c: MessageContext, deps: MessageRouteDeps): Pr
       render: (reply) => renderReply(reply, principal),
       onEnd: (outcome, error) => {
         observe(outcome)
-        if (error) logTurnError(log, error)
+        if (error) logFailure(log, 'turn', error)
       },
     })
   }
@@ -107,11 +107,4 @@ export function scopedConversation(principal: Principal, id: string): string {
 export function scopedUser(principal: Principal, userId: string | undefined, conversation: string): string {
   if (principal.kind === 'secret') return userId ?? `conv:${conversation}`
   return userId ? `web:${principal.key}:${userId}` : `web:conv:${principal.key}:${conversation}`
-}
-
-function logTurnError(log: Logger, error: unknown): void {
-  const { status, body } = toErrorResponse(error)
-  if (status >= 500)
-    log.error('turn failed', { code: body.error.code, error: error instanceof Error ? error.message : String(error) })
-  else log.info('turn refused', { code: body.error.code })
 }

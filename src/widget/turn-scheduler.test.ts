@@ -17,7 +17,7 @@ function gate(log: string[], name: string) {
   }
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 0))
+const tick = () => new Promise((r) => setTimeout(r, 10))
 
 describe('createTurnScheduler', () => {
   it('runs at most maxConcurrent turns at once and starts the next when one ends', async () => {
@@ -74,7 +74,9 @@ describe('createTurnScheduler', () => {
     const scheduler = createTurnScheduler({ maxConcurrent: 1, maxQueued: 100, maxQueuedPerConversation: 2 })
     const log: string[] = []
     const g = gate(log, 'x')
-    const accepted = [scheduler.run('c', g.turn), scheduler.run('c', g.turn), scheduler.run('c', g.turn)]
+    const accepted = [scheduler.run('c', g.turn)]
+    await tick()
+    accepted.push(scheduler.run('c', g.turn), scheduler.run('c', g.turn))
     await expect(scheduler.run('c', g.turn)).rejects.toMatchObject({ code: 'rate.limited' })
     g.release()
     await Promise.all(accepted)
@@ -85,6 +87,7 @@ describe('createTurnScheduler', () => {
     const log: string[] = []
     const a = gate(log, 'a')
     const first = scheduler.run('c1', a.turn)
+    await tick()
     const controller = new AbortController()
     const dropped = scheduler.run('c2', async () => 'never', controller.signal)
     controller.abort(new Error('client gone'))
@@ -103,6 +106,7 @@ describe('createTurnScheduler', () => {
       })
       return new Promise(() => {})
     })
+    await tick()
     const waiting = scheduler.run('c2', async () => 'never')
     scheduler.cancelAll()
     await expect(running).rejects.toMatchObject({ code: 'unavailable' })

@@ -28,6 +28,9 @@ export interface TurnSchedulerOptions {
   maxQueuedPerConversation?: number
 }
 
+/** CPU time one batch of turn starts may take before the event loop reads requests again. */
+const START_BATCH_MS = 5
+
 interface Waiting {
   start: () => void
   fail: (error: unknown) => void
@@ -40,10 +43,10 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
   const inProgress = new Set<Waiting>()
   let queued = 0
   let cancelled = false
-  let averageTurnMs = 100
+  // Mean time from admission to the end of a turn (queueing included): what a client told to retry should wait.
+  let averageLatencyMs = 100
 
-  const retryAfterSeconds = () =>
-    Math.min(60, Math.max(1, Math.ceil(((queued / options.maxConcurrent + 1) * averageTurnMs) / 1000)))
+  const retryAfterSeconds = () => Math.min(60, Math.max(1, Math.ceil(averageLatencyMs / 1000)))
   const refusal = (conversationId: string): AppError | undefined => {
     if (cancelled) return new AppError('unavailable', 'The server is shutting down.', { details: { retryAfterSeconds: 5 } })
     if ((waiting.get(conversationId)?.length ?? 0) >= perConversation) {
@@ -51,8 +54,7 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
         details: { retryAfterSeconds: retryAfterSeconds() },
       })
     }
-    if (busy.size < options.maxConcurrent && !busy.has(conversationId)) return undefined
-    if (queued >= options.maxQueued) {
+    if (busy.size + queued >= options.maxConcurrent + options.maxQueued) {
       return new AppError('unavailable', 'Too many messages are waiting; try again shortly.', {
         details: { retryAfterSeconds: retryAfterSeconds() },
       })
@@ -60,23 +62,43 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
     return undefined
   }
 
-  // Starts waiting turns while slots are free, taking conversations in turn (the map's order is the rotation).
-  const pump = () => {
+  // Starts the next waiting turn of the rotation (the map's order) whose conversation is not busy.
+  const startNext = (): boolean => {
+    if (busy.size >= options.maxConcurrent) return false
     for (const [conversationId, list] of waiting) {
-      if (busy.size >= options.maxConcurrent) return
       if (busy.has(conversationId)) continue
       const next = list.shift() as Waiting
       waiting.delete(conversationId)
       if (list.length > 0) waiting.set(conversationId, list)
       queued--
       next.start()
+      return true
     }
+    return false
+  }
+  // Turns start in short batches on a later turn of the event loop, never inside the request handler or the promise chain of the turn
+  // that just ended: otherwise turns that hold the CPU run back to back while requests that arrived meanwhile wait
+  // unread in socket buffers, unseen, so never queued fairly nor shed. This way every request ready to be read is
+  // read (and queued or shed) before the next turn takes the CPU.
+  let pumping = false
+  const startSoon = () => {
+    if (pumping) return
+    pumping = true
+    setImmediate(() => {
+      pumping = false
+      // Turns that mostly wait (I/O, workers) all start at once; a turn that held the CPU ends the batch.
+      const until = performance.now() + START_BATCH_MS
+      let more = true
+      while (more && performance.now() < until) more = startNext()
+      if (more) startSoon()
+    })
   }
 
   const run = <T>(conversationId: string, turn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> => {
     const refused = refusal(conversationId)
     if (refused) return Promise.reject(refused)
     if (signal?.aborted) return Promise.reject(signal.reason)
+    const admitted = performance.now()
     return new Promise<T>((resolve, reject) => {
       const controller = new AbortController()
       const onAbort = () => controller.abort(signal?.reason)
@@ -86,14 +108,13 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
         start: () => {
           busy.add(conversationId)
           inProgress.add(entry)
-          const started = performance.now()
           turn(controller.signal)
             .then(
               (value) => finish(() => resolve(value)),
               (error: unknown) => finish(() => reject(error)),
             )
             .finally(() => {
-              averageTurnMs = 0.9 * averageTurnMs + 0.1 * (performance.now() - started)
+              averageLatencyMs = 0.9 * averageLatencyMs + 0.1 * (performance.now() - admitted)
               busy.delete(conversationId)
               inProgress.delete(entry)
               // The conversation that just had a turn goes to the back of the rotation.
@@ -102,7 +123,7 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
                 waiting.delete(conversationId)
                 waiting.set(conversationId, rest)
               }
-              pump()
+              startSoon()
             })
         },
         fail: (error) => {
@@ -122,7 +143,7 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
       queued++
       // A request that goes away while waiting leaves the queue.
       signal?.addEventListener('abort', () => dropWaiting(conversationId, entry, signal.reason), { once: true })
-      pump()
+      startSoon()
     })
   }
 
