@@ -82,7 +82,16 @@ export async function run(args: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'))
     process.on('SIGINT', () => stop('SIGINT'))
   })
+  exitSoonAfterShutdown()
   return 0
+}
+
+/** Everything is closed: the process exits by itself, or after `graceMs` if a stray handle keeps it alive. */
+export function exitSoonAfterShutdown(graceMs = 2000): void {
+  setTimeout(() => {
+    console.error('stopped, but something still holds the process: exiting')
+    process.exit(0)
+  }, graceMs).unref()
 }
 
 /** On a terminal, asks first (Enter means yes); unattended (`npm start` in a container), the demo data is fetched. */
