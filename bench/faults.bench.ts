@@ -10,6 +10,7 @@
  * Bounded: every loop ends with its time budget; the server processes are killed if they outlive the bench.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseEventStream } from '../src/widget/index.ts'
@@ -184,7 +185,10 @@ export async function run(): Promise<BenchTable[]> {
       columns: ['row', 'expected', 'observed'],
       rows,
       notes: [
-        `CONCIERGE_MAX_CONCURRENT_TURNS and CONCIERGE_MAX_QUEUED_TURNS at their defaults; shared CPU, so latencies vary between runs`,
+        'CONCIERGE_MAX_CONCURRENT_TURNS and CONCIERGE_MAX_QUEUED_TURNS at their defaults; a shed turn is retried after its Retry-After',
+        `load average at the end ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' / ')} on ${cpus().length} cores: latencies depend on how much CPU the server process gets`,
       ],
     },
   ]

@@ -70,6 +70,18 @@ describe('createTurnScheduler', () => {
     await Promise.all(running)
   })
 
+  it("keeps the last quarter of the queue for conversations' first turns", async () => {
+    const scheduler = createTurnScheduler({ maxConcurrent: 1, maxQueued: 4 })
+    const log: string[] = []
+    const g = gate(log, 'x')
+    const admitted = ['c1', 'c2', 'c3', 'c4'].map((c) => scheduler.run(c, g.turn))
+    await expect(scheduler.run('c1', g.turn)).rejects.toMatchObject({ code: 'unavailable' })
+    const newcomer = scheduler.run('c9', g.turn)
+    await expect(scheduler.run('c10', g.turn)).rejects.toMatchObject({ code: 'unavailable' })
+    g.release()
+    await Promise.all([...admitted, newcomer])
+  })
+
   it('refuses a conversation that already has too many turns waiting with rate.limited', async () => {
     const scheduler = createTurnScheduler({ maxConcurrent: 1, maxQueued: 100, maxQueuedPerConversation: 2 })
     const log: string[] = []

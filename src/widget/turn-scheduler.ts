@@ -30,6 +30,8 @@ export interface TurnSchedulerOptions {
 
 /** CPU time one batch of turn starts may take before the event loop reads requests again. */
 const START_BATCH_MS = 5
+/** Conversations remembered as started (for the newcomers' share of the queue). */
+const MAX_REMEMBERED = 50_000
 
 interface Waiting {
   start: () => void
@@ -43,6 +45,8 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
   const inProgress = new Set<Waiting>()
   let queued = 0
   let cancelled = false
+  // Conversations that had a turn admitted, oldest first, at most MAX_REMEMBERED.
+  const started = new Set<string>()
   // Mean time from admission to the end of a turn (queueing included): what a client told to retry should wait.
   let averageLatencyMs = 100
 
@@ -54,7 +58,10 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
         details: { retryAfterSeconds: retryAfterSeconds() },
       })
     }
-    if (busy.size + queued >= options.maxConcurrent + options.maxQueued) {
+    // The last quarter of the queue is kept for conversations without a turn yet: under overload a new visitor's
+    // first message gets in, and the follow-ups of conversations already answered are the ones shed.
+    const queueRoom = started.has(conversationId) ? Math.floor(options.maxQueued * 0.75) : options.maxQueued
+    if (busy.size + queued >= options.maxConcurrent + queueRoom) {
       return new AppError('unavailable', 'Too many messages are waiting; try again shortly.', {
         details: { retryAfterSeconds: retryAfterSeconds() },
       })
@@ -99,6 +106,9 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
     if (refused) return Promise.reject(refused)
     if (signal?.aborted) return Promise.reject(signal.reason)
     const admitted = performance.now()
+    started.delete(conversationId)
+    started.add(conversationId)
+    if (started.size > MAX_REMEMBERED) started.delete(started.values().next().value as string)
     return new Promise<T>((resolve, reject) => {
       const controller = new AbortController()
       const onAbort = () => controller.abort(signal?.reason)

@@ -42,8 +42,8 @@ describe('build swap under load', () => {
     }
 
     const before = Array.from({ length: 50 }, (_, i) => send(i))
-    await new Promise((r) => setTimeout(r, 15))
-    expect(oldChat.turns.length).toBe(50)
+    // Turns start on a later turn of the event loop than their request: wait until all 50 run on the old chat.
+    await expect.poll(() => oldChat.turns.length, { interval: 2 }).toBe(50)
     runtime.chat = newChat
     runtime.buildId = 'b2'
     const after = Array.from({ length: 50 }, (_, i) => send(50 + i))
