@@ -75,11 +75,13 @@ describe.skipIf(!hasBuild && !sharedModelsDir())('HTTP API on the real runtime',
     const liked = items[0]!
     const fb = await post('/v1/conversations/rt-1/feedback', { itemId: liked.id, kind: 'like', userId: 'rt-user-1' })
     expect(fb.status).toBe(200)
-    expect((await runtime.chat.getProfile('web:rt-user-1')).likes.map((i) => i.id)).toContain(liked.id)
+    expect((await runtime.chat.getProfile('web:demo:rt-user-1')).likes.map((i) => i.id)).toContain(liked.id)
 
-    const del = await app.fetch(new Request('http://localhost/v1/users/web:rt-user-1', { method: 'DELETE', headers: secret }))
+    const del = await app.fetch(
+      new Request('http://localhost/v1/users/web:demo:rt-user-1', { method: 'DELETE', headers: secret }),
+    )
     expect(del.status).toBe(204)
-    const profile = await runtime.chat.getProfile('web:rt-user-1')
+    const profile = await runtime.chat.getProfile('web:demo:rt-user-1')
     expect(profile.likes).toEqual([])
     expect(profile.dislikes).toEqual([])
   })
