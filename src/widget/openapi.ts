@@ -131,7 +131,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
               type: 'string',
               pattern: '^[A-Za-z0-9_.:@-]{1,128}$',
               description:
-                'Browser callers: an anonymous id kept by the widget (stored as `web:<id>`). Secret keys: your user id.',
+                'Browser callers: an anonymous id kept by the widget (stored as `web:<publishable key>:<id>`, so each site has its own users). Secret keys: your user id.',
             },
           },
         },
