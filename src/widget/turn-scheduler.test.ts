@@ -94,6 +94,15 @@ describe('createTurnScheduler', () => {
     await Promise.all(accepted)
   })
 
+  it('frees the slot of a turn that throws instead of rejecting', async () => {
+    const scheduler = createTurnScheduler({ maxConcurrent: 1, maxQueued: 10 })
+    const broken = scheduler.run('c1', () => {
+      throw new Error('sync failure')
+    })
+    await expect(broken).rejects.toThrow('sync failure')
+    expect(await scheduler.run('c2', async () => 'next')).toBe('next')
+  })
+
   it('drops a waiting turn whose request went away', async () => {
     const scheduler = createTurnScheduler({ maxConcurrent: 1, maxQueued: 10 })
     const log: string[] = []

@@ -83,10 +83,10 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
     }
     return false
   }
-  // Turns start in short batches on a later turn of the event loop, never inside the request handler or the promise chain of the turn
-  // that just ended: otherwise turns that hold the CPU run back to back while requests that arrived meanwhile wait
-  // unread in socket buffers, unseen, so never queued fairly nor shed. This way every request ready to be read is
-  // read (and queued or shed) before the next turn takes the CPU.
+  // Turns start in short batches on a later turn of the event loop, never inside the request handler or the
+  // promise chain of the turn that just ended: otherwise turns that hold the CPU run back to back while requests
+  // that arrived meanwhile wait unread in socket buffers, unseen, so never queued fairly nor shed. This way every
+  // request ready to be read is read (and queued or shed) before the next turn takes the CPU.
   let pumping = false
   const startSoon = () => {
     if (pumping) return
@@ -118,7 +118,8 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
         start: () => {
           busy.add(conversationId)
           inProgress.add(entry)
-          turn(controller.signal)
+          // A turn that throws instead of rejecting still frees its slot.
+          new Promise<T>((ok) => ok(turn(controller.signal)))
             .then(
               (value) => finish(() => resolve(value)),
               (error: unknown) => finish(() => reject(error)),
