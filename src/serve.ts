@@ -11,7 +11,7 @@ export interface ServeDeps {
   onProgress?: ProgressListener
   /** How often `indexes/current` is checked for a new build. Default 3000 ms. */
   pollMs?: number
-  /** How long in-flight requests may run on shutdown. Default 10 s. */
+  /** How long requests received may run on shutdown. Default: CONCIERGE_SHUTDOWN_TIMEOUT_MS (10 s). */
   shutdownTimeoutMs?: number
 }
 
@@ -48,7 +48,9 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
       port: config.server.port,
       host: config.server.host,
       logger,
-      shutdownTimeoutMs: deps.shutdownTimeoutMs,
+      drainDelayMs: config.server.shutdownDelayMs,
+      shutdownTimeoutMs: deps.shutdownTimeoutMs ?? config.server.shutdownTimeoutMs,
+      onDeadline: () => app?.cancelTurns(),
     })
     if (config.slack.mode === 'socket') await slack?.start()
   } catch (error) {
@@ -62,27 +64,46 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
   const url = config.server.publicUrl?.replace(/\/+$/, '') ?? http.url
   logger.info('serving', { url, buildId: runtime.buildId, items: runtime.itemCount, slack: config.slack.mode })
 
-  const server = http
-  const widget = app
-  const bot = slack
+  const parts = { app, http, slack, runtime, logger, deadlineMs: deps.shutdownTimeoutMs ?? config.server.shutdownTimeoutMs }
   let closing: Promise<void> | undefined
-  const close = async () => {
-    watcher.close()
-    widget.setDraining(true)
-    logger.info('shutting down: finishing requests in flight')
-    await Promise.allSettled([server.close(), bot?.close()])
-    await widget.close()
-    await runtime.close()
-    logger.info('stopped')
-  }
   return {
     url,
-    port: server.port,
+    port: http.port,
     get buildId() {
       return runtime.buildId
     },
-    close: () => (closing ??= close()),
+    close: () =>
+      (closing ??= (async () => {
+        watcher.close()
+        await shutDown(parts)
+      })()),
   }
+}
+
+/** What `shutDown` stops. */
+export interface ShutdownParts {
+  app: Pick<WidgetApp, 'setDraining' | 'close'>
+  http: Pick<HttpServer, 'close'>
+  slack?: Pick<SlackBot, 'close' | 'drain'>
+  runtime: { close(): Promise<void> }
+  logger: Logger
+  /** How long requests and Slack turns received may run. */
+  deadlineMs: number
+}
+
+/**
+ * The shutdown order of `serve` (SIGTERM): /readyz answers 503 first; the HTTP server drains, stops accepting and
+ * answers what it received (turns still running at the deadline get 503, streams an error part) while the Slack
+ * bot finishes or apologises for its acknowledged turns; then the bot, the app and the runtime close.
+ */
+export async function shutDown(parts: ShutdownParts): Promise<void> {
+  parts.app.setDraining(true)
+  parts.logger.info('shutting down: finishing requests in flight', { deadlineMs: parts.deadlineMs })
+  await Promise.allSettled([parts.http.close(), parts.slack?.drain(parts.deadlineMs)])
+  await Promise.allSettled([parts.slack?.close()])
+  await parts.app.close()
+  await parts.runtime.close()
+  parts.logger.info('stopped')
 }
 
 /**

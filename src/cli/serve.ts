@@ -12,12 +12,15 @@ const HELP = `usage: concierge serve [--port N] [--host H] [--data DIR] [--downl
 Runs the chat server: HTTP API (/v1/...), the embeddable widget (/widget.js) with a demo page at /, health
 (/healthz, /readyz), metrics (/metrics), OpenAPI (/openapi.json), and the Slack bot when SLACK_MODE is set.
 Builds indexes and models first when there is no build yet. Switches to a new build when \`concierge rebuild\`
-finishes, without a restart. Stops gracefully on SIGTERM/SIGINT.
+finishes, without a restart. Stops gracefully on SIGTERM/SIGINT: /readyz answers 503 at once, requests received are
+answered (turns still running at CONCIERGE_SHUTDOWN_TIMEOUT_MS get 503), then the listener closes.
 
 Data: CONCIERGE_DATA_DIR (or --data), else ./data, else ../shared/data. With none, MovieLens ml-latest-small is
 downloaded from grouplens.org into ./data (asked first on a terminal; --download skips the question).
 Settings: CONCIERGE_PORT (8080), CONCIERGE_HOST, CONCIERGE_PUBLIC_URL, CONCIERGE_PUBLISHABLE_KEYS,
-CONCIERGE_SECRET_KEYS, CONCIERGE_RATE_LIMIT_PER_MINUTE, CONCIERGE_MAX_BODY_BYTES, SLACK_MODE=http|socket.`
+CONCIERGE_SECRET_KEYS, CONCIERGE_RATE_LIMIT_PER_MINUTE, CONCIERGE_MAX_BODY_BYTES, CONCIERGE_TRUST_PROXY (proxy hops),
+CONCIERGE_MAX_CONCURRENT_TURNS, CONCIERGE_MAX_QUEUED_TURNS, CONCIERGE_SHUTDOWN_DELAY_MS, CONCIERGE_SHUTDOWN_TIMEOUT_MS,
+SLACK_MODE=http|socket.`
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -79,7 +82,16 @@ export async function run(args: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'))
     process.on('SIGINT', () => stop('SIGINT'))
   })
+  exitSoonAfterShutdown()
   return 0
+}
+
+/** Everything is closed: the process exits by itself, or after `graceMs` if a stray handle keeps it alive. */
+export function exitSoonAfterShutdown(graceMs = 2000): void {
+  setTimeout(() => {
+    console.error('stopped, but something still holds the process: exiting')
+    process.exit(0)
+  }, graceMs).unref()
 }
 
 /** On a terminal, asks first (Enter means yes); unattended (`npm start` in a container), the demo data is fetched. */

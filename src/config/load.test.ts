@@ -9,6 +9,14 @@ describe('loadConfig', () => {
     expect(loadConfig({}, { overrides: { blend: { popularity: 2 } } }).blend).toEqual({ popularity: 2 })
   })
 
+  it('reads CONCIERGE_TRUST_PROXY as a number of proxy hops, true meaning one, and refuses other text', () => {
+    expect(loadConfig({}).server.trustProxy).toBe(0)
+    expect(loadConfig({ CONCIERGE_TRUST_PROXY: '2' }).server.trustProxy).toBe(2)
+    expect(loadConfig({ CONCIERGE_TRUST_PROXY: 'true' }).server.trustProxy).toBe(1)
+    expect(loadConfig({ CONCIERGE_TRUST_PROXY: 'off' }).server.trustProxy).toBe(0)
+    expect(() => loadConfig({ CONCIERGE_TRUST_PROXY: 'all' })).toThrow(/CONCIERGE_TRUST_PROXY/)
+  })
+
   it('names CONCIERGE_BLEND and what it expects when the text is not a JSON object of numbers', () => {
     for (const bad of ['{semantic: 0.7}', '{"semantic": "high"}', '[1, 2]']) {
       let caught: unknown

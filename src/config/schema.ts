@@ -125,8 +125,19 @@ export const configSchema = z.object({
     secretKeys: z.string().default(''),
     rateLimitPerMinute: z.coerce.number().int().min(1).default(60),
     maxBodyBytes: z.coerce.number().int().min(256).default(16_384),
-    /** Take the client IP for rate limits from X-Forwarded-For; only behind a proxy you control. */
-    trustProxy: bool.default(false),
+    /**
+     * Proxies you run in front of the server, each appending to X-Forwarded-For: the client address for rate limits
+     * is the entry the last of them added. 0: the socket address. `true` (older setting) means 1.
+     */
+    trustProxy: z.union([bool.transform((on) => (on ? 1 : 0)), z.coerce.number().int().min(0).max(16)]).default(0),
+    /** Turns running at once; more wait in a queue served round-robin across conversations. */
+    maxConcurrentTurns: z.coerce.number().int().min(1).max(1024).default(8),
+    /** Turns waiting at most; beyond it, 503 with Retry-After. */
+    maxQueuedTurns: z.coerce.number().int().min(0).max(100_000).default(64),
+    /** On SIGTERM, how long /readyz answers 503 while requests are still taken, before the listener closes. */
+    shutdownDelayMs: z.coerce.number().int().min(0).max(120_000).default(1000),
+    /** On SIGTERM, how long requests already received may run before they are answered 503 (streams: an error part). */
+    shutdownTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
   }),
   slack: z.object({
     mode: z.enum(['off', 'http', 'socket']).default('off'),

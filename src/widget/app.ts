@@ -5,16 +5,19 @@ import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
 import type { Config } from '../config/index.ts'
-import { AppError, type ChatService, isAppError, type Logger, type Reply, type ReplyItem } from '../core/index.ts'
-import { namespacedUserId } from '../store/index.ts'
-import { toErrorResponse } from './errors.ts'
+import { AppError, type ChatService, isAppError, type Logger, type Reply } from '../core/index.ts'
+import { clientAddress } from './client-address.ts'
+import type { WidgetEnv } from './context.ts'
+import { logFailure, toErrorResponse } from './errors.ts'
+import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.ts'
 import { createKeyRing, type Principal } from './keys.ts'
+import { postMessage, scopedConversation, scopedUser } from './messages.ts'
 import { createMetrics } from './metrics.ts'
 import { openApiDocument } from './openapi.ts'
-import { createRateLimiter } from './rate-limit.ts'
-import { feedbackBodySchema, idSchema, messageBodySchema, parseBody, parseValue } from './schemas.ts'
+import { createRequestLimits } from './request-limits.ts'
+import { feedbackBodySchema, idSchema, parseBody, parseValue } from './schemas.ts'
 import { DEMO_CSP, demoPage, loadStaticAssets, type StaticAsset } from './static-assets.ts'
-import { streamTurn } from './stream.ts'
+import { createTurnScheduler } from './turn-scheduler.ts'
 
 /** What the API serves from: the runtime (or anything shaped like it). Read on every request, so swaps apply at once. */
 export interface WidgetBackend {
@@ -27,10 +30,10 @@ export interface WidgetDeps {
   /** The current backend, or undefined while none is loaded (chat routes answer 503 `unavailable`). */
   backend: () => WidgetBackend | undefined
   logger: Logger
-  /** Take the client IP from X-Forwarded-For (only behind a proxy you run). Default false: the socket address. */
-  trustProxy?: boolean
   /** A key's bucket is this many times the per-IP rate (a site has many visitors). Default 100. */
   keyRateMultiplier?: number
+  /** Where replies to requests with an Idempotency-Key are kept. Default: in memory for 24 h. */
+  replies?: IdempotencyStore<Reply>
 }
 
 export interface WidgetApp {
@@ -40,13 +43,18 @@ export interface WidgetApp {
   listener: (req: IncomingMessage, res: ServerResponse) => void
   /** While draining (shutdown), /readyz answers 503 so load balancers stop sending traffic. */
   setDraining(draining: boolean): void
+  /**
+   * At the shutdown deadline: answers every turn still waiting or running with 503 `unavailable` and Retry-After
+   * (a stream ends with an error part and [DONE]) instead of cutting connections, and admits no more turns.
+   */
+  cancelTurns(): void
   close(): Promise<void>
 }
 
-type Env = { Variables: { requestId: string; principal: Principal; log: Logger; originRefused: boolean } }
+type Env = WidgetEnv
 
-const EXPOSED_HEADERS = 'X-Request-Id, Retry-After, X-Vercel-AI-UI-Message-Stream'
-const ALLOWED_HEADERS = 'Content-Type, X-Concierge-Key, X-Request-Id, Authorization, Accept'
+const EXPOSED_HEADERS = 'X-Request-Id, Retry-After, X-Vercel-AI-UI-Message-Stream, Idempotent-Replayed'
+const ALLOWED_HEADERS = 'Content-Type, X-Concierge-Key, X-Request-Id, Authorization, Accept, Idempotency-Key'
 
 /**
  * Builds the HTTP API and widget server (Hono). Throws `config.invalid` for malformed key settings.
@@ -57,16 +65,21 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   const keys = createKeyRing(config.publishableKeys, config.secretKeys)
   const assets = await loadStaticAssets()
   const metrics = createMetrics()
-  const ipLimiter = createRateLimiter({ perMinute: config.rateLimitPerMinute })
-  const keyLimiter = createRateLimiter({ perMinute: config.rateLimitPerMinute * (deps.keyRateMultiplier ?? 100) })
+  const limits = createRequestLimits({ perMinute: config.rateLimitPerMinute, keyMultiplier: deps.keyRateMultiplier ?? 100 })
+  const turns = createTurnScheduler({ maxConcurrent: config.maxConcurrentTurns, maxQueued: config.maxQueuedTurns })
+  const replies = deps.replies ?? createMemoryIdempotencyStore<Reply>()
+  // The only origin this server calls its own. Never derived from the Host header: a forged (or DNS-rebound) Host
+  // would make any page same-origin. Without CONCIERGE_PUBLIC_URL, loopback pages stand for it (development).
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
   const logger = deps.logger
   let draining = false
 
   const app = new Hono<Env>()
-  const selfOrigin = (c: Context<Env>) => publicOrigin ?? new URL(c.req.url).origin
-  const originOk = (c: Context<Env>, origin: string) =>
-    keys.originAllowed(origin, selfOrigin(c)) || (publicOrigin !== undefined && origin === new URL(c.req.url).origin)
+  const originOk = (origin: string) => keys.originAllowed(origin, publicOrigin)
+  const addressOf = (c: Context<Env>) => {
+    const env = c.env as { incoming?: IncomingMessage } | undefined
+    return clientAddress(env?.incoming?.socket?.remoteAddress, c.req.header('x-forwarded-for'), config.trustProxy)
+  }
   const backend = () => {
     const b = deps.backend()
     if (!b) throw new AppError('unavailable', 'No build is loaded yet; try again shortly.')
@@ -91,7 +104,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     h.set('Referrer-Policy', 'strict-origin-when-cross-origin')
     if (!h.has('Content-Security-Policy')) h.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'")
     const origin = c.req.header('origin')
-    if (c.req.path.startsWith('/v1/') && origin && !c.get('originRefused') && originOk(c, origin)) {
+    if (c.req.path.startsWith('/v1/') && origin && !c.get('originRefused') && originOk(origin)) {
       h.set('Access-Control-Allow-Origin', origin)
       h.set('Access-Control-Expose-Headers', EXPOSED_HEADERS)
       h.append('Vary', 'Origin')
@@ -109,7 +122,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   // CORS preflight carries no key, so it is answered for any origin some key allows.
   app.options('/v1/*', (c) => {
     const origin = c.req.header('origin')
-    if (!origin || !originOk(c, origin))
+    if (!origin || !originOk(origin))
       throw new AppError('auth.origin_refused', `Origin ${origin ?? '(none)'} may not call this API.`)
     return c.body(null, 204, {
       'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
@@ -118,29 +131,27 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     })
   })
 
+  // Failed authentication counts against the client address too, so guessing keys is limited like using them.
   app.use('/v1/*', async (c, next) => {
     c.header('Cache-Control', 'no-store')
+    const address = addressOf(c)
     let principal: Principal
     try {
       principal = keys.authenticate({
         authorization: c.req.header('authorization'),
         publishableKey: c.req.header('x-concierge-key') ?? c.req.query('key'),
         origin: c.req.header('origin'),
-        selfOrigin: selfOrigin(c),
+        selfOrigin: publicOrigin,
       })
     } catch (error) {
       if (isAppError(error, 'auth.origin_refused')) c.set('originRefused', true)
+      refuseWhenLimited(limits.takeFailure(address))
       throw error
     }
     c.set('principal', principal)
-    const wait =
-      principal.kind === 'secret'
-        ? keyLimiter.take(principal.label)
-        : Math.max(ipLimiter.take(clientIp(c, deps.trustProxy ?? config.trustProxy)), keyLimiter.take(principal.label))
-    if (wait > 0) {
-      c.header('Retry-After', String(wait))
-      throw new AppError('rate.limited', `Too many requests; retry in ${wait} s.`, { details: { retryAfterSeconds: wait } })
-    }
+    refuseWhenLimited(
+      principal.kind === 'secret' ? limits.takeSecret(principal.label) : limits.takePublishable(principal.key, address),
+    )
     await next()
   })
 
@@ -156,42 +167,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     }),
   )
 
-  app.post('/v1/conversations/:id/messages', async (c) => {
-    const principal = c.get('principal')
-    const conversation = parseValue(idSchema, c.req.param('id'), 'path.id')
-    const body = parseBody(messageBodySchema, await c.req.text())
-    const input = {
-      conversationId: scopedConversation(principal, conversation),
-      userId: scopedUser(principal, body.userId, conversation),
-      text: body.text,
-    }
-    const log = c.get('log')
-    if (log.level === 'debug') log.debug('turn', { conversationId: input.conversationId, userId: input.userId, text: input.text })
-    const wantsStream = c.req.query('stream') === '1' || (c.req.header('accept') ?? '').includes('text/event-stream')
-    const chat = backend().chat
-    const started = performance.now()
-    if (wantsStream) {
-      return streamTurn({
-        chat,
-        input,
-        messageId: c.get('requestId'),
-        signal: c.req.raw.signal,
-        render: (reply) => renderReply(reply, principal),
-        onEnd: (outcome, error) => {
-          metrics.observeTurn(outcome, (performance.now() - started) / 1000)
-          if (error) logTurnError(log, error)
-        },
-      })
-    }
-    try {
-      const reply = await chat.handleTurn(input, { signal: c.req.raw.signal })
-      metrics.observeTurn('ok', (performance.now() - started) / 1000)
-      return c.json({ reply: renderReply(reply, principal) })
-    } catch (error) {
-      metrics.observeTurn(c.req.raw.signal.aborted ? 'aborted' : 'error', (performance.now() - started) / 1000)
-      throw error
-    }
-  })
+  app.post('/v1/conversations/:id/messages', (c) => postMessage(c, { chat: () => backend().chat, turns, replies, metrics }))
 
   app.post('/v1/conversations/:id/feedback', async (c) => {
     const principal = c.get('principal')
@@ -258,9 +234,14 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   })
 
   app.get('/', (c) => {
-    const origin = selfOrigin(c)
-    const key = keys.keyForOrigin(origin, origin)
-    if (!key) throw new AppError('not_found', 'No publishable key allows this origin, so there is no demo page here.')
+    const origin = publicOrigin ?? new URL(c.req.url).origin
+    const key = keys.keyForOrigin(origin, publicOrigin)
+    if (!key) {
+      throw new AppError(
+        'not_found',
+        `No publishable key allows ${origin}, so there is no demo page here (set CONCIERGE_PUBLIC_URL to the address people open).`,
+      )
+    }
     return c.html(demoPage(origin, key), 200, {
       'Content-Security-Policy': DEMO_CSP,
       'X-Frame-Options': 'DENY',
@@ -284,12 +265,9 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
 
   app.onError((error, c) => {
     const { status, body } = toErrorResponse(error, c.get('requestId'))
-    if (status >= 500) {
-      c.get('log')?.error('request failed', {
-        code: body.error.code,
-        error: error instanceof Error ? error.message : String(error),
-      })
-    }
+    const retryAfter = isAppError(error) ? error.details.retryAfterSeconds : undefined
+    if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter))
+    if (status >= 500) logFailure(c.get('log') ?? logger, 'request', error)
     return c.json(body, status as 500)
   })
 
@@ -300,6 +278,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     setDraining: (value) => {
       draining = value
     },
+    cancelTurns: () => turns.cancelAll(),
     close: async () => {},
   }
 }
@@ -315,34 +294,6 @@ function serveAsset(c: Context<Env>, asset: StaticAsset): Response {
   return c.body(asset.body, 200, headers)
 }
 
-/** The public shape of a reply. Score parts are internals: only server-to-server callers (secret keys) get them. */
-export function renderReply(reply: Reply, principal: Principal) {
-  return {
-    text: reply.text,
-    items: reply.items.map((item: ReplyItem) => ({
-      id: item.id,
-      title: item.title,
-      year: item.year,
-      categories: item.categories,
-      imageUrl: item.imageUrl,
-      explanation: item.explanation,
-      ...(principal.kind === 'secret' ? { scores: item.scoreParts } : {}),
-    })),
-    suggestions: reply.suggestions,
-  }
-}
-
-/** Browser callers get their own namespace, so a page cannot address Slack or server-side conversations. */
-function scopedConversation(principal: Principal, id: string): string {
-  return principal.kind === 'secret' ? id : `web:${principal.key}:${id}`
-}
-
-function scopedUser(principal: Principal, userId: string | undefined, conversation: string): string {
-  if (principal.kind === 'secret') return userId ?? `conv:${conversation}`
-  // A user id is the site's: the same id sent with another site's key is another person.
-  return userId ? `web:${namespacedUserId(principal.key, userId)}` : `web:conv:${principal.key}:${conversation}`
-}
-
 /** The route pattern that matched (`/v1/items/:id`), for metrics and logs without unbounded label values. */
 function routeOf(c: Context<Env>): string {
   if (c.req.method === 'OPTIONS') return 'preflight'
@@ -350,18 +301,11 @@ function routeOf(c: Context<Env>): string {
   return handlers.at(-1)?.path ?? 'unmatched'
 }
 
-function clientIp(c: Context<Env>, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
-    if (forwarded) return forwarded
+/** Throws `rate.limited` (429, Retry-After) when a limiter asked to wait. */
+function refuseWhenLimited(waitSeconds: number): void {
+  if (waitSeconds > 0) {
+    throw new AppError('rate.limited', `Too many requests; retry in ${waitSeconds} s.`, {
+      details: { retryAfterSeconds: waitSeconds },
+    })
   }
-  const env = c.env as { incoming?: IncomingMessage } | undefined
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown'
-}
-
-function logTurnError(log: Logger, error: unknown): void {
-  const { status, body } = toErrorResponse(error)
-  if (status >= 500)
-    log.error('turn failed', { code: body.error.code, error: error instanceof Error ? error.message : String(error) })
-  else log.info('turn refused', { code: body.error.code })
 }

@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode, isAppError } from '../core/index.ts'
+import { AppError, type ErrorCode, isAppError, type Logger } from '../core/index.ts'
 
 /**
  * The one table from error codes to HTTP statuses. Exhaustive: a new code in core fails typecheck here until it
@@ -52,6 +52,19 @@ export function toErrorResponse(error: unknown, requestId?: string): { status: n
   return {
     status,
     body: { error: { code: appError.code, message, ...(requestId ? { requestId } : {}), ...(details ? { details } : {}) } },
+  }
+}
+
+/**
+ * Logs a failed request or turn: faults (5xx) as errors, refusals (4xx, and 503 `unavailable`: no build yet, load
+ * shed, shutting down, which are states the service reports rather than faults) at info.
+ */
+export function logFailure(log: Logger, what: string, error: unknown): void {
+  const { status, body } = toErrorResponse(error)
+  if (status >= 500 && body.error.code !== 'unavailable') {
+    log.error(`${what} failed`, { code: body.error.code, error: error instanceof Error ? error.message : String(error) })
+  } else {
+    log.info(`${what} refused`, { code: body.error.code })
   }
 }
 

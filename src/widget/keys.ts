@@ -9,23 +9,27 @@ export type Principal =
 export interface KeyRing {
   /** True when no publishable keys are configured and the demo key `demo` is in use. */
   readonly demo: boolean
-  /** Resolves the caller from the Authorization header or the publishable key; throws auth.* errors. */
-  authenticate(input: { authorization?: string; publishableKey?: string; origin?: string; selfOrigin: string }): Principal
+  /**
+   * Resolves the caller from the Authorization header or the publishable key; throws auth.* errors. `selfOrigin` is
+   * the origin of CONCIERGE_PUBLIC_URL, never one derived from the request's Host header (a forged or DNS-rebound
+   * Host would make any page "same-origin").
+   */
+  authenticate(input: { authorization?: string; publishableKey?: string; origin?: string; selfOrigin?: string }): Principal
   /** Whether a browser on `origin` may call the API with some key (CORS preflight carries no key). */
-  originAllowed(origin: string, selfOrigin: string): boolean
+  originAllowed(origin: string, selfOrigin: string | undefined): boolean
   /** True when `authorization` holds a configured secret key. */
   isSecret(authorization: string | undefined): boolean
   /** True when at least one secret key is configured. */
   readonly hasSecrets: boolean
   /** A publishable key a page on `origin` may use (for the demo page), if any. */
-  keyForOrigin(origin: string, selfOrigin: string): string | undefined
+  keyForOrigin(origin: string, selfOrigin: string | undefined): string | undefined
 }
 
 export const DEMO_KEY = 'demo'
 
 /**
  * Parses `key=origin1|origin2,key2=*` publishable keys and comma-separated secret keys.
- * With no publishable keys, the key `demo` works from the server's own origin and from localhost only, so a
+ * With no publishable keys, the key `demo` works from the public URL's origin and from loopback pages only, so a
  * default deployment cannot be embedded by strangers.
  */
 export function createKeyRing(publishable: string, secret: string): KeyRing {
@@ -50,7 +54,7 @@ export function createKeyRing(publishable: string, secret: string): KeyRing {
   const secrets = splitList(secret).map((s) => Buffer.from(s))
   const demo = sites.size === 0
 
-  const siteAllows = (allowed: Set<string> | undefined, origin: string, selfOrigin: string) =>
+  const siteAllows = (allowed: Set<string> | undefined, origin: string, selfOrigin: string | undefined) =>
     allowed === undefined ? isLocalOrSelf(origin, selfOrigin) : allowed.has('*') || allowed.has(origin)
 
   const secretIndex = (authorization: string | undefined): number => {
@@ -122,8 +126,8 @@ function normalizeOrigin(origin: string, key: string): string {
   }
 }
 
-/** The server's own origin, or a page served from this machine (development). */
-export function isLocalOrSelf(origin: string, selfOrigin: string): boolean {
+/** The server's public origin (CONCIERGE_PUBLIC_URL), or a page served from this machine (development). */
+export function isLocalOrSelf(origin: string, selfOrigin: string | undefined): boolean {
   if (origin === selfOrigin) return true
   try {
     const u = new URL(origin)

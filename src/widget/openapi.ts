@@ -30,8 +30,20 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
             'With `?stream=1` or `Accept: text/event-stream` the reply streams as Server-Sent Events in the Vercel AI SDK UI ' +
             'message stream format (header `x-vercel-ai-ui-message-stream: v1`): `start`, `text-start`, `text-delta`…, ' +
             '`text-end`, `data-items` (data: Item[]), `data-suggestions` (data: string[]), `finish`, then `data: [DONE]`. ' +
-            'A failure after the stream started is an `error` part with `errorText`.',
-          parameters: [conversationId, { name: 'stream', in: 'query', schema: { type: 'string', enum: ['1'] } }],
+            'A failure after the stream started is an `error` part with `errorText`. When too many turns are waiting the ' +
+            'message is refused with 503 and Retry-After before anything streams. With an `Idempotency-Key`, a retry of ' +
+            'the same message in the same conversation within 24 h gets the stored reply (header `Idempotent-Replayed: true`) ' +
+            'and the turn does not run again; the same key with another message is a 400.',
+          parameters: [
+            conversationId,
+            { name: 'stream', in: 'query', schema: { type: 'string', enum: ['1'] } },
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              description: 'A client-chosen id for this message (a UUID), so a retry after a lost response is answered once.',
+              schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+            },
+          ],
           requestBody: { required: true, content: json({ $ref: '#/components/schemas/MessageRequest' }) },
           responses: {
             '200': {
@@ -105,7 +117,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
       responses: {
         Error: {
           description: 'An error with a stable code',
-          headers: { 'Retry-After': { description: 'Seconds to wait (429)', schema: { type: 'integer' } } },
+          headers: { 'Retry-After': { description: 'Seconds to wait (429, 503)', schema: { type: 'integer' } } },
           content: json({ $ref: '#/components/schemas/Error' }),
         },
       },
@@ -119,7 +131,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
               type: 'string',
               pattern: '^[A-Za-z0-9_.:@-]{1,128}$',
               description:
-                'Browser callers: an anonymous id kept by the widget (stored as `web:<key>:<id>`, so each site has its own users). Secret keys: your user id.',
+                'Browser callers: an anonymous id kept by the widget (stored as `web:<publishable key>:<id>`, so each site has its own users). Secret keys: your user id.',
             },
           },
         },

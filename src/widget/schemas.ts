@@ -13,6 +13,12 @@ export const messageBodySchema = z.object({
   userId: idSchema.optional(),
 })
 
+/** An Idempotency-Key header: 1-255 visible ASCII characters (a UUID is typical). */
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'expected 1-255 visible ASCII characters')
+  .optional()
+
 export const feedbackBodySchema = z.object({
   itemId: z.string().min(1).max(128),
   kind: z.enum(['like', 'dislike', 'seen', 'not_interested']),

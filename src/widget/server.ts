@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import net, { type AddressInfo } from 'node:net'
 import { AppError, type Logger } from '../core/index.ts'
+import { trackConnections } from './connections.ts'
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void
 
@@ -12,9 +13,22 @@ export interface HttpServerOptions {
   port: number
   host: string
   logger: Logger
-  /** Longest wait for in-flight requests on close before connections are cut. Default 10 s. */
+  /**
+   * On close, how long the listener stays open first (readiness already answers 503, responses carry
+   * `Connection: close`), so load balancers stop routing here and connections already queued are taken. Default 0.
+   */
+  drainDelayMs?: number
+  /** On close, how long requests received may run (counted from the start of close). Default 10 s. */
   shutdownTimeoutMs?: number
+  /**
+   * Called at the shutdown deadline when requests are still running: it should make them answer at once (the
+   * widget app answers its turns 503). Connections still open DEADLINE_GRACE_MS later are cut.
+   */
+  onDeadline?: () => void
 }
+
+/** After `onDeadline`, how long answers may take to be written before connections are cut. */
+const DEADLINE_GRACE_MS = 1000
 
 export interface HttpServer {
   /** e.g. http://127.0.0.1:8080 (the bound port when 0 was asked). */
@@ -22,37 +36,91 @@ export interface HttpServer {
   readonly port: number
   /** Requests not yet answered in full (streams included). */
   readonly inFlight: number
-  /** Stops accepting, lets in-flight requests finish (up to the deadline), then cuts what is left. Idempotent. */
+  /**
+   * Drains (see `drainDelayMs`), stops accepting, lets requests received finish up to the deadline, asks the rest
+   * to answer (`onDeadline`), then cuts what is left. Idempotent.
+   */
   close(): Promise<void>
 }
 
 /** Starts a Node HTTP server on host:port. Throws `unavailable` when the port cannot be bound. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  let inFlight = 0
-  const idle = new Set<() => void>()
+  let draining = false
+  const open = new Set<ServerResponse>()
   const server = createServer((req, res) => {
-    inFlight++
-    res.once('close', () => {
-      inFlight--
-      if (inFlight === 0) for (const wake of idle) wake()
-    })
+    connections.onRequest(req, res)
+    open.add(res)
+    // While draining, a connection is closed after its response, so no client reuses it as the listener goes.
+    if (draining) res.setHeader('Connection', 'close')
+    res.once('close', () => open.delete(res))
     const mount = options.mounts?.find((m) => req.url?.startsWith(m.prefix) || req.url === m.prefix.replace(/\/$/, ''))
     ;(mount?.listener ?? options.listener)(req, res)
   })
+  const connections = trackConnections(server)
   server.headersTimeout = 20_000
   server.requestTimeout = 120_000
   server.keepAliveTimeout = 5_000
+  await listen(server, options)
+  const address = server.address() as AddressInfo
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`
 
-  await new Promise<void>((resolve, reject) => {
+  /** Ends quiet connections until `done()` or `untilMs` (performance.now()) passes; returns `done()`. */
+  const settle = async (untilMs: number, done: () => boolean, fresh = false): Promise<boolean> => {
+    for (;;) {
+      connections.endQuiet(fresh)
+      if (done()) return true
+      const left = untilMs - performance.now()
+      if (left <= 0) return false
+      await connections.change(Math.min(left, 100))
+    }
+  }
+  const answered = () => connections.busy === 0
+
+  let closing: Promise<void> | undefined
+  const close = async () => {
+    const deadlineAt = performance.now() + (options.shutdownTimeoutMs ?? 10_000)
+    draining = true
+    for (const res of open) if (!res.headersSent) res.setHeader('Connection', 'close')
+    if (options.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, options.drainDelayMs))
+    // The listener stays open while requests are answered: closing it resets connections the kernel accepted and
+    // Node has not yet taken (a busy event loop leaves them queued), so it closes only once the loop is idle.
+    if (connections.busy > 0) options.logger.info('waiting for in-flight requests', { inFlight: connections.busy })
+    if (!(await settle(deadlineAt, answered)) && options.onDeadline) {
+      options.logger.warn('answering requests still running at the shutdown deadline', { inFlight: connections.busy })
+      options.onDeadline()
+      await settle(performance.now() + DEADLINE_GRACE_MS, answered)
+    }
+    // net.Server's close stops accepting without http.Server's closeIdleConnections(), which would reset
+    // connections whose request is sent but not parsed yet; those get a short while to be answered.
+    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()))
+    const stillRunning = connections.busy > 0
+    await settle(performance.now() + (stillRunning ? 0 : DEADLINE_GRACE_MS), () => connections.open === 0, true)
+    if (connections.busy > 0) {
+      options.logger.warn('cutting requests still running at the shutdown deadline', { inFlight: connections.busy })
+    }
+    connections.destroyAll()
+    await closed
+  }
+
+  return {
+    url,
+    port: address.port,
+    get inFlight() {
+      return connections.busy
+    },
+    close: () => (closing ??= close()),
+  }
+}
+
+function listen(server: Server, options: HttpServerOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) =>
       reject(
         new AppError(
           'unavailable',
           `Cannot listen on ${options.host}:${options.port} (${error.code ?? error.message}); set CONCIERGE_PORT.`,
-          {
-            cause: error,
-            details: { port: options.port, host: options.host },
-          },
+          { cause: error, details: { port: options.port, host: options.host } },
         ),
       )
     server.once('error', onError)
@@ -61,38 +129,4 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       resolve()
     })
   })
-  const address = server.address() as AddressInfo
-  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`
-
-  let closing: Promise<void> | undefined
-  const close = async () => {
-    const deadline = options.shutdownTimeoutMs ?? 10_000
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-    server.closeIdleConnections()
-    if (inFlight > 0) {
-      options.logger.info('waiting for in-flight requests', { inFlight, deadlineMs: deadline })
-      let timer: ReturnType<typeof setTimeout> | undefined
-      let wake: (() => void) | undefined
-      await new Promise<void>((resolve) => {
-        wake = resolve
-        idle.add(resolve)
-        timer = setTimeout(resolve, deadline)
-      })
-      clearTimeout(timer)
-      if (wake) idle.delete(wake)
-      if (inFlight > 0) options.logger.warn('cutting requests still running at the shutdown deadline', { inFlight })
-    }
-    server.closeAllConnections()
-    await closed
-  }
-
-  return {
-    url,
-    port: address.port,
-    get inFlight() {
-      return inFlight
-    },
-    close: () => (closing ??= close()),
-  }
 }

@@ -1,4 +1,4 @@
-import type { ChatService, Reply, TurnInput } from '../core/index.ts'
+import type { Reply } from '../core/index.ts'
 import { toErrorResponse } from './errors.ts'
 
 /** Headers of a UI message stream (the Vercel AI SDK convention, protocol v1). */
@@ -12,8 +12,8 @@ export const STREAM_HEADERS: Record<string, string> = {
 const HEARTBEAT_MS = 15_000
 
 export interface StreamTurnOptions {
-  chat: ChatService
-  input: TurnInput
+  /** Runs the turn (e.g. `chat.handleTurn(input, options)` through the scheduler), calling `onText` with text parts. */
+  run: (options: { onText: (part: string) => void; signal: AbortSignal }) => Promise<Reply>
   messageId: string
   /** The request's signal: a closed connection aborts the turn. */
   signal?: AbortSignal
@@ -71,8 +71,8 @@ export function streamTurn(options: StreamTurnOptions): Response {
         }
       }
 
-      options.chat
-        .handleTurn(options.input, {
+      options
+        .run({
           signal: abort.signal,
           onText: (part) => {
             if (!part) return

@@ -124,7 +124,7 @@ describeInBrowser('widget in a real browser', () => {
     await expect(like.textContent()).resolves.toContain('Liked')
     const fb = chat.feedbackLog.at(-1)
     expect(fb).toMatchObject({ itemId: '1', kind: 'like' })
-    expect(fb?.userId).toMatch(/^web:[0-9a-f-]{36}$/)
+    expect(fb?.userId).toMatch(/^web:demo:[0-9a-f-]{36}$/)
     expect(fb?.conversationId).toMatch(/^web:demo:[0-9a-f-]{36}$/)
     await page.screenshot({ path: join(shots, 'widget.png'), fullPage: true })
 

@@ -13,10 +13,9 @@ function serverConfig(env: Record<string, string> = {}): Config['server'] {
 
 async function makeApp(env: Record<string, string>, chat: FakeChat, logs?: string[]): Promise<WidgetApp> {
   const logger = createLogger({ level: 'debug', format: 'json', write: (l) => logs?.push(l) })
-  return createWidgetApp(serverConfig(env), {
+  return createWidgetApp(serverConfig({ CONCIERGE_TRUST_PROXY: '1', ...env }), {
     backend: () => ({ chat, buildId: 'b-test', itemCount: 10 }),
     logger,
-    trustProxy: true,
   })
 }
 
@@ -386,10 +385,10 @@ describe('HTTP API contract', () => {
 describe('demo key (no publishable keys configured)', () => {
   let app: WidgetApp
   beforeAll(async () => {
-    app = await makeApp({}, createFakeChat())
+    app = await makeApp({ CONCIERGE_PUBLIC_URL: BASE }, createFakeChat())
   })
 
-  it('works from the same origin and localhost, not from other sites', async () => {
+  it('works from the public URL and localhost, not from other sites', async () => {
     const same = await app.fetch(req('/v1/items/1', { key: 'demo', origin: BASE }))
     expect(same.status).toBe(200)
     expect((await app.fetch(req('/v1/items/1', { key: 'demo', origin: 'http://localhost:3000' }))).status).toBe(200)

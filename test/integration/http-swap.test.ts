@@ -10,11 +10,13 @@ describe('build swap under load', () => {
     const newChat = createFakeChat({ label: 'new', partDelayMs: 5 })
     // Shaped like the runtime: `chat` changes on reload, requests already running keep the chat they started with.
     const runtime: { -readonly [K in keyof WidgetBackend]: WidgetBackend[K] } = { chat: oldChat, buildId: 'b1', itemCount: 10 }
-    const config = loadConfig({ CONCIERGE_RATE_LIMIT_PER_MINUTE: '1000' }, { cwd: '/tmp' }).server
+    const config = loadConfig(
+      { CONCIERGE_RATE_LIMIT_PER_MINUTE: '1000', CONCIERGE_TRUST_PROXY: '1', CONCIERGE_MAX_CONCURRENT_TURNS: '64' },
+      { cwd: '/tmp' },
+    ).server
     const app = await createWidgetApp(config, {
       backend: () => runtime,
       logger: createLogger({ level: 'silent' }),
-      trustProxy: true,
     })
 
     const send = (i: number) => {
@@ -40,8 +42,8 @@ describe('build swap under load', () => {
     }
 
     const before = Array.from({ length: 50 }, (_, i) => send(i))
-    await new Promise((r) => setTimeout(r, 15))
-    expect(oldChat.turns.length).toBe(50)
+    // Turns start on a later turn of the event loop than their request: wait until all 50 run on the old chat.
+    await expect.poll(() => oldChat.turns.length, { interval: 2 }).toBe(50)
     runtime.chat = newChat
     runtime.buildId = 'b2'
     const after = Array.from({ length: 50 }, (_, i) => send(50 + i))
