@@ -28,6 +28,9 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_POSITIVE_THRESHOLD: 'collab.positiveThreshold',
   CONCIERGE_SEED: 'collab.seed',
   CONCIERGE_STORE_PATH: 'store.path',
+  CONCIERGE_REDIS_URL: 'redis.url',
+  CONCIERGE_REDIS_PREFIX: 'redis.prefix',
+  TMDB_API_KEY: 'tmdb.apiKey',
   CONCIERGE_LLM_BASE_URL: 'llm.baseUrl',
   CONCIERGE_LLM_MODEL: 'llm.model',
   CONCIERGE_LLM_API_KEY: 'llm.apiKey',
@@ -49,7 +52,15 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_LOG_FORMAT: 'log.format',
 }
 
-const SECRET_PATHS = new Set(['llm.apiKey', 'slack.signingSecret', 'slack.botToken', 'slack.appToken', 'server.secretKeys'])
+const SECRET_PATHS = new Set([
+  'redis.url',
+  'tmdb.apiKey',
+  'llm.apiKey',
+  'slack.signingSecret',
+  'slack.botToken',
+  'slack.appToken',
+  'server.secretKeys',
+])
 
 export interface LoadConfigOptions {
   /** Values that win over the environment (CLI flags), by config path, e.g. `{ dataDir: '…' }`. */
@@ -76,7 +87,7 @@ export function loadConfig(
   for (const [path, value] of Object.entries(options.overrides ?? {})) {
     if (value !== undefined) setPath(raw, path, value)
   }
-  for (const section of ['embed', 'index', 'collab', 'store', 'llm', 'server', 'slack', 'log']) {
+  for (const section of ['embed', 'index', 'collab', 'store', 'redis', 'tmdb', 'llm', 'server', 'slack', 'log']) {
     raw[section] ??= {}
   }
   const parsed = configSchema.safeParse(raw)
