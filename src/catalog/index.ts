@@ -31,6 +31,7 @@ export {
   REDIAL_SHA256,
   REDIAL_URL,
 } from './download-redial.ts'
+export { type FetchTmdbOptions, type FetchTmdbResult, fetchTmdb, TMDB_API_URL } from './download-tmdb.ts'
 export { displayTitle, splitTitleYear } from './fields.ts'
 export { parseInspiredDialogues } from './inspired.ts'
 export { type LoadCatalogOptions, loadCatalog } from './load.ts'
