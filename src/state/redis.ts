@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { AppError, errorMessage } from '../core/index.ts'
+import { AppError, errorMessage, wrapError } from '../core/index.ts'
 import { acquireWithBackoff } from './acquire.ts'
 import { CLAIM_KEY, DELETE_IF, REPLACE_IF, TAKE_TOKENS } from './redis-scripts.ts'
 import {
@@ -29,20 +29,32 @@ export interface RedisStateOptions {
 /** Runs a Lua script by its SHA-1, sending its text once when the server does not know it yet. */
 type RunScript = (script: string, keys: string[], args: (string | number)[]) => Promise<unknown>
 
+/** A Redis command's result; a failure (server gone, timeout) becomes `unavailable`, which edges answer as 503. */
+async function call<T>(command: Promise<T>): Promise<T> {
+  try {
+    return await command
+  } catch (error) {
+    throw wrapError(error, 'unavailable', `Redis did not answer: ${errorMessage(error)}`)
+  }
+}
+
 function scriptRunner(client: Redis): RunScript {
   const shas = new Map<string, string>()
-  return async (script, keys, args) => {
-    let sha = shas.get(script)
-    if (sha === undefined) {
-      sha = createHash('sha1').update(script).digest('hex')
-      shas.set(script, sha)
-    }
+  const evalsha = async (sha: string, script: string, keys: string[], args: (string | number)[]) => {
     try {
       return await client.evalsha(sha, keys.length, ...keys, ...args)
     } catch (error) {
       if (!errorMessage(error).startsWith('NOSCRIPT')) throw error
       return client.eval(script, keys.length, ...keys, ...args)
     }
+  }
+  return (script, keys, args) => {
+    let sha = shas.get(script)
+    if (sha === undefined) {
+      sha = createHash('sha1').update(script).digest('hex')
+      shas.set(script, sha)
+    }
+    return call(evalsha(sha, script, keys, args))
   }
 }
 
@@ -68,8 +80,8 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
     maxRetriesPerRequest: 1,
-    // Give up on the first connection attempt instead of retrying forever; later drops still reconnect.
-    retryStrategy: (attempt) => (attempt > 20 ? null : Math.min(attempt * 100, 2000)),
+    // After a drop, reconnect for as long as it takes; commands meanwhile fail fast as `unavailable`.
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
   })
   client.on('error', () => {}) // surfaced by the failing command instead
   try {
@@ -119,7 +131,7 @@ function redisDeduper(client: Redis, key: (name: string) => string, defaultTtlMs
   return {
     firstSeen: async (name, ttlMs = defaultTtlMs) => {
       checkMs('ttlMs', ttlMs)
-      return (await client.set(key(name), '1', 'PX', ttlMs, 'NX')) === 'OK'
+      return (await call(client.set(key(name), '1', 'PX', ttlMs, 'NX'))) === 'OK'
     },
   }
 }
@@ -148,7 +160,7 @@ function redisTurnLocks(client: Redis, run: RunScript, key: (name: string) => st
   const tryAcquire = async (name: string, leaseMs: number): Promise<TurnLock | undefined> => {
     checkMs('leaseMs', leaseMs)
     const token = randomUUID()
-    if ((await client.set(key(name), token, 'PX', leaseMs, 'NX')) !== 'OK') return undefined
+    if ((await call(client.set(key(name), token, 'PX', leaseMs, 'NX'))) !== 'OK') return undefined
     let released = false
     return {
       key: name,
@@ -183,11 +195,11 @@ function redisBuilds(client: Redis, currentKey: string, channel: string): BuildN
     })())
   return {
     publish: async (buildId) => {
-      await client.multi().set(currentKey, buildId).publish(channel, buildId).exec()
+      await call(client.multi().set(currentKey, buildId).publish(channel, buildId).exec())
     },
-    current: async () => (await client.get(currentKey)) ?? undefined,
+    current: async () => (await call(client.get(currentKey))) ?? undefined,
     subscribe: async (listener) => {
-      await subscribed()
+      await call(subscribed())
       listeners.add(listener)
       return () => void listeners.delete(listener)
     },

@@ -75,14 +75,15 @@ for (const variant of variants) {
       it('takes up to the capacity, then refuses with the wait until enough tokens are back', async () => {
         const [a] = await open()
         const results = []
-        for (let i = 0; i < 4; i++) results.push(await a.limiter.take('ip:1', 1, 3, 20))
+        for (let i = 0; i < 4; i++) results.push(await a.limiter.take('ip:1', 1, 3, 2))
         expect(results.map((r) => r.ok)).toEqual([true, true, true, false])
         const refused = results[3]
-        expect(refused?.retryAfterMs).toBeGreaterThan(10)
-        expect(refused?.retryAfterMs).toBeLessThanOrEqual(50)
-        expect((await a.limiter.take('ip:2', 1, 3, 20)).ok).toBe(true)
-        await sleep((refused?.retryAfterMs ?? 0) + 10)
-        expect((await a.limiter.take('ip:1', 1, 3, 20)).ok).toBe(true)
+        // Timings leave room for a loaded machine: a token comes back every 500 ms.
+        expect(refused?.retryAfterMs).toBeGreaterThan(250)
+        expect(refused?.retryAfterMs).toBeLessThanOrEqual(500)
+        expect((await a.limiter.take('ip:2', 1, 3, 2)).ok).toBe(true)
+        await sleep((refused?.retryAfterMs ?? 0) + 20)
+        expect((await a.limiter.take('ip:1', 1, 3, 2)).ok).toBe(true)
       })
 
       it('never hands out more than the capacity to concurrent callers on two replicas', async () => {
@@ -102,12 +103,12 @@ for (const variant of variants) {
     describe('deduper', () => {
       it('sees a key first once per window, on any replica', async () => {
         const [a, b] = await open()
-        expect(await a.deduper.firstSeen('event:E1', 60)).toBe(true)
-        expect(await a.deduper.firstSeen('event:E1', 60)).toBe(false)
-        expect(await b.deduper.firstSeen('event:E1', 60)).toBe(false)
+        expect(await a.deduper.firstSeen('event:E1', 300)).toBe(true)
+        expect(await a.deduper.firstSeen('event:E1', 300)).toBe(false)
+        expect(await b.deduper.firstSeen('event:E1', 300)).toBe(false)
         expect(await b.deduper.firstSeen('event:E2')).toBe(true)
-        await sleep(90)
-        expect(await b.deduper.firstSeen('event:E1', 60)).toBe(true)
+        await sleep(400)
+        expect(await b.deduper.firstSeen('event:E1', 300)).toBe(true)
       })
 
       it('lets exactly one of concurrent deliveries through', async () => {
@@ -177,10 +178,10 @@ for (const variant of variants) {
 
       it('keeps a renewed lock past its first lease', async () => {
         const [a, b] = await open()
-        const lock = await a.turnLocks.tryAcquire('conv-4', 60)
-        await sleep(30)
-        expect(await lock?.renew(200)).toBe(true)
-        await sleep(50)
+        const lock = await a.turnLocks.tryAcquire('conv-4', 300)
+        await sleep(100)
+        expect(await lock?.renew(1000)).toBe(true)
+        await sleep(300)
         expect(await b.turnLocks.tryAcquire('conv-4', 1000)).toBeUndefined()
       })
 
@@ -237,6 +238,17 @@ for (const variant of variants) {
     })
   })
 }
+
+describe.skipIf(redisMissing !== undefined)('redis state', () => {
+  it('answers unavailable, not a client error, when Redis is gone', async () => {
+    const state = await createRedisState({ url: REDIS_URL, prefix: TEST_PREFIX, dedupeTtlMs: 1000 })
+    await state.close()
+    await expect(state.limiter.take('k', 1, 1, 1)).rejects.toMatchObject({ code: 'unavailable' })
+    await expect(state.deduper.firstSeen('k')).rejects.toMatchObject({ code: 'unavailable' })
+    await expect(state.turnLocks.tryAcquire('k', 1000)).rejects.toMatchObject({ code: 'unavailable' })
+    await expect(state.builds.current()).rejects.toMatchObject({ code: 'unavailable' })
+  })
+})
 
 describe('createSharedState', () => {
   it('uses memory when no Redis URL is set', async () => {
