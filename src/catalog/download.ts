@@ -97,7 +97,7 @@ async function makeWritable(dir: string): Promise<void> {
   }
 }
 
-async function fetchBytes(
+export async function fetchBytes(
   fetchImpl: typeof fetch,
   url: string,
   onProgress?: ProgressListener,
@@ -132,27 +132,11 @@ async function fetchVerified(
 ): Promise<{ archive: Buffer; verified: boolean; check: DownloadMovieLensResult['check'] }> {
   const fetchImpl = options.fetchImpl ?? fetch
   const url = options.url ?? MOVIELENS_SMALL_URL
-  const got = await fetchBytes(fetchImpl, url, options.onProgress)
-  if (!got.ok) {
-    throw new AppError(
-      'data.download_failed',
-      `Could not download ${url} (${got.reason}). Check the connection, or copy an existing folder with \`concierge data movielens --from DIR\``,
-      { details: { url, reason: got.reason } },
-    )
-  }
-  const archive = got.bytes
+  const hint = 'copy an existing folder with `concierge data movielens --from DIR`'
+  const archive = await downloadOrThrow(fetchImpl, url, hint, options.onProgress)
   const sha256 = options.sha256 ?? MOVIELENS_SMALL_SHA256
   if (sha256 !== undefined) {
-    const actual = createHash('sha256').update(archive).digest('hex')
-    if (actual !== sha256.toLowerCase()) {
-      throw new AppError(
-        'data.checksum_mismatch',
-        `${url} does not match its pinned SHA-256: the download is corrupt or was altered`,
-        {
-          details: { url, algorithm: 'sha256', expected: sha256, actual },
-        },
-      )
-    }
+    checkSha256(archive, url, sha256)
     return { archive, verified: true, check: 'sha256' }
   }
   const md5File = await fetchBytes(fetchImpl, `${url}.md5`)
@@ -171,8 +155,38 @@ async function fetchVerified(
   return { archive, verified: true, check: 'md5' }
 }
 
-/** Unzips into `staging` and returns the folder holding movies.csv. Entry paths never escape `staging`. */
-async function extract(archive: Buffer, staging: string, onProgress: ProgressListener): Promise<string> {
+/** The body of `url`; throws `data.download_failed` naming the URL, the reason and what else to try. */
+export async function downloadOrThrow(
+  fetchImpl: typeof fetch,
+  url: string,
+  hint: string,
+  onProgress?: ProgressListener,
+): Promise<Buffer> {
+  const got = await fetchBytes(fetchImpl, url, onProgress)
+  if (got.ok) return got.bytes
+  throw new AppError('data.download_failed', `Could not download ${url} (${got.reason}). Check the connection, or ${hint}`, {
+    details: { url, reason: got.reason },
+  })
+}
+
+/** Throws `data.checksum_mismatch` unless `bytes` has the SHA-256 `expected`. */
+export function checkSha256(bytes: Buffer, url: string, expected: string): void {
+  const actual = createHash('sha256').update(bytes).digest('hex')
+  if (actual === expected.toLowerCase()) return
+  throw new AppError(
+    'data.checksum_mismatch',
+    `${url} does not match its pinned SHA-256: the download is corrupt or was altered`,
+    {
+      details: { url, algorithm: 'sha256', expected, actual },
+    },
+  )
+}
+
+/**
+ * Unzips `archive` into `staging`; entry paths never escape it. Throws `data.download_failed` naming `what` when
+ * the archive cannot be read.
+ */
+export async function unzipInto(archive: Buffer, staging: string, what: string, onProgress: ProgressListener): Promise<void> {
   try {
     const entries = readZip(archive)
     let done = 0
@@ -191,12 +205,17 @@ async function extract(archive: Buffer, staging: string, onProgress: ProgressLis
     }
   } catch (error) {
     if (error instanceof ZipFormatError) {
-      throw new AppError('data.download_failed', `The MovieLens archive could not be unpacked: ${error.message}`, {
+      throw new AppError('data.download_failed', `The ${what} archive could not be unpacked: ${error.message}`, {
         cause: error,
       })
     }
     throw error
   }
+}
+
+/** Unzips into `staging` and returns the folder holding movies.csv. */
+async function extract(archive: Buffer, staging: string, onProgress: ProgressListener): Promise<string> {
+  await unzipInto(archive, staging, 'MovieLens', onProgress)
   const folder = [join(staging, 'ml-latest-small'), staging].find((d) => REQUIRED.every((f) => existsSync(join(d, f))))
   if (!folder) {
     throw new AppError('data.download_failed', `The archive does not hold ml-latest-small (${REQUIRED.join(', ')} missing)`)
@@ -205,7 +224,7 @@ async function extract(archive: Buffer, staging: string, onProgress: ProgressLis
 }
 
 /** Renames `folder` to `target`; an existing target is moved aside first and restored if the swap fails. */
-async function install(folder: string, target: string): Promise<void> {
+export async function install(folder: string, target: string): Promise<void> {
   const aside = `${target}.old-${randomBytes(4).toString('hex')}`
   const had = existsSync(target)
   if (had) await rename(target, aside)

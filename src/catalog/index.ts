@@ -1,6 +1,7 @@
 /**
  * Catalogue and interaction loading: generic JSONL/CSV files and the MovieLens datasets, validated row by row,
- * plus the one item-text template used for embedding and a verified MovieLens download.
+ * plus the one item-text template used for embedding and the data fetchers: a verified MovieLens download, the
+ * ReDial conversation log (checksum-pinned) and TMDB facts through its API (paced, resumable).
  *
  * Generic format (UTF-8):
  * - `items.jsonl` (one JSON object per line) or `items.csv` (RFC 4180, header row): `id` (required), `title`,
@@ -23,6 +24,14 @@ export {
   MOVIELENS_SMALL_SHA256,
   MOVIELENS_SMALL_URL,
 } from './download.ts'
+export {
+  type DownloadRedialOptions,
+  type DownloadRedialResult,
+  downloadRedial,
+  REDIAL_SHA256,
+  REDIAL_URL,
+} from './download-redial.ts'
+export { type FetchTmdbOptions, type FetchTmdbResult, fetchTmdb, TMDB_API_URL } from './download-tmdb.ts'
 export { displayTitle, splitTitleYear } from './fields.ts'
 export { parseInspiredDialogues } from './inspired.ts'
 export { type LoadCatalogOptions, loadCatalog } from './load.ts'

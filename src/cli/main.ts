@@ -13,7 +13,7 @@ const COMMANDS: Record<string, { load: () => Promise<{ run: (args: string[]) => 
   train: { load: () => import('./train.ts'), summary: 'train the collaborative model on the interactions' },
   eval: { load: () => import('./eval.ts'), summary: 'offline evaluation of recommenders (or --conversations: dialogue replay)' },
   chat: { load: () => import('./chat.ts'), summary: 'a terminal conversation on the current build' },
-  data: { load: () => import('./data.ts'), summary: 'obtain data: `concierge data movielens [--from DIR]`' },
+  data: { load: () => import('./data.ts'), summary: 'obtain data: `concierge data <movielens|redial|tmdb|all> [--from DIR]`' },
 }
 
 function usage(): string {

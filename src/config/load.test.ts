@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { loadConfig } from './load.ts'
 
 describe('loadConfig', () => {
+  it('reads CONCIERGE_REDIS_URL, and names it without echoing a password when it is not a redis:// URL', () => {
+    expect(loadConfig({}).redis).toEqual({ prefix: 'concierge:' })
+    expect(loadConfig({ CONCIERGE_REDIS_URL: 'redis://127.0.0.1:6379' }).redis.url).toBe('redis://127.0.0.1:6379')
+    expect(() => loadConfig({ CONCIERGE_REDIS_URL: 'http://:s3cret@host' })).toThrow(/CONCIERGE_REDIS_URL/)
+    expect(() => loadConfig({ CONCIERGE_REDIS_URL: 'http://:s3cret@host' })).not.toThrow(/s3cret/)
+  })
+
   it('reads blend weight overrides from CONCIERGE_BLEND as JSON, and defaults to none', () => {
     expect(loadConfig({}).blend).toEqual({})
     const config = loadConfig({ CONCIERGE_BLEND: '{"semantic": 0.7, "candidates": 300}' })

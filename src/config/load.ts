@@ -30,6 +30,9 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_STORE_PATH: 'store.path',
   CONCIERGE_STORE_URL: 'store.url',
   CONCIERGE_SESSION_TTL: 'store.sessionTtlMs',
+  CONCIERGE_REDIS_URL: 'redis.url',
+  CONCIERGE_REDIS_PREFIX: 'redis.prefix',
+  TMDB_API_KEY: 'tmdb.apiKey',
   CONCIERGE_LLM_BASE_URL: 'llm.baseUrl',
   CONCIERGE_LLM_MODEL: 'llm.model',
   CONCIERGE_LLM_API_KEY: 'llm.apiKey',
@@ -57,6 +60,8 @@ export const ENV_MAP: Record<string, string> = {
 
 const SECRET_PATHS = new Set([
   'store.url',
+  'redis.url',
+  'tmdb.apiKey',
   'llm.apiKey',
   'slack.signingSecret',
   'slack.botToken',
@@ -89,7 +94,7 @@ export function loadConfig(
   for (const [path, value] of Object.entries(options.overrides ?? {})) {
     if (value !== undefined) setPath(raw, path, value)
   }
-  for (const section of ['embed', 'index', 'collab', 'store', 'llm', 'server', 'slack', 'log']) {
+  for (const section of ['embed', 'index', 'collab', 'store', 'redis', 'tmdb', 'llm', 'server', 'slack', 'log']) {
     raw[section] ??= {}
   }
   const parsed = configSchema.safeParse(raw)

@@ -108,6 +108,19 @@ export const configSchema = z.object({
     /** Sessions idle longer than this are never loaded again and are deleted by an hourly sweep; `off`: keep. */
     sessionTtlMs: duration.default(30 * DURATION_UNITS_MS.d),
   }),
+  redis: z.object({
+    /** Redis for what replicas share (rate limits, dedupe, idempotency, turn locks, build notices); unset: memory. */
+    url: z
+      .string()
+      .regex(/^rediss?:\/\/./, 'expected redis://[user:password@]host:port[/db] or rediss://…')
+      .optional(),
+    /** Put before every Redis key and channel, so deployments can share one server. */
+    prefix: z.string().default('concierge:'),
+  }),
+  tmdb: z.object({
+    /** TMDB API key (v3) or read access token (v4): `concierge data tmdb` fetches overviews, keywords, running times. */
+    apiKey: z.string().min(1).optional(),
+  }),
   llm: z.object({
     baseUrl: z.string().url().optional(),
     model: z.string().min(1).optional(),
