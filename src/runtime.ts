@@ -1,10 +1,8 @@
-import { currentBuildDir, readSnapshot } from './build/index.ts'
+import { currentBuildDir, openBuild } from './build/index.ts'
 import { createChat } from './chat/index.ts'
-import { openCollab } from './collab/index.ts'
 import type { Config } from './config/index.ts'
-import { AppError, type ChatService, type CollabScorer, type Embedder, errorMessage, type Logger } from './core/index.ts'
+import { AppError, type ChatService, type Embedder, errorMessage, type Logger } from './core/index.ts'
 import { createEmbedderFromId } from './embed/index.ts'
-import { openIndex } from './index/index.ts'
 import { createLlmClient } from './llm/index.ts'
 import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
 import { createSqliteStore, type Store } from './store/index.ts'
@@ -69,8 +67,8 @@ export async function createRuntime(
         details: { indexesDir: config.indexesDir },
       })
     }
-    const index = await openIndex(current.dir)
-    let collab: CollabScorer | undefined
+    const build = await openBuild(current.dir, { backend: config.collab.backend, logger })
+    const { index, items, popularity, collab } = build
     try {
       const embedder = await embedderFor(index.manifest.encoderId)
       if (embedder.dimension !== index.manifest.dimension) {
@@ -81,21 +79,6 @@ export async function createRuntime(
             details: { encoder: embedder.id, dimension: embedder.dimension, indexDimension: index.manifest.dimension },
           },
         )
-      }
-      const { items, popularity } = await readSnapshot(current.dir)
-      const collabDir = (index.manifest.extra as { collabDir?: string | null } | undefined)?.collabDir
-      if (collabDir) {
-        try {
-          collab = await openCollab(
-            collabDir,
-            { dataFingerprint: index.manifest.dataFingerprint },
-            { backend: config.collab.backend, logger },
-          )
-        } catch (error) {
-          logger.warn('collaborative model not loaded: recommending from text and popularity only', {
-            reason: errorMessage(error),
-          })
-        }
       }
       const recommender = await createRecommender({
         items,
@@ -124,13 +107,11 @@ export async function createRuntime(
         release: async () => {
           await chat.close()
           await recommender.close()
-          await collab?.close()
-          await index.close()
+          await build.close()
         },
       }
     } catch (error) {
-      await collab?.close()
-      await index.close()
+      await build.close()
       throw error
     }
   }

@@ -19,7 +19,8 @@ import { createEmbedder, createEmbeddingCache, embedWithCache } from '../embed/i
 import { buildIndex } from '../index/index.ts'
 import { loadTf } from '../tf/index.ts'
 import { type DialogueLog, loadTrainingCatalog } from './dialogues.ts'
-import { writeSnapshot } from './snapshot.ts'
+import { ITEMS_FILE, POPULARITY_FILE, writeSnapshot } from './snapshot.ts'
+import type { BuildModelFacts } from './verify.ts'
 
 /** What a rebuild did, printed by `concierge rebuild` (as JSON with `--json`). */
 export interface RebuildSummary {
@@ -117,6 +118,7 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
     const indexSeconds = (performance.now() - indexStart) / 1000
 
     let collab: RebuildSummary['collab'] = { skipped: 'the catalogue has no interactions' }
+    let modelFacts: BuildModelFacts | null = null
     if ((options.train ?? true) && catalog.interactions.length > 0) {
       const trainStart = performance.now()
       const trainOptions = {
@@ -129,6 +131,7 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
       const reused = options.retrain ? undefined : await reuseCollab(catalog, trainOptions)
       const trained = reused ?? (await trainCollab(catalog, { ...trainOptions, backend: config.collab.backend, onProgress }))
       trainedModel = true
+      modelFacts = { itemCount: trained.manifest.itemCount, weightsSha256: trained.manifest.weightsSha256 }
       collab = {
         dir: trained.dir,
         model: trained.manifest.model,
@@ -140,19 +143,21 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
       collab = { skipped: 'training turned off' }
     }
 
+    await writeSnapshot(tmpDir, catalog.items, popularity)
     await index.save(tmpDir, {
       encoderId: embedder.id,
       dataFingerprint: catalog.fingerprint,
       dataset: catalog.name,
       buildId,
+      files: [ITEMS_FILE, POPULARITY_FILE],
       extra: {
         collabDir: 'dir' in collab ? collab.dir : null,
+        model: modelFacts,
         dialogues: dialogues ? { ...dialogueSummary(dialogues), popularityWeight: config.dialoguePopularity } : null,
         embedding: { cached: embedded.hits, embedded: embedded.misses },
         catalogPopularity,
       },
     })
-    await writeSnapshot(tmpDir, catalog.items, popularity)
     await index.close()
     await rename(tmpDir, finalDir)
     await switchCurrent(config.indexesDir, buildId)

@@ -27,6 +27,8 @@ import {
 } from './manifest.ts'
 import { createVectorTable, exactTopK, normalizeQuery, packVectors, rowOf, type VectorTable } from './store.ts'
 
+const INDEX_FILES = new Set([IDS_FILE, VECTORS_FILE, HNSW_FILE])
+
 type Hnsw = InstanceType<typeof hnswlib.HierarchicalNSW>
 
 export interface HnswParams {
@@ -259,6 +261,7 @@ function createIndex(core: IndexCore): WritableIndex {
         throw wrapError(error, 'build.failed', `Could not write the HNSW graph to ${path}`, { path })
       }
     }
+    for (const file of extra.files ?? []) digests[file] = await digestOf(dir, file)
     const draft: IndexManifest = {
       formatVersion: 1,
       kind: core.kind,
@@ -313,6 +316,14 @@ function corrupt(dir: string, file: string, message: string, details: Record<str
     details: { dir, file, ...details },
     ...(cause === undefined ? {} : { cause }),
   })
+}
+
+async function digestOf(dir: string, file: string): Promise<IndexManifest['fileDigests'][string]> {
+  if (file === MANIFEST_FILE || file.includes('/') || file.includes('\\') || file === '..') {
+    throw new AppError('input.invalid', `The manifest cannot cover "${file}"`, { details: { dir, file } })
+  }
+  const bytes = await readFile(join(dir, file))
+  return { bytes: bytes.byteLength, sha256: sha256(bytes) }
 }
 
 async function readChecked(dir: string, manifest: IndexManifest, file: string): Promise<Buffer> {
@@ -407,6 +418,8 @@ export async function openIndex(
     graph.setEf(efSearch)
     index = createIndex({ kind: 'hnsw', table, hnsw: { graph, params: { ...params, efSearch } }, filterExactBelow })
   }
+  // The build's other files (its catalogue snapshot) are checked here too, before anyone parses them.
+  for (const file of manifest.files) if (!INDEX_FILES.has(file)) await readChecked(dir, manifest, file)
   const { save: _save, ...loaded } = index
   return { ...loaded, manifest }
 }
