@@ -14,11 +14,13 @@ import {
   removeDir,
   silentLogger,
   switchCurrent,
+  temporaryDirName,
 } from '../core/index.ts'
 import { createEmbedder, createEmbeddingCache, embedWithCache } from '../embed/index.ts'
 import { buildIndex } from '../index/index.ts'
 import { loadTf } from '../tf/index.ts'
 import { type DialogueLog, loadTrainingCatalog } from './dialogues.ts'
+import { acquireRebuildLock, removeLeftovers } from './lock.ts'
 import { ITEMS_FILE, POPULARITY_FILE, writeSnapshot } from './snapshot.ts'
 import type { BuildModelFacts } from './verify.ts'
 
@@ -59,9 +61,22 @@ export interface RebuildOptions {
  * Loads and validates the catalogue, embeds item texts (only new or changed ones: the cache), builds the
  * vector index, trains the collaborative model, writes `indexes/<build-id>/` and then switches
  * `indexes/current` to it. Any failure leaves the previous build in place and removes the partial one.
- * Throws `data.not_found`, `catalog.invalid` (bad input) or the failing step's error.
+ * One rebuild at a time: a second one throws `build.failed` (details.reason `locked`) at once; the first cleans
+ * what crashed rebuilds left behind. Throws `data.not_found`, `catalog.invalid` (bad input) or the failing step's error.
  */
 export async function runRebuild(config: Readonly<Config>, options: RebuildOptions = {}): Promise<RebuildSummary> {
+  const logger = options.logger ?? silentLogger
+  const lock = await acquireRebuildLock(config.indexesDir, logger)
+  try {
+    await removeLeftovers(config.indexesDir, logger)
+    await removeLeftovers(config.modelsDir, logger)
+    return await rebuildLocked(config, options)
+  } finally {
+    await lock.release()
+  }
+}
+
+async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions): Promise<RebuildSummary> {
   const logger = options.logger ?? silentLogger
   const onProgress = options.onProgress ?? noProgress
   const started = performance.now()
@@ -86,7 +101,7 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
 
   const buildId = newBuildId()
   await mkdir(config.indexesDir, { recursive: true })
-  const tmpDir = join(config.indexesDir, `.tmp-${buildId}`)
+  const tmpDir = join(config.indexesDir, temporaryDirName(buildId))
   const finalDir = join(config.indexesDir, buildId)
   const embedder = await createEmbedder(config.embed, { logger })
   const cache = await createEmbeddingCache(join(config.indexesDir, '.embedding-cache'))

@@ -13,6 +13,7 @@ import {
   sha256,
   silentLogger,
   switchCurrent,
+  temporaryDirName,
 } from '../core/index.ts'
 import { loadTf, type TfBackendChoice, type TfRuntime } from '../tf/index.ts'
 import {
@@ -229,7 +230,7 @@ export async function reuseCollab(
     JSON.stringify(manifest.hyper) === JSON.stringify(resolveHyper(options))
   if (!same) return undefined
   const dir = join(options.modelsDir, options.buildId)
-  const tmp = join(options.modelsDir, `.tmp-${options.buildId}`)
+  const tmp = join(options.modelsDir, temporaryDirName(options.buildId))
   try {
     await removeDir(tmp)
     await cp(join(options.modelsDir, previous), tmp, { recursive: true })
@@ -311,7 +312,7 @@ export async function trainCollab(
     backend: runtime.backend,
     createdAt: new Date().toISOString(),
   }
-  const tmp = join(options.modelsDir, `.tmp-${options.buildId}`)
+  const tmp = join(options.modelsDir, temporaryDirName(options.buildId))
   try {
     await removeDir(tmp)
     await mkdir(tmp, { recursive: true })
