@@ -1,4 +1,4 @@
-import { currentBuildDir, openBuild } from './build/index.ts'
+import { createBuildReader, currentBuildDir, openBuild } from './build/index.ts'
 import { createChat } from './chat/index.ts'
 import type { Config } from './config/index.ts'
 import { AppError, type ChatService, type Embedder, errorMessage, type Logger } from './core/index.ts'
@@ -49,6 +49,8 @@ export async function createRuntime(
   const ownsStore = !deps.store
   const embedders = new Map<string, Promise<Embedder>>()
   const llm = createLlmClient(config.llm, { logger })
+  // Builds are read off the main thread, so a swap under load takes seconds, not the turns' queue.
+  const reader = createBuildReader(logger)
 
   const embedderFor = (id: string): Promise<Embedder> => {
     let p = embedders.get(id)
@@ -67,7 +69,9 @@ export async function createRuntime(
         details: { indexesDir: config.indexesDir },
       })
     }
-    const build = await openBuild(current.dir, { backend: config.collab.backend, logger })
+    const started = performance.now()
+    const build = await openBuild(current.dir, { backend: config.collab.backend, logger, reader })
+    const opened = performance.now()
     const { index, items, popularity, collab } = build
     try {
       const embedder = await embedderFor(index.manifest.encoderId)
@@ -90,8 +94,14 @@ export async function createRuntime(
         weights: config.blend,
         ...(deps.onScored ? { onScored: deps.onScored } : {}),
       })
+      const wired = performance.now()
       const chat = await createChat({ items, recommender, store, llm, logger, popularity })
       logger.info('build loaded', {
+        seconds: {
+          open: secondsSince(started, opened),
+          recommender: secondsSince(opened, wired),
+          chat: secondsSince(wired),
+        },
         buildId: current.buildId,
         items: items.length,
         encoder: embedder.id,
@@ -116,7 +126,13 @@ export async function createRuntime(
     }
   }
 
-  let active = await load()
+  let active: LoadedBuild
+  try {
+    active = await load()
+  } catch (error) {
+    await reader.close()
+    throw error
+  }
   let reloading: Promise<boolean> | undefined
   let closed: Promise<void> | undefined
 
@@ -190,10 +206,15 @@ export async function createRuntime(
         while (active.inFlight > 0) await new Promise((r) => setTimeout(r, 20))
         const all = await Promise.allSettled([...embedders.values()])
         for (const e of all) if (e.status === 'fulfilled') await e.value.close()
+        await reader.close()
         if (ownsStore) await store.close()
       })()
       return closed
     },
   }
   return runtime
+}
+
+function secondsSince(from: number, to = performance.now()): number {
+  return Math.round(to - from) / 1000
 }

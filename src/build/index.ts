@@ -12,7 +12,7 @@ export {
   loadTrainingCatalog,
   resolveDialogueFiles,
 } from './dialogues.ts'
-export { type OpenedBuild, openBuild } from './open.ts'
+export { type BuildReader, createBuildReader, type OpenBuildDeps, type OpenedBuild, openBuild } from './open.ts'
 export { type RebuildOptions, type RebuildSummary, runRebuild } from './rebuild.ts'
 export { ITEMS_FILE, POPULARITY_FILE, readSnapshot, writeSnapshot } from './snapshot.ts'
 

@@ -7,7 +7,7 @@ import { tinyBuild } from '../../test/support/tiny-build.ts'
 import type { Config } from '../config/index.ts'
 import { createLogger } from '../core/index.ts'
 import { createMemoryStore } from '../store/index.ts'
-import { openBuild } from './open.ts'
+import { createBuildReader, openBuild } from './open.ts'
 import { runRebuild } from './rebuild.ts'
 import { ITEMS_FILE } from './snapshot.ts'
 
@@ -49,10 +49,20 @@ describe.skipIf(!sharedModelsDir())('build integrity', () => {
     }
   })
 
-  it('refuses a cut snapshot as corrupt, naming the file', async () => {
+  it('refuses a cut snapshot as corrupt, naming the file, on this thread and in the reader thread', async () => {
     const build = await newBuild()
-    await cutInHalf(join(build, ITEMS_FILE))
-    await expect(openBuild(build, deps)).rejects.toMatchObject({ code: 'index.corrupt', details: { file: ITEMS_FILE } })
+    const reader = createBuildReader(logger)
+    try {
+      const whole = await openBuild(build, { ...deps, reader })
+      expect(whole.items.length).toBe(whole.index.size)
+      await whole.close()
+      await cutInHalf(join(build, ITEMS_FILE))
+      const corrupt = { code: 'index.corrupt', details: { file: ITEMS_FILE } }
+      await expect(openBuild(build, deps)).rejects.toMatchObject(corrupt)
+      await expect(openBuild(build, { ...deps, reader })).rejects.toMatchObject(corrupt)
+    } finally {
+      await reader.close()
+    }
   })
 
   it('refuses an older build (snapshot not in its checksums) whose snapshot and index disagree on the item count', async () => {

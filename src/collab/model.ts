@@ -28,7 +28,7 @@ import {
   uploadWeights,
 } from './dae.ts'
 import { DEFAULT_POSITIVE_THRESHOLD, positivesByUser } from './implicit.ts'
-import { COLLAB_FORMAT_VERSION, type CollabManifest, readCollabManifest } from './manifest.ts'
+import { COLLAB_FORMAT_VERSION, type CollabManifest, parseCollabManifest, readCollabManifest } from './manifest.ts'
 import { knownIndices, toRows, usersPerItem, vocabularyOf } from './rows.ts'
 import { splitUsers } from './split.ts'
 
@@ -339,38 +339,90 @@ export async function openCollab(
   expected: { dataFingerprint?: string } = {},
   deps: { backend?: TfBackendChoice; logger?: Logger } = {},
 ): Promise<CollabScorer & { manifest: CollabManifest }> {
-  const manifest = await readCollabManifest(dir)
-  if (expected.dataFingerprint !== undefined && expected.dataFingerprint !== manifest.dataFingerprint) {
-    throw new AppError('collab.incompatible', `The model in ${dir} was trained on other data: retrain with \`concierge train\``, {
-      details: { built: manifest.dataFingerprint, expected: expected.dataFingerprint },
+  return openCollabData(await readCollabData(dir, expected), deps)
+}
+
+/** A model's files, read and checked against its manifest but not yet in TF.js: what a worker thread can hand over. */
+export interface CollabData {
+  manifest: CollabManifest
+  itemIds: string[]
+  weights: Uint8Array
+}
+
+/** A model's files as read from disk, unchecked: the manifest and item list parsed, the weights with their SHA-256. */
+export interface CollabFiles {
+  manifest: unknown
+  itemIds: unknown
+  weights: Uint8Array
+  weightsSha256: string
+}
+
+/**
+ * Reads a model's files without checking them (no TF.js and nothing from this folder's model code, so a worker
+ * thread can do it). A missing folder is `collab.not_found`, unreadable files `collab.incompatible`.
+ */
+export async function readCollabFiles(dir: string): Promise<CollabFiles> {
+  let manifestText: string
+  try {
+    manifestText = await readFile(join(dir, 'manifest.json'), 'utf8')
+  } catch (error) {
+    throw new AppError('collab.not_found', `No collaborative model in ${dir}: run \`concierge train\``, {
+      cause: error,
+      details: { dir },
     })
   }
-  let itemIds: unknown
-  let bytes: Buffer
   try {
-    itemIds = JSON.parse(await readFile(join(dir, manifest.itemsFile), 'utf8'))
-    bytes = await readFile(join(dir, manifest.weightsFile))
+    const manifest = JSON.parse(manifestText) as { itemsFile?: unknown; weightsFile?: unknown }
+    const name = (value: unknown) => (typeof value === 'string' && /^[\w.-]+$/.test(value) ? value : 'missing')
+    const itemIds: unknown = JSON.parse(await readFile(join(dir, name(manifest.itemsFile)), 'utf8'))
+    const weights = await readFile(join(dir, name(manifest.weightsFile)))
+    return { manifest, itemIds, weights, weightsSha256: sha256(weights) }
   } catch (error) {
     throw new AppError('collab.incompatible', `The model files in ${dir} are missing or unreadable: retrain the model`, {
       cause: error,
       details: { dir },
     })
   }
+}
+
+/** Reads and checks a model's files (no TF.js). Throws like `openCollab`. */
+export async function readCollabData(dir: string, expected: { dataFingerprint?: string } = {}): Promise<CollabData> {
+  return checkCollabFiles(dir, await readCollabFiles(dir), expected)
+}
+
+/** Checks files `readCollabFiles` read against the manifest schema, the expected data and each other. */
+export function checkCollabFiles(dir: string, files: CollabFiles, expected: { dataFingerprint?: string } = {}): CollabData {
+  const manifest = parseCollabManifest(dir, files.manifest)
+  if (expected.dataFingerprint !== undefined && expected.dataFingerprint !== manifest.dataFingerprint) {
+    throw new AppError('collab.incompatible', `The model in ${dir} was trained on other data: retrain with \`concierge train\``, {
+      details: { built: manifest.dataFingerprint, expected: expected.dataFingerprint },
+    })
+  }
+  const { itemIds } = files
   const expectedShapes = layerShapes(manifest.itemCount, manifest.hyper)
   if (
     !Array.isArray(itemIds) ||
     itemIds.length !== manifest.itemCount ||
     !itemIds.every((id) => typeof id === 'string') ||
-    sha256(bytes) !== manifest.weightsSha256 ||
+    files.weightsSha256 !== manifest.weightsSha256 ||
     JSON.stringify(expectedShapes) !== JSON.stringify(manifest.layers)
   ) {
     throw new AppError('collab.incompatible', `The model files in ${dir} do not match its manifest: retrain the model`, {
       details: { dir },
     })
   }
-  const members = unpackWeights(bytes, manifest.layers, manifest.hyper)
+  return { manifest, itemIds: itemIds as string[], weights: files.weights }
+}
+
+/** Loads a model `readCollabData` checked into TF.js as a CollabScorer. */
+export async function openCollabData(
+  data: CollabData,
+  deps: { backend?: TfBackendChoice; logger?: Logger } = {},
+): Promise<CollabScorer & { manifest: CollabManifest }> {
+  const { manifest } = data
+  const members = unpackWeights(data.weights, manifest.layers, manifest.hyper)
   const runtime = await loadTf(deps.backend ?? 'auto', deps.logger ?? silentLogger)
-  const scorer = autoencoderScorer(runtime, itemIds as string[], manifest.hyper, members, manifest.model)
+  const scorer = autoencoderScorer(runtime, data.itemIds, manifest.hyper, members, manifest.model)
   return {
     manifest,
     name: scorer.name,
@@ -392,7 +444,7 @@ function packWeights(members: readonly AutoencoderWeights[]): Uint8Array {
 }
 
 function unpackWeights(
-  bytes: Buffer,
+  bytes: Uint8Array,
   shapes: Array<[number, number]>,
   hyper: Pick<AutoencoderHyper, 'tied' | 'members'>,
 ): AutoencoderWeights[] {

@@ -345,15 +345,18 @@ async function readChecked(dir: string, manifest: IndexManifest, file: string): 
   return bytes
 }
 
+/** An index's checked files, read and parsed but not yet opened: what a worker thread can hand over. */
+export interface IndexData {
+  manifest: IndexManifest
+  ids: string[]
+  vectors: Float32Array
+}
+
 /**
- * Opens a saved index, checking the manifest against what the caller expects and every file against
- * the manifest before any of it is used.
+ * Reads an index's manifest and checks every file it lists (size, SHA-256; the build's catalogue snapshot too) and
+ * the ids and vectors against it. Pure data, no native code, so it can run in a worker thread. Throws like `openIndex`.
  */
-export async function openIndex(
-  dir: string,
-  expected: IndexExpectation = {},
-  options: OpenIndexOptions = {},
-): Promise<LoadedIndex> {
+export async function readIndexData(dir: string, expected: IndexExpectation = {}): Promise<IndexData> {
   const manifest = await readIndexManifest(dir)
   const mismatched = (['encoderId', 'dimension', 'itemCount'] as const).filter(
     (key) => expected[key] !== undefined && expected[key] !== manifest[key],
@@ -388,9 +391,28 @@ export async function openIndex(
       expectedBytes,
     })
   }
+  for (const file of manifest.files) if (file !== IDS_FILE && file !== VECTORS_FILE) await readChecked(dir, manifest, file)
+  return { manifest, ids: ids as string[], vectors: bytesToF32(vectorBytes) }
+}
+
+/**
+ * Opens a saved index, checking the manifest against what the caller expects and every file against
+ * the manifest before any of it is used.
+ */
+export async function openIndex(
+  dir: string,
+  expected: IndexExpectation = {},
+  options: OpenIndexOptions = {},
+): Promise<LoadedIndex> {
+  return openIndexData(dir, await readIndexData(dir, expected), options)
+}
+
+/** Opens an index from what `readIndexData` read and checked (the HNSW graph loads from the folder it checked). */
+export async function openIndexData(dir: string, data: IndexData, options: OpenIndexOptions = {}): Promise<LoadedIndex> {
+  const { manifest } = data
   let table: VectorTable
   try {
-    table = createVectorTable(ids as string[], bytesToF32(vectorBytes), manifest.dimension)
+    table = createVectorTable(data.ids, data.vectors, manifest.dimension)
   } catch (error) {
     throw corrupt(dir, IDS_FILE, 'is invalid', { reason: errorMessage(error) }, error)
   }
@@ -400,7 +422,6 @@ export async function openIndex(
   if (manifest.kind === 'exact') {
     index = createIndex({ kind: 'exact', table, filterExactBelow })
   } else {
-    await readChecked(dir, manifest, HNSW_FILE)
     const params = manifest.hnsw as HnswParams
     const graph = new hnswlib.HierarchicalNSW('cosine', manifest.dimension)
     try {
