@@ -1,7 +1,7 @@
 import { createBuildReader, currentBuildDir, openBuild } from './build/index.ts'
 import { createChat } from './chat/index.ts'
 import type { Config } from './config/index.ts'
-import { AppError, type ChatService, type Embedder, errorMessage, type Logger } from './core/index.ts'
+import { AppError, type ChatService, createKeyedQueue, type Embedder, errorMessage, type Logger } from './core/index.ts'
 import { createEmbedderFromId } from './embed/index.ts'
 import { createLlmClient } from './llm/index.ts'
 import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
@@ -155,9 +155,12 @@ export async function createRuntime(
     }
   }
 
+  // One queue per conversation above the builds: a turn that arrives during a swap waits for the conversation's
+  // turn on the old build, then runs on the new one, so one conversation never runs on two builds at once.
+  const turns = createKeyedQueue()
   const chat: ChatService = {
-    handleTurn: (input, options) => using((c) => c.handleTurn(input, options)),
-    feedback: (input) => using((c) => c.feedback(input)),
+    handleTurn: (input, options) => turns.run(input.conversationId, () => using((c) => c.handleTurn(input, options))),
+    feedback: (input) => turns.run(input.conversationId, () => using((c) => c.feedback(input))),
     getItem: (id) => active.chat.getItem(id),
     getProfile: (userId) => using((c) => c.getProfile(userId)),
     removePreference: (userId, itemId) => using((c) => c.removePreference(userId, itemId)),
