@@ -1,4 +1,4 @@
-import { createBuildReader, currentBuildDir, openBuild } from './build/index.ts'
+import { clearServing, createBuildReader, currentBuildDir, markServing, openBuild } from './build/index.ts'
 import { createChat } from './chat/index.ts'
 import type { Config } from './config/index.ts'
 import { AppError, type ChatService, createKeyedQueue, type Embedder, errorMessage, type Logger } from './core/index.ts'
@@ -133,6 +133,7 @@ export async function createRuntime(
     await reader.close()
     throw error
   }
+  await markServing(config.indexesDir, active.buildId, logger)
   let reloading: Promise<boolean> | undefined
   let closed: Promise<void> | undefined
 
@@ -188,6 +189,7 @@ export async function createRuntime(
           const previous = active
           active = next
           retire(previous)
+          await markServing(config.indexesDir, next.buildId, logger)
           logger.info('switched to a new build', { from: previous.buildId, to: next.buildId })
           return true
         } catch (error) {
@@ -210,6 +212,7 @@ export async function createRuntime(
         const all = await Promise.allSettled([...embedders.values()])
         for (const e of all) if (e.status === 'fulfilled') await e.value.close()
         await reader.close()
+        await clearServing(config.indexesDir).catch(() => {})
         if (ownsStore) await store.close()
       })()
       return closed

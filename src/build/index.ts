@@ -13,6 +13,7 @@ export {
   resolveDialogueFiles,
 } from './dialogues.ts'
 export { type BuildReader, createBuildReader, type OpenBuildDeps, type OpenedBuild, openBuild } from './open.ts'
+export { clearServing, markServing, pruneBuilds, servedBuilds } from './prune.ts'
 export { type RebuildOptions, type RebuildSummary, runRebuild } from './rebuild.ts'
 export { ITEMS_FILE, POPULARITY_FILE, readSnapshot, writeSnapshot } from './snapshot.ts'
 

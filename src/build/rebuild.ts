@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rename } from 'node:fs/promises'
+import { mkdir, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { itemText } from '../catalog/index.ts'
 import { reuseCollab, trainCollab } from '../collab/index.ts'
@@ -17,12 +17,13 @@ import {
   temporaryDirName,
 } from '../core/index.ts'
 import { createEmbedder, createEmbeddingCache, embedWithCache } from '../embed/index.ts'
-import { buildIndex } from '../index/index.ts'
+import { buildIndex, readIndexManifest } from '../index/index.ts'
 import { loadTf } from '../tf/index.ts'
 import { type DialogueLog, loadTrainingCatalog } from './dialogues.ts'
 import { acquireRebuildLock, removeLeftovers } from './lock.ts'
+import { pruneBuilds } from './prune.ts'
 import { ITEMS_FILE, POPULARITY_FILE, writeSnapshot } from './snapshot.ts'
-import type { BuildModelFacts } from './verify.ts'
+import { type BuildModelFacts, buildModel } from './verify.ts'
 
 /** What a rebuild did, printed by `concierge rebuild` (as JSON with `--json`). */
 export interface RebuildSummary {
@@ -105,8 +106,8 @@ async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions):
   const finalDir = join(config.indexesDir, buildId)
   const embedder = await createEmbedder(config.embed, { logger })
   const cache = await createEmbeddingCache(join(config.indexesDir, '.embedding-cache'))
-  // Training points models/current at the new model; a later failure puts the previous one back.
-  const previousModel = await readCurrent(config.modelsDir)
+  // The model may be reused from the one the current build names; models/current moves only with indexes/current.
+  const reuseFrom = await currentBuildModelDir(config)
   let trainedModel = false
   try {
     const embedStart = performance.now()
@@ -142,6 +143,8 @@ async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions):
         seed: config.collab.seed,
         positiveThreshold: config.collab.positiveThreshold,
         logger,
+        switchCurrent: false,
+        ...(reuseFrom ? { reuseFrom } : {}),
       }
       const reused = options.retrain ? undefined : await reuseCollab(catalog, trainOptions)
       const trained = reused ?? (await trainCollab(catalog, { ...trainOptions, backend: config.collab.backend, onProgress }))
@@ -176,8 +179,9 @@ async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions):
     await index.close()
     await rename(tmpDir, finalDir)
     await switchCurrent(config.indexesDir, buildId)
-    await pruneBuilds(config.indexesDir, buildId, options.keep ?? 2, logger)
-    await pruneBuilds(config.modelsDir, buildId, options.keep ?? 2, logger)
+    // models/current mirrors the model of the current build (for `concierge train` and tools that read it).
+    if (trainedModel) await switchCurrent(config.modelsDir, buildId)
+    await pruneBuilds(config, options.keep ?? 2, logger)
 
     const summary: RebuildSummary = {
       buildId,
@@ -206,30 +210,10 @@ async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions):
     return summary
   } catch (error) {
     await removeDir(tmpDir)
-    if (trainedModel) {
-      await removeDir(join(config.modelsDir, buildId))
-      if (previousModel) await switchCurrent(config.modelsDir, previousModel).catch(() => undefined)
-    }
+    if (trainedModel && (await readCurrent(config.indexesDir)) !== buildId) await removeDir(join(config.modelsDir, buildId))
     throw error
   } finally {
     await Promise.allSettled([embedder.close(), cache.close()])
-  }
-}
-
-const BUILD_ID_RE = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/
-
-/** Removes build folders older than the newest `keep` (never the current one); a failure here only warns. */
-async function pruneBuilds(root: string, currentId: string, keep: number, logger: Logger): Promise<void> {
-  try {
-    const current = (await readCurrent(root)) ?? currentId
-    const builds = (await readdir(root, { withFileTypes: true }))
-      // Only build folders (20261123T191904Z-a1b2c3): models/ also holds the Hub cache.
-      .filter((e) => e.isDirectory() && BUILD_ID_RE.test(e.name) && e.name !== current)
-      .map((e) => e.name)
-      .sort()
-    for (const old of builds.slice(0, Math.max(0, builds.length - keep))) await removeDir(join(root, old))
-  } catch (error) {
-    logger.warn('could not prune old builds', { reason: error instanceof Error ? error.message : String(error) })
   }
 }
 
@@ -239,4 +223,15 @@ function round(n: number): number {
 
 function dialogueSummary({ interactions: _interactions, ...rest }: DialogueLog): Omit<DialogueLog, 'interactions'> {
   return rest
+}
+
+/** The model folder the current build names, if any. */
+async function currentBuildModelDir(config: Readonly<Config>): Promise<string | undefined> {
+  const current = await readCurrent(config.indexesDir)
+  if (!current) return undefined
+  try {
+    return buildModel(await readIndexManifest(join(config.indexesDir, current))).dir
+  } catch {
+    return undefined
+  }
 }

@@ -44,6 +44,13 @@ export interface TrainCollabOptions {
   epochs?: number
   /** Hyper-parameter overrides (tuning, tests). */
   hyper?: Partial<AutoencoderHyper>
+  /**
+   * Point `<modelsDir>/current` at the new model (default true). A rebuild passes false: its build names its model,
+   * and it moves `models/current` only once the build is current, so the two never disagree.
+   */
+  switchCurrent?: boolean
+  /** The model folder `reuseCollab` may reuse (default `<modelsDir>/current`). */
+  reuseFrom?: string
 }
 
 /** A scorer backed by autoencoder weights held as tensors; only typed arrays leave it. */
@@ -209,18 +216,20 @@ function resolveHyper(options: Pick<TrainCollabOptions, 'seed' | 'hyper' | 'epoc
 
 /**
  * Reuses the current model for a new build when training again would learn the same thing: same data
- * fingerprint, positive threshold and hyper-parameters (seed included). Copies `<modelsDir>/current` to
- * `<modelsDir>/<buildId>` and points `current` at the copy. Returns undefined when it cannot be reused.
+ * fingerprint, positive threshold and hyper-parameters (seed included). Copies `reuseFrom` (`<modelsDir>/current`) to
+ * `<modelsDir>/<buildId>` and points `current` at the copy (unless `switchCurrent` is false). Returns undefined
+ * when it cannot be reused.
  */
 export async function reuseCollab(
   catalog: Pick<Catalog, 'fingerprint'>,
   options: Omit<TrainCollabOptions, 'onProgress' | 'backend'>,
 ): Promise<{ dir: string; manifest: CollabManifest } | undefined> {
-  const previous = await readCurrent(options.modelsDir)
+  const current = await readCurrent(options.modelsDir)
+  const previous = options.reuseFrom ?? (current ? join(options.modelsDir, current) : undefined)
   if (!previous || !/^[\w.-]+$/.test(options.buildId) || options.buildId === 'current') return undefined
   let manifest: CollabManifest
   try {
-    manifest = await readCollabManifest(join(options.modelsDir, previous))
+    manifest = await readCollabManifest(previous)
   } catch {
     return undefined
   }
@@ -233,13 +242,13 @@ export async function reuseCollab(
   const tmp = join(options.modelsDir, temporaryDirName(options.buildId))
   try {
     await removeDir(tmp)
-    await cp(join(options.modelsDir, previous), tmp, { recursive: true })
+    await cp(previous, tmp, { recursive: true })
     await rename(tmp, dir)
   } catch (error) {
     await removeDir(tmp)
     throw new AppError('collab.training_failed', `Could not copy the model to ${dir}`, { cause: error, details: { dir } })
   }
-  await switchCurrent(options.modelsDir, options.buildId)
+  if (options.switchCurrent !== false) await switchCurrent(options.modelsDir, options.buildId)
   options.logger?.info('collaborative model unchanged: reusing the previous one', { from: previous, dir })
   return { dir, manifest }
 }
@@ -324,7 +333,7 @@ export async function trainCollab(
     await removeDir(tmp)
     throw new AppError('collab.training_failed', `Could not write the model to ${dir}`, { cause: error, details: { dir } })
   }
-  await switchCurrent(options.modelsDir, options.buildId)
+  if (options.switchCurrent !== false) await switchCurrent(options.modelsDir, options.buildId)
   logger.info('collaborative model saved', { dir, backend: runtime.backend, trainSeconds: Number(trainSeconds.toFixed(1)) })
   return { dir, manifest }
 }
