@@ -20,6 +20,7 @@ import { createEmbedder, createEmbeddingCache, embedWithCache } from '../embed/i
 import { buildIndex, readIndexManifest } from '../index/index.ts'
 import { loadTf } from '../tf/index.ts'
 import { type DialogueLog, loadTrainingCatalog } from './dialogues.ts'
+import { syncPath, syncTree } from './durable.ts'
 import { acquireRebuildLock, removeLeftovers } from './lock.ts'
 import { pruneBuilds } from './prune.ts'
 import { ITEMS_FILE, POPULARITY_FILE, writeSnapshot } from './snapshot.ts'
@@ -177,8 +178,13 @@ async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions):
       },
     })
     await index.close()
+    // Everything on disk before the switch: a crash right after it must not leave `current` on a half-written build.
+    if (trainedModel) await syncTree(join(config.modelsDir, buildId)).then(() => syncPath(config.modelsDir))
+    await syncTree(tmpDir)
     await rename(tmpDir, finalDir)
+    await syncPath(config.indexesDir)
     await switchCurrent(config.indexesDir, buildId)
+    await syncPath(config.indexesDir)
     // models/current mirrors the model of the current build (for `concierge train` and tools that read it).
     if (trainedModel) await switchCurrent(config.modelsDir, buildId)
     await pruneBuilds(config, options.keep ?? 2, logger)
