@@ -68,7 +68,7 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
       firstRun = event
       deps.onProgress?.(event)
     }
-    const build = await ensureBuild(config, { logger, onProgress })
+    const build = await ensureBuild(config, { logger, onProgress, inThread: true })
     if (build.built) logger.info('first build ready', { buildId: build.buildId })
     firstRun = { phase: 'loading the build', done: 0, total: 1 }
     loaded = await createRuntime(config, { logger })
