@@ -133,7 +133,9 @@ export async function createRuntime(
     await reader.close()
     throw error
   }
-  await markServing(config.indexesDir, active.buildId, logger)
+  // The record of what this process serves protects it from pruning; written in order, off the swap's path.
+  let serving = markServing(config.indexesDir, active.buildId, logger)
+  await serving
   let reloading: Promise<boolean> | undefined
   let closed: Promise<void> | undefined
 
@@ -189,7 +191,7 @@ export async function createRuntime(
           const previous = active
           active = next
           retire(previous)
-          await markServing(config.indexesDir, next.buildId, logger)
+          serving = serving.then(() => markServing(config.indexesDir, next.buildId, logger))
           logger.info('switched to a new build', { from: previous.buildId, to: next.buildId })
           return true
         } catch (error) {
@@ -212,7 +214,7 @@ export async function createRuntime(
         const all = await Promise.allSettled([...embedders.values()])
         for (const e of all) if (e.status === 'fulfilled') await e.value.close()
         await reader.close()
-        await clearServing(config.indexesDir).catch(() => {})
+        await serving.then(() => clearServing(config.indexesDir)).catch(() => {})
         if (ownsStore) await store.close()
       })()
       return closed

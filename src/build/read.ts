@@ -4,7 +4,7 @@ import type { CollabFiles } from '../collab/index.ts'
 import { AppError, type ErrorCode, errorMessage, type Item, type ItemId, sha256 } from '../core/index.ts'
 import { type IndexData, readIndexData } from '../index/index.ts'
 import { readSnapshot } from './snapshot.ts'
-import { type BuildModelFacts, buildModel, checkBuildParts } from './verify.ts'
+import { type BuildModelFacts, buildModel, checkBuildParts, snapshotIsChecked } from './verify.ts'
 
 /** Everything a build folder holds, read and checked, as plain data (a worker thread hands it over in one message). */
 export interface BuildData {
@@ -30,7 +30,7 @@ export interface SerialisedError {
  */
 export async function readBuildData(dir: string): Promise<BuildData> {
   const index = await readIndexData(dir)
-  const { items, popularity } = await readSnapshot(dir)
+  const { items, popularity } = await readSnapshot(dir, { checked: snapshotIsChecked(index.manifest) })
   checkBuildParts(dir, index.manifest, items)
   const model = buildModel(index.manifest)
   if (!model.dir || model.facts === null) return { index, items, popularity }

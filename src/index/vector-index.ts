@@ -425,7 +425,9 @@ export async function openIndexData(dir: string, data: IndexData, options: OpenI
     const params = manifest.hnsw as HnswParams
     const graph = new hnswlib.HierarchicalNSW('cosine', manifest.dimension)
     try {
-      await graph.readIndex(join(dir, HNSW_FILE))
+      // Synchronously: a server swapping builds under load would otherwise wait a whole turn of its busy event
+      // loop for this one read (tens of milliseconds of work).
+      graph.readIndexSync(join(dir, HNSW_FILE))
     } catch (error) {
       throw corrupt(dir, HNSW_FILE, 'could not be loaded', { reason: errorMessage(error) }, error)
     }
