@@ -26,7 +26,6 @@ export {
   openCollab,
   openCollabData,
   readCollabData,
-  readCollabFiles,
   reuseCollab,
   type TrainCollabOptions,
   trainCollab,

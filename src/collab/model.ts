@@ -366,25 +366,12 @@ export interface CollabFiles {
   weightsSha256: string
 }
 
-/**
- * Reads a model's files without checking them (no TF.js and nothing from this folder's model code, so a worker
- * thread can do it). A missing folder is `collab.not_found`, unreadable files `collab.incompatible`.
- */
+/** Reads a model's files without checking them against each other. Missing: `collab.not_found`; else `collab.incompatible`. */
 export async function readCollabFiles(dir: string): Promise<CollabFiles> {
-  let manifestText: string
+  const manifest = await readCollabManifest(dir)
   try {
-    manifestText = await readFile(join(dir, 'manifest.json'), 'utf8')
-  } catch (error) {
-    throw new AppError('collab.not_found', `No collaborative model in ${dir}: run \`concierge train\``, {
-      cause: error,
-      details: { dir },
-    })
-  }
-  try {
-    const manifest = JSON.parse(manifestText) as { itemsFile?: unknown; weightsFile?: unknown }
-    const name = (value: unknown) => (typeof value === 'string' && /^[\w.-]+$/.test(value) ? value : 'missing')
-    const itemIds: unknown = JSON.parse(await readFile(join(dir, name(manifest.itemsFile)), 'utf8'))
-    const weights = await readFile(join(dir, name(manifest.weightsFile)))
+    const itemIds: unknown = JSON.parse(await readFile(join(dir, manifest.itemsFile), 'utf8'))
+    const weights = await readFile(join(dir, manifest.weightsFile))
     return { manifest, itemIds, weights, weightsSha256: sha256(weights) }
   } catch (error) {
     throw new AppError('collab.incompatible', `The model files in ${dir} are missing or unreadable: retrain the model`, {
