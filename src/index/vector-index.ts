@@ -27,8 +27,6 @@ import {
 } from './manifest.ts'
 import { createVectorTable, exactTopK, normalizeQuery, packVectors, rowOf, type VectorTable } from './store.ts'
 
-const INDEX_FILES = new Set([IDS_FILE, VECTORS_FILE, HNSW_FILE])
-
 type Hnsw = InstanceType<typeof hnswlib.HierarchicalNSW>
 
 export interface HnswParams {
@@ -441,8 +439,6 @@ export async function openIndexData(dir: string, data: IndexData, options: OpenI
     graph.setEf(efSearch)
     index = createIndex({ kind: 'hnsw', table, hnsw: { graph, params: { ...params, efSearch } }, filterExactBelow })
   }
-  // The build's other files (its catalogue snapshot) are checked here too, before anyone parses them.
-  for (const file of manifest.files) if (!INDEX_FILES.has(file)) await readChecked(dir, manifest, file)
   const { save: _save, ...loaded } = index
   return { ...loaded, manifest }
 }
