@@ -1,4 +1,3 @@
-import { ensureBuild } from './build/index.ts'
 import type { Config } from './config/index.ts'
 import {
   AppError,
@@ -9,7 +8,7 @@ import {
   type ProgressListener,
   readCurrent,
 } from './core/index.ts'
-import { createRuntime, type Runtime } from './runtime.ts'
+import type { Runtime } from './runtime.ts'
 import { createSlackBot, type SlackBot } from './slack/index.ts'
 import { createWidgetApp, type HttpServer, startHttpServer, type WidgetApp } from './widget/index.ts'
 
@@ -68,6 +67,8 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
       firstRun = event
       deps.onProgress?.(event)
     }
+    // Loaded once listening: the build and the runtime pull in the encoders and TF.js (seconds of module loading).
+    const [{ ensureBuild }, { createRuntime }] = await Promise.all([import('./build/index.ts'), import('./runtime.ts')])
     const build = await ensureBuild(config, { logger, onProgress, inThread: true })
     if (build.built) logger.info('first build ready', { buildId: build.buildId })
     firstRun = { phase: 'loading the build', done: 0, total: 1 }
