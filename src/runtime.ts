@@ -1,10 +1,8 @@
-import { currentBuildDir, readSnapshot } from './build/index.ts'
+import { clearServing, createBuildReader, currentBuildDir, markServing, openBuild } from './build/index.ts'
 import { createChat } from './chat/index.ts'
-import { openCollab } from './collab/index.ts'
 import type { Config } from './config/index.ts'
-import { AppError, type ChatService, type CollabScorer, type Embedder, errorMessage, type Logger } from './core/index.ts'
+import { AppError, type ChatService, createKeyedQueue, type Embedder, errorMessage, type Logger } from './core/index.ts'
 import { createEmbedderFromId } from './embed/index.ts'
-import { openIndex } from './index/index.ts'
 import { createLlmClient } from './llm/index.ts'
 import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
 import { createStore, type Store } from './store/index.ts'
@@ -51,6 +49,8 @@ export async function createRuntime(
   const ownsStore = !deps.store
   const embedders = new Map<string, Promise<Embedder>>()
   const llm = createLlmClient(config.llm, { logger })
+  // Builds are read off the main thread, so a swap under load takes seconds, not the turns' queue.
+  const reader = createBuildReader(logger)
 
   const embedderFor = (id: string): Promise<Embedder> => {
     let p = embedders.get(id)
@@ -69,8 +69,10 @@ export async function createRuntime(
         details: { indexesDir: config.indexesDir },
       })
     }
-    const index = await openIndex(current.dir)
-    let collab: CollabScorer | undefined
+    const started = performance.now()
+    const build = await openBuild(current.dir, { backend: config.collab.backend, logger, reader })
+    const opened = performance.now()
+    const { index, items, popularity, collab } = build
     try {
       const embedder = await embedderFor(index.manifest.encoderId)
       if (embedder.dimension !== index.manifest.dimension) {
@@ -82,21 +84,6 @@ export async function createRuntime(
           },
         )
       }
-      const { items, popularity } = await readSnapshot(current.dir)
-      const collabDir = (index.manifest.extra as { collabDir?: string | null } | undefined)?.collabDir
-      if (collabDir) {
-        try {
-          collab = await openCollab(
-            collabDir,
-            { dataFingerprint: index.manifest.dataFingerprint },
-            { backend: config.collab.backend, logger },
-          )
-        } catch (error) {
-          logger.warn('collaborative model not loaded: recommending from text and popularity only', {
-            reason: errorMessage(error),
-          })
-        }
-      }
       const recommender = await createRecommender({
         items,
         index,
@@ -107,8 +94,14 @@ export async function createRuntime(
         weights: config.blend,
         ...(deps.onScored ? { onScored: deps.onScored } : {}),
       })
+      const wired = performance.now()
       const chat = await createChat({ items, recommender, store, llm, logger, popularity })
       logger.info('build loaded', {
+        seconds: {
+          open: secondsSince(started, opened),
+          recommender: secondsSince(opened, wired),
+          chat: secondsSince(wired),
+        },
         buildId: current.buildId,
         items: items.length,
         encoder: embedder.id,
@@ -124,18 +117,25 @@ export async function createRuntime(
         release: async () => {
           await chat.close()
           await recommender.close()
-          await collab?.close()
-          await index.close()
+          await build.close()
         },
       }
     } catch (error) {
-      await collab?.close()
-      await index.close()
+      await build.close()
       throw error
     }
   }
 
-  let active = await load()
+  let active: LoadedBuild
+  try {
+    active = await load()
+  } catch (error) {
+    await reader.close()
+    throw error
+  }
+  // The record of what this process serves protects it from pruning; written in order, off the swap's path.
+  let serving = markServing(config.indexesDir, active.buildId, logger)
+  await serving
   let reloading: Promise<boolean> | undefined
   let closed: Promise<void> | undefined
 
@@ -158,9 +158,12 @@ export async function createRuntime(
     }
   }
 
+  // One queue per conversation above the builds: a turn that arrives during a swap waits for the conversation's
+  // turn on the old build, then runs on the new one, so one conversation never runs on two builds at once.
+  const turns = createKeyedQueue()
   const chat: ChatService = {
-    handleTurn: (input, options) => using((c) => c.handleTurn(input, options)),
-    feedback: (input) => using((c) => c.feedback(input)),
+    handleTurn: (input, options) => turns.run(input.conversationId, () => using((c) => c.handleTurn(input, options))),
+    feedback: (input) => turns.run(input.conversationId, () => using((c) => c.feedback(input))),
     getItem: (id) => active.chat.getItem(id),
     getProfile: (userId) => using((c) => c.getProfile(userId)),
     removePreference: (userId, itemId) => using((c) => c.removePreference(userId, itemId)),
@@ -188,6 +191,7 @@ export async function createRuntime(
           const previous = active
           active = next
           retire(previous)
+          serving = serving.then(() => markServing(config.indexesDir, next.buildId, logger))
           logger.info('switched to a new build', { from: previous.buildId, to: next.buildId })
           return true
         } catch (error) {
@@ -209,10 +213,16 @@ export async function createRuntime(
         while (active.inFlight > 0) await new Promise((r) => setTimeout(r, 20))
         const all = await Promise.allSettled([...embedders.values()])
         for (const e of all) if (e.status === 'fulfilled') await e.value.close()
+        await reader.close()
+        await serving.then(() => clearServing(config.indexesDir)).catch(() => {})
         if (ownsStore) await store.close()
       })()
       return closed
     },
   }
   return runtime
+}
+
+function secondsSince(from: number, to = performance.now()): number {
+  return Math.round(to - from) / 1000
 }

@@ -1,7 +1,14 @@
-import { ensureBuild } from './build/index.ts'
 import type { Config } from './config/index.ts'
-import { errorMessage, type Logger, type ProgressListener, readCurrent } from './core/index.ts'
-import { createRuntime, type Runtime } from './runtime.ts'
+import {
+  AppError,
+  type ChatService,
+  errorMessage,
+  type Logger,
+  type ProgressEvent,
+  type ProgressListener,
+  readCurrent,
+} from './core/index.ts'
+import type { Runtime } from './runtime.ts'
 import { createSlackBot, type SlackBot } from './slack/index.ts'
 import { createWidgetApp, type HttpServer, startHttpServer, type WidgetApp } from './widget/index.ts'
 
@@ -26,22 +33,27 @@ export interface RunningServer {
 }
 
 /**
- * `concierge serve`: builds first when there is no build, opens the runtime, serves the HTTP API, widget and demo
+ * `concierge serve`: listens at once, builds first when there is no build (`/readyz` is 503 with its progress meanwhile),
+ * opens the runtime, serves the HTTP API, widget and demo
  * page (and Slack in http mode on /slack/*, or Socket Mode), and switches to a new build when `indexes/current`
  * changes. Throws `index.not_found`/`data.not_found`/`build.failed` when there is nothing to serve, `unavailable`
  * when the port is taken.
  */
 export async function startServe(config: Readonly<Config>, deps: ServeDeps): Promise<RunningServer> {
   const { logger } = deps
-  const build = await ensureBuild(config, { logger, onProgress: deps.onProgress })
-  if (build.built) logger.info('first build ready', { buildId: build.buildId })
-  const runtime = await createRuntime(config, { logger })
+  const started = Date.now()
+  let firstRun: ProgressEvent = { phase: 'starting', done: 0, total: 0 }
+  let loaded: Runtime | undefined
   let slack: SlackBot | undefined
   let app: WidgetApp | undefined
   let http: HttpServer | undefined
   try {
-    slack = await createSlackBot(config.slack, { chat: runtime.chat, logger })
-    app = await createWidgetApp(config.server, { backend: () => runtime, logger: logger.child({ area: 'http' }) })
+    slack = await createSlackBot(config.slack, { chat: chatOnceLoaded(() => loaded), logger })
+    app = await createWidgetApp(config.server, {
+      backend: () => loaded,
+      loading: () => ({ ...firstRun, seconds: Math.round((Date.now() - started) / 1000) }),
+      logger: logger.child({ area: 'http' }),
+    })
     http = await startHttpServer({
       listener: app.listener,
       mounts: slack?.requestListener ? [{ prefix: '/slack/', listener: slack.requestListener }] : [],
@@ -52,14 +64,26 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
       shutdownTimeoutMs: deps.shutdownTimeoutMs ?? config.server.shutdownTimeoutMs,
       onDeadline: () => app?.cancelTurns(),
     })
+    // Listening from here on: /healthz answers, /readyz is 503 with the first build's progress until it is loaded.
+    const onProgress = (event: ProgressEvent) => {
+      firstRun = event
+      deps.onProgress?.(event)
+    }
+    // Loaded once listening: the build and the runtime pull in the encoders and TF.js (seconds of module loading).
+    const [{ ensureBuild }, { createRuntime }] = await Promise.all([import('./build/index.ts'), import('./runtime.ts')])
+    const build = await ensureBuild(config, { logger, onProgress, inThread: true })
+    if (build.built) logger.info('first build ready', { buildId: build.buildId })
+    firstRun = { phase: 'loading the build', done: 0, total: 1 }
+    loaded = await createRuntime(config, { logger })
     if (config.slack.mode === 'socket') await slack?.start()
   } catch (error) {
     await http?.close()
     await slack?.close()
     await app?.close()
-    await runtime.close()
+    await loaded?.close()
     throw error
   }
+  const runtime = loaded
   const watcher = watchBuilds(config.indexesDir, runtime, logger, deps.pollMs ?? 3000)
   const url = config.server.publicUrl?.replace(/\/+$/, '') ?? http.url
   logger.info('serving', { url, buildId: runtime.buildId, items: runtime.itemCount, slack: config.slack.mode })
@@ -150,5 +174,23 @@ export function watchBuilds(
       tick()
       return running ?? Promise.resolve()
     },
+  }
+}
+
+/** The runtime's chat once it is loaded; until then every call is `unavailable` (the first build is still running). */
+function chatOnceLoaded(runtime: () => Runtime | undefined): ChatService {
+  const chat = () => {
+    const loaded = runtime()
+    if (!loaded) throw new AppError('unavailable', 'Concierge is still preparing its first build; try again in a few minutes.')
+    return loaded.chat
+  }
+  return {
+    handleTurn: async (input, options) => chat().handleTurn(input, options),
+    feedback: async (input) => chat().feedback(input),
+    getItem: (id) => runtime()?.chat.getItem(id),
+    getProfile: async (userId) => chat().getProfile(userId),
+    removePreference: async (userId, itemId) => chat().removePreference(userId, itemId),
+    forgetUser: async (userId) => chat().forgetUser(userId),
+    close: async () => {},
   }
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { Config } from '../config/index.ts'
 import { type Logger, type ProgressListener, readCurrent, silentLogger } from '../core/index.ts'
 import { type RebuildSummary, runRebuild } from './rebuild.ts'
+import { runRebuildInThread } from './rebuild-thread.ts'
 
 export {
   blendPopularity,
@@ -12,6 +13,8 @@ export {
   loadTrainingCatalog,
   resolveDialogueFiles,
 } from './dialogues.ts'
+export { type BuildReader, createBuildReader, type OpenBuildDeps, type OpenedBuild, openBuild } from './open.ts'
+export { clearServing, markServing, pruneBuilds, servedBuilds } from './prune.ts'
 export { type RebuildOptions, type RebuildSummary, runRebuild } from './rebuild.ts'
 export { ITEMS_FILE, POPULARITY_FILE, readSnapshot, writeSnapshot } from './snapshot.ts'
 
@@ -22,16 +25,19 @@ export async function currentBuildDir(config: Readonly<Config>): Promise<{ build
 }
 
 /**
- * Makes sure a build exists: returns the current one, or runs the rebuild (with progress) when there is none.
+ * Makes sure a build exists: returns the current one, or runs the rebuild (with progress) when there is none;
+ * `inThread` runs it in a worker thread, so the caller's thread stays free (a server answering health checks).
  */
 export async function ensureBuild(
   config: Readonly<Config>,
-  options: { logger?: Logger; onProgress?: ProgressListener } = {},
+  options: { logger?: Logger; onProgress?: ProgressListener; inThread?: boolean } = {},
 ): Promise<{ buildId: string; built: boolean; summary?: RebuildSummary }> {
   const logger = options.logger ?? silentLogger
   const current = await currentBuildDir(config)
   if (current) return { buildId: current.buildId, built: false }
   logger.info('no build yet: building indexes and models first (this takes a few minutes once)')
-  const summary = await runRebuild(config, { logger, onProgress: options.onProgress })
+  const summary = options.inThread
+    ? await runRebuildInThread(config, { logger, onProgress: options.onProgress })
+    : await runRebuild(config, { logger, onProgress: options.onProgress })
   return { buildId: summary.buildId, built: true, summary }
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rename } from 'node:fs/promises'
+import { mkdir, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { itemText } from '../catalog/index.ts'
 import { reuseCollab, trainCollab } from '../collab/index.ts'
@@ -14,12 +14,17 @@ import {
   removeDir,
   silentLogger,
   switchCurrent,
+  temporaryDirName,
 } from '../core/index.ts'
 import { createEmbedder, createEmbeddingCache, embedWithCache } from '../embed/index.ts'
-import { buildIndex } from '../index/index.ts'
+import { buildIndex, readIndexManifest } from '../index/index.ts'
 import { loadTf } from '../tf/index.ts'
 import { type DialogueLog, loadTrainingCatalog } from './dialogues.ts'
-import { writeSnapshot } from './snapshot.ts'
+import { syncPath, syncTree } from './durable.ts'
+import { acquireRebuildLock, removeLeftovers } from './lock.ts'
+import { pruneBuilds } from './prune.ts'
+import { ITEMS_FILE, POPULARITY_FILE, writeSnapshot } from './snapshot.ts'
+import { type BuildModelFacts, buildModel } from './verify.ts'
 
 /** What a rebuild did, printed by `concierge rebuild` (as JSON with `--json`). */
 export interface RebuildSummary {
@@ -58,9 +63,22 @@ export interface RebuildOptions {
  * Loads and validates the catalogue, embeds item texts (only new or changed ones: the cache), builds the
  * vector index, trains the collaborative model, writes `indexes/<build-id>/` and then switches
  * `indexes/current` to it. Any failure leaves the previous build in place and removes the partial one.
- * Throws `data.not_found`, `catalog.invalid` (bad input) or the failing step's error.
+ * One rebuild at a time: a second one throws `build.failed` (details.reason `locked`) at once; the first cleans
+ * what crashed rebuilds left behind. Throws `data.not_found`, `catalog.invalid` (bad input) or the failing step's error.
  */
 export async function runRebuild(config: Readonly<Config>, options: RebuildOptions = {}): Promise<RebuildSummary> {
+  const logger = options.logger ?? silentLogger
+  const lock = await acquireRebuildLock(config.indexesDir, logger)
+  try {
+    await removeLeftovers(config.indexesDir, logger)
+    await removeLeftovers(config.modelsDir, logger)
+    return await rebuildLocked(config, options)
+  } finally {
+    await lock.release()
+  }
+}
+
+async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions): Promise<RebuildSummary> {
   const logger = options.logger ?? silentLogger
   const onProgress = options.onProgress ?? noProgress
   const started = performance.now()
@@ -85,12 +103,12 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
 
   const buildId = newBuildId()
   await mkdir(config.indexesDir, { recursive: true })
-  const tmpDir = join(config.indexesDir, `.tmp-${buildId}`)
+  const tmpDir = join(config.indexesDir, temporaryDirName(buildId))
   const finalDir = join(config.indexesDir, buildId)
   const embedder = await createEmbedder(config.embed, { logger })
   const cache = await createEmbeddingCache(join(config.indexesDir, '.embedding-cache'))
-  // Training points models/current at the new model; a later failure puts the previous one back.
-  const previousModel = await readCurrent(config.modelsDir)
+  // The model may be reused from the one the current build names; models/current moves only with indexes/current.
+  const reuseFrom = await currentBuildModelDir(config)
   let trainedModel = false
   try {
     const embedStart = performance.now()
@@ -117,6 +135,7 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
     const indexSeconds = (performance.now() - indexStart) / 1000
 
     let collab: RebuildSummary['collab'] = { skipped: 'the catalogue has no interactions' }
+    let modelFacts: BuildModelFacts | null = null
     if ((options.train ?? true) && catalog.interactions.length > 0) {
       const trainStart = performance.now()
       const trainOptions = {
@@ -125,10 +144,13 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
         seed: config.collab.seed,
         positiveThreshold: config.collab.positiveThreshold,
         logger,
+        switchCurrent: false,
+        ...(reuseFrom ? { reuseFrom } : {}),
       }
       const reused = options.retrain ? undefined : await reuseCollab(catalog, trainOptions)
       const trained = reused ?? (await trainCollab(catalog, { ...trainOptions, backend: config.collab.backend, onProgress }))
       trainedModel = true
+      modelFacts = { itemCount: trained.manifest.itemCount, weightsSha256: trained.manifest.weightsSha256 }
       collab = {
         dir: trained.dir,
         model: trained.manifest.model,
@@ -140,24 +162,32 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
       collab = { skipped: 'training turned off' }
     }
 
+    await writeSnapshot(tmpDir, catalog.items, popularity)
     await index.save(tmpDir, {
       encoderId: embedder.id,
       dataFingerprint: catalog.fingerprint,
       dataset: catalog.name,
       buildId,
+      files: [ITEMS_FILE, POPULARITY_FILE],
       extra: {
         collabDir: 'dir' in collab ? collab.dir : null,
+        model: modelFacts,
         dialogues: dialogues ? { ...dialogueSummary(dialogues), popularityWeight: config.dialoguePopularity } : null,
         embedding: { cached: embedded.hits, embedded: embedded.misses },
         catalogPopularity,
       },
     })
-    await writeSnapshot(tmpDir, catalog.items, popularity)
     await index.close()
+    // Everything on disk before the switch: a crash right after it must not leave `current` on a half-written build.
+    if (trainedModel) await syncTree(join(config.modelsDir, buildId)).then(() => syncPath(config.modelsDir))
+    await syncTree(tmpDir)
     await rename(tmpDir, finalDir)
+    await syncPath(config.indexesDir)
     await switchCurrent(config.indexesDir, buildId)
-    await pruneBuilds(config.indexesDir, buildId, options.keep ?? 2, logger)
-    await pruneBuilds(config.modelsDir, buildId, options.keep ?? 2, logger)
+    await syncPath(config.indexesDir)
+    // models/current mirrors the model of the current build (for `concierge train` and tools that read it).
+    if (trainedModel) await switchCurrent(config.modelsDir, buildId)
+    await pruneBuilds(config, options.keep ?? 2, logger)
 
     const summary: RebuildSummary = {
       buildId,
@@ -186,30 +216,10 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
     return summary
   } catch (error) {
     await removeDir(tmpDir)
-    if (trainedModel) {
-      await removeDir(join(config.modelsDir, buildId))
-      if (previousModel) await switchCurrent(config.modelsDir, previousModel).catch(() => undefined)
-    }
+    if (trainedModel && (await readCurrent(config.indexesDir)) !== buildId) await removeDir(join(config.modelsDir, buildId))
     throw error
   } finally {
     await Promise.allSettled([embedder.close(), cache.close()])
-  }
-}
-
-const BUILD_ID_RE = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/
-
-/** Removes build folders older than the newest `keep` (never the current one); a failure here only warns. */
-async function pruneBuilds(root: string, currentId: string, keep: number, logger: Logger): Promise<void> {
-  try {
-    const current = (await readCurrent(root)) ?? currentId
-    const builds = (await readdir(root, { withFileTypes: true }))
-      // Only build folders (20261123T191904Z-a1b2c3): models/ also holds the Hub cache.
-      .filter((e) => e.isDirectory() && BUILD_ID_RE.test(e.name) && e.name !== current)
-      .map((e) => e.name)
-      .sort()
-    for (const old of builds.slice(0, Math.max(0, builds.length - keep))) await removeDir(join(root, old))
-  } catch (error) {
-    logger.warn('could not prune old builds', { reason: error instanceof Error ? error.message : String(error) })
   }
 }
 
@@ -219,4 +229,15 @@ function round(n: number): number {
 
 function dialogueSummary({ interactions: _interactions, ...rest }: DialogueLog): Omit<DialogueLog, 'interactions'> {
   return rest
+}
+
+/** The model folder the current build names, if any. */
+async function currentBuildModelDir(config: Readonly<Config>): Promise<string | undefined> {
+  const current = await readCurrent(config.indexesDir)
+  if (!current) return undefined
+  try {
+    return buildModel(await readIndexManifest(join(config.indexesDir, current))).dir
+  } catch {
+    return undefined
+  }
 }

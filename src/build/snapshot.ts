@@ -24,8 +24,15 @@ export async function writeSnapshot(dir: string, items: readonly Item[], popular
   await writeFileAtomic(join(dir, POPULARITY_FILE), JSON.stringify(Object.fromEntries(popularity)))
 }
 
-/** Reads a build's catalogue snapshot; a malformed line is `index.corrupt` naming the line. */
-export async function readSnapshot(dir: string): Promise<{ items: Item[]; popularity: Map<ItemId, number> }> {
+/**
+ * Reads a build's catalogue snapshot; a malformed line is `index.corrupt` naming the line. `checked`: the files
+ * already matched the manifest's SHA-256, so they are what the rebuild wrote from validated items and each line
+ * is only parsed, not validated again (a tenth of a second on ten thousand items).
+ */
+export async function readSnapshot(
+  dir: string,
+  options: { checked?: boolean } = {},
+): Promise<{ items: Item[]; popularity: Map<ItemId, number> }> {
   let text: string
   let popularityText: string
   try {
@@ -43,6 +50,10 @@ export async function readSnapshot(dir: string): Promise<{ items: Item[]; popula
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]
     if (!line) continue
+    if (options.checked) {
+      items.push(JSON.parse(line) as Item)
+      continue
+    }
     const parsed = itemSchema.safeParse(JSON.parse(line))
     if (!parsed.success) {
       throw new AppError('index.corrupt', `${join(dir, ITEMS_FILE)}:${i + 1} is not a valid item`, {

@@ -14,8 +14,21 @@ export { DEFAULT_POSITIVE_THRESHOLD, isPositive, popularityScores, positivesByUs
 export { type CollabManifest, collabManifestSchema } from './manifest.ts'
 /**
  * `trainCollab(catalog, options)` trains and saves a model (switching `<modelsDir>/current`);
- * `openCollab(dir, expected?, deps?)` loads one as a CollabScorer; `fitAutoencoderScorer` trains in memory.
+ * `openCollab(dir, expected?, deps?)` loads one as a CollabScorer (`readCollabData` checks its files without TF.js,
+ * e.g. in a worker thread, and `openCollabData` loads what it read); `fitAutoencoderScorer` trains in memory.
  */
-export { type FitInfo, fitAutoencoderScorer, openCollab, reuseCollab, type TrainCollabOptions, trainCollab } from './model.ts'
+export {
+  type CollabData,
+  type CollabFiles,
+  checkCollabFiles,
+  type FitInfo,
+  fitAutoencoderScorer,
+  openCollab,
+  openCollabData,
+  readCollabData,
+  reuseCollab,
+  type TrainCollabOptions,
+  trainCollab,
+} from './model.ts'
 /** Strong-generalisation user split (seeded): train users, validation and test users with fold-in / held-out items. */
 export { DEFAULT_SPLIT, type HeldOutUser, type SplitOptions, splitUsers, type UserSplit } from './split.ts'

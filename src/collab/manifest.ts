@@ -85,6 +85,11 @@ export async function readCollabManifest(dir: string): Promise<CollabManifest> {
       details: { dir },
     })
   }
+  return parseCollabManifest(dir, raw)
+}
+
+/** Validates a parsed manifest.json of the model in `dir`: `collab.incompatible` when it is unknown or invalid. */
+export function parseCollabManifest(dir: string, raw: unknown): CollabManifest {
   const parsed = collabManifestSchema.safeParse(raw)
   if (!parsed.success) {
     throw new AppError('collab.incompatible', `The model in ${dir} has an unknown or invalid manifest: retrain the model`, {

@@ -13,6 +13,7 @@ import {
   sha256,
   silentLogger,
   switchCurrent,
+  temporaryDirName,
 } from '../core/index.ts'
 import { loadTf, type TfBackendChoice, type TfRuntime } from '../tf/index.ts'
 import {
@@ -27,7 +28,7 @@ import {
   uploadWeights,
 } from './dae.ts'
 import { DEFAULT_POSITIVE_THRESHOLD, positivesByUser } from './implicit.ts'
-import { COLLAB_FORMAT_VERSION, type CollabManifest, readCollabManifest } from './manifest.ts'
+import { COLLAB_FORMAT_VERSION, type CollabManifest, parseCollabManifest, readCollabManifest } from './manifest.ts'
 import { knownIndices, toRows, usersPerItem, vocabularyOf } from './rows.ts'
 import { splitUsers } from './split.ts'
 
@@ -43,6 +44,13 @@ export interface TrainCollabOptions {
   epochs?: number
   /** Hyper-parameter overrides (tuning, tests). */
   hyper?: Partial<AutoencoderHyper>
+  /**
+   * Point `<modelsDir>/current` at the new model (default true). A rebuild passes false: its build names its model,
+   * and it moves `models/current` only once the build is current, so the two never disagree.
+   */
+  switchCurrent?: boolean
+  /** The model folder `reuseCollab` may reuse (default `<modelsDir>/current`). */
+  reuseFrom?: string
 }
 
 /** A scorer backed by autoencoder weights held as tensors; only typed arrays leave it. */
@@ -208,18 +216,20 @@ function resolveHyper(options: Pick<TrainCollabOptions, 'seed' | 'hyper' | 'epoc
 
 /**
  * Reuses the current model for a new build when training again would learn the same thing: same data
- * fingerprint, positive threshold and hyper-parameters (seed included). Copies `<modelsDir>/current` to
- * `<modelsDir>/<buildId>` and points `current` at the copy. Returns undefined when it cannot be reused.
+ * fingerprint, positive threshold and hyper-parameters (seed included). Copies `reuseFrom` (`<modelsDir>/current`) to
+ * `<modelsDir>/<buildId>` and points `current` at the copy (unless `switchCurrent` is false). Returns undefined
+ * when it cannot be reused.
  */
 export async function reuseCollab(
   catalog: Pick<Catalog, 'fingerprint'>,
   options: Omit<TrainCollabOptions, 'onProgress' | 'backend'>,
 ): Promise<{ dir: string; manifest: CollabManifest } | undefined> {
-  const previous = await readCurrent(options.modelsDir)
+  const current = await readCurrent(options.modelsDir)
+  const previous = options.reuseFrom ?? (current ? join(options.modelsDir, current) : undefined)
   if (!previous || !/^[\w.-]+$/.test(options.buildId) || options.buildId === 'current') return undefined
   let manifest: CollabManifest
   try {
-    manifest = await readCollabManifest(join(options.modelsDir, previous))
+    manifest = await readCollabManifest(previous)
   } catch {
     return undefined
   }
@@ -229,16 +239,16 @@ export async function reuseCollab(
     JSON.stringify(manifest.hyper) === JSON.stringify(resolveHyper(options))
   if (!same) return undefined
   const dir = join(options.modelsDir, options.buildId)
-  const tmp = join(options.modelsDir, `.tmp-${options.buildId}`)
+  const tmp = join(options.modelsDir, temporaryDirName(options.buildId))
   try {
     await removeDir(tmp)
-    await cp(join(options.modelsDir, previous), tmp, { recursive: true })
+    await cp(previous, tmp, { recursive: true })
     await rename(tmp, dir)
   } catch (error) {
     await removeDir(tmp)
     throw new AppError('collab.training_failed', `Could not copy the model to ${dir}`, { cause: error, details: { dir } })
   }
-  await switchCurrent(options.modelsDir, options.buildId)
+  if (options.switchCurrent !== false) await switchCurrent(options.modelsDir, options.buildId)
   options.logger?.info('collaborative model unchanged: reusing the previous one', { from: previous, dir })
   return { dir, manifest }
 }
@@ -311,7 +321,7 @@ export async function trainCollab(
     backend: runtime.backend,
     createdAt: new Date().toISOString(),
   }
-  const tmp = join(options.modelsDir, `.tmp-${options.buildId}`)
+  const tmp = join(options.modelsDir, temporaryDirName(options.buildId))
   try {
     await removeDir(tmp)
     await mkdir(tmp, { recursive: true })
@@ -323,7 +333,7 @@ export async function trainCollab(
     await removeDir(tmp)
     throw new AppError('collab.training_failed', `Could not write the model to ${dir}`, { cause: error, details: { dir } })
   }
-  await switchCurrent(options.modelsDir, options.buildId)
+  if (options.switchCurrent !== false) await switchCurrent(options.modelsDir, options.buildId)
   logger.info('collaborative model saved', { dir, backend: runtime.backend, trainSeconds: Number(trainSeconds.toFixed(1)) })
   return { dir, manifest }
 }
@@ -338,38 +348,77 @@ export async function openCollab(
   expected: { dataFingerprint?: string } = {},
   deps: { backend?: TfBackendChoice; logger?: Logger } = {},
 ): Promise<CollabScorer & { manifest: CollabManifest }> {
+  return openCollabData(await readCollabData(dir, expected), deps)
+}
+
+/** A model's files, read and checked against its manifest but not yet in TF.js: what a worker thread can hand over. */
+export interface CollabData {
+  manifest: CollabManifest
+  itemIds: string[]
+  weights: Uint8Array
+}
+
+/** A model's files as read from disk, unchecked: the manifest and item list parsed, the weights with their SHA-256. */
+export interface CollabFiles {
+  manifest: unknown
+  itemIds: unknown
+  weights: Uint8Array
+  weightsSha256: string
+}
+
+/** Reads a model's files without checking them against each other. Missing: `collab.not_found`; else `collab.incompatible`. */
+export async function readCollabFiles(dir: string): Promise<CollabFiles> {
   const manifest = await readCollabManifest(dir)
-  if (expected.dataFingerprint !== undefined && expected.dataFingerprint !== manifest.dataFingerprint) {
-    throw new AppError('collab.incompatible', `The model in ${dir} was trained on other data: retrain with \`concierge train\``, {
-      details: { built: manifest.dataFingerprint, expected: expected.dataFingerprint },
-    })
-  }
-  let itemIds: unknown
-  let bytes: Buffer
   try {
-    itemIds = JSON.parse(await readFile(join(dir, manifest.itemsFile), 'utf8'))
-    bytes = await readFile(join(dir, manifest.weightsFile))
+    const itemIds: unknown = JSON.parse(await readFile(join(dir, manifest.itemsFile), 'utf8'))
+    const weights = await readFile(join(dir, manifest.weightsFile))
+    return { manifest, itemIds, weights, weightsSha256: sha256(weights) }
   } catch (error) {
     throw new AppError('collab.incompatible', `The model files in ${dir} are missing or unreadable: retrain the model`, {
       cause: error,
       details: { dir },
     })
   }
+}
+
+/** Reads and checks a model's files (no TF.js). Throws like `openCollab`. */
+export async function readCollabData(dir: string, expected: { dataFingerprint?: string } = {}): Promise<CollabData> {
+  return checkCollabFiles(dir, await readCollabFiles(dir), expected)
+}
+
+/** Checks files `readCollabFiles` read against the manifest schema, the expected data and each other. */
+export function checkCollabFiles(dir: string, files: CollabFiles, expected: { dataFingerprint?: string } = {}): CollabData {
+  const manifest = parseCollabManifest(dir, files.manifest)
+  if (expected.dataFingerprint !== undefined && expected.dataFingerprint !== manifest.dataFingerprint) {
+    throw new AppError('collab.incompatible', `The model in ${dir} was trained on other data: retrain with \`concierge train\``, {
+      details: { built: manifest.dataFingerprint, expected: expected.dataFingerprint },
+    })
+  }
+  const { itemIds } = files
   const expectedShapes = layerShapes(manifest.itemCount, manifest.hyper)
   if (
     !Array.isArray(itemIds) ||
     itemIds.length !== manifest.itemCount ||
     !itemIds.every((id) => typeof id === 'string') ||
-    sha256(bytes) !== manifest.weightsSha256 ||
+    files.weightsSha256 !== manifest.weightsSha256 ||
     JSON.stringify(expectedShapes) !== JSON.stringify(manifest.layers)
   ) {
     throw new AppError('collab.incompatible', `The model files in ${dir} do not match its manifest: retrain the model`, {
       details: { dir },
     })
   }
-  const members = unpackWeights(bytes, manifest.layers, manifest.hyper)
+  return { manifest, itemIds: itemIds as string[], weights: files.weights }
+}
+
+/** Loads a model `readCollabData` checked into TF.js as a CollabScorer. */
+export async function openCollabData(
+  data: CollabData,
+  deps: { backend?: TfBackendChoice; logger?: Logger } = {},
+): Promise<CollabScorer & { manifest: CollabManifest }> {
+  const { manifest } = data
+  const members = unpackWeights(data.weights, manifest.layers, manifest.hyper)
   const runtime = await loadTf(deps.backend ?? 'auto', deps.logger ?? silentLogger)
-  const scorer = autoencoderScorer(runtime, itemIds as string[], manifest.hyper, members, manifest.model)
+  const scorer = autoencoderScorer(runtime, data.itemIds, manifest.hyper, members, manifest.model)
   return {
     manifest,
     name: scorer.name,
@@ -391,7 +440,7 @@ function packWeights(members: readonly AutoencoderWeights[]): Uint8Array {
 }
 
 function unpackWeights(
-  bytes: Buffer,
+  bytes: Uint8Array,
   shapes: Array<[number, number]>,
   hyper: Pick<AutoencoderHyper, 'tied' | 'members'>,
 ): AutoencoderWeights[] {

@@ -38,6 +38,14 @@ export async function removeDir(path: string): Promise<void> {
   await rm(path, { recursive: true, force: true })
 }
 
+/**
+ * The name of a build's temporary folder: `.tmp-<buildId>-p<pid>`, so a later rebuild can tell a crashed
+ * writer's leftovers (dead pid) from a running one's.
+ */
+export function temporaryDirName(buildId: string, pid = process.pid): string {
+  return `.tmp-${buildId}-p${pid}`
+}
+
 /** A sortable build id: UTC time plus a short random suffix. */
 export function newBuildId(now = new Date()): string {
   const stamp = now

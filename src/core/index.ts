@@ -1,6 +1,7 @@
 export * from './errors.ts'
 export * from './fs.ts'
 export * from './hash.ts'
+export * from './keyed-queue.ts'
 export * from './logger.ts'
 export * from './lru.ts'
 export * from './progress.ts'

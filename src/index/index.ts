@@ -26,6 +26,8 @@ export {
 export type {
   BuildIndexOptions,
   HnswParams,
+  /** An index's files read and checked by `readIndexData` (plain data a worker thread can hand over). */
+  IndexData,
   IndexExpectation,
   /** A saved index: a VectorIndex plus the manifest it was opened from. */
   LoadedIndex,
@@ -54,4 +56,11 @@ export {
    * mismatch; details.built vs details.expected), `index.corrupt` (bad manifest, missing/truncated/altered file).
    */
   openIndex,
+  /** Opens an index from `readIndexData`'s result (loads the HNSW graph from the folder). */
+  openIndexData,
+  /**
+   * Reads the manifest and every file it lists (size and SHA-256), ids and vectors checked: no native code, so a
+   * worker thread can run it. Throws like `openIndex`.
+   */
+  readIndexData,
 } from './vector-index.ts'

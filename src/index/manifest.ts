@@ -47,6 +47,11 @@ export interface IndexManifestExtra {
   buildId: string
   /** Free-form facts from the build pipeline (embedding stats, timings). Must be JSON-serialisable. */
   extra?: Record<string, unknown>
+  /**
+   * Other files the caller already wrote into the folder (a build's catalogue snapshot): the manifest records
+   * their size and SHA-256 too, and `openIndex` checks them, so no file of a build goes unchecked.
+   */
+  files?: readonly string[]
 }
 
 export async function readIndexManifest(dir: string): Promise<IndexManifest> {

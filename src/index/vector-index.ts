@@ -259,6 +259,7 @@ function createIndex(core: IndexCore): WritableIndex {
         throw wrapError(error, 'build.failed', `Could not write the HNSW graph to ${path}`, { path })
       }
     }
+    for (const file of extra.files ?? []) digests[file] = await digestOf(dir, file)
     const draft: IndexManifest = {
       formatVersion: 1,
       kind: core.kind,
@@ -315,6 +316,14 @@ function corrupt(dir: string, file: string, message: string, details: Record<str
   })
 }
 
+async function digestOf(dir: string, file: string): Promise<IndexManifest['fileDigests'][string]> {
+  if (file === MANIFEST_FILE || file.includes('/') || file.includes('\\') || file === '..') {
+    throw new AppError('input.invalid', `The manifest cannot cover "${file}"`, { details: { dir, file } })
+  }
+  const bytes = await readFile(join(dir, file))
+  return { bytes: bytes.byteLength, sha256: sha256(bytes) }
+}
+
 async function readChecked(dir: string, manifest: IndexManifest, file: string): Promise<Buffer> {
   const digest = manifest.fileDigests[file]
   if (!digest || !manifest.files.includes(file)) throw corrupt(dir, file, 'is not listed in the manifest')
@@ -334,15 +343,18 @@ async function readChecked(dir: string, manifest: IndexManifest, file: string): 
   return bytes
 }
 
+/** An index's checked files, read and parsed but not yet opened: what a worker thread can hand over. */
+export interface IndexData {
+  manifest: IndexManifest
+  ids: string[]
+  vectors: Float32Array
+}
+
 /**
- * Opens a saved index, checking the manifest against what the caller expects and every file against
- * the manifest before any of it is used.
+ * Reads an index's manifest and checks every file it lists (size, SHA-256; the build's catalogue snapshot too) and
+ * the ids and vectors against it. Pure data, no native code, so it can run in a worker thread. Throws like `openIndex`.
  */
-export async function openIndex(
-  dir: string,
-  expected: IndexExpectation = {},
-  options: OpenIndexOptions = {},
-): Promise<LoadedIndex> {
+export async function readIndexData(dir: string, expected: IndexExpectation = {}): Promise<IndexData> {
   const manifest = await readIndexManifest(dir)
   const mismatched = (['encoderId', 'dimension', 'itemCount'] as const).filter(
     (key) => expected[key] !== undefined && expected[key] !== manifest[key],
@@ -377,9 +389,28 @@ export async function openIndex(
       expectedBytes,
     })
   }
+  for (const file of manifest.files) if (file !== IDS_FILE && file !== VECTORS_FILE) await readChecked(dir, manifest, file)
+  return { manifest, ids: ids as string[], vectors: bytesToF32(vectorBytes) }
+}
+
+/**
+ * Opens a saved index, checking the manifest against what the caller expects and every file against
+ * the manifest before any of it is used.
+ */
+export async function openIndex(
+  dir: string,
+  expected: IndexExpectation = {},
+  options: OpenIndexOptions = {},
+): Promise<LoadedIndex> {
+  return openIndexData(dir, await readIndexData(dir, expected), options)
+}
+
+/** Opens an index from what `readIndexData` read and checked (the HNSW graph loads from the folder it checked). */
+export async function openIndexData(dir: string, data: IndexData, options: OpenIndexOptions = {}): Promise<LoadedIndex> {
+  const { manifest } = data
   let table: VectorTable
   try {
-    table = createVectorTable(ids as string[], bytesToF32(vectorBytes), manifest.dimension)
+    table = createVectorTable(data.ids, data.vectors, manifest.dimension)
   } catch (error) {
     throw corrupt(dir, IDS_FILE, 'is invalid', { reason: errorMessage(error) }, error)
   }
@@ -389,11 +420,12 @@ export async function openIndex(
   if (manifest.kind === 'exact') {
     index = createIndex({ kind: 'exact', table, filterExactBelow })
   } else {
-    await readChecked(dir, manifest, HNSW_FILE)
     const params = manifest.hnsw as HnswParams
     const graph = new hnswlib.HierarchicalNSW('cosine', manifest.dimension)
     try {
-      await graph.readIndex(join(dir, HNSW_FILE))
+      // Synchronously: a server swapping builds under load would otherwise wait a whole turn of its busy event
+      // loop for this one read (tens of milliseconds of work).
+      graph.readIndexSync(join(dir, HNSW_FILE))
     } catch (error) {
       throw corrupt(dir, HNSW_FILE, 'could not be loaded', { reason: errorMessage(error) }, error)
     }

@@ -29,6 +29,8 @@ export interface WidgetBackend {
 export interface WidgetDeps {
   /** The current backend, or undefined while none is loaded (chat routes answer 503 `unavailable`). */
   backend: () => WidgetBackend | undefined
+  /** What /readyz reports (503) while no backend is loaded: the first build's progress. */
+  loading?: () => Record<string, unknown>
   logger: Logger
   /** A key's bucket is this many times the per-IP rate (a site has many visitors). Default 100. */
   keyRateMultiplier?: number
@@ -208,7 +210,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     c.header('Cache-Control', 'no-store')
     const b = deps.backend()
     if (draining) return c.json({ status: 'draining' }, 503)
-    if (!b) return c.json({ status: 'loading' }, 503)
+    if (!b) return c.json({ ...deps.loading?.(), status: 'loading' }, 503)
     return c.json({ status: 'ready', buildId: b.buildId, itemCount: b.itemCount })
   })
 

@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { sharedModelsDir } from '../../test/support/data.ts'
+import { tinyBuild } from '../../test/support/tiny-build.ts'
+import { createLogger } from '../core/index.ts'
+import { createBuildReader, openBuild } from './open.ts'
+
+// Files this (main) thread reads; the reader thread has its own, unmocked, module.
+const readOnThisThread = vi.hoisted(() => [] as string[])
+
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>()
+  return {
+    ...fs,
+    readFile: (async (path: Parameters<typeof fs.readFile>[0], ...rest: unknown[]) => {
+      readOnThisThread.push(String(path))
+      return (fs.readFile as (...args: unknown[]) => Promise<unknown>)(path, ...rest)
+    }) as typeof fs.readFile,
+  }
+})
+
+const logger = createLogger({ level: 'silent' })
+
+describe.skipIf(!sharedModelsDir())('opening a build for a server', () => {
+  let dir: string
+  let build: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'concierge-open-'))
+    build = (await tinyBuild(dir)).summary.dir
+  })
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('reads, checks and parses every file in the reader thread: the server’s thread reads none of them', async () => {
+    const reader = createBuildReader(logger)
+    try {
+      readOnThisThread.length = 0
+      const opened = await openBuild(build, { backend: 'cpu', logger, reader })
+      expect(opened.items.length).toBe(opened.index.size)
+      expect(opened.collab).toBeDefined()
+      await opened.close()
+      expect(readOnThisThread).toEqual([])
+      // Without a reader the same files are read here (what a swap did before, queued behind the turns).
+      const here = await openBuild(build, { backend: 'cpu', logger })
+      await here.close()
+      expect(readOnThisThread.map((p) => basename(p))).toEqual(
+        expect.arrayContaining(['manifest.json', 'ids.json', 'vectors.f32', 'items.jsonl', 'weights.bin']),
+      )
+    } finally {
+      await reader.close()
+    }
+  })
+})

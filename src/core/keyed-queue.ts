@@ -1,0 +1,25 @@
+/** Runs tasks one after another per key (a conversation), tasks of different keys side by side. */
+export interface KeyedQueue {
+  /** Runs `fn` once every earlier task of `key` has settled; a failed task does not stop the next. */
+  run<T>(key: string, fn: () => Promise<T>): Promise<T>
+  /** Keys with a task running or waiting. */
+  readonly size: number
+}
+
+export function createKeyedQueue(): KeyedQueue {
+  const tails = new Map<string, Promise<unknown>>()
+  return {
+    run: <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+      const next = (tails.get(key) ?? Promise.resolve()).catch(() => {}).then(fn)
+      tails.set(key, next)
+      const forget = () => {
+        if (tails.get(key) === next) tails.delete(key)
+      }
+      next.then(forget, forget)
+      return next
+    },
+    get size() {
+      return tails.size
+    },
+  }
+}
