@@ -8,10 +8,11 @@ import { existsSync } from 'node:fs'
 import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { runRebuild } from '../../src/build/index.ts'
-import { detectDataset, readCsv } from '../../src/catalog/index.ts'
+import { detectDataset } from '../../src/catalog/index.ts'
 import { createProgressBar } from '../../src/cli/progress-bar.ts'
 import type { Config } from '../../src/config/index.ts'
 import { createLogger } from '../../src/core/index.ts'
+import { csvWithoutColumns } from '../../src/eval/wish-facts.ts'
 import { resultsDir } from '../support.ts'
 
 /** Columns left out of the blind build's TMDB table. */
@@ -32,7 +33,10 @@ export async function prepareBlindBuild(config: Readonly<Config>, dir?: string):
   if (found.paths.overviews) await symlink(found.paths.overviews, join(data, 'tmdb', basename(found.paths.overviews)))
   const redial = join(config.dataDir as string, 'redial')
   if (existsSync(redial)) await symlink(resolve(redial), join(data, 'redial'))
-  await writeFile(join(data, 'tmdb', 'tmdb_5000_movies.csv'), withoutColumns(await readFile(found.paths.tmdbMovies, 'utf8')))
+  await writeFile(
+    join(data, 'tmdb', 'tmdb_5000_movies.csv'),
+    csvWithoutColumns(await readFile(found.paths.tmdbMovies, 'utf8'), BLIND_COLUMNS),
+  )
 
   const indexesDir = join(work, 'indexes')
   const mainCache = join(config.indexesDir, '.embedding-cache')
@@ -48,15 +52,4 @@ export async function prepareBlindBuild(config: Readonly<Config>, dir?: string):
     bar.finish()
   }
   return blind
-}
-
-/** The CSV text without the blind columns, every field quoted. */
-export function withoutColumns(text: string, drop: readonly string[] = BLIND_COLUMNS): string {
-  const lines: string[] = []
-  let keep: number[] | undefined
-  readCsv(text, ({ fields }) => {
-    keep ??= fields.flatMap((name, i) => (drop.includes(name.trim()) ? [] : [i]))
-    lines.push(keep.map((i) => `"${(fields[i] ?? '').replace(/"/g, '""')}"`).join(','))
-  })
-  return `${lines.join('\n')}\n`
 }

@@ -126,3 +126,17 @@ async function genericFacts(path: string): Promise<ItemFacts[]> {
   }
   return items
 }
+
+/**
+ * CSV text without the named columns (by header), every field quoted: how a build is made without some facts (the
+ * blind wish benchmark drops TMDB's keywords and production companies).
+ */
+export function csvWithoutColumns(text: string, drop: readonly string[]): string {
+  const lines: string[] = []
+  let keep: number[] | undefined
+  readCsv(text, ({ fields }) => {
+    keep ??= fields.flatMap((name, i) => (drop.includes(name.trim()) ? [] : [i]))
+    lines.push(keep.map((i) => `"${(fields[i] ?? '').replace(/"/g, '""')}"`).join(','))
+  })
+  return `${lines.join('\n')}\n`
+}
