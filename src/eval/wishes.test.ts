@@ -151,7 +151,7 @@ describe('parseWishSet', () => {
   })
 
   it('splits the sets in the repository about evenly and validates them', async () => {
-    for (const name of ['movies']) {
+    for (const name of ['movies', 'debian']) {
       const path = join(import.meta.dirname, '..', '..', 'bench', 'wishes', `${name}.json`)
       const parsed = parseWishSet(JSON.parse(await readFile(path, 'utf8')), path)
       const tune = parsed.requests.filter((r) => r.half === 'tune').length
