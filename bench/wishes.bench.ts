@@ -23,6 +23,7 @@ import { loadWishFacts } from '../src/eval/wish-facts.ts'
 import {
   blindRule,
   type ItemFacts,
+  namesAFact,
   parseWishSet,
   precisionAtK,
   resolveRule,
@@ -76,6 +77,7 @@ export async function run(): Promise<BenchTable[]> {
       ],
     },
     kindTable(outcomes.filter((o) => o.request.half === 'tune')),
+    wordingTable(outcomes.filter((o) => o.request.half === 'tune')),
   ]
   if (process.env.BENCH_WISHES_DETAIL === '1') tables.push(detailTable(outcomes, titles))
   return tables
@@ -160,6 +162,22 @@ function kindTable(outcomes: readonly WishOutcome[]): BenchTable {
         1,
       )
       return [kind, s.requests, s.precisionAt5, s.ndcgAt10]
+    }),
+  }
+}
+
+/** Requests that name a fact of their rule against paraphrased ones (tuning half): how much is string matching. */
+function wordingTable(outcomes: readonly WishOutcome[]): BenchTable {
+  const groups: [string, WishOutcome[]][] = [
+    ['names a fact of its rule', outcomes.filter((o) => namesAFact(o.request))],
+    ['paraphrased', outcomes.filter((o) => !namesAFact(o.request))],
+  ]
+  return {
+    title: 'Wish benchmark by wording (tuning half)',
+    columns: ['wording', 'requests', 'P@5', 'nDCG@10'],
+    rows: groups.map(([label, mine]) => {
+      const s = summarizeWishes(mine, 1)
+      return [label, s.requests, s.precisionAt5, s.ndcgAt10]
     }),
   }
 }

@@ -5,6 +5,7 @@ import {
   blindRule,
   coverage,
   type ItemFacts,
+  namesAFact,
   parseWishSet,
   precisionAtK,
   recurrence,
@@ -60,6 +61,16 @@ describe('blindRule', () => {
   it('gives nothing when the topic has no blind fact', () => {
     expect(blindRule({ any: { tags: ['atmospheric'] } })).toBeUndefined()
     expect(blindRule({ all: [{ categories: ['comedy'] }] })).toBeUndefined()
+  })
+})
+
+describe('namesAFact', () => {
+  it('tells a request that says a fact of its rule from a paraphrase', () => {
+    const rule = { any: { keywords: ['heist', 'bank robbery'] }, all: [{ categories: ['Comedy'] }] }
+    expect(namesAFact({ text: 'a funny heist movie', rule })).toBe(true)
+    expect(namesAFact({ text: 'a comedy about thieves', rule })).toBe(true)
+    expect(namesAFact({ text: 'crooks cracking a vault', rule })).toBe(false)
+    expect(namesAFact({ text: 'an atheist drama', rule })).toBe(false)
   })
 })
 

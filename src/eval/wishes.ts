@@ -141,6 +141,26 @@ export function blindRule(rule: WishRule): WishRule | undefined {
   return Object.keys(any).length > 0 ? { ...rule, any } : undefined
 }
 
+/**
+ * Whether the request's words name one of its rule's facts verbatim (a whole-word match of a topic or condition value
+ * longer than three letters, e.g. "a heist movie" for the keyword heist): such requests can be answered by string
+ * matching, paraphrased ones ("inmates planning to bust out of jail") cannot.
+ */
+export function namesAFact(request: Pick<WishRequest, 'text' | 'rule'>): boolean {
+  const text = request.text.toLowerCase()
+  const groups = [request.rule.any ?? {}, ...(request.rule.all ?? [])]
+  return groups.some((group) =>
+    Object.values(group).some((values) =>
+      (values ?? []).some((value) => {
+        const v = value.toLowerCase()
+        if (v.length <= 3) return false
+        const escaped = v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        return new RegExp(`(^|[^a-z0-9])${escaped}($|[^a-z0-9])`).test(text)
+      }),
+    ),
+  )
+}
+
 /** Share of the first k slots holding a relevant item; empty slots count as misses (the denominator is k). */
 export function precisionAtK<T>(ranked: readonly T[], relevant: ReadonlySet<T>, k: number): number {
   let hits = 0
