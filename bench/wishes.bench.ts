@@ -11,6 +11,8 @@
  *   catalogue, else `movies`;
  * - `BENCH_WISHES_BLIND=1`: labels only from TMDB keywords and companies, judged on a build made without them
  *   (`bench/wishes/blind.ts` prepares it in `BENCH_WISHES_BLIND_DIR`, default `bench/results/wishes-blind`);
+ *   `BENCH_WISHES_BLIND=labels`: the same labels on the current build (the control: what the build loses without
+ *   those facts in its item text);
  * - `BENCH_WISHES_DETAIL=1`: also a row per request (relevant count, precision@5, the titles shown).
  */
 import { existsSync } from 'node:fs'
@@ -47,12 +49,13 @@ interface Judged {
 }
 
 export async function run(): Promise<BenchTable[]> {
-  const blind = process.env.BENCH_WISHES_BLIND === '1'
+  const blindMode = process.env.BENCH_WISHES_BLIND
+  const blind = blindMode === '1' || blindMode === 'labels'
   let config = loadConfig({ ...process.env, CONCIERGE_ENCODER: 'use' })
   if (!config.dataDir || !existsSync(config.dataDir)) return [skipped('No data folder: set CONCIERGE_DATA_DIR.')]
   const facts = await loadWishFacts(config.dataDir, config.dataset)
   const set = await readWishSet(process.env.BENCH_WISHES_SET ?? (facts.dataset === 'generic' ? 'debian' : 'movies'))
-  if (blind) config = await prepareBlindBuild(config, process.env.BENCH_WISHES_BLIND_DIR)
+  if (blindMode === '1') config = await prepareBlindBuild(config, process.env.BENCH_WISHES_BLIND_DIR)
   if (!existsSync(join(config.indexesDir, 'current'))) {
     return [skipped(`No build at ${config.indexesDir}/current: run \`concierge rebuild\` first.`)]
   }
@@ -62,7 +65,7 @@ export async function run(): Promise<BenchTable[]> {
     const mine = outcomes.filter((o) => o.request.half === half)
     return { half, summary: summarizeWishes(mine, itemCount) }
   })
-  const label = `${set.name}${blind ? ', blind (labels from TMDB keywords and companies only)' : ''}`
+  const label = `${set.name}${blind ? `, labels from TMDB keywords and companies only, ${blindMode === '1' ? 'build without them (blind)' : 'current build'}` : ''}`
   const tables: BenchTable[] = [
     {
       title: `${TITLE}: ${label}, ${itemCount} items`,
