@@ -5,17 +5,31 @@
  * targets of issue 21. A change ships when it helps a line without hurting another beyond its noise. Runs the three
  * benches with their own environment variables (`BENCH_CV_DIR`, `BENCH_WISHES_SET`, …) and prints their tables after
  * the summary. Costs the fold builds (about 2–4 minutes each on two shared cores, reused by a second run) plus the
- * replays.
+ * replays. `BENCH_SCORECARD_FROM=<folder>` prints it from the `redial-cv.json`, `wishes.json` and `chat.json` the
+ * three benches saved there instead of running them (check that `wishes.json` holds the movie set, not blind).
  */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { run as runChat } from './chat.bench.ts'
 import { run as runCrossValidation } from './redial-cv.bench.ts'
 import { type BenchTable, runIfMain } from './support.ts'
 import { run as runWishes } from './wishes.bench.ts'
 
 export async function run(): Promise<BenchTable[]> {
-  const cv = await runCrossValidation()
-  const wishes = await runWishes()
-  const chat = await runChat()
+  const from = process.env.BENCH_SCORECARD_FROM
+  const [cv = [], wishes = [], chat = []] = from
+    ? await Promise.all(['redial-cv', 'wishes', 'chat'].map((name) => savedTables(join(from, `${name}.json`))))
+    : [await runCrossValidation(), await runWishes(), await runChat()]
+  return [scorecardTable(cv, wishes, chat), ...cv, ...wishes, ...chat]
+}
+
+/** The tables a bench saved (`bench/results/<name>.json`). */
+async function savedTables(path: string): Promise<BenchTable[]> {
+  return (JSON.parse(await readFile(path, 'utf8')) as { tables: BenchTable[] }).tables
+}
+
+/** The summary: each line's figures read from the first table of its bench, with its spread and target. */
+export function scorecardTable(cv: BenchTable[], wishes: BenchTable[], chat: BenchTable[]): BenchTable {
   const at = (table: BenchTable | undefined, row: (r: (string | number)[]) => boolean, column: string) => {
     const i = table?.columns.indexOf(column) ?? -1
     const found = table?.rows.find(row)
@@ -38,7 +52,7 @@ export async function run(): Promise<BenchTable[]> {
     ['chat latency', 'turn p50 ms', at(turns, endToEnd, 'p50 ms'), '', '≤ 50'],
     ['chat latency', 'turn p99 ms', at(turns, endToEnd, 'p99 ms'), '', '≤ 200'],
   ]
-  const summary: BenchTable = {
+  return {
     title: 'Scorecard',
     columns: ['line', 'figure', 'value', 'spread', 'target'],
     rows,
@@ -48,7 +62,6 @@ export async function run(): Promise<BenchTable[]> {
       'README figures of the wish benchmark come from its reporting half (in the wish table below), never tuned on.',
     ],
   }
-  return [summary, ...cv, ...wishes, ...chat]
 }
 
 await runIfMain(import.meta.url, run)
