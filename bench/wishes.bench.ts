@@ -53,12 +53,12 @@ export async function run(): Promise<BenchTable[]> {
   const blind = blindMode === '1' || blindMode === 'labels'
   let config = loadConfig({ ...process.env, CONCIERGE_ENCODER: 'use' })
   if (!config.dataDir || !existsSync(config.dataDir)) return [skipped('No data folder: set CONCIERGE_DATA_DIR.')]
+  if (blindMode !== '1' && !existsSync(join(config.indexesDir, 'current'))) {
+    return [skipped(`No build at ${config.indexesDir}/current: run \`concierge rebuild\` first.`)]
+  }
   const facts = await loadWishFacts(config.dataDir, config.dataset)
   const set = await readWishSet(process.env.BENCH_WISHES_SET ?? (facts.dataset === 'generic' ? 'debian' : 'movies'))
   if (blindMode === '1') config = await prepareBlindBuild(config, process.env.BENCH_WISHES_BLIND_DIR)
-  if (!existsSync(join(config.indexesDir, 'current'))) {
-    return [skipped(`No build at ${config.indexesDir}/current: run \`concierge rebuild\` first.`)]
-  }
   const { judged, unscored } = judgeSet(set, facts.items, blind)
   const { outcomes, titles, turnMs, itemCount } = await askAll(config, judged)
   const halves = (['report', 'tune'] as const).map((half) => {
