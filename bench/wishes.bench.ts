@@ -13,7 +13,9 @@
  *   (`bench/wishes/blind.ts` prepares it in `BENCH_WISHES_BLIND_DIR`, default `bench/results/wishes-blind`);
  *   `BENCH_WISHES_BLIND=labels`: the same labels on the current build (the control: what the build loses without
  *   those facts in its item text);
- * - `BENCH_WISHES_DETAIL=1`: also a row per request (relevant count, precision@5, the titles shown).
+ * - `BENCH_WISHES_DETAIL=1`: also a row per request (relevant count, precision@5, the titles shown);
+ * - `BENCH_WISHES_COMPARE=<results.json>`: a saved run of the same set made with `BENCH_WISHES_DETAIL=1` (copy
+ *   `bench/results/wishes.json` aside first): prints the paired change of P@5 per half with its 95% interval.
  */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -26,6 +28,7 @@ import {
   blindRule,
   type ItemFacts,
   namesAFact,
+  pairedDifference,
   parseWishSet,
   precisionAtK,
   resolveRule,
@@ -40,6 +43,7 @@ import { type BenchTable, benchDir, percentile, repoRoot, runIfMain } from './su
 import { prepareBlindBuild } from './wishes/blind.ts'
 
 const TITLE = 'Wish benchmark'
+const DETAIL_TITLE = 'Wish benchmark, request by request'
 /** Rules resolving to fewer items cannot be answered perfectly in five slots; they are reported, not scored. */
 const MIN_RELEVANT = 5
 
@@ -82,6 +86,7 @@ export async function run(): Promise<BenchTable[]> {
     kindTable(outcomes.filter((o) => o.request.half === 'tune')),
     wordingTable(outcomes.filter((o) => o.request.half === 'tune')),
   ]
+  if (process.env.BENCH_WISHES_COMPARE) tables.push(await comparisonTable(process.env.BENCH_WISHES_COMPARE, outcomes))
   if (process.env.BENCH_WISHES_DETAIL === '1') tables.push(detailTable(outcomes, titles))
   return tables
 }
@@ -185,9 +190,29 @@ function wordingTable(outcomes: readonly WishOutcome[]): BenchTable {
   }
 }
 
+/** P@5 of this run against a saved detailed run, request by request (paired), per half. */
+async function comparisonTable(path: string, outcomes: readonly WishOutcome[]): Promise<BenchTable> {
+  const saved = JSON.parse(await readFile(path, 'utf8')) as { tables: BenchTable[] }
+  const detail = saved.tables.find((t) => t.title === DETAIL_TITLE)
+  if (!detail) throw new Error(`${path} has no per-request table: save a run made with BENCH_WISHES_DETAIL=1`)
+  const [idAt, p5At] = [detail.columns.indexOf('request'), detail.columns.indexOf('P@5')]
+  const before = new Map(detail.rows.map((row) => [String(row[idAt]), Number(row[p5At])]))
+  return {
+    title: `Wish benchmark: change of P@5 against ${path}`,
+    columns: ['half', 'paired requests', 'P@5 change', '± 95%'],
+    rows: (['tune', 'report'] as const).map((half) => {
+      const after = new Map(
+        outcomes.filter((o) => o.request.half === half).map((o) => [o.request.id, precisionAtK(o.shown, o.relevant, 5)]),
+      )
+      const d = pairedDifference(before, after)
+      return [half === 'tune' ? 'tuning' : 'reporting', d.n, d.mean, d.halfWidth]
+    }),
+  }
+}
+
 function detailTable(outcomes: readonly WishOutcome[], titles: ReadonlyMap<string, string>): BenchTable {
   return {
-    title: 'Wish benchmark, request by request',
+    title: DETAIL_TITLE,
     columns: ['half', 'request', 'text', 'relevant', 'P@5', 'shown (✓ relevant)'],
     rows: outcomes.map((o) => [
       o.request.half,

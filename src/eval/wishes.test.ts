@@ -6,6 +6,7 @@ import {
   coverage,
   type ItemFacts,
   namesAFact,
+  pairedDifference,
   parseWishSet,
   precisionAtK,
   recurrence,
@@ -130,6 +131,27 @@ describe('summarizeWishes', () => {
     expect(s.answered).toBe(0.5)
     expect(s.coverage).toBeCloseTo(0.05)
     expect(s.recurrence).toBe(1)
+  })
+})
+
+describe('pairedDifference', () => {
+  it('compares the requests both runs scored, with an interval', () => {
+    const before = new Map([
+      ['a', 0.2],
+      ['b', 0.4],
+      ['c', 0],
+      ['gone', 1],
+    ])
+    const after = new Map([
+      ['a', 0.4],
+      ['b', 0.6],
+      ['c', 0.2],
+      ['new', 1],
+    ])
+    const d = pairedDifference(before, after)
+    expect(d.n).toBe(3)
+    expect(d.mean).toBeCloseTo(0.2)
+    expect(d.halfWidth).toBeCloseTo(0)
   })
 })
 

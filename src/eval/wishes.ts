@@ -232,3 +232,20 @@ export function summarizeWishes(outcomes: readonly WishOutcome[], catalogueSize:
     coverage: coverage(shown, 5, catalogueSize),
   }
 }
+
+/**
+ * The paired difference `after − before` of a per-request figure over the requests both runs scored, with the
+ * half-width of its 95% interval: the noise to read a change against (smaller than either run's own interval, since
+ * the same requests are compared).
+ */
+export function pairedDifference(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+): { mean: number; halfWidth: number; n: number } {
+  const diffs: number[] = []
+  for (const [id, value] of after) {
+    const old = before.get(id)
+    if (old !== undefined) diffs.push(value - old)
+  }
+  return meanInterval(diffs)
+}
