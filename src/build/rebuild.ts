@@ -17,6 +17,7 @@ import {
 } from '../core/index.ts'
 import { createEmbedder, createEmbeddingCache, embedWithCache } from '../embed/index.ts'
 import { buildIndex } from '../index/index.ts'
+import { readStoreInteractions, withStoreInteractions } from '../loop/index.ts'
 import { loadTf } from '../tf/index.ts'
 import { type DialogueLog, loadTrainingCatalog } from './dialogues.ts'
 import { writeSnapshot } from './snapshot.ts'
@@ -30,6 +31,8 @@ export interface RebuildSummary {
   dataFingerprint: string
   items: number
   interactions: number
+  /** Interactions recorded by the running service (feedback, accepted recommendations, events) trained on. */
+  storeInteractions: number
   users: number
   /** Conversation logs learned from (their dialogues are among `users`), when configured. */
   dialogues?: Omit<DialogueLog, 'interactions'>
@@ -74,12 +77,15 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
   }
   // The configured TF.js backend must win before an encoder or model asks for one.
   await loadTf(config.collab.backend, logger)
-  const { catalog, dialogues, popularity, catalogPopularity } = await loadTrainingCatalog(config, { logger, onProgress })
+  const loaded = await loadTrainingCatalog(config, { logger, onProgress })
+  const { dialogues, popularity, catalogPopularity } = loaded
+  const { catalog, storeInteractions } = withStoreInteractions(loaded.catalog, await readStoreInteractions(config.store))
   const users = new Set(catalog.interactions.map((i) => i.userId)).size
   logger.info('catalogue loaded', {
     dataset: catalog.name,
     items: catalog.items.length,
     interactions: catalog.interactions.length,
+    storeInteractions,
     users,
   })
 
@@ -167,6 +173,7 @@ export async function runRebuild(config: Readonly<Config>, options: RebuildOptio
       dataFingerprint: catalog.fingerprint,
       items: catalog.items.length,
       interactions: catalog.interactions.length,
+      storeInteractions,
       users,
       ...(dialogues ? { dialogues: dialogueSummary(dialogues) } : {}),
       encoderId: embedder.id,

@@ -1,0 +1,12 @@
+/**
+ * The learning loop: what people do in the running service (feedback, accepted recommendations, events) flows
+ * back into training, and what is shown is measured per variant.
+ */
+
+/** The catalogue plus the store's interactions, for a rebuild to train on; and reading them from the store. */
+export {
+  type CatalogWithStore,
+  readStoreInteractions,
+  STORE_USER_PREFIX,
+  withStoreInteractions,
+} from './training.ts'
