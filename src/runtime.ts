@@ -6,6 +6,7 @@ import { AppError, type ChatService, type CollabScorer, type Embedder, errorMess
 import { createEmbedderFromId } from './embed/index.ts'
 import { openIndex } from './index/index.ts'
 import { createLlmClient } from './llm/index.ts'
+import { createEventRecorder, type EventRecorder } from './loop/index.ts'
 import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
 import { createStore, type Store } from './store/index.ts'
 import { loadTf } from './tf/index.ts'
@@ -17,6 +18,8 @@ export interface Runtime {
   readonly buildId: string
   readonly itemCount: number
   readonly encoderId: string
+  /** Records interactions from the events API in the store (profiles now, training at the next rebuild). */
+  readonly events: EventRecorder
   /**
    * Loads `indexes/current` when it points at a new build and switches to it atomically. If the new build
    * fails to load, keeps serving the old one and returns false (the failure is logged).
@@ -170,6 +173,7 @@ export async function createRuntime(
 
   const runtime: Runtime = {
     chat,
+    events: createEventRecorder(store),
     get buildId() {
       return active.buildId
     },

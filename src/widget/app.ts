@@ -6,8 +6,10 @@ import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
 import type { Config } from '../config/index.ts'
 import { AppError, type ChatService, isAppError, type Logger, type Reply, type ReplyItem } from '../core/index.ts'
+import type { EventRecorder } from '../loop/index.ts'
 import { namespacedUserId } from '../store/index.ts'
 import { toErrorResponse } from './errors.ts'
+import { BATCH_BODY_BYTES, postEvents } from './events.ts'
 import { createKeyRing, type Principal } from './keys.ts'
 import { createMetrics } from './metrics.ts'
 import { openApiDocument } from './openapi.ts'
@@ -21,6 +23,8 @@ export interface WidgetBackend {
   readonly chat: ChatService
   readonly buildId: string
   readonly itemCount: number
+  /** Records interactions sent to POST /v1/events; without it that route answers 503 `unavailable`. */
+  readonly events?: EventRecorder
 }
 
 export interface WidgetDeps {
@@ -144,17 +148,19 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     await next()
   })
 
-  app.use(
-    '/v1/*',
+  const limitBody = (maxSize: number) =>
     bodyLimit({
-      maxSize: config.maxBodyBytes,
+      maxSize,
       onError: () => {
-        throw new AppError('input.too_large', `The request body is larger than ${config.maxBodyBytes} bytes.`, {
-          details: { limitBytes: config.maxBodyBytes },
+        throw new AppError('input.too_large', `The request body is larger than ${maxSize} bytes.`, {
+          details: { limitBytes: maxSize },
         })
       },
-    }),
-  )
+    })
+  const smallBody = limitBody(config.maxBodyBytes)
+  // Batch routes (up to 1,000 events) take more than a chat message.
+  const batchBody = limitBody(Math.max(config.maxBodyBytes, BATCH_BODY_BYTES))
+  app.use('/v1/*', (c, next) => (c.req.path === '/v1/events' ? batchBody : smallBody)(c, next))
 
   app.post('/v1/conversations/:id/messages', async (c) => {
     const principal = c.get('principal')
@@ -207,6 +213,8 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     })
     return c.json({ ok: true })
   })
+
+  app.post('/v1/events', async (c) => c.json(await postEvents(c.get('principal'), await c.req.text(), backend())))
 
   app.get('/v1/items/:id', (c) => {
     const id = c.req.param('id')
