@@ -6,7 +6,7 @@ import { AppError, type ChatService, type CollabScorer, type Embedder, errorMess
 import { createEmbedderFromId } from './embed/index.ts'
 import { openIndex } from './index/index.ts'
 import { createLlmClient } from './llm/index.ts'
-import { createEventRecorder, type EventRecorder } from './loop/index.ts'
+import { createEventRecorder, type EventRecorder, openLearningLoop } from './loop/index.ts'
 import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
 import { createStore, type Store } from './store/index.ts'
 import { loadTf } from './tf/index.ts'
@@ -20,6 +20,8 @@ export interface Runtime {
   readonly encoderId: string
   /** Records interactions from the events API in the store (profiles now, training at the next rebuild). */
   readonly events: EventRecorder
+  /** Impressions and feedback per A/B variant, in Prometheus text format (appended to /metrics). */
+  loopMetrics(): string
   /**
    * Loads `indexes/current` when it points at a new build and switches to it atomically. If the new build
    * fails to load, keeps serving the old one and returns false (the failure is logged).
@@ -171,9 +173,11 @@ export async function createRuntime(
     close: () => runtime.close(),
   }
 
+  const loop = openLearningLoop(config.loop, { logger })
   const runtime: Runtime = {
-    chat,
-    events: createEventRecorder(store),
+    chat: loop.wrap(chat),
+    events: createEventRecorder(store, { onRecorded: loop.recordEvents }),
+    loopMetrics: loop.metricsText,
     get buildId() {
       return active.buildId
     },
@@ -213,6 +217,7 @@ export async function createRuntime(
         while (active.inFlight > 0) await new Promise((r) => setTimeout(r, 20))
         const all = await Promise.allSettled([...embedders.values()])
         for (const e of all) if (e.status === 'fulfilled') await e.value.close()
+        await loop.close()
         if (ownsStore) await store.close()
       })()
       return closed

@@ -30,6 +30,10 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_STORE_PATH: 'store.path',
   CONCIERGE_STORE_URL: 'store.url',
   CONCIERGE_SESSION_TTL: 'store.sessionTtlMs',
+  CONCIERGE_VARIANTS: 'loop.variants',
+  CONCIERGE_IMPRESSIONS_PATH: 'loop.impressionsPath',
+  CONCIERGE_IMPRESSIONS_RETENTION: 'loop.impressionsRetentionMs',
+  CONCIERGE_OUTCOME_WINDOW: 'loop.outcomeWindowMs',
   CONCIERGE_LLM_BASE_URL: 'llm.baseUrl',
   CONCIERGE_LLM_MODEL: 'llm.model',
   CONCIERGE_LLM_API_KEY: 'llm.apiKey',
@@ -85,7 +89,7 @@ export function loadConfig(
   for (const [path, value] of Object.entries(options.overrides ?? {})) {
     if (value !== undefined) setPath(raw, path, value)
   }
-  for (const section of ['embed', 'index', 'collab', 'store', 'llm', 'server', 'slack', 'log']) {
+  for (const section of ['embed', 'index', 'collab', 'store', 'loop', 'llm', 'server', 'slack', 'log']) {
     raw[section] ??= {}
   }
   const parsed = configSchema.safeParse(raw)
@@ -115,6 +119,7 @@ export function loadConfig(
   config.modelsDir = resolve(cwd, config.modelsDir)
   config.embed.cacheDir = resolve(cwd, config.embed.cacheDir)
   config.store.path = resolve(cwd, config.store.path)
+  config.loop.impressionsPath = resolve(cwd, config.loop.impressionsPath)
   if (config.slack.mode === 'http' && (!config.slack.signingSecret || !config.slack.botToken)) {
     throw new AppError('config.invalid', 'SLACK_MODE=http needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN.', {
       details: { issues: ['SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are required when SLACK_MODE=http'] },

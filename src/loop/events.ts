@@ -35,7 +35,10 @@ export interface EventRecorder {
   record(events: readonly ItemEvent[], hasItem: (id: ItemId) => boolean, now?: number): Promise<{ recorded: number }>
 }
 
-export function createEventRecorder(store: Pick<Store, 'recordInteraction' | 'setPreference'>): EventRecorder {
+export function createEventRecorder(
+  store: Pick<Store, 'recordInteraction' | 'setPreference'>,
+  hooks: { onRecorded?: (events: readonly ItemEvent[], now: number) => void } = {},
+): EventRecorder {
   return {
     async record(events, hasItem, now = Date.now()) {
       const unknown = events.flatMap((e, i) => (hasItem(e.itemId) ? [] : [`events[${i}].itemId: no item "${e.itemId}"`]))
@@ -51,6 +54,7 @@ export function createEventRecorder(store: Pick<Store, 'recordInteraction' | 'se
         const opinion = opinionOf(event)
         if (opinion) await store.setPreference(event.userId, event.itemId, opinion)
       }
+      hooks.onRecorded?.(events, now)
       return { recorded: events.length }
     },
   }

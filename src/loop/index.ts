@@ -15,6 +15,23 @@ export {
   MAX_EVENTS_PER_CALL,
   opinionOf,
 } from './events.ts'
+/** The impression log (SQLite) and what counts as a like and as an accepted recommendation. */
+export {
+  ACCEPT_KINDS,
+  type ImpressionLog,
+  LIKE_KINDS,
+  type Outcome,
+  openImpressionLog,
+  type ShownItems,
+  type VariantCounts,
+} from './impressions.ts'
+
+/** Impressions and outcomes per A/B variant around the chat service, with /metrics counters and a retention sweep. */
+export { type LearningLoop, openLearningLoop } from './learning-loop.ts'
+/** `concierge report`: per-variant rates with Wilson intervals and z-tests against the control. */
+export { type AbReport, buildAbReport, type Comparison, formatAbReport, type Rate, type VariantReport } from './report.ts'
+/** Wilson intervals and the two-proportion z-test of `concierge report`. */
+export { normalCdf, twoProportionTest, wilsonInterval } from './stats.ts'
 /** The catalogue plus the store's interactions, for a rebuild to train on; and reading them from the store. */
 export {
   type CatalogWithStore,
@@ -22,3 +39,5 @@ export {
   STORE_USER_PREFIX,
   withStoreInteractions,
 } from './training.ts'
+/** Sticky variant assignment by a hash of the user id. */
+export { assignVariant, DEFAULT_VARIANT, type VariantConfig } from './variants.ts'

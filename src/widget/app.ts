@@ -25,6 +25,8 @@ export interface WidgetBackend {
   readonly itemCount: number
   /** Records interactions sent to POST /v1/events; without it that route answers 503 `unavailable`. */
   readonly events?: EventRecorder
+  /** More Prometheus text for /metrics (impressions and feedback per A/B variant). */
+  loopMetrics?(): string
 }
 
 export interface WidgetDeps {
@@ -250,7 +252,8 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
       throw new AppError('auth.unauthorized', 'Metrics need a secret key as a Bearer token.')
     }
     const b = deps.backend()
-    return c.body(metrics.render({ buildId: b?.buildId, itemCount: b?.itemCount }), 200, {
+    const text = metrics.render({ buildId: b?.buildId, itemCount: b?.itemCount }) + (b?.loopMetrics?.() ?? '')
+    return c.body(text, 200, {
       'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
       'Cache-Control': 'no-store',
     })
@@ -337,6 +340,7 @@ export function renderReply(reply: Reply, principal: Principal) {
       ...(principal.kind === 'secret' ? { scores: item.scoreParts } : {}),
     })),
     suggestions: reply.suggestions,
+    ...(reply.variant ? { variant: reply.variant } : {}),
   }
 }
 
