@@ -6,7 +6,7 @@ import { AppError, type ChatService, type CollabScorer, type Embedder, errorMess
 import { createEmbedderFromId } from './embed/index.ts'
 import { openIndex } from './index/index.ts'
 import { createLlmClient } from './llm/index.ts'
-import { createEventRecorder, type EventRecorder, openLearningLoop } from './loop/index.ts'
+import { createEventRecorder, createVariantChat, type EventRecorder, openLearningLoop } from './loop/index.ts'
 import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
 import { createStore, type Store } from './store/index.ts'
 import { loadTf } from './tf/index.ts'
@@ -102,17 +102,25 @@ export async function createRuntime(
           })
         }
       }
-      const recommender = await createRecommender({
-        items,
-        index,
-        embedder,
-        collab,
-        popularity,
-        logger,
-        weights: config.blend,
-        ...(deps.onScored ? { onScored: deps.onScored } : {}),
+      // One recommender per A/B variant that overrides the blend (CONCIERGE_VARIANTS); others share the base one.
+      const chat = await createVariantChat(config.loop.variants, async (blend) => {
+        const recommender = await createRecommender({
+          items,
+          index,
+          embedder,
+          collab,
+          popularity,
+          logger,
+          weights: { ...config.blend, ...blend },
+          ...(deps.onScored ? { onScored: deps.onScored } : {}),
+        })
+        const variantChat = await createChat({ items, recommender, store, llm, logger, popularity })
+        const close = async () => {
+          await variantChat.close()
+          await recommender.close()
+        }
+        return { ...variantChat, close }
       })
-      const chat = await createChat({ items, recommender, store, llm, logger, popularity })
       logger.info('build loaded', {
         buildId: current.buildId,
         items: items.length,
@@ -128,7 +136,6 @@ export async function createRuntime(
         retired: false,
         release: async () => {
           await chat.close()
-          await recommender.close()
           await collab?.close()
           await index.close()
         },

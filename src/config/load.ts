@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import { AppError } from '../core/index.ts'
 import { type Config, configSchema } from './schema.ts'
@@ -119,7 +119,9 @@ export function loadConfig(
   config.modelsDir = resolve(cwd, config.modelsDir)
   config.embed.cacheDir = resolve(cwd, config.embed.cacheDir)
   config.store.path = resolve(cwd, config.store.path)
-  config.loop.impressionsPath = resolve(cwd, config.loop.impressionsPath)
+  config.loop.impressionsPath = config.loop.impressionsPath
+    ? resolve(cwd, config.loop.impressionsPath)
+    : join(dirname(config.store.path), 'impressions.db')
   if (config.slack.mode === 'http' && (!config.slack.signingSecret || !config.slack.botToken)) {
     throw new AppError('config.invalid', 'SLACK_MODE=http needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN.', {
       details: { issues: ['SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are required when SLACK_MODE=http'] },

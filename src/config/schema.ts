@@ -150,8 +150,8 @@ export const configSchema = z.object({
   loop: z.object({
     /** A/B variants (CONCIERGE_VARIANTS); unset: one variant, `default`. */
     variants: z.preprocess(jsonText, variantsSchema).optional(),
-    /** SQLite file of impressions (what was shown, to whom, in which variant) and their outcomes. */
-    impressionsPath: z.string().min(1).default('data-store/impressions.db'),
+    /** SQLite file of impressions (what was shown, to whom, in which variant) and outcomes; default beside the store's file. */
+    impressionsPath: z.string().default(''),
     /** Impressions older than this are deleted by the sweep (at start and hourly); `off`: keep. */
     impressionsRetentionMs: duration.default(90 * DURATION_UNITS_MS.d),
     /** An outcome (feedback, an event) counts for the newest impression of the item to that user within this window. */
