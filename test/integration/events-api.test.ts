@@ -1,43 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runRebuild } from '../../src/build/index.ts'
-import type { Config } from '../../src/config/index.ts'
 import { createLogger } from '../../src/core/index.ts'
-import { createRuntime, type Runtime } from '../../src/runtime.ts'
-import { createWidgetApp, type WidgetApp } from '../../src/widget/index.ts'
-import { tinyBuild } from '../support/tiny-build.ts'
+import { startTinyRuntimeApp, type TinyRuntimeApp } from '../support/runtime-app.ts'
 
 const SECRET = 'sk_events_test_key'
 const logger = createLogger({ level: 'silent' })
 
 describe('POST /v1/events on the real runtime', () => {
-  let dir: string
-  let config: Config
-  let runtime: Runtime
-  let app: WidgetApp
+  let t: TinyRuntimeApp
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'concierge-events-'))
-    config = (await tinyBuild(dir, { CONCIERGE_SECRET_KEYS: SECRET })).config
-    runtime = await createRuntime(config, { logger })
-    app = await createWidgetApp(config.server, { backend: () => runtime, logger })
+    t = await startTinyRuntimeApp(SECRET)
   })
-  afterAll(async () => {
-    await app?.close()
-    await runtime?.close()
-    if (dir) await rm(dir, { recursive: true, force: true })
-  })
+  afterAll(async () => t?.close())
 
-  const post = (path: string, body: unknown, key = `Bearer ${SECRET}`) =>
-    app.fetch(
-      new Request(`http://localhost${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: key },
-        body: JSON.stringify(body),
-      }),
-    )
+  const post = (path: string, body: unknown, key?: string) => t.post(path, body, key)
   const shownTo = async (userId: string, conversation: string) => {
     const res = await post(`/v1/conversations/${conversation}/messages`, { text: 'recommend me a movie', userId })
     expect(res.status).toBe(200)
@@ -56,12 +33,12 @@ describe('POST /v1/events on the real runtime', () => {
     })
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ recorded: 4 })
-    const profile = await runtime.chat.getProfile('shopper')
+    const profile = await t.runtime.chat.getProfile('shopper')
     expect(profile.likes.map((i) => i.id).sort()).toEqual(['1', '29'])
     expect(profile.dislikes.map((i) => i.id)).toEqual(['2571'])
     expect(await shownTo('shopper', 'c-shopper')).not.toContain('2571')
 
-    const summary = await runRebuild(config, { logger })
+    const summary = await runRebuild(t.config, { logger })
     expect(summary.storeInteractions).toBeGreaterThanOrEqual(4)
   })
 
@@ -76,7 +53,7 @@ describe('POST /v1/events on the real runtime', () => {
     const body = (await res.json()) as { error: { code: string; details: { issues: string[] } } }
     expect(body.error.code).toBe('input.invalid')
     expect(body.error.details.issues).toEqual(['events[1].itemId: no item "no-such-film"'])
-    expect((await runtime.chat.getProfile('careful')).likes).toEqual([])
+    expect((await t.runtime.chat.getProfile('careful')).likes).toEqual([])
   })
 
   it('takes 1,000 events in a call but refuses more, a rating without a value, an unknown type and a publishable key', async () => {
@@ -90,7 +67,7 @@ describe('POST /v1/events on the real runtime', () => {
     expect((await post('/v1/events', { events: many })).status).toBe(400)
     expect((await post('/v1/events', { events: [{ userId: 'u', itemId: '29', type: 'rating' }] })).status).toBe(400)
     expect((await post('/v1/events', { events: [{ userId: 'u', itemId: '29', type: 'wishlist' }] })).status).toBe(400)
-    const withPublishable = await app.fetch(
+    const withPublishable = await t.app.fetch(
       new Request('http://localhost/v1/events', {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-concierge-key': 'demo' },
