@@ -4,6 +4,7 @@ import type { Config } from './config/index.ts'
 import { AppError, type ChatService, createKeyedQueue, type Embedder, errorMessage, type Logger } from './core/index.ts'
 import { createEmbedderFromId } from './embed/index.ts'
 import { createLlmClient } from './llm/index.ts'
+import { createEventRecorder, createVariantChat, type EventRecorder, openLearningLoop } from './loop/index.ts'
 import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
 import { createStore, type Store } from './store/index.ts'
 import { loadTf } from './tf/index.ts'
@@ -15,6 +16,10 @@ export interface Runtime {
   readonly buildId: string
   readonly itemCount: number
   readonly encoderId: string
+  /** Records interactions from the events API in the store (profiles now, training at the next rebuild). */
+  readonly events: EventRecorder
+  /** Impressions and feedback per A/B variant, in Prometheus text format (appended to /metrics). */
+  loopMetrics(): string
   /**
    * Loads `indexes/current` when it points at a new build and switches to it atomically. If the new build
    * fails to load, keeps serving the old one and returns false (the failure is logged).
@@ -84,23 +89,29 @@ export async function createRuntime(
           },
         )
       }
-      const recommender = await createRecommender({
-        items,
-        index,
-        embedder,
-        collab,
-        popularity,
-        logger,
-        weights: config.blend,
-        ...(deps.onScored ? { onScored: deps.onScored } : {}),
+      // One recommender per A/B variant that overrides the blend (CONCIERGE_VARIANTS); others share the base one.
+      const chat = await createVariantChat(config.loop.variants, async (blend) => {
+        const recommender = await createRecommender({
+          items,
+          index,
+          embedder,
+          collab,
+          popularity,
+          logger,
+          weights: { ...config.blend, ...blend },
+          ...(deps.onScored ? { onScored: deps.onScored } : {}),
+        })
+        const variantChat = await createChat({ items, recommender, store, llm, logger, popularity })
+        const close = async () => {
+          await variantChat.close()
+          await recommender.close()
+        }
+        return { ...variantChat, close }
       })
-      const wired = performance.now()
-      const chat = await createChat({ items, recommender, store, llm, logger, popularity })
       logger.info('build loaded', {
         seconds: {
           open: secondsSince(started, opened),
-          recommender: secondsSince(opened, wired),
-          chat: secondsSince(wired),
+          recommenderAndChat: secondsSince(opened),
         },
         buildId: current.buildId,
         items: items.length,
@@ -116,7 +127,6 @@ export async function createRuntime(
         retired: false,
         release: async () => {
           await chat.close()
-          await recommender.close()
           await build.close()
         },
       }
@@ -171,8 +181,11 @@ export async function createRuntime(
     close: () => runtime.close(),
   }
 
+  const loop = openLearningLoop(config.loop, { logger })
   const runtime: Runtime = {
-    chat,
+    chat: loop.wrap(chat),
+    events: createEventRecorder(store, { onRecorded: loop.recordEvents }),
+    loopMetrics: loop.metricsText,
     get buildId() {
       return active.buildId
     },
@@ -215,6 +228,7 @@ export async function createRuntime(
         for (const e of all) if (e.status === 'fulfilled') await e.value.close()
         await reader.close()
         await serving.then(() => clearServing(config.indexesDir)).catch(() => {})
+        await loop.close()
         if (ownsStore) await store.close()
       })()
       return closed

@@ -18,6 +18,7 @@ import {
 } from '../core/index.ts'
 import { createEmbedder, createEmbeddingCache, embedWithCache } from '../embed/index.ts'
 import { buildIndex, readIndexManifest } from '../index/index.ts'
+import { readStoreInteractions, withStoreInteractions } from '../loop/index.ts'
 import { loadTf } from '../tf/index.ts'
 import { type DialogueLog, loadTrainingCatalog } from './dialogues.ts'
 import { syncPath, syncTree } from './durable.ts'
@@ -35,6 +36,8 @@ export interface RebuildSummary {
   dataFingerprint: string
   items: number
   interactions: number
+  /** Interactions recorded by the running service (feedback, accepted recommendations, events) trained on. */
+  storeInteractions: number
   users: number
   /** Conversation logs learned from (their dialogues are among `users`), when configured. */
   dialogues?: Omit<DialogueLog, 'interactions'>
@@ -92,12 +95,15 @@ async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions):
   }
   // The configured TF.js backend must win before an encoder or model asks for one.
   await loadTf(config.collab.backend, logger)
-  const { catalog, dialogues, popularity, catalogPopularity } = await loadTrainingCatalog(config, { logger, onProgress })
+  const loaded = await loadTrainingCatalog(config, { logger, onProgress })
+  const { dialogues, popularity, catalogPopularity } = loaded
+  const { catalog, storeInteractions } = withStoreInteractions(loaded.catalog, await readStoreInteractions(config.store))
   const users = new Set(catalog.interactions.map((i) => i.userId)).size
   logger.info('catalogue loaded', {
     dataset: catalog.name,
     items: catalog.items.length,
     interactions: catalog.interactions.length,
+    storeInteractions,
     users,
   })
 
@@ -197,6 +203,7 @@ async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions):
       dataFingerprint: catalog.fingerprint,
       items: catalog.items.length,
       interactions: catalog.interactions.length,
+      storeInteractions,
       users,
       ...(dialogues ? { dialogues: dialogueSummary(dialogues) } : {}),
       encoderId: embedder.id,

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { load: () => Promise<{ run: (args: string[]) => 
   train: { load: () => import('./train.ts'), summary: 'train the collaborative model on the interactions' },
   eval: { load: () => import('./eval.ts'), summary: 'offline evaluation of recommenders (or --conversations: dialogue replay)' },
   chat: { load: () => import('./chat.ts'), summary: 'a terminal conversation on the current build' },
+  report: { load: () => import('./report.ts'), summary: 'A/B report: per variant impressions, like and acceptance rates' },
   data: { load: () => import('./data.ts'), summary: 'obtain data: `concierge data <movielens|redial|tmdb|all> [--from DIR]`' },
 }
 

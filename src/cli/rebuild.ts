@@ -54,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
       console.log(
         [
           `Build ${summary.buildId} is now current (${summary.dir})`,
-          `  data        ${summary.dataset}: ${summary.items} items, ${summary.interactions} interactions, ${summary.users} users`,
+          `  data        ${summary.dataset}: ${summary.items} items, ${summary.interactions} interactions (${summary.storeInteractions} recorded by the service), ${summary.users} users`,
           `  encoder     ${summary.encoderId} (${summary.dimension}-d)`,
           `  embedding   ${summary.embedding.embedded} embedded, ${summary.embedding.cached} from cache, ${summary.embedding.seconds}s (${summary.embedding.itemsPerSecond} items/s)`,
           `  index       ${summary.indexKind}, ${summary.indexSeconds}s`,

@@ -4,6 +4,7 @@ import { loadTrainingCatalog } from '../build/index.ts'
 import { trainCollab } from '../collab/index.ts'
 import { loadConfig } from '../config/index.ts'
 import { AppError, createLogger, newBuildId } from '../core/index.ts'
+import { readStoreInteractions, withStoreInteractions } from '../loop/index.ts'
 import { createProgressBar } from './progress-bar.ts'
 
 const HELP = `usage: concierge train [--data DIR] [--dataset NAME] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--epochs N] [--seed N] [--json] [--quiet]
@@ -31,7 +32,9 @@ export async function run(args: string[]): Promise<number> {
   const logger = createLogger({ level: values.quiet ? 'warn' : config.log.level, format: config.log.format })
   const bar = createProgressBar({ quiet: values.quiet || values.json })
   try {
-    const { catalog } = await loadTrainingCatalog(config, { logger })
+    const loaded = await loadTrainingCatalog(config, { logger })
+    // The same training data as `concierge rebuild`: the catalogue plus what the store recorded.
+    const { catalog } = withStoreInteractions(loaded.catalog, await readStoreInteractions(config.store))
     const { dir, manifest } = await trainCollab(catalog, {
       modelsDir: resolve(config.modelsDir),
       buildId: newBuildId(),

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import { AppError } from '../core/index.ts'
 import { type Config, configSchema } from './schema.ts'
@@ -33,6 +33,10 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_REDIS_URL: 'redis.url',
   CONCIERGE_REDIS_PREFIX: 'redis.prefix',
   TMDB_API_KEY: 'tmdb.apiKey',
+  CONCIERGE_VARIANTS: 'loop.variants',
+  CONCIERGE_IMPRESSIONS_PATH: 'loop.impressionsPath',
+  CONCIERGE_IMPRESSIONS_RETENTION: 'loop.impressionsRetentionMs',
+  CONCIERGE_OUTCOME_WINDOW: 'loop.outcomeWindowMs',
   CONCIERGE_LLM_BASE_URL: 'llm.baseUrl',
   CONCIERGE_LLM_MODEL: 'llm.model',
   CONCIERGE_LLM_API_KEY: 'llm.apiKey',
@@ -94,7 +98,7 @@ export function loadConfig(
   for (const [path, value] of Object.entries(options.overrides ?? {})) {
     if (value !== undefined) setPath(raw, path, value)
   }
-  for (const section of ['embed', 'index', 'collab', 'store', 'redis', 'tmdb', 'llm', 'server', 'slack', 'log']) {
+  for (const section of ['embed', 'index', 'collab', 'store', 'redis', 'tmdb', 'loop', 'llm', 'server', 'slack', 'log']) {
     raw[section] ??= {}
   }
   const parsed = configSchema.safeParse(raw)
@@ -124,6 +128,9 @@ export function loadConfig(
   config.modelsDir = resolve(cwd, config.modelsDir)
   config.embed.cacheDir = resolve(cwd, config.embed.cacheDir)
   config.store.path = resolve(cwd, config.store.path)
+  config.loop.impressionsPath = config.loop.impressionsPath
+    ? resolve(cwd, config.loop.impressionsPath)
+    : join(dirname(config.store.path), 'impressions.db')
   if (config.slack.mode === 'http' && (!config.slack.signingSecret || !config.slack.botToken)) {
     throw new AppError('config.invalid', 'SLACK_MODE=http needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN.', {
       details: { issues: ['SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are required when SLACK_MODE=http'] },

@@ -35,6 +35,18 @@ const jsonText = (value: unknown, ctx: z.core.$RefinementCtx) => {
   }
 }
 
+/** One A/B variant: its share of users (0–1) and optional overrides of the recommender blend. */
+const variantSchema = z.object({
+  share: z.number().min(0).max(1),
+  blend: z.record(z.string(), z.number().finite()).optional(),
+})
+
+/** `{"a": {"share": 0.5}, "b": {"share": 0.5, "blend": {...}}}`: names of at most 64 characters, shares summing to 1. */
+const variantsSchema = z
+  .record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a variant name of letters, digits, _ or -'), variantSchema)
+  .refine((v) => Object.keys(v).length > 0, 'expected at least one variant')
+  .refine((v) => Math.abs(Object.values(v).reduce((sum, x) => sum + x.share, 0) - 1) < 1e-6, 'expected the shares to sum to 1')
+
 /** Every setting, with its default. Environment variables are mapped onto this shape by load.ts. */
 export const configSchema = z.object({
   /** Folder with the catalogue (see README: data layout). Resolved by load.ts when unset. */
@@ -158,6 +170,16 @@ export const configSchema = z.object({
     botToken: z.string().min(1).optional(),
     appToken: z.string().min(1).optional(),
     apiUrl: z.string().url().optional(),
+  }),
+  loop: z.object({
+    /** A/B variants (CONCIERGE_VARIANTS); unset: one variant, `default`. */
+    variants: z.preprocess(jsonText, variantsSchema).optional(),
+    /** SQLite file of impressions (what was shown, to whom, in which variant) and outcomes; default beside the store's file. */
+    impressionsPath: z.string().default(''),
+    /** Impressions older than this are deleted by the sweep (at start and hourly); `off`: keep. */
+    impressionsRetentionMs: duration.default(90 * DURATION_UNITS_MS.d),
+    /** An outcome (feedback, an event) counts for the newest impression of the item to that user within this window. */
+    outcomeWindowMs: duration.default(DURATION_UNITS_MS.d),
   }),
   log: z.object({
     level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

@@ -99,6 +99,8 @@ export interface Reply {
   items: ReplyItem[]
   /** Short follow-ups a person can click or type ("something lighter?"). */
   suggestions: string[]
+  /** The A/B variant the reply was made in (set by the learning loop). */
+  variant?: string
 }
 
 export interface TurnInput {

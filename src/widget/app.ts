@@ -6,9 +6,11 @@ import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
 import type { Config } from '../config/index.ts'
 import { AppError, type ChatService, isAppError, type Logger, type Reply } from '../core/index.ts'
+import type { EventRecorder } from '../loop/index.ts'
 import { clientAddress } from './client-address.ts'
 import type { WidgetEnv } from './context.ts'
 import { logFailure, toErrorResponse } from './errors.ts'
+import { BATCH_BODY_BYTES, postEvents } from './events.ts'
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.ts'
 import { createKeyRing, type Principal } from './keys.ts'
 import { postMessage, scopedConversation, scopedUser } from './messages.ts'
@@ -24,6 +26,10 @@ export interface WidgetBackend {
   readonly chat: ChatService
   readonly buildId: string
   readonly itemCount: number
+  /** Records interactions sent to POST /v1/events; without it that route answers 503 `unavailable`. */
+  readonly events?: EventRecorder
+  /** More Prometheus text for /metrics (impressions and feedback per A/B variant). */
+  loopMetrics?(): string
 }
 
 export interface WidgetDeps {
@@ -157,17 +163,19 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     await next()
   })
 
-  app.use(
-    '/v1/*',
+  const limitBody = (maxSize: number) =>
     bodyLimit({
-      maxSize: config.maxBodyBytes,
+      maxSize,
       onError: () => {
-        throw new AppError('input.too_large', `The request body is larger than ${config.maxBodyBytes} bytes.`, {
-          details: { limitBytes: config.maxBodyBytes },
+        throw new AppError('input.too_large', `The request body is larger than ${maxSize} bytes.`, {
+          details: { limitBytes: maxSize },
         })
       },
-    }),
-  )
+    })
+  const smallBody = limitBody(config.maxBodyBytes)
+  // Batch routes (up to 1,000 events) take more than a chat message.
+  const batchBody = limitBody(Math.max(config.maxBodyBytes, BATCH_BODY_BYTES))
+  app.use('/v1/*', (c, next) => (c.req.path === '/v1/events' ? batchBody : smallBody)(c, next))
 
   app.post('/v1/conversations/:id/messages', (c) => postMessage(c, { chat: () => backend().chat, turns, replies, metrics }))
 
@@ -185,6 +193,8 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     })
     return c.json({ ok: true })
   })
+
+  app.post('/v1/events', async (c) => c.json(await postEvents(c.get('principal'), await c.req.text(), backend())))
 
   app.get('/v1/items/:id', (c) => {
     const id = c.req.param('id')
@@ -220,7 +230,8 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
       throw new AppError('auth.unauthorized', 'Metrics need a secret key as a Bearer token.')
     }
     const b = deps.backend()
-    return c.body(metrics.render({ buildId: b?.buildId, itemCount: b?.itemCount }), 200, {
+    const text = metrics.render({ buildId: b?.buildId, itemCount: b?.itemCount }) + (b?.loopMetrics?.() ?? '')
+    return c.body(text, 200, {
       'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
       'Cache-Control': 'no-store',
     })

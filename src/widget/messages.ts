@@ -93,6 +93,7 @@ export function renderReply(reply: Reply, principal: Principal) {
       ...(principal.kind === 'secret' ? { scores: item.scoreParts } : {}),
     })),
     suggestions: reply.suggestions,
+    ...(reply.variant ? { variant: reply.variant } : {}),
   }
 }
 

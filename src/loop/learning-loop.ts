@@ -1,0 +1,99 @@
+import type { Config } from '../config/index.ts'
+import { type ChatService, errorMessage, type Logger } from '../core/index.ts'
+import type { ItemEvent } from './events.ts'
+import { openImpressionLog } from './impressions.ts'
+import { assignVariant } from './variants.ts'
+
+const SWEEP_EVERY_MS = 3_600_000
+
+/** Impressions, outcomes and A/B variants around the chat service. */
+export interface LearningLoop {
+  /** The chat service with each reply's items logged as impressions (and its `variant` set), feedback as outcomes. */
+  wrap(chat: ChatService): ChatService
+  /** Joins recorded events to the impressions of their items (outcome `event:<type>`). */
+  recordEvents(events: readonly ItemEvent[], now?: number): void
+  /** `concierge_impressions_total{variant}` and `concierge_feedback_total{variant,kind}` in Prometheus text format. */
+  metricsText(): string
+  /** Deletes impressions past the retention; returns how many. Also runs at start and hourly. */
+  sweep(now?: number): number
+  close(): Promise<void>
+}
+
+/** Opens the impression log of `config.impressionsPath` and starts its retention sweep. Throws `store.failed`. */
+export function openLearningLoop(config: Readonly<Config['loop']>, deps: { logger: Logger }): LearningLoop {
+  const log = openImpressionLog(config.impressionsPath)
+  const impressions = new Map<string, number>()
+  const feedback = new Map<string, { variant: string; kind: string; count: number }>()
+  const variantOf = (userId: string) => assignVariant(userId, config.variants)
+  const safely = (what: string, fn: () => void) => {
+    // The log measures; a failure to write it must not fail the person's turn.
+    try {
+      fn()
+    } catch (error) {
+      deps.logger.warn(`could not ${what}`, { reason: errorMessage(error) })
+    }
+  }
+  const countFeedback = (variant: string, kind: string) => {
+    const key = `${variant}\u0000${kind}`
+    const entry = feedback.get(key) ?? { variant, kind, count: 0 }
+    entry.count++
+    feedback.set(key, entry)
+  }
+  const recordOutcome = (userId: string, itemId: string, kind: string, at: number) =>
+    safely('record an outcome', () => log.recordOutcome({ userId, itemId, kind, at }, config.outcomeWindowMs))
+
+  const sweep = (now = Date.now()) =>
+    config.impressionsRetentionMs > 0 ? log.deleteBefore(now - config.impressionsRetentionMs) : 0
+  safely('sweep old impressions', () => void sweep())
+  const timer = setInterval(() => safely('sweep old impressions', () => void sweep()), SWEEP_EVERY_MS)
+  timer.unref()
+
+  return {
+    wrap: (chat) => ({
+      ...chat,
+      handleTurn: async (input, options) => {
+        const variant = variantOf(input.userId)
+        const reply = await chat.handleTurn(input, options)
+        const itemIds = reply.items.map((item) => item.id)
+        safely('record impressions', () =>
+          log.recordShown({ conversationId: input.conversationId, userId: input.userId, variant, itemIds, at: Date.now() }),
+        )
+        impressions.set(variant, (impressions.get(variant) ?? 0) + itemIds.length)
+        return { ...reply, variant }
+      },
+      feedback: async (input) => {
+        await chat.feedback(input)
+        countFeedback(variantOf(input.userId), input.kind)
+        recordOutcome(input.userId, input.itemId, input.kind, Date.now())
+      },
+      forgetUser: async (userId) => {
+        await chat.forgetUser(userId)
+        log.forgetUser(userId)
+      },
+    }),
+    recordEvents: (events, now = Date.now()) => {
+      for (const e of events) {
+        countFeedback(variantOf(e.userId), `event:${e.type}`)
+        recordOutcome(e.userId, e.itemId, `event:${e.type}`, now)
+      }
+    },
+    metricsText: () => renderMetrics(impressions, [...feedback.values()]),
+    sweep,
+    close: async () => {
+      clearInterval(timer)
+      log.close()
+    },
+  }
+}
+
+function renderMetrics(impressions: ReadonlyMap<string, number>, feedback: { variant: string; kind: string; count: number }[]) {
+  const lines = [
+    '# HELP concierge_impressions_total Items shown in replies, per A/B variant.',
+    '# TYPE concierge_impressions_total counter',
+    ...[...impressions].map(([variant, n]) => `concierge_impressions_total{variant="${variant}"} ${n}`),
+    '# HELP concierge_feedback_total Feedback and events on items, per A/B variant and kind.',
+    '# TYPE concierge_feedback_total counter',
+    ...feedback.map((f) => `concierge_feedback_total{variant="${f.variant}",kind="${f.kind}"} ${f.count}`),
+  ]
+  return `${lines.join('\n')}\n`
+}
