@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { type Item, silentLogger } from '../core/index.ts'
 import type { Recommender, RecommendRequest } from '../recommend/index.ts'
 import { createMemoryStore } from '../store/index.ts'
-import { createChat, EVAL_TURN, type TurnOptions } from './engine.ts'
+import { createChat } from './engine.ts'
 
 const movie = (id: string, title: string, year: number, categories: string[]): Item => ({
   id,
@@ -86,9 +86,10 @@ describe('evaluation turns', () => {
     const plain = await chat.handleTurn({ conversationId: 'a', userId: 'u', text: 'hi there' })
     expect(plain.items).toEqual([])
     expect(requests).toHaveLength(0)
-    const evalTurn = await chat.handleTurn({ conversationId: 'b', userId: 'u', text: 'hi there' }, {
-      [EVAL_TURN]: { k: 2, remember: false, rankAlways: true },
-    } as TurnOptions)
+    const evalTurn = await chat.evalTurn(
+      { conversationId: 'b', userId: 'u', text: 'hi there' },
+      { k: 2, remember: false, rankAlways: true },
+    )
     expect(evalTurn.items.map((i) => i.id)).toEqual(['1', '2'])
     expect(requests.at(-1)?.k).toBe(2)
     expect((await store.getSession('b'))?.shown ?? []).toEqual([])
@@ -100,9 +101,7 @@ describe("films a human suggested (an evaluation turn's `shown`)", () => {
   it('are never recommended, pull like a title asked about, and are what "it" means', async () => {
     const { requests, chat, close } = await recordingChat()
     const turn = (text: string, shown: string[]) =>
-      chat.handleTurn({ conversationId: 'c', userId: 'u', text }, {
-        [EVAL_TURN]: { k: 5, remember: false, rankAlways: true, shown },
-      } as TurnOptions)
+      chat.evalTurn({ conversationId: 'c', userId: 'u', text }, { k: 5, remember: false, rankAlways: true, shown })
     await turn('hi there', ['2'])
     let last = requests.at(-1)!
     expect(last.exclude.has('2')).toBe(true)
@@ -134,11 +133,34 @@ describe('wishes said again', () => {
 describe('what the reply notes', () => {
   it('names a film once, however often it was pointed at, and a liked film not again as seen', async () => {
     const { chat, close } = await recordingChat()
-    const reply = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'Saw it and liked it' }, {
-      [EVAL_TURN]: { k: 5, remember: false, rankAlways: true, shown: ['2'] },
-    } as TurnOptions)
+    const reply = await chat.evalTurn(
+      { conversationId: 'c', userId: 'u', text: 'Saw it and liked it' },
+      { k: 5, remember: false, rankAlways: true, shown: ['2'] },
+    )
     expect(reply.text).toContain('Noted: you liked Interstellar (2014).')
     expect(reply.text.match(/Interstellar/g)).toHaveLength(1)
+    await close()
+  })
+})
+
+describe('feedback and messages', () => {
+  it('change the session alike: a 👍 on an item is the like of "I loved it"', async () => {
+    const { store, chat, close } = await recordingChat()
+    await chat.feedback({ conversationId: 'button', userId: 'u', itemId: '1', kind: 'like' })
+    await chat.handleTurn({ conversationId: 'said', userId: 'u', text: 'I loved Inception' })
+    const button = await store.getSession('button')
+    const said = await store.getSession('said')
+    expect(button?.liked).toEqual(['1'])
+    expect(said?.liked).toEqual(['1'])
+    expect(button?.focus).toBe(said?.focus)
+    await close()
+  })
+
+  it('keep evaluation options out of the production turn', async () => {
+    const { requests, chat, close } = await recordingChat()
+    const options = { k: 50, rankAlways: true } as never
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'hi there' }, options)
+    expect(requests).toHaveLength(0)
     await close()
   })
 })
