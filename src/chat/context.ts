@@ -42,8 +42,13 @@ export interface ChatContext {
   lexicon: CategoryLexicon
   /** Newest year in the catalogue (this year when no item has one). */
   maxYear: number
-  /** The profile's length field when items carry it ("nothing too long" binds it), else undefined. */
+  /**
+   * The profile's length field when items carry it and it counts minutes: the understanding reads "nothing too
+   * long" and "under 2 hours" in minutes, so only such a field binds them. Else undefined.
+   */
   lengthField: string | undefined
+  /** Whether any item has a year; without, an era word filters nothing and the reply says so. */
+  hasYears: boolean
   /** Whether the catalogue's text names someone ("Tom Hanks"). */
   knowsName: (name: string) => boolean
   yearOf: (id: ItemId) => number | undefined
@@ -62,7 +67,7 @@ export function createChatContext(deps: ChatDeps): ChatContext {
   let maxYear = 0
   for (const i of items) if (i.year !== undefined && i.year > maxYear) maxYear = i.year
   if (!maxYear) maxYear = new Date().getUTCFullYear()
-  const field = profile.length?.field
+  const field = profile.length?.unit === 'minutes' ? profile.length.field : undefined
   const hasLength =
     field !== undefined && items.some((i) => typeof i.metadata[field] === 'number' && (i.metadata[field] as number) > 0)
   // Every item's words, lower-cased, built at the first name asked for (a few MB for ten thousand films).
@@ -81,6 +86,7 @@ export function createChatContext(deps: ChatDeps): ChatContext {
     lexicon,
     maxYear,
     lengthField: hasLength ? field : undefined,
+    hasYears: items.some((i) => i.year !== undefined),
     knowsName,
     yearOf: (id) => byId.get(id)?.year,
     label: (id) => titles.label(id),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { type Item, silentLogger } from '../core/index.ts'
 import type { Recommender, RecommendRequest } from '../recommend/index.ts'
 import { createMemoryStore } from '../store/index.ts'
+import { loadDomainProfile } from '../domain/index.ts'
 import { createChat } from './engine.ts'
 
 const movie = (id: string, title: string, year: number, categories: string[]): Item => ({
@@ -161,6 +162,54 @@ describe('feedback and messages', () => {
     const options = { k: 50, rankAlways: true } as never
     await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'hi there' }, options)
     expect(requests).toHaveLength(0)
+    await close()
+  })
+})
+
+describe('a catalogue of programs (the software profile)', () => {
+  const program = (id: string, title: string, categories: string[]): Item => ({
+    id,
+    title,
+    categories,
+    description: `${title} is a program.`,
+    tags: [],
+    metadata: { installed_size_kb: 100 },
+  })
+  const programs = [program('a', 'cmus', ['sound']), program('b', 'eog', ['graphics']), program('c', 'mutt', ['mail'])]
+
+  async function programChat() {
+    const requests: RecommendRequest[] = []
+    const store = await createMemoryStore()
+    const recommender: Recommender = {
+      ...recordingRecommender(requests),
+      recommend: async (request) => {
+        requests.push(request)
+        return programs.slice(0, request.k).map((item) => ({ item, score: 1, parts: {}, evidence: {} }) as never)
+      },
+    }
+    const profile = loadDomainProfile('software')
+    const chat = await createChat({ items: programs, recommender, store, logger: silentLogger, profile })
+    return { requests, chat, close: () => chat.close().then(() => store.close()) }
+  }
+
+  it('speaks of programs, never of movies, films or watching', async () => {
+    const { chat, close } = await programChat()
+    const texts: string[] = []
+    for (const text of ['hi', 'help', 'start over', 'something for music', 'tell me about it', 'thanks']) {
+      const reply = await chat.handleTurn({ conversationId: 'c', userId: 'u', text })
+      texts.push(reply.text, ...reply.suggestions)
+    }
+    expect(texts.join('\n')).not.toMatch(/\b(?:movies?|films?|watch(?:ing|ed)?)\b/i)
+    expect(texts.join('\n')).toMatch(/program/)
+    await close()
+  })
+
+  it('keeps every item when asked for an era it has no years for, and says so', async () => {
+    const { requests, chat, close } = await programChat()
+    const reply = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'an image viewer from the 90s' })
+    expect(requests.at(-1)?.constraints.yearMin).toBeUndefined()
+    expect(reply.items.length).toBeGreaterThan(0)
+    expect(reply.text).toContain("These programs carry no years, so I couldn't keep to 1990–1999.")
     await close()
   })
 })

@@ -141,7 +141,7 @@ export async function recommendReply(
   const likedTitles = [...new Set([...request.liked, ...(request.anchors ?? []).map((a) => a.id), ...request.history])]
     .map((id) => byId.get(id)?.title)
     .filter((t): t is string => Boolean(t))
-  const context = { preferences: preferenceTexts, likedTitles }
+  const context = { preferences: preferenceTexts, likedTitles, tone: profile.tone }
   const replyItems: ReplyItem[] = recs.map((rec) => ({
     id: rec.item.id,
     title: rec.item.title,
@@ -154,7 +154,7 @@ export async function recommendReply(
   const composed = explain.composeReply(recs, context)
   const ack = acknowledge(notes, ctx.label, profile)
   // What could not be done is said whoever words the reply.
-  const caveats = [...widened, ...caveatsOf(u, profile)]
+  const caveats = [...widened, ...notes.unfiltered, ...caveatsOf(u, profile)]
   const withNotes = (body: string) => [ack, body, ...caveats].filter(Boolean).join(' ')
   let text = withNotes(composed.text)
   if (deps.llm && recs.length && replyItems.length <= 10) {

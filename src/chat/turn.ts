@@ -2,7 +2,7 @@ import type { FeedbackKind, ItemId, Reply } from '../core/index.ts'
 import type { SessionState } from '../store/index.ts'
 import type { ChatContext } from './context.ts'
 import { recommendReply } from './recommend-reply.ts'
-import { describeConstraints, describeItem, emptyNotes, type Notes, smallTalk, whichOne } from './replies.ts'
+import { describeConstraints, describeItem, emptyNotes, eraWords, type Notes, smallTalk, whichOne } from './replies.ts'
 import { type SessionEvent, transition } from './session.ts'
 import { type ItemAction, type Understanding, understand } from './understand.ts'
 
@@ -77,6 +77,14 @@ function read(ctx: ChatContext, session: SessionState, text: string): Understand
   return understand(text, { lastShown, focus, pending, yearOf, maxYear, hasRuntime, knowsName }, ctx.titles, ctx.lexicon)
 }
 
+/** An era in a catalogue without years would filter out every item: it is set aside, and the reply says so. */
+function withoutUnfilterable(ctx: ChatContext, u: Understanding, notes: Notes): Understanding {
+  if (!u.era || ctx.hasYears) return u
+  notes.unfiltered.push(ctx.profile.say('noYears', { era: eraWords(u.era) }))
+  const { era: _, ...rest } = u
+  return rest
+}
+
 /** The session changes that come before any item is named: reset, human suggestions, dropped filters, new direction. */
 function openingEvents(u: Understanding, suggested: readonly ItemId[]): SessionEvent[] {
   const events: SessionEvent[] = [{ kind: 'turn' }]
@@ -126,8 +134,8 @@ function countSignals(notes: Notes, u: Understanding): number {
 async function applyMessage(ctx: ChatContext, start: SessionState, text: string, settings: TurnSettings) {
   const suggested = (settings.shown ?? []).filter((id) => ctx.byId.has(id))
   let s = transition(start, { kind: 'suggested', ids: suggested })
-  const u = read(ctx, s, text)
   const notes = emptyNotes()
+  const u = withoutUnfilterable(ctx, read(ctx, s, text), notes)
   for (const event of openingEvents(u, suggested)) s = transition(s, event)
   const before = JSON.stringify(s.constraints)
   if (u.dropFilters) s = transition(s, { kind: 'dropFilters' })

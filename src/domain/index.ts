@@ -21,5 +21,6 @@ export {
   type Noun,
   type ReplyCopy,
   type SeriesRule,
+  type Tone,
   type Verb,
 } from './schema.ts'
