@@ -1,10 +1,12 @@
-import type { Item, ItemId, Logger } from '../core/index.ts'
+import { readFacets } from '../catalog/index.ts'
+import type { Facet, Item, ItemId, Logger } from '../core/index.ts'
 import { type DomainProfile, loadDomainProfile } from '../domain/index.ts'
 import { composeReply as defaultComposeReply, explainItem as defaultExplainItem } from '../explain/index.ts'
 import type { LlmClient } from '../llm/index.ts'
 import type { Recommender } from '../recommend/index.ts'
 import type { Store } from '../store/index.ts'
 import { type CategoryLexicon, createCategoryLexicon } from './categories.ts'
+import { createFacetReader, type FacetReader } from './facet-words.ts'
 import { createTitleIndex, type TitleIndex } from './title-index.ts'
 
 /** The explanation functions the chat uses (src/explain by default). */
@@ -47,6 +49,10 @@ export interface ChatContext {
    * long" and "under 2 hours" in minutes, so only such a field binds them. Else undefined.
    */
   lengthField: string | undefined
+  /** The catalogue's fields that can be asked for, refused or bounded, read from its items. */
+  facets: readonly Facet[]
+  /** Reads facet constraints ("not GTK", "under 100 MB") from a message. */
+  facetReader: FacetReader
   /** Whether any item has a year; without, an era word filters nothing and the reply says so. */
   hasYears: boolean
   /** Whether the catalogue's text names someone ("Tom Hanks"). */
@@ -76,9 +82,12 @@ export function createChatContext(deps: ChatDeps): ChatContext {
     catalogueText ??= items.map((i) => `${i.title}\n${i.description}\n${i.tags.join('\n')}`.toLowerCase()).join('\n')
     return catalogueText.includes(name.toLowerCase())
   }
+  const facets = readFacets(items)
   return {
     deps,
     profile,
+    facets,
+    facetReader: createFacetReader(facets, profile),
     explain: deps.explain ?? { explainItem: defaultExplainItem, composeReply: defaultComposeReply },
     k: deps.k ?? 5,
     byId,

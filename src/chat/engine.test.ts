@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { type Item, silentLogger } from '../core/index.ts'
+import { loadDomainProfile } from '../domain/index.ts'
 import type { Recommender, RecommendRequest } from '../recommend/index.ts'
 import { createMemoryStore } from '../store/index.ts'
-import { loadDomainProfile } from '../domain/index.ts'
 import { createChat } from './engine.ts'
 
 const movie = (id: string, title: string, year: number, categories: string[]): Item => ({

@@ -58,6 +58,7 @@ function requestConstraints(c: SessionState['constraints']): Constraints {
     ...(c.yearMin !== undefined ? { yearMin: c.yearMin } : {}),
     ...(c.yearMax !== undefined ? { yearMax: c.yearMax } : {}),
     ...(c.metadata?.length ? { metadata: c.metadata.map((m) => ({ ...m })) } : {}),
+    ...(c.facets?.length ? { facets: c.facets.map((f) => ({ ...f })) } : {}),
   }
 }
 

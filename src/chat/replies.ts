@@ -1,4 +1,4 @@
-import { clipWords, type Item, type ItemId, isAppError, type Reply } from '../core/index.ts'
+import { clipWords, type FacetConstraint, type Item, type ItemId, isAppError, type Reply } from '../core/index.ts'
 import type { DomainProfile } from '../domain/index.ts'
 import type { SessionState } from '../store/index.ts'
 import type { Understanding } from './understand.ts'
@@ -55,7 +55,32 @@ export function describeConstraints(session: SessionState, profile: DomainProfil
   const length = profile.length && c.metadata?.find((m) => m.field === profile.length?.field)
   if (length && length.max !== undefined && profile.length) parts.push(`under ${length.max} ${profile.length.unit}`)
   if (c.mentions?.length) parts.push(`naming ${joinNames(c.mentions)}`)
+  for (const facet of c.facets ?? []) parts.push(describeFacet(facet, profile))
   return parts.length ? parts.join(', ') : 'no filters'
+}
+
+/** A facet constraint in words: "no gtk (toolkit)", "interface commandline or text-mode", "under 100 MB". */
+function describeFacet(facet: FacetConstraint, profile: DomainProfile): string {
+  if ('min' in facet || 'max' in facet) {
+    const { min, max } = facet as { min?: number; max?: number }
+    const amount = (n: number) => amountInWords(n, facet.field, profile)
+    if (min !== undefined && max !== undefined) return `${facet.field} ${amount(min)}–${amount(max)}`
+    return max !== undefined ? `under ${amount(max)}` : `over ${amount(min as number)}`
+  }
+  const { include, exclude } = facet as { include?: string[]; exclude?: string[] }
+  const parts: string[] = []
+  if (include?.length) parts.push(`${facet.field} ${include.join(' or ')}`)
+  if (exclude?.length) parts.push(`no ${exclude.join(' or ')} (${facet.field})`)
+  return parts.join(', ')
+}
+
+/** A number of the profile's length field in its largest whole unit ("100 MB" for 102400 KB), else as it is. */
+function amountInWords(n: number, field: string, profile: DomainProfile): string {
+  const length = profile.length
+  if (!length || length.field !== field) return String(n)
+  const units = Object.entries(length.units).sort((a, b) => b[1] - a[1] || Math.abs(a[0].length - 2) - Math.abs(b[0].length - 2))
+  const [name, size] = units.find(([, size]) => n >= size && Number.isInteger(n / size)) ?? [length.unit, 1]
+  return `${n / size} ${name.length <= 2 ? name.toUpperCase() : name}`
 }
 
 /** "Noted: you liked A; not B; no Star Wars films; filters: Comedy." or '' when the turn noted nothing. */

@@ -68,3 +68,24 @@ describe('the session transition table', () => {
     expect(s.preferences).toEqual([{ text: 'heists', weight: 1, turn: 1 }])
   })
 })
+
+describe('facet constraints in the session', () => {
+  it('keep refusals from earlier turns, and let a value asked for lift its refusal', () => {
+    let s = transition(start(), { kind: 'facets', facets: [{ field: 'toolkit', exclude: ['gtk'] }] })
+    s = transition(s, { kind: 'facets', facets: [{ field: 'toolkit', exclude: ['qt'] }] })
+    s = transition(s, { kind: 'facets', facets: [{ field: 'interface', include: ['graphical'] }] })
+    expect(s.constraints.facets).toEqual([
+      { field: 'toolkit', exclude: ['gtk', 'qt'] },
+      { field: 'interface', include: ['graphical'] },
+    ])
+    s = transition(s, { kind: 'facets', facets: [{ field: 'toolkit', include: ['GTK'] }] })
+    expect(s.constraints.facets?.[0]).toEqual({ field: 'toolkit', exclude: ['qt'], include: ['GTK'] })
+  })
+
+  it('replace a bound on the same field, and go with the other filters', () => {
+    let s = transition(start(), { kind: 'facets', facets: [{ field: 'installed_size_kb', max: 1000 }] })
+    s = transition(s, { kind: 'facets', facets: [{ field: 'installed_size_kb', max: 5000 }] })
+    expect(s.constraints.facets).toEqual([{ field: 'installed_size_kb', max: 5000 }])
+    expect(transition(s, { kind: 'dropFilters' }).constraints.facets).toBeUndefined()
+  })
+})

@@ -1,4 +1,4 @@
-import type { FeedbackKind, ItemId } from '../core/index.ts'
+import type { FacetConstraint, FeedbackKind, ItemId } from '../core/index.ts'
 import { emptySession, type PendingClarification, type SessionState } from '../store/index.ts'
 import type { ItemAction, Understanding } from './understand.ts'
 
@@ -28,6 +28,8 @@ export type SessionEvent =
   | { kind: 'item'; id: ItemId; action: ItemAction }
   /** Categories, eras, lengths and names asked for or refused in a message. */
   | { kind: 'constraints'; understanding: Understanding; lengthField?: string | undefined }
+  /** Catalogue fields asked for, refused or bounded ("not GTK", "under 100 MB"); refusals add up over turns. */
+  | { kind: 'facets'; facets: readonly FacetConstraint[] }
   /** Wishes said in a message ("something about heists", "less violent"). */
   | { kind: 'preferences'; preferences: Understanding['preferences'] }
   /** A question the reply asks ("which Alien?"); the previous one is answered or dropped either way. */
@@ -127,6 +129,7 @@ export const TRANSITIONS: { [K in SessionEvent['kind']]: Transition<K> } = {
   focus: (s, e) => ({ ...s, focus: e.id }),
   constraints: (s, e) => applyConstraints(s, e.understanding, e.lengthField),
   preferences: (s, e) => addPreferences(s, e.preferences),
+  facets: (s, e) => ({ ...s, constraints: { ...s.constraints, facets: mergeFacets(s.constraints.facets ?? [], e.facets) } }),
   ask: (s, e) => ask(s, e.pending),
   shown: (s, e) => rememberShown(s, e.ids, e.keepFocus),
   saved: (s, e) => ({ ...s, updatedAt: e.now }),
@@ -190,4 +193,43 @@ function stopRequiring(c: Constraints, categories: readonly string[]): void {
   const groups = (c.categoryGroups ?? []).map((g) => g.filter(kept)).filter((g) => g.length)
   if (groups.length > 1) c.categoryGroups = groups
   else delete c.categoryGroups
+}
+
+const isBound = (f: FacetConstraint): f is { field: string; min?: number; max?: number } => 'min' in f || 'max' in f
+type ValueFacet = { field: string; include?: string[]; exclude?: string[] }
+
+/**
+ * Facet constraints after new ones: a bound replaces the earlier bound on its field; a refused value joins the
+ * field's refusals and leaves what it asks for; values asked for replace the earlier ones and leave the refusals.
+ * One entry per field and kind, so "not GTK" said once holds on every later turn.
+ */
+export function mergeFacets(existing: readonly FacetConstraint[], incoming: readonly FacetConstraint[]): FacetConstraint[] {
+  const out = existing.map((f) => ({ ...f }) as FacetConstraint)
+  for (const f of incoming) {
+    if (isBound(f)) {
+      const at = out.findIndex((g) => g.field === f.field && isBound(g))
+      if (at >= 0) out.splice(at, 1, { ...f })
+      else out.push({ ...f })
+      continue
+    }
+    let entry = out.find((g): g is ValueFacet => g.field === f.field && !isBound(g))
+    if (!entry) {
+      entry = { field: f.field }
+      out.push(entry)
+    }
+    const lower = (values: readonly string[] | undefined) => new Set((values ?? []).map((v) => v.toLowerCase()))
+    if (f.exclude?.length) {
+      const refused = lower(f.exclude)
+      entry.exclude = [...new Set([...(entry.exclude ?? []), ...f.exclude])]
+      entry.include = (entry.include ?? []).filter((v) => !refused.has(v.toLowerCase()))
+    }
+    if (f.include?.length) {
+      const wanted = lower(f.include)
+      entry.include = [...f.include]
+      entry.exclude = (entry.exclude ?? []).filter((v) => !wanted.has(v.toLowerCase()))
+    }
+    if (!entry.include?.length) delete entry.include
+    if (!entry.exclude?.length) delete entry.exclude
+  }
+  return out.filter((f) => isBound(f) || f.include?.length || f.exclude?.length)
 }

@@ -143,6 +143,8 @@ async function applyMessage(ctx: ChatContext, start: SessionState, text: string,
   const mentioned = await applyMentions(ctx, s, u, notes)
   s = transition(mentioned.session, { kind: 'constraints', understanding: u, lengthField: ctx.lengthField })
   s = transition(s, { kind: 'preferences', preferences: u.preferences })
+  const facets = ctx.facetReader.read(text)
+  if (facets.length) s = transition(s, { kind: 'facets', facets })
   if (JSON.stringify(s.constraints) !== before) notes.constraints.push(describeConstraints(s, ctx.profile))
   const { question } = mentioned
   if (question) {

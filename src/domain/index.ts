@@ -16,6 +16,7 @@ export {
   type DomainProfileInput,
   domainProfileSchema,
   type Era,
+  type FacetWords,
   type ImpliedRefusal,
   type LengthRule,
   type Noun,
