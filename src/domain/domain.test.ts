@@ -1,14 +1,20 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { Item } from '../core/index.ts'
 import { chooseDomainProfile, DEFAULT_DOMAINS_DIR, loadDomainProfile, loadDomainProfiles } from './index.ts'
 
 const item = (categories: string[], metadata: Item['metadata'] = {}) => ({ categories, metadata })
 
+const folders: string[] = []
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true })
+})
+
 function folderWith(files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'domains-'))
+  folders.push(dir)
   const generic = JSON.parse(JSON.stringify(loadDomainProfile('generic')))
   delete generic.file
   writeFileSync(join(dir, 'generic.en.json'), JSON.stringify(generic))
