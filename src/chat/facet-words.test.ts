@@ -43,6 +43,21 @@ describe('the facet reader (software profile)', () => {
     expect(reader.read('something lightweight')).toEqual([{ field: 'installed_size_kb', max: 5000 }])
   })
 
+  it('bounds any numeric field named after a number, and a price in money', () => {
+    const shop = createFacetReader(
+      [
+        { kind: 'numeric', field: 'price', min: 1, max: 90, itemCount: 2 },
+        { kind: 'numeric', field: 'pages', min: 50, max: 900, itemCount: 2 },
+      ],
+      loadDomainProfile('generic'),
+    )
+    expect(shop.read('something cheaper than 20')).toEqual([{ field: 'price', max: 20 }])
+    expect(shop.read('under 10 euros, over 300 pages')).toEqual([
+      { field: 'price', max: 10 },
+      { field: 'pages', min: 300 },
+    ])
+  })
+
   it('reads nothing in a movie catalogue, whose facets are categories, years and runtimes', () => {
     const movies = createFacetReader(
       [

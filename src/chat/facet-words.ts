@@ -86,32 +86,64 @@ function phraseAt(words: readonly string[], i: number, phrases: ReadonlyMap<stri
   return undefined
 }
 
-/** Bounds on the profile's length field when it is not a duration: "under 100 MB", "lightweight". */
-function readBounds(text: string, profile: DomainProfile, facets: readonly Facet[]): FacetConstraint[] {
+/** Bounds said with a number and a unit of the field: "under 100 MB" (×1024 KB), "more than 500 votes". */
+function boundsIn(text: string, field: string, units: Readonly<Record<string, number>>): FacetConstraint[] {
+  const names = Object.keys(units).sort((a, b) => b.length - a.length)
+  if (!names.length) return []
+  const re = new RegExp(BOUND_RE_SOURCE.replace('UNITS', names.map(escapeRegExp).join('|')), 'g')
+  return [...text.matchAll(re)].map((m) => {
+    const amount = Number(m[2]) * (units[m[3] as string] ?? 1)
+    return LOWER_BOUND.has(m[1] as string) ? { field, min: amount } : { field, max: amount }
+  })
+}
+
+/** Bounds on the profile's length field when it is not a duration: "under 100 MB", "lightweight" (its default). */
+function lengthBounds(text: string, profile: DomainProfile, numeric: ReadonlySet<string>): FacetConstraint[] {
   const length = profile.length
-  if (!length || length.unit === 'minutes' || !facets.some((f) => f.kind === 'numeric' && f.field === length.field)) return []
-  const out: FacetConstraint[] = []
-  const units = Object.keys(length.units).sort((a, b) => b.length - a.length)
-  if (units.length) {
-    const re = new RegExp(BOUND_RE_SOURCE.replace('UNITS', units.map(escapeRegExp).join('|')), 'g')
-    for (const m of text.matchAll(re)) {
-      const amount = Number(m[2]) * (length.units[m[3] as string] ?? 1)
-      out.push(LOWER_BOUND.has(m[1] as string) ? { field: length.field, min: amount } : { field: length.field, max: amount })
-    }
-  }
+  if (!length || length.unit === 'minutes' || !numeric.has(length.field)) return []
+  const out = boundsIn(text, length.field, length.units)
   const said = length.phrases.some((p) => new RegExp(`\\b${escapeRegExp(p)}\\b`).test(text))
   if (!out.length && said) out.push({ field: length.field, max: length.defaultMax })
+  return out
+}
+
+/** Money words after a number, for a field named like a price. */
+const MONEY_UNITS = { dollars: 1, dollar: 1, euros: 1, euro: 1, pounds: 1, bucks: 1 }
+const PRICE_FIELD_RE = /^(?:price|cost|fee)s?$/i
+const CHEAPER_RE = /\b(?:cheaper than|costs? less than|under \$|below \$|less than \$) ?(\d+(?:\.\d+)?)/g
+
+/**
+ * Bounds on the other numeric fields, named by the field ("more than 500 votes", "under 300 pages") or, for a price,
+ * by money ("cheaper than 20", "under $15", "under 10 euros"). Years are the eras' business.
+ */
+function fieldBounds(text: string, numeric: ReadonlySet<string>, lengthField: string | undefined): FacetConstraint[] {
+  const out: FacetConstraint[] = []
+  for (const field of numeric) {
+    if (field === 'year' || field === lengthField) continue
+    const name = field.toLowerCase().replace(/_/g, ' ')
+    const units: Record<string, number> = { [name]: 1, [name.endsWith('s') ? name.slice(0, -1) : `${name}s`]: 1 }
+    if (PRICE_FIELD_RE.test(field)) {
+      Object.assign(units, MONEY_UNITS)
+      for (const m of text.matchAll(CHEAPER_RE)) out.push({ field, max: Number(m[1]) })
+    }
+    out.push(...boundsIn(text, field, units))
+  }
   return out
 }
 
 /** A reader over the catalogue's facets and the profile's words for them. Pure once built. */
 export function createFacetReader(facets: readonly Facet[], profile: DomainProfile): FacetReader {
   const phrases = valuePhrases(facets, profile)
+  const numeric = new Set(facets.filter((f) => f.kind === 'numeric').map((f) => f.field))
   return {
     read: (text) => {
       const lower = text.toLowerCase()
       const clauses = lower.split(CLAUSE_RE).map((c) => c.replace(/,/g, ' , ').replace(/[^a-z0-9+',\s-]/g, ' '))
-      return [...clauses.flatMap((c) => readClause(c, phrases)), ...readBounds(lower, profile, facets)]
+      return [
+        ...clauses.flatMap((c) => readClause(c, phrases)),
+        ...lengthBounds(lower, profile, numeric),
+        ...fieldBounds(lower, numeric, profile.length?.field),
+      ]
     },
   }
 }

@@ -64,8 +64,10 @@ function describeFacet(facet: FacetConstraint, profile: DomainProfile): string {
   if ('min' in facet || 'max' in facet) {
     const { min, max } = facet as { min?: number; max?: number }
     const amount = (n: number) => amountInWords(n, facet.field, profile)
-    if (min !== undefined && max !== undefined) return `${facet.field} ${amount(min)}–${amount(max)}`
-    return max !== undefined ? `under ${amount(max)}` : `over ${amount(min as number)}`
+    // The length field goes by its unit ("under 100 MB"); any other by its name ("price under 20").
+    const named = facet.field === profile.length?.field ? '' : `${facet.field} `
+    if (min !== undefined && max !== undefined) return `${named}${amount(min)}–${amount(max)}`
+    return max !== undefined ? `${named}under ${amount(max)}` : `${named}over ${amount(min as number)}`
   }
   const { include, exclude } = facet as { include?: string[]; exclude?: string[] }
   const parts: string[] = []
