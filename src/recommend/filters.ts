@@ -131,6 +131,37 @@ export function metadataFit(item: Item, constraints: Constraints): string[] {
           : `at least ${m.min}`
     out.push(`${m.field} ${n}, ${range} as you asked`)
   }
+  return [...out, ...facetFit(item, constraints)]
+}
+
+/**
+ * The facet constraints the item meets, in words: "interface commandline as you asked", "toolkit qt, not gtk as you
+ * asked", "installed_size_kb 822, at most 2048 as you asked". Only what the item itself declares.
+ */
+export function facetFit(item: Item, constraints: Constraints): string[] {
+  const out: string[] = []
+  for (const facet of constraints.facets ?? []) {
+    if ('min' in facet || 'max' in facet) {
+      const { min, max } = facet as { min?: number; max?: number }
+      const n = fieldNumber(item, facet.field)
+      if (n === undefined) continue
+      const range =
+        min !== undefined && max !== undefined
+          ? `between ${min} and ${max}`
+          : max !== undefined
+            ? `at most ${max}`
+            : `at least ${min}`
+      out.push(`${facet.field} ${n}, ${range} as you asked`)
+      continue
+    }
+    const values = fieldValues(item, facet.field)
+    if (!values.length) continue
+    const { include, exclude } = facet as { include?: string[]; exclude?: string[] }
+    const wanted = new Set((include ?? []).map((v) => v.toLowerCase()))
+    const matched = values.filter((v) => wanted.has(v.toLowerCase()))
+    if (matched.length) out.push(`${facet.field} ${matched.join(', ')} as you asked`)
+    else if (exclude?.length) out.push(`${facet.field} ${values.join(', ')}, not ${exclude.join(' or ')} as you asked`)
+  }
   return out
 }
 
