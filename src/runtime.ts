@@ -3,6 +3,7 @@ import { createChat } from './chat/index.ts'
 import { openCollab } from './collab/index.ts'
 import type { Config } from './config/index.ts'
 import { AppError, type ChatService, type CollabScorer, type Embedder, errorMessage, type Logger } from './core/index.ts'
+import { chooseDomainProfile, loadDomainProfiles } from './domain/index.ts'
 import { createEmbedderFromId } from './embed/index.ts'
 import { openIndex } from './index/index.ts'
 import { createLlmClient } from './llm/index.ts'
@@ -51,6 +52,8 @@ export async function createRuntime(
   const ownsStore = !deps.store
   const embedders = new Map<string, Promise<Embedder>>()
   const llm = createLlmClient(config.llm, { logger })
+  // Profiles are validated at start-up, so a broken domains/ file stops the server before it serves.
+  const profiles = loadDomainProfiles()
 
   const embedderFor = (id: string): Promise<Embedder> => {
     let p = embedders.get(id)
@@ -107,12 +110,14 @@ export async function createRuntime(
         weights: config.blend,
         ...(deps.onScored ? { onScored: deps.onScored } : {}),
       })
-      const chat = await createChat({ items, recommender, store, llm, logger, popularity })
+      const profile = chooseDomainProfile(profiles, { dataset: index.manifest.dataset, items }, config.domain)
+      const chat = await createChat({ items, recommender, store, llm, logger, popularity, profile })
       logger.info('build loaded', {
         buildId: current.buildId,
         items: items.length,
         encoder: embedder.id,
         collab: collab?.name ?? 'none',
+        domain: profile.id,
       })
       return {
         buildId: current.buildId,

@@ -13,6 +13,7 @@ import {
   type TurnInput,
   type UserProfile,
 } from '../core/index.ts'
+import type { DomainProfile } from '../domain/index.ts'
 import { composeReply as defaultComposeReply, explainItem as defaultExplainItem } from '../explain/index.ts'
 import type { LlmClient } from '../llm/index.ts'
 import type { Constraints, Recommendation, Recommender, RecommendRequest } from '../recommend/index.ts'
@@ -40,6 +41,8 @@ export interface ChatDeps {
   popularity?: ReadonlyMap<ItemId, number>
   /** How long the LLM may take to word a reply before the template text is used (default 4000 ms). */
   llmTimeoutMs?: number
+  /** The catalogue's domain: nouns, verbs, era and length words, reply copy (default: the movies profile). */
+  profile?: DomainProfile
 }
 
 /** Options of an evaluation turn, passed to `handleTurn` under {@link EVAL_TURN} (they survive wrappers). */
