@@ -1,10 +1,10 @@
 import type { CategoryLexicon } from '../categories.ts'
 import { type Token, tokenize } from '../text.ts'
 import { NEG_RE, refusedBefore } from './cues.ts'
+import type { DomainWords } from './domain-words.ts'
 import { blank, type ClauseReading, copyFindings, type PassEnv, type Range, type UtteranceState, visible } from './state.ts'
 import type { Understanding } from './types.ts'
 
-const FEEL_GOOD_RE = /\b(?:feel ?good|feel-good|uplifting|heartwarming|heart warming|wholesome|cheer me up)\b/
 /** "It doesn't have to be action", "not necessarily a comedy": the category stops being required. */
 const RELEASE_BEFORE_RE =
   /\b(?:(?:(?:does|do|did)(?: not|n'?t)|dont|doesnt|didnt) (?:have|need|got) to be|(?:needn'?t|need not) be|not necessarily|(?:does|do)(?: not|n'?t) matter if it'?s)\s+(?:(?:an?|the)\s+)?(?:\S+\s+)?$/
@@ -26,7 +26,7 @@ function distinctGroups(run: readonly string[][]): string[][] {
  * doesn't have to be action"). Words said together ("a romantic comedy") ask for all of them. A clause that
  * describes a film sets no filter.
  */
-export function readCategories(state: UtteranceState, { lexicon }: PassEnv): UtteranceState {
+export function readCategories(state: UtteranceState, { lexicon, words }: PassEnv): UtteranceState {
   const findings = copyFindings(state.findings)
   const view = visible(state)
   const cues = blank(
@@ -39,12 +39,21 @@ export function readCategories(state: UtteranceState, { lexicon }: PassEnv): Utt
     const reading = state.readings[c]!
     if (reading.describesItem) return new Set<string>()
     const clauseCues = cues.slice(clause.start, clause.end)
-    return readClauseCategories(view.slice(clause.start, clause.end), clauseCues, reading, lexicon, findings, runs)
+    return readClauseCategories(view.slice(clause.start, clause.end), clauseCues, reading, { lexicon, words }, findings, runs)
   })
-  // "A feel-good movie" is never a horror film, whatever else it is.
-  const horror = lexicon.terms.get('horror')
-  if (horror && FEEL_GOOD_RE.test(state.lower) && !findings.include.some((c) => horror.include.includes(c))) {
-    findings.exclude.push(...horror.include)
+  // "A feel-good movie" is never a horror film, whatever else it is (unless horror is asked for).
+  for (const mood of words.impliedRefusals) {
+    if (!mood.re.test(state.lower)) continue
+    for (const name of mood.exclude) {
+      const term = lexicon.terms.get(
+        name
+          .toLowerCase()
+          .replace(/[^a-z0-9 ]/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+      if (term && !findings.include.some((c) => term.include.includes(c))) findings.exclude.push(...term.include)
+    }
   }
   // Asked for and refused in one breath ("horror but not gore"): the request wins, the refusal stays a soft push.
   findings.include = [...new Set(findings.include)]
@@ -61,7 +70,7 @@ function readClauseCategories(
   words: string,
   cues: string,
   reading: ClauseReading,
-  lexicon: CategoryLexicon,
+  { lexicon, words: domain }: { lexicon: CategoryLexicon; words: DomainWords },
   findings: Understanding,
   runs: string[][][],
 ): Set<string> {
@@ -81,7 +90,11 @@ function readClauseCategories(
     const end = tokens[i + len - 1]!.end
     const before = words.slice(0, tokens[i]!.start)
     if (RELEASE_BEFORE_RE.test(before)) findings.release = [...new Set([...(findings.release ?? []), ...term.include])]
-    else if (reading.carried || refusedBefore(before) || dislikesAt.some((at) => at >= end && at - end <= DISLIKE_AFTER_CHARS))
+    else if (
+      reading.carried ||
+      refusedBefore(before, domain) ||
+      dislikesAt.some((at) => at >= end && at - end <= DISLIKE_AFTER_CHARS)
+    )
       findings.exclude.push(...term.exclude)
     else {
       findings.include.push(...term.include)

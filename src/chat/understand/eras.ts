@@ -1,4 +1,5 @@
-import { DESCRIBES_RE, REQUEST_CUE_RE, refusedBefore } from './cues.ts'
+import { describesRe, REQUEST_CUE_RE, refusedBefore } from './cues.ts'
+import type { EraWords } from './domain-words.ts'
 import { clauseAt, copyFindings, type PassEnv, take, type UtteranceState } from './state.ts'
 import type { Understanding } from './types.ts'
 
@@ -6,13 +7,10 @@ import type { Understanding } from './types.ts'
 const SETTING_BEFORE_RE =
   /\b(?:set|settings?|takes? place|taking place|happens?|happening|period piece|historical)(?:\s+(?:in|during|of|from|around))?\s+(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?$/
 const RECENT_REL_RE = /\b(?:more (?:recent|modern|current|up to date)|newer|less old|something new(?:er)?)\b/g
-const RECENT_ABS_RE =
-  /\b(?:recent(?:ly released)?(?: (?:ones?|movies?|films?|stuff|releases?))?|latest(?= (?:movies?|films?|ones|releases?|stuff)\b|\s*(?:[.!?,;]|$))|new (?:releases?|movies?|films?|ones|stuff)|(?:modern|current|contemporary) (?:movies?|films?|ones|stuff)|this year|(?:last|past) (?:(?:few|couple(?: of)?|several|\d|two|three|four|five) )?years?|(?:last|past) decade)\b/g
+/** The last few years, in any domain with years: "from the past couple of years", "the last decade". */
+const LAST_YEARS_RE =
+  /\b(?:(?:last|past) (?:(?:few|couple(?: of)?|several|\d|two|three|four|five) )?years?|(?:last|past) decade)\b/g
 const OLDER_REL_RE = /\b(?:older|less (?:recent|new|modern)|something old(?:er)?)\b/g
-/** The canon ("classics", "golden age"): before 1980. */
-const CLASSIC_RE = /\b(?:classics|classic (?:movies?|films?|ones|stuff|hollywood)|golden age|black and white|oldies)\b/g
-/** Merely old ("old school action", "old movies"): before 1990, as people say it of the 80s too. */
-const OLD_RE = /\b(?:old(?: |-)?school|old (?:movies?|films?|ones|stuff))\b/g
 const DECADE_WORDS: Record<string, number> = {
   twenties: 1920,
   thirties: 1930,
@@ -48,19 +46,31 @@ export function readEras(state: UtteranceState, env: PassEnv): UtteranceState {
     if (max !== undefined) findings.era.max = findings.era.max === undefined ? max : Math.max(findings.era.max, max)
   }
   const vague: Bounds[] = []
-  let next = readVagueEras(state, env, vague)
+  const before = state.masked.length
+  let next = readVagueEras(state, env, vague, ([min, max]) => setEra(min, max))
   next = readExactEras(next, env.ctx.maxYear, setEra)
   if (!findings.era) for (const [min, max] of vague) setEra(min, max)
   dropImpossibleEra(findings)
+  // Items without years: no era filters them; the reply can say so with the words used.
+  const [start, end] = next.masked[before] ?? []
+  if (env.ctx.hasYears === false && start !== undefined) {
+    delete findings.era
+    findings.eraIgnored = state.text.slice(start, end)
+  }
   return { ...next, findings }
 }
 
 /** "recent", "newer", "older", "classics", "old school": relative to what was shown, or to the catalogue's years. */
-function readVagueEras(state: UtteranceState, { ctx }: PassEnv, vague: Bounds[]): UtteranceState {
+function readVagueEras(
+  state: UtteranceState,
+  { ctx, words }: PassEnv,
+  vague: Bounds[],
+  exact: (bounds: Bounds) => void,
+): UtteranceState {
   const shownYears = ctx.lastShown.map(ctx.yearOf).filter((y): y is number => y !== undefined)
   const median = shownYears.length ? [...shownYears].sort((a, b) => a - b)[Math.floor(shownYears.length / 2)]! : undefined
   // Refused eras flip: "nothing old school" asks for after 1989, "nothing recent" for before the last years.
-  const negated = (m: RegExpExecArray) => refusedBefore(state.lower.slice(clauseAt(state, m.index)?.start ?? 0, m.index))
+  const negated = (m: RegExpExecArray) => refusedBefore(state.lower.slice(clauseAt(state, m.index)?.start ?? 0, m.index), words)
   const newer = median !== undefined ? median + 1 : ctx.maxYear - 5
   const older = median !== undefined ? median - 1 : 1989
   const vaguely = (era: Bounds) => void vague.push(era)
@@ -68,13 +78,29 @@ function readVagueEras(state: UtteranceState, { ctx }: PassEnv, vague: Bounds[])
   const describing = (m: RegExpExecArray) => {
     const clause = clauseAt(state, m.index)
     const text = state.lower.slice(clause?.start ?? 0, clause?.end ?? state.lower.length)
-    return DESCRIBES_RE.test(text) && !REQUEST_CUE_RE.test(text)
+    return describesRe(words).test(text) && !REQUEST_CUE_RE.test(text)
   }
   let next = take(state, RECENT_REL_RE, (m) => vaguely(negated(m) ? [undefined, median ?? ctx.maxYear - 6] : [newer, undefined]))
-  next = take(next, RECENT_ABS_RE, (m) => vaguely(negated(m) ? [undefined, ctx.maxYear - 6] : [ctx.maxYear - 5, undefined]))
-  next = take(next, CLASSIC_RE, (m) => !describing(m) && vaguely(negated(m) ? [1980, undefined] : [undefined, 1979]))
-  next = take(next, OLD_RE, (m) => !describing(m) && vaguely(negated(m) ? [1990, undefined] : [undefined, 1989]))
+  // The domain's named eras ("recent", "classics", "old school"), in the profile's order.
+  for (const era of words.eras) {
+    next = take(next, era.re, (m) => {
+      if (describing(m)) return false
+      const bounds = eraBounds(era, ctx.maxYear, negated(m))
+      if (era.vague) vaguely(bounds)
+      else exact(bounds)
+    })
+  }
+  next = take(next, LAST_YEARS_RE, (m) => vaguely(negated(m) ? [undefined, ctx.maxYear - 6] : [ctx.maxYear - 5, undefined]))
   return take(next, OLDER_REL_RE, (m) => vaguely(negated(m) ? [median ?? 1990, undefined] : [undefined, older]))
+}
+
+/** The years a named era asks for; refused, the years around it ("nothing old school" asks for 1990 on). */
+function eraBounds(era: EraWords, maxYear: number, refused: boolean): Bounds {
+  if (era.lastYears !== undefined)
+    return refused ? [undefined, maxYear - era.lastYears - 1] : [maxYear - era.lastYears, undefined]
+  if (!refused) return [era.min, era.max]
+  if (era.refused) return [era.refused.min, era.refused.max]
+  return [era.max !== undefined ? era.max + 1 : undefined, era.min !== undefined ? era.min - 1 : undefined]
 }
 
 /** Years and decades: "between 1990 and 2000", "after 2010", "before 1980", "the late 90s", "in 1994". */

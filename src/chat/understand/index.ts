@@ -4,6 +4,7 @@ import type { TitleIndex } from '../title-index.ts'
 import { readCategories } from './categories.ts'
 import { readControls } from './control.ts'
 import { readCritiques } from './critiques.ts'
+import { defaultProfile, domainWords } from './domain-words.ts'
 import { readEras } from './eras.ts'
 import { readIntent } from './intent.ts'
 import { readNames } from './names.ts'
@@ -52,5 +53,6 @@ export function runPasses(text: string, env: PassEnv, passes: readonly { run: Pa
  * out, eras, runtime, references to the last reply, critiques, reset, greetings. Pure and fast.
  */
 export function understand(input: string, ctx: UnderstandContext, titles: TitleIndex, lexicon: CategoryLexicon): Understanding {
-  return runPasses(sanitizeUtterance(input), { ctx, titles, lexicon }).findings
+  const words = domainWords(ctx.profile ?? defaultProfile())
+  return runPasses(sanitizeUtterance(input), { ctx, titles, lexicon, words }).findings
 }

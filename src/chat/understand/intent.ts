@@ -1,4 +1,5 @@
 import { tokenize } from '../text.ts'
+import { perDomain } from './domain-words.ts'
 import { copyFindings, type PassEnv, type UtteranceState } from './state.ts'
 import type { Understanding } from './types.ts'
 
@@ -13,8 +14,12 @@ const THANKS_WORDS = new Set(
   ),
 )
 /** Asking what a film is ("what's it about?", "what is Inception about?", "tell me more about the second one"). */
-const ABOUT_RE =
-  /^\W*(?:(?:ok(?:ay)?|so|and|hmm+|cool|nice|oh)\W+)?(?:what(?:'s|s| is| was)\b.{0,80}\babout|tell me (?:a bit |a little |some(?:thing)? |more )*about\b.{0,80}|what happens in\b.{0,80}|what(?:'s| is) the (?:plot|story|premise)\b.{0,80}|(?:what kind of|what sort of|what type of) (?:movie|film) is (?:it|that|this)\b)\W*$/
+const aboutRe = perDomain(
+  (w) =>
+    new RegExp(
+      `^\\W*(?:(?:ok(?:ay)?|so|and|hmm+|cool|nice|oh)\\W+)?(?:what(?:'s|s| is| was)\\b.{0,80}\\babout|tell me (?:a bit |a little |some(?:thing)? |more )*about\\b.{0,80}|what happens in\\b.{0,80}|what(?:'s| is) the (?:plot|story|premise)\\b.{0,80}|(?:what kind of|what sort of|what type of) (?:${w.singular}) is (?:it|that|this)\\b)\\W*$`,
+    ),
+)
 const HELP_RE =
   /^(?:help|\?+|what can you do|what do you do|how does (?:this|it) work|how do i use (?:this|you)|commands|what are my options|who are you|what are you)\W*$/
 
@@ -22,10 +27,10 @@ const HELP_RE =
  * What the message is, once everything else is read: a question about one film ("what's it about?"), a reset, or,
  * when it asks for nothing, help, a greeting or thanks. A question about a film ends the reading.
  */
-export function readIntent(state: UtteranceState, { ctx }: PassEnv): UtteranceState {
+export function readIntent(state: UtteranceState, { ctx, words }: PassEnv): UtteranceState {
   const findings = copyFindings(state.findings)
   const lower = state.lower
-  if (asksAboutOneFilm(findings, lower)) {
+  if (asksAboutOneFilm(findings, lower, aboutRe(words))) {
     const named = findings.mentions.find((m) => m.mention.itemId !== undefined)?.mention.itemId
     const pointed = findings.references.at(-1)?.itemId
     const single = ctx.lastShown.length === 1 ? ctx.lastShown[0] : undefined
@@ -50,14 +55,14 @@ export function readIntent(state: UtteranceState, { ctx }: PassEnv): UtteranceSt
 }
 
 /** "what's it about?", "tell me about the second one", "what is Old Yeller?" with nothing else asked. */
-function asksAboutOneFilm(findings: Understanding, lower: string): boolean {
+function asksAboutOneFilm(findings: Understanding, lower: string, about: RegExp): boolean {
   // "what is Old Yeller?": the whole message asks what one named film is.
   const only = findings.mentions.length === 1 ? findings.mentions[0]!.mention : undefined
   const whatIsTitle =
     only !== undefined && /^\W*what(?:'s|s| is| was)\s+$/.test(lower.slice(0, only.start)) && /^\W*$/.test(lower.slice(only.end))
   return (
     !findings.reset &&
-    (ABOUT_RE.test(lower.trim()) || whatIsTitle) &&
+    (about.test(lower.trim()) || whatIsTitle) &&
     !findings.include.length &&
     !findings.exclude.length &&
     !findings.era

@@ -2,6 +2,7 @@ import type { Item } from '../../core/index.ts'
 import { createCategoryLexicon } from '../categories.ts'
 import { sanitizeUtterance } from '../text.ts'
 import { createTitleIndex } from '../title-index.ts'
+import { defaultProfile, domainWords } from './domain-words.ts'
 import { PASSES } from './index.ts'
 import { initialState, type PassEnv, type UtteranceState } from './state.ts'
 import type { UnderstandContext } from './types.ts'
@@ -42,7 +43,7 @@ export function fixtureEnv(over: Partial<UnderstandContext> = {}): PassEnv {
     hasRuntime: true,
     ...over,
   }
-  return { ctx, titles, lexicon }
+  return { ctx, titles, lexicon, words: domainWords(ctx.profile ?? defaultProfile()) }
 }
 
 /** The state a pass receives: every pass before `name` run over `text`. */

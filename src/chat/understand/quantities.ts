@@ -1,20 +1,45 @@
+import type { FacetConstraint } from '../../core/index.ts'
 import { copyFindings, type PassEnv, take, type UtteranceState } from './state.ts'
+import type { UnderstandContext, Understanding } from './types.ts'
 
-const RUNTIME_RE =
-  /\b(?:shorter|less long|(?:not|nothing) (?:too |that |very |overly )?long|short (?:ones?|movies?|films?|one)|something short|quick (?:watch|one)|under (\d+(?:\.\d+)?) ?(min(?:ute)?s?|hours?|hrs?|h))\b/g
-
-/** A length limit ("nothing too long", "under 2 hours") as a maximum runtime in minutes, when the catalogue has runtimes. */
-export function readQuantities(state: UtteranceState, { ctx }: PassEnv): UtteranceState {
+/**
+ * A length limit in the domain's words ("nothing too long" on movies, "lightweight" on programs) or with a number
+ * and a unit ("under 2 hours", "less than 100 MB"), bound to the profile's length field. A limit on a field the
+ * catalogue lacks is noted (`runtimeIgnored`) and filters nothing.
+ */
+export function readQuantities(state: UtteranceState, { ctx, words }: PassEnv): UtteranceState {
+  const length = words.length
+  if (!length) return state
   const findings = copyFindings(state.findings)
-  const next = take(state, RUNTIME_RE, (m) => {
-    if (!ctx.hasRuntime) {
+  const present = hasNumericField(ctx, length.field)
+  const next = take(state, length.re, (m) => {
+    if (!present) {
       findings.runtimeIgnored = true
       return true
     }
-    let max = 100
-    if (m[1]) max = /^h/.test(m[2]!) ? Math.round(Number(m[1]) * 60) : Math.round(Number(m[1]))
-    findings.runtimeMax = findings.runtimeMax === undefined ? max : Math.min(findings.runtimeMax, max)
+    const [, amount, unit] = m
+    const max = amount ? Math.round(Number(amount) * (length.units.get(unit!.toLowerCase()) ?? 1)) : length.defaultMax
+    boundAbove(findings, length.field, max)
     return true
   })
   return { ...next, findings }
+}
+
+/** Whether items carry this numeric field: from the catalogue's facets, else (older callers) `hasRuntime`. */
+export function hasNumericField(ctx: UnderstandContext, field: string): boolean {
+  if (ctx.facets) return ctx.facets.some((f) => f.kind === 'numeric' && f.field === field)
+  return field === 'runtime' && ctx.hasRuntime
+}
+
+/** Adds an upper bound on a numeric field, keeping the tighter one; `runtime` also as `runtimeMax`, which the engine reads. */
+export function boundAbove(findings: Understanding, field: string, max: number): void {
+  if (field === 'runtime') {
+    findings.runtimeMax = findings.runtimeMax === undefined ? max : Math.min(findings.runtimeMax, max)
+    return
+  }
+  const facets: FacetConstraint[] = findings.facets ?? []
+  const found = facets.find((f): f is { field: string; max?: number } => f.field === field && !('include' in f || 'exclude' in f))
+  if (found) found.max = found.max === undefined ? max : Math.min(found.max, max)
+  else facets.push({ field, max })
+  findings.facets = facets
 }

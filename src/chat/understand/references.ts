@@ -1,4 +1,5 @@
 import type { ItemId } from '../../core/index.ts'
+import { perDomain } from './domain-words.ts'
 import { type PassEnv, type PointedItem, take, UNRESOLVED, type UtteranceState } from './state.ts'
 
 const ORD: Record<string, number> = {
@@ -25,23 +26,33 @@ const ORD: Record<string, number> = {
   last: -1,
 }
 const ORD_ALT = Object.keys(ORD).join('|')
-const NOUN = '(?:one|movie|film|pick|option|suggestion|title|item)'
 const PRONOUN = '(?:it|that|this|both(?: of (?:them|those))?|them(?: both| all)?|those|these|all of (?:them|those))'
 /** A pronoun pointing at what was shown, after a verb of watching or liking, or opening a clause that describes it. */
-const REACTION_RE = new RegExp(
-  `\\b(?:(?:seen|saw|watched|watch|see|lov(?:e|ed|es)|lik(?:e|ed|es)|enjoyed|hated?|disliked?|adored?|check(?:ed)? out) ${PRONOUN}(?! (?:is|was|one|movie|film|kind|type|sort)\\b)|(?:^|(?<=[.!?,;]\\s*))(?:(?:yes|yeah|yep|oh|ok|okay|wow)\\W+)*(?:it|that|this|those|they|both(?: of them)?)(?= ?(?:'s|is|was|were|are|sounds?|looks?|seems?)\\b)|(?:^|(?<=[.!?,;]\\s*))(?:yes|yeah|yep),? i (?:have|did)\\b|(?:^|(?<=[.!?,;]\\s*))no,? i (?:have ?n[o']?t|have not|did ?n[o']?t)\\b)`,
-  'g',
+const reactionRe = perDomain(
+  (w) =>
+    new RegExp(
+      `\\b(?:(?:${w.done}|${w.base}|lov(?:e|ed|es)|lik(?:e|ed|es)|enjoyed|hated?|disliked?|adored?|check(?:ed)? out) ${PRONOUN}(?! (?:is|was|one|${w.singular}|kind|type|sort)\\b)|(?:^|(?<=[.!?,;]\\s*))(?:(?:yes|yeah|yep|oh|ok|okay|wow)\\W+)*(?:it|that|this|those|they|both(?: of them)?)(?= ?(?:'s|is|was|were|are|sounds?|looks?|seems?)\\b)|(?:^|(?<=[.!?,;]\\s*))(?:yes|yeah|yep),? i (?:have|did)\\b|(?:^|(?<=[.!?,;]\\s*))no,? i (?:have ?n[o']?t|have not|did ?n[o']?t)\\b)`,
+      'g',
+    ),
 )
 const NOT_ITEM = '(?! (?:few|couple|several|years?|decades?|months?|weeks?|time|times|night|\\d+)\\b)'
 const NUMBERED_RE = /(?:#|\b(?:number|no\.?|nr\.?|option|pick) ?)(\d{1,2})\b/g
 // "The last few years", "the first time" are not items.
-const ORDINAL_RE = new RegExp(`\\b(?:the (${ORD_ALT})${NOT_ITEM}(?: ${NOUN})?|(${ORD_ALT}) ${NOUN})\\b`, 'g')
+const ordinalRe = perDomain((w) => {
+  const noun = `(?:one|pick|option|suggestion|title|item|${w.singular})`
+  return new RegExp(`\\b(?:the (${ORD_ALT})${NOT_ITEM}(?: ${noun})?|(${ORD_ALT}) ${noun})\\b`, 'g')
+})
 /** "the 1979 one", answering which of two same-titled films. */
 const PENDING_YEAR_RE = /\b(?:the )?((?:19|20)\d\d)(?: one| version)?\b/g
 const PENDING_VERSION_RE =
   /\b(?:the )?(original|older one|old one|first version|remake|newer one|new one|recent one|latest one)\b/g
-const DEMONSTRATIVE_RE =
-  /\b(?:(?:more|something|anything|some(?:thing)?s?) like (?:that|this|it|that one|this one)|similar (?:ones|movies|films|stuff)|something similar|more of (?:that|the same)|like that one|that one|this one|that movie|that film|this movie|this film)\b/g
+const demonstrativeRe = perDomain(
+  (w) =>
+    new RegExp(
+      `\\b(?:(?:more|something|anything|some(?:thing)?s?) like (?:that|this|it|that one|this one)|similar (?:ones|${w.plural}|stuff)|something similar|more of (?:that|the same)|like that one|that one|this one|that (?:${w.singular})|this (?:${w.singular}))\\b`,
+      'g',
+    ),
+)
 const LIKE_ALL_SHOWN_RE =
   /\b(?:more like (?:these|those|them)|(?:i )?(?:like|liked|love|loved) (?:them all|all of them|these|those))\b/g
 
@@ -50,13 +61,13 @@ const LIKE_ALL_SHOWN_RE =
  * one", "more like that", "loved it". Their words are consumed; which item a demonstrative means is settled once
  * titles are found.
  */
-export function readReferences(state: UtteranceState, { ctx }: PassEnv): UtteranceState {
+export function readReferences(state: UtteranceState, { ctx, words }: PassEnv): UtteranceState {
   const pointed: PointedItem[] = [...state.pointed]
-  let next = readPicks(state, ctx.pending?.candidates ?? ctx.lastShown, Boolean(ctx.pending), pointed)
+  let next = readPicks(state, ordinalRe(words), ctx.pending?.candidates ?? ctx.lastShown, Boolean(ctx.pending), pointed)
   if (ctx.pending) next = readPendingChoice(next, ctx.pending.candidates, ctx.yearOf, pointed)
   const focus = ctx.focus ?? ctx.lastShown[0]
   if (focus !== undefined) {
-    next = take(next, DEMONSTRATIVE_RE, (m) => {
+    next = take(next, demonstrativeRe(words), (m) => {
       const similar = /like|similar|more of/.test(m[0])
       pointed.push({
         start: m.index,
@@ -68,7 +79,7 @@ export function readReferences(state: UtteranceState, { ctx }: PassEnv): Utteran
       })
     })
   }
-  next = readReactions(next, ctx.focus, ctx.lastShown, pointed)
+  next = take(next, reactionRe(words), reactTo(ctx.focus, ctx.lastShown, pointed))
   let likeAllShown = next.likeAllShown
   if (ctx.lastShown.length) {
     next = take(next, LIKE_ALL_SHOWN_RE, () => {
@@ -81,6 +92,7 @@ export function readReferences(state: UtteranceState, { ctx }: PassEnv): Utteran
 /** "#2", "number 3", "the second one", "the last movie": a position in the options. */
 function readPicks(
   state: UtteranceState,
+  ordinal: RegExp,
   options: readonly ItemId[],
   fromPending: boolean,
   pointed: PointedItem[],
@@ -93,7 +105,7 @@ function readPicks(
     return true
   }
   const next = take(state, NUMBERED_RE, (m) => point(m, pickAt(Number(m[1]) - 1)))
-  return take(next, ORDINAL_RE, (m) => point(m, pickAt(ORD[(m[1] ?? m[2])!]!)))
+  return take(next, ordinal, (m) => point(m, pickAt(ORD[(m[1] ?? m[2])!]!)))
 }
 
 /** "the 1979 one", "the original", "the remake": which of the pending question's same-titled films. */
@@ -122,13 +134,12 @@ function readPendingChoice(
 }
 
 /** "loved it", "seen them both", "it sounds great": a pronoun for what was just pointed at or shown. */
-function readReactions(
-  state: UtteranceState,
+function reactTo(
   focus: ItemId | undefined,
   lastShown: readonly ItemId[],
   pointed: PointedItem[],
-): UtteranceState {
-  return take(state, REACTION_RE, (m) => {
+): (m: RegExpExecArray) => boolean {
+  return (m) => {
     // "It" is the film just pointed at ("I've seen the first one, loved it"), else the focus; after a long list
     // it is anyone's guess, so only a list of one or two; "both" only of two.
     const before = pointed.filter((r) => r.start < m.index && !r.fromPending && !r.pronoun).at(-1)?.itemId
@@ -146,5 +157,5 @@ function readReactions(
     for (const itemId of ids)
       pointed.push({ start: m.index, end: m.index + m[0].length, itemId, fromPending: false, pronoun: true })
     return true
-  })
+  }
 }

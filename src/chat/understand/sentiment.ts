@@ -1,6 +1,7 @@
 import type { ItemId } from '../../core/index.ts'
 import type { TitleMention } from '../title-index.ts'
-import { DESCRIBES_RE, HEDGE_RE, NEG_RE, REQUEST_CUE_RE, UNWATCHED_RE } from './cues.ts'
+import { describesRe, HEDGE_RE, NEG_RE, REQUEST_CUE_RE, unwatchedRe } from './cues.ts'
+import { type DomainWords, perDomain } from './domain-words.ts'
 import {
   blank,
   type Clause,
@@ -18,12 +19,8 @@ import type { ItemAction, Understanding } from './types.ts'
 const NOT_BEFORE_RE =
   /\b(?:not|no|nah|never|except|but not|any ?thing but|other than|apart from|aren'?t|isn'?t|no more|without)\s*(?:,\s*)?(?:(?:any|other|more|another)\s+)*(?:the\s+)?$/
 
-const UNSEEN_RE =
-  /\b(?:have ?n[o']?t (?:seen|watched|heard of)|have not (?:seen|watched)|never (?:seen|watched|saw|heard of)|not seen|did ?n[o']?t see|not (?:yet )?watched|not yet seen|have yet to (?:see|watch)|(?:want|wanna|going|plan|planning|need) to (?:see|watch)|heard (?:good |great )?(?:things|of it|about it)|^\W*no\W+i (?:have ?n[o']?t|have not)\b)\b/
 const POS_RE =
   /\b(?:lov(?:e|ed|es|ing)|lik(?:e|ed|es)|enjoy(?:ed|s)?|favou?rites?|fan of|great|amazing|awesome|good|best|fantastic|excellent|brilliant|masterpiece|wonderful|incredible|fun|adored?|into|cool|hilarious|perfect|beautiful|classic|similar|reminds? me|the likes of|such as)\b/
-const ASKS_HELPER_SEEN_RE = /\b(?:have|did|do) you (?:ever )?(?:seen|see|watched|watch|heard of|know)\b/
-const SEEN_RE = /\b(?:seen|saw|watched|already|yes,? i (?:have|did))\b/
 /**
  * "is it a fantasy?", "thats more sci fi isnt it?", "I wouldn't call that a thriller", and questions about what
  * happens in it ("does he go to war?", "did it have much action?").
@@ -40,16 +37,29 @@ const ANCHOR_RE =
  */
 const REFUSED_ANCHOR_RE =
   /\b(?:not|don'?t|dont|do not|never)\s+(?:really\s+)?(?:looking for|want(?:ing)?|in the mood for|after|interested in|into|need)\b|\b(?:nothing|rather not|any ?thing but|other than)\b/
-/** A clause opening with not having watched the film ("never saw that one", "I haven't seen it yet"). */
-const UNWATCHED_IT_RE = new RegExp(
-  `^\\W*(?:i\\s+)?${UNWATCHED_RE.source}\\s+(?:it|that|this)(?:\\s+(?:one|movie|film))?(?:\\s+(?:yet|before))?\\W*`,
-)
+
+/** The cues of having consumed an item or not, in the domain's verbs ("seen", "installed", "never read"). */
+const consumptionCues = perDomain((w: DomainWords) => ({
+  unseen: new RegExp(
+    `\\b(?:have ?n[o']?t (?:${w.participle}|heard of)|never (?:${w.done}|heard of)|not (?:yet )?(?:${w.participle})|did ?n[o']?t (?:${w.base})|have yet to (?:${w.base})|(?:want|wanna|going|plan|planning|need) to (?:${w.base})|heard (?:good |great )?(?:things|of it|about it)|^\\W*no\\W+i (?:have ?n[o']?t|have not)\\b)\\b`,
+  ),
+  // "Have you seen La La Land?" asks the other side.
+  asksHelper: new RegExp(`\\b(?:have|did|do) you (?:ever )?(?:${w.done}|${w.base}|heard of|know)\\b`),
+  // Done, or doing now in the first person ("I use it"), not a plan ("make sure I watch it") or a view ("how I see it").
+  seen: new RegExp(
+    `\\b(?:${w.done}|already|yes,? i (?:have|did)|(?<!\\b(?:sure|will|to|should|must|gonna|might|could|would|can|how|what|if|when) )i (?:${w.base}))\\b`,
+  ),
+  /** A clause opening with not having consumed the item ("never saw that one", "I haven't seen it yet"). */
+  unwatchedIt: new RegExp(
+    `^\\W*(?:i\\s+)?${unwatchedRe(w).source}\\s+(?:it|that|this)(?:\\s+(?:one|${w.singular}))?(?:\\s+(?:yet|before))?\\W*`,
+  ),
+}))
 
 /**
  * Sentiment, clause by clause: how each clause reads (likes, dislikes, seen or not, describing a film or asking
  * about one), and from it what the person does with each title and each item pointed at.
  */
-export function readSentiment(state: UtteranceState, { ctx }: PassEnv): UtteranceState {
+export function readSentiment(state: UtteranceState, { ctx, words }: PassEnv): UtteranceState {
   const findings = copyFindings(state.findings)
   const readings: ClauseReading[] = []
   const view = visible(state)
@@ -61,7 +71,7 @@ export function readSentiment(state: UtteranceState, { ctx }: PassEnv): Utteranc
   let describedBefore = false
   for (const clause of state.clauses) {
     if (clause.sentenceStart) inherited = undefined
-    const reading = readClause(state, clause, {
+    const reading = readClause(state, clause, words, {
       cues: cues.slice(clause.start, clause.end),
       words: view.slice(clause.start, clause.end),
       inherited,
@@ -93,15 +103,17 @@ export function readSentiment(state: UtteranceState, { ctx }: PassEnv): Utteranc
 function readClause(
   state: UtteranceState,
   clause: Clause,
+  words: DomainWords,
   around: { cues: string; words: string; inherited: ClauseReading['tone']; describedBefore: boolean },
 ): ClauseReading {
   const { cues } = around
+  const cue = consumptionCues(words)
   const neg = NEG_RE.test(cues)
-  const unseen = !neg && UNSEEN_RE.test(cues)
+  const unseen = !neg && cue.unseen.test(cues)
   const pos = !neg && !unseen && POS_RE.test(cues)
   // "Have you seen La La Land?" asks the other side: it says nothing about whether the person has.
-  const asksHelper = ASKS_HELPER_SEEN_RE.test(cues)
-  const seen = !neg && !unseen && !pos && !asksHelper && SEEN_RE.test(cues)
+  const asksHelper = cue.asksHelper.test(cues)
+  const seen = !neg && !unseen && !pos && !asksHelper && cue.seen.test(cues)
   const tone: ClauseReading['tone'] = neg ? 'neg' : pos ? 'pos' : unseen || seen ? undefined : around.inherited
   // A dislike carries over to the next clause ("I don't like horror, or thrillers"), not into a request
   // ("I hated Titanic, something funny").
@@ -114,8 +126,8 @@ function readClause(
   const whAboutIt = question && WH_ABOUT_IT_RE.test(asItem)
   const asksAboutIt = (ASKS_ABOUT_IT_RE.test(asItem) || orQuestion || whAboutIt) && !REQUEST_CUE_RE.test(asItem)
   // "never saw that one I heard it was scary" goes on to describe it.
-  const afterUnwatched = asItem.replace(UNWATCHED_IT_RE, '')
-  const describesItem = asksAboutIt || (DESCRIBES_RE.test(afterUnwatched) && !REQUEST_CUE_RE.test(asItem))
+  const afterUnwatched = asItem.replace(cue.unwatchedIt, '')
+  const describesItem = asksAboutIt || (describesRe(words).test(afterUnwatched) && !REQUEST_CUE_RE.test(asItem))
   return { neg, unseen, pos, seen, asksHelper, tone, carried, asksAboutIt, describesItem }
 }
 

@@ -1,6 +1,7 @@
 import type { ItemId } from '../../core/index.ts'
 import type { CategoryLexicon } from '../categories.ts'
 import type { TitleIndex, TitleMention } from '../title-index.ts'
+import type { DomainWords } from './domain-words.ts'
 import type { UnderstandContext, Understanding } from './types.ts'
 
 /** A span of the utterance, as character offsets [start, end). */
@@ -82,6 +83,8 @@ export interface PassEnv {
   ctx: UnderstandContext
   titles: TitleIndex
   lexicon: CategoryLexicon
+  /** The domain's words, compiled from `ctx.profile`. */
+  words: DomainWords
 }
 
 /** One step of the understanding: a pure function from one state to the next. */

@@ -1,6 +1,7 @@
-import type { ItemId } from '../../core/index.ts'
+import type { Facet, FacetConstraint, ItemId } from '../../core/index.ts'
 import type { PendingClarification } from '../../store/index.ts'
 import type { TitleMention } from '../title-index.ts'
+import type { UnderstandProfile } from './domain-words.ts'
 
 /** What a person does with an item they name or point at. */
 export type ItemAction = 'like' | 'dislike' | 'seen' | 'unseen' | 'anchor' | 'reject'
@@ -22,6 +23,12 @@ export interface UnderstandContext {
    * wish like any other; otherwise the name is set aside (`unknownPeople`). Absent: every name counts as known.
    */
   knowsName?: (name: string) => boolean
+  /** The catalogue's domain words (nouns, verbs, eras, length); absent: the movies profile. */
+  profile?: UnderstandProfile
+  /** Whether items have years; without them no era word filters (`eraIgnored`). Absent: they do. */
+  hasYears?: boolean
+  /** The catalogue's filterable fields and their values ("not GTK", "under 100 MB"). */
+  facets?: readonly Facet[]
 }
 
 export interface Understanding {
@@ -56,8 +63,12 @@ export interface Understanding {
   /** Whether the new includes add to earlier ones ("also", "too") instead of replacing them. */
   includeAdds: boolean
   era?: { min?: number; max?: number }
+  /** An era was asked for ("classics", "from the 90s") but the items have no years: the words as written. */
+  eraIgnored?: string
+  /** Catalogue fields asked for, refused or bounded ("not GTK", "command line only", "under 100 MB"). */
+  facets?: FacetConstraint[]
   runtimeMax?: number
-  /** A length limit was asked for but the catalogue has no running times. */
+  /** A length limit was asked for but the catalogue lacks the profile's length field (no running times, no sizes). */
   runtimeIgnored?: boolean
   /** People asked for ("starring Jeff Goldblum") whom no item's text names: not a wish, and the reply says so. */
   unknownPeople?: string[]

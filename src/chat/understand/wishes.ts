@@ -2,7 +2,8 @@ import { clipWords } from '../../core/index.ts'
 import { AGE_WORDS } from '../categories.ts'
 import { COMMON_WORDS, TOPIC_WORDS, tokenize } from '../text.ts'
 import { refusedBefore } from './cues.ts'
-import { copyFindings, type UtteranceState, visible } from './state.ts'
+import { type DomainWords, perDomain } from './domain-words.ts'
+import { copyFindings, type PassEnv, type UtteranceState, visible } from './state.ts'
 
 /** No real word is longer; longer runs are noise (or an attack) and never reach the query. */
 const MAX_WORD_CHARS = 30
@@ -22,7 +23,7 @@ const NEGATOR_WORDS = new Set('no not nothing none without dont never avoid exce
 const FLUFF = new Set(
   (
     'hi hello hey thanks thank please recommend recommendation recommendations suggest suggestion suggestions suggesting ' +
-    'looking look find watch watching watched seen see saw movie movies film films flick flicks something anything ' +
+    'looking look find something anything ' +
     'any some maybe perhaps think guess mood kind sort type lol haha yes yeah yep no nope ok okay sure cool great good ' +
     'nice awesome amazing love loved like liked enjoy enjoyed hate hated fan favorite favourite really pretty very ' +
     'also too well interested into hear heard sounds sound idea ideas tonight today weekend night evening currently ' +
@@ -57,8 +58,13 @@ const AGE_PHRASE_RE = new RegExp(
   'g',
 )
 
-const FLUFF_PHRASES =
-  /\b(?:(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|i (?:would|'d) like|i want(?: to (?:watch|see))?|recommend me|i (?:don'?t|do not) know|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?)\b/g
+const fluffPhrases = perDomain(
+  (w) =>
+    new RegExp(
+      `\\b(?:(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|i (?:would|'d) like|i want(?: to (?:${w.base}))?|recommend me|i (?:don'?t|do not) know|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?)\\b`,
+      'g',
+    ),
+)
 const EDGE_STOP = new Set(
   "what's i and or but so the a an to of with for that who which is it was from in on at about by like as than some any whats what how need needs want wants".split(
     ' ',
@@ -76,7 +82,7 @@ function trimStopEdges(phrase: string): string {
  * consumed, with chit-chat and category names alone dropped. Wished-for text joins into one preference, refused
  * text into another with a negative weight.
  */
-export function readWishes(state: UtteranceState): UtteranceState {
+export function readWishes(state: UtteranceState, { words: domain }: PassEnv): UtteranceState {
   const findings = copyFindings(state.findings)
   const view = visible(state)
   const positive: string[] = []
@@ -86,8 +92,8 @@ export function readWishes(state: UtteranceState): UtteranceState {
     const words = view.slice(clause.start, clause.end)
     // A question about the film ("does he go to war?") is not a wish either.
     if (reading.asksAboutIt || INSTRUCTION_RE.test(words) || QUESTION_TO_HELPER_RE.test(words.trim())) return
-    const wish = wishOf(words, state.categoryWords[c] ?? new Set())
-    if (wish) (reading.neg || reading.carried || refusedBefore(words) ? negative : positive).push(wish)
+    const wish = wishOf(words, state.categoryWords[c] ?? new Set(), domain)
+    if (wish) (reading.neg || reading.carried || refusedBefore(words, domain) ? negative : positive).push(wish)
   })
   if (positive.length) findings.preferences.push({ text: positive.join(', '), weight: 1 })
   if (negative.length) findings.preferences.push({ text: negative.join(', '), weight: -0.6 })
@@ -95,8 +101,9 @@ export function readWishes(state: UtteranceState): UtteranceState {
 }
 
 /** The wish in what is left of a clause, or '' when nothing but chit-chat, numbers or category names is left. */
-function wishOf(words: string, categoryWords: ReadonlySet<string>): string {
-  const residual = words.replace(AGE_PHRASE_RE, ' ').replace(FLUFF_PHRASES, ' ')
+function wishOf(words: string, categoryWords: ReadonlySet<string>, domain: DomainWords): string {
+  const residual = words.replace(AGE_PHRASE_RE, ' ').replace(fluffPhrases(domain), ' ')
+  const fluff = (norm: string) => FLUFF.has(norm) || domain.fluff.has(norm)
   // A wish needs a content word: chit-chat leftovers ("u", "fo", "hmmm", "lol") do not make one, and neither do
   // category words alone ("horror please"), which the category filter already carries: as text they would only
   // rank the category's items by how much their descriptions resemble the word. With another word they stay,
@@ -105,7 +112,7 @@ function wishOf(words: string, categoryWords: ReadonlySet<string>): string {
     (t) =>
       (!COMMON_WORDS.has(t.norm) || TOPIC_WORDS.has(t.norm)) &&
       !categoryWords.has(t.norm) &&
-      !FLUFF.has(t.norm) &&
+      !fluff(t.norm) &&
       !/^\d+$/.test(t.norm) &&
       t.norm.length >= 3 &&
       !INTERJECTION_RE.test(t.norm) &&
@@ -113,7 +120,7 @@ function wishOf(words: string, categoryWords: ReadonlySet<string>): string {
   )
   if (!content.length) return ''
   const phrase = tokenize(residual)
-    .filter((t) => !FLUFF.has(t.norm) && !NEGATOR_WORDS.has(t.norm) && t.norm.length <= MAX_WORD_CHARS)
+    .filter((t) => !fluff(t.norm) && !NEGATOR_WORDS.has(t.norm) && t.norm.length <= MAX_WORD_CHARS)
     .map((t) => t.raw)
     .join(' ')
   return clipWords(trimStopEdges(phrase), MAX_PREFERENCE_CHARS, '')
