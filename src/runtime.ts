@@ -1,5 +1,5 @@
 import { currentBuildDir, readSnapshot } from './build/index.ts'
-import { createChat } from './chat/index.ts'
+import { type ChatEngine, createChat, type EvalChat } from './chat/index.ts'
 import { openCollab } from './collab/index.ts'
 import type { Config } from './config/index.ts'
 import { AppError, type ChatService, type CollabScorer, type Embedder, errorMessage, type Logger } from './core/index.ts'
@@ -15,6 +15,8 @@ import { loadTf } from './tf/index.ts'
 export interface Runtime {
   /** Always serves the newest loaded build; a turn finishes on the build it started on. */
   chat: ChatService
+  /** Evaluation turns on the active build (explicit options; front ends never reach it). */
+  evalTurn: EvalChat['evalTurn']
   readonly buildId: string
   readonly itemCount: number
   readonly encoderId: string
@@ -30,7 +32,7 @@ interface LoadedBuild {
   buildId: string
   itemCount: number
   encoderId: string
-  chat: ChatService
+  chat: ChatEngine
   release: () => Promise<void>
   inFlight: number
   retired: boolean
@@ -151,7 +153,7 @@ export async function createRuntime(
   }
 
   /** Runs `fn` on the active build, keeping that build open until it finishes. */
-  const using = async <T>(fn: (chat: ChatService) => Promise<T>): Promise<T> => {
+  const using = async <T>(fn: (chat: ChatEngine) => Promise<T>): Promise<T> => {
     if (closed) throw new AppError('unavailable', 'Concierge is shutting down')
     const build = active
     build.inFlight++
@@ -175,6 +177,7 @@ export async function createRuntime(
 
   const runtime: Runtime = {
     chat,
+    evalTurn: (input, options) => using((c) => c.evalTurn(input, options)),
     get buildId() {
       return active.buildId
     },

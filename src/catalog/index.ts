@@ -23,6 +23,8 @@ export {
   MOVIELENS_SMALL_SHA256,
   MOVIELENS_SMALL_URL,
 } from './download.ts'
+/** `readFacets(items)`: the categorical and numeric fields of a catalogue the chat can filter on (see Facet). */
+export { MAX_METADATA_VALUES, MAX_TAG_VALUES, readFacets } from './facets.ts'
 export { displayTitle, splitTitleYear } from './fields.ts'
 export { parseInspiredDialogues } from './inspired.ts'
 export { type LoadCatalogOptions, loadCatalog } from './load.ts'

@@ -1,14 +1,20 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { Item } from '../core/index.ts'
 import { chooseDomainProfile, DEFAULT_DOMAINS_DIR, loadDomainProfile, loadDomainProfiles } from './index.ts'
 
 const item = (categories: string[], metadata: Item['metadata'] = {}) => ({ categories, metadata })
 
+const folders: string[] = []
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true })
+})
+
 function folderWith(files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'domains-'))
+  folders.push(dir)
   const generic = JSON.parse(JSON.stringify(loadDomainProfile('generic')))
   delete generic.file
   writeFileSync(join(dir, 'generic.en.json'), JSON.stringify(generic))
@@ -49,7 +55,9 @@ describe('loadDomainProfiles', () => {
   it('takes a new domain from one file, filling its copy from the generic profile with its own nouns', () => {
     const books = loadDomainProfile('books', folderWith({ 'books.en.json': minimal }))
     expect(books.say('whichOne')).toBe('Which one do you mean? Say "tell me about the second one", or name the book.')
-    expect(books.say('noYears', { era: 'classic' })).toBe('(These books have no years, so I can\'t filter by "classic".)')
+    expect(books.say('noYears', { era: '1979 or earlier' })).toBe(
+      "(These books carry no years, so I couldn't keep to 1979 or earlier.)",
+    )
   })
 
   it('names the file and the field of an invalid profile', () => {

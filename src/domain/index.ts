@@ -16,10 +16,12 @@ export {
   type DomainProfileInput,
   domainProfileSchema,
   type Era,
+  type FacetWords,
   type ImpliedRefusal,
   type LengthRule,
   type Noun,
   type ReplyCopy,
   type SeriesRule,
+  type Tone,
   type Verb,
 } from './schema.ts'

@@ -60,6 +60,24 @@ export const seriesSchema = z.strictObject({
   minTitles: z.number().int().min(2).default(3),
 })
 
+/**
+ * Words for values of a catalogue field that people do not say as written: "terminal" and "command line" for the
+ * `interface` values `commandline` and `text-mode`, "KDE" for the toolkit `qt`. Values said as written ("GTK",
+ * "ncurses") need no entry. `notBefore`: words after the phrase that make it mean something else ("terminal emulator").
+ */
+export const facetWordsSchema = z.strictObject({
+  phrases: words.min(1),
+  field: word,
+  values: words.min(1),
+  notBefore: words.optional(),
+})
+
+/**
+ * Categories whose items read as dark or light (lower-case): a reply mostly of one offers the other ("Something
+ * lighter?"). Empty lists offer neither.
+ */
+export const toneSchema = z.strictObject({ dark: words.default([]), light: words.default([]) })
+
 /** Which catalogues a profile fits when `CONCIERGE_DOMAIN` is unset; a rule matches when every listed part does. */
 export const detectSchema = z.strictObject({
   /** Dataset kinds (`ml-latest-small`, `ml-100k`, `generic`). */
@@ -110,6 +128,8 @@ export const domainProfileSchema = z.strictObject({
   categories: z.array(categoryConceptSchema).default([]),
   impliedRefusals: z.array(impliedRefusalSchema).default([]),
   series: seriesSchema.nullable().default(null),
+  facetWords: z.array(facetWordsSchema).default([]),
+  tone: toneSchema.default({ dark: [], light: [] }),
   copy: copySchema.partial().default({}),
 })
 
@@ -121,6 +141,8 @@ export type LengthRule = z.infer<typeof lengthSchema>
 export type CategoryConcept = z.infer<typeof categoryConceptSchema>
 export type ImpliedRefusal = z.infer<typeof impliedRefusalSchema>
 export type SeriesRule = z.infer<typeof seriesSchema>
+export type FacetWords = z.infer<typeof facetWordsSchema>
+export type Tone = z.infer<typeof toneSchema>
 export type DetectRule = z.infer<typeof detectSchema>
 export type ReplyCopy = z.infer<typeof copySchema>
 export type CopyKey = keyof ReplyCopy

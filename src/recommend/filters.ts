@@ -1,4 +1,4 @@
-import { AppError, type Item } from '../core/index.ts'
+import { AppError, type FacetConstraint, fieldNumber, fieldValues, type Item } from '../core/index.ts'
 import type { Constraints } from './types.ts'
 
 /** Checks a constraints object and returns a predicate over items. Throws `input.invalid` naming the bad field. */
@@ -20,7 +20,9 @@ export function compileConstraints(constraints: Constraints): (item: Item) => bo
     checkNumber(m.min, `constraints.metadata[${i}].min`)
     checkNumber(m.max, `constraints.metadata[${i}].max`)
   })
+  const facets = compileFacets(constraints.facets)
   return (item) => {
+    if (!facets(item)) return false
     if (include.size > 0 && !item.categories.some((c) => include.has(c.toLowerCase()))) return false
     if (exclude.size > 0 && item.categories.some((c) => exclude.has(c.toLowerCase()))) return false
     for (const group of allOf) if (!item.categories.some((c) => group.has(c.toLowerCase()))) return false
@@ -45,6 +47,40 @@ export function compileConstraints(constraints: Constraints): (item: Item) => bo
       }
     }
     return true
+  }
+}
+
+/**
+ * Checks facet constraints and returns a predicate: a refused value (`exclude`) rules out every item holding it; values
+ * asked for (`include`) rule out the items that declare the field without any of them (an item that does not say
+ * its interface is not a command-line program refused); bounds (`min`/`max`) rule out items without the number.
+ */
+export function compileFacets(facets: readonly FacetConstraint[] | undefined): (item: Item) => boolean {
+  if (facets === undefined) return () => true
+  if (!Array.isArray(facets)) invalid('constraints.facets must be an array')
+  const checks = facets.map((f, i) => compileFacet(f, `constraints.facets[${i}]`))
+  return (item) => checks.every((check) => check(item))
+}
+
+function compileFacet(facet: FacetConstraint, where: string): (item: Item) => boolean {
+  if (!facet || typeof facet.field !== 'string' || facet.field === '') invalid(`${where}.field must be a non-empty string`)
+  const { field } = facet
+  if ('min' in facet || 'max' in facet) {
+    const { min, max } = facet as { min?: number; max?: number }
+    checkNumber(min, `${where}.min`)
+    checkNumber(max, `${where}.max`)
+    return (item) => {
+      const n = fieldNumber(item, field)
+      return n !== undefined && (min === undefined || n >= min) && (max === undefined || n <= max)
+    }
+  }
+  const { include, exclude } = facet as { include?: string[]; exclude?: string[] }
+  const wanted = lowerSet(include, `${where}.include`)
+  const refused = lowerSet(exclude, `${where}.exclude`)
+  return (item) => {
+    const values = fieldValues(item, field).map((v) => v.toLowerCase())
+    if (values.some((v) => refused.has(v))) return false
+    return wanted.size === 0 || values.length === 0 || values.some((v) => wanted.has(v))
   }
 }
 

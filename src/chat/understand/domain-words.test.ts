@@ -21,7 +21,7 @@ describe('passes over a domain profile', () => {
       ['something recent', 'recent'],
       ['an old school one', 'old school'],
       ['from the 90s', '90s'],
-    ]) {
+    ] as const) {
       const { findings } = runPass('eras', text, shown())
       expect(findings.era, text).toBeUndefined()
       expect(findings.eraIgnored, text).toBe(words)

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import type { Facet } from '../core/index.ts'
+import { loadDomainProfile } from '../domain/index.ts'
+import { createFacetReader } from './facet-words.ts'
+
+const values = (...vs: string[]) => vs.map((value) => ({ value, count: 1 }))
+const facets: Facet[] = [
+  { kind: 'categorical', field: 'categories', values: values('sound', 'graphics', 'kde'), itemCount: 3 },
+  { kind: 'categorical', field: 'tags', values: values('gtk', 'qt', 'player', 'server'), itemCount: 3 },
+  { kind: 'categorical', field: 'interface', values: values('graphical', 'commandline', 'text-mode'), itemCount: 3 },
+  { kind: 'categorical', field: 'toolkit', values: values('gtk', 'qt', 'ncurses'), itemCount: 3 },
+  { kind: 'numeric', field: 'installed_size_kb', min: 10, max: 900_000, itemCount: 3 },
+]
+const reader = createFacetReader(facets, loadDomainProfile('software'))
+
+describe('the facet reader (software profile)', () => {
+  it('refuses a toolkit by name or by desktop, in the narrowest field that has it', () => {
+    expect(reader.read('an image viewer. not GTK please')).toEqual([{ field: 'toolkit', exclude: ['gtk'] }])
+    expect(reader.read('nothing from KDE')).toEqual([{ field: 'toolkit', exclude: ['qt'] }])
+    expect(reader.read('no GTK or Qt')).toEqual([
+      { field: 'toolkit', exclude: ['gtk'] },
+      { field: 'toolkit', exclude: ['qt'] },
+    ])
+  })
+
+  it('asks for an interface said in other words, but not for a terminal emulator', () => {
+    expect(reader.read('an email client for the command line')).toEqual([
+      { field: 'interface', include: ['commandline', 'text-mode'] },
+    ])
+    expect(reader.read('a simple text editor with a graphical interface')).toEqual([
+      { field: 'interface', include: ['graphical'] },
+    ])
+    expect(reader.read('a terminal emulator')).toEqual([])
+  })
+
+  it('refuses tags but reads tags asked for as wishes, not filters', () => {
+    expect(reader.read('a music player, not a server')).toEqual([{ field: 'tags', exclude: ['server'] }])
+  })
+
+  it('bounds the size in the unit said, and reads "lightweight" as the profile default', () => {
+    expect(reader.read('under 100 MB')).toEqual([{ field: 'installed_size_kb', max: 102_400 }])
+    expect(reader.read('at least 2 gb')).toEqual([{ field: 'installed_size_kb', min: 2 * 1_048_576 }])
+    expect(reader.read('something lightweight')).toEqual([{ field: 'installed_size_kb', max: 5000 }])
+  })
+
+  it('reads nothing in a movie catalogue, whose facets are categories, years and runtimes', () => {
+    const movies = createFacetReader(
+      [
+        { kind: 'categorical', field: 'categories', values: values('Horror', 'Comedy'), itemCount: 2 },
+        { kind: 'numeric', field: 'runtime', min: 60, max: 200, itemCount: 2 },
+      ],
+      loadDomainProfile('movies'),
+    )
+    expect(movies.read('no horror, nothing too long, under 2 hours')).toEqual([])
+  })
+})

@@ -1,0 +1,117 @@
+import type { Facet, FacetConstraint } from '../core/index.ts'
+import type { DomainProfile } from '../domain/index.ts'
+
+/** A field value a phrase names. */
+interface FacetValue {
+  field: string
+  values: string[]
+  notBefore?: readonly string[]
+}
+
+/** Reads facet constraints from messages: values of the catalogue's fields, and bounds on its length field. */
+export interface FacetReader {
+  read(text: string): FacetConstraint[]
+}
+
+/** Words before a value, in its clause, that refuse it ("not GTK", "nothing from KDE", "no qt stuff", "without"). */
+const REFUSAL_RE =
+  /\b(?:not|no|nothing|none|without|non|avoid|hate|except|anything but|never|dont|don't|do not|rather not|other than|instead of)\b/
+/** Words that carry a refusal on to the next value ("no GTK or Qt"). */
+const CHAINING = new Set(['or', 'nor', 'and'])
+/** How many words before a value a refusal still reaches ("nothing from KDE", "no GTK or Qt please"). */
+const REFUSAL_REACH = 4
+const MAX_PHRASE_WORDS = 3
+const CLAUSE_RE = /[.;!?]|,\s*(?:but|and)\b/
+const BOUND_RE_SOURCE = String.raw`\b(under|below|less than|smaller than|at most|max(?:imum)?|up to|no more than|over|above|more than|bigger than|larger than|at least) (\d+(?:\.\d+)?) ?(UNITS)\b`
+const LOWER_BOUND = new Set(['over', 'above', 'more than', 'bigger than', 'larger than', 'at least'])
+
+const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9+]/g, '')
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * The phrases of the catalogue's field values: every value of a categorical facet other than categories (which the
+ * category lexicon reads) said as written, without case or punctuation ("text mode" for `text-mode`), plus the
+ * profile's words for values. A value in several fields belongs to the field with the fewest values (`toolkit`
+ * before `tags`). Tags are only refused: asked for, they are wishes, read as text.
+ */
+function valuePhrases(facets: readonly Facet[], profile: DomainProfile): Map<string, FacetValue> {
+  const phrases = new Map<string, FacetValue>()
+  const categorical = facets
+    .filter((f) => f.kind === 'categorical' && f.field !== 'categories')
+    .sort((a, b) => (a.kind === 'categorical' && b.kind === 'categorical' ? a.values.length - b.values.length : 0))
+  for (const facet of categorical) {
+    if (facet.kind !== 'categorical') continue
+    for (const { value } of facet.values) {
+      const key = squash(value)
+      if (key.length < 2 || /^\d+$/.test(key) || phrases.has(key)) continue
+      phrases.set(key, { field: facet.field, values: [value] })
+    }
+  }
+  const fields = new Set(categorical.map((f) => f.field))
+  for (const w of profile.facetWords) {
+    if (!fields.has(w.field)) continue
+    for (const phrase of w.phrases)
+      phrases.set(squash(phrase), { field: w.field, values: w.values, ...(w.notBefore ? { notBefore: w.notBefore } : {}) })
+  }
+  return phrases
+}
+
+/** The facet constraints one clause says: each value found, refused when a refusal word comes shortly before it. */
+function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>): FacetConstraint[] {
+  const words = clause.split(/\s+/).filter(Boolean)
+  const out: FacetConstraint[] = []
+  let lastEnd = 0
+  let lastRefused = false
+  for (let i = 0; i < words.length; i++) {
+    const found = phraseAt(words, i, phrases)
+    if (!found) continue
+    const before = words.slice(Math.max(lastEnd, i - REFUSAL_REACH), i)
+    const chained: boolean = lastRefused && before.length > 0 && before.every((w) => CHAINING.has(w))
+    const refused: boolean = chained || REFUSAL_RE.test(before.join(' '))
+    if (refused) out.push({ field: found.value.field, exclude: [...found.value.values] })
+    else if (found.value.field !== 'tags') out.push({ field: found.value.field, include: [...found.value.values] })
+    lastRefused = refused
+    lastEnd = i + found.length
+    i = lastEnd - 1
+  }
+  return out
+}
+
+/** The longest phrase of a field value starting at word `i`, if any. */
+function phraseAt(words: readonly string[], i: number, phrases: ReadonlyMap<string, FacetValue>) {
+  for (let n = Math.min(MAX_PHRASE_WORDS, words.length - i); n >= 1; n--) {
+    const value = phrases.get(squash(words.slice(i, i + n).join('')))
+    if (value && !value.notBefore?.includes(words[i + n] ?? '')) return { value, length: n }
+  }
+  return undefined
+}
+
+/** Bounds on the profile's length field when it is not a duration: "under 100 MB", "lightweight". */
+function readBounds(text: string, profile: DomainProfile, facets: readonly Facet[]): FacetConstraint[] {
+  const length = profile.length
+  if (!length || length.unit === 'minutes' || !facets.some((f) => f.kind === 'numeric' && f.field === length.field)) return []
+  const out: FacetConstraint[] = []
+  const units = Object.keys(length.units).sort((a, b) => b.length - a.length)
+  if (units.length) {
+    const re = new RegExp(BOUND_RE_SOURCE.replace('UNITS', units.map(escapeRegExp).join('|')), 'g')
+    for (const m of text.matchAll(re)) {
+      const amount = Number(m[2]) * (length.units[m[3] as string] ?? 1)
+      out.push(LOWER_BOUND.has(m[1] as string) ? { field: length.field, min: amount } : { field: length.field, max: amount })
+    }
+  }
+  const said = length.phrases.some((p) => new RegExp(`\\b${escapeRegExp(p)}\\b`).test(text))
+  if (!out.length && said) out.push({ field: length.field, max: length.defaultMax })
+  return out
+}
+
+/** A reader over the catalogue's facets and the profile's words for them. Pure once built. */
+export function createFacetReader(facets: readonly Facet[], profile: DomainProfile): FacetReader {
+  const phrases = valuePhrases(facets, profile)
+  return {
+    read: (text) => {
+      const lower = text.toLowerCase()
+      const clauses = lower.split(CLAUSE_RE).map((c) => c.replace(/,/g, ' , ').replace(/[^a-z0-9+',\s-]/g, ' '))
+      return [...clauses.flatMap((c) => readClause(c, phrases)), ...readBounds(lower, profile, facets)]
+    },
+  }
+}
