@@ -25,10 +25,10 @@ export function readQuantities(state: UtteranceState, { ctx, words }: PassEnv): 
   return { ...next, findings }
 }
 
-/** Whether items carry this numeric field: from the catalogue's facets, else (older callers) `hasRuntime`. */
+/** Whether items carry this numeric field: `hasRuntime` for runtime, else the catalogue's numeric facets. */
 export function hasNumericField(ctx: UnderstandContext, field: string): boolean {
-  if (ctx.facets) return ctx.facets.some((f) => f.kind === 'numeric' && f.field === field)
-  return field === 'runtime' && ctx.hasRuntime
+  if (field === 'runtime' && ctx.hasRuntime) return true
+  return ctx.facets?.some((f) => f.kind === 'numeric' && f.field === field) ?? false
 }
 
 /** Adds an upper bound on a numeric field, keeping the tighter one; `runtime` also as `runtimeMax`, which the engine reads. */
