@@ -74,7 +74,13 @@ function read(ctx: ChatContext, session: SessionState, text: string): Understand
   const { lastShown, focus, pending } = session
   const { yearOf, maxYear, knowsName } = ctx
   const hasRuntime = ctx.lengthField !== undefined
-  return understand(text, { lastShown, focus, pending, yearOf, maxYear, hasRuntime, knowsName }, ctx.titles, ctx.lexicon)
+  const { profile, facets } = ctx
+  return understand(
+    text,
+    { lastShown, focus, pending, yearOf, maxYear, hasRuntime, knowsName, profile, facets },
+    ctx.titles,
+    ctx.lexicon,
+  )
 }
 
 /** An era in a catalogue without years would filter out every item: it is set aside, and the reply says so. */
