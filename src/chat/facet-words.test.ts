@@ -11,7 +11,8 @@ const facets: Facet[] = [
   { kind: 'categorical', field: 'toolkit', values: values('gtk', 'qt', 'ncurses'), itemCount: 3 },
   { kind: 'numeric', field: 'installed_size_kb', min: 10, max: 900_000, itemCount: 3 },
 ]
-const reader = createFacetReader(facets, loadDomainProfile('software'))
+const software = createFacetReader(facets, loadDomainProfile('software'))
+const reader = { read: (text: string) => software.read(text).constraints }
 
 describe('the facet reader (software profile)', () => {
   it('refuses a toolkit by name or by desktop, in the narrowest field that has it', () => {
@@ -37,10 +38,9 @@ describe('the facet reader (software profile)', () => {
     expect(reader.read('a music player, not a server')).toEqual([{ field: 'tags', exclude: ['server'] }])
   })
 
-  it('bounds the size in the unit said, and reads "lightweight" as the profile default', () => {
-    expect(reader.read('under 100 MB')).toEqual([{ field: 'installed_size_kb', max: 102_400 }])
-    expect(reader.read('at least 2 gb')).toEqual([{ field: 'installed_size_kb', min: 2 * 1_048_576 }])
-    expect(reader.read('something lightweight')).toEqual([{ field: 'installed_size_kb', max: 5000 }])
+  it('leaves the length field to the quantities pass, and says which phrases it read', () => {
+    expect(reader.read('under 100 MB, something lightweight')).toEqual([])
+    expect(software.read('an image viewer, not GTK, for the terminal').phrases).toEqual(['gtk', 'terminal'])
   })
 
   it('bounds any numeric field named after a number, and a price in money', () => {
@@ -51,8 +51,8 @@ describe('the facet reader (software profile)', () => {
       ],
       loadDomainProfile('generic'),
     )
-    expect(shop.read('something cheaper than 20')).toEqual([{ field: 'price', max: 20 }])
-    expect(shop.read('under 10 euros, over 300 pages')).toEqual([
+    expect(shop.read('something cheaper than 20').constraints).toEqual([{ field: 'price', max: 20 }])
+    expect(shop.read('under 10 euros, over 300 pages').constraints).toEqual([
       { field: 'price', max: 10 },
       { field: 'pages', min: 300 },
     ])
@@ -66,6 +66,6 @@ describe('the facet reader (software profile)', () => {
       ],
       loadDomainProfile('movies'),
     )
-    expect(movies.read('no horror, nothing too long, under 2 hours')).toEqual([])
+    expect(movies.read('no horror, nothing too long, under 2 hours').constraints).toEqual([])
   })
 })

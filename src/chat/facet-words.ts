@@ -8,9 +8,19 @@ interface FacetValue {
   notBefore?: readonly string[]
 }
 
-/** Reads facet constraints from messages: values of the catalogue's fields, and bounds on its length field. */
+/** What a message says of the catalogue's fields: the constraints, and the phrases that said them. */
+export interface FacetReading {
+  constraints: FacetConstraint[]
+  /** The words of each value found, as written ("GTK", "command line"). */
+  phrases: string[]
+}
+
+/**
+ * Reads facet constraints from messages: values of the catalogue's categorical fields, and bounds on its numeric
+ * fields other than the length field (the quantities pass reads that one in the profile's units).
+ */
 export interface FacetReader {
-  read(text: string): FacetConstraint[]
+  read(text: string): FacetReading
 }
 
 /** Words before a value, in its clause, that refuse it ("not GTK", "nothing from KDE", "no qt stuff", "without"). */
@@ -57,7 +67,7 @@ function valuePhrases(facets: readonly Facet[], profile: DomainProfile): Map<str
 }
 
 /** The facet constraints one clause says: each value found, refused when a refusal word comes shortly before it. */
-function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>): FacetConstraint[] {
+function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>, said: string[]): FacetConstraint[] {
   const words = clause.split(/\s+/).filter(Boolean)
   const out: FacetConstraint[] = []
   let lastEnd = 0
@@ -70,6 +80,8 @@ function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>): F
     const refused: boolean = chained || REFUSAL_RE.test(before.join(' '))
     if (refused) out.push({ field: found.value.field, exclude: [...found.value.values] })
     else if (found.value.field !== 'tags') out.push({ field: found.value.field, include: [...found.value.values] })
+    else continue
+    said.push(words.slice(i, i + found.length).join(' '))
     lastRefused = refused
     lastEnd = i + found.length
     i = lastEnd - 1
@@ -80,7 +92,9 @@ function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>): F
 /** The longest phrase of a field value starting at word `i`, if any. */
 function phraseAt(words: readonly string[], i: number, phrases: ReadonlyMap<string, FacetValue>) {
   for (let n = Math.min(MAX_PHRASE_WORDS, words.length - i); n >= 1; n--) {
-    const value = phrases.get(squash(words.slice(i, i + n).join('')))
+    const span = words.slice(i, i + n)
+    if (span.includes(',')) continue
+    const value = phrases.get(squash(span.join('')))
     if (value && !value.notBefore?.includes(words[i + n] ?? '')) return { value, length: n }
   }
   return undefined
@@ -95,16 +109,6 @@ function boundsIn(text: string, field: string, units: Readonly<Record<string, nu
     const amount = Number(m[2]) * (units[m[3] as string] ?? 1)
     return LOWER_BOUND.has(m[1] as string) ? { field, min: amount } : { field, max: amount }
   })
-}
-
-/** Bounds on the profile's length field when it is not a duration: "under 100 MB", "lightweight" (its default). */
-function lengthBounds(text: string, profile: DomainProfile, numeric: ReadonlySet<string>): FacetConstraint[] {
-  const length = profile.length
-  if (!length || length.unit === 'minutes' || !numeric.has(length.field)) return []
-  const out = boundsIn(text, length.field, length.units)
-  const said = length.phrases.some((p) => new RegExp(`\\b${escapeRegExp(p)}\\b`).test(text))
-  if (!out.length && said) out.push({ field: length.field, max: length.defaultMax })
-  return out
 }
 
 /** Money words after a number, for a field named like a price. */
@@ -139,11 +143,12 @@ export function createFacetReader(facets: readonly Facet[], profile: DomainProfi
     read: (text) => {
       const lower = text.toLowerCase()
       const clauses = lower.split(CLAUSE_RE).map((c) => c.replace(/,/g, ' , ').replace(/[^a-z0-9+',\s-]/g, ' '))
-      return [
-        ...clauses.flatMap((c) => readClause(c, phrases)),
-        ...lengthBounds(lower, profile, numeric),
+      const phrasesSaid: string[] = []
+      const constraints = [
+        ...clauses.flatMap((c) => readClause(c, phrases, phrasesSaid)),
         ...fieldBounds(lower, numeric, profile.length?.field),
       ]
+      return { constraints, phrases: phrasesSaid }
     },
   }
 }
