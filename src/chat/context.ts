@@ -87,7 +87,7 @@ export function createChatContext(deps: ChatDeps): ChatContext {
     deps,
     profile,
     facets,
-    facetReader: createFacetReader(facets, profile),
+    facetReader: createFacetReader(facets, profile, items.length),
     explain: deps.explain ?? { explainItem: defaultExplainItem, composeReply: defaultComposeReply },
     k: deps.k ?? 5,
     byId,

@@ -1,10 +1,12 @@
-import type { Facet, FacetConstraint } from '../core/index.ts'
+import type { CategoricalFacet, Facet, FacetConstraint } from '../core/index.ts'
 import type { DomainProfile } from '../domain/index.ts'
 
 /** A field value a phrase names. */
 interface FacetValue {
   field: string
   values: string[]
+  /** Whether most items declare the field, so one that does not may still have the value. */
+  declaredByMost: boolean
   notBefore?: readonly string[]
 }
 
@@ -25,7 +27,9 @@ export interface FacetReader {
 
 /** Words before a value, in its clause, that refuse it ("not GTK", "nothing from KDE", "no qt stuff", "without"). */
 const REFUSAL_RE =
-  /\b(?:not|no|nothing|none|without|non|avoid|hate|except|anything but|never|dont|don't|do not|rather not|other than|instead of)\b/
+  /\b(?:not|no|nothing|none|without|non|avoid|hate|except|anything but|never|dont|don't|do not|doesn't|doesnt|isn't|isnt|aren't|arent|rather not|other than|instead of)\b/
+/** Share of the catalogue declaring a field from which an item without it is taken as an omission, not as "none". */
+const DECLARED_BY_MOST = 0.7
 /** Words that carry a refusal on to the next value ("no GTK or Qt"). */
 const CHAINING = new Set(['or', 'nor', 'and'])
 /** How many words before a value a refusal still reaches ("nothing from KDE", "no GTK or Qt please"). */
@@ -44,24 +48,28 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
  * profile's words for values. A value in several fields belongs to the field with the fewest values (`toolkit`
  * before `tags`). Tags are only refused: asked for, they are wishes, read as text.
  */
-function valuePhrases(facets: readonly Facet[], profile: DomainProfile): Map<string, FacetValue> {
+function valuePhrases(facets: readonly Facet[], profile: DomainProfile, catalogueSize: number): Map<string, FacetValue> {
   const phrases = new Map<string, FacetValue>()
   const categorical = facets
-    .filter((f) => f.kind === 'categorical' && f.field !== 'categories')
-    .sort((a, b) => (a.kind === 'categorical' && b.kind === 'categorical' ? a.values.length - b.values.length : 0))
+    .filter((f): f is CategoricalFacet => f.kind === 'categorical' && f.field !== 'categories')
+    .sort((a, b) => a.values.length - b.values.length)
+  const declaredByMost = new Map(categorical.map((f) => [f.field, f.itemCount >= DECLARED_BY_MOST * catalogueSize]))
+  const valueOf = (field: string, values: string[]): FacetValue => ({
+    field,
+    values,
+    declaredByMost: declaredByMost.get(field) ?? false,
+  })
   for (const facet of categorical) {
-    if (facet.kind !== 'categorical') continue
     for (const { value } of facet.values) {
       const key = squash(value)
       if (key.length < 2 || /^\d+$/.test(key) || phrases.has(key)) continue
-      phrases.set(key, { field: facet.field, values: [value] })
+      phrases.set(key, valueOf(facet.field, [value]))
     }
   }
-  const fields = new Set(categorical.map((f) => f.field))
   for (const w of profile.facetWords) {
-    if (!fields.has(w.field)) continue
+    if (!declaredByMost.has(w.field)) continue
     for (const phrase of w.phrases)
-      phrases.set(squash(phrase), { field: w.field, values: w.values, ...(w.notBefore ? { notBefore: w.notBefore } : {}) })
+      phrases.set(squash(phrase), { ...valueOf(w.field, w.values), ...(w.notBefore ? { notBefore: w.notBefore } : {}) })
   }
   return phrases
 }
@@ -79,7 +87,7 @@ function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>, sa
     const chained: boolean = lastRefused && before.length > 0 && before.every((w) => CHAINING.has(w))
     const refused: boolean = chained || REFUSAL_RE.test(before.join(' '))
     if (refused) out.push({ field: found.value.field, exclude: [...found.value.values] })
-    else if (found.value.field !== 'tags') out.push({ field: found.value.field, include: [...found.value.values] })
+    else if (found.value.field !== 'tags') out.push(asked(found.value))
     else continue
     said.push(words.slice(i, i + found.length).join(' '))
     lastRefused = refused
@@ -87,6 +95,11 @@ function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>, sa
     i = lastEnd - 1
   }
   return out
+}
+
+/** A value asked for; items without the field pass when most items declare it (a missing value is an omission). */
+function asked(value: FacetValue): FacetConstraint {
+  return { field: value.field, include: [...value.values], ...(value.declaredByMost ? { orMissing: true } : {}) }
 }
 
 /** The longest phrase of a field value starting at word `i`, if any. */
@@ -135,9 +148,9 @@ function fieldBounds(text: string, numeric: ReadonlySet<string>, lengthField: st
   return out
 }
 
-/** A reader over the catalogue's facets and the profile's words for them. Pure once built. */
-export function createFacetReader(facets: readonly Facet[], profile: DomainProfile): FacetReader {
-  const phrases = valuePhrases(facets, profile)
+/** A reader over the catalogue's facets (of `catalogueSize` items) and the profile's words for them. Pure once built. */
+export function createFacetReader(facets: readonly Facet[], profile: DomainProfile, catalogueSize: number): FacetReader {
+  const phrases = valuePhrases(facets, profile, catalogueSize)
   const numeric = new Set(facets.filter((f) => f.kind === 'numeric').map((f) => f.field))
   return {
     read: (text) => {

@@ -29,8 +29,9 @@ describe('facet constraints', () => {
     expect(passing([{ field: 'tags', exclude: ['qt'] }])).toEqual(['gtk-app', 'tui', 'unknown'])
   })
 
-  it('ask for values among the items that declare the field, keeping those that do not say', () => {
-    expect(passing([{ field: 'interface', include: ['text-mode', 'commandline'] }])).toEqual(['tui', 'unknown'])
+  it('ask for values, keeping the items that do not declare the field only when told to', () => {
+    expect(passing([{ field: 'interface', include: ['text-mode', 'commandline'] }])).toEqual(['tui'])
+    expect(passing([{ field: 'interface', include: ['text-mode', 'commandline'], orMissing: true }])).toEqual(['tui', 'unknown'])
   })
 
   it('bound a numeric field, ruling out items without it', () => {

@@ -52,8 +52,8 @@ export function compileConstraints(constraints: Constraints): (item: Item) => bo
 
 /**
  * Checks facet constraints and returns a predicate: a refused value (`exclude`) rules out every item holding it; values
- * asked for (`include`) rule out the items that declare the field without any of them (an item that does not say
- * its interface is not a command-line program refused); bounds (`min`/`max`) rule out items without the number.
+ * asked for (`include`) rule out the items without any of them (those that do not declare the field only without
+ * `orMissing`); bounds (`min`/`max`) rule out items without the number.
  */
 export function compileFacets(facets: readonly FacetConstraint[] | undefined): (item: Item) => boolean {
   if (facets === undefined) return () => true
@@ -74,13 +74,14 @@ function compileFacet(facet: FacetConstraint, where: string): (item: Item) => bo
       return n !== undefined && (min === undefined || n >= min) && (max === undefined || n <= max)
     }
   }
-  const { include, exclude } = facet as { include?: string[]; exclude?: string[] }
+  const { include, exclude, orMissing } = facet as { include?: string[]; exclude?: string[]; orMissing?: boolean }
   const wanted = lowerSet(include, `${where}.include`)
   const refused = lowerSet(exclude, `${where}.exclude`)
   return (item) => {
     const values = fieldValues(item, field).map((v) => v.toLowerCase())
     if (values.some((v) => refused.has(v))) return false
-    return wanted.size === 0 || values.length === 0 || values.some((v) => wanted.has(v))
+    if (wanted.size === 0) return true
+    return values.length === 0 ? orMissing === true : values.some((v) => wanted.has(v))
   }
 }
 
