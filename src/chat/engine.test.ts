@@ -167,15 +167,19 @@ describe('feedback and messages', () => {
 })
 
 describe('a catalogue of programs (the software profile)', () => {
-  const program = (id: string, title: string, categories: string[]): Item => ({
+  const program = (id: string, title: string, categories: string[], toolkit: string): Item => ({
     id,
     title,
     categories,
     description: `${title} is a program.`,
     tags: [],
-    metadata: { installed_size_kb: 100 },
+    metadata: { installed_size_kb: 100, toolkit },
   })
-  const programs = [program('a', 'cmus', ['sound']), program('b', 'eog', ['graphics']), program('c', 'mutt', ['mail'])]
+  const programs = [
+    program('a', 'cmus', ['sound'], '["ncurses"]'),
+    program('b', 'eog', ['graphics'], '["gtk"]'),
+    program('c', 'mutt', ['mail'], '["qt"]'),
+  ]
 
   async function programChat() {
     const requests: RecommendRequest[] = []
@@ -208,6 +212,18 @@ describe('a catalogue of programs (the software profile)', () => {
     const { requests, chat, close } = await programChat()
     await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'an email client for the command line' })
     expect(requests.at(-1)?.constraints.includeCategories).toEqual(['mail'])
+    await close()
+  })
+
+  it('refuses a toolkit as a filter, and keeps the refusal out of the wish text', async () => {
+    const { requests, chat, close } = await programChat()
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: "a photo editor that isn't GTK" })
+    const request = requests.at(-1)!
+    expect(request.constraints.facets).toEqual([{ field: 'toolkit', exclude: ['gtk'] }])
+    expect(request.preferences.map((p) => p.text)).toEqual(['photo editor'])
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'not qt either' })
+    expect(requests.at(-1)!.constraints.facets).toEqual([{ field: 'toolkit', exclude: ['gtk', 'qt'] }])
+    expect(requests.at(-1)!.preferences.map((p) => p.text)).toEqual(['photo editor'])
     await close()
   })
 

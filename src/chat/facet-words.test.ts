@@ -44,6 +44,7 @@ describe('the facet reader (software profile)', () => {
   it('leaves the length field to the quantities pass, and says which phrases it read', () => {
     expect(reader.read('under 100 MB, something lightweight')).toEqual([])
     expect(software.read('an image viewer, not GTK, for the terminal').phrases).toEqual(['gtk', 'terminal'])
+    expect(software.read("a photo editor that isn't gtk").refusals).toEqual(["isn't gtk", 'gtk'])
   })
 
   it('bounds any numeric field named after a number, and a price in money', () => {

@@ -13,8 +13,10 @@ interface FacetValue {
 /** What a message says of the catalogue's fields: the constraints, and the phrases that said them. */
 export interface FacetReading {
   constraints: FacetConstraint[]
-  /** The words of each value found, as written ("GTK", "command line"). */
+  /** The words of each value found, lower-cased ("gtk", "command line"). */
   phrases: string[]
+  /** The words of each refusal, from the refusing word to the value ("isn't gtk", "nothing from kde"), then the value ("gtk"). */
+  refusals: string[]
 }
 
 /**
@@ -75,7 +77,7 @@ function valuePhrases(facets: readonly Facet[], profile: DomainProfile, catalogu
 }
 
 /** The facet constraints one clause says: each value found, refused when a refusal word comes shortly before it. */
-function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>, said: string[]): FacetConstraint[] {
+function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>, reading: FacetReading): FacetConstraint[] {
   const words = clause.split(/\s+/).filter(Boolean)
   const out: FacetConstraint[] = []
   let lastEnd = 0
@@ -89,12 +91,23 @@ function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>, sa
     if (refused) out.push({ field: found.value.field, exclude: [...found.value.values] })
     else if (found.value.field !== 'tags') out.push(asked(found.value))
     else continue
-    said.push(words.slice(i, i + found.length).join(' '))
+    reading.phrases.push(words.slice(i, i + found.length).join(' '))
+    if (refused) {
+      const from = chained ? lastEnd : refusalStart(words, Math.max(lastEnd, i - REFUSAL_REACH), i)
+      // The whole refusal, then the value alone: the wishes may keep "isn't gtk", or only "gtk" of it.
+      reading.refusals.push(words.slice(from, i + found.length).join(' '), words.slice(i, i + found.length).join(' '))
+    }
     lastRefused = refused
     lastEnd = i + found.length
     i = lastEnd - 1
   }
   return out
+}
+
+/** Where the refusal before word `end` starts ("isn't" of "that isn't gtk"), searching back to `start`. */
+function refusalStart(words: readonly string[], start: number, end: number): number {
+  for (let j = end - 1; j >= start; j--) if (REFUSAL_RE.test(words.slice(j, end).join(' '))) return j
+  return start
 }
 
 /** A value asked for; items without the field pass when most items declare it (a missing value is an omission). */
@@ -156,12 +169,12 @@ export function createFacetReader(facets: readonly Facet[], profile: DomainProfi
     read: (text) => {
       const lower = text.toLowerCase()
       const clauses = lower.split(CLAUSE_RE).map((c) => c.replace(/,/g, ' , ').replace(/[^a-z0-9+',\s-]/g, ' '))
-      const phrasesSaid: string[] = []
-      const constraints = [
-        ...clauses.flatMap((c) => readClause(c, phrases, phrasesSaid)),
+      const reading: FacetReading = { constraints: [], phrases: [], refusals: [] }
+      reading.constraints = [
+        ...clauses.flatMap((c) => readClause(c, phrases, reading)),
         ...fieldBounds(lower, numeric, profile.length?.field),
       ]
-      return { constraints, phrases: phrasesSaid }
+      return reading
     },
   }
 }

@@ -86,17 +86,27 @@ function read(ctx: ChatContext, session: SessionState, text: string): Understand
 
 /**
  * The understanding with the facet constraints the reader found ("not GTK", "for the command line") added to those
- * the passes found (bounds on the length field), and without the wishes that only repeat a facet value: "not GTK"
- * refuses the toolkit; as a wish pushing away from the text "gtk" it would also push away from every graphical program.
+ * the passes found (bounds on the length field), and its wishes without the refusals read as facets: "a photo
+ * editor that isn't gtk" wishes for "photo editor"; "not GTK" alone is no wish. As text, "gtk" would pull toward (or
+ * push away from) every graphical program.
  */
 function withoutFacetWishes(u: Understanding, read: FacetReading): Understanding {
   if (!read.constraints.length) return u
   const said = new Set(read.phrases.map(squashWords))
-  const preferences = u.preferences.filter((p) => !said.has(squashWords(p.text)))
+  const spans = read.refusals.map((r) => new RegExp(`\\b${r.split(' ').map(escapeRegExp).join('\\W+')}\\b`, 'gi'))
+  const preferences = u.preferences.flatMap((p) => {
+    const text = spans
+      .reduce((t, re) => t.replace(re, ' '), p.text)
+      .replace(/\s+/g, ' ')
+      .trim()
+    if (!squashWords(text) || said.has(squashWords(text))) return []
+    return [text === p.text ? p : { ...p, text }]
+  })
   return { ...u, preferences, facets: [...(u.facets ?? []), ...read.constraints] }
 }
 
 const squashWords = (s: string) => s.toLowerCase().replace(/[^a-z0-9+]/g, '')
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** The session changes that come before any item is named: reset, human suggestions, dropped filters, new direction. */
 function openingEvents(u: Understanding, suggested: readonly ItemId[]): SessionEvent[] {
