@@ -56,7 +56,7 @@ function valuePhrases(facets: readonly Facet[], profile: DomainProfile, catalogu
     .filter((f): f is CategoricalFacet => f.kind === 'categorical' && f.field !== 'categories')
     .sort((a, b) => a.values.length - b.values.length)
   const declaredByMost = new Map(categorical.map((f) => [f.field, f.itemCount >= DECLARED_BY_MOST * catalogueSize]))
-  const valueOf = (field: string, values: string[]): FacetValue => ({
+  const facetValueOf = (field: string, values: string[]): FacetValue => ({
     field,
     values,
     declaredByMost: declaredByMost.get(field) ?? false,
@@ -65,13 +65,13 @@ function valuePhrases(facets: readonly Facet[], profile: DomainProfile, catalogu
     for (const { value } of facet.values) {
       const key = squash(value)
       if (key.length < 2 || /^\d+$/.test(key) || phrases.has(key)) continue
-      phrases.set(key, valueOf(facet.field, [value]))
+      phrases.set(key, facetValueOf(facet.field, [value]))
     }
   }
   for (const w of profile.facetWords) {
     if (!declaredByMost.has(w.field)) continue
     for (const phrase of w.phrases)
-      phrases.set(squash(phrase), { ...valueOf(w.field, w.values), ...(w.notBefore ? { notBefore: w.notBefore } : {}) })
+      phrases.set(squash(phrase), { ...facetValueOf(w.field, w.values), ...(w.notBefore ? { notBefore: w.notBefore } : {}) })
   }
   return phrases
 }
