@@ -1,4 +1,4 @@
-import { clipWords, type FacetConstraint, type Item, type ItemId, isAppError, type Reply } from '../core/index.ts'
+import { clipWords, type FacetConstraint, fieldLabel, type Item, type ItemId, isAppError, type Reply } from '../core/index.ts'
 import type { DomainProfile } from '../domain/index.ts'
 import type { SessionState } from '../store/index.ts'
 import type { Understanding } from './understand.ts'
@@ -56,7 +56,7 @@ function describeFacet(facet: FacetConstraint, profile: DomainProfile): string {
     const { min, max } = facet as { min?: number; max?: number }
     const amount = (n: number) => amountInWords(n, facet.field, profile)
     // The length field goes by its unit ("under 100 MB"); any other by its name ("price under 20").
-    const named = facet.field === profile.length?.field ? '' : `${facet.field} `
+    const named = facet.field === profile.length?.field ? '' : `${fieldLabel(facet.field).name} `
     if (min !== undefined && max !== undefined) return `${named}${amount(min)}–${amount(max)}`
     return max !== undefined ? `${named}under ${amount(max)}` : `${named}over ${amount(min as number)}`
   }
@@ -70,7 +70,10 @@ function describeFacet(facet: FacetConstraint, profile: DomainProfile): string {
 /** A number of the profile's length field in its largest whole unit ("100 MB" for 102400 KB), else as it is. */
 function amountInWords(n: number, field: string, profile: DomainProfile): string {
   const length = profile.length
-  if (!length || length.field !== field) return String(n)
+  if (!length || length.field !== field) {
+    const { unit } = fieldLabel(field)
+    return unit ? `${n} ${unit}` : String(n)
+  }
   const units = Object.entries(length.units).sort((a, b) => b[1] - a[1] || Math.abs(a[0].length - 2) - Math.abs(b[0].length - 2))
   const [name, size] = units.find(([, size]) => n >= size && Number.isInteger(n / size)) ?? [length.unit, 1]
   return `${n / size} ${name.length <= 2 ? name.toUpperCase() : name}`

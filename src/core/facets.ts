@@ -34,3 +34,25 @@ export function fieldNumber(item: Pick<Item, 'year' | 'metadata'>, field: string
 
 /** Whether a field name is one of the item's own lists rather than metadata. */
 export const isListField = (field: string): boolean => LIST_FIELDS.has(field)
+
+/** Unit suffixes of field names, as shown after a number: `installed_size_kb` → "installed size", "KB". */
+const UNIT_SUFFIXES: Record<string, string> = {
+  kb: 'KB',
+  mb: 'MB',
+  gb: 'GB',
+  min: 'minutes',
+  mins: 'minutes',
+  usd: 'USD',
+  eur: 'EUR',
+}
+
+/** A field name in words, with the unit its name ends in: `installed_size_kb` → { name: 'installed size', unit: 'KB' }. */
+export function fieldLabel(field: string): { name: string; unit?: string } {
+  const words = field
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[\s_-]+/)
+    .filter(Boolean)
+  const unit = words.length > 1 ? UNIT_SUFFIXES[words[words.length - 1] as string] : undefined
+  return unit ? { name: words.slice(0, -1).join(' '), unit } : { name: words.join(' ') }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Item } from '../core/index.ts'
+import { fieldLabel, type Item } from '../core/index.ts'
 import { compileConstraints, facetFit } from './filters.ts'
 
 const program = (id: string, metadata: Item['metadata'], tags: string[] = []): Item => ({
@@ -56,6 +56,12 @@ describe('facet constraints', () => {
 })
 
 describe('facetFit', () => {
+  it('names a field in words with the unit its name ends in', () => {
+    expect(fieldLabel('installed_size_kb')).toEqual({ name: 'installed size', unit: 'KB' })
+    expect(fieldLabel('price')).toEqual({ name: 'price' })
+    expect(fieldLabel('runtimeMin')).toEqual({ name: 'runtime', unit: 'minutes' })
+  })
+
   it('says which asked-for values and bounds an item meets, and what it holds instead of a refused value', () => {
     const constraints = {
       includeCategories: [],
@@ -69,8 +75,8 @@ describe('facetFit', () => {
     expect(facetFit(items[2]!, constraints)).toEqual([
       'toolkit ncurses, not gtk as you asked',
       'interface text-mode as you asked',
-      'installed_size_kb 800, at most 1024 as you asked',
+      'installed size 800 KB, at most 1024 KB as you asked',
     ])
-    expect(facetFit(items[3]!, constraints)).toEqual(['installed_size_kb 500, at most 1024 as you asked'])
+    expect(facetFit(items[3]!, constraints)).toEqual(['installed size 500 KB, at most 1024 KB as you asked'])
   })
 })

@@ -1,4 +1,4 @@
-import { AppError, type FacetConstraint, fieldNumber, fieldValues, type Item } from '../core/index.ts'
+import { AppError, type FacetConstraint, fieldLabel, fieldNumber, fieldValues, type Item } from '../core/index.ts'
 import type { Constraints } from './types.ts'
 
 /** Checks a constraints object and returns a predicate over items. Throws `input.invalid` naming the bad field. */
@@ -137,7 +137,7 @@ export function metadataFit(item: Item, constraints: Constraints): string[] {
 
 /**
  * The facet constraints the item meets, in words: "interface commandline as you asked", "toolkit qt, not gtk as you
- * asked", "installed_size_kb 822, at most 2048 as you asked". Only what the item itself declares.
+ * asked", "installed size 822 KB, at most 2048 KB as you asked". Only what the item itself declares.
  */
 export function facetFit(item: Item, constraints: Constraints): string[] {
   const out: string[] = []
@@ -146,13 +146,15 @@ export function facetFit(item: Item, constraints: Constraints): string[] {
       const { min, max } = facet as { min?: number; max?: number }
       const n = fieldNumber(item, facet.field)
       if (n === undefined) continue
+      const { name, unit } = fieldLabel(facet.field)
+      const amount = (x: number | undefined) => (unit ? `${x} ${unit}` : `${x}`)
       const range =
         min !== undefined && max !== undefined
-          ? `between ${min} and ${max}`
+          ? `between ${amount(min)} and ${amount(max)}`
           : max !== undefined
-            ? `at most ${max}`
-            : `at least ${min}`
-      out.push(`${facet.field} ${n}, ${range} as you asked`)
+            ? `at most ${amount(max)}`
+            : `at least ${amount(min)}`
+      out.push(`${name} ${amount(n)}, ${range} as you asked`)
       continue
     }
     const values = fieldValues(item, facet.field)
