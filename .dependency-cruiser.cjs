@@ -1,5 +1,5 @@
 /** Module boundaries of ../DESIGN.md §2, enforced by `npm run lint`. */
-const folders = '(core|config|tf|build|catalog|store|state|embed|index|collab|recommend|explain|llm|chat|eval|loop|slack|widget|cli)'
+const folders = '(core|config|tf|build|catalog|store|state|embed|index|collab|recommend|explain|domain|llm|chat|eval|loop|slack|widget|cli)'
 module.exports = {
   forbidden: [
     { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },

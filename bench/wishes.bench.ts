@@ -20,7 +20,6 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { isAbsolute, join, resolve } from 'node:path'
-import { EVAL_TURN, type TurnOptions } from '../src/chat/index.ts'
 import { type Config, loadConfig } from '../src/config/index.ts'
 import { createLogger } from '../src/core/index.ts'
 import { loadWishFacts } from '../src/eval/wish-facts.ts'
@@ -133,10 +132,9 @@ async function askAll(config: Readonly<Config>, judged: readonly Judged[]) {
       const started = performance.now()
       const reply = await runtime.chat.handleTurn({ conversationId: `wish-${request.id}`, userId: 'wishes', text: request.text })
       turnMs.push(performance.now() - started)
-      const options = { [EVAL_TURN]: { k: 10, remember: false } } as TurnOptions
-      const ranking = await runtime.chat.handleTurn(
+      const ranking = await runtime.evalTurn(
         { conversationId: `wish-rank-${request.id}`, userId: 'wishes', text: request.text },
-        options,
+        { k: 10, remember: false },
       )
       for (const item of [...reply.items, ...ranking.items])
         titles.set(item.id, item.year ? `${item.title} (${item.year})` : item.title)

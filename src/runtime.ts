@@ -1,7 +1,8 @@
 import { clearServing, createBuildReader, currentBuildDir, markServing, openBuild } from './build/index.ts'
-import { createChat } from './chat/index.ts'
+import { type ChatEngine, createChat, type EvalChat } from './chat/index.ts'
 import type { Config } from './config/index.ts'
 import { AppError, type ChatService, createKeyedQueue, type Embedder, errorMessage, type Logger } from './core/index.ts'
+import { chooseDomainProfile, loadDomainProfiles } from './domain/index.ts'
 import { createEmbedderFromId } from './embed/index.ts'
 import { createLlmClient } from './llm/index.ts'
 import { createEventRecorder, createVariantChat, type EventRecorder, openLearningLoop } from './loop/index.ts'
@@ -13,6 +14,8 @@ import { loadTf } from './tf/index.ts'
 export interface Runtime {
   /** Always serves the newest loaded build; a turn finishes on the build it started on. */
   chat: ChatService
+  /** Evaluation turns on the active build (explicit options; front ends never reach it). */
+  evalTurn: EvalChat['evalTurn']
   readonly buildId: string
   readonly itemCount: number
   readonly encoderId: string
@@ -32,7 +35,7 @@ interface LoadedBuild {
   buildId: string
   itemCount: number
   encoderId: string
-  chat: ChatService
+  chat: ChatEngine
   release: () => Promise<void>
   inFlight: number
   retired: boolean
@@ -56,6 +59,8 @@ export async function createRuntime(
   const llm = createLlmClient(config.llm, { logger })
   // Builds are read off the main thread, so a swap under load takes seconds, not the turns' queue.
   const reader = createBuildReader(logger)
+  // Profiles are validated at start-up, so a broken domains/ file stops the server before it serves.
+  const profiles = loadDomainProfiles()
 
   const embedderFor = (id: string): Promise<Embedder> => {
     let p = embedders.get(id)
@@ -90,6 +95,7 @@ export async function createRuntime(
         )
       }
       // One recommender per A/B variant that overrides the blend (CONCIERGE_VARIANTS); others share the base one.
+      const profile = chooseDomainProfile(profiles, { dataset: index.manifest.dataset, items }, config.domain)
       const chat = await createVariantChat(config.loop.variants, async (blend) => {
         const recommender = await createRecommender({
           items,
@@ -101,7 +107,7 @@ export async function createRuntime(
           weights: { ...config.blend, ...blend },
           ...(deps.onScored ? { onScored: deps.onScored } : {}),
         })
-        const variantChat = await createChat({ items, recommender, store, llm, logger, popularity })
+        const variantChat = await createChat({ items, recommender, store, llm, logger, popularity, profile })
         const close = async () => {
           await variantChat.close()
           await recommender.close()
@@ -117,6 +123,7 @@ export async function createRuntime(
         items: items.length,
         encoder: embedder.id,
         collab: collab?.name ?? 'none',
+        domain: profile.id,
       })
       return {
         buildId: current.buildId,
@@ -156,7 +163,7 @@ export async function createRuntime(
   }
 
   /** Runs `fn` on the active build, keeping that build open until it finishes. */
-  const using = async <T>(fn: (chat: ChatService) => Promise<T>): Promise<T> => {
+  const using = async <T>(fn: (chat: ChatEngine) => Promise<T>): Promise<T> => {
     if (closed) throw new AppError('unavailable', 'Concierge is shutting down')
     const build = active
     build.inFlight++
@@ -184,6 +191,7 @@ export async function createRuntime(
   const loop = openLearningLoop(config.loop, { logger })
   const runtime: Runtime = {
     chat: loop.wrap(chat),
+    evalTurn: (input, options) => using((c) => c.evalTurn(input, options)),
     events: createEventRecorder(store, { onRecorded: loop.recordEvents }),
     loopMetrics: loop.metricsText,
     get buildId() {

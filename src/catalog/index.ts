@@ -32,6 +32,8 @@ export {
   REDIAL_URL,
 } from './download-redial.ts'
 export { type FetchTmdbOptions, type FetchTmdbResult, fetchTmdb, TMDB_API_URL } from './download-tmdb.ts'
+/** `readFacets(items)`: the categorical and numeric fields of a catalogue the chat can filter on (see Facet). */
+export { MAX_METADATA_VALUES, MAX_TAG_VALUES, readFacets } from './facets.ts'
 export { displayTitle, splitTitleYear } from './fields.ts'
 export { parseInspiredDialogues } from './inspired.ts'
 export { type LoadCatalogOptions, loadCatalog } from './load.ts'

@@ -1,115 +1,9 @@
 import type { Item } from '../core/index.ts'
+import type { DomainProfile } from '../domain/index.ts'
+import { defaultProfile } from './understand/domain-words.ts'
 
-/**
- * Words people use for a kind of item, mapped to the catalogue's category names. Each concept lists the
- * category spellings it may have in a catalogue (MovieLens latest-small, MovieLens 100k, generic data) and the
- * words (normalised, single or multi-word) that name it. `alsoExclude` widens a refusal: "nothing scary" also
- * rules out thrillers, while "something scary" asks only for horror.
- */
-interface Concept {
-  names: string[]
-  words: string[]
-  alsoExclude?: string[]
-  /** Categories that also satisfy a request for it: "something for the kids" is met by an animated film too. */
-  alsoInclude?: string[]
-}
-
-/** "my 7 year old", "she's seven years old", "a 5-yr-old": ages 2 to 11 ask for a children's film. */
-/** Ages spelled out, two to eleven (also what the understanding strips from wishes with the digits). */
+/** Ages spelled out, two to eleven (what the understanding strips from wishes with the digits: "my seven year old"). */
 export const AGE_WORDS = 'two three four five six seven eight nine ten eleven'.split(' ')
-
-const CHILD_AGES = [...[2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(String), ...AGE_WORDS].flatMap((age) =>
-  ['year old', 'year olds', 'years old', 'yr old', 'yo'].map((unit) => `${age} ${unit}`),
-)
-
-const CONCEPTS: Concept[] = [
-  { names: ['Action'], words: ['action', 'action packed', 'actionpacked', 'explosions', 'shootouts', 'martial arts'] },
-  { names: ['Adventure'], words: ['adventure', 'adventures', 'adventurous', 'quest', 'treasure hunt'] },
-  { names: ['Animation'], words: ['animation', 'animated', 'cartoon', 'cartoons', 'anime', 'pixar'] },
-  {
-    names: ['Children', "Children's", 'Kids', 'Family'],
-    words: [
-      'kids',
-      'kid',
-      'children',
-      'childrens',
-      'family',
-      'family friendly',
-      'for the whole family',
-      'kiddie',
-      'kiddos',
-      'toddler',
-      'toddlers',
-      'preschooler',
-      'preschoolers',
-      'little ones',
-      'grandkids',
-      'grandchildren',
-      ...CHILD_AGES,
-    ],
-    // MovieLens leaves Children off many family films (Frozen: Animation, Comedy, Fantasy, Musical, Romance).
-    alsoInclude: ['Animation'],
-  },
-  {
-    names: ['Comedy'],
-    words: [
-      'comedy',
-      'comedies',
-      'funny',
-      'hilarious',
-      'humor',
-      'humour',
-      'humorous',
-      'laugh',
-      'laughs',
-      'comedic',
-      'goofy',
-      'silly',
-    ],
-  },
-  { names: ['Crime'], words: ['crime', 'heist', 'heists', 'gangster', 'gangsters', 'mafia', 'mob movie', 'cop movie', 'cops'] },
-  { names: ['Documentary'], words: ['documentary', 'documentaries', 'docs', 'docu', 'true story documentary'] },
-  { names: ['Drama'], words: ['drama', 'dramas', 'dramatic', 'tearjerker', 'tear jerker'] },
-  { names: ['Fantasy'], words: ['fantasy', 'fantasies', 'magic', 'magical', 'wizards', 'dragons', 'fairy tale', 'fairytale'] },
-  { names: ['Film-Noir', 'Film Noir'], words: ['noir', 'film noir'] },
-  {
-    names: ['Horror'],
-    words: [
-      'horror',
-      'horrors',
-      'scary',
-      'scare',
-      'scares',
-      'creepy',
-      'spooky',
-      'frightening',
-      'terrifying',
-      'slasher',
-      'slashers',
-      'gore',
-      'gory',
-      'zombie',
-      'zombies',
-    ],
-    alsoExclude: ['Thriller'],
-  },
-  { names: ['Musical'], words: ['musical', 'musicals', 'singing', 'song and dance'] },
-  { names: ['Mystery'], words: ['mystery', 'mysteries', 'whodunit', 'whodunnit', 'detective', 'detectives'] },
-  // A romcom is both: asked for, it needs the comedy too; refused, the romance goes.
-  { names: ['Romance'], words: ['romcom', 'romcoms', 'rom com', 'rom coms'], alsoInclude: ['Comedy'] },
-  {
-    names: ['Romance'],
-    words: ['romance', 'romances', 'romantic', 'love story', 'love stories', 'chick flick', 'chick flicks'],
-  },
-  {
-    names: ['Sci-Fi', 'Science Fiction', 'SciFi'],
-    words: ['scifi', 'sci fi', 'science fiction', 'space', 'outer space', 'futuristic', 'robots', 'dystopian', 'dystopia'],
-  },
-  { names: ['Thriller'], words: ['thriller', 'thrillers', 'suspense', 'suspenseful', 'tense'] },
-  { names: ['War'], words: ['war', 'wars movie', 'war movie', 'war movies', 'wwii', 'ww2', 'military', 'soldiers'] },
-  { names: ['Western'], words: ['western', 'westerns', 'cowboy', 'cowboys'] },
-  { names: ['IMAX'], words: ['imax'] },
-]
 
 /** A category word found in an utterance. */
 export interface CategoryTerm {
@@ -140,11 +34,22 @@ const stem = (s: string) =>
     .replace(/(?<!s)s$/, '')
 
 /**
- * Derives the synonym table against the catalogue's actual category names: a concept is kept only when one
- * of its spellings is a category of the catalogue (compared without case and punctuation), and every
- * catalogue category is reachable by its own name.
+ * Derives the synonym table against the catalogue's actual category names: a concept of the domain profile (words
+ * people use for a kind of item, with the category spellings it may have) is kept only when one of its spellings is
+ * a category of the catalogue (compared without case and punctuation), and every catalogue category is reachable by
+ * its own name. The profile defaults to movies.
  */
-export function createCategoryLexicon(items: readonly Item[]): CategoryLexicon {
+export function createCategoryLexicon(
+  items: readonly Item[],
+  profile: Pick<DomainProfile, 'categories' | 'noun' | 'nounSynonyms'> = defaultProfile(),
+): CategoryLexicon {
+  // "war movie" is as plain as "war".
+  const nouns = [profile.noun, ...profile.nounSynonyms].flatMap((n) => [n.singular, n.plural]).map((n) => n.toLowerCase())
+  const dropNouns = (phrase: string) =>
+    phrase
+      .split(/\s+/)
+      .filter((w) => !nouns.includes(w.toLowerCase()))
+      .join(' ')
   const counts = new Map<string, number>()
   for (const item of items) for (const c of item.categories) counts.set(c, (counts.get(c) ?? 0) + 1)
   const categories = [...counts.keys()].filter((c) => !/no genres/i.test(c)).sort()
@@ -152,7 +57,7 @@ export function createCategoryLexicon(items: readonly Item[]): CategoryLexicon {
   const find = (names: string[]) => names.map((n) => bySquash.get(squash(n))).filter((c): c is string => c !== undefined)
   const terms = new Map<string, CategoryTerm>()
   const put = (phrase: string, include: string[], exclude: string[]) => {
-    const plain = include.some((c) => stem(c) === stem(phrase.replace(/\b(?:movies?|films?)\b/gi, '')))
+    const plain = include.some((c) => stem(c) === stem(dropNouns(phrase)))
     const key = phrase
       .toLowerCase()
       .replace(/[^a-z0-9 ]/g, ' ')
@@ -161,7 +66,7 @@ export function createCategoryLexicon(items: readonly Item[]): CategoryLexicon {
     if (!key || terms.has(key)) return
     terms.set(key, { phrase: key, include, exclude, plain })
   }
-  for (const concept of CONCEPTS) {
+  for (const concept of profile.categories) {
     const found = find(concept.names)
     if (!found.length) continue
     const exclude = [...new Set([...found, ...find(concept.alsoExclude ?? [])])]

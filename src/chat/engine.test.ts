@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { type Item, silentLogger } from '../core/index.ts'
+import { loadDomainProfile } from '../domain/index.ts'
 import type { Recommender, RecommendRequest } from '../recommend/index.ts'
 import { createMemoryStore } from '../store/index.ts'
-import { createChat, EVAL_TURN, type TurnOptions } from './engine.ts'
+import { createChat } from './engine.ts'
 
 const movie = (id: string, title: string, year: number, categories: string[]): Item => ({
   id,
@@ -86,9 +87,10 @@ describe('evaluation turns', () => {
     const plain = await chat.handleTurn({ conversationId: 'a', userId: 'u', text: 'hi there' })
     expect(plain.items).toEqual([])
     expect(requests).toHaveLength(0)
-    const evalTurn = await chat.handleTurn({ conversationId: 'b', userId: 'u', text: 'hi there' }, {
-      [EVAL_TURN]: { k: 2, remember: false, rankAlways: true },
-    } as TurnOptions)
+    const evalTurn = await chat.evalTurn(
+      { conversationId: 'b', userId: 'u', text: 'hi there' },
+      { k: 2, remember: false, rankAlways: true },
+    )
     expect(evalTurn.items.map((i) => i.id)).toEqual(['1', '2'])
     expect(requests.at(-1)?.k).toBe(2)
     expect((await store.getSession('b'))?.shown ?? []).toEqual([])
@@ -100,9 +102,7 @@ describe("films a human suggested (an evaluation turn's `shown`)", () => {
   it('are never recommended, pull like a title asked about, and are what "it" means', async () => {
     const { requests, chat, close } = await recordingChat()
     const turn = (text: string, shown: string[]) =>
-      chat.handleTurn({ conversationId: 'c', userId: 'u', text }, {
-        [EVAL_TURN]: { k: 5, remember: false, rankAlways: true, shown },
-      } as TurnOptions)
+      chat.evalTurn({ conversationId: 'c', userId: 'u', text }, { k: 5, remember: false, rankAlways: true, shown })
     await turn('hi there', ['2'])
     let last = requests.at(-1)!
     expect(last.exclude.has('2')).toBe(true)
@@ -134,11 +134,105 @@ describe('wishes said again', () => {
 describe('what the reply notes', () => {
   it('names a film once, however often it was pointed at, and a liked film not again as seen', async () => {
     const { chat, close } = await recordingChat()
-    const reply = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'Saw it and liked it' }, {
-      [EVAL_TURN]: { k: 5, remember: false, rankAlways: true, shown: ['2'] },
-    } as TurnOptions)
+    const reply = await chat.evalTurn(
+      { conversationId: 'c', userId: 'u', text: 'Saw it and liked it' },
+      { k: 5, remember: false, rankAlways: true, shown: ['2'] },
+    )
     expect(reply.text).toContain('Noted: you liked Interstellar (2014).')
     expect(reply.text.match(/Interstellar/g)).toHaveLength(1)
+    await close()
+  })
+})
+
+describe('feedback and messages', () => {
+  it('change the session alike: a 👍 on an item is the like of "I loved it"', async () => {
+    const { store, chat, close } = await recordingChat()
+    await chat.feedback({ conversationId: 'button', userId: 'u', itemId: '1', kind: 'like' })
+    await chat.handleTurn({ conversationId: 'said', userId: 'u', text: 'I loved Inception' })
+    const button = await store.getSession('button')
+    const said = await store.getSession('said')
+    expect(button?.liked).toEqual(['1'])
+    expect(said?.liked).toEqual(['1'])
+    expect(button?.focus).toBe(said?.focus)
+    await close()
+  })
+
+  it('keep evaluation options out of the production turn', async () => {
+    const { requests, chat, close } = await recordingChat()
+    const options = { k: 50, rankAlways: true } as never
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'hi there' }, options)
+    expect(requests).toHaveLength(0)
+    await close()
+  })
+})
+
+describe('a catalogue of programs (the software profile)', () => {
+  const program = (id: string, title: string, categories: string[], toolkit: string): Item => ({
+    id,
+    title,
+    categories,
+    description: `${title} is a program.`,
+    tags: [],
+    metadata: { installed_size_kb: 100, toolkit },
+  })
+  const programs = [
+    program('a', 'cmus', ['sound'], '["ncurses"]'),
+    program('b', 'eog', ['graphics'], '["gtk"]'),
+    program('c', 'mutt', ['mail'], '["qt"]'),
+  ]
+
+  async function programChat() {
+    const requests: RecommendRequest[] = []
+    const store = await createMemoryStore()
+    const recommender: Recommender = {
+      ...recordingRecommender(requests),
+      recommend: async (request) => {
+        requests.push(request)
+        return programs.slice(0, request.k).map((item) => ({ item, score: 1, parts: {}, evidence: {} }) as never)
+      },
+    }
+    const profile = loadDomainProfile('software')
+    const chat = await createChat({ items: programs, recommender, store, logger: silentLogger, profile })
+    return { requests, chat, close: () => chat.close().then(() => store.close()) }
+  }
+
+  it('speaks of programs, never of movies, films or watching', async () => {
+    const { chat, close } = await programChat()
+    const texts: string[] = []
+    for (const text of ['hi', 'help', 'start over', 'something for music', 'tell me about it', 'thanks']) {
+      const reply = await chat.handleTurn({ conversationId: 'c', userId: 'u', text })
+      texts.push(reply.text, ...reply.suggestions)
+    }
+    expect(texts.join('\n')).not.toMatch(/\b(?:movies?|films?|watch(?:ing|ed)?)\b/i)
+    expect(texts.join('\n')).toMatch(/program/)
+    await close()
+  })
+
+  it('reads category words from the profile: an email client is the mail section', async () => {
+    const { requests, chat, close } = await programChat()
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'an email client for the command line' })
+    expect(requests.at(-1)?.constraints.includeCategories).toEqual(['mail'])
+    await close()
+  })
+
+  it('refuses a toolkit as a filter, and keeps the refusal out of the wish text', async () => {
+    const { requests, chat, close } = await programChat()
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: "a photo editor that isn't GTK" })
+    const request = requests.at(-1)!
+    expect(request.constraints.facets).toEqual([{ field: 'toolkit', exclude: ['gtk'] }])
+    expect(request.preferences.map((p) => p.text)).toEqual(['photo editor'])
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'not qt either' })
+    expect(requests.at(-1)!.constraints.facets).toEqual([{ field: 'toolkit', exclude: ['gtk', 'qt'] }])
+    expect(requests.at(-1)!.preferences.map((p) => p.text)).toEqual(['photo editor'])
+    await close()
+  })
+
+  it('keeps every item when asked for an era it has no years for, and says so', async () => {
+    const { requests, chat, close } = await programChat()
+    const reply = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'an image viewer from the 90s' })
+    expect(requests.at(-1)?.constraints.yearMin).toBeUndefined()
+    expect(reply.items.length).toBeGreaterThan(0)
+    expect(reply.text).toContain('(These programs carry no years, so I can\'t filter by "90s".)')
     await close()
   })
 })

@@ -6,12 +6,16 @@
  */
 
 export { type CategoryLexicon, type CategoryTerm, createCategoryLexicon } from './categories.ts'
+/** What a chat needs: catalogue, recommender, store, logger; optional LLM, explanation functions, domain profile. */
+export type { ChatDeps, ExplainFns } from './context.ts'
 /**
- * `createChat(deps)` → a ready ChatService. Throws `input.invalid` (bad ids), `not_found` (feedback on an unknown
- * item), `store.failed`; recommender and LLM failures become a polite reply. Evaluation passes
- * `{ [EVAL_TURN]: { k, remember } }` in `handleTurn`'s options (works through any forwarding wrapper).
+ * `createChat(deps)` → a ready ChatEngine: the ChatService of front ends, plus `evalTurn(input, options)`, the one
+ * entry for evaluation options (k, remember, rankAlways, shown). Throws `input.invalid` (bad ids), `not_found`
+ * (feedback on an unknown item), `store.failed`; recommender and LLM failures become a polite reply.
  */
-export { type ChatDeps, createChat, EVAL_TURN, type EvalTurnOptions, type ExplainFns, type TurnOptions } from './engine.ts'
+export { type ChatEngine, createChat, type EvalChat, type EvalTurnOptions } from './engine.ts'
+/** The session transition table: every change of a session, from turns and feedback, as a pure function. */
+export { type SessionEvent, TRANSITIONS, transition } from './session.ts'
 /** Utterance sanitising and normalisation (pure). */
 export { MAX_UTTERANCE_CHARS, normalizeText, sanitizeUtterance } from './text.ts'
 /** The title index: fuzzy, year-tolerant lookups of catalogue titles (pure). */

@@ -8,6 +8,7 @@ import { type Config, configSchema } from './schema.ts'
 export const ENV_MAP: Record<string, string> = {
   CONCIERGE_DATA_DIR: 'dataDir',
   CONCIERGE_DATASET: 'dataset',
+  CONCIERGE_DOMAIN: 'domain',
   CONCIERGE_DIALOGUES: 'dialogues',
   CONCIERGE_DIALOGUE_POPULARITY: 'dialoguePopularity',
   CONCIERGE_CATALOG_POPULARITY: 'catalogPopularity',

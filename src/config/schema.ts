@@ -54,6 +54,15 @@ export const configSchema = z.object({
   /** Dataset inside the data folder: ml-latest-small, ml-100k, or generic (items.* + interactions.*). */
   dataset: z.enum(['auto', 'ml-latest-small', 'ml-100k', 'generic']).default('auto'),
   /**
+   * Domain profile of the catalogue (a file `domains/<id>.en.json`: `movies`, `software`, `generic`, …), whose
+   * nouns, verbs, era and length words and reply copy the chat uses. `auto`: detected from the build (MovieLens →
+   * movies; a generic catalogue → the first profile whose detection rule fits, else generic).
+   */
+  domain: z
+    .string()
+    .regex(/^(?:auto|[a-z][a-z0-9-]*)$/, 'expected auto or a profile id such as movies')
+    .default('auto'),
+  /**
    * Conversation logs learned from at rebuild, comma-separated: ReDial-format JSON lines (`.jsonl`) or INSPIRED
    * dialogues (`.tsv`); each dialogue's mentioned movies become one pseudo-user's interactions. `auto`:
    * `<dataDir>/redial/train_data.jsonl` when present; `none`: off.

@@ -1,4 +1,5 @@
 export * from './errors.ts'
+export * from './facets.ts'
 export * from './fs.ts'
 export * from './hash.ts'
 export * from './keyed-queue.ts'

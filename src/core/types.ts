@@ -138,3 +138,45 @@ export interface ChatService {
   forgetUser(userId: UserId): Promise<void>
   close(): Promise<void>
 }
+
+/**
+ * A constraint on one catalogue field read from the conversation: values asked for or refused on a categorical
+ * field (`{ field: 'toolkit', exclude: ['gtk'] }` for "not GTK"; values compare case-insensitively), or bounds on a
+ * numeric one (`{ field: 'installed_size_kb', max: 102400 }` for "under 100 MB"; inclusive, in the field's unit).
+ * Field `categories` and `tags` name the item's own lists; any other name is a metadata field.
+ */
+export type FacetConstraint =
+  | {
+      field: string
+      include?: string[]
+      exclude?: string[]
+      /**
+       * With `include`: items that do not declare the field pass too. For fields nearly every item declares (Debian's
+       * `interface`, 87%), a missing value is an omission; for the others (`toolkit`, 47%) it says the item has none.
+       */
+      orMissing?: boolean
+    }
+  | { field: string; min?: number; max?: number }
+
+/** A field of the catalogue that can be asked for or refused by value (categories, tags, `interface`, `toolkit`). */
+export interface CategoricalFacet {
+  kind: 'categorical'
+  field: string
+  /** Its values as spelled in the catalogue, most frequent first, with how many items carry each. */
+  values: { value: string; count: number }[]
+  /** Items that have the field at all. */
+  itemCount: number
+}
+
+/** A numeric field of the catalogue that can be bounded (year, runtime, price, installed_size_kb). */
+export interface NumericFacet {
+  kind: 'numeric'
+  field: string
+  min: number
+  max: number
+  /** Items that have the field at all. */
+  itemCount: number
+}
+
+/** A field of the catalogue the chat can filter on, read from the items (never listed in code). */
+export type Facet = CategoricalFacet | NumericFacet

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ChatFixture, createChatFixture } from '../../test/integration/chat-fixture.ts'
 import { dataSources } from '../../test/support/data.ts'
 import { splitMention } from '../catalog/index.ts'
-import { EVAL_TURN, type TurnOptions } from '../chat/index.ts'
 import { runConversationEval } from './conversations.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'concierge-convo-'))
@@ -21,7 +20,7 @@ describe('splitMention', () => {
 
 describe('runConversationEval', () => {
   it('fails clearly on a missing or malformed file', async () => {
-    const chat = { handleTurn: async () => ({ text: '', items: [], suggestions: [] }) } as never
+    const chat = { evalTurn: async () => ({ text: '', items: [], suggestions: [] }) }
     await expect(
       runConversationEval({ dialoguesFile: join(tmp, 'nope.jsonl'), runtime: { chat, items: [] } }),
     ).rejects.toMatchObject({
@@ -69,9 +68,9 @@ describe.each(dataSources())('runConversationEval on a catalogue subset ($name d
     const suggested: unknown[] = []
     const chat: typeof inner = {
       ...inner,
-      handleTurn: (input, options) => {
-        suggested.push((options as TurnOptions | undefined)?.[EVAL_TURN]?.shown)
-        return inner.handleTurn(input, options)
+      evalTurn: (input, options) => {
+        suggested.push(options.shown)
+        return inner.evalTurn(input, options)
       },
     }
     const result = await runConversationEval({ dialoguesFile: file, runtime: { chat, items: fx.items } })

@@ -1,18 +1,9 @@
 import { z } from 'zod'
 import type { DialogueSource } from '../build/index.ts'
 import { createMentionMapper, type Dialogue, MENTION_RE, readDialogues, splitMention } from '../catalog/index.ts'
-import { createTitleIndex, EVAL_TURN, type TitleIndex, type TurnOptions } from '../chat/index.ts'
+import { createTitleIndex, type EvalChat, type TitleIndex } from '../chat/index.ts'
 import type { Config } from '../config/index.ts'
-import {
-  AppError,
-  type ChatService,
-  createLogger,
-  type Item,
-  type ItemId,
-  type Logger,
-  noProgress,
-  type ProgressListener,
-} from '../core/index.ts'
+import { AppError, createLogger, type Item, type ItemId, type Logger, noProgress, type ProgressListener } from '../core/index.ts'
 import type { RecommenderDeps } from '../recommend/index.ts'
 
 /** What a conversational replay measured. */
@@ -38,7 +29,7 @@ export interface ConversationEvalOptions {
   /** ReDial-format JSON lines (movieMentions, messages, initiatorWorkerId), or INSPIRED dialogues (`.tsv`). */
   dialoguesFile: string
   /** A chat over the catalogue and the catalogue items (for title mapping). Either this or `config`. */
-  runtime?: { chat: ChatService; items: readonly Item[] }
+  runtime?: { chat: EvalChat; items: readonly Item[] }
   /** Builds the runtime from the current build (store in memory, nothing written). */
   config?: Readonly<Config>
   logger?: Logger
@@ -92,7 +83,7 @@ export async function runConversationEval(options: ConversationEvalOptions): Pro
 }
 
 async function replay(
-  chat: ChatService,
+  chat: EvalChat,
   titles: TitleIndex,
   dialogues: Dialogue[],
   k: number,
@@ -115,8 +106,7 @@ async function replay(
     let shown: ItemId[] = []
     const flush = async () => {
       if (!pending.length) return
-      const options = { [EVAL_TURN]: { ...evalTurn, shown } } as TurnOptions
-      const reply = await chat.handleTurn({ conversationId, userId, text: pending.join('\n') }, options)
+      const reply = await chat.evalTurn({ conversationId, userId, text: pending.join('\n') }, { ...evalTurn, shown })
       shown = []
       turns++
       if (reply.items.length) ranking = reply.items.map((i) => i.id)
@@ -205,7 +195,7 @@ async function openRuntime(
   logger: Logger,
   onScored?: RecommenderDeps['onScored'],
 ): Promise<{
-  runtime: { chat: ChatService; items: readonly Item[] }
+  runtime: { chat: EvalChat; items: readonly Item[] }
   close: () => Promise<void>
   learned?: DialogueSource[]
 }> {
@@ -227,7 +217,7 @@ async function openRuntime(
   const runtime = await createRuntime(config, { logger, store, ...(onScored ? { onScored } : {}) })
   return {
     ...(recorded.success ? { learned: recorded.data } : {}),
-    runtime: { chat: runtime.chat, items },
+    runtime: { chat: { evalTurn: runtime.evalTurn }, items },
     close: async () => {
       await runtime.close()
       await store.close()

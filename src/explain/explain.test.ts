@@ -132,19 +132,30 @@ describe('explainItem', () => {
 })
 
 describe('composeReply', () => {
+  const tone = {
+    dark: ['horror', 'thriller', 'crime', 'war', 'film-noir', 'drama'],
+    light: ['comedy', 'animation', 'children', 'musical', 'romance'],
+  }
+
   it('introduces the picks and offers a lighter next step for dark results', () => {
     const recs = [rec(alien, {}), rec(seven, {}), rec(item('2', 'The Shining', ['Horror'], 1980), {})]
-    const reply = composeReply(recs, { preferences: ['something tense'] })
+    const reply = composeReply(recs, { preferences: ['something tense'], tone })
     expect(reply.text).toBe('Here are 3 picks for "something tense". Want something lighter?')
     expect(reply.suggestions).toEqual(['Something lighter?', 'More like #2?', 'Something more recent?'])
   })
 
   it('offers edge for light results and is deterministic', () => {
     const recs = [rec(toyStory, {}), rec(up, {}), rec(item('3', 'Shrek', ['Animation', 'Comedy'], 2001), {})]
-    const a = composeReply(recs, { preferences: [], likedTitles: ['Finding Nemo'] })
-    expect(a).toEqual(composeReply(recs, { preferences: [], likedTitles: ['Finding Nemo'] }))
+    const a = composeReply(recs, { preferences: [], likedTitles: ['Finding Nemo'], tone })
+    expect(a).toEqual(composeReply(recs, { preferences: [], likedTitles: ['Finding Nemo'], tone }))
     expect(a.text).toBe('Here are 3 picks based on Finding Nemo. Want something with more edge?')
     expect(a.suggestions[0]).toBe('Something with more edge?')
+  })
+
+  it('offers no change of tone in a domain without one (programs are neither dark nor light)', () => {
+    const recs = [rec(alien, {}), rec(seven, {})]
+    const reply = composeReply(recs, { preferences: ['something tense'] })
+    expect(reply.suggestions).not.toContain('Something lighter?')
   })
 
   it('says so when nothing fits', () => {

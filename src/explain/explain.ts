@@ -6,6 +6,8 @@ export interface ExplainContext {
   preferences: string[]
   /** Titles of the items the person liked; when given, only these titles are named as "similar to" or "people who liked". */
   likedTitles?: string[]
+  /** Categories (lower-case) whose items read as dark or light, from the domain profile; none offers neither. */
+  tone?: { dark: readonly string[]; light: readonly string[] }
 }
 
 export interface ComposedReply {
@@ -99,9 +101,10 @@ export function composeReply(recs: readonly Recommendation[], context: ExplainCo
   else intro = `Here ${n === 1 ? 'is' : 'are'} ${n} popular ${noun} to start with.`
 
   const suggestions: string[] = []
-  const count = (names: string[]) => recs.filter((r) => r.item.categories.some((c) => names.includes(c.toLowerCase()))).length / n
-  const dark = count(['horror', 'thriller', 'crime', 'war', 'film-noir', 'drama'])
-  const light = count(['comedy', 'animation', 'children', 'musical', 'romance'])
+  const count = (names: readonly string[]) =>
+    recs.filter((r) => r.item.categories.some((c) => names.includes(c.toLowerCase()))).length / n
+  const dark = count(context.tone?.dark ?? [])
+  const light = count(context.tone?.light ?? [])
   if (dark >= 0.5 && dark >= light) suggestions.push('Something lighter?')
   else if (light >= 0.5) suggestions.push('Something with more edge?')
   if (n >= 2) suggestions.push(`More like #${distinctIndex(recs) + 1}?`)

@@ -6,14 +6,14 @@ import { assignVariant, type VariantConfig } from './variants.ts'
  * without any share the base one, made with `undefined`), routing each turn and feedback to the user's variant.
  * Profiles and forgets go through the store all of them share. `close()` closes each once.
  */
-export async function createVariantChat(
+export async function createVariantChat<C extends ChatService>(
   variants: Readonly<Record<string, VariantConfig>> | undefined,
-  make: (blend: Record<string, number> | undefined) => Promise<ChatService>,
-): Promise<ChatService> {
+  make: (blend: Record<string, number> | undefined) => Promise<C>,
+): Promise<C> {
   const withBlend = Object.entries(variants ?? {}).filter(([, v]) => v.blend && Object.keys(v.blend).length > 0)
   const base = await make(undefined)
   if (withBlend.length === 0) return base
-  const byVariant = new Map<string, ChatService>()
+  const byVariant = new Map<string, C>()
   try {
     for (const [name, v] of withBlend) byVariant.set(name, await make(v.blend))
   } catch (error) {
@@ -22,7 +22,9 @@ export async function createVariantChat(
   }
   const all = [base, ...byVariant.values()]
   const chatFor = (userId: string) => byVariant.get(assignVariant(userId, variants)) ?? base
+  // Anything else the base chat offers (e.g. evaluation turns) stays the base's.
   return {
+    ...base,
     handleTurn: (input, options) => chatFor(input.userId).handleTurn(input, options),
     feedback: (input) => chatFor(input.userId).feedback(input),
     getItem: (id) => base.getItem(id),

@@ -1,4 +1,4 @@
-import { AppError, type Item } from '../core/index.ts'
+import { AppError, type FacetConstraint, fieldLabel, fieldNumber, fieldValues, type Item } from '../core/index.ts'
 import type { Constraints } from './types.ts'
 
 /** Checks a constraints object and returns a predicate over items. Throws `input.invalid` naming the bad field. */
@@ -20,7 +20,9 @@ export function compileConstraints(constraints: Constraints): (item: Item) => bo
     checkNumber(m.min, `constraints.metadata[${i}].min`)
     checkNumber(m.max, `constraints.metadata[${i}].max`)
   })
+  const facets = compileFacets(constraints.facets)
   return (item) => {
+    if (!facets(item)) return false
     if (include.size > 0 && !item.categories.some((c) => include.has(c.toLowerCase()))) return false
     if (exclude.size > 0 && item.categories.some((c) => exclude.has(c.toLowerCase()))) return false
     for (const group of allOf) if (!item.categories.some((c) => group.has(c.toLowerCase()))) return false
@@ -45,6 +47,41 @@ export function compileConstraints(constraints: Constraints): (item: Item) => bo
       }
     }
     return true
+  }
+}
+
+/**
+ * Checks facet constraints and returns a predicate: a refused value (`exclude`) rules out every item holding it; values
+ * asked for (`include`) rule out the items without any of them (those that do not declare the field only without
+ * `orMissing`); bounds (`min`/`max`) rule out items without the number.
+ */
+export function compileFacets(facets: readonly FacetConstraint[] | undefined): (item: Item) => boolean {
+  if (facets === undefined) return () => true
+  if (!Array.isArray(facets)) invalid('constraints.facets must be an array')
+  const checks = facets.map((f, i) => compileFacet(f, `constraints.facets[${i}]`))
+  return (item) => checks.every((check) => check(item))
+}
+
+function compileFacet(facet: FacetConstraint, where: string): (item: Item) => boolean {
+  if (!facet || typeof facet.field !== 'string' || facet.field === '') invalid(`${where}.field must be a non-empty string`)
+  const { field } = facet
+  if ('min' in facet || 'max' in facet) {
+    const { min, max } = facet as { min?: number; max?: number }
+    checkNumber(min, `${where}.min`)
+    checkNumber(max, `${where}.max`)
+    return (item) => {
+      const n = fieldNumber(item, field)
+      return n !== undefined && (min === undefined || n >= min) && (max === undefined || n <= max)
+    }
+  }
+  const { include, exclude, orMissing } = facet as { include?: string[]; exclude?: string[]; orMissing?: boolean }
+  const wanted = lowerSet(include, `${where}.include`)
+  const refused = lowerSet(exclude, `${where}.exclude`)
+  return (item) => {
+    const values = fieldValues(item, field).map((v) => v.toLowerCase())
+    if (values.some((v) => refused.has(v))) return false
+    if (wanted.size === 0) return true
+    return values.length === 0 ? orMissing === true : values.some((v) => wanted.has(v))
   }
 }
 
@@ -94,6 +131,39 @@ export function metadataFit(item: Item, constraints: Constraints): string[] {
           ? `at most ${m.max}`
           : `at least ${m.min}`
     out.push(`${m.field} ${n}, ${range} as you asked`)
+  }
+  return [...out, ...facetFit(item, constraints)]
+}
+
+/**
+ * The facet constraints the item meets, in words: "interface commandline as you asked", "toolkit qt, not gtk as you
+ * asked", "installed size 822 KB, at most 2048 KB as you asked". Only what the item itself declares.
+ */
+export function facetFit(item: Item, constraints: Constraints): string[] {
+  const out: string[] = []
+  for (const facet of constraints.facets ?? []) {
+    if ('min' in facet || 'max' in facet) {
+      const { min, max } = facet as { min?: number; max?: number }
+      const n = fieldNumber(item, facet.field)
+      if (n === undefined) continue
+      const { name, unit } = fieldLabel(facet.field)
+      const amount = (x: number | undefined) => (unit ? `${x} ${unit}` : `${x}`)
+      const range =
+        min !== undefined && max !== undefined
+          ? `between ${amount(min)} and ${amount(max)}`
+          : max !== undefined
+            ? `at most ${amount(max)}`
+            : `at least ${amount(min)}`
+      out.push(`${name} ${amount(n)}, ${range} as you asked`)
+      continue
+    }
+    const values = fieldValues(item, facet.field)
+    if (!values.length) continue
+    const { include, exclude } = facet as { include?: string[]; exclude?: string[] }
+    const wanted = new Set((include ?? []).map((v) => v.toLowerCase()))
+    const matched = values.filter((v) => wanted.has(v.toLowerCase()))
+    if (matched.length) out.push(`${facet.field} ${matched.join(', ')} as you asked`)
+    else if (exclude?.length) out.push(`${facet.field} ${values.join(', ')}, not ${exclude.join(' or ')} as you asked`)
   }
   return out
 }

@@ -1,4 +1,4 @@
-import type { CollabScorer, Embedder, Item, ItemId, Logger, VectorIndex } from '../core/index.ts'
+import type { CollabScorer, Embedder, FacetConstraint, Item, ItemId, Logger, VectorIndex } from '../core/index.ts'
 
 /** Hard filters. Items that fail them are never candidates. */
 export interface Constraints {
@@ -21,6 +21,8 @@ export interface Constraints {
   yearMax?: number
   /** Extra metadata constraints, e.g. `{ field: 'runtime', max: 100 }`; an item lacking the field fails. */
   metadata?: { field: string; min?: number; max?: number; equals?: string | number | boolean }[]
+  /** Catalogue fields asked for, refused or bounded ("not GTK", "under 100 MB"); every one must hold. */
+  facets?: FacetConstraint[]
 }
 
 export interface RecommendRequest {

@@ -31,6 +31,18 @@ export const sessionSchema = z.object({
         }),
       )
       .optional(),
+    facets: z
+      .array(
+        z.object({
+          field: z.string(),
+          include: z.array(z.string()).optional(),
+          exclude: z.array(z.string()).optional(),
+          orMissing: z.boolean().optional(),
+          min: z.number().optional(),
+          max: z.number().optional(),
+        }),
+      )
+      .optional(),
   }),
   preferences: z.array(z.object({ text: z.string(), weight: z.number(), turn: z.number() })),
   shown: z.array(id),

@@ -1,4 +1,4 @@
-import type { Interaction, ItemId, UserId } from '../core/index.ts'
+import type { FacetConstraint, Interaction, ItemId, UserId } from '../core/index.ts'
 
 /** Hard filters a session has asked for. Structurally the recommender's `Constraints`. */
 export interface SessionConstraints {
@@ -9,6 +9,8 @@ export interface SessionConstraints {
   yearMin?: number
   yearMax?: number
   metadata?: { field: string; min?: number; max?: number; equals?: string | number | boolean }[]
+  /** Catalogue fields asked for, refused or bounded ("not GTK", "under 100 MB"); refusals hold on later turns. */
+  facets?: FacetConstraint[]
 }
 
 /** A free-text wish, with the turn it was said in (recent ones weigh more) and its sign. */

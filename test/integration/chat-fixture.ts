@@ -1,8 +1,8 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { itemText, loadCatalog } from '../../src/catalog/index.ts'
-import { createChat } from '../../src/chat/index.ts'
-import type { Catalog, ChatService, Embedder, Item, ItemId, VectorIndex } from '../../src/core/index.ts'
+import { type ChatEngine, createChat } from '../../src/chat/index.ts'
+import type { Catalog, Embedder, Item, ItemId, VectorIndex } from '../../src/core/index.ts'
 import { silentLogger } from '../../src/core/index.ts'
 import { createEmbeddingCache, createUseEmbedder, embedWithCache } from '../../src/embed/index.ts'
 import { buildIndex } from '../../src/index/index.ts'
@@ -18,7 +18,7 @@ export interface ChatFixture {
   index: VectorIndex
   recommender: Recommender
   /** A chat over the subset; `store` defaults to a fresh memory store; `items` replaces the items (same ids). */
-  chat(store?: Store, items?: Item[]): Promise<ChatService>
+  chat(store?: Store, items?: Item[]): Promise<ChatEngine>
   /** The subset item whose title (display form) and year match. */
   byTitle(title: string, year?: number): Item
   close(): Promise<void>

@@ -1,0 +1,129 @@
+import type { CategoryLexicon } from '../categories.ts'
+import { type Token, tokenize } from '../text.ts'
+import { NEG_RE, refusedBefore } from './cues.ts'
+import type { DomainWords } from './domain-words.ts'
+import { blank, type ClauseReading, copyFindings, type PassEnv, type Range, type UtteranceState, visible } from './state.ts'
+import type { Understanding } from './types.ts'
+
+/** "It doesn't have to be action", "not necessarily a comedy": the category stops being required. */
+const RELEASE_BEFORE_RE =
+  /\b(?:(?:(?:does|do|did)(?: not|n'?t)|dont|doesnt|didnt) (?:have|need|got) to be|(?:needn'?t|need not) be|not necessarily|(?:does|do)(?: not|n'?t) matter if it'?s)\s+(?:(?:an?|the)\s+)?(?:\S+\s+)?$/
+const NEG_ALL_RE = new RegExp(NEG_RE.source, 'g')
+/** How far after a category word a dislike still refers to it ("horror movies are just boring"). */
+const DISLIKE_AFTER_CHARS = 30
+/** The groups of a run of category words, without repeats ("funny comedy" is one group). */
+function distinctGroups(run: readonly string[][]): string[][] {
+  const out: string[][] = []
+  for (const group of run) {
+    const key = [...group].sort().join('|')
+    if (!out.some((g) => [...g].sort().join('|') === key)) out.push([...group])
+  }
+  return out
+}
+
+/**
+ * Category words clause by clause: asked for, refused ("no horror", "horror movies are boring") or released ("it
+ * doesn't have to be action"). Words said together ("a romantic comedy") ask for all of them. A clause that
+ * describes a film sets no filter.
+ */
+export function readCategories(state: UtteranceState, { lexicon, words }: PassEnv): UtteranceState {
+  const findings = copyFindings(state.findings)
+  const view = visible(state)
+  const cues = blank(
+    state.lower,
+    state.titles.map((f): Range => [f.start, f.end]),
+  )
+  // Requested category words, in runs of adjacent ones ("romantic comedy" is one run of two).
+  const runs: string[][][] = []
+  const categoryWords = state.clauses.map((clause, c) => {
+    const reading = state.readings[c]!
+    if (reading.describesItem) return new Set<string>()
+    const clauseCues = cues.slice(clause.start, clause.end)
+    return readClauseCategories(view.slice(clause.start, clause.end), clauseCues, reading, { lexicon, words }, findings, runs)
+  })
+  // "A feel-good movie" is never a horror film, whatever else it is (unless horror is asked for).
+  for (const mood of words.impliedRefusals) {
+    if (!mood.re.test(state.lower)) continue
+    for (const name of mood.exclude) {
+      const term = lexicon.terms.get(
+        name
+          .toLowerCase()
+          .replace(/[^a-z0-9 ]/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+      if (term && !findings.include.some((c) => term.include.includes(c))) findings.exclude.push(...term.include)
+    }
+  }
+  // Asked for and refused in one breath ("horror but not gore"): the request wins, the refusal stays a soft push.
+  findings.include = [...new Set(findings.include)]
+  findings.exclude = [...new Set(findings.exclude)].filter((c) => !findings.include.includes(c))
+  const together = runs.length === 1 ? distinctGroups(runs[0]!) : []
+  if (together.length > 1) findings.includeAll = together
+  // "comedies too" adds; "nothing too long" does not.
+  findings.includeAdds = /\b(?:also|as well|additionally)\b|\btoo\b(?=\s*(?:$|[.,!?;)]|please\b))/.test(state.lower)
+  return { ...state, categoryWords, findings }
+}
+
+/** The category words of one clause, longest phrase first; returns the plain category names met ("horror"). */
+function readClauseCategories(
+  words: string,
+  cues: string,
+  reading: ClauseReading,
+  { lexicon, words: domain }: { lexicon: CategoryLexicon; words: DomainWords },
+  findings: Understanding,
+  runs: string[][][],
+): Set<string> {
+  const tokens = tokenize(words)
+  const categoryWords = new Set<string>()
+  // A dislike after a category word refuses it when it is about it ("horror movies are boring", "comedies are
+  // not my thing"), not when it ends a long clause about something else ("usually high fantasy, I have a
+  // stressful job so I don't want to think too hard").
+  const dislikesAt = [...cues.matchAll(NEG_ALL_RE)].map((m) => m.index as number)
+  let runEnd = -1
+  let runStartAt = 0
+  for (let i = 0; i < tokens.length; i++) {
+    const found = longestTerm(tokens, i, lexicon)
+    if (!found) continue
+    const { term, len } = found
+    if (term.plain) for (const w of term.phrase.split(' ')) categoryWords.add(w)
+    const end = tokens[i + len - 1]!.end
+    const before = words.slice(0, tokens[i]!.start)
+    if (RELEASE_BEFORE_RE.test(before)) findings.release = [...new Set([...(findings.release ?? []), ...term.include])]
+    else if (
+      reading.carried ||
+      refusedBefore(before, domain) ||
+      dislikesAt.some((at) => at >= end && at - end <= DISLIKE_AFTER_CHARS)
+    )
+      findings.exclude.push(...term.exclude)
+    else {
+      findings.include.push(...term.include)
+      // Said together ("romantic comedy", "action-comedy"), or "both romance and action".
+      const between = runEnd > 0 ? words.slice(tokens[runEnd - 1]!.end, tokens[i]!.start) : ''
+      const joined =
+        (runEnd === i && /^[\s-]*$/.test(between)) ||
+        (runEnd > 0 && runEnd === i - 1 && tokens[runEnd]!.norm === 'and' && /\bboth\s+$/.test(words.slice(0, runStartAt)))
+      if (joined) runs.at(-1)!.push(term.include)
+      else {
+        runs.push([term.include])
+        runStartAt = tokens[i]!.start
+      }
+      runEnd = i + len
+    }
+    i += len - 1
+  }
+  return categoryWords
+}
+
+/** The longest category phrase starting at token `i`. */
+function longestTerm(tokens: readonly Token[], i: number, lexicon: CategoryLexicon) {
+  for (let len = Math.min(lexicon.maxWords, tokens.length - i); len >= 1; len--) {
+    const phrase = tokens
+      .slice(i, i + len)
+      .map((w) => w.norm)
+      .join(' ')
+    const term = lexicon.terms.get(phrase)
+    if (term) return { term, len }
+  }
+  return undefined
+}

@@ -1,0 +1,131 @@
+import { type DomainProfile, loadDomainProfile } from '../../domain/index.ts'
+
+/** The parts of a domain profile the understanding reads. */
+export type UnderstandProfile = Pick<
+  DomainProfile,
+  'noun' | 'nounSynonyms' | 'verb' | 'verbSynonyms' | 'eras' | 'length' | 'impliedRefusals'
+>
+
+/** A named era of the profile, with the regular expression of its phrases. */
+export interface EraWords {
+  name: string
+  re: RegExp
+  min?: number
+  max?: number
+  lastYears?: number
+  refused?: { min?: number; max?: number }
+  vague: boolean
+}
+
+/** A domain's words compiled for the passes: nouns and verbs as regex alternatives, eras, length, implied refusals. */
+export interface DomainWords {
+  /** Singular nouns for one item ("movie|film|flick"), as a regex alternative. */
+  singular: string
+  /** Plural nouns ("movies|films|flicks"). */
+  plural: string
+  /** Base forms of the verbs of consumption ("watch|see"). */
+  base: string
+  /** Past and participle forms ("watched|saw|seen"). */
+  done: string
+  /** Participles only ("watched|seen"). */
+  participle: string
+  /** Every noun and verb form, lower-cased: words that carry no wish of their own. */
+  fluff: ReadonlySet<string>
+  eras: readonly EraWords[]
+  length?: { field: string; re: RegExp; defaultMax: number; units: ReadonlyMap<string, number> }
+  /** Moods that refuse categories whatever else is asked ("feel-good" is never horror); `re` is not global. */
+  impliedRefusals: readonly { re: RegExp; exclude: readonly string[] }[]
+}
+
+const compiled = new WeakMap<UnderstandProfile, DomainWords>()
+let movies: DomainProfile | undefined
+
+/** The profile read when none is given: movies, so the demo behaves as before profiles existed. */
+export function defaultProfile(): DomainProfile {
+  movies ??= loadDomainProfile('movies')
+  return movies
+}
+
+/** The profile's words compiled once (cached per profile object). */
+export function domainWords(profile: UnderstandProfile): DomainWords {
+  let words = compiled.get(profile)
+  if (!words) {
+    words = compile(profile)
+    compiled.set(profile, words)
+  }
+  return words
+}
+
+const escapeRe = (s: string) => s.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const alt = (forms: Iterable<string>) => [...new Set([...forms].map(escapeRe))].sort((a, b) => b.length - a.length).join('|')
+
+function compile(profile: UnderstandProfile): DomainWords {
+  const nouns = [profile.noun, ...profile.nounSynonyms]
+  const verbs = [profile.verb, ...profile.verbSynonyms]
+  const singular = alt(nouns.map((n) => n.singular))
+  const plural = alt(nouns.map((n) => n.plural))
+  const phrase = phraseCompiler(`(?:ones|stuff|${singular}|${plural})`, new Set(nouns.flatMap((n) => [n.singular, n.plural])))
+  const length = profile.length
+  return {
+    singular,
+    plural,
+    base: alt(verbs.map((v) => v.base)),
+    done: alt(verbs.flatMap((v) => [v.past, v.participle])),
+    participle: alt(verbs.map((v) => v.participle)),
+    fluff: new Set(
+      [
+        ...nouns.flatMap((n) => [n.singular, n.plural]),
+        ...verbs.flatMap((v) => [v.base, v.third, v.past, v.participle, v.gerund]),
+      ].flatMap((w) => w.toLowerCase().split(/\s+/)),
+    ),
+    eras: profile.eras.map((e) => ({ ...e, re: phrase(e.phrases) })),
+    length: length
+      ? {
+          field: length.field,
+          re: lengthRe(phrase(length.phrases), Object.keys(length.units)),
+          defaultMax: length.defaultMax,
+          units: new Map(Object.entries(length.units).map(([k, v]) => [k.toLowerCase(), v])),
+        }
+      : undefined,
+    impliedRefusals: profile.impliedRefusals.map((r) => ({ re: new RegExp(phrase(r.phrases).source), exclude: r.exclude })),
+  }
+}
+
+/**
+ * Phrases as one global regex over lower-cased text: spaces and hyphens interchangeable, and an item noun inside a
+ * phrase standing for any of them ("recent movies" also reads "recent films", "recent ones"; "the new one" is a film, not an era).
+ */
+function phraseCompiler(nounAlt: string, nouns: ReadonlySet<string>): (phrases: readonly string[]) => RegExp {
+  return (phrases) => {
+    const parts = phrases.map((p) =>
+      p
+        .toLowerCase()
+        .split(/[\s-]+/)
+        .map((w) => (nouns.has(w) ? nounAlt : escapeRe(w)))
+        .join('[\\s-]?'),
+    )
+    return new RegExp(`\\b(?:${[...new Set(parts)].sort((a, b) => b.length - a.length).join('|')})\\b`, 'g')
+  }
+}
+
+/** The length phrases, or a limit with a number and a unit ("under 2 hours", "less than 100 MB"). */
+function lengthRe(phrases: RegExp, units: readonly string[]): RegExp {
+  const unit = units.length ? alt(units) : '(?!)'
+  return new RegExp(
+    `${phrases.source}|\\b(?:under|less than|below|at most|no more than|shorter than|smaller than) (\\d+(?:\\.\\d+)?) ?(${unit})\\b`,
+    'g',
+  )
+}
+
+/** A builder of regexes (or anything) from a domain's words, run once per domain. */
+export function perDomain<T>(build: (words: DomainWords) => T): (words: DomainWords) => T {
+  const cache = new WeakMap<DomainWords, T>()
+  return (words) => {
+    let value = cache.get(words)
+    if (value === undefined) {
+      value = build(words)
+      cache.set(words, value)
+    }
+    return value
+  }
+}

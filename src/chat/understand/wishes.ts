@@ -1,0 +1,127 @@
+import { clipWords } from '../../core/index.ts'
+import { AGE_WORDS } from '../categories.ts'
+import { COMMON_WORDS, TOPIC_WORDS, tokenize } from '../text.ts'
+import { refusedBefore } from './cues.ts'
+import { type DomainWords, perDomain } from './domain-words.ts'
+import { copyFindings, type PassEnv, type UtteranceState, visible } from './state.ts'
+
+/** No real word is longer; longer runs are noise (or an attack) and never reach the query. */
+const MAX_WORD_CHARS = 30
+/** A stated preference is quoted back in replies: keep it short. */
+const MAX_PREFERENCE_CHARS = 80
+/** Text addressed to the machine rather than a wish ("ignore previous instructions"): never becomes a query. */
+const INSTRUCTION_RE =
+  /\b(?:(?:ignore|disregard|forget|override) (?:all |any |the |your |my )*(?:previous |prior |above |earlier |system )?(?:instructions?|prompts?|rules|directions)|system prompt|(?:you are|you're) now|act as|pretend (?:to be|you)|jailbreak|developer mode|(?:api|secret) keys?|passwords?|configuration|config|environment variables?|reveal|print your|role\W{0,4}system)\b/
+/**
+ * Questions to the other side ("have you seen it?", "what is it about?") are not wishes; "what about something with
+ * dinosaurs?" and "what's a good movie about food?" ask for films.
+ */
+const QUESTION_TO_HELPER_RE =
+  /^(?!(?:what|how) about\b|what(?:'s| is| are) (?:a|an|some|any)\b)(?:have you|did you|do you|what|which|who|whats|is it|is that|was it|are you|how|where|when|why|would you|can you tell)\b/
+const NEGATOR_WORDS = new Set('no not nothing none without dont never avoid except please nor'.split(' '))
+/** Words that carry no wish on their own; a clause made only of these (and common words) adds no preference. */
+const FLUFF = new Set(
+  (
+    'hi hello hey thanks thank please recommend recommendation recommendations suggest suggestion suggestions suggesting ' +
+    'looking look find something anything ' +
+    'any some maybe perhaps think guess mood kind sort type lol haha yes yeah yep no nope ok okay sure cool great good ' +
+    'nice awesome amazing love loved like liked enjoy enjoyed hate hated fan favorite favourite really pretty very ' +
+    'also too well interested into hear heard sounds sound idea ideas tonight today weekend night evening currently ' +
+    'im ive id dont didnt wasnt isnt havent cant couldnt wouldnt wont one ones lot lots stuff thing things bit bored boring ' +
+    'surprise random whatever popular anything else more options other others different new ' +
+    'u ur r ya yea yep yup oh ah hmm hm um uh lol haha hehe bye goodbye morning afternoon evening night tonight ' +
+    'asking ask asked help helped helps give gave shot check checking checked titles title information info source ' +
+    'glad happy sorry welcome wow definitely totally absolutely exactly probably actually especially specially ' +
+    'favorites favourites faves fave thx ty ' +
+    'either neither both those these them that this there here heard know knew remember tried try seen saw ' +
+    'suggest suggested suggestions recommended recommendations list add added note noted mind fine alright ' +
+    'daughter son wife husband kids girlfriend boyfriend friend friends family partner mom dad ' +
+    'grand granddaughter grandson grandkids grandchildren niece nephew toddler toddlers take taking ' +
+    // Chit-chat around the films, not about them: on the ReDial train seekers' turns these made wishes such as
+    // "take care", "cheers", "thinking", "seems interesting", "you've given a couple" that the reply then quoted.
+    'interesting care cared appreciate appreciated agree agreed chat chatting talk talking talked cheers cya ' +
+    'anyways anyway thinking familiar reminder reminders reminded seems seem open example examples genre genres ' +
+    'similar rewatch rewatched theater theaters theatre trailer trailers review reviews excited forward wait ' +
+    'seeking searching search couple week weeks yesterday awhile forever ended wan wanna gonna worth tell write ' +
+    'feel free message choices choice given cue met recently hoping mentioned wondering lines along taste course ' +
+    'believe usually bet kinda favs ' +
+    // "the third one looks good", "that sounds great": a reaction to a film, not a wish.
+    'looks looked sounds sounded seemed show completely totally entirely we us our though although tonight weve were wed youve ' +
+    'prefer prefers preferred rather instead'
+  ).split(' '),
+)
+/** Drawn-out interjections: "hmmm", "ummm", "ahh", "ohhh", "lool", "hahaha". */
+const INTERJECTION_RE = /^(?:h+m+|u+m+|u+h+|a+h+|o+h+|l+o+l+|(?:ha)+h?|(?:he)+h?|e+r+m*|w+o+w+)$/
+/** Someone's age ("my 7 year old", "a five-year-old", "16 yo"): who the film is for, not what it is about. */
+const AGE_PHRASE_RE = new RegExp(
+  `\\b(?:(?:\\d{1,2}|${AGE_WORDS.join('|')})[\\s-]*(?:years?|yrs?)[\\s-]*olds?|\\d{1,2}[\\s-]*yo)\\b`,
+  'g',
+)
+
+const fluffPhrases = perDomain(
+  (w) =>
+    new RegExp(
+      `\\b(?:(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|i (?:would|'d) like|i want(?: to (?:${w.base}))?|recommend me|i (?:don'?t|do not) know|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?)\\b`,
+      'g',
+    ),
+)
+const EDGE_STOP = new Set(
+  "what's i and or but so the a an to of with for that who which is it was from in on at about by like as than some any whats what how need needs want wants".split(
+    ' ',
+  ),
+)
+function trimStopEdges(phrase: string): string {
+  const words = phrase.split(/\s+/).filter(Boolean)
+  while (words.length && EDGE_STOP.has(words[0]!.toLowerCase())) words.shift()
+  while (words.length && EDGE_STOP.has(words[words.length - 1]!.toLowerCase())) words.pop()
+  return words.join(' ')
+}
+
+/**
+ * Free-text wishes: what is left of each clause once titles, references, names, eras and control words are
+ * consumed, with chit-chat and category names alone dropped. Wished-for text joins into one preference, refused
+ * text into another with a negative weight.
+ */
+export function readWishes(state: UtteranceState, { words: domain }: PassEnv): UtteranceState {
+  const findings = copyFindings(state.findings)
+  const view = visible(state)
+  const positive: string[] = []
+  const negative: string[] = []
+  state.clauses.forEach((clause, c) => {
+    const reading = state.readings[c]!
+    const words = view.slice(clause.start, clause.end)
+    // A question about the film ("does he go to war?") is not a wish either.
+    if (reading.asksAboutIt || INSTRUCTION_RE.test(words) || QUESTION_TO_HELPER_RE.test(words.trim())) return
+    const wish = wishOf(words, state.categoryWords[c] ?? new Set(), domain)
+    if (wish) (reading.neg || reading.carried || refusedBefore(words, domain) ? negative : positive).push(wish)
+  })
+  if (positive.length) findings.preferences.push({ text: positive.join(', '), weight: 1 })
+  if (negative.length) findings.preferences.push({ text: negative.join(', '), weight: -0.6 })
+  return { ...state, findings }
+}
+
+/** The wish in what is left of a clause, or '' when nothing but chit-chat, numbers or category names is left. */
+function wishOf(words: string, categoryWords: ReadonlySet<string>, domain: DomainWords): string {
+  const residual = words.replace(AGE_PHRASE_RE, ' ').replace(fluffPhrases(domain), ' ')
+  const fluff = (norm: string) => FLUFF.has(norm) || domain.fluff.has(norm)
+  // A wish needs a content word: chit-chat leftovers ("u", "fo", "hmmm", "lol") do not make one, and neither do
+  // category words alone ("horror please"), which the category filter already carries: as text they would only
+  // rank the category's items by how much their descriptions resemble the word. With another word they stay,
+  // for context ("psychological horror").
+  const content = tokenize(residual).filter(
+    (t) =>
+      (!COMMON_WORDS.has(t.norm) || TOPIC_WORDS.has(t.norm)) &&
+      !categoryWords.has(t.norm) &&
+      !fluff(t.norm) &&
+      !/^\d+$/.test(t.norm) &&
+      t.norm.length >= 3 &&
+      !INTERJECTION_RE.test(t.norm) &&
+      t.norm.length <= MAX_WORD_CHARS,
+  )
+  if (!content.length) return ''
+  const phrase = tokenize(residual)
+    .filter((t) => !fluff(t.norm) && !NEGATOR_WORDS.has(t.norm) && t.norm.length <= MAX_WORD_CHARS)
+    .map((t) => t.raw)
+    .join(' ')
+  return clipWords(trimStopEdges(phrase), MAX_PREFERENCE_CHARS, '')
+}
