@@ -173,6 +173,18 @@ export function createTitleIndex(
       for (const id of ids) add(key, { id, kind: 'series' })
   maxTokens = Math.min(maxTokens, 14)
   const yearOf = (id: ItemId) => byItem.get(id)?.year ?? yearFromTitle(byItem.get(id)?.title ?? '')
+  // Every word of the catalogue's titles, descriptions and tags, built at the first typo looked at.
+  let vocabulary: Set<string> | undefined
+  const isWord = (norm: string) => {
+    vocabulary ??= new Set(items.flatMap((i) => tokenize(`${i.title} ${i.description} ${i.tags.join(' ')}`).map((t) => t.norm)))
+    return vocabulary.has(norm)
+  }
+  /**
+   * A near miss is a typo only when what was typed is not itself a word the catalogue uses: "across America" is not
+   * a misspelt The American. Spacing alone ("spiderman") is no other word.
+   */
+  const typo = (typed: readonly Token[], key: string) =>
+    typed.map((t) => t.norm).join('') === key.replace(/ /g, '') || !typed.every((t) => isWord(t.norm))
 
   const label = (id: ItemId) => {
     const item = byItem.get(id)
@@ -304,7 +316,13 @@ export function createTitleIndex(
           len === 1 &&
           (span === `${best.key}s` || span === `${best.key}es`) &&
           !/^\p{Lu}/u.test(slice[0]!.raw)
-        if (best && !plural && !kindOfThing(all, i, exact.get(best.key)!) && (len > 1 || fuzzyWordAllowed(text, all, i))) {
+        if (
+          best &&
+          !plural &&
+          typo(slice, best.key) &&
+          !kindOfThing(all, i, exact.get(best.key)!) &&
+          (len > 1 || fuzzyWordAllowed(text, all, i))
+        ) {
           spans.push({
             i,
             j: i + len,
