@@ -66,7 +66,7 @@ export function createChatContext(deps: ChatDeps): ChatContext {
   const { items } = deps
   const profile = deps.profile ?? loadDomainProfile('movies')
   const byId = new Map<ItemId, Item>(items.map((i) => [i.id, i]))
-  const lexicon = createCategoryLexicon(items)
+  const lexicon = createCategoryLexicon(items, profile)
   const reserved = new Set<string>()
   for (const key of lexicon.terms.keys()) if (!key.includes(' ')) reserved.add(key)
   const titles = createTitleIndex(items, deps.popularity, { reserved })
@@ -87,7 +87,7 @@ export function createChatContext(deps: ChatDeps): ChatContext {
     deps,
     profile,
     facets,
-    facetReader: createFacetReader(facets, profile),
+    facetReader: createFacetReader(facets, profile, items.length),
     explain: deps.explain ?? { explainItem: defaultExplainItem, composeReply: defaultComposeReply },
     k: deps.k ?? 5,
     byId,

@@ -204,12 +204,19 @@ describe('a catalogue of programs (the software profile)', () => {
     await close()
   })
 
+  it('reads category words from the profile: an email client is the mail section', async () => {
+    const { requests, chat, close } = await programChat()
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'an email client for the command line' })
+    expect(requests.at(-1)?.constraints.includeCategories).toEqual(['mail'])
+    await close()
+  })
+
   it('keeps every item when asked for an era it has no years for, and says so', async () => {
     const { requests, chat, close } = await programChat()
     const reply = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'an image viewer from the 90s' })
     expect(requests.at(-1)?.constraints.yearMin).toBeUndefined()
     expect(reply.items.length).toBeGreaterThan(0)
-    expect(reply.text).toContain("These programs carry no years, so I couldn't keep to 1990–1999.")
+    expect(reply.text).toContain('(These programs carry no years, so I can\'t filter by "90s".)')
     await close()
   })
 })

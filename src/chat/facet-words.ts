@@ -1,21 +1,35 @@
-import type { Facet, FacetConstraint } from '../core/index.ts'
+import type { CategoricalFacet, Facet, FacetConstraint } from '../core/index.ts'
 import type { DomainProfile } from '../domain/index.ts'
 
 /** A field value a phrase names. */
 interface FacetValue {
   field: string
   values: string[]
+  /** Whether most items declare the field, so one that does not may still have the value. */
+  declaredByMost: boolean
   notBefore?: readonly string[]
 }
 
-/** Reads facet constraints from messages: values of the catalogue's fields, and bounds on its length field. */
+/** What a message says of the catalogue's fields: the constraints, and the phrases that said them. */
+export interface FacetReading {
+  constraints: FacetConstraint[]
+  /** The words of each value found, as written ("GTK", "command line"). */
+  phrases: string[]
+}
+
+/**
+ * Reads facet constraints from messages: values of the catalogue's categorical fields, and bounds on its numeric
+ * fields other than the length field (the quantities pass reads that one in the profile's units).
+ */
 export interface FacetReader {
-  read(text: string): FacetConstraint[]
+  read(text: string): FacetReading
 }
 
 /** Words before a value, in its clause, that refuse it ("not GTK", "nothing from KDE", "no qt stuff", "without"). */
 const REFUSAL_RE =
-  /\b(?:not|no|nothing|none|without|non|avoid|hate|except|anything but|never|dont|don't|do not|rather not|other than|instead of)\b/
+  /\b(?:not|no|nothing|none|without|non|avoid|hate|except|anything but|never|dont|don't|do not|doesn't|doesnt|isn't|isnt|aren't|arent|rather not|other than|instead of)\b/
+/** Share of the catalogue declaring a field from which an item without it is taken as an omission, not as "none". */
+const DECLARED_BY_MOST = 0.7
 /** Words that carry a refusal on to the next value ("no GTK or Qt"). */
 const CHAINING = new Set(['or', 'nor', 'and'])
 /** How many words before a value a refusal still reaches ("nothing from KDE", "no GTK or Qt please"). */
@@ -34,30 +48,34 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
  * profile's words for values. A value in several fields belongs to the field with the fewest values (`toolkit`
  * before `tags`). Tags are only refused: asked for, they are wishes, read as text.
  */
-function valuePhrases(facets: readonly Facet[], profile: DomainProfile): Map<string, FacetValue> {
+function valuePhrases(facets: readonly Facet[], profile: DomainProfile, catalogueSize: number): Map<string, FacetValue> {
   const phrases = new Map<string, FacetValue>()
   const categorical = facets
-    .filter((f) => f.kind === 'categorical' && f.field !== 'categories')
-    .sort((a, b) => (a.kind === 'categorical' && b.kind === 'categorical' ? a.values.length - b.values.length : 0))
+    .filter((f): f is CategoricalFacet => f.kind === 'categorical' && f.field !== 'categories')
+    .sort((a, b) => a.values.length - b.values.length)
+  const declaredByMost = new Map(categorical.map((f) => [f.field, f.itemCount >= DECLARED_BY_MOST * catalogueSize]))
+  const valueOf = (field: string, values: string[]): FacetValue => ({
+    field,
+    values,
+    declaredByMost: declaredByMost.get(field) ?? false,
+  })
   for (const facet of categorical) {
-    if (facet.kind !== 'categorical') continue
     for (const { value } of facet.values) {
       const key = squash(value)
       if (key.length < 2 || /^\d+$/.test(key) || phrases.has(key)) continue
-      phrases.set(key, { field: facet.field, values: [value] })
+      phrases.set(key, valueOf(facet.field, [value]))
     }
   }
-  const fields = new Set(categorical.map((f) => f.field))
   for (const w of profile.facetWords) {
-    if (!fields.has(w.field)) continue
+    if (!declaredByMost.has(w.field)) continue
     for (const phrase of w.phrases)
-      phrases.set(squash(phrase), { field: w.field, values: w.values, ...(w.notBefore ? { notBefore: w.notBefore } : {}) })
+      phrases.set(squash(phrase), { ...valueOf(w.field, w.values), ...(w.notBefore ? { notBefore: w.notBefore } : {}) })
   }
   return phrases
 }
 
 /** The facet constraints one clause says: each value found, refused when a refusal word comes shortly before it. */
-function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>): FacetConstraint[] {
+function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>, said: string[]): FacetConstraint[] {
   const words = clause.split(/\s+/).filter(Boolean)
   const out: FacetConstraint[] = []
   let lastEnd = 0
@@ -69,7 +87,9 @@ function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>): F
     const chained: boolean = lastRefused && before.length > 0 && before.every((w) => CHAINING.has(w))
     const refused: boolean = chained || REFUSAL_RE.test(before.join(' '))
     if (refused) out.push({ field: found.value.field, exclude: [...found.value.values] })
-    else if (found.value.field !== 'tags') out.push({ field: found.value.field, include: [...found.value.values] })
+    else if (found.value.field !== 'tags') out.push(asked(found.value))
+    else continue
+    said.push(words.slice(i, i + found.length).join(' '))
     lastRefused = refused
     lastEnd = i + found.length
     i = lastEnd - 1
@@ -77,41 +97,71 @@ function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>): F
   return out
 }
 
+/** A value asked for; items without the field pass when most items declare it (a missing value is an omission). */
+function asked(value: FacetValue): FacetConstraint {
+  return { field: value.field, include: [...value.values], ...(value.declaredByMost ? { orMissing: true } : {}) }
+}
+
 /** The longest phrase of a field value starting at word `i`, if any. */
 function phraseAt(words: readonly string[], i: number, phrases: ReadonlyMap<string, FacetValue>) {
   for (let n = Math.min(MAX_PHRASE_WORDS, words.length - i); n >= 1; n--) {
-    const value = phrases.get(squash(words.slice(i, i + n).join('')))
+    const span = words.slice(i, i + n)
+    if (span.includes(',')) continue
+    const value = phrases.get(squash(span.join('')))
     if (value && !value.notBefore?.includes(words[i + n] ?? '')) return { value, length: n }
   }
   return undefined
 }
 
-/** Bounds on the profile's length field when it is not a duration: "under 100 MB", "lightweight". */
-function readBounds(text: string, profile: DomainProfile, facets: readonly Facet[]): FacetConstraint[] {
-  const length = profile.length
-  if (!length || length.unit === 'minutes' || !facets.some((f) => f.kind === 'numeric' && f.field === length.field)) return []
+/** Bounds said with a number and a unit of the field: "under 100 MB" (×1024 KB), "more than 500 votes". */
+function boundsIn(text: string, field: string, units: Readonly<Record<string, number>>): FacetConstraint[] {
+  const names = Object.keys(units).sort((a, b) => b.length - a.length)
+  if (!names.length) return []
+  const re = new RegExp(BOUND_RE_SOURCE.replace('UNITS', names.map(escapeRegExp).join('|')), 'g')
+  return [...text.matchAll(re)].map((m) => {
+    const amount = Number(m[2]) * (units[m[3] as string] ?? 1)
+    return LOWER_BOUND.has(m[1] as string) ? { field, min: amount } : { field, max: amount }
+  })
+}
+
+/** Money words after a number, for a field named like a price. */
+const MONEY_UNITS = { dollars: 1, dollar: 1, euros: 1, euro: 1, pounds: 1, bucks: 1 }
+const PRICE_FIELD_RE = /^(?:price|cost|fee)s?$/i
+const CHEAPER_RE = /\b(?:cheaper than|costs? less than|under \$|below \$|less than \$) ?(\d+(?:\.\d+)?)/g
+
+/**
+ * Bounds on the other numeric fields, named by the field ("more than 500 votes", "under 300 pages") or, for a price,
+ * by money ("cheaper than 20", "under $15", "under 10 euros"). Years are the eras' business.
+ */
+function fieldBounds(text: string, numeric: ReadonlySet<string>, lengthField: string | undefined): FacetConstraint[] {
   const out: FacetConstraint[] = []
-  const units = Object.keys(length.units).sort((a, b) => b.length - a.length)
-  if (units.length) {
-    const re = new RegExp(BOUND_RE_SOURCE.replace('UNITS', units.map(escapeRegExp).join('|')), 'g')
-    for (const m of text.matchAll(re)) {
-      const amount = Number(m[2]) * (length.units[m[3] as string] ?? 1)
-      out.push(LOWER_BOUND.has(m[1] as string) ? { field: length.field, min: amount } : { field: length.field, max: amount })
+  for (const field of numeric) {
+    if (field === 'year' || field === lengthField) continue
+    const name = field.toLowerCase().replace(/_/g, ' ')
+    const units: Record<string, number> = { [name]: 1, [name.endsWith('s') ? name.slice(0, -1) : `${name}s`]: 1 }
+    if (PRICE_FIELD_RE.test(field)) {
+      Object.assign(units, MONEY_UNITS)
+      for (const m of text.matchAll(CHEAPER_RE)) out.push({ field, max: Number(m[1]) })
     }
+    out.push(...boundsIn(text, field, units))
   }
-  const said = length.phrases.some((p) => new RegExp(`\\b${escapeRegExp(p)}\\b`).test(text))
-  if (!out.length && said) out.push({ field: length.field, max: length.defaultMax })
   return out
 }
 
-/** A reader over the catalogue's facets and the profile's words for them. Pure once built. */
-export function createFacetReader(facets: readonly Facet[], profile: DomainProfile): FacetReader {
-  const phrases = valuePhrases(facets, profile)
+/** A reader over the catalogue's facets (of `catalogueSize` items) and the profile's words for them. Pure once built. */
+export function createFacetReader(facets: readonly Facet[], profile: DomainProfile, catalogueSize: number): FacetReader {
+  const phrases = valuePhrases(facets, profile, catalogueSize)
+  const numeric = new Set(facets.filter((f) => f.kind === 'numeric').map((f) => f.field))
   return {
     read: (text) => {
       const lower = text.toLowerCase()
       const clauses = lower.split(CLAUSE_RE).map((c) => c.replace(/,/g, ' , ').replace(/[^a-z0-9+',\s-]/g, ' '))
-      return [...clauses.flatMap((c) => readClause(c, phrases)), ...readBounds(lower, profile, facets)]
+      const phrasesSaid: string[] = []
+      const constraints = [
+        ...clauses.flatMap((c) => readClause(c, phrases, phrasesSaid)),
+        ...fieldBounds(lower, numeric, profile.length?.field),
+      ]
+      return { constraints, phrases: phrasesSaid }
     },
   }
 }

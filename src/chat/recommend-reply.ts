@@ -155,7 +155,7 @@ export async function recommendReply(
   const composed = explain.composeReply(recs, context)
   const ack = acknowledge(notes, ctx.label, profile)
   // What could not be done is said whoever words the reply.
-  const caveats = [...widened, ...notes.unfiltered, ...caveatsOf(u, profile)]
+  const caveats = [...widened, ...caveatsOf(u, profile)]
   const withNotes = (body: string) => [ack, body, ...caveats].filter(Boolean).join(' ')
   let text = withNotes(composed.text)
   if (deps.llm && recs.length && replyItems.length <= 10) {

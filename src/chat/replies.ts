@@ -13,8 +13,6 @@ export interface Notes {
   series: string[]
   anchored: ItemId[]
   constraints: string[]
-  /** What was asked but cannot be filtered in this catalogue, said as caveats ("these programs have no years"). */
-  unfiltered: string[]
 }
 
 export const emptyNotes = (): Notes => ({
@@ -25,14 +23,7 @@ export const emptyNotes = (): Notes => ({
   series: [],
   anchored: [],
   constraints: [],
-  unfiltered: [],
 })
-
-/** An era in words, for a caveat: "1990–1999", "1979 or earlier", "2015 or later". */
-export function eraWords(era: { min?: number; max?: number }): string {
-  if (era.min !== undefined && era.max !== undefined) return era.min === era.max ? `${era.min}` : `${era.min}–${era.max}`
-  return era.min !== undefined ? `${era.min} or later` : `${era.max} or earlier`
-}
 
 /** "A", "A and B", "A, B and C". */
 export function joinNames(names: readonly string[]): string {
@@ -64,8 +55,10 @@ function describeFacet(facet: FacetConstraint, profile: DomainProfile): string {
   if ('min' in facet || 'max' in facet) {
     const { min, max } = facet as { min?: number; max?: number }
     const amount = (n: number) => amountInWords(n, facet.field, profile)
-    if (min !== undefined && max !== undefined) return `${facet.field} ${amount(min)}–${amount(max)}`
-    return max !== undefined ? `under ${amount(max)}` : `over ${amount(min as number)}`
+    // The length field goes by its unit ("under 100 MB"); any other by its name ("price under 20").
+    const named = facet.field === profile.length?.field ? '' : `${facet.field} `
+    if (min !== undefined && max !== undefined) return `${named}${amount(min)}–${amount(max)}`
+    return max !== undefined ? `${named}under ${amount(max)}` : `${named}over ${amount(min as number)}`
   }
   const { include, exclude } = facet as { include?: string[]; exclude?: string[] }
   const parts: string[] = []
@@ -132,6 +125,7 @@ export function smallTalk(intent: Understanding['intent'], profile: DomainProfil
 /** The caveats a reply carries whoever words it: what could not be filtered or looked for. */
 export function caveatsOf(u: Understanding, profile: DomainProfile): string[] {
   const caveats: string[] = []
+  if (u.eraIgnored) caveats.push(profile.say('noYears', { era: u.eraIgnored }))
   if (u.runtimeIgnored) caveats.push(profile.say('noLength'))
   if (u.unknownPeople?.length) caveats.push(profile.say('unknownPeople', { names: joinNames(u.unknownPeople) }))
   return caveats

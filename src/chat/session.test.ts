@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { emptySession } from '../store/index.ts'
+import { createSqliteStore, emptySession } from '../store/index.ts'
 import { FEEDBACK_ACTIONS, MAX_SHOWN, type SessionEvent, transition, transitionAll } from './session.ts'
 
 const start = () => emptySession('c', 'u', 1000)
@@ -87,5 +90,21 @@ describe('facet constraints in the session', () => {
     s = transition(s, { kind: 'facets', facets: [{ field: 'installed_size_kb', max: 5000 }] })
     expect(s.constraints.facets).toEqual([{ field: 'installed_size_kb', max: 5000 }])
     expect(transition(s, { kind: 'dropFilters' }).constraints.facets).toBeUndefined()
+  })
+})
+
+describe('facet constraints stored', () => {
+  it('come back from the SQLite store as they were saved, so refusals survive a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concierge-facets-'))
+    const store = await createSqliteStore({ path: join(dir, 'store.db') })
+    const facets = [
+      { field: 'toolkit', exclude: ['gtk', 'qt'] },
+      { field: 'interface', include: ['graphical'] },
+      { field: 'installed_size_kb', max: 102_400 },
+    ]
+    await store.saveSession(transition(start(), { kind: 'facets', facets }))
+    expect((await store.getSession('c'))?.constraints.facets).toEqual(facets)
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
   })
 })

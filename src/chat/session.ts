@@ -196,7 +196,7 @@ function stopRequiring(c: Constraints, categories: readonly string[]): void {
 }
 
 const isBound = (f: FacetConstraint): f is { field: string; min?: number; max?: number } => 'min' in f || 'max' in f
-type ValueFacet = { field: string; include?: string[]; exclude?: string[] }
+type ValueFacet = { field: string; include?: string[]; exclude?: string[]; orMissing?: boolean }
 
 /**
  * Facet constraints after new ones: a bound replaces the earlier bound on its field; a refused value joins the
@@ -226,9 +226,14 @@ export function mergeFacets(existing: readonly FacetConstraint[], incoming: read
     if (f.include?.length) {
       const wanted = lower(f.include)
       entry.include = [...f.include]
+      if (f.orMissing) entry.orMissing = true
+      else delete entry.orMissing
       entry.exclude = (entry.exclude ?? []).filter((v) => !wanted.has(v.toLowerCase()))
     }
-    if (!entry.include?.length) delete entry.include
+    if (!entry.include?.length) {
+      delete entry.include
+      delete entry.orMissing
+    }
     if (!entry.exclude?.length) delete entry.exclude
   }
   return out.filter((f) => isBound(f) || f.include?.length || f.exclude?.length)

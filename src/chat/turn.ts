@@ -1,8 +1,9 @@
 import type { FeedbackKind, ItemId, Reply } from '../core/index.ts'
 import type { SessionState } from '../store/index.ts'
 import type { ChatContext } from './context.ts'
+import type { FacetReading } from './facet-words.ts'
 import { recommendReply } from './recommend-reply.ts'
-import { describeConstraints, describeItem, emptyNotes, eraWords, type Notes, smallTalk, whichOne } from './replies.ts'
+import { describeConstraints, describeItem, emptyNotes, type Notes, smallTalk, whichOne } from './replies.ts'
 import { type SessionEvent, transition } from './session.ts'
 import { type ItemAction, type Understanding, understand } from './understand.ts'
 
@@ -72,24 +73,30 @@ async function applyItem(ctx: ChatContext, s: SessionState, id: ItemId, action: 
 /** The message read against the session as it was: what was shown, what is in focus, the question pending. */
 function read(ctx: ChatContext, session: SessionState, text: string): Understanding {
   const { lastShown, focus, pending } = session
-  const { yearOf, maxYear, knowsName } = ctx
+  const { yearOf, maxYear, knowsName, hasYears } = ctx
   const hasRuntime = ctx.lengthField !== undefined
   const { profile, facets } = ctx
   return understand(
     text,
-    { lastShown, focus, pending, yearOf, maxYear, hasRuntime, knowsName, profile, facets },
+    { lastShown, focus, pending, yearOf, maxYear, hasRuntime, hasYears, knowsName, profile, facets },
     ctx.titles,
     ctx.lexicon,
   )
 }
 
-/** An era in a catalogue without years would filter out every item: it is set aside, and the reply says so. */
-function withoutUnfilterable(ctx: ChatContext, u: Understanding, notes: Notes): Understanding {
-  if (!u.era || ctx.hasYears) return u
-  notes.unfiltered.push(ctx.profile.say('noYears', { era: eraWords(u.era) }))
-  const { era: _, ...rest } = u
-  return rest
+/**
+ * The understanding with the facet constraints the reader found ("not GTK", "for the command line") added to those
+ * the passes found (bounds on the length field), and without the wishes that only repeat a facet value: "not GTK"
+ * refuses the toolkit; as a wish pushing away from the text "gtk" it would also push away from every graphical program.
+ */
+function withoutFacetWishes(u: Understanding, read: FacetReading): Understanding {
+  if (!read.constraints.length) return u
+  const said = new Set(read.phrases.map(squashWords))
+  const preferences = u.preferences.filter((p) => !said.has(squashWords(p.text)))
+  return { ...u, preferences, facets: [...(u.facets ?? []), ...read.constraints] }
 }
+
+const squashWords = (s: string) => s.toLowerCase().replace(/[^a-z0-9+]/g, '')
 
 /** The session changes that come before any item is named: reset, human suggestions, dropped filters, new direction. */
 function openingEvents(u: Understanding, suggested: readonly ItemId[]): SessionEvent[] {
@@ -141,7 +148,7 @@ async function applyMessage(ctx: ChatContext, start: SessionState, text: string,
   const suggested = (settings.shown ?? []).filter((id) => ctx.byId.has(id))
   let s = transition(start, { kind: 'suggested', ids: suggested })
   const notes = emptyNotes()
-  const u = withoutUnfilterable(ctx, read(ctx, s, text), notes)
+  const u = withoutFacetWishes(read(ctx, s, text), ctx.facetReader.read(text))
   for (const event of openingEvents(u, suggested)) s = transition(s, event)
   const before = JSON.stringify(s.constraints)
   if (u.dropFilters) s = transition(s, { kind: 'dropFilters' })
@@ -149,8 +156,7 @@ async function applyMessage(ctx: ChatContext, start: SessionState, text: string,
   const mentioned = await applyMentions(ctx, s, u, notes)
   s = transition(mentioned.session, { kind: 'constraints', understanding: u, lengthField: ctx.lengthField })
   s = transition(s, { kind: 'preferences', preferences: u.preferences })
-  const facets = ctx.facetReader.read(text)
-  if (facets.length) s = transition(s, { kind: 'facets', facets })
+  if (u.facets?.length) s = transition(s, { kind: 'facets', facets: u.facets })
   if (JSON.stringify(s.constraints) !== before) notes.constraints.push(describeConstraints(s, ctx.profile))
   const { question } = mentioned
   if (question) {

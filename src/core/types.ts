@@ -144,7 +144,16 @@ export interface ChatService {
  * Field `categories` and `tags` name the item's own lists; any other name is a metadata field.
  */
 export type FacetConstraint =
-  | { field: string; include?: string[]; exclude?: string[] }
+  | {
+      field: string
+      include?: string[]
+      exclude?: string[]
+      /**
+       * With `include`: items that do not declare the field pass too. For fields nearly every item declares (Debian's
+       * `interface`, 87%), a missing value is an omission; for the others (`toolkit`, 47%) it says the item has none.
+       */
+      orMissing?: boolean
+    }
   | { field: string; min?: number; max?: number }
 
 /** A field of the catalogue that can be asked for or refused by value (categories, tags, `interface`, `toolkit`). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Item } from '../core/index.ts'
-import { compileConstraints } from './filters.ts'
+import { compileConstraints, facetFit } from './filters.ts'
 
 const program = (id: string, metadata: Item['metadata'], tags: string[] = []): Item => ({
   id,
@@ -29,8 +29,9 @@ describe('facet constraints', () => {
     expect(passing([{ field: 'tags', exclude: ['qt'] }])).toEqual(['gtk-app', 'tui', 'unknown'])
   })
 
-  it('ask for values among the items that declare the field, keeping those that do not say', () => {
-    expect(passing([{ field: 'interface', include: ['text-mode', 'commandline'] }])).toEqual(['tui', 'unknown'])
+  it('ask for values, keeping the items that do not declare the field only when told to', () => {
+    expect(passing([{ field: 'interface', include: ['text-mode', 'commandline'] }])).toEqual(['tui'])
+    expect(passing([{ field: 'interface', include: ['text-mode', 'commandline'], orMissing: true }])).toEqual(['tui', 'unknown'])
   })
 
   it('bound a numeric field, ruling out items without it', () => {
@@ -51,5 +52,25 @@ describe('facet constraints', () => {
     expect(() => passing([{ field: '' }])).toThrow(/constraints\.facets\[0\]\.field/)
     expect(() => passing([{ field: 'x', max: Number.NaN }])).toThrow(/constraints\.facets\[0\]\.max/)
     expect(() => passing([{ field: 'x', exclude: [3 as never] }])).toThrow(/constraints\.facets\[0\]\.exclude/)
+  })
+})
+
+describe('facetFit', () => {
+  it('says which asked-for values and bounds an item meets, and what it holds instead of a refused value', () => {
+    const constraints = {
+      includeCategories: [],
+      excludeCategories: [],
+      facets: [
+        { field: 'toolkit', exclude: ['gtk'] },
+        { field: 'interface', include: ['text-mode'] },
+        { field: 'installed_size_kb', max: 1024 },
+      ],
+    }
+    expect(facetFit(items[2]!, constraints)).toEqual([
+      'toolkit ncurses, not gtk as you asked',
+      'interface text-mode as you asked',
+      'installed_size_kb 800, at most 1024 as you asked',
+    ])
+    expect(facetFit(items[3]!, constraints)).toEqual(['installed_size_kb 500, at most 1024 as you asked'])
   })
 })

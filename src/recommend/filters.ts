@@ -52,8 +52,8 @@ export function compileConstraints(constraints: Constraints): (item: Item) => bo
 
 /**
  * Checks facet constraints and returns a predicate: a refused value (`exclude`) rules out every item holding it; values
- * asked for (`include`) rule out the items that declare the field without any of them (an item that does not say
- * its interface is not a command-line program refused); bounds (`min`/`max`) rule out items without the number.
+ * asked for (`include`) rule out the items without any of them (those that do not declare the field only without
+ * `orMissing`); bounds (`min`/`max`) rule out items without the number.
  */
 export function compileFacets(facets: readonly FacetConstraint[] | undefined): (item: Item) => boolean {
   if (facets === undefined) return () => true
@@ -74,13 +74,14 @@ function compileFacet(facet: FacetConstraint, where: string): (item: Item) => bo
       return n !== undefined && (min === undefined || n >= min) && (max === undefined || n <= max)
     }
   }
-  const { include, exclude } = facet as { include?: string[]; exclude?: string[] }
+  const { include, exclude, orMissing } = facet as { include?: string[]; exclude?: string[]; orMissing?: boolean }
   const wanted = lowerSet(include, `${where}.include`)
   const refused = lowerSet(exclude, `${where}.exclude`)
   return (item) => {
     const values = fieldValues(item, field).map((v) => v.toLowerCase())
     if (values.some((v) => refused.has(v))) return false
-    return wanted.size === 0 || values.length === 0 || values.some((v) => wanted.has(v))
+    if (wanted.size === 0) return true
+    return values.length === 0 ? orMissing === true : values.some((v) => wanted.has(v))
   }
 }
 
@@ -130,6 +131,37 @@ export function metadataFit(item: Item, constraints: Constraints): string[] {
           ? `at most ${m.max}`
           : `at least ${m.min}`
     out.push(`${m.field} ${n}, ${range} as you asked`)
+  }
+  return [...out, ...facetFit(item, constraints)]
+}
+
+/**
+ * The facet constraints the item meets, in words: "interface commandline as you asked", "toolkit qt, not gtk as you
+ * asked", "installed_size_kb 822, at most 2048 as you asked". Only what the item itself declares.
+ */
+export function facetFit(item: Item, constraints: Constraints): string[] {
+  const out: string[] = []
+  for (const facet of constraints.facets ?? []) {
+    if ('min' in facet || 'max' in facet) {
+      const { min, max } = facet as { min?: number; max?: number }
+      const n = fieldNumber(item, facet.field)
+      if (n === undefined) continue
+      const range =
+        min !== undefined && max !== undefined
+          ? `between ${min} and ${max}`
+          : max !== undefined
+            ? `at most ${max}`
+            : `at least ${min}`
+      out.push(`${facet.field} ${n}, ${range} as you asked`)
+      continue
+    }
+    const values = fieldValues(item, facet.field)
+    if (!values.length) continue
+    const { include, exclude } = facet as { include?: string[]; exclude?: string[] }
+    const wanted = new Set((include ?? []).map((v) => v.toLowerCase()))
+    const matched = values.filter((v) => wanted.has(v.toLowerCase()))
+    if (matched.length) out.push(`${facet.field} ${matched.join(', ')} as you asked`)
+    else if (exclude?.length) out.push(`${facet.field} ${values.join(', ')}, not ${exclude.join(' or ')} as you asked`)
   }
   return out
 }

@@ -36,6 +36,7 @@ export const sessionSchema = z.object({
           field: z.string(),
           include: z.array(z.string()).optional(),
           exclude: z.array(z.string()).optional(),
+          orMissing: z.boolean().optional(),
           min: z.number().optional(),
           max: z.number().optional(),
         }),
