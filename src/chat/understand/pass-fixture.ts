@@ -24,15 +24,20 @@ const FILMS: [string, string, number, string][] = [
   ['91', "Ocean's Eleven", 2001, 'Crime|Thriller'],
 ]
 
-export const fixtureItems: Item[] = FILMS.map(([id, title, year, genres]) => ({
-  id,
-  title,
-  year,
-  description: '',
-  tags: [],
-  categories: genres.split('|'),
-  metadata: {},
-}))
+/** Films as items from rows of id, title, year and genres joined by "|" (extra fields ignored). */
+export function filmItems(rows: readonly (readonly [string, string, number, string, ...unknown[]])[]): Item[] {
+  return rows.map(([id, title, year, genres]) => ({
+    id,
+    title,
+    year,
+    description: '',
+    tags: [],
+    categories: genres.split('|'),
+    metadata: {},
+  }))
+}
+
+export const fixtureItems: Item[] = filmItems(FILMS)
 
 const lexicon = createCategoryLexicon(fixtureItems)
 const reserved = new Set([...lexicon.terms.keys()].filter((k) => !k.includes(' ')))
