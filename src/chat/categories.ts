@@ -15,6 +15,8 @@ export interface CategoryTerm {
   exclude: string[]
   /** The category's own name ("horror", "comedies"), which says nothing beyond the category; "scary" or "space" say more. */
   plain: boolean
+  /** A subject within the category ("heist"): asked for, a wish, not a filter. */
+  topic?: boolean
 }
 
 export interface CategoryLexicon {
@@ -56,7 +58,7 @@ export function createCategoryLexicon(
   const bySquash = new Map(categories.map((c) => [squash(c), c]))
   const find = (names: string[]) => names.map((n) => bySquash.get(squash(n))).filter((c): c is string => c !== undefined)
   const terms = new Map<string, CategoryTerm>()
-  const put = (phrase: string, include: string[], exclude: string[]) => {
+  const put = (phrase: string, include: string[], exclude: string[], topic = false) => {
     const plain = include.some((c) => stem(c) === stem(dropNouns(phrase)))
     const key = phrase
       .toLowerCase()
@@ -64,7 +66,7 @@ export function createCategoryLexicon(
       .replace(/\s+/g, ' ')
       .trim()
     if (!key || terms.has(key)) return
-    terms.set(key, { phrase: key, include, exclude, plain })
+    terms.set(key, { phrase: key, include, exclude, plain, ...(topic ? { topic } : {}) })
   }
   for (const concept of profile.categories) {
     const found = find(concept.names)
@@ -72,6 +74,7 @@ export function createCategoryLexicon(
     const exclude = [...new Set([...found, ...find(concept.alsoExclude ?? [])])]
     const include = [...new Set([...found, ...find(concept.alsoInclude ?? [])])]
     for (const w of concept.words) put(w, include, exclude)
+    for (const w of concept.topics ?? []) put(w, include, exclude, true)
   }
   for (const c of categories) {
     put(c, [c], [c])

@@ -100,6 +100,23 @@ export function titleKey(title: string): string {
   return words.join(' ')
 }
 
+/** The lookups built once per catalogue that finding and resolving titles read. */
+interface TitleTable {
+  /** Title key → the items it names. */
+  exact: Map<string, Entry[]>
+  /** Keys by first character and length, for typo matching. */
+  fuzzyKeys: Map<string, string[]>
+  /** Longest key, in words. */
+  maxTokens: number
+  /** Category words: titles made of them need a capital. */
+  reserved: ReadonlySet<string>
+  byItem: Map<ItemId, Item>
+  pop: (id: ItemId) => number
+  yearOf: (id: ItemId) => number | undefined
+  /** Whether typed words are a typo of a key rather than words of their own. */
+  typo: (typed: readonly Token[], key: string) => boolean
+}
+
 /**
  * Builds the title index once per catalogue. `popularity` (any positive scale) breaks ties between items
  * sharing a title; without it, the number of tags stands in.
@@ -109,10 +126,45 @@ export function createTitleIndex(
   popularity?: ReadonlyMap<ItemId, number>,
   options: { reserved?: ReadonlySet<string> } = {},
 ): TitleIndex {
-  const reserved = options.reserved ?? new Set<string>()
+  const table = buildTitleTable(items, popularity, options.reserved ?? new Set<string>())
+  const { exact, byItem, yearOf, pop } = table
+  const label = (id: ItemId) => {
+    const item = byItem.get(id)
+    if (!item) return id
+    const y = yearOf(id)
+    const base = item.title.replace(/\s*\(\d{4}\)\s*$/, '')
+    return y ? `${displayTitle(base)} (${y})` : displayTitle(base)
+  }
+  return {
+    find: (text, findOptions = {}) => findTitles(table, text, findOptions.masked ?? []),
+    lookup(title, year) {
+      const entries = (exact.get(titleKey(title)) ?? []).filter((e) => e.kind === 'full')
+      return entries
+        .map((e) => e.id)
+        .filter((id) => {
+          if (year === undefined) return true
+          const y = yearOf(id)
+          return y !== undefined && Math.abs(y - year) <= 1
+        })
+        .sort((a, b) => {
+          if (year !== undefined) {
+            const d = Math.abs((yearOf(a) ?? 0) - year) - Math.abs((yearOf(b) ?? 0) - year)
+            if (d !== 0) return d
+          }
+          return pop(b) - pop(a)
+        })
+    },
+    label,
+  }
+}
+
+function buildTitleTable(
+  items: readonly Item[],
+  popularity: ReadonlyMap<ItemId, number> | undefined,
+  reserved: ReadonlySet<string>,
+): TitleTable {
   const exact = new Map<string, Entry[]>()
   const byItem = new Map<ItemId, Item>()
-  /** Keys by first character and length, for typo matching. */
   const fuzzyKeys = new Map<string, string[]>()
   const fuzzySeen = new Set<string>()
   let maxTokens = 1
@@ -153,9 +205,33 @@ export function createTitleIndex(
     }
     for (const t of v.part) add(titleKey(t), { id: item.id, kind: 'part' })
   }
-  // A series by its shared opening words ("Harry Potter" of "Harry Potter and the …", "Star Trek II"): two words or
-  // more, ending on an uncommon word, that open at least SERIES_MIN titles, in two of them followed by a sequel's
-  // word ("and the", "Part", a numeral), and are not a title themselves. "New York Stories" makes no series.
+  for (const [key, ids] of seriesOpenings(items, exact)) for (const id of ids) add(key, { id, kind: 'series' })
+  // Every word of the catalogue's titles, descriptions and tags, built at the first typo looked at.
+  let vocabulary: Set<string> | undefined
+  const isWord = (norm: string) => {
+    vocabulary ??= new Set(items.flatMap((i) => tokenize(`${i.title} ${i.description} ${i.tags.join(' ')}`).map((t) => t.norm)))
+    return vocabulary.has(norm)
+  }
+  return {
+    exact,
+    fuzzyKeys,
+    maxTokens: Math.min(maxTokens, 14),
+    reserved,
+    byItem,
+    pop,
+    yearOf: (id) => byItem.get(id)?.year ?? yearFromTitle(byItem.get(id)?.title ?? ''),
+    // A near miss is a typo only when what was typed is not itself a word the catalogue uses: "across America" is
+    // not a misspelt The American. Spacing alone ("spiderman") is no other word.
+    typo: (typed, key) => typed.map((t) => t.norm).join('') === key.replace(/ /g, '') || !typed.every((t) => isWord(t.norm)),
+  }
+}
+
+/**
+ * A series by its shared opening words ("Harry Potter" of "Harry Potter and the …", "Star Trek II"): two words or
+ * more, ending on an uncommon word, that open at least SERIES_MIN titles, in two of them followed by a sequel's
+ * word ("and the", "Part", a numeral), and are not a title themselves. "New York Stories" makes no series.
+ */
+function seriesOpenings(items: readonly Item[], exact: ReadonlyMap<string, Entry[]>): [string, Set<ItemId>][] {
   const openings = new Map<string, { ids: Set<ItemId>; sequels: number }>()
   for (const item of items) {
     const words = titleKey(titleVariants(item.title).full[0] ?? item.title).split(' ')
@@ -168,213 +244,216 @@ export function createTitleIndex(
       openings.set(key, o)
     }
   }
-  for (const [key, { ids, sequels }] of openings)
-    if (ids.size >= SERIES_MIN && sequels >= 2 && !exact.get(key)?.some((e) => e.kind === 'full'))
-      for (const id of ids) add(key, { id, kind: 'series' })
-  maxTokens = Math.min(maxTokens, 14)
-  const yearOf = (id: ItemId) => byItem.get(id)?.year ?? yearFromTitle(byItem.get(id)?.title ?? '')
+  return [...openings]
+    .filter(
+      ([key, { ids, sequels }]) => ids.size >= SERIES_MIN && sequels >= 2 && !exact.get(key)?.some((e) => e.kind === 'full'),
+    )
+    .map(([key, { ids }]): [string, Set<ItemId>] => [key, ids])
+}
 
-  const label = (id: ItemId) => {
-    const item = byItem.get(id)
-    if (!item) return id
-    const y = yearOf(id)
-    const base = item.title.replace(/\s*\(\d{4}\)\s*$/, '')
-    return y ? `${displayTitle(base)} (${y})` : displayTitle(base)
-  }
-
-  /** Chooses among entries of one key: the clear winner, or the close ones to ask about. */
-  const resolve = (
-    entries: Entry[],
-    key: string,
-    year: number | undefined,
-    typedArticle?: boolean,
-  ): { ids: ItemId[]; ambiguous: boolean; series?: boolean } => {
-    let list = entries
-    if (year !== undefined) {
-      const near = list.filter((e) => {
-        const y = yearOf(e.id)
-        return y !== undefined && Math.abs(y - year) <= 1
-      })
-      if (near.length) {
-        const same = near.filter((e) => yearOf(e.id) === year)
-        list = same.length ? same : near
-      }
-    }
-    const full = list.filter((e) => e.kind === 'full')
-    // "Lord of the Rings" is the trilogy, not the little-known 1978 film of that name: a title far less known than
-    // the films whose names it opens stands for their series.
-    const parts = list.filter((e) => e.kind !== 'full').map((e) => e.id)
-    const bestPop = (ids: ItemId[]) => Math.max(0, ...ids.map(pop))
-    if (year === undefined && full.length && parts.length >= 2) {
-      if (bestPop(parts) >= RATIO_REMAKE * bestPop(full.map((e) => e.id)))
-        return { ids: parts.sort((a, b) => pop(b) - pop(a)), ambiguous: false, series: true }
-    }
-    const top = (full.length ? full : list).map((e) => e.id).sort((a, b) => pop(b) - pop(a))
-    if (!full.length && year === undefined && top.length > 1) return { ids: top, ambiguous: false, series: true }
-    if (!full.length || year !== undefined) return { ids: top, ambiguous: false }
-    const first = top[0]!
-    const close = top.filter((id, i) => i === 0 || pop(id) * RATIO_REMAKE >= pop(first))
-    if (close.length > 1) {
-      // "The Heat" is The Heat (2013), not Heat (1995); "Arrival" is Arrival (2016), not The Arrival (1996).
-      const asTyped =
-        typedArticle === undefined
-          ? []
-          : close.filter((id) => full.some((e) => e.id === id && Boolean(e.article) === typedArticle))
-      if (asTyped.length === 1) return { ids: [asTyped[0]!, ...top.filter((id) => id !== asTyped[0])], ambiguous: false }
-      return { ids: close.slice(0, 4), ambiguous: true }
-    }
-    // "Alien" vs "Aliens": a plural/singular twin title of comparable popularity.
-    const twinKey = key.endsWith('s') ? key.slice(0, -1) : `${key}s`
-    const twin = (exact.get(twinKey) ?? []).filter((e) => e.kind === 'full').sort((a, b) => pop(b.id) - pop(a.id))[0]
-    if (twin && pop(twin.id) * RATIO_NEAR >= pop(first) && pop(first) * RATIO_NEAR >= pop(twin.id)) {
-      return { ids: [first, twin.id], ambiguous: true }
-    }
-    return { ids: top, ambiguous: false }
-  }
-
-  const find = (text: string, options: { masked?: readonly [number, number][] } = {}): TitleMention[] => {
-    const masked = options.masked ?? []
-    // SHOUTED TEXT says nothing about which words are titles: judge it as if lowercase.
-    const letters = text.replace(/[^\p{L}]/gu, '')
-    const upper = letters.replace(/[^\p{Lu}]/gu, '').length
-    if (letters.length >= 8 && upper / letters.length > 0.6) text = text.toLowerCase()
-    const all = tokenize(text)
-    const isMasked = (t: Token) => masked.some(([s, e]) => t.start < e && t.end > s)
-    interface Span {
-      i: number
-      j: number // exclusive
-      entries: Entry[]
-      key: string
-      fuzzy: boolean
-      score: number
-    }
-    const spans: Span[] = []
-    const n = all.length
-    // Every stretch that is a title key, masked or not.
-    const hits: { i: number; j: number; key: string; entries: Entry[] }[] = []
-    for (let i = 0; i < n; i++) {
-      for (let len = Math.min(maxTokens, n - i); len >= 1; len--) {
-        const key = all
-          .slice(i, i + len)
-          .map((t) => t.norm)
-          .join(' ')
-        const entries = exact.get(key)
-        if (entries) hits.push({ i, j: i + len, key, entries })
-      }
-    }
-    // Words inside a title with a distinctive word ("Inception", "Black Panther"): beside another title, a capital
-    // is not part of a longer name.
-    const titled = new Array<boolean>(n).fill(false)
-    for (const h of hits)
-      if (all.slice(h.i, h.j).some((t) => !plainWord(t, reserved))) for (let k = h.i; k < h.j; k++) titled[k] = true
-    for (const { i, j, key, entries } of hits) {
-      if (all.slice(i, j).some(isMasked)) continue
-      const kind = entries.some((e) => e.kind === 'full') ? 'full' : entries.some((e) => e.kind === 'part') ? 'part' : 'series'
-      if (kindOfThing(all, i, entries)) continue
-      if (accept(text, all, i, j, reserved, kind, titled))
-        spans.push({ i, j, entries, key, fuzzy: false, score: (j - i) * 10 + key.length * 0.1 + 5 })
-    }
-    // Fuzzy matching for typos, only on stretches no exact title covers.
-    const covered = new Array<boolean>(n).fill(false)
-    for (const s of spans) if (s.j - s.i > 1 || !COMMON_WORDS.has(s.key)) for (let k = s.i; k < s.j; k++) covered[k] = true
-    for (let i = 0; i < n; i++) {
-      const w = all[i]!.norm
-      if (covered[i] || isMasked(all[i]!) || COMMON_WORDS.has(w) || reserved.has(w) || LEADING_ARTICLES.has(w)) continue
-      for (let len = Math.min(5, n - i); len >= 1; len--) {
-        const slice = all.slice(i, i + len)
-        if (slice.some((t, k) => covered[i + k] || isMasked(t))) continue
-        const last = slice[len - 1]!.norm
-        if (COMMON_WORDS.has(last) || (len === 1 && reserved.has(last))) continue
-        const span = slice.map((t) => t.norm).join(' ')
-        if (span.replace(/ /g, '').length < 6 || /^\d+$/.test(span)) continue
-        const max = span.length >= 12 ? 2 : 1
-        let best: { key: string; d: number; pop: number } | undefined
-        const near: string[] = []
-        for (let d = -max; d <= max; d++) near.push(...(fuzzyKeys.get(`${span[0]}${span.length + d}`) ?? []))
-        for (const key of near) {
-          if (key === span) continue
-          const d = editDistance(span, key, max)
-          if (d > max) continue
-          const p = Math.max(...exact.get(key)!.map((e) => pop(e.id)))
-          if (!best || d < best.d || (d === best.d && p > best.pop)) best = { key, d, pop: p }
-        }
-        // "I love dinosaurs" is about dinosaurs, not the film Dinosaur: a lower-case plural of a one-word title.
-        const plural =
-          best !== undefined &&
-          len === 1 &&
-          (span === `${best.key}s` || span === `${best.key}es`) &&
-          !/^\p{Lu}/u.test(slice[0]!.raw)
-        if (best && !plural && !kindOfThing(all, i, exact.get(best.key)!) && (len > 1 || fuzzyWordAllowed(text, all, i))) {
-          spans.push({
-            i,
-            j: i + len,
-            entries: exact.get(best.key)!,
-            key: best.key,
-            fuzzy: true,
-            score: len * 10 + span.length * 0.1 - best.d * 3,
-          })
-        }
-      }
-    }
-    spans.sort((a, b) => b.score - a.score || a.i - b.i)
-    const taken = new Array<boolean>(n).fill(false)
-    const chosen: Span[] = []
-    for (const s of spans) {
-      let free = true
-      for (let k = s.i; k < s.j; k++) if (taken[k]) free = false
-      if (!free) continue
-      for (let k = s.i; k < s.j; k++) taken[k] = true
-      chosen.push(s)
-    }
-    chosen.sort((a, b) => a.i - b.i)
-    return chosen.map((s) => {
-      let startTok = s.i
-      if (startTok > 0 && LEADING_ARTICLES.has(all[startTok - 1]!.norm) && !taken[startTok - 1]) startTok--
-      let end = all[s.j - 1]!.end
-      let year: number | undefined
-      const next = all[s.j]
-      if (next && /^(19|20)\d\d$/.test(next.norm) && !taken[s.j]) {
-        year = Number(next.norm)
-        end = next.end
-        if (text[end] === ')') end++
-      }
-      const { ids, ambiguous, series } = resolve(s.entries, s.key, year, s.fuzzy ? undefined : startTok < s.i)
-      const start = all[startTok]!.start
-      const mention: TitleMention = {
-        start,
-        end,
-        text: text.slice(start, end),
-        candidates: ids,
-        ambiguous,
-        fuzzy: s.fuzzy,
-      }
-      if (!ambiguous && ids[0] !== undefined) mention.itemId = ids[0]
-      if (series) mention.series = true
-      return mention
+/** Chooses among entries of one key: the clear winner, or the close ones to ask about. */
+function resolveEntries(
+  table: TitleTable,
+  entries: Entry[],
+  key: string,
+  year: number | undefined,
+  typedArticle?: boolean,
+): { ids: ItemId[]; ambiguous: boolean; series?: boolean } {
+  const { pop, yearOf, exact } = table
+  let list = entries
+  if (year !== undefined) {
+    const near = list.filter((e) => {
+      const y = yearOf(e.id)
+      return y !== undefined && Math.abs(y - year) <= 1
     })
+    if (near.length) {
+      const same = near.filter((e) => yearOf(e.id) === year)
+      list = same.length ? same : near
+    }
   }
+  const full = list.filter((e) => e.kind === 'full')
+  // "Lord of the Rings" is the trilogy, not the little-known 1978 film of that name: a title far less known than
+  // the films whose names it opens stands for their series.
+  const parts = list.filter((e) => e.kind !== 'full').map((e) => e.id)
+  const bestPop = (ids: ItemId[]) => Math.max(0, ...ids.map(pop))
+  if (year === undefined && full.length && parts.length >= 2) {
+    if (bestPop(parts) >= RATIO_REMAKE * bestPop(full.map((e) => e.id)))
+      return { ids: parts.sort((a, b) => pop(b) - pop(a)), ambiguous: false, series: true }
+  }
+  const top = (full.length ? full : list).map((e) => e.id).sort((a, b) => pop(b) - pop(a))
+  if (!full.length && year === undefined && top.length > 1) return { ids: top, ambiguous: false, series: true }
+  if (!full.length || year !== undefined) return { ids: top, ambiguous: false }
+  const first = top[0]!
+  const close = top.filter((id, i) => i === 0 || pop(id) * RATIO_REMAKE >= pop(first))
+  if (close.length > 1) {
+    // "The Heat" is The Heat (2013), not Heat (1995); "Arrival" is Arrival (2016), not The Arrival (1996).
+    const asTyped =
+      typedArticle === undefined ? [] : close.filter((id) => full.some((e) => e.id === id && Boolean(e.article) === typedArticle))
+    if (asTyped.length === 1) return { ids: [asTyped[0]!, ...top.filter((id) => id !== asTyped[0])], ambiguous: false }
+    return { ids: close.slice(0, 4), ambiguous: true }
+  }
+  // "Alien" vs "Aliens": a plural/singular twin title of comparable popularity.
+  const twinKey = key.endsWith('s') ? key.slice(0, -1) : `${key}s`
+  const twin = (exact.get(twinKey) ?? []).filter((e) => e.kind === 'full').sort((a, b) => pop(b.id) - pop(a.id))[0]
+  if (twin && pop(twin.id) * RATIO_NEAR >= pop(first) && pop(first) * RATIO_NEAR >= pop(twin.id)) {
+    return { ids: [first, twin.id], ambiguous: true }
+  }
+  return { ids: top, ambiguous: false }
+}
 
-  return {
-    find,
-    lookup(title, year) {
-      const entries = (exact.get(titleKey(title)) ?? []).filter((e) => e.kind === 'full')
-      return entries
-        .map((e) => e.id)
-        .filter((id) => {
-          if (year === undefined) return true
-          const y = yearOf(id)
-          return y !== undefined && Math.abs(y - year) <= 1
-        })
-        .sort((a, b) => {
-          if (year !== undefined) {
-            const d = Math.abs((yearOf(a) ?? 0) - year) - Math.abs((yearOf(b) ?? 0) - year)
-            if (d !== 0) return d
-          }
-          return pop(b) - pop(a)
-        })
-    },
-    label,
+/** A stretch of tokens [i, j) that matched a title key, exactly or with a typo. */
+interface Span {
+  i: number
+  j: number
+  entries: Entry[]
+  key: string
+  fuzzy: boolean
+  score: number
+}
+
+/** Titles mentioned in `text`, in order of appearance, not overlapping, outside `masked`. */
+function findTitles(table: TitleTable, input: string, masked: readonly [number, number][]): TitleMention[] {
+  let text = input
+  // SHOUTED TEXT says nothing about which words are titles: judge it as if lowercase.
+  const letters = text.replace(/[^\p{L}]/gu, '')
+  const upper = letters.replace(/[^\p{Lu}]/gu, '').length
+  if (letters.length >= 8 && upper / letters.length > 0.6) text = text.toLowerCase()
+  const all = tokenize(text)
+  const isMasked = (t: Token) => masked.some(([s, e]) => t.start < e && t.end > s)
+  const spans = exactSpans(table, text, all, isMasked)
+  spans.push(...fuzzySpans(table, text, all, isMasked, spans))
+  spans.sort((a, b) => b.score - a.score || a.i - b.i)
+  const taken = new Array<boolean>(all.length).fill(false)
+  const chosen: Span[] = []
+  for (const s of spans) {
+    let free = true
+    for (let k = s.i; k < s.j; k++) if (taken[k]) free = false
+    if (!free) continue
+    for (let k = s.i; k < s.j; k++) taken[k] = true
+    chosen.push(s)
   }
+  chosen.sort((a, b) => a.i - b.i)
+  return chosen.map((s) => toMention(table, text, all, s, taken))
+}
+
+/** Every stretch that is a title key and reads as meant for one. */
+function exactSpans(table: TitleTable, text: string, all: Token[], isMasked: (t: Token) => boolean): Span[] {
+  const { exact, maxTokens, reserved } = table
+  const spans: Span[] = []
+  const n = all.length
+  // Every stretch that is a title key, masked or not.
+  const hits: { i: number; j: number; key: string; entries: Entry[] }[] = []
+  for (let i = 0; i < n; i++) {
+    for (let len = Math.min(maxTokens, n - i); len >= 1; len--) {
+      const key = all
+        .slice(i, i + len)
+        .map((t) => t.norm)
+        .join(' ')
+      const entries = exact.get(key)
+      if (entries) hits.push({ i, j: i + len, key, entries })
+    }
+  }
+  // Words inside a title with a distinctive word ("Inception", "Black Panther"): beside another title, a capital
+  // is not part of a longer name.
+  const titled = new Array<boolean>(n).fill(false)
+  for (const h of hits)
+    if (all.slice(h.i, h.j).some((t) => !plainWord(t, reserved))) for (let k = h.i; k < h.j; k++) titled[k] = true
+  for (const { i, j, key, entries } of hits) {
+    if (all.slice(i, j).some(isMasked)) continue
+    const kind = entries.some((e) => e.kind === 'full') ? 'full' : entries.some((e) => e.kind === 'part') ? 'part' : 'series'
+    if (kindOfThing(all, i, entries)) continue
+    if (accept(text, all, i, j, reserved, kind, titled))
+      spans.push({ i, j, entries, key, fuzzy: false, score: (j - i) * 10 + key.length * 0.1 + 5 })
+  }
+  return spans
+}
+
+/** Typo matches, only on stretches no exact title covers. */
+function fuzzySpans(
+  table: TitleTable,
+  text: string,
+  all: Token[],
+  isMasked: (t: Token) => boolean,
+  exactOnes: readonly Span[],
+): Span[] {
+  const { exact, fuzzyKeys, reserved, pop } = table
+  const spans: Span[] = []
+  const n = all.length
+  const covered = new Array<boolean>(n).fill(false)
+  for (const s of exactOnes) if (s.j - s.i > 1 || !COMMON_WORDS.has(s.key)) for (let k = s.i; k < s.j; k++) covered[k] = true
+  for (let i = 0; i < n; i++) {
+    const w = all[i]!.norm
+    if (covered[i] || isMasked(all[i]!) || COMMON_WORDS.has(w) || reserved.has(w) || LEADING_ARTICLES.has(w)) continue
+    for (let len = Math.min(5, n - i); len >= 1; len--) {
+      const slice = all.slice(i, i + len)
+      if (slice.some((t, k) => covered[i + k] || isMasked(t))) continue
+      const last = slice[len - 1]!.norm
+      if (COMMON_WORDS.has(last) || (len === 1 && reserved.has(last))) continue
+      const span = slice.map((t) => t.norm).join(' ')
+      if (span.replace(/ /g, '').length < 6 || /^\d+$/.test(span)) continue
+      const max = span.length >= 12 ? 2 : 1
+      let best: { key: string; d: number; pop: number } | undefined
+      const near: string[] = []
+      for (let d = -max; d <= max; d++) near.push(...(fuzzyKeys.get(`${span[0]}${span.length + d}`) ?? []))
+      for (const key of near) {
+        if (key === span) continue
+        const d = editDistance(span, key, max)
+        if (d > max) continue
+        const p = Math.max(...exact.get(key)!.map((e) => pop(e.id)))
+        if (!best || d < best.d || (d === best.d && p > best.pop)) best = { key, d, pop: p }
+      }
+      // "I love dinosaurs" is about dinosaurs, not the film Dinosaur: a lower-case plural of a one-word title.
+      const plural =
+        best !== undefined &&
+        len === 1 &&
+        (span === `${best.key}s` || span === `${best.key}es`) &&
+        !/^\p{Lu}/u.test(slice[0]!.raw)
+      if (
+        best &&
+        !plural &&
+        table.typo(slice, best.key) &&
+        !kindOfThing(all, i, exact.get(best.key)!) &&
+        (len > 1 || fuzzyWordAllowed(text, all, i))
+      ) {
+        spans.push({
+          i,
+          j: i + len,
+          entries: exact.get(best.key)!,
+          key: best.key,
+          fuzzy: true,
+          score: len * 10 + span.length * 0.1 - best.d * 3,
+        })
+      }
+    }
+  }
+  return spans
+}
+
+/** The mention of a chosen span, with a leading article and a trailing year it takes in. */
+function toMention(table: TitleTable, text: string, all: Token[], s: Span, taken: readonly boolean[]): TitleMention {
+  let startTok = s.i
+  if (startTok > 0 && LEADING_ARTICLES.has(all[startTok - 1]!.norm) && !taken[startTok - 1]) startTok--
+  let end = all[s.j - 1]!.end
+  let year: number | undefined
+  const next = all[s.j]
+  if (next && /^(19|20)\d\d$/.test(next.norm) && !taken[s.j]) {
+    year = Number(next.norm)
+    end = next.end
+    if (text[end] === ')') end++
+  }
+  const { ids, ambiguous, series } = resolveEntries(table, s.entries, s.key, year, s.fuzzy ? undefined : startTok < s.i)
+  const start = all[startTok]!.start
+  const mention: TitleMention = {
+    start,
+    end,
+    text: text.slice(start, end),
+    candidates: ids,
+    ambiguous,
+    fuzzy: s.fuzzy,
+  }
+  if (!ambiguous && ids[0] !== undefined) mention.itemId = ids[0]
+  if (series) mention.series = true
+  return mention
 }
 
 /** How many titles must open with the same words for those words to name a series. */

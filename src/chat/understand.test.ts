@@ -3,6 +3,7 @@ import type { Item } from '../core/index.ts'
 import { createCategoryLexicon } from './categories.ts'
 import { sanitizeUtterance } from './text.ts'
 import { createTitleIndex, titleVariants } from './title-index.ts'
+import { filmItems } from './understand/pass-fixture.ts'
 import { type UnderstandContext, understand } from './understand.ts'
 
 const raw: [string, string, number, string, number][] = [
@@ -37,15 +38,7 @@ const raw: [string, string, number, string, number][] = [
   ['3000', 'Princess Mononoke (Mononoke-hime)', 1997, 'Action|Adventure|Animation|Drama|Fantasy', 78],
   ['2010', 'Metropolis', 1927, 'Drama|Sci-Fi', 20],
 ]
-const items: Item[] = raw.map(([id, title, year, genres]) => ({
-  id,
-  title,
-  year,
-  description: '',
-  tags: [],
-  categories: genres.split('|'),
-  metadata: {},
-}))
+const items: Item[] = filmItems(raw)
 const popularity = new Map(raw.map(([id, , , , p]) => [id, p]))
 const lexicon = createCategoryLexicon(items)
 const reserved = new Set([...lexicon.terms.keys()].filter((k) => !k.includes(' ')))

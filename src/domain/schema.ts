@@ -49,6 +49,11 @@ export const categoryConceptSchema = z.strictObject({
   words: words.min(1),
   alsoExclude: words.optional(),
   alsoInclude: words.optional(),
+  /**
+   * Subjects within the category ("heist", "zombies"): asked for, a wish to match rather than a filter ("a funny
+   * heist movie" is not every crime film); refused, they refuse the category like its words.
+   */
+  topics: words.optional(),
 })
 
 /** A mood that refuses categories whatever else is asked: "feel-good" is never horror. */

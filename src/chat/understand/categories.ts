@@ -35,11 +35,13 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   )
   // Requested category words, in runs of adjacent ones ("romantic comedy" is one run of two).
   const runs: string[][][] = []
+  const topicAt = state.clauses.map((clause) => topicStart(view.slice(clause.start, clause.end), lexicon, words))
   const categoryWords = state.clauses.map((clause, c) => {
     const reading = state.readings[c]!
     if (reading.describesItem) return new Set<string>()
     const clauseCues = cues.slice(clause.start, clause.end)
-    return readClauseCategories(view.slice(clause.start, clause.end), clauseCues, reading, { lexicon, words }, findings, runs)
+    const said = { words: view.slice(clause.start, clause.end), cues: clauseCues, topicAt: topicAt[c] }
+    return readClauseCategories(said, reading, { lexicon, words }, findings, runs)
   })
   // "A feel-good movie" is never a horror film, whatever else it is (unless horror is asked for).
   for (const mood of words.impliedRefusals) {
@@ -62,13 +64,12 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   if (together.length > 1) findings.includeAll = together
   // "comedies too" adds; "nothing too long" does not.
   findings.includeAdds = /\b(?:also|as well|additionally)\b|\btoo\b(?=\s*(?:$|[.,!?;)]|please\b))/.test(state.lower)
-  return { ...state, categoryWords, findings }
+  return { ...state, categoryWords, topicAt, findings }
 }
 
 /** The category words of one clause, longest phrase first; returns the plain category names met ("horror"). */
 function readClauseCategories(
-  words: string,
-  cues: string,
+  { words, cues, topicAt }: { words: string; cues: string; topicAt: number | undefined },
   reading: ClauseReading,
   { lexicon, words: domain }: { lexicon: CategoryLexicon; words: DomainWords },
   findings: Understanding,
@@ -86,16 +87,15 @@ function readClauseCategories(
     const found = longestTerm(tokens, i, lexicon)
     if (!found) continue
     const { term, len } = found
-    if (term.plain) for (const w of term.phrase.split(' ')) categoryWords.add(w)
     const end = tokens[i + len - 1]!.end
     const before = words.slice(0, tokens[i]!.start)
+    // The subject of the story ("a drama about a big family", "a funny heist movie") is a wish to match, not a filter.
+    const subject = term.topic === true || (topicAt !== undefined && tokens[i]!.start >= topicAt)
+    if (term.plain && !subject) for (const w of term.phrase.split(' ')) categoryWords.add(w)
+    const dislikedAfter = dislikesAt.some((at) => at >= end && at - end <= DISLIKE_AFTER_CHARS)
     if (RELEASE_BEFORE_RE.test(before)) findings.release = [...new Set([...(findings.release ?? []), ...term.include])]
-    else if (
-      reading.carried ||
-      refusedBefore(before, domain) ||
-      dislikesAt.some((at) => at >= end && at - end <= DISLIKE_AFTER_CHARS)
-    )
-      findings.exclude.push(...term.exclude)
+    else if (reading.carried || refusedBefore(before, domain) || dislikedAfter) findings.exclude.push(...term.exclude)
+    else if (subject) runEnd = -1
     else {
       findings.include.push(...term.include)
       // Said together ("romantic comedy", "action-comedy"), or "both romance and action".
@@ -113,6 +113,22 @@ function readClauseCategories(
     i += len - 1
   }
   return categoryWords
+}
+
+/** Words that name an item when followed by "about" ("something about", "a story about"), beside the domain nouns. */
+const TOPIC_HEADS = new Set('something anything one ones stuff story stories'.split(' '))
+const TOPIC_CUE_RE = /([a-z0-9']+)\s+(?:about|involving|cent(?:er|re)d (?:on|around)|dealing with)\s+/g
+
+/**
+ * Where the subject of the story starts in a clause: after "about" (or "involving", "centred on") that follows an
+ * item noun, "something"/"one"/"story", or a category word ("a drama about …"). Not after "think about" or "what about".
+ */
+function topicStart(words: string, lexicon: CategoryLexicon, domain: DomainWords): number | undefined {
+  for (const m of words.matchAll(TOPIC_CUE_RE)) {
+    const head = m[1]!.replace(/'/g, '')
+    if (TOPIC_HEADS.has(head) || domain.nouns.has(head) || lexicon.terms.has(head)) return m.index + m[0].length
+  }
+  return undefined
 }
 
 /** The longest category phrase starting at token `i`. */

@@ -29,6 +29,8 @@ export interface DomainWords {
   done: string
   /** Participles only ("watched|seen"). */
   participle: string
+  /** The item nouns, lower-cased ("movie", "films"). */
+  nouns: ReadonlySet<string>
   /** Every noun and verb form, lower-cased: words that carry no wish of their own. */
   fluff: ReadonlySet<string>
   eras: readonly EraWords[]
@@ -72,6 +74,7 @@ function compile(profile: UnderstandProfile): DomainWords {
     base: alt(verbs.map((v) => v.base)),
     done: alt(verbs.flatMap((v) => [v.past, v.participle])),
     participle: alt(verbs.map((v) => v.participle)),
+    nouns: new Set(nouns.flatMap((n) => [n.singular, n.plural]).map((w) => w.toLowerCase())),
     fluff: new Set(
       [
         ...nouns.flatMap((n) => [n.singular, n.plural]),

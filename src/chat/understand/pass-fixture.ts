@@ -18,17 +18,26 @@ const FILMS: [string, string, number, string][] = [
   ['33', 'Shooter', 2007, 'Action|Thriller'],
   ['6', 'Crazy, Stupid, Love.', 2011, 'Comedy|Romance'],
   ['7', 'Fantasia', 1940, 'Animation|Fantasy|Musical'],
+  ['88', 'The American', 2010, 'Drama|Thriller'],
+  ['89', 'Captain America: The First Avenger', 2011, 'Action|Adventure|Sci-Fi'],
+  ['90', 'It', 2017, 'Horror'],
+  ['91', "Ocean's Eleven", 2001, 'Crime|Thriller'],
 ]
 
-export const fixtureItems: Item[] = FILMS.map(([id, title, year, genres]) => ({
-  id,
-  title,
-  year,
-  description: '',
-  tags: [],
-  categories: genres.split('|'),
-  metadata: {},
-}))
+/** Films as items from rows of id, title, year and genres joined by "|" (extra fields ignored). */
+export function filmItems(rows: readonly (readonly [string, string, number, string, ...unknown[]])[]): Item[] {
+  return rows.map(([id, title, year, genres]) => ({
+    id,
+    title,
+    year,
+    description: '',
+    tags: [],
+    categories: genres.split('|'),
+    metadata: {},
+  }))
+}
+
+export const fixtureItems: Item[] = filmItems(FILMS)
 
 const lexicon = createCategoryLexicon(fixtureItems)
 const reserved = new Set([...lexicon.terms.keys()].filter((k) => !k.includes(' ')))

@@ -72,6 +72,8 @@ export interface UtteranceState {
   readonly readings: readonly ClauseReading[]
   /** Per clause, the words that were category names ("horror"), which alone make no wish (categories pass). */
   readonly categoryWords: readonly ReadonlySet<string>[]
+  /** Per clause, where the story's subject starts ("a drama about| a big family"), relative to the clause (categories pass). */
+  readonly topicAt: readonly (number | undefined)[]
   /** The findings so far, in the public shape. */
   readonly findings: Understanding
   /** Nothing more to read: the remaining passes are skipped. */
@@ -132,6 +134,7 @@ export function initialState(text: string): UtteranceState {
     titles: [],
     readings: [],
     categoryWords: [],
+    topicAt: [],
     findings: {
       text,
       intent: text ? 'request' : 'empty',

@@ -1,6 +1,6 @@
 import { clipWords } from '../../core/index.ts'
 import { AGE_WORDS } from '../categories.ts'
-import { COMMON_WORDS, TOPIC_WORDS, tokenize } from '../text.ts'
+import { COMMON_WORDS, TOPIC_WORDS, type Token, tokenize } from '../text.ts'
 import { refusedBefore } from './cues.ts'
 import { type DomainWords, perDomain } from './domain-words.ts'
 import { copyFindings, type PassEnv, type UtteranceState, visible } from './state.ts'
@@ -92,7 +92,8 @@ export function readWishes(state: UtteranceState, { words: domain }: PassEnv): U
     const words = view.slice(clause.start, clause.end)
     // A question about the film ("does he go to war?") is not a wish either.
     if (reading.asksAboutIt || INSTRUCTION_RE.test(words) || QUESTION_TO_HELPER_RE.test(words.trim())) return
-    const wish = wishOf(words, state.categoryWords[c] ?? new Set(), domain)
+    const said = { words, topicAt: state.topicAt[c] }
+    const wish = wishOf(said, state.categoryWords[c] ?? new Set(), domain)
     if (wish) (reading.neg || reading.carried || refusedBefore(words, domain) ? negative : positive).push(wish)
   })
   if (positive.length) findings.preferences.push({ text: positive.join(', '), weight: 1 })
@@ -100,28 +101,62 @@ export function readWishes(state: UtteranceState, { words: domain }: PassEnv): U
   return { ...state, findings }
 }
 
-/** The wish in what is left of a clause, or '' when nothing but chit-chat, numbers or category names is left. */
-function wishOf(words: string, categoryWords: ReadonlySet<string>, domain: DomainWords): string {
-  const residual = words.replace(AGE_PHRASE_RE, ' ').replace(fluffPhrases(domain), ' ')
+/** Words that end the subject of a story ("a movie about a dog that is lost", "something about it was off"). */
+const SUBJECT_END = new Set('is was were are isnt wasnt arent werent just that which who where when but'.split(' '))
+/** Pointing words: "anything about that one" has no subject. */
+const POINTERS = new Set('one ones it its that this those these them they thing things stuff'.split(' '))
+/** How many words a subject runs to at most ("about first love", "about a road trip across America"). */
+const MAX_SUBJECT_WORDS = 6
+
+/**
+ * The words naming the subject of a story after "about": up to a verb or a relative word, at most a few words, without
+ * stop words, pointers or the item nouns. Common words count there ("first love"), unlike elsewhere in a wish.
+ */
+function subjectTokens(tokens: readonly Token[], topicAt: number | undefined, domain: DomainWords): Set<Token> {
+  const out = new Set<Token>()
+  if (topicAt === undefined) return out
+  const after = tokens.filter((t) => t.start >= topicAt)
+  for (const t of after.slice(0, MAX_SUBJECT_WORDS)) {
+    if (SUBJECT_END.has(t.norm)) break
+    if (!EDGE_STOP.has(t.norm) && !POINTERS.has(t.norm) && !domain.nouns.has(t.norm)) out.add(t)
+  }
+  return out
+}
+
+/**
+ * The wish in what is left of a clause (lower-cased: the query embedder reads case, and the valid replay lost two
+ * hits at R@10 when wishes kept it), or '' when nothing but chit-chat, numbers or
+ * category names is left. The subject of a story ("a movie about first love") is kept whole, common words and all.
+ */
+function wishOf(
+  said: { words: string; topicAt: number | undefined },
+  categoryWords: ReadonlySet<string>,
+  domain: DomainWords,
+): string {
+  // Blanked to the same length, so offsets still match the clause.
+  const blankOut = (m: string) => ' '.repeat(m.length)
+  const residual = said.words.replace(AGE_PHRASE_RE, blankOut).replace(fluffPhrases(domain), blankOut)
   const fluff = (norm: string) => FLUFF.has(norm) || domain.fluff.has(norm)
+  const tokens = tokenize(residual)
+  const subject = subjectTokens(tokens, said.topicAt, domain)
+  const inTopic = (t: Token) => subject.has(t)
   // A wish needs a content word: chit-chat leftovers ("u", "fo", "hmmm", "lol") do not make one, and neither do
   // category words alone ("horror please"), which the category filter already carries: as text they would only
   // rank the category's items by how much their descriptions resemble the word. With another word they stay,
   // for context ("psychological horror").
-  const content = tokenize(residual).filter(
+  const content = tokens.filter(
     (t) =>
-      (!COMMON_WORDS.has(t.norm) || TOPIC_WORDS.has(t.norm)) &&
+      (inTopic(t) || ((!COMMON_WORDS.has(t.norm) || TOPIC_WORDS.has(t.norm)) && !fluff(t.norm))) &&
       !categoryWords.has(t.norm) &&
-      !fluff(t.norm) &&
       !/^\d+$/.test(t.norm) &&
-      t.norm.length >= 3 &&
+      t.norm.length >= (inTopic(t) ? 2 : 3) &&
       !INTERJECTION_RE.test(t.norm) &&
       t.norm.length <= MAX_WORD_CHARS,
   )
   if (!content.length) return ''
-  const phrase = tokenize(residual)
-    .filter((t) => !fluff(t.norm) && !NEGATOR_WORDS.has(t.norm) && t.norm.length <= MAX_WORD_CHARS)
-    .map((t) => t.raw)
+  const phrase = tokens
+    .filter((t) => (inTopic(t) || !fluff(t.norm)) && !NEGATOR_WORDS.has(t.norm) && t.norm.length <= MAX_WORD_CHARS)
+    .map((t) => said.words.slice(t.start, t.end))
     .join(' ')
   return clipWords(trimStopEdges(phrase), MAX_PREFERENCE_CHARS, '')
 }

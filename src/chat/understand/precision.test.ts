@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { runPasses } from './index.ts'
+import { fixtureEnv } from './pass-fixture.ts'
+
+/** Issue 21 part 5: what is understood needs evidence; a kind said in passing is a wish. */
+const read = (text: string) => runPasses(text, fixtureEnv()).findings
+
+describe('precision of understanding', () => {
+  it('takes a near miss for a title only when the word typed is no word of the catalogue', () => {
+    const u = read('something about a road trip across America')
+    expect(u.mentions).toEqual([])
+    // The wish is what was asked, not what a false title left of it.
+    expect(u.preferences).toEqual([{ text: 'road trip across america', weight: 1 }])
+    // A real typo still names the film.
+    expect(read('I loved the Amercan').mentions.map((m) => m.mention.itemId)).toEqual(['88'])
+  })
+
+  it('never takes a lower-case "it" for the film It', () => {
+    for (const text of ['something like it', 'i want to see it', 'a horror like it', 'is it scary?']) {
+      expect(read(text).mentions, text).toEqual([])
+    }
+    expect(read('a movie like It').mentions).toHaveLength(1)
+  })
+
+  it('reads the subject of a story as a wish, not a category filter', () => {
+    expect(read('a drama about a big family')).toMatchObject({ include: ['Drama'], exclude: [] })
+    expect(read('a drama about a big family').preferences[0]?.text).toMatch(/big family$/)
+    expect(read('a movie about the cold war')).toMatchObject({ include: [], preferences: [{ text: 'cold war', weight: 1 }] })
+  })
+
+  it('reads a subject word said in passing as a wish, and the kind asked for as a filter', () => {
+    const u = read('a funny heist movie from the 90s, no horror')
+    expect(u.include).toEqual(['Comedy'])
+    expect(u.exclude).toEqual(['Horror', 'Thriller'])
+    expect(u.era).toEqual({ min: 1990, max: 1999 })
+    expect(u.preferences).toEqual([{ text: 'funny heist', weight: 1 }])
+    // Refused, a subject still refuses its category.
+    expect(read('no heist movies').exclude).toEqual(['Crime'])
+  })
+
+  it('keeps a wish made of common words when it is the subject', () => {
+    expect(read('a movie about first love').preferences).toEqual([{ text: 'first love', weight: 1 }])
+    expect(read("I haven't seen anything about that one").preferences).toEqual([])
+  })
+})
