@@ -90,7 +90,7 @@ async function piped(chat: ChatService, session: CliSession, json: boolean): Pro
 
 async function interactive(chat: ChatService, session: CliSession): Promise<number> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'you> ' })
-  console.log('Concierge: what do you feel like watching? (/help for commands, /quit to leave)')
+  console.log('Concierge: what are you looking for? (/help for commands, /quit to leave)')
   rl.prompt()
   for await (const line of rl) {
     const input = line.trim()

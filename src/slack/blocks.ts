@@ -170,7 +170,7 @@ export function renderFailure(kind: FailureKind): RenderedMessage {
 /** A short hint shown when a message has no text to work with (e.g. a bare @mention). */
 export function renderUsage(): RenderedMessage {
   const text =
-    'Tell me what you feel like, e.g. _"a funny heist movie from the 90s"_ or _"something like Alien but less scary"_. ' +
+    'Tell me what you feel like or what you need, in your own words, and I suggest a few with reasons. ' +
     'In a channel, mention me and I answer in a thread; `/recommend public …` posts the answer for everyone.'
   return { text, blocks: [{ type: 'section', block_id: 'concierge:usage', text: mrkdwn(text) }] }
 }

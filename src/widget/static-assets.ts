@@ -65,7 +65,7 @@ export function demoPage(origin: string, key: string): string {
 <body>
 <main>
   <h1>Concierge</h1>
-  <p class="lead">Tell it what you feel like watching; it suggests a few films and says why.</p>
+  <p class="lead">Tell it what you feel like; it suggests a few picks from its catalogue and says why each fits.</p>
   <concierge-chat key="${escapeHtml(key)}"></concierge-chat>
   <h2>Embed it on your site</h2>
   <pre><code>${escapeHtml(snippet)}</code></pre>

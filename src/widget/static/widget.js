@@ -124,7 +124,7 @@
         type: 'text',
         autocomplete: 'off',
         maxlength: '2000',
-        placeholder: this.getAttribute('placeholder') || 'What do you feel like watching?',
+        placeholder: this.getAttribute('placeholder') || 'What are you looking for?',
       })
       this.sendButton = el('button', { type: 'submit', class: 'send' }, 'Send')
       form.append(label, this.input, this.sendButton)
@@ -147,7 +147,7 @@
       } else {
         root.append(panel)
       }
-      this.addBot(this.getAttribute('greeting') || 'Hi! Tell me what you are in the mood for, and I will suggest a few films.')
+      this.addBot(this.getAttribute('greeting') || 'Hi! Tell me what you are in the mood for, and I will suggest a few.')
     }
 
     restart() {
