@@ -15,16 +15,7 @@ import { loadConfig } from '../src/config/index.ts'
 import { createLogger } from '../src/core/index.ts'
 import { createWidgetApp, type HttpServer, startHttpServer, type WidgetBackend } from '../src/widget/index.ts'
 import { createFakeChat } from '../test/support/fake-chat.ts'
-import { type BenchTable, benchDir, repoRoot, runIfMain } from './support.ts'
-
-interface LoadResult {
-  turns: number
-  errors: number
-  p50: number
-  p99: number
-  max: number
-  seconds: number
-}
+import { type BenchTable, benchDir, type LoadResult, repoRoot, runIfMain } from './support.ts'
 
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 60)
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 3000)

@@ -15,7 +15,7 @@
 
 export { createSharedState, DEFAULT_DEDUPE_TTL_MS } from './create.ts'
 export { createMemoryState, type MemoryStateOptions } from './memory.ts'
-export { createRedisState, type RedisStateOptions, redactUrl } from './redis.ts'
+export { createRedisState, type RedisStateOptions } from './redis.ts'
 export type {
   AcquireOptions,
   BuildNotices,
