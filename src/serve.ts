@@ -1,9 +1,18 @@
 import { ensureBuild } from './build/index.ts'
 import type { Config } from './config/index.ts'
-import { errorMessage, type Logger, type ProgressListener, readCurrent } from './core/index.ts'
+import { errorMessage, type Logger, type ProgressListener, type Reply, readCurrent } from './core/index.ts'
 import { createRuntime, type Runtime } from './runtime.ts'
 import { createSlackBot, type SlackBot } from './slack/index.ts'
-import { createWidgetApp, type HttpServer, startHttpServer, type WidgetApp } from './widget/index.ts'
+import { createSharedState, type SharedState, withTurnLocks } from './state/index.ts'
+import {
+  createSharedIdempotencyStore,
+  createWidgetApp,
+  type HttpServer,
+  startHttpServer,
+  type WidgetApp,
+  type WidgetBackend,
+  type WidgetDeps,
+} from './widget/index.ts'
 
 export interface ServeDeps {
   logger: Logger
@@ -36,12 +45,20 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
   const build = await ensureBuild(config, { logger, onProgress: deps.onProgress })
   if (build.built) logger.info('first build ready', { buildId: build.buildId })
   const runtime = await createRuntime(config, { logger })
+  let state: SharedState
+  try {
+    state = await createSharedState(config.redis)
+  } catch (error) {
+    await runtime.close()
+    throw error
+  }
+  const shared = sharing(state, runtime, logger)
   let slack: SlackBot | undefined
   let app: WidgetApp | undefined
   let http: HttpServer | undefined
   try {
-    slack = await createSlackBot(config.slack, { chat: runtime.chat, logger })
-    app = await createWidgetApp(config.server, { backend: () => runtime, logger: logger.child({ area: 'http' }) })
+    slack = await createSlackBot(config.slack, { chat: shared.chat, logger, deduper: shared.deduper })
+    app = await createWidgetApp(config.server, { ...shared.widget, logger: logger.child({ area: 'http' }) })
     http = await startHttpServer({
       listener: app.listener,
       mounts: slack?.requestListener ? [{ prefix: '/slack/', listener: slack.requestListener }] : [],
@@ -58,13 +75,22 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
     await slack?.close()
     await app?.close()
     await runtime.close()
+    await state.close()
     throw error
   }
   const watcher = watchBuilds(config.indexesDir, runtime, logger, deps.pollMs ?? 3000)
   const url = config.server.publicUrl?.replace(/\/+$/, '') ?? http.url
   logger.info('serving', { url, buildId: runtime.buildId, items: runtime.itemCount, slack: config.slack.mode })
 
-  const parts = { app, http, slack, runtime, logger, deadlineMs: deps.shutdownTimeoutMs ?? config.server.shutdownTimeoutMs }
+  const parts = {
+    app,
+    http,
+    slack,
+    runtime,
+    state,
+    logger,
+    deadlineMs: deps.shutdownTimeoutMs ?? config.server.shutdownTimeoutMs,
+  }
   let closing: Promise<void> | undefined
   return {
     url,
@@ -80,12 +106,41 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
   }
 }
 
+/**
+ * What the widget and the Slack bot get from the shared state. In memory (one process) they keep their own defaults,
+ * exactly as before; with Redis they share rate-limit buckets, idempotency keys and Slack dedupe, and every turn
+ * holds its conversation's lock, so replicas never run two turns of one conversation at once.
+ */
+export function sharing(state: SharedState, runtime: Runtime, logger: Logger) {
+  if (state.kind === 'memory') {
+    return { chat: runtime.chat, deduper: undefined, widget: { backend: () => runtime } satisfies Partial<WidgetDeps> }
+  }
+  const chat = withTurnLocks(() => runtime.chat, state.turnLocks, logger)
+  const backend: WidgetBackend = {
+    chat,
+    get buildId() {
+      return runtime.buildId
+    },
+    get itemCount() {
+      return runtime.itemCount
+    },
+  }
+  const widget = {
+    backend: () => backend,
+    limiter: state.limiter,
+    replies: createSharedIdempotencyStore<Reply>(state.idempotency),
+  } satisfies Partial<WidgetDeps>
+  return { chat, deduper: state.deduper, widget }
+}
+
 /** What `shutDown` stops. */
 export interface ShutdownParts {
   app: Pick<WidgetApp, 'setDraining' | 'close'>
   http: Pick<HttpServer, 'close'>
   slack?: Pick<SlackBot, 'close' | 'drain'>
   runtime: { close(): Promise<void> }
+  /** Shared state (Redis connections); closed last. */
+  state?: { close(): Promise<void> }
   logger: Logger
   /** How long requests and Slack turns received may run. */
   deadlineMs: number
@@ -103,6 +158,7 @@ export async function shutDown(parts: ShutdownParts): Promise<void> {
   await Promise.allSettled([parts.slack?.close()])
   await parts.app.close()
   await parts.runtime.close()
+  await parts.state?.close()
   parts.logger.info('stopped')
 }
 
