@@ -3,7 +3,7 @@ import type { Config } from './config/index.ts'
 import { errorMessage, type Logger, type ProgressListener, type Reply, readCurrent } from './core/index.ts'
 import { createRuntime, type Runtime } from './runtime.ts'
 import { createSlackBot, type SlackBot } from './slack/index.ts'
-import { createSharedState, type SharedState, withTurnLocks } from './state/index.ts'
+import { type BuildNotices, createSharedState, type SharedState, withTurnLocks } from './state/index.ts'
 import {
   createSharedIdempotencyStore,
   createWidgetApp,
@@ -45,13 +45,7 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
   const build = await ensureBuild(config, { logger, onProgress: deps.onProgress })
   if (build.built) logger.info('first build ready', { buildId: build.buildId })
   const runtime = await createRuntime(config, { logger })
-  let state: SharedState
-  try {
-    state = await createSharedState(config.redis)
-  } catch (error) {
-    await runtime.close()
-    throw error
-  }
+  const { state, notices } = await openSharedState(config, runtime, logger)
   const shared = sharing(state, runtime, logger)
   let slack: SlackBot | undefined
   let app: WidgetApp | undefined
@@ -75,10 +69,12 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
     await slack?.close()
     await app?.close()
     await runtime.close()
+    notices.close()
     await state.close()
     throw error
   }
-  const watcher = watchBuilds(config.indexesDir, runtime, logger, deps.pollMs ?? 3000)
+  const watcher = watchBuilds(config.indexesDir, runtime, logger, deps.pollMs ?? 3000, notices.publish)
+  notices.follow(watcher)
   const url = config.server.publicUrl?.replace(/\/+$/, '') ?? http.url
   logger.info('serving', { url, buildId: runtime.buildId, items: runtime.itemCount, slack: config.slack.mode })
 
@@ -101,8 +97,22 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
     close: () =>
       (closing ??= (async () => {
         watcher.close()
+        notices.close()
         await shutDown(parts)
       })()),
+  }
+}
+
+/** The shared state and the build notices it carries; closes the runtime when either cannot be opened. */
+async function openSharedState(config: Readonly<Config>, runtime: Runtime, logger: Logger) {
+  let state: SharedState | undefined
+  try {
+    state = await createSharedState(config.redis)
+    return { state, notices: await followBuildNotices(state.builds, runtime, logger) }
+  } catch (error) {
+    await state?.close()
+    await runtime.close()
+    throw error
   }
 }
 
@@ -131,6 +141,29 @@ export function sharing(state: SharedState, runtime: Runtime, logger: Logger) {
     replies: createSharedIdempotencyStore<Reply>(state.idempotency),
   } satisfies Partial<WidgetDeps>
   return { chat, deduper: state.deduper, widget }
+}
+
+/**
+ * The "build X is current" notice between replicas: `publish` tells the others when this one switched; a notice
+ * from another makes the watcher check `indexes/current` at once, so replicas swap together rather than up to one
+ * poll apart. Alone (memory state) the notice only reaches this process, which already serves the build.
+ */
+export async function followBuildNotices(builds: BuildNotices, runtime: Pick<Runtime, 'buildId'>, logger: Logger) {
+  let watcher: { check(): Promise<void> } | undefined
+  const unsubscribe = await builds.subscribe((buildId) => {
+    if (buildId === runtime.buildId) return
+    logger.info('another replica serves a new build: checking', { buildId })
+    void watcher?.check()
+  })
+  return {
+    publish: (buildId: string) => {
+      builds.publish(buildId).catch((error) => logger.warn('could not publish the new build', { error: errorMessage(error) }))
+    },
+    follow: (target: { check(): Promise<void> }) => {
+      watcher = target
+    },
+    close: unsubscribe,
+  }
 }
 
 /** What `shutDown` stops. */
@@ -171,6 +204,8 @@ export function watchBuilds(
   runtime: Pick<Runtime, 'buildId' | 'reload'>,
   logger: Logger,
   intervalMs: number,
+  /** Called with each build this watcher switched to (serve publishes it to the other replicas). */
+  onSwitched?: (buildId: string) => void,
 ): { close(): void; check(): Promise<void> } {
   let failed: string | undefined
   let running: Promise<void> | undefined
@@ -184,6 +219,7 @@ export function watchBuilds(
       if (switched) {
         failed = undefined
         logger.info('now serving build', { buildId: runtime.buildId })
+        onSwitched?.(runtime.buildId)
       } else if (runtime.buildId !== current) {
         failed = current
         logger.warn('new build did not load: still serving the old one', { buildId: from, failed: current })
