@@ -1,59 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot } from '../support/data.ts'
 import { createSchemas, postgresUnavailable } from '../support/postgres.ts'
 import { dropRedisPrefix, redisUnavailable, TEST_REDIS_URL } from '../support/redis.ts'
+import { type Replica, startReplica } from '../support/replicas.ts'
 import { ML_TINY, tinyBuild } from '../support/tiny-build.ts'
 
 // Two `concierge serve` processes sharing PostgreSQL (a fresh schema) and Redis (a prefix of this run's own), as
 // replicas behind a load balancer would.
 const missing = (await postgresUnavailable()) ?? (await redisUnavailable())
 if (missing) console.warn(`[replicas] skipping the replica tests: ${missing}`)
-
-interface Replica {
-  url: string
-  process: ChildProcess
-  output: string[]
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-async function startReplica(env: Record<string, string>): Promise<Replica> {
-  const port = await freePort()
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'concierge.js'), 'serve'], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env, CONCIERGE_PORT: String(port), CONCIERGE_HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const output: string[] = []
-  child.stdout?.on('data', (chunk) => output.push(String(chunk)))
-  child.stderr?.on('data', (chunk) => output.push(String(chunk)))
-  const url = `http://127.0.0.1:${port}`
-  for (let waited = 0; waited < 60_000; waited += 200) {
-    if (child.exitCode !== null) throw new Error(`replica exited (${child.exitCode}): ${output.join('')}`)
-    const ready = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    )
-    if (ready) return { url, process: child, output }
-    await sleep(200)
-  }
-  child.kill('SIGKILL')
-  throw new Error(`replica not ready after 60 s: ${output.join('')}`)
-}
 
 const post = (url: string, path: string, body: unknown) =>
   fetch(`${url}${path}`, {
