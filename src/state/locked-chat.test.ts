@@ -12,6 +12,9 @@ function overlapRecordingChat(log: string[]): ChatService {
       log.push(`end ${input.text}`)
       return { text: input.text, items: [], suggestions: [] } as unknown as Reply
     },
+    async feedback(input) {
+      log.push(`feedback ${input.itemId}`)
+    },
   } as ChatService
 }
 
@@ -30,6 +33,18 @@ describe('withTurnLocks', () => {
     log.length = 0
     await Promise.all([turn(replicaA, 'c1', 'a2'), turn(replicaB, 'c2', 'b2')])
     expect(log.slice(0, 2).every((entry) => entry.startsWith('start'))).toBe(true)
+  })
+
+  it('holds feedback sent to another replica until the running turn of its conversation has saved', async () => {
+    const state = createMemoryState({ dedupeTtlMs: 1000 })
+    const log: string[] = []
+    const replicaA = withTurnLocks(() => overlapRecordingChat(log), state.turnLocks, logger)
+    const replicaB = withTurnLocks(() => overlapRecordingChat(log), state.turnLocks, logger)
+    const turn = replicaA.handleTurn({ conversationId: 'c', userId: 'u', text: 't1' })
+    await new Promise((r) => setTimeout(r, 5))
+    await replicaB.feedback({ conversationId: 'c', userId: 'u', itemId: 'i1', kind: 'like' })
+    await turn
+    expect(log).toEqual(['start t1', 'end t1', 'feedback i1'])
   })
 
   it('frees the lock when a turn fails, so the next turn runs', async () => {

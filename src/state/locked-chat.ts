@@ -12,9 +12,9 @@ export interface TurnLockOptions {
 export const DEFAULT_TURN_LOCK: TurnLockOptions = { leaseMs: 30_000, waitMs: 60_000 }
 
 /**
- * The chat with a per-conversation turn lock around each turn, so two replicas never run two turns of one
- * conversation at once (each replica's chat only serialises its own). The lease is renewed while the turn runs;
- * feedback and reads pass straight through.
+ * The chat with a per-conversation lock around each turn and each feedback, so two replicas never change one
+ * conversation's session at once (each replica's chat only serialises its own). The lease is renewed while the
+ * turn runs; reads pass straight through.
  */
 export function withTurnLocks(
   chat: () => ChatService,
@@ -22,23 +22,27 @@ export function withTurnLocks(
   logger: Logger,
   options: TurnLockOptions = DEFAULT_TURN_LOCK,
 ): ChatService {
+  // Runs `work` holding the conversation's lock, renewing its lease meanwhile.
+  const holding = async <T>(conversationId: string, signal: AbortSignal | undefined, work: () => Promise<T>) => {
+    const lock = await locks.acquire(`turn:${conversationId}`, { ...options, signal })
+    const renewal = setInterval(() => {
+      lock.renew(options.leaseMs).then(
+        (held) => held || logger.warn('turn lock lost while the turn ran', { conversationId }),
+        (error) => logger.warn('turn lock renewal failed', { error: errorMessage(error) }),
+      )
+    }, options.leaseMs / 3)
+    try {
+      return await work()
+    } finally {
+      clearInterval(renewal)
+      await lock.release().catch((error) => logger.warn('turn lock release failed', { error: errorMessage(error) }))
+    }
+  }
   return {
-    async handleTurn(input, turnOptions) {
-      const lock = await locks.acquire(`turn:${input.conversationId}`, { ...options, signal: turnOptions?.signal })
-      const renewal = setInterval(() => {
-        lock.renew(options.leaseMs).then(
-          (held) => held || logger.warn('turn lock lost while the turn ran', { conversationId: input.conversationId }),
-          (error) => logger.warn('turn lock renewal failed', { error: errorMessage(error) }),
-        )
-      }, options.leaseMs / 3)
-      try {
-        return await chat().handleTurn(input, turnOptions)
-      } finally {
-        clearInterval(renewal)
-        await lock.release().catch((error) => logger.warn('turn lock release failed', { error: errorMessage(error) }))
-      }
-    },
-    feedback: (input) => chat().feedback(input),
+    handleTurn: (input, turnOptions) =>
+      holding(input.conversationId, turnOptions?.signal, () => chat().handleTurn(input, turnOptions)),
+    // Feedback changes the session too: under the same lock, so a turn on another replica cannot overwrite it.
+    feedback: (input) => holding(input.conversationId, undefined, () => chat().feedback(input)),
     getItem: (id) => chat().getItem(id),
     getProfile: (userId) => chat().getProfile(userId),
     removePreference: (userId, itemId) => chat().removePreference(userId, itemId),
