@@ -119,7 +119,7 @@ async function openSharedState(config: Readonly<Config>, runtime: Runtime, logge
 /**
  * What the widget and the Slack bot get from the shared state. In memory (one process) they keep their own defaults,
  * exactly as before; with Redis they share rate-limit buckets, idempotency keys and Slack dedupe, and every turn
- * holds its conversation's lock, so replicas never run two turns of one conversation at once.
+ * and feedback holds its conversation's lock, so replicas never change one conversation's session at once.
  */
 export function sharing(state: SharedState, runtime: Runtime, logger: Logger) {
   if (state.kind === 'memory') {
