@@ -87,8 +87,9 @@ export function queryVector(
 
 /**
  * The candidate pool, in the order its sources add to it: the vector search for the query, the collaborative
- * model's best for the fold-in, the films that use a wish's rare words, then the most popular (all of them at a
- * cold start, a fifth of `candidates` otherwise). Every source skips items `allowed` refuses.
+ * model's best for the fold-in, the films that use a wish's rare words, the lexical search's best for each positive
+ * wish (`lexicalCandidates` each, when set), then the most popular (all of them at a cold start, a fifth of
+ * `candidates` otherwise). Every source skips items `allowed` refuses.
  */
 export function gatherCandidates(
   input: { request: RecommendRequest; wishes: readonly Wish[]; query: Float32Array | undefined },
@@ -117,9 +118,20 @@ export function gatherCandidates(
   for (const { words } of wishes) {
     for (const k of words.keywords) addFirst(k.items, KEYWORD_POOL, allowed, add)
   }
+  if (weights.lexicalCandidates > 0) {
+    for (const wish of wishes) {
+      if (wish.weight > 0) addFirst(bestMatches(view, wish.text), weights.lexicalCandidates, allowed, add)
+    }
+  }
   const coldStart = !query && !collabScores
   addFirst(view.popularOrder, coldStart ? weights.candidates : Math.ceil(weights.candidates / 5), allowed, add)
   return { ids: [...pool.keys()], ...(query ? { query } : {}), ...(collabScores ? { collabScores } : {}), foldIn, coldStart }
+}
+
+/** The items the lexical search scores for a wish, best first (ties by id). */
+function bestMatches(view: CatalogueView, text: string): ItemId[] {
+  const { scores } = view.lexicalMatch(text)
+  return [...scores.keys()].sort((a, b) => (scores.get(b) as number) - (scores.get(a) as number) || (a < b ? -1 : 1))
 }
 
 /** Adds the first `n` of `ids` that `allowed` accepts. */

@@ -1,6 +1,6 @@
 import { type CollabScorer, type Item, type ItemId, norm, type VectorIndex } from '../core/index.ts'
 import { cosinesTo } from './blend.ts'
-import { createKeywordIndex, type Keyword, type KeywordIndex } from './keywords.ts'
+import { createLexicalIndex, type Keyword, type LexicalIndex, type LexicalMatch, type TermPlace } from './lexical.ts'
 import type { BlendWeights } from './types.ts'
 
 /** Added to relative popularity before the log, so unknown items sit at ln(0.001) instead of −∞. */
@@ -20,7 +20,7 @@ export interface WishWords {
 
 /**
  * What the recommender knows of the catalogue before any request: items by id, popularity (relative, log, order,
- * percentile), the newest years, the collaborative model's positions, tag rarity, the keyword index and how close
+ * percentile), the newest years, the collaborative model's positions, tag rarity, the lexical index and how close
  * the catalogue as a whole is to a vector.
  */
 export interface CatalogueView {
@@ -50,8 +50,10 @@ export interface CatalogueView {
   catalogueBar(u: Float32Array, quantile?: number): number
   /** The rare words of a wish. */
   wishWords(text: string): WishWords
-  /** Where an item uses a keyword's stem, as written there. */
-  whereUsed(item: Item, stem: string): ReturnType<KeywordIndex['where']>
+  /** Where an item uses a keyword's stem or a searched term, as written there. */
+  whereUsed(item: Item, stem: string): TermPlace | undefined
+  /** The lexical (BM25) match of every item to a wish. */
+  lexicalMatch(text: string): LexicalMatch
 }
 
 export function createCatalogueView(
@@ -72,11 +74,11 @@ export function createCatalogueView(
   deps.collab?.itemIds.forEach((id, i) => {
     collabPos.set(id, i)
   })
-  // Built at the first wish: tokenising every title, description and tag takes a moment.
-  let keywordIndex: KeywordIndex | undefined
+  // Built at the first wish: tokenising every title, description, tag and company takes a moment.
+  let lexicalIndex: LexicalIndex | undefined
   const keywords = () => {
-    keywordIndex ??= createKeywordIndex([...byId.values()], relPop)
-    return keywordIndex
+    lexicalIndex ??= createLexicalIndex([...byId.values()], relPop)
+    return lexicalIndex
   }
   const vectorOf = (id: ItemId) => deps.index.vector(id)
   return {
@@ -98,6 +100,7 @@ export function createCatalogueView(
       return { keywords: found, topical: topicality >= MIN_TOPICALITY }
     },
     whereUsed: (item, stem) => keywords().where(item, stem),
+    lexicalMatch: (text) => keywords().match(text),
   }
 }
 

@@ -2,6 +2,7 @@ import { type Item, type ItemId, norm } from '../core/index.ts'
 import { cosinesTo, zScores } from './blend.ts'
 import type { CandidatePool, Wish } from './candidates.ts'
 import type { CatalogueView } from './catalogue.ts'
+import type { LexicalMatch } from './lexical.ts'
 import type { BlendWeights } from './types.ts'
 import type { BlendedPart } from './weights.ts'
 
@@ -12,6 +13,8 @@ const MIN_STD_POPULARITY = 0.5
 const MIN_STD_CATEGORIES = 0.05
 /** Tag overlap (best plus mean idf-weighted Jaccard, 0–2). */
 const MIN_STD_TAGS = 0.02
+/** Lexical match (share of the wish's best score, 0–1). */
+const MIN_STD_LEXICAL = 0.05
 /** A wish's rare words count for an item at least as close to the wish as this quantile of the catalogue. */
 const KEYWORD_QUANTILE = 0.75
 
@@ -42,6 +45,8 @@ export interface PoolContext {
   raw: { semantic: Float64Array; collaborative: Float64Array; popularity: Float64Array }
   /** Whether the item at `at` is close enough to positive wish `j` for that wish's rare words to count. */
   closeEnough(j: number, at: number): boolean
+  /** The lexical match of each positive wish, when the lexical part or source is used (else empty). */
+  lexical: LexicalMatch[]
 }
 
 /** Compares every wish and liked item with the whole pool (hundreds of items) once. */
@@ -50,8 +55,9 @@ export function poolContext(
   wishes: readonly Wish[],
   liked: readonly ItemId[],
   view: CatalogueView,
-  weights: Readonly<BlendWeights>,
+  options: { weights: Readonly<BlendWeights>; lexicalUsed: boolean },
 ): PoolContext {
+  const { weights } = options
   const { ids } = pool
   const vectors = ids.map(view.vectorOf)
   const poolNorms = vectors.map((v) => (v ? norm(v) : 0))
@@ -77,7 +83,8 @@ export function poolContext(
   const closeEnough = (j: number, at: number) =>
     ((positive[j] as PoolWish).sims[at] ?? Number.NEGATIVE_INFINITY) >= (keywordBars[j] as number)
   const items = ids.map((id) => view.byId.get(id) as Item)
-  return { ids, items, vectors, positive, likedItems, pool, view, weights, raw, closeEnough }
+  const lexical = options.lexicalUsed ? positive.map((p) => view.lexicalMatch(p.text)) : []
+  return { ids, items, vectors, positive, likedItems, pool, view, weights, raw, closeEnough, lexical }
 }
 
 /** One function per weighted part of the blend, each giving the part's value for every pool item. */
@@ -94,6 +101,7 @@ export const FEATURES: { readonly [K in BlendedPart]: (ctx: PoolContext) => Arra
   recency: (ctx) => Float64Array.from(ctx.items, (item) => (item.year !== undefined && item.year >= ctx.view.recentFrom ? 1 : 0)),
   described: (ctx) => Float64Array.from(ctx.items, (item) => (isDescribed(item) ? 1 : 0)),
   keywordMatch: keywordShares,
+  lexical: (ctx) => zScores(lexicalShares(ctx), MIN_STD_LEXICAL),
 }
 
 export function isDescribed(item: Item): boolean {
@@ -138,6 +146,19 @@ function keywordShares(ctx: PoolContext): number[] {
       let hit = 0
       for (const k of p.words.keywords) if (k.has(id)) hit += k.idf
       best = Math.max(best, (Math.min(1, p.weight) * hit) / (idfTotals[j] as number))
+    })
+    return best
+  })
+}
+
+/** Per item, its BM25 score for the best wish over the best score in the catalogue for it (0–1), by the wish's weight. */
+function lexicalShares(ctx: PoolContext): Float64Array {
+  return Float64Array.from(ctx.ids, (id) => {
+    let best = 0
+    ctx.lexical.forEach((m, j) => {
+      const score = m.scores.get(id)
+      if (score === undefined || m.best <= 0) return
+      best = Math.max(best, (Math.min(1, (ctx.positive[j] as PoolWish).weight) * score) / m.best)
     })
     return best
   })

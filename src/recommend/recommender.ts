@@ -3,10 +3,11 @@ import { allowedFilter, gatherCandidates, likedAndAnchors, queryVector, type Wis
 import { createCatalogueView } from './catalogue.ts'
 import { sharedCategories, sharedTags } from './evidence.ts'
 import { poolContext } from './features.ts'
-import { scorePool } from './scoring.ts'
+import { blendFor, scorePool } from './scoring.ts'
 import { createPhraseFinder, explainPicks, selectDiverse } from './selection.ts'
+import { requestSpecificity } from './specificity.ts'
 import type { Evidence, Recommendation, Recommender, RecommenderDeps, RecommendRequest, ScoreParts } from './types.ts'
-import { mergeWeights } from './weights.ts'
+import { mergeBlend } from './weights.ts'
 
 export { BLENDED_PARTS, DEFAULT_WEIGHTS } from './weights.ts'
 
@@ -34,12 +35,12 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       { details: { indexDimension: index.dimension, encoder: embedder.id, encoderDimension: embedder.dimension } },
     )
   }
-  const weights = mergeWeights(deps.weights)
+  const ends = mergeBlend(deps.weights)
+  const { weights } = ends
   const view = createCatalogueView(deps.items, deps, weights, deps.onScored !== undefined)
-  // Without a collaborative model (a catalogue without interactions, or a model that failed to load) the text
-  // weighs `semanticAlone`, so the evidence about this person keeps its weight against the popularity prior.
-  // With a model that has nothing to fold in yet, the prior stands in for it on purpose.
-  const semanticWeight = collab ? weights.semantic : weights.semanticAlone
+  // The lexical index takes a moment to build over a real catalogue: at start-up, not in someone's first turn.
+  const lexicalPossible = weights.lexical !== 0 || weights.lexicalCandidates > 0 || weights.specificity > 0
+  if (lexicalPossible) view.lexicalMatch('')
   let closed = false
   const checkOpen = () => {
     if (closed) throw new AppError('unavailable', 'The recommender was closed.')
@@ -83,8 +84,16 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       logger.debug('no candidate passes the filters', { constraints: request.constraints })
       return []
     }
-    const ctx = poolContext(pool, wishes, likedAndAnchors(request), view, weights)
-    const scored = scorePool(ctx, semanticWeight)
+    // How specific the request is moves the blend between its open and specific ends (`blendFor`).
+    const specificity = requestSpecificity(
+      wishes.map((w) => ({ text: w.text, weight: w.weight, keywords: w.words.keywords })),
+      request.constraints,
+      view.byId.size,
+    )
+    const partWeights = blendFor(ends, specificity, collab !== undefined)
+    const lexicalUsed = partWeights.lexical !== 0 || weights.lexicalCandidates > 0 || deps.onScored !== undefined
+    const ctx = poolContext(pool, wishes, likedAndAnchors(request), view, { weights, lexicalUsed })
+    const scored = scorePool(ctx, partWeights, specificity)
     deps.onScored?.(scored)
     const picked = selectDiverse(scored, request.k, weights.mmrLambda)
     const results = explainPicks(picked, ctx, request.constraints, collab)
@@ -95,6 +104,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       k: request.k,
       returned: results.length,
       coldStart: pool.coldStart,
+      specificity,
     })
     return results
   }

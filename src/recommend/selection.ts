@@ -3,10 +3,13 @@ import { meanStd, mmrSelect } from './blend.ts'
 import { descriptionPhrases, sharedCategories, sharedTags } from './evidence.ts'
 import type { PoolContext } from './features.ts'
 import { categoryFit, mentionFit, metadataFit, yearFit } from './filters.ts'
+import type { TermPlace } from './lexical.ts'
 import type { ScoredItem } from './scoring.ts'
 import type { BlendWeights, Constraints, Evidence, Recommendation } from './types.ts'
 
 const ALSO_LIKED_SOURCES = 5
+/** A wish's companies and word pairs are quoted for an item scoring at least this share of the wish's best match. */
+const LEXICAL_EVIDENCE_SHARE = 0.5
 /** Description phrases of explained items. */
 const PHRASE_CACHE_SIZE = 8192
 /** New description phrases embedded per turn at most. */
@@ -97,14 +100,33 @@ function addFits(evidence: Evidence, s: ScoredItem, ctx: PoolContext, constraint
   if (pct !== undefined && ctx.view.hasPopularity) evidence.popularityPercentile = pct
 }
 
-/** Where the item uses the rare words of the wishes it is close enough to: `its description says "Christmas"`. */
+/**
+ * Where the item uses the rare words of the wishes it is close enough to (`its description says "Christmas"`), and,
+ * when the lexical match is used, the companies and word pairs of a wish it matches well (`made by Pixar Animation
+ * Studios`, `tagged "road trip"`). At most two.
+ */
 function keywordFit(item: Item, at: number, ctx: PoolContext): string[] {
   const out = new Set<string>()
+  const say = (place: TermPlace) =>
+    out.add(
+      place.field === 'companies'
+        ? `made by ${place.word}`
+        : place.field === 'tags'
+          ? `tagged "${place.word}"`
+          : `its ${place.field} says "${place.word}"`,
+    )
   ctx.positive.forEach((p, j) => {
     if (!ctx.closeEnough(j, at)) return
     for (const k of p.words.keywords) {
       const found = k.has(item.id) ? ctx.view.whereUsed(item, k.stem) : undefined
-      if (found) out.add(found.field === 'tags' ? `tagged "${found.word}"` : `its ${found.field} says "${found.word}"`)
+      if (found) say(found)
+    }
+  })
+  ctx.lexical.forEach((m) => {
+    if ((m.scores.get(item.id) ?? 0) < LEXICAL_EVIDENCE_SHARE * m.best) return
+    for (const term of m.terms) {
+      const found = ctx.view.whereUsed(item, term)
+      if (found && (found.field === 'companies' || term.includes(' '))) say(found)
     }
   })
   return [...out].slice(0, 2)

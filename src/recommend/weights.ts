@@ -62,6 +62,9 @@ export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   recentYears: 5,
   described: 1.67,
   keywordMatch: 0.5,
+  lexical: 0,
+  lexicalCandidates: 0,
+  specificity: 0,
   obscurity: 1,
   minPopularity: 0.02,
   likedWeight: 1,
@@ -91,13 +94,64 @@ export const BLENDED_PARTS = [
   'recency',
   'described',
   'keywordMatch',
+  'lexical',
 ] as const satisfies readonly (keyof BlendWeights)[]
 
 /** The name of a weighted part of the blend. */
 export type BlendedPart = (typeof BLENDED_PARTS)[number]
 
+/** The weight of every blended part. */
+export type PartWeights = Record<BlendedPart, number>
+
+/**
+ * The specific end of the request-dependent blend (used when `specificity` > 0): closeness to the wish leads
+ * (semantic, preferenceMatch, keywordMatch, lexical) and popularity-like parts only break ties. The rest keep
+ * their open-end weights. Override one with `specific.<part>` in the blend settings.
+ */
+export const SPECIFIC_WEIGHTS: Readonly<Partial<PartWeights>> = Object.freeze({
+  semantic: 1,
+  popularity: 0.3,
+  preferenceMatch: 1,
+  recency: 0,
+  described: 0.3,
+  keywordMatch: 1,
+  lexical: 1,
+})
+
+const SPECIFIC_PREFIX = 'specific.'
+
+/** The two ends of the blend: the open one (the weights themselves) and the specific one. */
+export interface BlendEnds {
+  weights: Readonly<BlendWeights>
+  specific: Readonly<PartWeights>
+}
+
+/**
+ * Defaults merged with overrides (`specific.<part>` keys set the specific end), checked. Throws `config.invalid`
+ * listing every problem at once.
+ */
+export function mergeBlend(overrides: Readonly<Record<string, number>> | undefined): BlendEnds {
+  const plain: Record<string, number> = {}
+  const specificOverrides: Record<string, number> = {}
+  const problems: string[] = []
+  for (const [key, value] of Object.entries(overrides ?? {})) {
+    if (!key.startsWith(SPECIFIC_PREFIX)) plain[key] = value
+    else if ((BLENDED_PARTS as readonly string[]).includes(key.slice(SPECIFIC_PREFIX.length)))
+      specificOverrides[key.slice(SPECIFIC_PREFIX.length)] = value
+    else problems.push(`unknown ${JSON.stringify(key)} (a specific weight names a blended part: ${BLENDED_PARTS.join(', ')})`)
+    if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${key} must be a finite number`)
+  }
+  if (problems.length)
+    throw new AppError('config.invalid', `Invalid blend weights: ${problems.join('; ')}.`, { details: { problems } })
+  const weights = mergeWeights(plain as Partial<BlendWeights>)
+  const specific = Object.fromEntries(
+    BLENDED_PARTS.map((key) => [key, specificOverrides[key] ?? SPECIFIC_WEIGHTS[key] ?? weights[key]]),
+  ) as PartWeights
+  return { weights, specific: Object.freeze(specific) }
+}
+
 /** Defaults merged with overrides, checked. Throws `config.invalid` listing every problem at once. */
-export function mergeWeights(overrides: Partial<BlendWeights> | undefined): Readonly<BlendWeights> {
+function mergeWeights(overrides: Partial<BlendWeights> | undefined): Readonly<BlendWeights> {
   const merged: BlendWeights = { ...DEFAULT_WEIGHTS, ...overrides }
   const problems: string[] = []
   const unknown = Object.keys(overrides ?? {}).filter((key) => !Object.hasOwn(DEFAULT_WEIGHTS, key))
@@ -109,6 +163,9 @@ export function mergeWeights(overrides: Partial<BlendWeights> | undefined): Read
     if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${key} must be a finite number`)
   }
   if (merged.mmrLambda < 0 || merged.mmrLambda > 1) problems.push('mmrLambda must be within [0, 1]')
+  if (merged.specificity < 0 || merged.specificity > 1) problems.push('specificity must be within [0, 1]')
+  if (!Number.isInteger(merged.lexicalCandidates) || merged.lexicalCandidates < 0)
+    problems.push('lexicalCandidates must be a non-negative integer')
   if (!Number.isInteger(merged.candidates) || merged.candidates < 1) problems.push('candidates must be a positive integer')
   if (!Number.isInteger(merged.recentYears) || merged.recentYears < 1) problems.push('recentYears must be a positive integer')
   if (problems.length)
