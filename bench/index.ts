@@ -9,11 +9,11 @@ import { pathToFileURL } from 'node:url'
 import { type BenchRun, benchDir, benchName, runBench } from './support.ts'
 
 /** Benchmarks left out of a plain `npm run bench`. */
-const OPT_IN = new Set(['redial-cv'])
+const OPT_IN = new Set(['redial-cv', 'scorecard'])
 
 async function main(filters: string[]): Promise<number> {
   const files = (await readdir(benchDir)).filter((f) => f.endsWith('.bench.ts')).sort()
-  // Long protocols run only when named (`npm run bench -- redial-cv`): they rebuild and replay for many minutes.
+  // Long protocols run only when named (`npm run bench -- redial-cv`, `-- scorecard`): they rebuild and replay for many minutes.
   const chosen = files.filter((f) =>
     filters.length === 0 ? !OPT_IN.has(benchName(f)) : filters.some((want) => benchName(f).includes(want)),
   )

@@ -1,13 +1,16 @@
 /**
- * The tuning protocol for the conversational blend: K-fold cross-validation over the ReDial *train* dialogues
- * (never the valid file). Fold f's build learns from the other folds as its conversation log (with any other logs
+ * The tuning protocol for the conversational blend and the scorecard's ReDial line: K-fold cross-validation over all
+ * 600 ReDial dialogues at hand (train and valid files together; `BENCH_CV_DIALOGUES=train` for the 500 train ones
+ * alone, the protocol before the scorecard). Fold f's build learns from the other folds as its conversation log (with any other logs
  * `CONCIERGE_DIALOGUES` lists, e.g. `auto,…/inspired/dev.tsv`); fold f's dialogues
  * are then replayed through that build exactly as `concierge eval --conversations` does, once per blend variant.
  * Targets of all folds are pooled (about 1,460 mapped targets for 500 dialogues, against 300 in one split, so a
- * difference of 0.01 is about 15 targets rather than 3).
+ * difference of 0.01 is about 15 targets rather than 3); the spread printed beside them is the standard deviation of
+ * the folds' own Recall.
  *
  * Environment:
  * - `BENCH_CV_FOLDS` (default 5);
+ * - `BENCH_CV_DIALOGUES`: `all` (default: train and valid) or `train`;
  * - `BENCH_CV_BLENDS`: a JSON array of blend overrides to compare (as in `CONCIERGE_BLEND`), default `[{}]`,
  *   e.g. `'[{}, {"candidates": 300}]'`;
  * - `BENCH_CV_DIR`: where the fold builds live (default `bench/results/redial-cv`; kept, so a second run only
@@ -46,8 +49,12 @@ const blendsSchema = z.array(z.record(z.string(), z.number().finite())).min(1)
 
 type Decision = FitGroup & { targets: number }
 
+/** The ReDial valid file, beside the train file. */
+const VALID_DIALOGUES_FILE = join('redial', 'valid_data.jsonl')
+
 export async function run(): Promise<BenchTable[]> {
-  const title = 'ReDial train dialogues, K-fold cross-validation of the conversational blend'
+  const which = z.enum(['all', 'train']).parse(process.env.BENCH_CV_DIALOGUES ?? 'all')
+  const title = `ReDial ${which === 'all' ? 'train + valid' : 'train'} dialogues, K-fold cross-validation of the conversational blend`
   const folds = z.coerce
     .number()
     .int()
@@ -68,10 +75,13 @@ export async function run(): Promise<BenchTable[]> {
     '.embedding-cache',
   )
   const logger = createLogger({ level: 'warn' })
-  const lines = (await readFile(trainFile, 'utf8')).split('\n').filter((line) => line.trim() !== '')
+  const validFile = join(base.dataDir as string, VALID_DIALOGUES_FILE)
+  const files = which === 'all' && existsSync(validFile) ? [trainFile, validFile] : [trainFile]
+  const lines: string[] = []
+  for (const file of files) lines.push(...(await readFile(file, 'utf8')).split('\n').filter((line) => line.trim() !== ''))
   // Any other logs the build is configured with join every fold's log (`auto` is the train file alone).
   const otherLogs = resolveDialogueFiles(base.dataDir ? base.dialogues : 'none', base.dataDir ?? '').filter(
-    (file) => file !== trainFile,
+    (file) => !files.includes(file),
   )
 
   const fold = async (f: number) => {
@@ -110,7 +120,7 @@ export async function run(): Promise<BenchTable[]> {
   for (const [b, blend] of blends.entries()) {
     let mapped = 0
     const hits = { 1: 0, 10: 0, 50: 0 }
-    const perFold: string[] = []
+    const perFold: { at10: number; at50: number }[] = []
     for (const [f, { config, held }] of built.entries()) {
       process.stderr.write(`blend ${JSON.stringify(blend)}: replaying fold ${f + 1}/${folds}…\n`)
       const bar = createProgressBar()
@@ -151,7 +161,7 @@ export async function run(): Promise<BenchTable[]> {
       hits[1] += Math.round(r.recallAt1 * r.mappedTargets)
       hits[10] += Math.round(r.recallAt10 * r.mappedTargets)
       hits[50] += Math.round(r.recallAt50 * r.mappedTargets)
-      perFold.push(`${r.recallAt10.toFixed(2)}/${r.recallAt50.toFixed(2)}`)
+      perFold.push({ at10: r.recallAt10, at50: r.recallAt50 })
     }
     const share = (n: number) => (mapped ? n / mapped : 0)
     rows.push([
@@ -160,19 +170,32 @@ export async function run(): Promise<BenchTable[]> {
       share(hits[1]),
       share(hits[10]),
       share(hits[50]),
+      standardDeviation(perFold.map((p) => p.at10)),
+      standardDeviation(perFold.map((p) => p.at50)),
       hits[10],
       hits[50],
-      perFold.join(' '),
+      perFold.map((p) => `${p.at10.toFixed(3)}/${p.at50.toFixed(3)}`).join(' '),
     ])
   }
   const tables: BenchTable[] = [
     {
       title,
-      columns: ['blend overrides', 'targets', 'Recall@1', 'Recall@10', 'Recall@50', 'found@10', 'found@50', 'per fold @10/@50'],
+      columns: [
+        'blend overrides',
+        'targets',
+        'Recall@1',
+        'Recall@10',
+        'Recall@50',
+        'fold sd @10',
+        'fold sd @50',
+        'found@10',
+        'found@50',
+        'per fold @10/@50',
+      ],
       rows,
       notes: [
-        `${lines.length} train dialogues in ${folds} folds (dialogue i in fold i mod ${folds}); each fold replayed against a build that learned from the others.`,
-        'Targets pooled over the folds; one target is about 0.0007 of Recall.',
+        `${lines.length} dialogues (${files.map((f) => f.split('/').pop()).join(' + ')}) in ${folds} folds (dialogue i in fold i mod ${folds}); each fold replayed against a build that learned from the others.`,
+        "Targets pooled over the folds; fold sd: standard deviation of the folds' own Recall (the pooled figure's standard error is about sd/√folds).",
       ],
     },
   ]
@@ -233,6 +256,13 @@ function fitTable(decisions: Decision[][], current: BlendWeights): BenchTable {
       'Out of fold: weights fitted on the other folds, each held-out fold ranked with them.',
     ],
   }
+}
+
+/** Sample standard deviation (0 for fewer than two values). */
+function standardDeviation(values: readonly number[]): number {
+  if (values.length < 2) return 0
+  const mean = values.reduce((a, b) => a + b, 0) / values.length
+  return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1))
 }
 
 async function writeIfChanged(path: string, text: string): Promise<void> {
