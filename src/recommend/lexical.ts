@@ -83,6 +83,7 @@ const K1 = 1.2
 const B = 0.75
 /** Terms more than this share of items use are not searched: they say nothing about a wish. */
 const MAX_SEARCH_SHARE = 0.1
+const MIN_SEARCH_CEILING = 5
 const MATCH_CACHE_SIZE = 512
 /** A pair of adjacent words found together counts this many times a single word: "road trip" is not "the road". */
 const PAIR_WEIGHT = 2
@@ -279,6 +280,8 @@ function createSearch(items: readonly Item[]): (text: string) => LexicalMatch {
     }
   })
   const n = items.length
+  // In a small catalogue a share is a handful of items: up to MIN_SEARCH_CEILING (at most half of them) may share a term.
+  const maxDf = Math.max(Math.min(MIN_SEARCH_CEILING, n / 2), MAX_SEARCH_SHARE * n)
   const cache = new Map<string, LexicalMatch>()
   return (text) => {
     const key = text.trim().toLowerCase()
@@ -286,7 +289,7 @@ function createSearch(items: readonly Item[]): (text: string) => LexicalMatch {
     if (cached) return cached
     const terms = [...new Set(termsOf(text))].filter((t) => {
       const df = postings.get(t)?.at.length ?? 0
-      return df > 0 && df <= Math.max(1, MAX_SEARCH_SHARE * n)
+      return df > 0 && df <= maxDf
     })
     const scores = new Map<ItemId, number>()
     for (const t of terms) {

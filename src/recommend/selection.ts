@@ -115,18 +115,23 @@ function keywordFit(item: Item, at: number, ctx: PoolContext): string[] {
           ? `tagged "${place.word}"`
           : `its ${place.field} says "${place.word}"`,
     )
-  ctx.positive.forEach((p, j) => {
-    if (!ctx.closeEnough(j, at)) return
-    for (const k of p.words.keywords) {
-      const found = k.has(item.id) ? ctx.view.whereUsed(item, k.stem) : undefined
-      if (found) say(found)
-    }
-  })
+  // Word pairs and companies first: once "con artist" is said, "con" and "artist" alone add nothing.
+  const saidWords = new Set<string>()
   ctx.lexical.forEach((m) => {
     if ((m.scores.get(item.id) ?? 0) < LEXICAL_EVIDENCE_SHARE * m.best) return
     for (const term of m.terms) {
       const found = ctx.view.whereUsed(item, term)
-      if (found && (found.field === 'companies' || term.includes(' '))) say(found)
+      if (!found || (found.field !== 'companies' && !term.includes(' '))) continue
+      say(found)
+      for (const w of term.split(' ')) saidWords.add(w)
+    }
+  })
+  ctx.positive.forEach((p, j) => {
+    if (!ctx.closeEnough(j, at)) return
+    for (const k of p.words.keywords) {
+      if (k.stem.split(' ').every((w) => saidWords.has(w))) continue
+      const found = k.has(item.id) ? ctx.view.whereUsed(item, k.stem) : undefined
+      if (found) say(found)
     }
   })
   return [...out].slice(0, 2)
