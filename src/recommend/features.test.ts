@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type Item, normalize } from '../core/index.ts'
+import { type CollabScorer, type Item, normalize } from '../core/index.ts'
 import { buildIndex } from '../index/index.ts'
 import type { Wish } from './candidates.ts'
 import { createCatalogueView } from './catalogue.ts'
@@ -33,12 +33,21 @@ const index = buildIndex(
   { kind: 'exact' },
 )
 
-function context(options: { wish?: string; liked?: string[]; lexicalUsed?: boolean } = {}) {
-  const view = createCatalogueView(films, { index, popularity }, DEFAULT_WEIGHTS, false)
+/** A collaborative stand-in that scores each item by its position: the last film highest. */
+const collab: CollabScorer = {
+  name: 'by-position',
+  itemIds: films.map((f) => f.id),
+  score: () => Float32Array.from(films, (_, i) => i),
+  close: async () => {},
+}
+
+function context(options: { wish?: string; liked?: string[]; lexicalUsed?: boolean; readsParts?: boolean } = {}) {
+  const view = createCatalogueView(films, { index, popularity, collab }, DEFAULT_WEIGHTS, options.readsParts ?? false)
   const wishes: Wish[] = options.wish
     ? [{ text: options.wish, weight: 1, v: vec(1, 0, 0), words: view.wishWords(options.wish) }]
     : []
-  const pool = { ids: films.map((f) => f.id), query: vec(1, 0, 0), foldIn: [], coldStart: false }
+  const collabScores = collab.score([])
+  const pool = { ids: films.map((f) => f.id), query: vec(1, 0, 0), collabScores, foldIn: [], coldStart: false }
   return poolContext(pool, wishes, options.liked ?? [], view, {
     weights: DEFAULT_WEIGHTS,
     lexicalUsed: options.lexicalUsed ?? false,
@@ -50,6 +59,30 @@ describe('FEATURES (one function per blended part)', () => {
   it('semantic: closer to the query scores higher', () => {
     const semantic = byId(FEATURES.semantic(context()))
     expect(semantic.get('chess')).toBeGreaterThan(semantic.get('space') as number)
+  })
+
+  it('collaborative: follows the model scores of the fold-in', () => {
+    const values = FEATURES.collaborative(context())
+    expect(values[films.length - 1]).toBeGreaterThan(values[0] as number)
+  })
+
+  it('preferenceMatch: the item closest to a stated wish scores highest', () => {
+    const match = byId(FEATURES.preferenceMatch(context({ wish: 'chess' })))
+    expect(Math.max(...match.values())).toBe(match.get('chess'))
+  })
+
+  it('likedSimilarity: items close to a liked one score higher', () => {
+    const liked = byId(FEATURES.likedSimilarity(context({ liked: ['space'] })))
+    expect(liked.get('quiet')).toBeGreaterThan(liked.get('chess') as number)
+  })
+
+  it('tagOverlap: items sharing a rare tag with a liked one score higher, when the part is read', () => {
+    const tagged = films.map((f) => (f.id === 'chess' || f.id === 'pawn' ? { ...f, tags: ['chess'] } : f))
+    const view = createCatalogueView(tagged, { index, popularity }, DEFAULT_WEIGHTS, true)
+    const pool = { ids: tagged.map((f) => f.id), foldIn: [], coldStart: false }
+    const ctx = poolContext(pool, [], ['chess'], view, { weights: DEFAULT_WEIGHTS, lexicalUsed: false })
+    const overlap = byId(FEATURES.tagOverlap(ctx))
+    expect(overlap.get('pawn')).toBeGreaterThan(overlap.get('space') as number)
   })
 
   it('popularity: the most popular item scores highest', () => {
