@@ -9,8 +9,6 @@ import { requestSpecificity } from './specificity.ts'
 import type { Evidence, Recommendation, Recommender, RecommenderDeps, RecommendRequest, ScoreParts } from './types.ts'
 import { mergeBlend } from './weights.ts'
 
-export { BLENDED_PARTS, DEFAULT_WEIGHTS } from './weights.ts'
-
 const MAX_K = 100
 const MAX_PREFERENCES = 50
 const MAX_IDS = 5000
