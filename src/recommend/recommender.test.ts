@@ -444,4 +444,16 @@ describe('createRecommender', () => {
     const studio = out.find((r) => r.item.id === 's4')
     expect(studio?.evidence.keywordFit).toContain('made by Studio Ghibli')
   })
+
+  it('moves the blend by how specific the wish is, unless films the person liked lead the conversation', async () => {
+    // Three of the sixteen films are tagged "pixar": a rare word.
+    const rec = await make({ weights: { specificity: 1 } })
+    const wish = { preferences: [{ text: 'something by pixar', weight: 1 }], k: 3 }
+    const alone = await rec.recommend(request(wish))
+    expect(alone[0]?.parts.specificity).toBeGreaterThan(0)
+    const withLiked = await rec.recommend(request({ ...wish, liked: ['a1'] }))
+    expect(withLiked[0]?.parts.specificity).toBe(0)
+    const open = await rec.recommend(request({ preferences: [{ text: 'anything good', weight: 1 }], k: 3 }))
+    expect(open[0]?.parts.specificity).toBe(0)
+  })
 })

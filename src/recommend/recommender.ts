@@ -83,11 +83,16 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       return []
     }
     // How specific the request is moves the blend between its open and specific ends (`blendFor`).
-    const specificity = requestSpecificity(
-      wishes.map((w) => ({ text: w.text, weight: w.weight, keywords: w.words.keywords })),
-      request.constraints,
-      view.byId.size,
-    )
+    // Films the person named as liked lead a conversation (with the collaborative model): a wish then moves the
+    // blend only by `likedSpecificity` of its own specificity.
+    const anchored = likedAndAnchors(request).length > 0 ? weights.likedSpecificity : 1
+    const specificity =
+      anchored *
+      requestSpecificity(
+        wishes.map((w) => ({ text: w.text, weight: w.weight, keywords: w.words.keywords })),
+        request.constraints,
+        view.byId.size,
+      )
     const partWeights = blendFor(ends, specificity, collab !== undefined)
     const lexicalUsed = partWeights.lexical !== 0 || weights.lexicalCandidates > 0 || deps.onScored !== undefined
     const ctx = poolContext(pool, wishes, likedAndAnchors(request), view, { weights, lexicalUsed })

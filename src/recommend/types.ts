@@ -154,6 +154,8 @@ export interface BlendWeights {
    * [0, 1] the request's specificity. 0: one fixed blend for every request.
    */
   specificity: number
+  /** The share of a request's specificity that counts when the person has liked (or anchored) items: they lead then. */
+  likedSpecificity: number
   /** Penalty (in z units) for items less popular than `minPopularity` and without description, unless the text match is strong. */
   obscurity: number
   /** Popularity relative to the most popular item (0–1) under which an item counts as obscure. */

@@ -65,6 +65,7 @@ export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   lexical: 0,
   lexicalCandidates: 0,
   specificity: 0,
+  likedSpecificity: 0,
   obscurity: 1,
   minPopularity: 0.02,
   likedWeight: 1,
@@ -164,6 +165,7 @@ function mergeWeights(overrides: Partial<BlendWeights> | undefined): Readonly<Bl
   }
   if (merged.mmrLambda < 0 || merged.mmrLambda > 1) problems.push('mmrLambda must be within [0, 1]')
   if (merged.specificity < 0 || merged.specificity > 1) problems.push('specificity must be within [0, 1]')
+  if (merged.likedSpecificity < 0 || merged.likedSpecificity > 1) problems.push('likedSpecificity must be within [0, 1]')
   if (!Number.isInteger(merged.lexicalCandidates) || merged.lexicalCandidates < 0)
     problems.push('lexicalCandidates must be a non-negative integer')
   if (!Number.isInteger(merged.candidates) || merged.candidates < 1) problems.push('candidates must be a positive integer')
