@@ -48,6 +48,13 @@ import type { BlendWeights } from './types.ts'
  *   and over all 1,763 held-out targets the change is +7 −4: noise, as the 300-candidate pool was above, so the
  *   default stays 0 by the same rule (a part that does not clearly help is not switched on). A team can turn it
  *   on for a catalogue with rich tags (`CONCIERGE_BLEND='{"tagOverlap": 0.15}'`).
+ * - lexical, lexicalCandidates, specificity, likedSpecificity (2026-12-06, scorecard: ReDial 5-fold CV over all 600
+ *   dialogues, 1,763 targets, defaults R@10/@50 0.207/0.410, fold sd 0.020/0.019; wish benchmark tuning half P@5
+ *   0.173, recurrence 0.658): lexicalCandidates 30 with specificity 1, 0.5, and 1 with liked films leading
+ *   (likedSpecificity 0) gave CV 0.169/0.368, 0.189/0.396, 0.197/0.396 and wish P@5 0.449, 0.414, 0.431
+ *   (recurrence 0.146, 0.218, 0.166). The wishes gain far beyond their noise (± 0.07), but ReDial loses beyond its
+ *   own (the best variant is lower or equal on all five folds, −0.010 @10): off by default by the rule above; turn
+ *   on with `CONCIERGE_BLEND='{"lexicalCandidates": 30, "specificity": 1}'`.
  */
 export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   semantic: 0.18,
