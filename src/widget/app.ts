@@ -6,7 +6,10 @@ import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
 import type { Config } from '../config/index.ts'
 import { AppError, type ChatService, isAppError, type Logger, type Reply } from '../core/index.ts'
-import type { EventRecorder } from '../loop/index.ts'
+import type { EventRecorder, LoopInsights } from '../loop/index.ts'
+import { mountAdmin, noteTurns } from './admin.ts'
+import { createConversationTracker } from './admin-activity.ts'
+import { createAdminSampler } from './admin-sampler.ts'
 import { clientAddress } from './client-address.ts'
 import type { WidgetEnv } from './context.ts'
 import { logFailure, toErrorResponse } from './errors.ts'
@@ -30,6 +33,8 @@ export interface WidgetBackend {
   readonly events?: EventRecorder
   /** More Prometheus text for /metrics (impressions and feedback per A/B variant). */
   loopMetrics?(): string
+  /** The A/B report and most shown/liked items for the operator page; without it those parts stay empty. */
+  readonly insights?: LoopInsights
 }
 
 export interface WidgetDeps {
@@ -42,6 +47,8 @@ export interface WidgetDeps {
   keyRateMultiplier?: number
   /** Where replies to requests with an Idempotency-Key are kept. Default: in memory for 24 h. */
   replies?: IdempotencyStore<Reply>
+  /** How often the operator page's charts get a point. Default 5 s (an hour of points is kept). */
+  adminSampleMs?: number
 }
 
 export interface WidgetApp {
@@ -81,6 +88,14 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
   const logger = deps.logger
   let draining = false
+  const sampleMs = deps.adminSampleMs ?? 5000
+  const sampler = createAdminSampler(
+    { snapshot: metrics.snapshot, loopMetrics: () => deps.backend()?.loopMetrics?.() ?? '', build: deps.backend },
+    { intervalMs: sampleMs, capacity: Math.ceil(3_600_000 / sampleMs) },
+  )
+  // Message text is personal: the page shows it only where the logs would hold it anyway (debug level).
+  const showsText = logger.level === 'debug'
+  const conversations = createConversationTracker({ capacity: 200, keepText: showsText })
 
   const app = new Hono<Env>()
   const originOk = (origin: string) => keys.originAllowed(origin, publicOrigin)
@@ -177,6 +192,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   const batchBody = limitBody(Math.max(config.maxBodyBytes, BATCH_BODY_BYTES))
   app.use('/v1/*', (c, next) => (c.req.path === '/v1/events' ? batchBody : smallBody)(c, next))
 
+  app.use('/v1/conversations/:id/messages', noteTurns(conversations))
   app.post('/v1/conversations/:id/messages', (c) => postMessage(c, { chat: () => backend().chat, turns, replies, metrics }))
 
   app.post('/v1/conversations/:id/feedback', async (c) => {
@@ -246,6 +262,14 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     })
   })
 
+  mountAdmin(app, {
+    backend: deps.backend,
+    sampler,
+    conversations,
+    showsText,
+    sampleSeconds: sampleMs / 1000,
+  })
+
   app.get('/', (c) => {
     const origin = publicOrigin ?? new URL(c.req.url).origin
     const key = keys.keyForOrigin(origin, publicOrigin)
@@ -292,7 +316,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
       draining = value
     },
     cancelTurns: () => turns.cancelAll(),
-    close: async () => {},
+    close: async () => sampler.stop(),
   }
 }
 
