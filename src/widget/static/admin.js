@@ -104,7 +104,8 @@
   function chart({ title, series, unit }) {
     const box = el('div', undefined, 'chart')
     const heading = el('h3', title)
-    const latest = series.map((s) => s.values.at(-1)).find((v) => v !== null && v !== undefined)
+    // The newest point that has a value (latency has none in an interval without turns).
+    const latest = series.map((s) => s.values.findLast((v) => v !== null)).find((v) => v !== undefined)
     heading.append(el('span', latest === undefined ? '–' : `${round(latest)}${unit}`, 'now'))
     box.append(heading, sparkline(series))
     const legend = el('div', undefined, 'legend')
