@@ -74,7 +74,8 @@ const ALLOWED_HEADERS = 'Content-Type, X-Concierge-Key, X-Request-Id, Authorizat
 /**
  * Builds the HTTP API and widget server (Hono). Throws `config.invalid` for malformed key settings.
  * Routes: POST /v1/conversations/:id/messages (JSON or SSE), POST /v1/conversations/:id/feedback, GET /v1/items/:id,
- * DELETE /v1/users/:id (secret key), /healthz, /readyz, /metrics, /openapi.json, /widget.js, / (demo page).
+ * DELETE /v1/users/:id (secret key), GET /v1/admin/overview (secret key), /healthz, /readyz, /metrics, /openapi.json,
+ * /widget.js, / (demo page), /admin (operator page).
  */
 export async function createWidgetApp(config: Config['server'], deps: WidgetDeps): Promise<WidgetApp> {
   const keys = createKeyRing(config.publishableKeys, config.secretKeys)
