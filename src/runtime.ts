@@ -5,7 +5,7 @@ import { AppError, type ChatService, createKeyedQueue, type Embedder, errorMessa
 import { chooseDomainProfile, loadDomainProfiles } from './domain/index.ts'
 import { createEmbedderFromId } from './embed/index.ts'
 import { createLlmClient } from './llm/index.ts'
-import { createEventRecorder, createVariantChat, type EventRecorder, openLearningLoop } from './loop/index.ts'
+import { createEventRecorder, createVariantChat, type EventRecorder, type LoopInsights, openLearningLoop } from './loop/index.ts'
 import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
 import { createStore, type Store } from './store/index.ts'
 import { loadTf } from './tf/index.ts'
@@ -23,6 +23,8 @@ export interface Runtime {
   readonly events: EventRecorder
   /** Impressions and feedback per A/B variant, in Prometheus text format (appended to /metrics). */
   loopMetrics(): string
+  /** The A/B report and the most shown and liked items, for the operator page (/admin). */
+  readonly insights: LoopInsights
   /**
    * Loads `indexes/current` when it points at a new build and switches to it atomically. If the new build
    * fails to load, keeps serving the old one and returns false (the failure is logged).
@@ -194,6 +196,7 @@ export async function createRuntime(
     evalTurn: (input, options) => using((c) => c.evalTurn(input, options)),
     events: createEventRecorder(store, { onRecorded: loop.recordEvents }),
     loopMetrics: loop.metricsText,
+    insights: { report: loop.report, topItems: loop.topItems },
     get buildId() {
       return active.buildId
     },

@@ -32,12 +32,21 @@ export interface VariantCounts {
   accepted: number
 }
 
+/** How often an item was shown, and how many of those impressions were liked. */
+export interface ItemCounts {
+  itemId: ItemId
+  shown: number
+  liked: number
+}
+
 /** Impressions and their outcomes, in their own SQLite file. Every method may throw `store.failed`. */
 export interface ImpressionLog {
   recordShown(shown: ShownItems): void
   /** Joins the outcome to the newest impression of the item to the user within the window; its variant, if any. */
   recordOutcome(outcome: Outcome, windowMs: number): string | undefined
   counts(since?: number): VariantCounts[]
+  /** The `limit` items shown most and liked most (ties by id). */
+  topItems(limit: number): { shown: ItemCounts[]; liked: ItemCounts[] }
   /** Deletes impressions (and their outcomes) older than `before` (ms); returns how many. */
   deleteBefore(before: number): number
   /** Deletes every impression of a user (a forgotten user leaves nothing here either). */
@@ -71,6 +80,11 @@ const COUNTS_SQL = `
     SUM(EXISTS (SELECT 1 FROM outcomes o WHERE o.impression_id = i.id AND o.kind IN (${inList(ACCEPT_KINDS)}))) AS accepted
   FROM impressions i WHERE i.at >= ? GROUP BY i.variant ORDER BY i.variant`
 
+const itemCountsSql = (order: string) => `
+  SELECT i.item_id AS itemId, COUNT(*) AS shown,
+    SUM(EXISTS (SELECT 1 FROM outcomes o WHERE o.impression_id = i.id AND o.kind IN (${inList(LIKE_KINDS)}))) AS liked
+  FROM impressions i GROUP BY i.item_id HAVING ${order} > 0 ORDER BY ${order} DESC, i.item_id LIMIT ?`
+
 /** Opens (or creates) the impression log at `path` (`:memory:` for a throwaway one). Throws `store.failed`. */
 export function openImpressionLog(path: string): ImpressionLog {
   const db = openDatabase(path)
@@ -82,6 +96,8 @@ export function openImpressionLog(path: string): ImpressionLog {
   )
   const addOutcome = db.prepare('INSERT INTO outcomes (impression_id, kind, at) VALUES (?, ?, ?)')
   const counts = db.prepare(COUNTS_SQL)
+  const mostShown = db.prepare(itemCountsSql('shown'))
+  const mostLiked = db.prepare(itemCountsSql('liked'))
   const deleteOld = db.prepare('DELETE FROM impressions WHERE at < ?')
   const deleteUser = db.prepare('DELETE FROM impressions WHERE user_id = ?')
   const recordShown = db.transaction((s: ShownItems) => {
@@ -106,6 +122,11 @@ export function openImpressionLog(path: string): ImpressionLog {
         return row?.variant
       }),
     counts: (since = 0) => guard('count impressions', () => counts.all(since) as VariantCounts[]),
+    topItems: (limit) =>
+      guard('rank items', () => ({
+        shown: mostShown.all(limit) as ItemCounts[],
+        liked: mostLiked.all(limit) as ItemCounts[],
+      })),
     deleteBefore: (before) => guard('delete old impressions', () => deleteOld.run(before).changes),
     forgetUser: (userId) => guard('forget a user', () => void deleteUser.run(userId)),
     close: () => {

@@ -19,6 +19,7 @@ export {
 export {
   ACCEPT_KINDS,
   type ImpressionLog,
+  type ItemCounts,
   LIKE_KINDS,
   type Outcome,
   openImpressionLog,
@@ -27,7 +28,7 @@ export {
 } from './impressions.ts'
 
 /** Impressions and outcomes per A/B variant around the chat service, with /metrics counters and a retention sweep. */
-export { type LearningLoop, openLearningLoop } from './learning-loop.ts'
+export { type LearningLoop, type LoopInsights, openLearningLoop } from './learning-loop.ts'
 /** `concierge report`: per-variant rates with Wilson intervals and z-tests against the control. */
 export { type AbReport, buildAbReport, type Comparison, formatAbReport, type Rate, type VariantReport } from './report.ts'
 /** Wilson intervals and the two-proportion z-test of `concierge report`. */

@@ -1,7 +1,8 @@
 import type { Config } from '../config/index.ts'
 import { type ChatService, errorMessage, type Logger } from '../core/index.ts'
 import type { ItemEvent } from './events.ts'
-import { openImpressionLog } from './impressions.ts'
+import { type ItemCounts, openImpressionLog } from './impressions.ts'
+import { type AbReport, buildAbReport } from './report.ts'
 import { assignVariant } from './variants.ts'
 
 const SWEEP_EVERY_MS = 3_600_000
@@ -14,10 +15,17 @@ export interface LearningLoop {
   recordEvents(events: readonly ItemEvent[], now?: number): void
   /** `concierge_impressions_total{variant}` and `concierge_feedback_total{variant,kind}` in Prometheus text format. */
   metricsText(): string
+  /** The A/B report of `concierge report` over the impressions since `since` (ms), for the operator page. */
+  report(since?: number): AbReport
+  /** The items shown most and liked most. */
+  topItems(limit: number): { shown: ItemCounts[]; liked: ItemCounts[] }
   /** Deletes impressions past the retention; returns how many. Also runs at start and hourly. */
   sweep(now?: number): number
   close(): Promise<void>
 }
+
+/** What the operator page reads from the loop. */
+export type LoopInsights = Pick<LearningLoop, 'report' | 'topItems'>
 
 /** Opens the impression log of `config.impressionsPath` and starts its retention sweep. Throws `store.failed`. */
 export function openLearningLoop(config: Readonly<Config['loop']>, deps: { logger: Logger }): LearningLoop {
@@ -78,6 +86,8 @@ export function openLearningLoop(config: Readonly<Config['loop']>, deps: { logge
       }
     },
     metricsText: () => renderMetrics(impressions, [...feedback.values()]),
+    report: (since) => buildAbReport(log.counts(since), since),
+    topItems: (limit) => log.topItems(limit),
     sweep,
     close: async () => {
       clearInterval(timer)

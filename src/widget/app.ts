@@ -6,8 +6,11 @@ import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
 import type { Config } from '../config/index.ts'
 import { AppError, type ChatService, isAppError, type Logger, type Reply } from '../core/index.ts'
-import type { EventRecorder } from '../loop/index.ts'
+import type { EventRecorder, LoopInsights } from '../loop/index.ts'
 import type { RateLimiter as SharedRateLimiter } from '../state/index.ts'
+import { mountAdmin, noteTurns } from './admin.ts'
+import { createConversationTracker } from './admin-activity.ts'
+import { createAdminSampler } from './admin-sampler.ts'
 import { clientAddress } from './client-address.ts'
 import type { WidgetEnv } from './context.ts'
 import { logFailure, toErrorResponse } from './errors.ts'
@@ -31,6 +34,8 @@ export interface WidgetBackend {
   readonly events?: EventRecorder
   /** More Prometheus text for /metrics (impressions and feedback per A/B variant). */
   loopMetrics?(): string
+  /** The A/B report and most shown/liked items for the operator page; without it those parts stay empty. */
+  readonly insights?: LoopInsights
 }
 
 export interface WidgetDeps {
@@ -45,6 +50,8 @@ export interface WidgetDeps {
   replies?: IdempotencyStore<Reply>
   /** Rate-limit buckets shared by replicas (Redis). Default: this process's memory. */
   limiter?: SharedRateLimiter
+  /** How often the operator page's charts get a point. Default 5 s (an hour of points is kept). */
+  adminSampleMs?: number
 }
 
 export interface WidgetApp {
@@ -70,7 +77,8 @@ const ALLOWED_HEADERS = 'Content-Type, X-Concierge-Key, X-Request-Id, Authorizat
 /**
  * Builds the HTTP API and widget server (Hono). Throws `config.invalid` for malformed key settings.
  * Routes: POST /v1/conversations/:id/messages (JSON or SSE), POST /v1/conversations/:id/feedback, GET /v1/items/:id,
- * DELETE /v1/users/:id (secret key), /healthz, /readyz, /metrics, /openapi.json, /widget.js, / (demo page).
+ * DELETE /v1/users/:id (secret key), GET /v1/admin/overview (secret key), /healthz, /readyz, /metrics, /openapi.json,
+ * /widget.js, / (demo page), /admin (operator page).
  */
 export async function createWidgetApp(config: Config['server'], deps: WidgetDeps): Promise<WidgetApp> {
   const keys = createKeyRing(config.publishableKeys, config.secretKeys)
@@ -85,6 +93,14 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined
   const logger = deps.logger
   let draining = false
+  const sampleMs = deps.adminSampleMs ?? 5000
+  const sampler = createAdminSampler(
+    { snapshot: metrics.snapshot, loopMetrics: () => deps.backend()?.loopMetrics?.() ?? '', build: deps.backend },
+    { intervalMs: sampleMs, capacity: Math.ceil(3_600_000 / sampleMs) },
+  )
+  // Message text is personal: the page shows it only where the logs would hold it anyway (debug level).
+  const showsText = logger.level === 'debug'
+  const conversations = createConversationTracker({ capacity: 200, keepText: showsText })
 
   const app = new Hono<Env>()
   const originOk = (origin: string) => keys.originAllowed(origin, publicOrigin)
@@ -181,6 +197,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   const batchBody = limitBody(Math.max(config.maxBodyBytes, BATCH_BODY_BYTES))
   app.use('/v1/*', (c, next) => (c.req.path === '/v1/events' ? batchBody : smallBody)(c, next))
 
+  app.use('/v1/conversations/:id/messages', noteTurns(conversations))
   app.post('/v1/conversations/:id/messages', (c) => postMessage(c, { chat: () => backend().chat, turns, replies, metrics }))
 
   app.post('/v1/conversations/:id/feedback', async (c) => {
@@ -250,6 +267,14 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
     })
   })
 
+  mountAdmin(app, {
+    backend: deps.backend,
+    sampler,
+    conversations,
+    showsText,
+    sampleSeconds: sampleMs / 1000,
+  })
+
   app.get('/', (c) => {
     const origin = publicOrigin ?? new URL(c.req.url).origin
     const key = keys.keyForOrigin(origin, publicOrigin)
@@ -296,7 +321,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
       draining = value
     },
     cancelTurns: () => turns.cancelAll(),
-    close: async () => {},
+    close: async () => sampler.stop(),
   }
 }
 

@@ -4,9 +4,22 @@ export interface Metrics {
   observeTurn(outcome: 'ok' | 'error' | 'aborted', seconds: number): void
   inFlight(delta: number): void
   render(build: { buildId?: string; itemCount?: number }): string
+  /** Running totals for the operator page's sampler (counters only grow; it charts their differences). */
+  snapshot(): MetricsSnapshot
 }
 
-const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+export interface MetricsSnapshot {
+  turns: { ok: number; error: number; aborted: number }
+  /** Successful turns per latency bucket (not cumulative), bounds in `TURN_BUCKETS`, the last one is +Inf. */
+  turnLatency: number[]
+  /** Responses with a 5xx status. */
+  serverErrors: number
+}
+
+/** Upper bounds (seconds) of the latency histograms' buckets. */
+export const TURN_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+
+const BUCKETS = TURN_BUCKETS
 
 interface Histogram {
   counts: number[]
@@ -20,11 +33,13 @@ export function createMetrics(): Metrics {
   const turns = new Map<string, number>()
   const turnLatency = newHistogram()
   let inFlight = 0
+  let serverErrors = 0
 
   return {
     observeRequest(route, method, status, seconds) {
       const key = `route="${esc(route)}",method="${esc(method)}",status="${status}"`
       requests.set(key, (requests.get(key) ?? 0) + 1)
+      if (status >= 500) serverErrors++
       const hKey = `route="${esc(route)}",method="${esc(method)}"`
       let h = latency.get(hKey)
       if (!h) {
@@ -39,6 +54,16 @@ export function createMetrics(): Metrics {
     },
     inFlight(delta) {
       inFlight += delta
+    },
+    snapshot() {
+      const cumulative = turnLatency.counts
+      const perBucket = cumulative.map((n, i) => n - (i > 0 ? (cumulative[i - 1] as number) : 0))
+      perBucket.push(turnLatency.count - (cumulative.at(-1) ?? 0))
+      return {
+        turns: { ok: turns.get('ok') ?? 0, error: turns.get('error') ?? 0, aborted: turns.get('aborted') ?? 0 },
+        turnLatency: perBucket,
+        serverErrors,
+      }
     },
     render(build) {
       const lines: string[] = []

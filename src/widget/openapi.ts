@@ -126,6 +126,14 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
           responses: { '204': { description: 'Forgotten' }, ...commonErrors },
         },
       },
+      '/v1/admin/overview': {
+        get: {
+          summary:
+            'What the operator page at /admin shows: metric samples over time, the A/B report, most shown and liked items, recent conversations and build swaps (secret key only)',
+          security: [{ secretKey: [] }],
+          responses: { '200': { description: 'The overview', content: json({ type: 'object' }) }, ...commonErrors },
+        },
+      },
       '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'Alive' } } } },
       '/readyz': {
         get: {

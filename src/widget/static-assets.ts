@@ -12,10 +12,9 @@ export interface StaticAsset {
 
 const STATIC_DIR = new URL('./static/', import.meta.url)
 
-/** Reads the widget script and the demo stylesheet once, at start-up. */
+/** Reads the widget script, the demo stylesheet and the operator page's script and stylesheet once, at start-up. */
 export async function loadStaticAssets(): Promise<StaticAsset[]> {
   const widget = await readFile(new URL('widget.js', STATIC_DIR), 'utf8')
-  const demoCss = await readFile(new URL('demo.css', STATIC_DIR), 'utf8')
   return [
     {
       path: '/widget.js',
@@ -26,15 +25,23 @@ export async function loadStaticAssets(): Promise<StaticAsset[]> {
       etag: `"${sha256(widget).slice(0, 16)}"`,
       headers: { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' },
     },
-    {
-      path: '/demo.css',
-      body: demoCss,
-      contentType: 'text/css; charset=utf-8',
-      cacheControl: 'public, max-age=300',
-      etag: `"${sha256(demoCss).slice(0, 16)}"`,
-      headers: {},
-    },
+    await ownAsset('demo.css', 'text/css; charset=utf-8'),
+    await ownAsset('admin.css', 'text/css; charset=utf-8'),
+    await ownAsset('admin.js', 'text/javascript; charset=utf-8'),
   ]
+}
+
+/** A file only this server's own pages use: cached a few minutes, revalidated by ETag. */
+async function ownAsset(file: string, contentType: string): Promise<StaticAsset> {
+  const body = await readFile(new URL(file, STATIC_DIR), 'utf8')
+  return {
+    path: `/${file}`,
+    body,
+    contentType,
+    cacheControl: 'public, max-age=300',
+    etag: `"${sha256(body).slice(0, 16)}"`,
+    headers: {},
+  }
 }
 
 /** The demo page's policy: only this server's script, styles and API; posters from https; never framed. */
