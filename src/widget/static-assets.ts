@@ -12,7 +12,7 @@ export interface StaticAsset {
 
 const STATIC_DIR = new URL('./static/', import.meta.url)
 
-/** Reads the widget script, the demo stylesheet and the operator page's script and stylesheet once, at start-up. */
+/** Reads the widget script, the demo page's stylesheet and script and the operator page's once, at start-up. */
 export async function loadStaticAssets(): Promise<StaticAsset[]> {
   const widget = await readFile(new URL('widget.js', STATIC_DIR), 'utf8')
   return [
@@ -26,6 +26,7 @@ export async function loadStaticAssets(): Promise<StaticAsset[]> {
       headers: { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' },
     },
     await ownAsset('demo.css', 'text/css; charset=utf-8'),
+    await ownAsset('demo.js', 'text/javascript; charset=utf-8'),
     await ownAsset('admin.css', 'text/css; charset=utf-8'),
     await ownAsset('admin.js', 'text/javascript; charset=utf-8'),
   ]
@@ -68,11 +69,13 @@ export function demoPage(origin: string, key: string): string {
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/demo.css">
 <script src="/widget.js" defer></script>
+<script src="/demo.js" defer></script>
 </head>
 <body>
 <main>
   <h1>Concierge</h1>
   <p class="lead">Tell it what you feel like; it suggests a few picks from its catalogue and says why each fits.</p>
+  <p id="concierge-status" class="small" role="status" hidden></p>
   <concierge-chat key="${escapeHtml(key)}"></concierge-chat>
   <h2>Embed it on your site</h2>
   <pre><code>${escapeHtml(snippet)}</code></pre>

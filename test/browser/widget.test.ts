@@ -197,4 +197,28 @@ describeInBrowser('widget in a real browser', () => {
       refused.server.close()
     }
   })
+
+  it("shows the first build's progress on the demo page until the build is loaded", async () => {
+    let loaded = false
+    const app = await createWidgetApp(loadConfig({}, { cwd: '/tmp' }).server, {
+      backend: () => (loaded ? { chat, buildId: 'b', itemCount: 10 } : undefined),
+      loading: () => ({ phase: 'embed', done: 3100, total: 9742, unit: 'items', seconds: 74 }),
+      logger,
+    })
+    const first = await startHttpServer({ listener: app.listener, port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1000 })
+    try {
+      const page = await context.newPage()
+      await page.goto(first.url)
+      const status = page.getByRole('status')
+      await expect(status.textContent({ timeout: 10_000 })).resolves.toContain('embed 3,100 / 9,742 items')
+      loaded = true
+      await page.waitForFunction(() => document.getElementById('concierge-status')?.hidden === true, undefined, {
+        timeout: 10_000,
+      })
+      await page.close()
+    } finally {
+      await first.close()
+      await app.close()
+    }
+  })
 })
