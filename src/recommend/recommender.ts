@@ -24,6 +24,7 @@ import type {
   RecommendRequest,
   ScoreParts,
 } from './types.ts'
+import { MAX_PROPOSED } from './types.ts'
 
 /**
  * Defaults. Since 2026-12-02 the weights of the first eight parts are fitted (keywordMatch is set below its fit: see
@@ -86,6 +87,7 @@ export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   recentYears: 5,
   described: 1.67,
   keywordMatch: 0.5,
+  llmProposal: 0,
   obscurity: 1,
   minPopularity: 0.02,
   likedWeight: 1,
@@ -115,6 +117,7 @@ export const BLENDED_PARTS = [
   'recency',
   'described',
   'keywordMatch',
+  'llmProposal',
 ] as const satisfies readonly (keyof BlendWeights)[]
 
 /** Lower bounds on each part's scale before z-scoring (cosine units; log-count units; collaborative: relative). */
@@ -345,6 +348,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
         }
       }
     }
+    const proposalParts = proposedParts(request.proposed, allowed)
+    for (const id of proposalParts.keys()) add(id)
     const coldStart = !query && !collabScores
     const popularWanted = coldStart ? weights.candidates : Math.ceil(weights.candidates / 5)
     let popularAdded = 0
@@ -437,6 +442,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
         recency: item.year !== undefined && item.year >= recentFrom ? 1 : 0,
         described: described ? 1 : 0,
         keywordMatch: keywordRaw[i] as number,
+        llmProposal: proposalParts.get(id) ?? 0,
         obscurity: obscure ? -weights.obscurity : 0,
         total: 0,
         semanticWeight,
@@ -666,6 +672,21 @@ function mergeWeights(overrides: Partial<BlendWeights> | undefined): Readonly<Bl
   return Object.freeze(merged)
 }
 
+const validProposal = (p: unknown): boolean => {
+  const { id, part } = (p ?? {}) as { id?: unknown; part?: unknown }
+  return typeof id === 'string' && typeof part === 'number' && Number.isFinite(part)
+}
+
+/** The proposed items that pass the filters, with their part clamped to [0, 1]; the first proposal of an item counts. */
+function proposedParts(proposed: RecommendRequest['proposed'], allowed: (id: ItemId) => boolean): Map<ItemId, number> {
+  const parts = new Map<ItemId, number>()
+  for (const p of (proposed ?? []).slice(0, MAX_PROPOSED)) {
+    if (parts.has(p.id) || !allowed(p.id)) continue
+    parts.set(p.id, Math.max(0, Math.min(1, p.part)))
+  }
+  return parts
+}
+
 function validateRequest(r: RecommendRequest): void {
   const problems: string[] = []
   if (!r || typeof r !== 'object') problems.push('request must be an object')
@@ -694,6 +715,9 @@ function validateRequest(r: RecommendRequest): void {
             problems.push(`anchors[${i}] must be { id: string, weight: finite number }`)
           }
         })
+    }
+    if (r.proposed !== undefined && (!Array.isArray(r.proposed) || r.proposed.some((p) => !validProposal(p)))) {
+      problems.push('proposed must be an array of { id: string, part: finite number }')
     }
     if (!(r.exclude instanceof Set)) problems.push('exclude must be a Set of item ids')
     if (!r.constraints || typeof r.constraints !== 'object') problems.push('constraints must be an object')
