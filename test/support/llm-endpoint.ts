@@ -42,8 +42,15 @@ export function completionBody(content: string): string {
   })
 }
 
-/** Starts a local imitation of an OpenAI-compatible `/v1/chat/completions` endpoint on 127.0.0.1 (random port). */
-export async function startLlmEndpoint(script: ScriptedResponse[] = []): Promise<LlmEndpoint> {
+/**
+ * Starts a local imitation of an OpenAI-compatible `/v1/chat/completions` endpoint on 127.0.0.1 (random port).
+ * `respond`, when given, answers each request by its content (calls made side by side arrive in any order); when it
+ * returns undefined the queue answers.
+ */
+export async function startLlmEndpoint(
+  script: ScriptedResponse[] = [],
+  respond?: (request: RecordedRequest) => ScriptedResponse | undefined,
+): Promise<LlmEndpoint> {
   const queue = [...script]
   const requests: RecordedRequest[] = []
   const timers = new Set<NodeJS.Timeout>()
@@ -56,8 +63,9 @@ export async function startLlmEndpoint(script: ScriptedResponse[] = []): Promise
       try {
         body = JSON.parse(text)
       } catch {}
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body })
-      const next = queue.shift()
+      const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }
+      requests.push(recorded)
+      const next = respond?.(recorded) ?? queue.shift()
       const send = () => {
         if (res.destroyed) return
         if (req.url !== '/v1/chat/completions' || req.method !== 'POST') {
