@@ -7,23 +7,17 @@ import type { Recommendation, Recommender, RecommendRequest } from '../recommend
 import { createMemoryStore } from '../store/index.ts'
 import { createChat } from './engine.ts'
 
-const movie = (id: string, title: string, year: number, categories: string[]): Item => ({
-  id,
-  title,
-  year,
-  categories,
-  description: `${title} is a film.`,
-  tags: [],
-  metadata: {},
-})
-
-const items = [
-  movie('1', 'Inception', 2010, ['Action', 'Sci-Fi']),
-  movie('2', 'Interstellar', 2014, ['Sci-Fi']),
-  movie('3', 'Paddington', 2014, ['Children', 'Comedy']),
-  movie('4', 'Pawn Sacrifice', 2014, ['Drama']),
-  movie('5', 'Heat', 1995, ['Crime']),
+/** id, title, year, categories of a tiny catalogue of films. */
+const FILMS: [string, string, number, string[]][] = [
+  ['1', 'Inception', 2010, ['Action', 'Sci-Fi']],
+  ['2', 'Interstellar', 2014, ['Sci-Fi']],
+  ['3', 'Paddington', 2014, ['Children', 'Comedy']],
+  ['4', 'Pawn Sacrifice', 2014, ['Drama']],
+  ['5', 'Heat', 1995, ['Crime']],
 ]
+const items: Item[] = FILMS.map(([id, title, year, categories]) => {
+  return { id, title, year, categories, description: `${title}, a film.`, tags: [], metadata: {} }
+})
 const byId = new Map(items.map((i) => [i.id, i]))
 
 /** Records each request; returns the proposed items first (as a heavily weighted proposal part would), then the rest. */
