@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { type RecordedRequest, type ScriptedResponse, startLlmEndpoint } from '../../test/support/llm-endpoint.ts'
+import { promptOf, type RecordedRequest, type ScriptedResponse, startLlmEndpoint } from '../../test/support/llm-endpoint.ts'
 import { configSchema } from '../config/index.ts'
 import { type Item, silentLogger } from '../core/index.ts'
 import { createLlmClient, type LlmClient } from '../llm/index.ts'
@@ -44,8 +44,7 @@ function echoRecommender(requests: RecommendRequest[]): Recommender {
 
 /** Which prompt a request to the endpoint carries. */
 function taskOf(request: RecordedRequest): 'extract' | 'propose' | 'word' {
-  const messages = (request.body as { messages?: { content: string }[] }).messages ?? []
-  const prompt = messages.map((m) => m.content).join('\n')
+  const prompt = promptOf(request)
   if (prompt.includes('extract what they want')) return 'extract'
   if (prompt.includes('You suggest')) return 'propose'
   return 'word'

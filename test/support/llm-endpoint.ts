@@ -31,6 +31,12 @@ export interface LlmEndpoint {
   close(): Promise<void>
 }
 
+/** The text of every message of a recorded chat-completion request (to tell which prompt it carries). */
+export function promptOf(request: RecordedRequest): string {
+  const messages = (request.body as { messages?: { content?: unknown }[] } | undefined)?.messages ?? []
+  return messages.map((m) => String(m.content ?? '')).join('\n')
+}
+
 /** A chat-completion body as OpenAI-compatible servers send it. */
 export function completionBody(content: string): string {
   return JSON.stringify({
