@@ -8,7 +8,7 @@ import { cosine, silentLogger } from '../../src/core/index.ts'
 import { createLlmClient } from '../../src/llm/index.ts'
 import { createMemoryStore, createSqliteStore } from '../../src/store/index.ts'
 import { dataSources } from '../support/data.ts'
-import { promptOf, startLlmEndpoint } from '../support/llm-endpoint.ts'
+import { queueForWordingOnly, startLlmEndpoint } from '../support/llm-endpoint.ts'
 import { type ChatFixture, createChatFixture } from './chat-fixture.ts'
 
 const HORRORISH = ['Horror', 'Thriller']
@@ -329,9 +329,7 @@ describe.each(dataSources())('chat flows (ml-latest-small subset, USE-lite, $nam
 
   it('lets a configured LLM word the reply, validated, and falls back to templates', async () => {
     // Only the wording answers from the queue; the turn's reading and title proposals fail, leaving the rules' reading.
-    const endpoint = await startLlmEndpoint([], (r) =>
-      promptOf(r).includes('You word the reply') ? undefined : { status: 500, body: '{}' },
-    )
+    const endpoint = await startLlmEndpoint([], queueForWordingOnly)
     const llm = createLlmClient(
       { baseUrl: endpoint.baseUrl, model: 'test-model', apiKey: 'sk-test-secret', timeoutMs: 2000 },
       { logger: silentLogger },

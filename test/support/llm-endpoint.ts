@@ -37,6 +37,19 @@ export function promptOf(request: RecordedRequest): string {
   return messages.map((m) => String(m.content ?? '')).join('\n')
 }
 
+/**
+ * A `respond` for `startLlmEndpoint` that leaves only the reply wording to the queue and fails every other call (a
+ * turn's reading and title proposals) at once, so a turn keeps the rules' reading and the queue feeds the wording.
+ */
+export function queueForWordingOnly(request: RecordedRequest): ScriptedResponse | undefined {
+  return isWordingRequest(request) ? undefined : { status: 500, body: '{}' }
+}
+
+/** Whether a recorded request asks to word a reply (prompts/word-reply.md). */
+export function isWordingRequest(request: RecordedRequest): boolean {
+  return promptOf(request).includes('You word the reply')
+}
+
 /** A chat-completion body as OpenAI-compatible servers send it. */
 export function completionBody(content: string): string {
   return JSON.stringify({
