@@ -8,6 +8,7 @@
  *   start and end, and its slope.
  * Runs against the real runtime when indexes/current exists, and always against the fake chat (transport only).
  */
+import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -15,26 +16,22 @@ import { loadConfig } from '../src/config/index.ts'
 import { createLogger } from '../src/core/index.ts'
 import { createWidgetApp, type HttpServer, startHttpServer, type WidgetBackend } from '../src/widget/index.ts'
 import { createFakeChat } from '../test/support/fake-chat.ts'
-import { type BenchTable, benchDir, repoRoot, runIfMain } from './support.ts'
-
-interface LoadResult {
-  turns: number
-  errors: number
-  p50: number
-  p99: number
-  max: number
-  seconds: number
-}
+import { createSchemas, postgresUnavailable } from '../test/support/postgres.ts'
+import { dropRedisPrefix, redisUnavailable, TEST_REDIS_URL } from '../test/support/redis.ts'
+import { type Replica, startReplica } from '../test/support/replicas.ts'
+import { type BenchTable, benchDir, type LoadResult, repoRoot, runIfMain } from './support.ts'
 
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 60)
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 3000)
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600)
 let runs = 0
 
-function load(url: string, conversations: number, seconds: number, thinkMs: number): Promise<LoadResult> {
+/** Load on `url`, or spread turn by turn over several replicas' urls. */
+function load(url: string | string[], conversations: number, seconds: number, thinkMs: number): Promise<LoadResult> {
+  const urls = Array.isArray(url) ? url : [url]
   return new Promise((resolve, reject) => {
     const worker = new Worker(join(benchDir, 'load-worker.mjs'), {
-      workerData: { url, conversations, seconds, thinkMs, key: 'demo', seed: ++runs },
+      workerData: { url: urls[0], urls, conversations, seconds, thinkMs, key: 'demo', seed: ++runs },
     })
     worker.once('message', (result: LoadResult) => resolve(result))
     worker.once('error', reject)
@@ -139,7 +136,53 @@ export async function run(): Promise<BenchTable[]> {
     await server.close()
     await runtime.close()
   }
+  await replicaRows(loadTable, thinking, saturating)
   return [loadTable, soakTable]
+}
+
+/** SIGTERM (the graceful shutdown), resolved once the process has exited. */
+function stopReplica(replica: Replica): Promise<void> {
+  if (replica.process.exitCode !== null) return Promise.resolve()
+  const exited = new Promise<void>((resolve) => replica.process.once('exit', () => resolve()))
+  replica.process.kill('SIGTERM')
+  return exited
+}
+
+/**
+ * One and two `concierge serve` processes on the same machine sharing PostgreSQL (a fresh schema) and Redis (a
+ * prefix of this run's own), the load spread over them turn by turn. Skipped with a note when either is missing.
+ */
+async function replicaRows(table: BenchTable, thinking: string, saturating: string): Promise<void> {
+  const missing = (await postgresUnavailable()) ?? (await redisUnavailable())
+  if (missing) {
+    table.notes?.push(`replicas: skipped (${missing})`)
+    return
+  }
+  const schemas = createSchemas()
+  const prefix = `concierge-bench:${randomUUID()}:`
+  for (const count of [1, 2]) {
+    const env = {
+      CONCIERGE_STORE_URL: await schemas.fresh(),
+      CONCIERGE_REDIS_URL: TEST_REDIS_URL,
+      CONCIERGE_REDIS_PREFIX: prefix,
+      CONCIERGE_RATE_LIMIT_PER_MINUTE: '100000000',
+      CONCIERGE_LOG_LEVEL: 'warn',
+    }
+    const replicas: Replica[] = []
+    try {
+      for (let i = 0; i < count; i++) replicas.push(await startReplica(env, 300_000))
+      const urls = replicas.map((r) => r.url)
+      await load(urls, 10, 5, 0)
+      const name = `${count} serve process${count > 1 ? 'es' : ''} (PostgreSQL + Redis)`
+      table.rows.push(loadRow(name, thinking, await load(urls, 50, SECONDS, THINK_MS)))
+      table.rows.push(loadRow(name, saturating, await load(urls, 50, Math.min(SECONDS, 30), 0)))
+    } finally {
+      await Promise.all(replicas.map(stopReplica))
+    }
+  }
+  await schemas.drop()
+  await dropRedisPrefix(prefix)
+  table.notes?.push('serve processes: the same machine and cores; turns alternate between replicas (no sticky sessions)')
 }
 
 await runIfMain(import.meta.url, run)

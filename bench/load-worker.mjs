@@ -6,6 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads'
 
 const { url, conversations, seconds, thinkMs, key, seed } = workerData
+// Several replicas: turns go to them in turn, like a load balancer without sticky sessions.
+const targets = workerData.urls ?? [url]
 
 const TITLES = [
   'The Matrix',
@@ -99,7 +101,8 @@ async function person(i) {
       const text = (turn === 0 ? pick(r, OPENERS) : pick(r, FOLLOW_UPS))(r).replace(/\s+/g, ' ').trim()
       const started = performance.now()
       try {
-        const res = await fetch(`${url}/v1/conversations/${conv}/messages`, {
+        const target = targets[(i + turn) % targets.length]
+        const res = await fetch(`${target}/v1/conversations/${conv}/messages`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-concierge-key': key },
           body: JSON.stringify({ text, userId: conv }),

@@ -107,3 +107,13 @@ export function timed<T>(fn: () => T): { ms: number; value: T } {
   const value = fn()
   return { ms: performance.now() - start, value }
 }
+
+/** What a load generator measured: turns answered, errors, latency percentiles and maximum (ms), wall seconds. */
+export interface LoadResult {
+  turns: number
+  errors: number
+  p50: number
+  p99: number
+  max: number
+  seconds: number
+}

@@ -12,20 +12,11 @@ import { Worker } from 'node:worker_threads'
 import { loadConfig } from '../src/config/index.ts'
 import { createLogger, readCurrent, switchCurrent } from '../src/core/index.ts'
 import { createWidgetApp, type HttpServer, startHttpServer, type WidgetBackend } from '../src/widget/index.ts'
-import { type BenchTable, benchDir, percentile, repoRoot, runIfMain } from './support.ts'
+import { type BenchTable, benchDir, type LoadResult, percentile, repoRoot, runIfMain } from './support.ts'
 
 const SECONDS = Number(process.env.BENCH_SWAP_SECONDS ?? 60)
 const SWAPS = Number(process.env.BENCH_SWAPS ?? 3)
 const CONVERSATIONS = 40
-
-interface LoadResult {
-  turns: number
-  errors: number
-  p50: number
-  p99: number
-  max: number
-  seconds: number
-}
 
 function startLoad(url: string, thinkMs: number, seed: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {

@@ -6,11 +6,21 @@ import {
   type Logger,
   type ProgressEvent,
   type ProgressListener,
+  type Reply,
   readCurrent,
 } from './core/index.ts'
 import type { Runtime } from './runtime.ts'
 import { createSlackBot, type SlackBot } from './slack/index.ts'
-import { createWidgetApp, type HttpServer, startHttpServer, type WidgetApp } from './widget/index.ts'
+import { type BuildNotices, createSharedState, type SharedState, withTurnLocks } from './state/index.ts'
+import {
+  createSharedIdempotencyStore,
+  createWidgetApp,
+  type HttpServer,
+  startHttpServer,
+  type WidgetApp,
+  type WidgetBackend,
+  type WidgetDeps,
+} from './widget/index.ts'
 
 export interface ServeDeps {
   logger: Logger
@@ -44,13 +54,16 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
   const started = Date.now()
   let firstRun: ProgressEvent = { phase: 'starting', done: 0, total: 0 }
   let loaded: Runtime | undefined
+  const state = await createSharedState(config.redis)
+  const shared = sharing(state, () => loaded, logger)
+  let notices: Awaited<ReturnType<typeof followBuildNotices>> | undefined
   let slack: SlackBot | undefined
   let app: WidgetApp | undefined
   let http: HttpServer | undefined
   try {
-    slack = await createSlackBot(config.slack, { chat: chatOnceLoaded(() => loaded), logger })
+    slack = await createSlackBot(config.slack, { chat: shared.chat, logger, deduper: shared.deduper })
     app = await createWidgetApp(config.server, {
-      backend: () => loaded,
+      ...shared.widget,
       loading: () => ({ ...firstRun, seconds: Math.round((Date.now() - started) / 1000) }),
       logger: logger.child({ area: 'http' }),
     })
@@ -75,20 +88,33 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
     if (build.built) logger.info('first build ready', { buildId: build.buildId })
     firstRun = { phase: 'loading the build', done: 0, total: 1 }
     loaded = await createRuntime(config, { logger })
+    notices = await followBuildNotices(state.builds, loaded, logger)
     if (config.slack.mode === 'socket') await slack?.start()
   } catch (error) {
     await http?.close()
     await slack?.close()
     await app?.close()
     await loaded?.close()
+    notices?.close()
+    await state.close()
     throw error
   }
   const runtime = loaded
-  const watcher = watchBuilds(config.indexesDir, runtime, logger, deps.pollMs ?? 3000)
+  const follow = notices
+  const watcher = watchBuilds(config.indexesDir, runtime, logger, deps.pollMs ?? 3000, follow.publish)
+  follow.follow(watcher)
   const url = config.server.publicUrl?.replace(/\/+$/, '') ?? http.url
   logger.info('serving', { url, buildId: runtime.buildId, items: runtime.itemCount, slack: config.slack.mode })
 
-  const parts = { app, http, slack, runtime, logger, deadlineMs: deps.shutdownTimeoutMs ?? config.server.shutdownTimeoutMs }
+  const parts = {
+    app,
+    http,
+    slack,
+    runtime,
+    state,
+    logger,
+    deadlineMs: deps.shutdownTimeoutMs ?? config.server.shutdownTimeoutMs,
+  }
   let closing: Promise<void> | undefined
   return {
     url,
@@ -99,8 +125,64 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
     close: () =>
       (closing ??= (async () => {
         watcher.close()
+        follow.close()
         await shutDown(parts)
       })()),
+  }
+}
+
+/**
+ * What the widget and the Slack bot get from the shared state. In memory (one process) they keep their own defaults,
+ * exactly as before; with Redis they share rate-limit buckets, idempotency keys and Slack dedupe, and every turn
+ * and feedback holds its conversation's lock, so replicas never change one conversation's session at once.
+ */
+export function sharing(state: SharedState, runtime: () => Runtime | undefined, logger: Logger) {
+  const whenLoaded = chatOnceLoaded(runtime)
+  if (state.kind === 'memory') {
+    return { chat: whenLoaded, deduper: undefined, widget: { backend: runtime } satisfies Partial<WidgetDeps> }
+  }
+  const chat = withTurnLocks(() => whenLoaded, state.turnLocks, logger)
+  const backend = (loaded: Runtime): WidgetBackend => ({
+    ...loaded,
+    chat,
+    get buildId() {
+      return loaded.buildId
+    },
+    get itemCount() {
+      return loaded.itemCount
+    },
+  })
+  const widget = {
+    backend: () => {
+      const loaded = runtime()
+      return loaded ? backend(loaded) : undefined
+    },
+    limiter: state.limiter,
+    replies: createSharedIdempotencyStore<Reply>(state.idempotency),
+  } satisfies Partial<WidgetDeps>
+  return { chat, deduper: state.deduper, widget }
+}
+
+/**
+ * The "build X is current" notice between replicas: `publish` tells the others when this one switched; a notice
+ * from another makes the watcher check `indexes/current` at once, so replicas swap together rather than up to one
+ * poll apart. Alone (memory state) the notice only reaches this process, which already serves the build.
+ */
+export async function followBuildNotices(builds: BuildNotices, runtime: Pick<Runtime, 'buildId'>, logger: Logger) {
+  let watcher: { check(): Promise<void> } | undefined
+  const unsubscribe = await builds.subscribe((buildId) => {
+    if (buildId === runtime.buildId) return
+    logger.info('another replica serves a new build: checking', { buildId })
+    void watcher?.check()
+  })
+  return {
+    publish: (buildId: string) => {
+      builds.publish(buildId).catch((error) => logger.warn('could not publish the new build', { error: errorMessage(error) }))
+    },
+    follow: (target: { check(): Promise<void> }) => {
+      watcher = target
+    },
+    close: unsubscribe,
   }
 }
 
@@ -110,6 +192,8 @@ export interface ShutdownParts {
   http: Pick<HttpServer, 'close'>
   slack?: Pick<SlackBot, 'close' | 'drain'>
   runtime: { close(): Promise<void> }
+  /** Shared state (Redis connections); closed last. */
+  state?: { close(): Promise<void> }
   logger: Logger
   /** How long requests and Slack turns received may run. */
   deadlineMs: number
@@ -127,6 +211,7 @@ export async function shutDown(parts: ShutdownParts): Promise<void> {
   await Promise.allSettled([parts.slack?.close()])
   await parts.app.close()
   await parts.runtime.close()
+  await parts.state?.close()
   parts.logger.info('stopped')
 }
 
@@ -139,6 +224,8 @@ export function watchBuilds(
   runtime: Pick<Runtime, 'buildId' | 'reload'>,
   logger: Logger,
   intervalMs: number,
+  /** Called with each build this watcher switched to (serve publishes it to the other replicas). */
+  onSwitched?: (buildId: string) => void,
 ): { close(): void; check(): Promise<void> } {
   let failed: string | undefined
   let running: Promise<void> | undefined
@@ -152,6 +239,7 @@ export function watchBuilds(
       if (switched) {
         failed = undefined
         logger.info('now serving build', { buildId: runtime.buildId })
+        onSwitched?.(runtime.buildId)
       } else if (runtime.buildId !== current) {
         failed = current
         logger.warn('new build did not load: still serving the old one', { buildId: from, failed: current })

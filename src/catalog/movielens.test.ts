@@ -53,8 +53,12 @@ describe('ml-latest-small adapter (fixture)', () => {
         overviewSource: 'tmdb_5000',
         runtime: 136,
         votes: 8907,
+        companies: 'Village Roadshow Pictures; Groucho II Film Partnership',
       },
     })
+    expect(byId(c, '1').metadata.companies).toBe('Pixar Animation Studios')
+    // An empty company list is no companies, not an empty string.
+    expect(byId(c, '29').metadata.companies).toBeUndefined()
     expect(byId(c, '29')).toMatchObject({ title: 'The City of Lost Children (Cité des enfants perdus, La)', description: '' })
     // TMDB writes runtime 0 when it does not know it: no runtime rather than a zero-minute film.
     expect(byId(c, '29').metadata).toMatchObject({ votes: 308 })
@@ -72,7 +76,7 @@ describe('ml-latest-small adapter (fixture)', () => {
       const tmdb = await readFile(join(dir, 'tmdb_movies.csv'), 'utf8')
       await writeFile(
         join(dir, 'tmdb_movies.csv'),
-        tmdb.replace('603,136,The Matrix,8907', '603,long,The Matrix,-3').replace(/"\[\{""id"": 931.*\]"/, '"{oops"'),
+        tmdb.replace('603,136,The Matrix,8907', '603,long,The Matrix,-3').replace(/"\[\{""id"": 931.*?\]"/, '"{oops"'),
       )
       const warnings: string[] = []
       const logger = { warn: (m: string) => warnings.push(m) } as unknown as import('../core/index.ts').Logger
@@ -84,6 +88,26 @@ describe('ml-latest-small adapter (fixture)', () => {
       // A keyword column that is not TMDB's list is skipped: Toy Story keeps its own tags only.
       expect(byId(c, '1').tags).not.toContain('toy')
       expect(warnings).toEqual(['3 rows or values skipped in ' + dir])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('warns about a malformed production company list, naming the line and field, and keeps the movie without companies', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'concierge-ml-'))
+    try {
+      await cp(tiny, dir, { recursive: true })
+      const tmdb = await readFile(join(dir, 'tmdb_movies.csv'), 'utf8')
+      await writeFile(join(dir, 'tmdb_movies.csv'), tmdb.replace('""name"": ""Pixar Animation Studios""', '""id_only"": 0'))
+      const examples: string[] = []
+      const logger = {
+        warn: (_m: string, fields?: { examples?: string[] }) => examples.push(...(fields?.examples ?? [])),
+      } as unknown as import('../core/index.ts').Logger
+      const c = await loadCatalog({ dataDir: dir, logger })
+      expect(byId(c, '1').metadata.companies).toBeUndefined()
+      expect(byId(c, '1').metadata).toMatchObject({ runtime: 81, votes: 5269 })
+      expect(byId(c, '2571').metadata.companies).toBe('Village Roadshow Pictures; Groucho II Film Partnership')
+      expect(examples).toEqual([expect.stringMatching(/^tmdb_movies\.csv:3 production_companies: expected a JSON list/)])
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

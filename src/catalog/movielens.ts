@@ -14,7 +14,8 @@ export interface MovieLensSmallPaths {
   /**
    * TMDB movie facts (tmdb_5000_movies.csv: id, runtime, vote_count, keywords, …), joined through links.csv's
    * tmdbId: `metadata.runtime` (minutes), `metadata.votes` (TMDB vote count, a popularity signal beyond these
-   * ratings) and TMDB's keywords ("time travel", "heist") after the MovieLens tags.
+   * ratings), TMDB's keywords ("time travel", "heist") after the MovieLens tags and the production companies
+   * (`metadata.companies`, "; "-separated: "Pixar Animation Studios; Walt Disney Pictures").
    */
   tmdbMovies?: string
 }
@@ -299,10 +300,11 @@ export async function loadMovieLensSmall(
 }
 
 /**
- * Adds `runtime`, `votes` and keywords (as tags, after the item's own) from a TMDB movies table to the items whose
- * `tmdbId` it lists. Rows for movies outside the catalogue are expected (the table is TMDB's, not MovieLens') and
- * skipped quietly; a malformed runtime, vote count or keyword list is a warning naming the line, and the item simply
- * goes without that field.
+ * Adds `runtime`, `votes`, keywords (as tags, after the item's own) and production companies (`companies`: "Pixar
+ * Animation Studios; Walt Disney Pictures") from a TMDB movies table to the items whose `tmdbId` it lists. Rows for
+ * movies outside the catalogue are expected (the table is TMDB's, not MovieLens') and skipped quietly; a malformed
+ * runtime, vote count, keyword or company list is a warning naming the line, and the item simply goes without that
+ * field.
  */
 async function joinTmdbMovies(path: string, root: string, items: readonly Item[], problems: ProblemLog): Promise<void> {
   const file = relative(root, path)
@@ -329,14 +331,14 @@ async function joinTmdbMovies(path: string, root: string, items: readonly Item[]
       const keywords = tmdbKeywords(at(fields, cols, 'keywords'))
       if (keywords === undefined) {
         problems.warn({ file, line, field: 'keywords', message: 'keywords: expected a JSON list of {"name": …} objects' })
-      } else {
-        const own = new Set(item.tags.map((t) => t.toLowerCase()))
-        for (const k of keywords) {
-          if (own.has(k.toLowerCase())) continue
-          own.add(k.toLowerCase())
-          item.tags.push(k)
-        }
-      }
+      } else addTags(item, keywords)
+    }
+    if (cols.production_companies !== undefined) {
+      const companies = tmdbNames(at(fields, cols, 'production_companies'))
+      if (companies === undefined) {
+        const message = 'production_companies: expected a JSON list of {"name": …} objects'
+        problems.warn({ file, line, field: 'production_companies', message })
+      } else if (companies.length) item.metadata.companies = companies.slice(0, MAX_COMPANIES).join(COMPANY_SEPARATOR)
     }
   })
 }
@@ -344,12 +346,36 @@ async function joinTmdbMovies(path: string, root: string, items: readonly Item[]
 /** Keywords that say how a film was released or made rather than what it is about. */
 const NOT_ABOUT = /stinger$|^woman director$|^independent film$|^3d$|^imax$/i
 const MAX_TMDB_KEYWORDS = 30
+/** Production companies kept per movie (TMDB lists the main ones first) and how `metadata.companies` joins them. */
+const MAX_COMPANIES = 5
+export const COMPANY_SEPARATOR = '; '
+
+/** Adds tags the item does not have yet (case-insensitively), after its own. */
+function addTags(item: Item, tags: readonly string[]): void {
+  const own = new Set(item.tags.map((t) => t.toLowerCase()))
+  for (const k of tags) {
+    if (own.has(k.toLowerCase())) continue
+    own.add(k.toLowerCase())
+    item.tags.push(k)
+  }
+}
 
 /**
  * The names in TMDB's keyword column (`[{"id": 1463, "name": "culture clash"}, …]`), release notes such as
  * "duringcreditsstinger" left out; undefined when the column is not such a list. Empty text is no keywords.
  */
 export function tmdbKeywords(raw: string): string[] | undefined {
+  return tmdbNames(raw)
+    ?.filter((name) => !NOT_ABOUT.test(name))
+    .slice(0, MAX_TMDB_KEYWORDS)
+}
+
+/**
+ * The names in one of TMDB's list columns (keywords, `production_companies`: `[{"name": "Pixar Animation Studios",
+ * "id": 3}, …]`), spaces tidied, at most 60 characters each; undefined when the column is not such a list. Empty
+ * text is no names.
+ */
+export function tmdbNames(raw: string): string[] | undefined {
   if (raw.trim() === '') return []
   let parsed: unknown
   try {
@@ -363,7 +389,7 @@ export function tmdbKeywords(raw: string): string[] | undefined {
     const name = typeof entry === 'object' && entry !== null ? (entry as { name?: unknown }).name : undefined
     if (typeof name !== 'string') return undefined
     const clean = name.replace(/\s+/g, ' ').trim().slice(0, 60)
-    if (clean && !NOT_ABOUT.test(clean) && out.length < MAX_TMDB_KEYWORDS) out.push(clean)
+    if (clean) out.push(clean)
   }
   return out
 }

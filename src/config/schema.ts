@@ -78,9 +78,10 @@ export const configSchema = z.object({
    */
   dialoguePopularity: z.coerce.number().min(0).max(1).default(0.99),
   /**
-   * Blend weight overrides for the recommender, e.g. `{"semantic": 0.7, "candidates": 300}`; the keys, their
-   * defaults and how they were tuned are in `DEFAULT_WEIGHTS` (src/recommend/recommender.ts), which also rejects
-   * unknown keys when the server starts.
+   * Blend weight overrides for the recommender, e.g. `{"semantic": 0.7, "candidates": 300}`, and `specific.<part>`
+   * keys for the specific end of the request-dependent blend; the keys, their defaults and how they were tuned are in
+   * `DEFAULT_WEIGHTS` and `SPECIFIC_WEIGHTS` (src/recommend/weights.ts), which also rejects unknown keys when the
+   * server starts.
    */
   blend: z.preprocess(jsonText, z.record(z.string(), z.number().finite())).default({}),
   /**

@@ -13,3 +13,14 @@ export function clipWords(text: string, max: number, ellipsis = '…'): string {
   const base = space > max / 2 ? slice.slice(0, space) : slice
   return `${base.replace(/[\s,;:.]+$/, '')}${ellipsis}`
 }
+
+/** A URL without its password, for messages and logs (a connection URL is a secret; its host is not). */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return '(unparsable URL)'
+  }
+}

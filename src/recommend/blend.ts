@@ -1,4 +1,4 @@
-import { dot } from '../core/index.ts'
+import { dot, norm } from '../core/index.ts'
 
 const Z_CLIP = 6
 
@@ -96,4 +96,21 @@ export function meanStd(values: ArrayLike<number>): { mean: number; std: number 
   let variance = 0
   for (let i = 0; i < n; i++) variance += ((values[i] as number) - mean) ** 2
   return { mean, std: Math.sqrt(variance / n) }
+}
+
+/**
+ * Cosines of `u` with many vectors whose norms are already known (norms once, then one dot each); undefined where a
+ * vector is missing.
+ */
+export function cosinesTo(
+  u: Float32Array,
+  vectors: readonly (Float32Array | undefined)[],
+  norms: readonly number[],
+): (number | undefined)[] {
+  const nu = norm(u)
+  return vectors.map((v, i) => {
+    if (!v) return undefined
+    const d = nu * (norms[i] as number)
+    return d === 0 ? 0 : dot(u, v) / d
+  })
 }

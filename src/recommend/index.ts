@@ -1,13 +1,14 @@
 /**
- * Recommendations: candidates from the vector index (preference texts + liked items) and the collaborative model
- * (fold-in of liked + anchors + history) and a popularity prior; hard filters before ranking; a blend of
- * z-scored parts with configurable weights; MMR diversity. Every result carries its score parts and evidence.
+ * Recommendations: candidates from the vector index (preference texts + liked items), the collaborative model
+ * (fold-in of liked + anchors + history), the lexical index (a wish's rare words; BM25 over title, tags, companies
+ * and description) and a popularity prior; hard filters before ranking; a blend of parts (one function each) whose
+ * weights move with how specific the request is; MMR diversity. Every result carries its score parts and evidence.
  */
 export { intraListSimilarity, mmrSelect, zScores } from './blend.ts'
 export { descriptionPhrases } from './evidence.ts'
 export { compileConstraints } from './filters.ts'
 export { type FitGroup, type FitOptions, fitBlend, rankTargets } from './fit.ts'
-export { BLENDED_PARTS, createRecommender, DEFAULT_WEIGHTS } from './recommender.ts'
+export { createRecommender } from './recommender.ts'
 export type {
   BlendWeights,
   Constraints,
@@ -19,3 +20,4 @@ export type {
   ScoredCandidate,
   ScoreParts,
 } from './types.ts'
+export { BLENDED_PARTS, DEFAULT_WEIGHTS, SPECIFIC_WEIGHTS } from './weights.ts'

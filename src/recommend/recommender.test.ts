@@ -448,4 +448,35 @@ describe('createRecommender', () => {
     await broken.close()
     await expect(broken.recommend(request({}))).rejects.toMatchObject({ code: 'unavailable' })
   })
+
+  it('finds and explains a studio wish through the lexical channel when it is on, and not by default', async () => {
+    const withStudio = items.map((i) =>
+      i.id === 's4' ? { ...i, metadata: { ...i.metadata, companies: 'Studio Ghibli; Someone Else' } } : i,
+    )
+    const ask = request({ preferences: [{ text: 'a Studio Ghibli film', weight: 1 }], k: 3 })
+    const off = await createRecommender({ items: withStudio, index, embedder, popularity })
+    expect((await off.recommend(ask)).map((r) => r.item.id)).not.toContain('s4')
+    const on = await createRecommender({
+      items: withStudio,
+      index,
+      embedder,
+      popularity,
+      weights: { lexical: 2, lexicalCandidates: 5 },
+    })
+    const out = await on.recommend(ask)
+    const studio = out.find((r) => r.item.id === 's4')
+    expect(studio?.evidence.keywordFit).toContain('made by Studio Ghibli')
+  })
+
+  it('moves the blend by how specific the wish is, unless films the person liked lead the conversation', async () => {
+    // Three of the sixteen films are tagged "pixar": a rare word.
+    const rec = await make({ weights: { specificity: 1 } })
+    const wish = { preferences: [{ text: 'something by pixar', weight: 1 }], k: 3 }
+    const alone = await rec.recommend(request(wish))
+    expect(alone[0]?.parts.specificity).toBeGreaterThan(0)
+    const withLiked = await rec.recommend(request({ ...wish, liked: ['a1'] }))
+    expect(withLiked[0]?.parts.specificity).toBe(0)
+    const open = await rec.recommend(request({ preferences: [{ text: 'anything good', weight: 1 }], k: 3 }))
+    expect(open[0]?.parts.specificity).toBe(0)
+  })
 })

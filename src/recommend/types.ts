@@ -156,6 +156,22 @@ export interface BlendWeights {
    * falling to 0.05 for its twentieth). 0 by default: no LLM was reachable to measure it.
    */
   llmProposal: number
+  /**
+   * Bonus (in z units) for the lexical match with a wish: the item's field-weighted BM25 score (title, tags incl. TMDB
+   * keywords, production companies, description; word pairs such as "cold war" count twice) over the best score in
+   * the catalogue for that wish (0–1), for the best wish, times its weight.
+   */
+  lexical: number
+  /** Items the lexical search adds to the pool per positive wish (its best matches), beside the vector search; 0: none. */
+  lexicalCandidates: number
+  /**
+   * How far a specific request moves the weights of the blended parts from these (the open end) to the specific end
+   * (`specific.<part>` overrides, {@link SPECIFIC_WEIGHTS}): weight = open + specificity × s × (specific − open), s in
+   * [0, 1] the request's specificity. 0: one fixed blend for every request.
+   */
+  specificity: number
+  /** The share of a request's specificity that counts when the person has liked (or anchored) items: they lead then. */
+  likedSpecificity: number
   /** Penalty (in z units) for items less popular than `minPopularity` and without description, unless the text match is strong. */
   obscurity: number
   /** Popularity relative to the most popular item (0–1) under which an item counts as obscure. */
@@ -196,7 +212,8 @@ export interface RecommenderDeps {
    * to the most popular item are used. Absent items count as 0.
    */
   popularity: ReadonlyMap<ItemId, number>
-  weights?: Partial<BlendWeights>
+  /** Overrides of the defaults; `specific.<part>` keys set the specific end of the blend (see `specificity`). */
+  weights?: Partial<BlendWeights> | Readonly<Record<string, number>>
   /** Look for a description phrase matching the request (one extra embed call per request). Default true. */
   phraseEvidence?: boolean
   logger?: Logger

@@ -14,8 +14,9 @@
  */
 
 export { createSharedState, DEFAULT_DEDUPE_TTL_MS } from './create.ts'
+export { DEFAULT_TURN_LOCK, type TurnLockOptions, withTurnLocks } from './locked-chat.ts'
 export { createMemoryState, type MemoryStateOptions } from './memory.ts'
-export { createRedisState, type RedisStateOptions, redactUrl } from './redis.ts'
+export { createRedisState, type RedisStateOptions } from './redis.ts'
 export type {
   AcquireOptions,
   BuildNotices,

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { AppError, errorMessage, wrapError } from '../core/index.ts'
+import { AppError, errorMessage, redactUrl, wrapError } from '../core/index.ts'
 import { acquireWithBackoff } from './acquire.ts'
 import { CLAIM_KEY, DELETE_IF, REPLACE_IF, TAKE_TOKENS } from './redis-scripts.ts'
 import {
@@ -55,17 +55,6 @@ function scriptRunner(client: Redis): RunScript {
       shas.set(script, sha)
     }
     return call(evalsha(sha, script, keys, args))
-  }
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '***'
-    return parsed.toString()
-  } catch {
-    return '(unparsable URL)'
   }
 }
 

@@ -1,39 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
+import { dropRedisPrefix, redisUnavailable, TEST_REDIS_URL } from '../../test/support/redis.ts'
 import { createMemoryState, createRedisState, createSharedState, type SharedState } from './index.ts'
 
-const REDIS_URL = process.env.CONCIERGE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+const REDIS_URL = TEST_REDIS_URL
 const TEST_PREFIX = `concierge-test:${randomUUID()}:`
 
-async function redisAnswers(): Promise<string | undefined> {
-  const probe = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    connectTimeout: 500,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  })
-  probe.on('error', () => {})
-  try {
-    await probe.connect()
-    await probe.ping()
-    return undefined
-  } catch (error) {
-    return `no Redis answers at ${REDIS_URL} (${(error as Error).message}); set CONCIERGE_TEST_REDIS_URL to run these`
-  } finally {
-    probe.disconnect()
-  }
-}
-const redisMissing = await redisAnswers()
+const redisMissing = await redisUnavailable()
 if (redisMissing) console.warn(`[state] skipping the Redis contract tests: ${redisMissing}`)
 
 afterAll(async () => {
-  if (redisMissing) return
-  const admin = new Redis(REDIS_URL)
-  const keys = await admin.keys(`${TEST_PREFIX}*`)
-  if (keys.length > 0) await admin.del(...keys)
-  await admin.quit()
+  if (!redisMissing) await dropRedisPrefix(TEST_PREFIX)
 })
 
 /** Two replicas' views of the state: for memory one object (one process), for Redis two connections. */

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import { AppError, wrapError } from '../core/index.ts'
+import { AppError, redactUrl, wrapError } from '../core/index.ts'
 import { createSqlStore, type SqlDriver, type SqlExecutor } from './sql-store.ts'
 import type { Store, StoreOptions } from './types.ts'
 
@@ -155,15 +155,4 @@ async function migrate(pool: pg.Pool, where: string): Promise<void> {
 export function numbered(sql: string): string {
   let n = 0
   return sql.replace(/\?/g, () => `$${++n}`)
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '***'
-    return parsed.toString()
-  } catch {
-    return 'postgres://(unparseable URL)'
-  }
 }

@@ -7,6 +7,7 @@ import { matchedRoutes } from 'hono/route'
 import type { Config } from '../config/index.ts'
 import { AppError, type ChatService, isAppError, type Logger, type Reply } from '../core/index.ts'
 import type { EventRecorder } from '../loop/index.ts'
+import type { RateLimiter as SharedRateLimiter } from '../state/index.ts'
 import { clientAddress } from './client-address.ts'
 import type { WidgetEnv } from './context.ts'
 import { logFailure, toErrorResponse } from './errors.ts'
@@ -16,7 +17,7 @@ import { createKeyRing, type Principal } from './keys.ts'
 import { postMessage, scopedConversation, scopedUser } from './messages.ts'
 import { createMetrics } from './metrics.ts'
 import { openApiDocument } from './openapi.ts'
-import { createRequestLimits } from './request-limits.ts'
+import { createRequestLimits, createSharedRequestLimits } from './request-limits.ts'
 import { feedbackBodySchema, idSchema, parseBody, parseValue } from './schemas.ts'
 import { DEMO_CSP, demoPage, loadStaticAssets, type StaticAsset } from './static-assets.ts'
 import { createTurnScheduler } from './turn-scheduler.ts'
@@ -42,6 +43,8 @@ export interface WidgetDeps {
   keyRateMultiplier?: number
   /** Where replies to requests with an Idempotency-Key are kept. Default: in memory for 24 h. */
   replies?: IdempotencyStore<Reply>
+  /** Rate-limit buckets shared by replicas (Redis). Default: this process's memory. */
+  limiter?: SharedRateLimiter
 }
 
 export interface WidgetApp {
@@ -73,7 +76,8 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   const keys = createKeyRing(config.publishableKeys, config.secretKeys)
   const assets = await loadStaticAssets()
   const metrics = createMetrics()
-  const limits = createRequestLimits({ perMinute: config.rateLimitPerMinute, keyMultiplier: deps.keyRateMultiplier ?? 100 })
+  const limitOptions = { perMinute: config.rateLimitPerMinute, keyMultiplier: deps.keyRateMultiplier ?? 100 }
+  const limits = deps.limiter ? createSharedRequestLimits(deps.limiter, limitOptions) : createRequestLimits(limitOptions)
   const turns = createTurnScheduler({ maxConcurrent: config.maxConcurrentTurns, maxQueued: config.maxQueuedTurns })
   const replies = deps.replies ?? createMemoryIdempotencyStore<Reply>()
   // The only origin this server calls its own. Never derived from the Host header: a forged (or DNS-rebound) Host
@@ -153,11 +157,11 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
       })
     } catch (error) {
       if (isAppError(error, 'auth.origin_refused')) c.set('originRefused', true)
-      refuseWhenLimited(limits.takeFailure(address))
+      await refuseWhenLimited(limits.takeFailure(address))
       throw error
     }
     c.set('principal', principal)
-    refuseWhenLimited(
+    await refuseWhenLimited(
       principal.kind === 'secret' ? limits.takeSecret(principal.label) : limits.takePublishable(principal.key, address),
     )
     await next()
@@ -315,7 +319,8 @@ function routeOf(c: Context<Env>): string {
 }
 
 /** Throws `rate.limited` (429, Retry-After) when a limiter asked to wait. */
-function refuseWhenLimited(waitSeconds: number): void {
+async function refuseWhenLimited(wait: number | Promise<number>): Promise<void> {
+  const waitSeconds = await wait
   if (waitSeconds > 0) {
     throw new AppError('rate.limited', `Too many requests; retry in ${waitSeconds} s.`, {
       details: { retryAfterSeconds: waitSeconds },

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { AppError } from '../core/index.ts'
+import type { IdempotencyStore as SharedIdempotency } from '../state/index.ts'
 
 /**
  * Remembers what a request with an `Idempotency-Key` produced, so a client retrying after a lost response gets the
@@ -49,11 +51,7 @@ export function createMemoryIdempotencyStore<T>(options: MemoryIdempotencyOption
       forgetExpired(at)
       const known = entries.get(key)
       if (known) {
-        if (known.fingerprint !== fingerprint) {
-          throw new AppError('input.invalid', 'This Idempotency-Key was already used for a different message.', {
-            details: { field: 'header.idempotency-key' },
-          })
-        }
+        if (known.fingerprint !== fingerprint) throw reusedKey()
         return { value: await known.value, replayed: true }
       }
       const value = work()
@@ -74,3 +72,58 @@ export function createMemoryIdempotencyStore<T>(options: MemoryIdempotencyOption
 export function fingerprintOf(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22)
 }
+
+export interface SharedIdempotencyOptions {
+  /** How long a finished reply is kept. Default 24 h. */
+  ttlMs?: number
+  /** How long a claim lasts while its turn runs: a replica killed mid-turn frees the key after this. Default 2 min. */
+  inProgressTtlMs?: number
+  /** How often a repeat polls while the first request runs elsewhere. Default 100 ms. */
+  pollMs?: number
+}
+
+/**
+ * The widget's idempotency keys over the shared store (Redis with replicas), so a retry that reaches another
+ * replica gets the stored reply too. Values are kept as JSON beside the request's fingerprint; a repeat that arrives
+ * while the first request runs waits for its reply (up to the claim's lifetime, then runs itself).
+ */
+export function createSharedIdempotencyStore<T>(
+  shared: SharedIdempotency,
+  options: SharedIdempotencyOptions = {},
+): IdempotencyStore<T> {
+  const ttlMs = options.ttlMs ?? 24 * 3600_000
+  const inProgressTtlMs = options.inProgressTtlMs ?? 120_000
+  const pollMs = options.pollMs ?? 100
+  const replay = (fingerprint: string, reply: string) => {
+    const stored = JSON.parse(reply) as { fingerprint: string; value: T }
+    if (stored.fingerprint !== fingerprint) throw reusedKey()
+    return { value: stored.value, replayed: true }
+  }
+  const once: IdempotencyStore<T>['once'] = async (key, fingerprint, work) => {
+    const deadline = Date.now() + inProgressTtlMs
+    for (;;) {
+      const claim = await shared.claim(key, inProgressTtlMs)
+      if (claim.state === 'done') return replay(fingerprint, claim.reply)
+      if (claim.state === 'claimed') return runClaimed(key, claim.token, fingerprint, work)
+      if (Date.now() > deadline) return runClaimed(key, undefined, fingerprint, work)
+      await sleep(pollMs)
+    }
+  }
+  const runClaimed = async (key: string, token: string | undefined, fingerprint: string, work: () => Promise<T>) => {
+    let value: T
+    try {
+      value = await work()
+    } catch (error) {
+      if (token) await shared.abandon(key, token)
+      throw error
+    }
+    if (token) await shared.complete(key, token, JSON.stringify({ fingerprint, value }), ttlMs)
+    return { value, replayed: false }
+  }
+  return { once }
+}
+
+const reusedKey = () =>
+  new AppError('input.invalid', 'This Idempotency-Key was already used for a different message.', {
+    details: { field: 'header.idempotency-key' },
+  })

@@ -4,6 +4,7 @@
  */
 export { createWidgetApp, type WidgetApp, type WidgetBackend, type WidgetDeps } from './app.ts'
 export { type ErrorBody, STATUS_BY_CODE, toErrorResponse } from './errors.ts'
+export { createSharedIdempotencyStore } from './idempotency.ts'
 export { createKeyRing, DEMO_KEY, type KeyRing, type Principal } from './keys.ts'
 export { renderReply } from './messages.ts'
 export { openApiDocument } from './openapi.ts'

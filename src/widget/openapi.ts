@@ -83,6 +83,41 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
           },
         },
       },
+      '/v1/events': {
+        post: {
+          summary: "Record up to 1,000 interactions (secret key only); the users' next turns reflect them",
+          security: [{ secretKey: [] }],
+          requestBody: {
+            required: true,
+            content: json({
+              type: 'object',
+              required: ['events'],
+              properties: {
+                events: {
+                  type: 'array',
+                  minItems: 1,
+                  maxItems: 1000,
+                  items: {
+                    type: 'object',
+                    required: ['userId', 'itemId', 'type'],
+                    properties: {
+                      userId: { type: 'string' },
+                      itemId: { type: 'string' },
+                      type: { enum: ['like', 'dislike', 'view', 'click', 'purchase', 'rating'] },
+                      value: { type: 'number', description: 'A rating on a 0–5 scale (required for type rating)' },
+                      timestamp: { description: 'Seconds since the epoch or an ISO date (default: now)' },
+                    },
+                  },
+                },
+              },
+            }),
+          },
+          responses: {
+            '200': { description: 'Recorded', content: json({ type: 'object', properties: { recorded: { type: 'integer' } } }) },
+            ...commonErrors,
+          },
+        },
+      },
       '/v1/users/{id}': {
         delete: {
           summary: 'Forget a user: every session, feedback and interaction (secret key only)',

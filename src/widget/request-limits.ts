@@ -1,14 +1,18 @@
+import type { RateLimiter as SharedRateLimiter, TakeResult } from '../state/index.ts'
 import { addressGroup } from './client-address.ts'
 import { createRateLimiter } from './rate-limit.ts'
+
+/** Seconds to wait (0 when allowed): at once in memory, after a round trip with shared buckets. */
+type Wait = number | Promise<number>
 
 /** Rate limits of the API: per client address, per key, and for failed authentication. */
 export interface RequestLimits {
   /** A request under a publishable key from a client address: 0 when allowed, else seconds to wait. */
-  takePublishable(key: string, address: string, now?: number): number
+  takePublishable(key: string, address: string, now?: number): Wait
   /** A request under a secret key (servers): its key's budget only. */
-  takeSecret(label: string, now?: number): number
+  takeSecret(label: string, now?: number): Wait
   /** A failed authentication counts against the address: 0 while the address is within its budget. */
-  takeFailure(address: string, now?: number): number
+  takeFailure(address: string, now?: number): Wait
 }
 
 export interface RequestLimitOptions {
@@ -32,9 +36,32 @@ export function createRequestLimits(options: RequestLimitOptions): RequestLimits
   const maxKeys = options.maxKeys ?? 50_000
   const addresses = createRateLimiter({ perMinute: options.perMinute, maxKeys })
   const keys = createRateLimiter({ perMinute: options.perMinute * options.keyMultiplier, maxKeys })
-  const activity = new Map<string, Map<string, number>>()
+  const activeOn = createActivity(maxKeys)
 
-  const activeOn = (key: string, group: string, now: number): number => {
+  return {
+    takePublishable(key, address, now = Date.now()) {
+      const group = addressGroup(address)
+      const addressWait = addresses.take(group, now)
+      if (addressWait > 0) return addressWait
+      const active = activeOn(key, group, now)
+      const keyWait = keys.take(key, now)
+      if (keyWait === 0) return 0
+      return withinFairShare(addresses.used(group, now), keys.capacity, active) ? 0 : keyWait
+    },
+    takeSecret: (label, now = Date.now()) => keys.take(label, now),
+    takeFailure: (address, now = Date.now()) => addresses.take(addressGroup(address), now),
+  }
+}
+
+/** An address that used no more than an equal share of its key's budget is served when the key is spent. */
+function withinFairShare(usedByAddress: number, keyCapacity: number, activeAddresses: number): boolean {
+  return usedByAddress <= keyCapacity / activeAddresses
+}
+
+/** Counts the address groups seen on each key in the last minute (at most `maxKeys` per key). */
+function createActivity(maxKeys: number): (key: string, group: string, now: number) => number {
+  const activity = new Map<string, Map<string, number>>()
+  return (key, group, now) => {
     let seen = activity.get(key)
     if (!seen) {
       seen = new Map()
@@ -49,18 +76,31 @@ export function createRequestLimits(options: RequestLimitOptions): RequestLimits
     }
     return seen.size
   }
+}
 
+/**
+ * The same limits with buckets in the shared state (Redis with replicas), so N replicas allow the configured rate,
+ * not N times it. The fair share counts the addresses this replica saw on a key (a load balancer spreads them
+ * alike), against the bucket's shared use.
+ */
+export function createSharedRequestLimits(limiter: SharedRateLimiter, options: RequestLimitOptions): RequestLimits {
+  const addressCapacity = options.perMinute
+  const keyCapacity = options.perMinute * options.keyMultiplier
+  const activeOn = createActivity(options.maxKeys ?? 50_000)
+  const takeAddress = (group: string) => limiter.take(`rate:address:${group}`, 1, addressCapacity, addressCapacity / 60)
+  const takeKey = (key: string) => limiter.take(`rate:key:${key}`, 1, keyCapacity, keyCapacity / 60)
+  const wait = (result: TakeResult) => (result.ok ? 0 : Math.max(1, Math.ceil(result.retryAfterMs / 1000)))
   return {
-    takePublishable(key, address, now = Date.now()) {
+    async takePublishable(key, address, now = Date.now()) {
       const group = addressGroup(address)
-      const addressWait = addresses.take(group, now)
-      if (addressWait > 0) return addressWait
+      const byAddress = await takeAddress(group)
+      if (!byAddress.ok) return wait(byAddress)
       const active = activeOn(key, group, now)
-      const keyWait = keys.take(key, now)
-      if (keyWait === 0) return 0
-      return addresses.used(group, now) <= keys.capacity / active ? 0 : keyWait
+      const byKey = await takeKey(key)
+      if (byKey.ok) return 0
+      return withinFairShare(addressCapacity - byAddress.remaining, keyCapacity, active) ? 0 : wait(byKey)
     },
-    takeSecret: (label, now = Date.now()) => keys.take(label, now),
-    takeFailure: (address, now = Date.now()) => addresses.take(addressGroup(address), now),
+    takeSecret: async (label) => wait(await takeKey(label)),
+    takeFailure: async (address) => wait(await takeAddress(addressGroup(address))),
   }
 }

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { Item } from '../core/index.ts'
-import { createKeywordIndex, stemWord } from './keywords.ts'
+import { createLexicalIndex, stemWord } from './lexical.ts'
 
-const film = (id: string, title: string, description: string, tags: string[] = []): Item => ({
+const film = (id: string, title: string, description: string, tags: string[] = [], companies?: string): Item => ({
   id,
   title,
   description,
   tags,
   categories: [],
-  metadata: {},
+  metadata: companies ? { companies } : {},
 })
 
 // 200 films: a few about Christmas or heists, the rest plain; "family" is in a third of them.
@@ -39,8 +39,8 @@ describe('stemWord', () => {
   })
 })
 
-describe('createKeywordIndex', () => {
-  const index = createKeywordIndex(items, popularity)
+describe('createLexicalIndex', () => {
+  const index = createLexicalIndex(items, popularity)
 
   it('keeps the rare words of a wish, with the films that use them, most popular first', () => {
     const [christmas] = index.read('a classic Christmas movie').keywords
@@ -57,7 +57,7 @@ describe('createKeywordIndex', () => {
     expect(topicality).toBe(1)
     expect(index.read('travel through time').keywords).toEqual([])
     // A rare word inside the phrase still counts alone, for the films without the tag.
-    const undead = createKeywordIndex(
+    const undead = createLexicalIndex(
       [
         film('z1', 'Dawn', 'Survivors hide in a mall.', ['zombie apocalypse']),
         film('z2', 'Days', 'A man wakes in an empty city.', ['Zombie Apocalypse']),
@@ -94,5 +94,50 @@ describe('createKeywordIndex', () => {
     expect(index.where(items[1]!, stemWord('christmas'))).toEqual({ field: 'tags', word: 'Christmas' })
     expect(index.where(items[4]!, 'heist')).toEqual({ field: 'description', word: 'heists' })
     expect(index.where(items[5]!, 'heist')).toBeUndefined()
+  })
+})
+
+describe('lexical search (BM25 over title, tags, companies and description)', () => {
+  const catalogue: Item[] = [
+    film('chess1', 'Searching for Bobby Fischer', 'A prodigy learns chess in the parks of New York.', ['chess']),
+    film('chess2', 'Pawn Sacrifice', 'Bobby Fischer faces the Soviet champion at the height of the Cold War.', [
+      'chess',
+      'cold war',
+    ]),
+    film('spy', 'Bridge of Spies', 'A lawyer negotiates a prisoner swap during the Cold War.', ['cold war', 'spy']),
+    film('war', 'A Long War', 'Cold soldiers wait for a war that never comes.'),
+    film('road1', 'Little Miss Sunshine', 'A family drives to a pageant.', ['road trip']),
+    film('road2', 'The Road', 'A father and son walk a ruined road; the trip is long.'),
+    film('toy', 'Toy Story', 'Toys come alive.', ['toys'], 'Pixar Animation Studios'),
+    film('cars', 'Cars', 'A race car gets lost.', [], 'Pixar Animation Studios; Walt Disney Pictures'),
+    film('other', 'Shrek', 'An ogre rescues a princess.', [], 'DreamWorks Animation'),
+    ...Array.from({ length: 40 }, (_, i) => film(`plain${i}`, `Plain ${i}`, 'A drama about a family and a city.')),
+  ]
+  const index = createLexicalIndex(catalogue, () => 1)
+  const top = (text: string, n = 2) =>
+    [...index.match(text).scores]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([id]) => id)
+
+  it('finds the chess films for "a movie about chess"', () => {
+    expect(top('a movie about chess').sort()).toEqual(['chess1', 'chess2'])
+    expect(index.match('a movie about chess').scores.has('spy')).toBe(false)
+  })
+
+  it('ranks a film with the phrase "cold war" above one that uses "cold" and "war" apart', () => {
+    const { scores } = index.match('a movie about the cold war')
+    expect(scores.get('spy')).toBeGreaterThan(scores.get('war') as number)
+    expect(top('a road trip movie', 1)).toEqual(['road1'])
+  })
+
+  it('matches a studio by its company and says so', () => {
+    expect(top('something by Pixar').sort()).toEqual(['cars', 'toy'])
+    expect(index.where(catalogue[7]!, 'pixar')).toEqual({ field: 'companies', word: 'Pixar Animation Studios' })
+  })
+
+  it('matches nothing for request words alone, and scores nothing for an empty wish', () => {
+    expect(index.match('recommend me something good').best).toBe(0)
+    expect(index.match('').scores.size).toBe(0)
   })
 })

@@ -1,0 +1,186 @@
+import { type CollabScorer, type ItemId, normalize, type VectorIndex } from '../core/index.ts'
+import type { CatalogueView, WishWords } from './catalogue.ts'
+import { compileConstraints } from './filters.ts'
+import { type BlendWeights, MAX_PROPOSED, type RecommendRequest } from './types.ts'
+
+/** Items added to the pool per rare word of a wish (its most popular users), beside the vector search. */
+const KEYWORD_POOL = 60
+
+/** A stated preference with its vector and rare words (none for a negative one). */
+export interface Wish {
+  text: string
+  weight: number
+  v: Float32Array
+  words: WishWords
+}
+
+/** The candidates of one request and what found them. */
+export interface CandidatePool {
+  ids: ItemId[]
+  /** The one query vector (wishes and liked items, minus negatives and dislikes), when there is anything to combine. */
+  query?: Float32Array
+  /** The collaborative model's scores for the fold-in, when there is a model and a fold-in. */
+  collabScores?: Float32Array
+  /** The liked, anchor and history items the collaborative model knows. */
+  foldIn: ItemId[]
+  /** Neither a query nor a fold-in: the pool is mostly the popular items. */
+  coldStart: boolean
+  /** The request's proposed items that passed the filters, with their part (0–1). */
+  proposals?: ReadonlyMap<ItemId, number>
+}
+
+/** Whether an item may be recommended: in the catalogue, not blocked by the request, and passing its constraints. */
+export function allowedFilter(view: CatalogueView, request: RecommendRequest): (id: ItemId) => boolean {
+  const passes = compileConstraints(request.constraints)
+  const blocked = new Set<ItemId>([
+    ...request.exclude,
+    ...request.liked,
+    ...request.disliked,
+    ...request.history,
+    ...activeAnchors(request).map((a) => a.id),
+  ])
+  const verdict = new Map<ItemId, boolean>()
+  return (id) => {
+    let ok = verdict.get(id)
+    if (ok === undefined) {
+      const item = view.byId.get(id)
+      ok = item !== undefined && !blocked.has(id) && passes(item)
+      verdict.set(id, ok)
+    }
+    return ok
+  }
+}
+
+/** The request's anchors that pull or push at all. */
+export function activeAnchors(request: RecommendRequest): { id: ItemId; weight: number }[] {
+  return (request.anchors ?? []).filter((a) => a.weight !== 0)
+}
+
+/** The liked items and positive anchors, once each. */
+export function likedAndAnchors(request: RecommendRequest): ItemId[] {
+  return unique([
+    ...request.liked,
+    ...activeAnchors(request)
+      .filter((a) => a.weight > 0)
+      .map((a) => a.id),
+  ])
+}
+
+/** One query vector: weighted sum of wishes and liked/anchor items, minus negatives and dislikes. */
+export function queryVector(
+  wishes: readonly Wish[],
+  request: RecommendRequest,
+  view: CatalogueView,
+  weights: Readonly<BlendWeights>,
+  dimension: number,
+): Float32Array | undefined {
+  const parts: { v: Float32Array; w: number }[] = wishes.map((p) => ({ v: p.v, w: p.weight }))
+  const itemPulls: { id: ItemId; w: number }[] = [
+    ...request.liked.map((id) => ({ id, w: weights.likedWeight })),
+    ...activeAnchors(request).map((a) => ({ id: a.id, w: a.weight * weights.likedWeight })),
+    ...request.disliked.map((id) => ({ id, w: -weights.dislikedWeight })),
+  ]
+  for (const pull of itemPulls) {
+    const v = view.vectorOf(pull.id)
+    if (v && pull.w) parts.push({ v, w: pull.w })
+  }
+  return combine(parts, dimension)
+}
+
+/**
+ * The candidate pool, in the order its sources add to it: the vector search for the query, the collaborative
+ * model's best for the fold-in, the films that use a wish's rare words, the lexical search's best for each positive
+ * wish (`lexicalCandidates` each, when set), the request's proposed items, then the most popular (all of them at a cold start, a fifth of
+ * `candidates` otherwise). Every source skips items `allowed` refuses.
+ */
+export function gatherCandidates(
+  input: { request: RecommendRequest; wishes: readonly Wish[]; query: Float32Array | undefined },
+  sources: { view: CatalogueView; index: VectorIndex; collab: CollabScorer | undefined },
+  weights: Readonly<BlendWeights>,
+  allowed: (id: ItemId) => boolean,
+): CandidatePool {
+  const { request, wishes, query } = input
+  const { view, index, collab } = sources
+  const pool = new Map<ItemId, number>()
+  const add = (id: ItemId) => {
+    if (!pool.has(id)) pool.set(id, pool.size)
+  }
+  if (query) for (const hit of index.search(query, weights.candidates, allowed)) add(hit.id)
+
+  const foldIn = unique([...likedAndAnchors(request), ...(weights.historyWeight > 0 ? request.history : [])]).filter((id) =>
+    view.collabPos.has(id),
+  )
+  const collabScores = collab && foldIn.length > 0 ? collab.score(foldIn) : undefined
+  if (collab && collabScores) {
+    for (const i of topIndices(collabScores, weights.candidates, (i) => allowed(collab.itemIds[i] as ItemId))) {
+      add(collab.itemIds[i] as ItemId)
+    }
+  }
+  // The films that use a wish's rare words ("christmas", "heist"), which the vector search may blur past.
+  for (const { words } of wishes) {
+    for (const k of words.keywords) addFirst(k.items, KEYWORD_POOL, allowed, add)
+  }
+  if (weights.lexicalCandidates > 0) {
+    for (const wish of wishes) {
+      if (wish.weight > 0) addFirst(bestMatches(view, wish.text), weights.lexicalCandidates, allowed, add)
+    }
+  }
+  const proposals = proposedParts(request.proposed, allowed)
+  for (const id of proposals.keys()) add(id)
+  const coldStart = !query && !collabScores
+  addFirst(view.popularOrder, coldStart ? weights.candidates : Math.ceil(weights.candidates / 5), allowed, add)
+  const found = { ...(query ? { query } : {}), ...(collabScores ? { collabScores } : {}) }
+  return { ids: [...pool.keys()], ...found, foldIn, coldStart, proposals }
+}
+
+/** The proposed items that pass the filters, with their part clamped to [0, 1]; an item's first proposal counts. */
+function proposedParts(proposed: RecommendRequest['proposed'], allowed: (id: ItemId) => boolean): Map<ItemId, number> {
+  const parts = new Map<ItemId, number>()
+  for (const p of (proposed ?? []).slice(0, MAX_PROPOSED)) {
+    if (parts.has(p.id) || !allowed(p.id)) continue
+    parts.set(p.id, Math.max(0, Math.min(1, p.part)))
+  }
+  return parts
+}
+
+/** The items the lexical search scores for a wish, best first (ties by id). */
+function bestMatches(view: CatalogueView, text: string): ItemId[] {
+  const { scores } = view.lexicalMatch(text)
+  return [...scores.keys()].sort((a, b) => (scores.get(b) as number) - (scores.get(a) as number) || (a < b ? -1 : 1))
+}
+
+/** Adds the first `n` of `ids` that `allowed` accepts. */
+function addFirst(ids: readonly ItemId[], n: number, allowed: (id: ItemId) => boolean, add: (id: ItemId) => void) {
+  let added = 0
+  for (const id of ids) {
+    if (added >= n) break
+    if (allowed(id)) {
+      add(id)
+      added++
+    }
+  }
+}
+
+/** Weighted sum of unit vectors, normalised; undefined when there is nothing to combine or it cancels out. */
+function combine(parts: { v: Float32Array; w: number }[], dimension: number): Float32Array | undefined {
+  if (parts.length === 0) return undefined
+  const sum = new Float32Array(dimension)
+  for (const { v, w } of parts) {
+    const u = normalize(v)
+    for (let i = 0; i < dimension; i++) sum[i] = (sum[i] as number) + w * (u[i] as number)
+  }
+  const q = normalize(sum)
+  return q.some((x) => x !== 0) ? q : undefined
+}
+
+/** Indices of the n largest scores that pass `keep`, best first. */
+function topIndices(scores: Float32Array, n: number, keep: (i: number) => boolean): number[] {
+  const order: number[] = []
+  for (let i = 0; i < scores.length; i++) if (keep(i)) order.push(i)
+  order.sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b)
+  return order.slice(0, n)
+}
+
+export function unique<T>(values: T[]): T[] {
+  return [...new Set(values)]
+}

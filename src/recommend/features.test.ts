@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest'
+import { type CollabScorer, type Item, normalize } from '../core/index.ts'
+import { buildIndex } from '../index/index.ts'
+import type { Wish } from './candidates.ts'
+import { createCatalogueView } from './catalogue.ts'
+import { FEATURES, poolContext } from './features.ts'
+import { DEFAULT_WEIGHTS } from './weights.ts'
+
+// Three axes: 0 chess, 1 space, 2 noise. Twenty plain films keep "chess" a rare word.
+const vec = (...w: number[]) => normalize(Float32Array.from(w))
+const film = (id: string, over: Partial<Item> & { v: Float32Array }): Item & { v: Float32Array } => ({
+  id,
+  title: `Film ${id}`,
+  description: '',
+  tags: [],
+  categories: [],
+  metadata: {},
+  ...over,
+})
+const films = [
+  film('chess', { description: 'A prodigy plays chess in the park.', year: 1993, categories: ['Drama'], v: vec(1, 0, 0.1) }),
+  film('pawn', { description: 'A champion of chess at the Cold War.', year: 2015, categories: ['Drama'], v: vec(0.9, 0, 0.2) }),
+  film('space', { description: 'Astronauts far from home.', year: 2014, categories: ['Sci-Fi'], v: vec(0, 1, 0.1) }),
+  film('quiet', { year: 1970, categories: ['Sci-Fi', 'Drama'], v: vec(0.2, 0.7, 0.3) }),
+  ...Array.from({ length: 20 }, (_, i) =>
+    film(`p${i}`, { description: 'A family story in a city.', year: 1980 + i, categories: ['Comedy'], v: vec(0.1, 0.1, 1) }),
+  ),
+]
+const popularity = new Map(films.map((f, i) => [f.id, f.id === 'space' ? 500 : 100 - i]))
+const index = buildIndex(
+  films.map((f) => f.id),
+  films.map((f) => f.v),
+  { kind: 'exact' },
+)
+
+/** A collaborative stand-in that scores each item by its position: the last film highest. */
+const collab: CollabScorer = {
+  name: 'by-position',
+  itemIds: films.map((f) => f.id),
+  score: () => Float32Array.from(films, (_, i) => i),
+  close: async () => {},
+}
+
+function context(options: { wish?: string; liked?: string[]; lexicalUsed?: boolean; readsParts?: boolean } = {}) {
+  const view = createCatalogueView(films, { index, popularity, collab }, DEFAULT_WEIGHTS, options.readsParts ?? false)
+  const wishes: Wish[] = options.wish
+    ? [{ text: options.wish, weight: 1, v: vec(1, 0, 0), words: view.wishWords(options.wish) }]
+    : []
+  const collabScores = collab.score([])
+  const pool = { ids: films.map((f) => f.id), query: vec(1, 0, 0), collabScores, foldIn: [], coldStart: false }
+  return poolContext(pool, wishes, options.liked ?? [], view, {
+    weights: DEFAULT_WEIGHTS,
+    lexicalUsed: options.lexicalUsed ?? false,
+  })
+}
+const byId = (values: ArrayLike<number>) => new Map(films.map((f, i) => [f.id, values[i] as number]))
+
+describe('FEATURES (one function per blended part)', () => {
+  it('semantic: closer to the query scores higher', () => {
+    const semantic = byId(FEATURES.semantic(context()))
+    expect(semantic.get('chess')).toBeGreaterThan(semantic.get('space') as number)
+  })
+
+  it('collaborative: follows the model scores of the fold-in', () => {
+    const values = FEATURES.collaborative(context())
+    expect(values[films.length - 1]).toBeGreaterThan(values[0] as number)
+  })
+
+  it('preferenceMatch: the item closest to a stated wish scores highest', () => {
+    const match = byId(FEATURES.preferenceMatch(context({ wish: 'chess' })))
+    expect(Math.max(...match.values())).toBe(match.get('chess'))
+  })
+
+  it('likedSimilarity: items close to a liked one score higher', () => {
+    const liked = byId(FEATURES.likedSimilarity(context({ liked: ['space'] })))
+    expect(liked.get('quiet')).toBeGreaterThan(liked.get('chess') as number)
+  })
+
+  it('tagOverlap: items sharing a rare tag with a liked one score higher, when the part is read', () => {
+    const tagged = films.map((f) => (f.id === 'chess' || f.id === 'pawn' ? { ...f, tags: ['chess'] } : f))
+    const view = createCatalogueView(tagged, { index, popularity }, DEFAULT_WEIGHTS, true)
+    const pool = { ids: tagged.map((f) => f.id), foldIn: [], coldStart: false }
+    const ctx = poolContext(pool, [], ['chess'], view, { weights: DEFAULT_WEIGHTS, lexicalUsed: false })
+    const overlap = byId(FEATURES.tagOverlap(ctx))
+    expect(overlap.get('pawn')).toBeGreaterThan(overlap.get('space') as number)
+  })
+
+  it('popularity: the most popular item scores highest', () => {
+    const pop = byId(FEATURES.popularity(context()))
+    expect(Math.max(...pop.values())).toBe(pop.get('space'))
+  })
+
+  it('recency: 1 for the newest five years only, described: 1 with a description', () => {
+    const recent = byId(FEATURES.recency(context()))
+    expect([recent.get('pawn'), recent.get('space'), recent.get('chess')]).toEqual([1, 1, 0])
+    const described = byId(FEATURES.described(context()))
+    expect([described.get('chess'), described.get('quiet')]).toEqual([1, 0])
+  })
+
+  it('categoryOverlap: items sharing categories with a liked one score higher, and all alike without likes', () => {
+    const overlap = byId(FEATURES.categoryOverlap(context({ liked: ['space'] })))
+    expect(overlap.get('quiet')).toBeGreaterThan(overlap.get('chess') as number)
+    expect(new Set(FEATURES.categoryOverlap(context()) as Float64Array).size).toBe(1)
+  })
+
+  it('keywordMatch: the items using the rare word of a topical wish, close enough to it', () => {
+    const match = byId(FEATURES.keywordMatch(context({ wish: 'chess' })))
+    expect(match.get('chess')).toBe(1)
+    expect(match.get('space')).toBe(0)
+  })
+
+  it('lexical: the items whose text matches the wish lead, and nothing moves when the part is not used', () => {
+    const lexical = byId(FEATURES.lexical(context({ wish: 'a movie about chess', lexicalUsed: true })))
+    expect(lexical.get('chess')).toBeGreaterThan(0)
+    expect(lexical.get('pawn')).toBeGreaterThan(lexical.get('space') as number)
+    expect(new Set(FEATURES.lexical(context({ wish: 'a movie about chess' })) as Float64Array)).toEqual(new Set([0]))
+  })
+})
