@@ -109,7 +109,9 @@ export async function createRuntime(
           weights: { ...config.blend, ...blend },
           ...(deps.onScored ? { onScored: deps.onScored } : {}),
         })
-        const variantChat = await createChat({ items, recommender, store, llm, logger, popularity, profile })
+        const assist = config.llm.assistTimeoutMs
+        const chatDeps = { items, recommender, store, llm, logger, popularity, profile }
+        const variantChat = await createChat({ ...chatDeps, ...(assist ? { llmAssistTimeoutMs: assist } : {}) })
         const close = async () => {
           await variantChat.close()
           await recommender.close()

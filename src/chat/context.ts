@@ -28,6 +28,8 @@ export interface ChatDeps {
   popularity?: ReadonlyMap<ItemId, number>
   /** How long the LLM may take to word a reply before the template text is used (default 4000 ms). */
   llmTimeoutMs?: number
+  /** How long the LLM may take to read a message and propose titles before the turn goes on without (default 1500 ms). */
+  llmAssistTimeoutMs?: number
   /** The catalogue's domain: nouns, verbs, era and length words, reply copy (default: the movies profile). */
   profile?: DomainProfile
 }

@@ -45,9 +45,10 @@ const MAX_ID_CHARS = 256
 const FEEDBACK_KINDS = Object.keys(FEEDBACK_ACTIONS) as FeedbackKind[]
 
 /**
- * The transport-free dialogue: each turn updates the session (likes, dislikes, constraints, critiques, what was
- * shown) through the session transition table, asks the recommender, explains each item (templates, or the LLM when
- * configured and valid), and stores the session. Turns of one conversation run one at a time. Throws
+ * The transport-free dialogue: each turn reads the message (the rules, merged with the LLM's reading when one is
+ * configured and answers within its budget), updates the session (likes, dislikes, constraints, critiques, what was
+ * shown) through the session transition table, asks the recommender (with the LLM's grounded title proposals as
+ * extra candidates), explains each item (templates, or the LLM when configured and valid), and stores the session. Turns of one conversation run one at a time. Throws
  * `input.invalid` for bad ids, `store.failed` when the store fails; a failing recommender or LLM gives a polite
  * reply, never internals.
  */

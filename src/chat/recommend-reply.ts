@@ -10,8 +10,19 @@ const PREFERENCE_DECAY = 0.75
 const ANCHOR_DECAY = 0.7
 const MAX_PREFERENCES = 8
 
-/** The recommender request of a session: wishes and pulls decayed by age, the user's history, what to leave out. */
-export async function buildRequest(ctx: ChatContext, session: SessionState, count: number): Promise<RecommendRequest> {
+/** Items proposed for this turn's wish (the LLM's titles), with their blend part. */
+export type Proposed = NonNullable<RecommendRequest['proposed']>
+
+/**
+ * The recommender request of a session: wishes and pulls decayed by age, the user's history, what to leave out, and
+ * this turn's proposed items.
+ */
+export async function buildRequest(
+  ctx: ChatContext,
+  session: SessionState,
+  count: number,
+  proposed: Proposed = [],
+): Promise<RecommendRequest> {
   const { byId } = ctx
   const now = session.turn
   const preferences = session.preferences
@@ -46,6 +57,7 @@ export async function buildRequest(ctx: ChatContext, session: SessionState, coun
     constraints: requestConstraints(session.constraints),
     exclude,
     k: count,
+    ...(proposed.length ? { proposed } : {}),
   }
 }
 
@@ -124,10 +136,10 @@ export async function recommendReply(
   session: SessionState,
   u: Understanding,
   notes: Notes,
-  options: { k: number; signal?: AbortSignal | undefined },
+  options: { k: number; signal?: AbortSignal | undefined; proposed?: Proposed },
 ): Promise<Reply> {
   const { deps, byId, explain, profile } = ctx
-  const request = await buildRequest(ctx, session, options.k)
+  const request = await buildRequest(ctx, session, options.k, options.proposed)
   let found: { recs: Recommendation[]; widened: string[] }
   try {
     found = await recommendWidening(ctx, request)

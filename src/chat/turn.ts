@@ -2,7 +2,8 @@ import type { FeedbackKind, ItemId, Reply } from '../core/index.ts'
 import type { SessionState } from '../store/index.ts'
 import type { ChatContext } from './context.ts'
 import type { FacetReading } from './facet-words.ts'
-import { recommendReply } from './recommend-reply.ts'
+import { assistedReading } from './llm-reading.ts'
+import { type Proposed, recommendReply } from './recommend-reply.ts'
 import { describeConstraints, describeItem, emptyNotes, type Notes, smallTalk, whichOne } from './replies.ts'
 import { type SessionEvent, transition } from './session.ts'
 import { type ItemAction, type Understanding, understand } from './understand.ts'
@@ -158,13 +159,19 @@ async function applyMessage(ctx: ChatContext, start: SessionState, text: string,
   const suggested = (settings.shown ?? []).filter((id) => ctx.byId.has(id))
   let s = transition(start, { kind: 'suggested', ids: suggested })
   const notes = emptyNotes()
-  const u = withoutFacetWishes(read(ctx, s, text), ctx.facetReader.read(text))
+  const rules = withoutFacetWishes(read(ctx, s, text), ctx.facetReader.read(text))
+  const assisted = await assistedReading(ctx, rules, settings.signal)
+  const { u, proposed } = assisted
   for (const event of openingEvents(u, suggested)) s = transition(s, event)
   const before = JSON.stringify(s.constraints)
   if (u.dropFilters) s = transition(s, { kind: 'dropFilters' })
   if (u.changeDirection) s = transition(s, { kind: 'changeDirection' })
   const mentioned = await applyMentions(ctx, s, u, notes)
-  s = transition(mentioned.session, { kind: 'constraints', understanding: u, lengthField: ctx.lengthField })
+  s = mentioned.session
+  // Titles only the LLM read as liked or disliked count like those the rules found.
+  for (const id of assisted.likes) s = await applyItem(ctx, s, id, 'like', notes)
+  for (const id of assisted.dislikes) s = await applyItem(ctx, s, id, 'dislike', notes)
+  s = transition(s, { kind: 'constraints', understanding: u, lengthField: ctx.lengthField })
   s = transition(s, { kind: 'preferences', preferences: u.preferences })
   if (u.facets?.length) s = transition(s, { kind: 'facets', facets: u.facets })
   if (JSON.stringify(s.constraints) !== before) notes.constraints.push(describeConstraints(s, ctx.profile))
@@ -176,14 +183,14 @@ async function applyMessage(ctx: ChatContext, start: SessionState, text: string,
       pending: { candidates: question.candidates, intent, mention: question.mention, turn: s.turn },
     })
   }
-  return { session: s, u, notes, question }
+  return { session: s, u, notes, question, proposed }
 }
 
 /** The reply to a message whose session changes are done: a question, a description, small talk or items. */
 async function chooseReply(
   ctx: ChatContext,
   session: SessionState,
-  read: { u: Understanding; notes: Notes; question: Question | undefined },
+  read: { u: Understanding; notes: Notes; question: Question | undefined; proposed: Proposed },
   settings: TurnSettings,
 ): Promise<{ reply: Reply; session: SessionState; recommended: boolean }> {
   const { u, notes, question } = read
@@ -213,7 +220,7 @@ async function chooseReply(
     const reply = { text: profile.say('reset'), items: [], suggestions: profile.suggestions('startSuggestions') }
     return { reply, session, recommended: false }
   }
-  const reply = await recommendReply(ctx, session, u, notes, settings)
+  const reply = await recommendReply(ctx, session, u, notes, { ...settings, proposed: read.proposed })
   if (ask) reply.text = `${reply.text} ${ask}`
   return { reply, session, recommended: true }
 }
@@ -230,7 +237,10 @@ export async function runTurn(
   let { reply, session } = chosen
   // An evaluation turn ranks at small talk and questions too; a turn that already ranked is not ranked again.
   if (settings.rankAlways && !chosen.recommended && !read.u.reset) {
-    reply = { ...reply, items: (await recommendReply(ctx, session, read.u, read.notes, { k: settings.k })).items }
+    reply = {
+      ...reply,
+      items: (await recommendReply(ctx, session, read.u, read.notes, { k: settings.k, proposed: read.proposed })).items,
+    }
   }
   if (settings.remember) {
     const keepFocus = read.notes.liked.length > 0 || read.notes.anchored.length > 0

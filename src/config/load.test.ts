@@ -16,6 +16,12 @@ describe('loadConfig', () => {
     expect(loadConfig({}, { overrides: { blend: { popularity: 2 } } }).blend).toEqual({ popularity: 2 })
   })
 
+  it("reads CONCIERGE_LLM_ASSIST_TIMEOUT_MS as the LLM's per-turn budget, and refuses one under 100 ms", () => {
+    expect(loadConfig({}).llm.assistTimeoutMs).toBeUndefined()
+    expect(loadConfig({ CONCIERGE_LLM_ASSIST_TIMEOUT_MS: '800' }).llm.assistTimeoutMs).toBe(800)
+    expect(() => loadConfig({ CONCIERGE_LLM_ASSIST_TIMEOUT_MS: '5' })).toThrow(/CONCIERGE_LLM_ASSIST_TIMEOUT_MS/)
+  })
+
   it('reads CONCIERGE_TRUST_PROXY as a number of proxy hops, true meaning one, and refuses other text', () => {
     expect(loadConfig({}).server.trustProxy).toBe(0)
     expect(loadConfig({ CONCIERGE_TRUST_PROXY: '2' }).server.trustProxy).toBe(2)

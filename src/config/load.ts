@@ -42,6 +42,7 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_LLM_MODEL: 'llm.model',
   CONCIERGE_LLM_API_KEY: 'llm.apiKey',
   CONCIERGE_LLM_TIMEOUT_MS: 'llm.timeoutMs',
+  CONCIERGE_LLM_ASSIST_TIMEOUT_MS: 'llm.assistTimeoutMs',
   CONCIERGE_PORT: 'server.port',
   CONCIERGE_HOST: 'server.host',
   CONCIERGE_PUBLIC_URL: 'server.publicUrl',

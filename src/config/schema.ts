@@ -148,6 +148,8 @@ export const configSchema = z.object({
     model: z.string().min(1).optional(),
     apiKey: z.string().min(1).optional(),
     timeoutMs: z.coerce.number().int().min(100).max(120_000).default(8000),
+    /** Budget for the LLM's reading of a message and its title proposals, per turn (default 1500); later is left out. */
+    assistTimeoutMs: z.coerce.number().int().min(100).max(60_000).optional(),
   }),
   server: z.object({
     port: port.default(8080),

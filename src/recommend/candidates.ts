@@ -1,7 +1,7 @@
 import { type CollabScorer, type ItemId, normalize, type VectorIndex } from '../core/index.ts'
 import type { CatalogueView, WishWords } from './catalogue.ts'
 import { compileConstraints } from './filters.ts'
-import type { BlendWeights, RecommendRequest } from './types.ts'
+import { type BlendWeights, MAX_PROPOSED, type RecommendRequest } from './types.ts'
 
 /** Items added to the pool per rare word of a wish (its most popular users), beside the vector search. */
 const KEYWORD_POOL = 60
@@ -25,6 +25,8 @@ export interface CandidatePool {
   foldIn: ItemId[]
   /** Neither a query nor a fold-in: the pool is mostly the popular items. */
   coldStart: boolean
+  /** The request's proposed items that passed the filters, with their part (0–1). */
+  proposals?: ReadonlyMap<ItemId, number>
 }
 
 /** Whether an item may be recommended: in the catalogue, not blocked by the request, and passing its constraints. */
@@ -88,7 +90,7 @@ export function queryVector(
 /**
  * The candidate pool, in the order its sources add to it: the vector search for the query, the collaborative
  * model's best for the fold-in, the films that use a wish's rare words, the lexical search's best for each positive
- * wish (`lexicalCandidates` each, when set), then the most popular (all of them at a cold start, a fifth of
+ * wish (`lexicalCandidates` each, when set), the request's proposed items, then the most popular (all of them at a cold start, a fifth of
  * `candidates` otherwise). Every source skips items `allowed` refuses.
  */
 export function gatherCandidates(
@@ -123,9 +125,22 @@ export function gatherCandidates(
       if (wish.weight > 0) addFirst(bestMatches(view, wish.text), weights.lexicalCandidates, allowed, add)
     }
   }
+  const proposals = proposedParts(request.proposed, allowed)
+  for (const id of proposals.keys()) add(id)
   const coldStart = !query && !collabScores
   addFirst(view.popularOrder, coldStart ? weights.candidates : Math.ceil(weights.candidates / 5), allowed, add)
-  return { ids: [...pool.keys()], ...(query ? { query } : {}), ...(collabScores ? { collabScores } : {}), foldIn, coldStart }
+  const found = { ...(query ? { query } : {}), ...(collabScores ? { collabScores } : {}) }
+  return { ids: [...pool.keys()], ...found, foldIn, coldStart, proposals }
+}
+
+/** The proposed items that pass the filters, with their part clamped to [0, 1]; an item's first proposal counts. */
+function proposedParts(proposed: RecommendRequest['proposed'], allowed: (id: ItemId) => boolean): Map<ItemId, number> {
+  const parts = new Map<ItemId, number>()
+  for (const p of (proposed ?? []).slice(0, MAX_PROPOSED)) {
+    if (parts.has(p.id) || !allowed(p.id)) continue
+    parts.set(p.id, Math.max(0, Math.min(1, p.part)))
+  }
+  return parts
 }
 
 /** The items the lexical search scores for a wish, best first (ties by id). */

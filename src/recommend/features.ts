@@ -101,6 +101,7 @@ export const FEATURES: { readonly [K in BlendedPart]: (ctx: PoolContext) => Arra
   recency: (ctx) => Float64Array.from(ctx.items, (item) => (item.year !== undefined && item.year >= ctx.view.recentFrom ? 1 : 0)),
   described: (ctx) => Float64Array.from(ctx.items, (item) => (isDescribed(item) ? 1 : 0)),
   keywordMatch: keywordShares,
+  llmProposal: (ctx) => Float64Array.from(ctx.ids, (id) => ctx.pool.proposals?.get(id) ?? 0),
   lexical: (ctx) => zScores(lexicalShares(ctx), MIN_STD_LEXICAL),
 }
 

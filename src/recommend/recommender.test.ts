@@ -371,6 +371,29 @@ describe('createRecommender', () => {
     expect(await ils(diverse)).toBeLessThan(await ils(relevanceOnly))
   })
 
+  it('adds proposed items to a small pool, scores their part by its weight, and never lets one past the filters', async () => {
+    const scary = { preferences: [{ text: 'something scary', weight: 1 }], k: 16 }
+    const small = await make({ weights: { candidates: 2 } })
+    const without = await small.recommend(request(scary))
+    expect(without.map((r) => r.item.id)).not.toContain('r3')
+    const proposed = [
+      { id: 'r3', part: 1 },
+      { id: 'a5', part: 0.5 },
+      { id: 'nope', part: 1 },
+    ]
+    const unweighted = await small.recommend(request({ ...scary, proposed }))
+    expect(unweighted.find((r) => r.item.id === 'r3')?.parts.llmProposal).toBe(1)
+    expect(unweighted.find((r) => r.item.id === 'h1')?.parts.llmProposal).toBe(0)
+    const weighted = await make({ weights: { candidates: 2, llmProposal: 10 } })
+    const lifted = await weighted.recommend(request({ ...scary, proposed, k: 2 }))
+    expect(lifted[0]?.item.id).toBe('r3')
+    const filtered = await weighted.recommend(request({ ...scary, proposed, exclude: new Set(['r3']), k: 2 }))
+    expect(filtered.map((r) => r.item.id)).not.toContain('r3')
+    await expect(small.recommend(request({ proposed: [{ id: 'r3', part: Number.NaN }] }))).rejects.toMatchObject({
+      code: 'input.invalid',
+    })
+  })
+
   it('returns nothing when no item passes the filters', async () => {
     const rec = await make()
     expect(await rec.recommend(request({ constraints: { includeCategories: ['Western'], excludeCategories: [] } }))).toEqual([])

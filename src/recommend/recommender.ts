@@ -160,6 +160,11 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   }
 }
 
+const validProposal = (p: unknown): boolean => {
+  const { id, part } = (p ?? {}) as { id?: unknown; part?: unknown }
+  return typeof id === 'string' && typeof part === 'number' && Number.isFinite(part)
+}
+
 function validateRequest(r: RecommendRequest): void {
   const problems: string[] = []
   if (!r || typeof r !== 'object') problems.push('request must be an object')
@@ -188,6 +193,9 @@ function validateRequest(r: RecommendRequest): void {
             problems.push(`anchors[${i}] must be { id: string, weight: finite number }`)
           }
         })
+    }
+    if (r.proposed !== undefined && (!Array.isArray(r.proposed) || !r.proposed.every(validProposal))) {
+      problems.push('proposed must be an array of { id: string, part: finite number }')
     }
     if (!(r.exclude instanceof Set)) problems.push('exclude must be a Set of item ids')
     if (!r.constraints || typeof r.constraints !== 'object') problems.push('constraints must be an object')

@@ -43,7 +43,16 @@ export interface RecommendRequest {
   exclude: ReadonlySet<ItemId>
   /** How many results (1–100). */
   k: number
+  /**
+   * Items proposed from outside the recommender (the LLM's titles for the wish, grounded to the catalogue), best
+   * first, each with its part (0–1): they join the candidate pool when they pass the filters and score
+   * `llmProposal` × part. At most {@link MAX_PROPOSED} are read.
+   */
+  proposed?: { id: ItemId; part: number }[]
 }
+
+/** Proposed items read per request. */
+export const MAX_PROPOSED = 50
 
 /**
  * The parts a total was blended from. `semantic`, `collaborative` and `popularity` are normalised within the
@@ -104,7 +113,7 @@ export interface Recommender {
  * Blend weights and knobs; defaults and how they were tuned: {@link DEFAULT_WEIGHTS} in recommender.ts.
  * The total is `semantic·zSem + collaborative·zCollab + popularity·zPop + preferenceMatch·zPref +
  * likedSimilarity·zLiked + categoryOverlap·zCategories + tagOverlap·zTags + recency·[recent] + described·[described] +
- * keywordMatch·share + obscurity penalty`, z-scores taken within the candidate pool; recent and described are 0 or 1,
+ * keywordMatch·share + llmProposal·proposal + obscurity penalty`, z-scores taken within the candidate pool; recent and described are 0 or 1,
  * share is the share (0–1) of a wish's rare words the item uses.
  */
 export interface BlendWeights {
@@ -142,6 +151,11 @@ export interface BlendWeights {
    * the item uses (0–1), for the best wish, times its weight. A word counts when at most 1.5% of items use it.
    */
   keywordMatch: number
+  /**
+   * Weight of an item's proposal part (`RecommendRequest.proposed`: the LLM's titles for the wish, 1 for its first
+   * falling to 0.05 for its twentieth). 0 by default: no LLM was reachable to measure it.
+   */
+  llmProposal: number
   /**
    * Bonus (in z units) for the lexical match with a wish: the item's field-weighted BM25 score (title, tags incl. TMDB
    * keywords, production companies, description; word pairs such as "cold war" count twice) over the best score in

@@ -69,6 +69,7 @@ export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   recentYears: 5,
   described: 1.67,
   keywordMatch: 0.5,
+  llmProposal: 0,
   lexical: 0,
   lexicalCandidates: 0,
   specificity: 0,
@@ -102,6 +103,7 @@ export const BLENDED_PARTS = [
   'recency',
   'described',
   'keywordMatch',
+  'llmProposal',
   'lexical',
 ] as const satisfies readonly (keyof BlendWeights)[]
 

@@ -8,7 +8,7 @@ import { cosine, silentLogger } from '../../src/core/index.ts'
 import { createLlmClient } from '../../src/llm/index.ts'
 import { createMemoryStore, createSqliteStore } from '../../src/store/index.ts'
 import { dataSources } from '../support/data.ts'
-import { startLlmEndpoint } from '../support/llm-endpoint.ts'
+import { queueForWordingOnly, startLlmEndpoint } from '../support/llm-endpoint.ts'
 import { type ChatFixture, createChatFixture } from './chat-fixture.ts'
 
 const HORRORISH = ['Horror', 'Thriller']
@@ -328,7 +328,8 @@ describe.each(dataSources())('chat flows (ml-latest-small subset, USE-lite, $nam
   })
 
   it('lets a configured LLM word the reply, validated, and falls back to templates', async () => {
-    const endpoint = await startLlmEndpoint()
+    // Only the wording answers from the queue; the turn's reading and title proposals fail, leaving the rules' reading.
+    const endpoint = await startLlmEndpoint([], queueForWordingOnly)
     const llm = createLlmClient(
       { baseUrl: endpoint.baseUrl, model: 'test-model', apiKey: 'sk-test-secret', timeoutMs: 2000 },
       { logger: silentLogger },

@@ -31,6 +31,25 @@ export interface LlmEndpoint {
   close(): Promise<void>
 }
 
+/** The text of every message of a recorded chat-completion request (to tell which prompt it carries). */
+export function promptOf(request: RecordedRequest): string {
+  const messages = (request.body as { messages?: { content?: unknown }[] } | undefined)?.messages ?? []
+  return messages.map((m) => String(m.content ?? '')).join('\n')
+}
+
+/**
+ * A `respond` for `startLlmEndpoint` that leaves only the reply wording to the queue and fails every other call (a
+ * turn's reading and title proposals) at once, so a turn keeps the rules' reading and the queue feeds the wording.
+ */
+export function queueForWordingOnly(request: RecordedRequest): ScriptedResponse | undefined {
+  return isWordingRequest(request) ? undefined : { status: 500, body: '{}' }
+}
+
+/** Whether a recorded request asks to word a reply (prompts/word-reply.md). */
+export function isWordingRequest(request: RecordedRequest): boolean {
+  return promptOf(request).includes('You word the reply')
+}
+
 /** A chat-completion body as OpenAI-compatible servers send it. */
 export function completionBody(content: string): string {
   return JSON.stringify({
@@ -42,8 +61,15 @@ export function completionBody(content: string): string {
   })
 }
 
-/** Starts a local imitation of an OpenAI-compatible `/v1/chat/completions` endpoint on 127.0.0.1 (random port). */
-export async function startLlmEndpoint(script: ScriptedResponse[] = []): Promise<LlmEndpoint> {
+/**
+ * Starts a local imitation of an OpenAI-compatible `/v1/chat/completions` endpoint on 127.0.0.1 (random port).
+ * `respond`, when given, answers each request by its content (calls made side by side arrive in any order); when it
+ * returns undefined the queue answers.
+ */
+export async function startLlmEndpoint(
+  script: ScriptedResponse[] = [],
+  respond?: (request: RecordedRequest) => ScriptedResponse | undefined,
+): Promise<LlmEndpoint> {
   const queue = [...script]
   const requests: RecordedRequest[] = []
   const timers = new Set<NodeJS.Timeout>()
@@ -56,8 +82,9 @@ export async function startLlmEndpoint(script: ScriptedResponse[] = []): Promise
       try {
         body = JSON.parse(text)
       } catch {}
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body })
-      const next = queue.shift()
+      const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }
+      requests.push(recorded)
+      const next = respond?.(recorded) ?? queue.shift()
       const send = () => {
         if (res.destroyed) return
         if (req.url !== '/v1/chat/completions' || req.method !== 'POST') {
