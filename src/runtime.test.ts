@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sharedModelsDir } from '../test/support/data.ts'
 import { tinyBuild } from '../test/support/tiny-build.ts'
 import { runRebuild } from './build/index.ts'
 import type { Config } from './config/index.ts'
@@ -45,7 +44,7 @@ async function gatedStore(conversationId: string) {
 }
 
 // Real builds of the tiny fixture (needs the shared MiniLM tokenizer for the tiny ONNX model).
-describe.skipIf(!sharedModelsDir())('runtime hot swap', () => {
+describe('runtime hot swap', () => {
   let dir: string
   let config: Config
 

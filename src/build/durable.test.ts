@@ -2,7 +2,6 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { sharedModelsDir } from '../../test/support/data.ts'
 import { tinyBuild } from '../../test/support/tiny-build.ts'
 
 // What reached the disk and when: every fsync (by path) and every rename, in order.
@@ -28,7 +27,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   }
 })
 
-describe.skipIf(!sharedModelsDir())('rebuild durability', () => {
+describe('rebuild durability', () => {
   let dir: string
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true })

@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sharedModelsDir } from '../../test/support/data.ts'
 import { tinyBuild } from '../../test/support/tiny-build.ts'
 import type { Config } from '../config/index.ts'
 import { createLogger } from '../core/index.ts'
@@ -20,7 +19,7 @@ async function cutInHalf(path: string): Promise<void> {
 }
 
 // Real builds of the tiny fixture (needs the shared MiniLM tokenizer for the tiny ONNX model).
-describe.skipIf(!sharedModelsDir())('build integrity', () => {
+describe('build integrity', () => {
   let dir: string
   let config: Config
 

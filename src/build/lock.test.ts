@@ -4,7 +4,6 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { sharedModelsDir } from '../../test/support/data.ts'
 import { tinyBuild } from '../../test/support/tiny-build.ts'
 import { createLogger, readCurrent } from '../core/index.ts'
 import { acquireRebuildLock, LOCK_FILE, removeLeftovers } from './lock.ts'
@@ -61,7 +60,7 @@ describe('rebuild lock', () => {
   })
 })
 
-describe.skipIf(!sharedModelsDir())('two rebuilds at once', () => {
+describe('two rebuilds at once', () => {
   let dir: string
   afterEach(async () => {
     if (dir) await rm(dir, { recursive: true, force: true })

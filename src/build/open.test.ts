@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { sharedModelsDir } from '../../test/support/data.ts'
 import { tinyBuild } from '../../test/support/tiny-build.ts'
 import { createLogger } from '../core/index.ts'
 import { createBuildReader, openBuild } from './open.ts'
@@ -23,7 +22,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 
 const logger = createLogger({ level: 'silent' })
 
-describe.skipIf(!sharedModelsDir())('opening a build for a server', () => {
+describe('opening a build for a server', () => {
   let dir: string
   let build: string
   beforeAll(async () => {

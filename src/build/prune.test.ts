@@ -3,7 +3,6 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sharedModelsDir } from '../../test/support/data.ts'
 import { tinyBuild } from '../../test/support/tiny-build.ts'
 import type { Config } from '../config/index.ts'
 import { createLogger, readCurrent } from '../core/index.ts'
@@ -17,7 +16,7 @@ const modelOf = async (buildDir: string) =>
   basename(JSON.parse(await readFile(join(buildDir, 'manifest.json'), 'utf8')).extra.collabDir)
 
 // Real builds of the tiny fixture (needs the shared MiniLM tokenizer for the tiny ONNX model).
-describe.skipIf(!sharedModelsDir())('pruning and the build pointer', () => {
+describe('pruning and the build pointer', () => {
   let dir: string
   let config: Config
   let first: string

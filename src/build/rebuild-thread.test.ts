@@ -2,12 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { sharedModelsDir } from '../../test/support/data.ts'
 import { ML_TINY, tinyBuildConfig, writeTinyModel } from '../../test/support/tiny-build.ts'
 import { createLogger, type ProgressEvent, readCurrent } from '../core/index.ts'
 import { runRebuildInThread } from './rebuild-thread.ts'
 
-describe.skipIf(!sharedModelsDir())('rebuild in a worker thread', () => {
+describe('rebuild in a worker thread', () => {
   let dir: string
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true })

@@ -6,7 +6,7 @@ import { runRebuild } from '../../src/build/index.ts'
 import { createLogger, fieldNumber, fieldValues, type Reply } from '../../src/core/index.ts'
 import { createRuntime, type Runtime } from '../../src/runtime.ts'
 import { createMemoryStore, type Store } from '../../src/store/index.ts'
-import { repoRoot, sharedModelsDir } from '../support/data.ts'
+import { repoRoot } from '../support/data.ts'
 import { tinyBuildConfig, writeTinyModel } from '../support/tiny-build.ts'
 
 const logger = createLogger({ level: 'silent' })
@@ -16,7 +16,7 @@ const MOVIE_WORDS = /\b(?:movies?|films?|flicks?|watch(?:es|ed|ing)?)\b/i
 
 // A real build of a catalogue of programs, then a conversation through the runtime: the software profile is
 // detected, replies speak of programs, refusals of a toolkit hold on every later turn, and a size bound binds.
-describe.skipIf(!sharedModelsDir())('a catalogue of programs, end to end', () => {
+describe('a catalogue of programs, end to end', () => {
   let dir: string
   let runtime: Runtime
   let store: Store

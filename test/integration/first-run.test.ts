@@ -5,7 +5,6 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/core/index.ts'
 import { type RunningServer, startServe } from '../../src/serve.ts'
-import { sharedModelsDir } from '../support/data.ts'
 import { ML_TINY, tinyBuildConfig, writeTinyModel } from '../support/tiny-build.ts'
 
 function freePort(): Promise<number> {
@@ -20,7 +19,7 @@ function freePort(): Promise<number> {
 }
 
 // The first start with no build yet: the tiny fixture's real build (needs the shared MiniLM tokenizer).
-describe.skipIf(!sharedModelsDir())('first run', () => {
+describe('first run', () => {
   let dir: string
   let server: RunningServer | undefined
   afterAll(async () => {
