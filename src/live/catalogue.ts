@@ -51,7 +51,10 @@ export async function openLiveCatalogue(indexesDir: string): Promise<LiveCatalog
       vectors.byId.delete(id)
     },
     async view(items, index, embedder) {
-      const upserted = [...state.upserts.values()]
+      // A build made after the change already holds the item as it is now (the rebuild read the change): its
+      // own vector serves, and the item need not be embedded again at every start.
+      const inBuild = new Map(items.map((item) => [item.id, item]))
+      const upserted = [...state.upserts.values()].filter((item) => !sameItem(item, inBuild.get(item.id)))
       const known = vectors.encoderId === embedder.id ? vectors.byId : new Map<ItemId, Float32Array>()
       keep(
         embedder,
@@ -61,8 +64,21 @@ export async function openLiveCatalogue(indexesDir: string): Promise<LiveCatalog
         ),
       )
       const added = new Map(upserted.map((item) => [item.id, vectors.byId.get(item.id) as Float32Array]))
-      const hidden = new Set([...state.deleted, ...state.upserts.keys()])
+      const hidden = new Set([...state.deleted, ...added.keys()])
       return { items: withLiveItems(items, state), index: overlayIndex(index, added, hidden) }
     },
   }
+}
+
+/** Same catalogue content (metadata key order aside). */
+function sameItem(a: Item, b: Item | undefined): boolean {
+  return b !== undefined && itemKey(a) === itemKey(b)
+}
+
+function itemKey(item: Item): string {
+  const metadata = Object.keys(item.metadata)
+    .sort()
+    .map((k) => [k, item.metadata[k]])
+  const { id, title, description, tags, categories } = item
+  return JSON.stringify([id, title, description, tags, categories, item.year ?? null, item.imageUrl ?? null, metadata])
 }
