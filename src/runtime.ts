@@ -4,6 +4,7 @@ import type { Config } from './config/index.ts'
 import { AppError, type ChatService, createKeyedQueue, type Embedder, errorMessage, type Logger } from './core/index.ts'
 import { chooseDomainProfile, loadDomainProfiles } from './domain/index.ts'
 import { createEmbedderFromId } from './embed/index.ts'
+import { type LiveItems, openLiveCatalogue } from './live/index.ts'
 import { createLlmClient } from './llm/index.ts'
 import { createEventRecorder, createVariantChat, type EventRecorder, type LoopInsights, openLearningLoop } from './loop/index.ts'
 import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
@@ -21,6 +22,8 @@ export interface Runtime {
   readonly encoderId: string
   /** Records interactions from the events API in the store (profiles now, training at the next rebuild). */
   readonly events: EventRecorder
+  /** The live catalogue (`POST /v1/items`, `DELETE /v1/items/{id}`): changes are stored, then served at once. */
+  readonly items: LiveItems
   /** Impressions and feedback per A/B variant, in Prometheus text format (appended to /metrics). */
   loopMetrics(): string
   /** The A/B report and the most shown and liked items, for the operator page (/admin). */
@@ -33,11 +36,21 @@ export interface Runtime {
   close(): Promise<void>
 }
 
+/** An opened build shared by the chats composed over it (one per live change); closed with the last of them. */
+interface OpenedBuild {
+  buildId: string
+  build: Awaited<ReturnType<typeof openBuild>>
+  embedder: Embedder
+  profile: ReturnType<typeof chooseDomainProfile>
+  chats: number
+}
+
 interface LoadedBuild {
   buildId: string
   itemCount: number
   encoderId: string
   chat: ChatEngine
+  opened: OpenedBuild
   release: () => Promise<void>
   inFlight: number
   retired: boolean
@@ -63,6 +76,7 @@ export async function createRuntime(
   const reader = createBuildReader(logger)
   // Profiles are validated at start-up, so a broken domains/ file stops the server before it serves.
   const profiles = loadDomainProfiles()
+  const live = await openLiveCatalogue(config.indexesDir)
 
   const embedderFor = (id: string): Promise<Embedder> => {
     let p = embedders.get(id)
@@ -74,6 +88,48 @@ export async function createRuntime(
     return p
   }
 
+  /** Recommender and chat over an opened build with the live changes on top. */
+  const compose = async (opened: OpenedBuild): Promise<LoadedBuild> => {
+    const { build, embedder, profile } = opened
+    const { items, index } = await live.view(build.items, build.index, embedder)
+    const { popularity, collab } = build
+    // One recommender per A/B variant that overrides the blend (CONCIERGE_VARIANTS); others share the base one.
+    const chat = await createVariantChat(config.loop.variants, async (blend) => {
+      const recommender = await createRecommender({
+        items,
+        index,
+        embedder,
+        collab,
+        popularity,
+        logger,
+        weights: { ...config.blend, ...blend },
+        ...(deps.onScored ? { onScored: deps.onScored } : {}),
+      })
+      const assist = config.llm.assistTimeoutMs
+      const chatDeps = { items, recommender, store, llm, logger, popularity, profile }
+      const variantChat = await createChat({ ...chatDeps, ...(assist ? { llmAssistTimeoutMs: assist } : {}) })
+      const close = async () => {
+        await variantChat.close()
+        await recommender.close()
+      }
+      return { ...variantChat, close }
+    })
+    opened.chats++
+    return {
+      buildId: opened.buildId,
+      itemCount: items.length,
+      encoderId: embedder.id,
+      chat,
+      opened,
+      inFlight: 0,
+      retired: false,
+      release: async () => {
+        await chat.close()
+        if (--opened.chats === 0) await build.close()
+      },
+    }
+  }
+
   const load = async (): Promise<LoadedBuild> => {
     const current = await currentBuildDir(config)
     if (!current) {
@@ -83,8 +139,8 @@ export async function createRuntime(
     }
     const started = performance.now()
     const build = await openBuild(current.dir, { backend: config.collab.backend, logger, reader })
-    const opened = performance.now()
-    const { index, items, popularity, collab } = build
+    const openedAt = performance.now()
+    const { index, items, collab } = build
     try {
       const embedder = await embedderFor(index.manifest.encoderId)
       if (embedder.dimension !== index.manifest.dimension) {
@@ -96,51 +152,21 @@ export async function createRuntime(
           },
         )
       }
-      // One recommender per A/B variant that overrides the blend (CONCIERGE_VARIANTS); others share the base one.
       const profile = chooseDomainProfile(profiles, { dataset: index.manifest.dataset, items }, config.domain)
-      const chat = await createVariantChat(config.loop.variants, async (blend) => {
-        const recommender = await createRecommender({
-          items,
-          index,
-          embedder,
-          collab,
-          popularity,
-          logger,
-          weights: { ...config.blend, ...blend },
-          ...(deps.onScored ? { onScored: deps.onScored } : {}),
-        })
-        const assist = config.llm.assistTimeoutMs
-        const chatDeps = { items, recommender, store, llm, logger, popularity, profile }
-        const variantChat = await createChat({ ...chatDeps, ...(assist ? { llmAssistTimeoutMs: assist } : {}) })
-        const close = async () => {
-          await variantChat.close()
-          await recommender.close()
-        }
-        return { ...variantChat, close }
-      })
+      const opened: OpenedBuild = { buildId: current.buildId, build, embedder, profile, chats: 0 }
+      const loaded = await compose(opened)
       logger.info('build loaded', {
         seconds: {
-          open: secondsSince(started, opened),
-          recommenderAndChat: secondsSince(opened),
+          open: secondsSince(started, openedAt),
+          recommenderAndChat: secondsSince(openedAt),
         },
         buildId: current.buildId,
-        items: items.length,
+        items: loaded.itemCount,
         encoder: embedder.id,
         collab: collab?.name ?? 'none',
         domain: profile.id,
       })
-      return {
-        buildId: current.buildId,
-        itemCount: items.length,
-        encoderId: embedder.id,
-        chat,
-        inFlight: 0,
-        retired: false,
-        release: async () => {
-          await chat.close()
-          await build.close()
-        },
-      }
+      return loaded
     } catch (error) {
       await build.close()
       throw error
@@ -159,6 +185,34 @@ export async function createRuntime(
   await serving
   let reloading: Promise<boolean> | undefined
   let closed: Promise<void> | undefined
+  // Build swaps and live changes run one at a time, so a change is never composed over a build being replaced.
+  let swaps: Promise<unknown> = Promise.resolve()
+  const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = swaps.then(fn)
+    swaps = run.catch(() => {})
+    return run
+  }
+  /** Serves the active build again with the live changes as they are now. */
+  const recompose = async () => {
+    const next = await compose(active.opened)
+    const previous = active
+    active = next
+    retire(previous)
+  }
+  const items: LiveItems = {
+    upsert: (list) =>
+      oneAtATime(async () => {
+        await live.upsert(list, active.opened.embedder)
+        await recompose()
+        return { upserted: list.length }
+      }),
+    remove: (id) =>
+      oneAtATime(async () => {
+        if (!active.chat.getItem(id)) throw new AppError('not_found', `No item with id ${id}.`, { details: { id } })
+        await live.remove(id)
+        await recompose()
+      }),
+  }
 
   const retire = (build: LoadedBuild) => {
     build.retired = true
@@ -197,6 +251,7 @@ export async function createRuntime(
     chat: loop.wrap(chat),
     evalTurn: (input, options) => using((c) => c.evalTurn(input, options)),
     events: createEventRecorder(store, { onRecorded: loop.recordEvents }),
+    items,
     loopMetrics: loop.metricsText,
     insights: { report: loop.report, topItems: loop.topItems },
     get buildId() {
@@ -209,7 +264,7 @@ export async function createRuntime(
       return active.encoderId
     },
     reload: () => {
-      reloading ??= (async () => {
+      reloading ??= oneAtATime(async () => {
         try {
           const current = await currentBuildDir(config)
           if (!current || current.buildId === active.buildId) return false
@@ -229,12 +284,12 @@ export async function createRuntime(
         } finally {
           reloading = undefined
         }
-      })()
+      })
       return reloading
     },
     close: () => {
       closed ??= (async () => {
-        await reloading?.catch(() => {})
+        await swaps
         retire(active)
         while (active.inFlight > 0) await new Promise((r) => setTimeout(r, 20))
         const all = await Promise.allSettled([...embedders.values()])

@@ -18,6 +18,7 @@ import {
 } from '../core/index.ts'
 import { createEmbedder, createEmbeddingCache, embedWithCache } from '../embed/index.ts'
 import { buildIndex, readIndexManifest } from '../index/index.ts'
+import { readLiveState, withLiveCatalogue } from '../live/index.ts'
 import { readStoreInteractions, withStoreInteractions } from '../loop/index.ts'
 import { loadTf } from '../tf/index.ts'
 import { type DialogueLog, loadTrainingCatalog } from './dialogues.ts'
@@ -97,7 +98,9 @@ async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions):
   await loadTf(config.collab.backend, logger)
   const loaded = await loadTrainingCatalog(config, { logger, onProgress })
   const { dialogues, popularity, catalogPopularity } = loaded
-  const { catalog, storeInteractions } = withStoreInteractions(loaded.catalog, await readStoreInteractions(config.store))
+  // Items changed through the API while serving are part of the catalogue from now on.
+  const files = withLiveCatalogue(loaded.catalog, await readLiveState(config.indexesDir))
+  const { catalog, storeInteractions } = withStoreInteractions(files, await readStoreInteractions(config.store))
   const users = new Set(catalog.interactions.map((i) => i.userId)).size
   logger.info('catalogue loaded', {
     dataset: catalog.name,

@@ -158,13 +158,80 @@ async function readRows(
   return { rows, columns: new Set(header ?? []) }
 }
 
-function reportIssues(error: z.ZodError, file: string, row: SourceRow, problems: ProblemLog): void {
+function reportIssues(issues: readonly ItemIssue[], file: string, row: SourceRow, problems: ProblemLog): void {
   const line = row.line
-  for (const issue of error.issues) {
-    const path = issue.path.map(String)
-    const f = path.map((p, i) => (i === 0 ? (row.names[p] ?? p) : p)).join('.')
+  for (const issue of issues) {
+    const f = issue.path.map((p, i) => (i === 0 ? (row.names[p] ?? p) : p)).join('.')
     problems.error({ file, line, ...(f ? { field: f } : {}), message: f ? `${f}: ${issue.message}` : issue.message })
   }
+}
+
+function zodIssues(error: z.ZodError): ItemIssue[] {
+  return error.issues.map((i) => ({ path: i.path.map(String), message: i.message }))
+}
+
+/** A problem with one item's fields: `path` names the field (empty for the item as a whole). */
+export interface ItemIssue {
+  path: string[]
+  message: string
+}
+
+/**
+ * Validates one item given as field values (a JSONL object, a CSV row or an API body): the rules of the
+ * catalogue's items file. Unknown fields and a `metadata` object become metadata (nested values as JSON text).
+ */
+export function parseItemValues(values: Record<string, unknown>): { ok: true; item: Item } | { ok: false; issues: ItemIssue[] } {
+  const parsed = itemSchema.safeParse(values)
+  if (!parsed.success) {
+    return { ok: false, issues: zodIssues(parsed.error) }
+  }
+  const p = parsed.data
+  const metadata = itemMetadata(values)
+  if (!metadata.ok) return { ok: false, issues: [{ path: ['metadata'], message: metadata.message }] }
+  if (p.title === '' && p.description === '' && p.tags.length === 0) {
+    return {
+      ok: false,
+      issues: [{ path: [], message: `item ${shown(p.id)} has no usable text: give it a title, a description or tags` }],
+    }
+  }
+  const item: Item = {
+    id: p.id,
+    title: p.title,
+    description: p.description,
+    tags: p.tags,
+    categories: p.categories,
+    ...(p.year !== undefined ? { year: p.year } : {}),
+    ...(p.imageUrl !== undefined ? { imageUrl: p.imageUrl } : {}),
+    metadata: metadata.value,
+  }
+  return { ok: true, item }
+}
+
+function itemMetadata(values: Record<string, unknown>): Parsed<Item['metadata']> {
+  const metadata: Item['metadata'] = {}
+  let nested = values.metadata
+  // A CSV `metadata` column may hold a JSON object.
+  if (typeof nested === 'string' && nested.trim().startsWith('{')) {
+    try {
+      nested = JSON.parse(nested)
+    } catch {
+      // reported below as not an object
+    }
+  }
+  if (nested === '') nested = undefined
+  if (nested !== undefined && (typeof nested !== 'object' || nested === null || Array.isArray(nested))) {
+    return { ok: false, message: `expected a JSON object, got ${shown(nested)}` }
+  }
+  for (const [k, v] of Object.entries((nested as Record<string, unknown> | undefined) ?? {})) {
+    const m = metaValue(v)
+    if (m !== undefined) metadata[k] = m
+  }
+  for (const [k, v] of Object.entries(values)) {
+    if (ITEM_FIELDS.has(k)) continue
+    const m = metaValue(v)
+    if (m !== undefined) metadata[k] = m
+  }
+  return { ok: true, value: metadata }
 }
 
 /** Loads `items.jsonl|csv` from a generic catalogue. Bad rows, duplicates and items without text are reported. */
@@ -194,60 +261,19 @@ export async function loadGenericItems(
     }
     const id = parseId(values.id)
     if (id.ok) ids.add(id.value)
-    const parsed = itemSchema.safeParse(values)
-    if (!parsed.success) {
-      reportIssues(parsed.error, file, row, problems)
+    const parsed = parseItemValues(values)
+    if (!parsed.ok) {
+      reportIssues(parsed.issues, file, row, problems)
       continue
     }
-    const p = parsed.data
-    const metadata: Item['metadata'] = {}
-    let nested = values.metadata
-    // A CSV `metadata` column may hold a JSON object.
-    if (typeof nested === 'string' && nested.trim().startsWith('{')) {
-      try {
-        nested = JSON.parse(nested)
-      } catch {
-        // reported below as not an object
-      }
-    }
-    if (nested === '') nested = undefined
-    if (nested !== undefined && (typeof nested !== 'object' || nested === null || Array.isArray(nested))) {
-      problems.error({ file, line, field: 'metadata', message: `metadata: expected a JSON object, got ${shown(nested)}` })
-      continue
-    }
-    for (const [k, v] of Object.entries((nested as Record<string, unknown> | undefined) ?? {})) {
-      const m = metaValue(v)
-      if (m !== undefined) metadata[k] = m
-    }
-    for (const [k, v] of Object.entries(values)) {
-      if (ITEM_FIELDS.has(k)) continue
-      const m = metaValue(v)
-      if (m !== undefined) metadata[k] = m
-    }
-    const seen = firstLine.get(p.id)
+    const item = parsed.item
+    const seen = firstLine.get(item.id)
     if (seen !== undefined) {
-      problems.error({ file, line, field: 'id', message: `id: duplicate id ${shown(p.id)} (first on line ${seen})` })
+      problems.error({ file, line, field: 'id', message: `id: duplicate id ${shown(item.id)} (first on line ${seen})` })
       continue
     }
-    firstLine.set(p.id, line)
-    if (p.title === '' && p.description === '' && p.tags.length === 0) {
-      problems.error({
-        file,
-        line,
-        message: `item ${shown(p.id)} has no usable text: give it a title, a description or tags`,
-      })
-      continue
-    }
-    items.push({
-      id: p.id,
-      title: p.title,
-      description: p.description,
-      tags: p.tags,
-      categories: p.categories,
-      ...(p.year !== undefined ? { year: p.year } : {}),
-      ...(p.imageUrl !== undefined ? { imageUrl: p.imageUrl } : {}),
-      metadata,
-    })
+    firstLine.set(item.id, line)
+    items.push(item)
   }
   return { items, ids }
 }
@@ -282,7 +308,7 @@ export async function loadGenericInteractions(
     }
     const parsed = interactionSchema.safeParse(values)
     if (!parsed.success) {
-      reportIssues(parsed.error, file, row, problems)
+      reportIssues(zodIssues(parsed.error), file, row, problems)
       continue
     }
     const p = parsed.data

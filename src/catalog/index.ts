@@ -35,6 +35,7 @@ export { type FetchTmdbOptions, type FetchTmdbResult, fetchTmdb, TMDB_API_URL } 
 /** `readFacets(items)`: the categorical and numeric fields of a catalogue the chat can filter on (see Facet). */
 export { MAX_METADATA_VALUES, MAX_TAG_VALUES, readFacets } from './facets.ts'
 export { displayTitle, splitTitleYear } from './fields.ts'
+export { type ItemIssue, parseItemValues } from './generic.ts'
 export { parseInspiredDialogues } from './inspired.ts'
 export { type LoadCatalogOptions, loadCatalog } from './load.ts'
 export type { MovieLens100kPaths, MovieLensSmallPaths } from './movielens.ts'

@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
 import type { Config } from '../config/index.ts'
 import { AppError, type ChatService, isAppError, type Logger, type Reply } from '../core/index.ts'
+import type { LiveItems } from '../live/index.ts'
 import type { EventRecorder, LoopInsights } from '../loop/index.ts'
 import type { RateLimiter as SharedRateLimiter } from '../state/index.ts'
 import { mountAdmin, noteTurns } from './admin.ts'
@@ -16,6 +17,7 @@ import type { WidgetEnv } from './context.ts'
 import { logFailure, toErrorResponse } from './errors.ts'
 import { BATCH_BODY_BYTES, postEvents } from './events.ts'
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency.ts'
+import { deleteItem, ITEMS_BODY_BYTES, postItems } from './items.ts'
 import { createKeyRing, type Principal } from './keys.ts'
 import { postMessage, scopedConversation, scopedUser } from './messages.ts'
 import { createMetrics } from './metrics.ts'
@@ -32,6 +34,8 @@ export interface WidgetBackend {
   readonly itemCount: number
   /** Records interactions sent to POST /v1/events; without it that route answers 503 `unavailable`. */
   readonly events?: EventRecorder
+  /** The live catalogue behind POST /v1/items and DELETE /v1/items/:id; without it those answer 503 `unavailable`. */
+  readonly items?: LiveItems
   /** More Prometheus text for /metrics (impressions and feedback per A/B variant). */
   loopMetrics?(): string
   /** The A/B report and most shown/liked items for the operator page; without it those parts stay empty. */
@@ -195,7 +199,9 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   const smallBody = limitBody(config.maxBodyBytes)
   // Batch routes (up to 1,000 events) take more than a chat message.
   const batchBody = limitBody(Math.max(config.maxBodyBytes, BATCH_BODY_BYTES))
-  app.use('/v1/*', (c, next) => (c.req.path === '/v1/events' ? batchBody : smallBody)(c, next))
+  const itemsBody = limitBody(Math.max(config.maxBodyBytes, ITEMS_BODY_BYTES))
+  const bodyLimitOf = (path: string) => (path === '/v1/events' ? batchBody : path === '/v1/items' ? itemsBody : smallBody)
+  app.use('/v1/*', (c, next) => bodyLimitOf(c.req.path)(c, next))
 
   app.use('/v1/conversations/:id/messages', noteTurns(conversations))
   app.post('/v1/conversations/:id/messages', (c) => postMessage(c, { chat: () => backend().chat, turns, replies, metrics }))
@@ -216,6 +222,12 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   })
 
   app.post('/v1/events', async (c) => c.json(await postEvents(c.get('principal'), await c.req.text(), backend())))
+
+  app.post('/v1/items', async (c) => c.json(await postItems(c.get('principal'), await c.req.text(), backend().items)))
+  app.delete('/v1/items/:id', async (c) => {
+    await deleteItem(c.get('principal'), c.req.param('id'), backend().items)
+    return c.body(null, 204)
+  })
 
   app.get('/v1/items/:id', (c) => {
     const id = c.req.param('id')
