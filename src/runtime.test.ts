@@ -43,7 +43,7 @@ async function gatedStore(conversationId: string) {
   return { store, events, held, release }
 }
 
-// Real builds of the tiny fixture (needs the shared MiniLM tokenizer for the tiny ONNX model).
+// Real builds of the tiny fixture (a tiny ONNX model with a tokenizer the tests write).
 describe('runtime hot swap', () => {
   let dir: string
   let config: Config

@@ -18,7 +18,7 @@ async function cutInHalf(path: string): Promise<void> {
   await writeFile(path, `${lines.slice(0, Math.ceil(lines.length / 2)).join('\n')}\n`)
 }
 
-// Real builds of the tiny fixture (needs the shared MiniLM tokenizer for the tiny ONNX model).
+// Real builds of the tiny fixture (a tiny ONNX model with a tokenizer the tests write).
 describe('build integrity', () => {
   let dir: string
   let config: Config

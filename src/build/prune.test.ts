@@ -15,7 +15,7 @@ const builds = async (root: string) => (await readdir(root)).filter((n) => /^\d{
 const modelOf = async (buildDir: string) =>
   basename(JSON.parse(await readFile(join(buildDir, 'manifest.json'), 'utf8')).extra.collabDir)
 
-// Real builds of the tiny fixture (needs the shared MiniLM tokenizer for the tiny ONNX model).
+// Real builds of the tiny fixture (a tiny ONNX model with a tokenizer the tests write).
 describe('pruning and the build pointer', () => {
   let dir: string
   let config: Config

@@ -18,7 +18,7 @@ function freePort(): Promise<number> {
   })
 }
 
-// The first start with no build yet: the tiny fixture's real build (needs the shared MiniLM tokenizer).
+// The first start with no build yet: the tiny fixture's real build.
 describe('first run', () => {
   let dir: string
   let server: RunningServer | undefined
