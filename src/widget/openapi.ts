@@ -69,6 +69,26 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
           },
         },
       },
+      '/v1/items': {
+        post: {
+          summary: 'Add or replace up to 1,000 items while serving (secret key only); searchable when this answers',
+          security: [{ secretKey: [] }],
+          requestBody: {
+            required: true,
+            content: json({
+              description: 'One item, or { items: [...] } with up to 1,000, in the generic item shape of items.jsonl',
+              type: 'object',
+            }),
+          },
+          responses: {
+            '200': {
+              description: 'Stored and served',
+              content: json({ type: 'object', properties: { upserted: { type: 'integer' } } }),
+            },
+            ...commonErrors,
+          },
+        },
+      },
       '/v1/items/{id}': {
         get: {
           summary: 'One catalogue item',
@@ -81,6 +101,12 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
             '404': errorRef,
             ...commonErrors,
           },
+        },
+        delete: {
+          summary: 'Remove an item from recommendations at once (secret key only); kept out of the next rebuild',
+          security: [{ secretKey: [] }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '204': { description: 'Removed' }, '404': errorRef, ...commonErrors },
         },
       },
       '/v1/events': {
