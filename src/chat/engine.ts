@@ -1,6 +1,7 @@
 import {
   AppError,
   type ChatService,
+  createKeyedQueue,
   type FeedbackInput,
   type FeedbackKind,
   type Item,
@@ -55,21 +56,12 @@ const FEEDBACK_KINDS = Object.keys(FEEDBACK_ACTIONS) as FeedbackKind[]
 export async function createChat(deps: ChatDeps): Promise<ChatEngine> {
   const ctx = createChatContext(deps)
   const { store } = deps
-  const queues = new Map<string, Promise<unknown>>()
+  const queue = createKeyedQueue()
   let closed = false
   let closing: Promise<void> | undefined
 
   /** Runs `fn` after every earlier call for the same conversation has finished. */
-  const serialised = <T>(conversationId: string, fn: () => Promise<T>): Promise<T> => {
-    const previous = queues.get(conversationId) ?? Promise.resolve()
-    const next = previous.catch(() => {}).then(fn)
-    queues.set(conversationId, next)
-    const cleanup = () => {
-      if (queues.get(conversationId) === next) queues.delete(conversationId)
-    }
-    next.then(cleanup, cleanup)
-    return next
-  }
+  const serialised = <T>(conversationId: string, fn: () => Promise<T>): Promise<T> => queue.run(conversationId, fn)
 
   const loadSession = async (conversationId: string, userId: string): Promise<SessionState> => {
     const stored = await store.getSession(conversationId)
@@ -134,7 +126,7 @@ export async function createChat(deps: ChatDeps): Promise<ChatEngine> {
     close: () => {
       closing ??= (async () => {
         closed = true
-        await Promise.allSettled([...queues.values()])
+        await queue.settled()
       })()
       return closing
     },

@@ -4,6 +4,8 @@ export interface KeyedQueue {
   run<T>(key: string, fn: () => Promise<T>): Promise<T>
   /** Keys with a task running or waiting. */
   readonly size: number
+  /** Settles once every task queued so far has settled (whatever its outcome). */
+  settled(): Promise<void>
 }
 
 export function createKeyedQueue(): KeyedQueue {
@@ -20,6 +22,9 @@ export function createKeyedQueue(): KeyedQueue {
     },
     get size() {
       return tails.size
+    },
+    settled: async () => {
+      await Promise.allSettled([...tails.values()])
     },
   }
 }
