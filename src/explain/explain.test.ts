@@ -66,13 +66,34 @@ describe('explainItem', () => {
   it("backs a fit with the wish's own words in the item, and says where they are without a fit", () => {
     const fits = rec(toyStory, {
       matchedPreferences: [{ text: 'toys', similarity: 0.5 }],
-      keywordFit: ['its title says "Toy"'],
+      keywordFit: ['its description says "toys"'],
     })
-    expect(explainItem(fits, { preferences: ['toys'] })).toBe('It fits "toys": its title says "Toy".')
+    expect(explainItem(fits, { preferences: ['toys'] })).toBe('It fits "toys": its description says "toys".')
     // A description phrase is more specific still; without a fit the words alone are said.
     const phrased = rec(toyStory, { ...fits.evidence, descriptionPhrase: 'toys come to life when people leave' })
     expect(explainItem(phrased, { preferences: ['toys'] })).toBe('It fits "toys": "toys come to life when people leave".')
     expect(explainItem(rec(toyStory, { keywordFit: ['tagged "pixar"'] }), { preferences: ['pixar'] })).toBe('Tagged "pixar".')
+  })
+
+  it('quotes a tag or the title only whole and only when the wish says every word of it', () => {
+    const explained = (title: string, tags: string[], keywordFit: string[], wish: string) =>
+      explainItem(rec(item('9', title, ['Comedy'], 2000, tags), { keywordFit }), { preferences: [wish] })
+    expect(explained('Road Trip', [], ['its title says "Road Trip"'], 'a road trip movie')).toBe('Its title says "Road Trip".')
+    expect(explained('Vacation', ['road trip'], ['tagged "road trip"'], 'a road trip movie')).toBe('Tagged "road trip".')
+    expect(explained('Catch Me If You Can', ['con artists'], ['tagged "con artists"'], 'a con artist')).toBe(
+      'Tagged "con artists".',
+    )
+    // A tag naming something else, and a word of a longer title, are no evidence for the wish.
+    const none = 'It passes everything you asked to filter on.'
+    expect(explained('The Avengers', ['Captain America'], ['tagged "Captain America"'], 'road trip across America')).toBe(none)
+    expect(explained('The Vow', ['romantic drama'], ['tagged "romantic drama"'], 'drama about a big family')).toBe(none)
+    expect(explained('Road House', [], ['its title says "Road"'], 'road trip')).toBe(none)
+    expect(explained('Toy Story', [], ['its title says "Toy"'], 'toys')).toBe(none)
+  })
+
+  it('quotes the wish as the context spells it', () => {
+    const r = rec(up, { matchedPreferences: [{ text: 'road trip across america', similarity: 0.5 }] })
+    expect(explainItem(r, { preferences: ['road trip across America'] })).toBe('It fits "road trip across America".')
   })
 
   it('says "people who liked X also liked it" only from collaborative evidence', () => {

@@ -28,7 +28,8 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
   const { evidence } = rec
   const nameable = context.likedTitles ? new Set(context.likedTitles.map(normTitle)) : undefined
   const canName = (title: string) => !nameable || nameable.has(normTitle(title))
-  const stated = new Set(context.preferences.map((p) => p.trim().toLowerCase()))
+  // Wishes are matched lower-cased and quoted as the context spells them (as the person wrote them).
+  const stated = new Map(context.preferences.map((p) => [p.trim().toLowerCase(), p.trim()]))
 
   const first: string[] = []
   const second: string[] = []
@@ -38,13 +39,14 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
 
   const matched = evidence.matchedPreferences.filter((m) => stated.size === 0 || stated.has(m.text.trim().toLowerCase()))
   const top = matched[0]
+  const wish = top && (stated.get(top.text.trim().toLowerCase()) ?? top.text)
   // The wish's own words in the item's text ("its description says "Christmas"") back a fit better than closeness alone.
-  const uses = evidence.keywordFit?.length ? joinAnd(evidence.keywordFit) : undefined
-  if (top) {
+  const wishes = stated.size ? [...stated.values()] : evidence.matchedPreferences.map((m) => m.text)
+  const backing = (evidence.keywordFit ?? []).filter((fit) => backsWishes(fit, rec.item.title, wishes))
+  const uses = backing.length ? joinAnd(backing) : undefined
+  if (wish) {
     const phrase = evidence.descriptionPhrase ? clipWords(evidence.descriptionPhrase, MAX_PHRASE_CHARS) : undefined
-    first.push(
-      phrase ? `It fits "${top.text}": ${quoteLower(phrase)}` : uses ? `It fits "${top.text}": ${uses}` : `It fits "${top.text}"`,
-    )
+    first.push(phrase ? `It fits "${wish}": ${quoteLower(phrase)}` : uses ? `It fits "${wish}": ${uses}` : `It fits "${wish}"`)
   } else if (uses) first.push(capitalise(uses))
 
   const similar = evidence.similarTo.find((s) => canName(s.item.title))
@@ -136,6 +138,30 @@ function distinctIndex(recs: readonly Recommendation[]): number {
     }
   })
   return best
+}
+
+/** A fit quoting a tag or the title: `tagged "road trip"`, `its title says "Road"` (the forms of `keywordFit`). */
+const QUOTED_UNIT_RE = /^(tagged|its title says) "(.+)"$/
+
+/** Words folded for comparison: lower-cased, without a possessive or plural "s" ("con artists" meets "con artist"). */
+function foldedWords(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => (w.length > 3 ? w.replace(/s$/, '') : w))
+}
+
+/**
+ * Whether a fit quoting the item's words is evidence for the wishes. A tag or the title is a unit of the item, so it
+ * counts only whole, and only when the wishes say every word of it: "road trip" for "a road trip movie", but not
+ * the tag "Captain America" for "a road trip across America", "teen drama" for "a drama about a big family", or the
+ * title "Road" of Road House for "road trip" (a fragment of the title). Words of a description, and the company that
+ * made the item, are quoted as matched.
+ */
+export function backsWishes(fit: string, title: string, wishes: readonly string[]): boolean {
+  const quoted = QUOTED_UNIT_RE.exec(fit)
+  if (!quoted) return true
+  const unit = quoted[1] === 'tagged' ? (quoted[2] as string) : title
+  const said = new Set(wishes.flatMap(foldedWords))
+  const words = foldedWords(unit)
+  return words.length > 0 && words.every((w) => said.has(w))
 }
 
 function quoteLower(phrase: string): string {
