@@ -3,7 +3,7 @@ import type { LlmClient } from '../llm/index.ts'
 import type { Constraints, Recommendation, RecommendRequest } from '../recommend/index.ts'
 import type { SessionState } from '../store/index.ts'
 import type { ChatContext } from './context.ts'
-import { acknowledge, caveatsOf, joinNames, type Notes, safeExplain, safeReason } from './replies.ts'
+import { acknowledge, asWritten, caveatsOf, joinNames, type Notes, safeExplain, safeReason } from './replies.ts'
 import type { Understanding } from './understand.ts'
 
 const PREFERENCE_DECAY = 0.75
@@ -149,7 +149,8 @@ export async function recommendReply(
     return { text: profile.say('failed'), items: [], suggestions: ['Try again'] }
   }
   const { recs, widened } = found
-  const preferenceTexts = request.preferences.filter((p) => p.weight > 0).map((p) => p.text)
+  // Wishes are read lower-cased; the reply quotes them as the person wrote them ("road trip across America").
+  const preferenceTexts = request.preferences.filter((p) => p.weight > 0).map((p) => asWritten(p.text, u.text))
   // An item both liked and pulled toward is named once ("based on Gone Girl", not "Gone Girl and Gone Girl").
   const likedTitles = [...new Set([...request.liked, ...(request.anchors ?? []).map((a) => a.id), ...request.history])]
     .map((id) => byId.get(id)?.title)

@@ -31,6 +31,22 @@ export function joinNames(names: readonly string[]): string {
   return unique.length <= 1 ? (unique[0] ?? '') : `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`
 }
 
+const WORD_RE = /[\p{L}\p{N}'’]+/gu
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * A wish as the person wrote it: its words (read lower-cased) found in order in the message, in the message's own
+ * spelling ("road trip across America"); the wish itself when the message does not hold its words side by side.
+ */
+export function asWritten(wish: string, message: string): string {
+  const words = wish.match(WORD_RE)
+  if (!words) return wish
+  const between = "[^\\p{L}\\p{N}'’]+"
+  const pattern = `(?<![\\p{L}\\p{N}])${words.map(escapeRegExp).join(between)}(?![\\p{L}\\p{N}])`
+  const found = new RegExp(pattern, 'iu').exec(message)
+  return found ? found[0].replace(/\s+/g, ' ') : wish
+}
+
 /** The session's filters in words: "Comedy, no Horror, from 1990–1999, under 100 minutes". */
 export function describeConstraints(session: SessionState, profile: DomainProfile): string {
   const c = session.constraints
