@@ -8,6 +8,15 @@ describe('wishes pass', () => {
     expect(wishes("I'm looking for a movie about chess")).toEqual([{ text: 'chess', weight: 1 }])
   })
 
+  it('leaves the kind of film asked for before the subject of a story to the filter', () => {
+    expect(wishes('a drama about a big family')).toEqual([{ text: 'big family', weight: 1 }])
+    expect(wishes('a psychological horror movie about a haunted house')).toEqual([
+      { text: 'psychological haunted house', weight: 1 },
+    ])
+    // Without a subject the kind stays beside the other words, for context.
+    expect(wishes('a psychological horror')).toEqual([{ text: 'psychological horror', weight: 1 }])
+  })
+
   it('makes no wish of a category name or chit-chat alone', () => {
     expect(wishes('horror please')).toEqual([])
     expect(wishes('hmmm ok lol')).toEqual([])

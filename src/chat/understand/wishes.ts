@@ -124,6 +124,27 @@ function subjectTokens(tokens: readonly Token[], topicAt: number | undefined, do
 }
 
 /**
+ * The kind of film asked for before the subject of a story and the words joining them ("a drama about a big
+ * family", "a psychological horror about a haunted house"): the category filter carries the kind, so the wish is
+ * the subject (with any other words before it), not "drama about a big family".
+ */
+function kindBeforeSubject(
+  tokens: readonly Token[],
+  subject: ReadonlySet<Token>,
+  categoryWords: ReadonlySet<string>,
+): Set<Token> {
+  const out = new Set<Token>()
+  const subjectAt = tokens.findIndex((t) => subject.has(t))
+  if (subjectAt < 0) return out
+  const lastKind = tokens.slice(0, subjectAt).findLastIndex((t) => categoryWords.has(t.norm))
+  if (lastKind < 0) return out
+  tokens.slice(0, subjectAt).forEach((t, i) => {
+    if (i >= lastKind || categoryWords.has(t.norm)) out.add(t)
+  })
+  return out
+}
+
+/**
  * The wish in what is left of a clause (lower-cased: the query embedder reads case, and the valid replay lost two
  * hits at R@10 when wishes kept it), or '' when nothing but chit-chat, numbers or
  * category names is left. The subject of a story ("a movie about first love") is kept whole, common words and all.
@@ -154,8 +175,11 @@ function wishOf(
       t.norm.length <= MAX_WORD_CHARS,
   )
   if (!content.length) return ''
+  const kind = kindBeforeSubject(tokens, subject, categoryWords)
   const phrase = tokens
-    .filter((t) => (inTopic(t) || !fluff(t.norm)) && !NEGATOR_WORDS.has(t.norm) && t.norm.length <= MAX_WORD_CHARS)
+    .filter(
+      (t) => (inTopic(t) || !fluff(t.norm)) && !kind.has(t) && !NEGATOR_WORDS.has(t.norm) && t.norm.length <= MAX_WORD_CHARS,
+    )
     .map((t) => said.words.slice(t.start, t.end))
     .join(' ')
   return clipWords(trimStopEdges(phrase), MAX_PREFERENCE_CHARS, '')
