@@ -1,0 +1,224 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ChatEngine } from '../../src/chat/index.ts'
+import type { Reply } from '../../src/core/index.ts'
+import { parseWishSet, type WishRule } from '../../src/eval/wishes.ts'
+import { dataDir, repoRoot } from '../support/data.ts'
+import { describeRealData } from '../support/real-data.ts'
+import { createWishFixture, type WishFixture } from './wish-fixture.ts'
+
+/**
+ * Issue 21's table of wishes answered badly, pinned as behaviour on the demo data: each row runs as a fresh
+ * conversation through the real chat engine (rules-only understanding over the whole catalogue, the served blend,
+ * USE-lite vectors) recommending from a pool of the most popular films plus every film a row's rule makes relevant.
+ * Relevance is the wish benchmark's: a rule over the data folder's facts (MovieLens tags, TMDB keywords, genres,
+ * years), resolved by its resolver, never a hand-picked list.
+ */
+
+const WISH_SET = parseWishSet(
+  JSON.parse(readFileSync(join(repoRoot, 'bench', 'wishes', 'movies.json'), 'utf8')),
+  'bench/wishes/movies.json',
+)
+function benchRule(id: string): WishRule {
+  const request = WISH_SET.requests.find((r) => r.id === id)
+  if (!request) throw new Error(`bench/wishes/movies.json has no request ${id}`)
+  return request.rule
+}
+
+const RULES = {
+  roadTrip: benchRule('road-trip'),
+  chess: { any: { tags: ['chess'], keywords: ['chess'] } },
+  politicalThriller: benchRule('political-thriller'),
+  conArtist: benchRule('con-artist'),
+  coldWar: benchRule('cold-war'),
+  bigFamily: benchRule('big-family'),
+  // The 90s heist rule with the rest of the request: funny, and no horror.
+  funnyHeist90s: { ...benchRule('heist-90s'), all: [{ categories: ['Comedy'] }], none: { categories: ['Horror'] } },
+  firstLove: benchRule('first-love'),
+} satisfies Record<string, WishRule>
+
+/** The films that answered the table's wishes before (issue 21): the pool must hold them, so they can win again. */
+const ANSWERED_BEFORE = [
+  ['Get Out', 2017],
+  ['It', 2017],
+  ['Mad Max: Fury Road', 2015],
+  ['Wonder Woman', 2017],
+  ['Black Panther', 2017],
+  ['Thor: Ragnarok', 2017],
+  ['The Silence of the Lambs', 1991],
+  ['Coco', 2017],
+  ['Dunkirk', 2017],
+  ['The American', 2010],
+  ['Batman Forever', 1995],
+  ['Fried Green Tomatoes', 1991],
+] as const
+
+/** How many of the five shown must be relevant: three, or every relevant film when the pool holds fewer. */
+const RELEVANT_OF_FIVE = 3
+
+/** Words that are never evidence on their own. */
+const STOP_WORDS = new Set(
+  'a an the it its of and or to in on at by for with about from movie movies film films something'.split(' '),
+)
+
+const wordsOf = (text: string) => (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.replace(/s$/, ''))
+
+/** A reply naming the film It: noted as liked, pulled toward ("more like It"), or described. */
+const NAMES_IT = /\bIt \(2017\)|\b(?:like|liked|on) It\b/
+
+/** The wish quoted in the reply's intro ("Here are 5 picks for "…"."), if any. */
+function quotedWish(reply: Reply): string | undefined {
+  return /picks? for "([^"]+)"/.exec(reply.text)?.[1]
+}
+
+/**
+ * Quotes in an explanation that are no evidence: a stop-word alone, a one-word fragment of the item's title, or a
+ * tag with words the message does not say ("Tagged "Captain America"" for "across America").
+ */
+function badEvidence(reply: Reply, message: string): string[] {
+  const said = new Set(wordsOf(message))
+  const bad: string[] = []
+  for (const item of reply.items) {
+    const title = wordsOf(item.title)
+    for (const m of item.explanation.matchAll(/(tagged |title says |description says |fits )?"([^"]+)"/gi)) {
+      const [where, quote] = [(m[1] ?? '').toLowerCase(), m[2] as string]
+      const words = wordsOf(quote)
+      const fragment = words.length === 1 && title.length > 1 && title.includes(words[0] as string)
+      const stop = words.every((w) => STOP_WORDS.has(w))
+      const offTopic = where === 'tagged ' && words.some((w) => !said.has(w))
+      if (fragment || stop || offTopic) bad.push(`${item.title}: ${item.explanation}`)
+    }
+  }
+  return bad
+}
+
+/** The shown titles with ✓ for the relevant ones, and the reply, for a failure message. */
+function shownWith(reply: Reply, relevant: ReadonlySet<string>): string {
+  const shown = reply.items.map((i) => `${relevant.has(i.id) ? '✓ ' : ''}${i.title} (${i.year})`).join('; ')
+  return `shown: ${shown}\nreply: ${reply.text}`
+}
+
+describeRealData('issue 21 wish examples (demo data, popular + relevant pool, USE-lite, served blend)', () => {
+  let fx: WishFixture
+  let chat: ChatEngine
+  let n = 0
+  /** One fresh conversation per message, by a new person, as someone asking it first. */
+  const ask = (text: string): Promise<Reply> => chat.handleTurn({ conversationId: `wish-${++n}`, userId: `person-${n}`, text })
+
+  beforeAll(async () => {
+    fx = await createWishFixture(dataDir() as string, {
+      popular: 400,
+      rules: Object.values(RULES),
+      keep: ANSWERED_BEFORE,
+    })
+    chat = await fx.chat()
+  }, 900_000)
+  afterAll(async () => {
+    await chat?.close()
+    await fx?.close()
+  })
+
+  /** At least three of the five shown (or every relevant film the pool holds) are relevant by the rule's facts. */
+  async function expectRelevant(text: string, rule: WishRule): Promise<void> {
+    const relevant = fx.relevant(rule)
+    const reply = await ask(text)
+    const hits = reply.items.slice(0, 5).filter((i) => relevant.has(i.id)).length
+    expect(hits, `"${text}": ${relevant.size} relevant in the pool\n${shownWith(reply, relevant)}`).toBeGreaterThanOrEqual(
+      Math.min(RELEVANT_OF_FIVE, relevant.size),
+    )
+  }
+
+  it('holds the films that answered these wishes before, so a regression can bring them back', () => {
+    for (const [title, year] of ANSWERED_BEFORE) expect(fx.byTitle(title, year), `${title} (${year})`).toBeDefined()
+  })
+
+  describe('what the reply says', () => {
+    const MESSAGES = [
+      'a road trip movie',
+      'a movie about chess',
+      'a political thriller',
+      'a film about a con artist',
+      'a movie about the cold war',
+      'something about a road trip across America',
+      'a drama about a big family',
+      'a funny heist movie from the 90s, no horror',
+      'a movie about first love',
+    ]
+
+    it.each(MESSAGES)('keeps the wish of "%s", quotes it as written, and quotes only evidence', async (text) => {
+      const reply = await ask(text)
+      expect(reply.items, reply.text).toHaveLength(5)
+      // The wish is neither dropped ("5 popular picks to start with") nor taken for a title the person liked.
+      expect(reply.text).not.toMatch(/popular picks? to start with|you liked/)
+      const quoted = quotedWish(reply)
+      expect(quoted, reply.text).toBeDefined()
+      expect(text, `the reply quotes "${quoted}"`).toContain(quoted)
+      expect(badEvidence(reply, text)).toEqual([])
+    })
+
+    it('does not take "across America" for The American', async () => {
+      const reply = await ask('something about a road trip across America')
+      expect(reply.text).not.toMatch(/American/)
+      expect(quotedWish(reply)).toBe('road trip across America')
+    })
+
+    it('sets no category filter for the subject of a story ("a drama about a big family")', async () => {
+      const reply = await ask('a drama about a big family')
+      expect(reply.text).toMatch(/filters: Drama\./)
+      for (const item of reply.items) expect(item.categories, item.title).toContain('Drama')
+    })
+
+    it('reads "heist" said in passing as a wish, not the Crime filter, and keeps the rest of the request', async () => {
+      const reply = await ask('a funny heist movie from the 90s, no horror')
+      expect(reply.text).toMatch(/filters: Comedy, no Horror[^.]*, from 1990–1999\./)
+      expect(reply.text).not.toMatch(/Crime/)
+      expect(quotedWish(reply)).toMatch(/heist/)
+      for (const item of reply.items) {
+        expect(item.categories, item.title).toContain('Comedy')
+        expect(item.categories, item.title).not.toContain('Horror')
+        expect(item.year, item.title).toBeGreaterThanOrEqual(1990)
+        expect(item.year, item.title).toBeLessThanOrEqual(1999)
+      }
+    })
+
+    it('keeps "first love" as the wish', async () => {
+      expect(quotedWish(await ask('a movie about first love'))).toBe('first love')
+    })
+
+    it.each(['a horror like it', 'something like it', 'is it scary?'])(
+      'never takes a lower-case "it" in "%s" for It (2017)',
+      async (text) => {
+        const reply = await ask(text)
+        expect(reply.text).not.toMatch(NAMES_IT)
+      },
+    )
+
+    it('still takes "It" written as a title for the film (the check above can fail)', async () => {
+      expect((await ask('a horror movie like It')).text).toMatch(NAMES_IT)
+    })
+  })
+
+  describe('what is recommended', () => {
+    it.each([['a film about a con artist', RULES.conArtist] as const])('answers "%s" with films about it', expectRelevant)
+  })
+
+  // TODO(issue 21, the blend): these rows fail with today's defaults (measured 2026-12-06 on 4ee900d + the
+  // understanding fixes of w-examples): popular films (Get Out, It, Wonder Woman, Black Panther…) still outrank the
+  // relevant ones, and "big", "first" and "love" are weak or stop words of the lexical channel. Each failure prints
+  // its top 5 and reply. The blend is being changed in src/recommend: un-skip a row once it passes, never weaken it.
+  // `WISH_EXAMPLES_TODO=1` runs them.
+  const todo = process.env.WISH_EXAMPLES_TODO === '1' ? it : it.skip
+  describe('what is recommended: rows failing with today’s blend (TODO)', () => {
+    todo.each([
+      ['a road trip movie', RULES.roadTrip],
+      ['a movie about chess', RULES.chess],
+      ['a political thriller', RULES.politicalThriller],
+      ['a movie about the cold war', RULES.coldWar],
+      ['something about a road trip across America', RULES.roadTrip],
+      ['a drama about a big family', RULES.bigFamily],
+      ['a funny heist movie from the 90s, no horror', RULES.funnyHeist90s],
+      ['a movie about first love', RULES.firstLove],
+    ] as const)('answers "%s" with films about it', expectRelevant)
+  })
+})
