@@ -10,8 +10,9 @@ import { createWishFixture, type WishFixture } from './wish-fixture.ts'
 
 /**
  * Issue 21's table of wishes answered badly, pinned as behaviour on the demo data: each row runs as a fresh
- * conversation through the real chat engine (rules-only understanding over the whole catalogue, the served blend,
- * USE-lite vectors) recommending from a pool of the most popular films plus every film a row's rule makes relevant.
+ * conversation through the real chat engine (rules-only understanding over the whole catalogue, the served blend
+ * with CONCIERGE_BLEND applied, USE-lite vectors) recommending from a pool of the most popular films plus every film
+ * a row's rule makes relevant and every film that answered these wishes before.
  * Relevance is the wish benchmark's: a rule over the data folder's facts (MovieLens tags, TMDB keywords, genres,
  * years), resolved by its resolver, never a hand-picked list.
  */
@@ -53,6 +54,15 @@ const ANSWERED_BEFORE = [
   ['Batman Forever', 1995],
   ['Fried Green Tomatoes', 1991],
 ] as const
+
+/**
+ * The most popular films in the pool, beside the relevant ones. The lexical channel judges a word rare by its share of
+ * the catalogue, so a small pool that holds every relevant film makes topic words common: with 400, 2,500 and 3,000
+ * the relevance rows disagreed with the full demo build on 3, 1 and 1 of 9 rows; with 4,000 (about 4,100 films,
+ * 42% of the catalogue) they agree on all 9 (2026-12-06). A first run embeds them unless a build's embedding cache
+ * has them (see `wish-fixture.ts`).
+ */
+const POPULAR_POOL = 4000
 
 /** How many of the five shown must be relevant: three, or every relevant film when the pool holds fewer. */
 const RELEVANT_OF_FIVE = 3
@@ -108,7 +118,7 @@ describeRealData('issue 21 wish examples (demo data, popular + relevant pool, US
 
   beforeAll(async () => {
     fx = await createWishFixture(dataDir() as string, {
-      popular: 400,
+      popular: POPULAR_POOL,
       rules: Object.values(RULES),
       keep: ANSWERED_BEFORE,
     })
@@ -200,22 +210,26 @@ describeRealData('issue 21 wish examples (demo data, popular + relevant pool, US
   })
 
   describe('what is recommended', () => {
-    it.each([['a film about a con artist', RULES.conArtist] as const])('answers "%s" with films about it', expectRelevant)
+    it.each([
+      ['a road trip movie', RULES.roadTrip],
+      ['a film about a con artist', RULES.conArtist],
+      ['a movie about the cold war', RULES.coldWar],
+      ['something about a road trip across America', RULES.roadTrip],
+    ] as const)('answers "%s" with films about it', expectRelevant)
   })
 
-  // TODO(issue 21, the blend): these rows fail with today's defaults (measured 2026-12-06 on 4ee900d + the
-  // understanding fixes of w-examples): popular films (Get Out, It, Wonder Woman, Black Panther…) still outrank the
-  // relevant ones, and "big", "first" and "love" are weak or stop words of the lexical channel. Each failure prints
-  // its top 5 and reply. The blend is being changed in src/recommend: un-skip a row once it passes, never weaken it.
-  // `WISH_EXAMPLES_TODO=1` runs them.
+  // TODO(issue 21, the blend): these rows fail with today's defaults, on this pool as on the full demo build
+  // (measured 2026-12-06 on 4ee900d + the understanding fixes of w-examples). Popular films (Wonder Woman, Black
+  // Panther, Get Out…) still outrank the few chess films; "political thriller" filters Thriller and then ranks by
+  // popularity; "big", "first" (and "love", a request word) say little to the lexical channel; of the four funny 90s
+  // heists, Out of Sight is a Thriller, which "no horror" also refuses. Each failure prints its top 5 and reply. The
+  // blend is being changed in src/recommend: un-skip a row once it passes, never weaken it. `WISH_EXAMPLES_TODO=1`
+  // runs them.
   const todo = process.env.WISH_EXAMPLES_TODO === '1' ? it : it.skip
   describe('what is recommended: rows failing with today’s blend (TODO)', () => {
     todo.each([
-      ['a road trip movie', RULES.roadTrip],
       ['a movie about chess', RULES.chess],
       ['a political thriller', RULES.politicalThriller],
-      ['a movie about the cold war', RULES.coldWar],
-      ['something about a road trip across America', RULES.roadTrip],
       ['a drama about a big family', RULES.bigFamily],
       ['a funny heist movie from the 90s, no horror', RULES.funnyHeist90s],
       ['a movie about first love', RULES.firstLove],

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadTrainingCatalog } from '../../src/build/index.ts'
@@ -7,7 +8,7 @@ import { fitBaseline, positivesByUser } from '../../src/collab/index.ts'
 import { loadConfig } from '../../src/config/index.ts'
 import type { CollabScorer, Embedder, Item, ItemId, VectorIndex } from '../../src/core/index.ts'
 import { silentLogger } from '../../src/core/index.ts'
-import { createEmbeddingCache, createUseEmbedder, embedWithCache } from '../../src/embed/index.ts'
+import { createEmbeddingCache, createUseEmbedder, type EmbeddingCache, embedWithCache } from '../../src/embed/index.ts'
 import { loadWishFacts } from '../../src/eval/wish-facts.ts'
 import { type ItemFacts, resolveRule, type WishRule } from '../../src/eval/wishes.ts'
 import { buildIndex } from '../../src/index/index.ts'
@@ -15,10 +16,11 @@ import { createRecommender } from '../../src/recommend/index.ts'
 import { createMemoryStore } from '../../src/store/index.ts'
 
 /**
- * A real runtime for the wish examples of issue 21, on a pool small enough to embed in a test: the most popular
- * films by the demo build's own prior (ratings and the ReDial log, as `concierge rebuild` computes it), plus every
- * film a row's rule makes relevant and every film named in `keep`. So the popular films that answered these wishes
- * wrongly before are in the pool, and can win again if the behaviour regresses.
+ * A real runtime for the wish examples of issue 21, on a pool smaller than the catalogue: the most popular films by
+ * the demo build's own prior (ratings and the ReDial log, as `concierge rebuild` computes it), plus every film a
+ * row's rule makes relevant and every film named in `keep`. So the popular films that answered these wishes wrongly
+ * before are in the pool, and can win again if the behaviour regresses. The chat reads messages against the whole
+ * catalogue (titles, words), as served; only the recommender is limited to the pool.
  */
 export interface WishFixture {
   /** The films the recommender can pick from. */
@@ -48,7 +50,7 @@ export async function createWishFixture(dataDir: string, options: WishFixtureOpt
   const facts = await loadWishFacts(dataDir, 'ml-latest-small')
   const pool = choosePool(catalog.items, popularity, facts.items, options)
   const poolIds = new Set(pool.map((i) => i.id))
-  const { index, embedder } = await embedPool(pool)
+  const { index, embedder } = await embedPool(pool, config.indexesDir)
   const recommender = await createRecommender({
     items: pool,
     index,
@@ -95,15 +97,18 @@ function choosePool(
   return items.filter((i) => chosen.has(i.id))
 }
 
-async function embedPool(pool: readonly Item[]): Promise<{ index: VectorIndex; embedder: Embedder }> {
+/**
+ * The pool's vectors and an exact index over them. Vectors depend only on the encoder and the text, so they come
+ * from the test cache (kept across runs), else from a build's embedding cache (`<indexesDir>/.embedding-cache`, read
+ * only: the demo build's holds every film), else from the encoder.
+ */
+async function embedPool(pool: readonly Item[], indexesDir: string): Promise<{ index: VectorIndex; embedder: Embedder }> {
   const embedder = await createUseEmbedder({ batchSize: 32, workers: 1, bulkAbove: 1_000_000, logger: silentLogger })
-  // The same vector cache as the other chat tests (same encoder, same text → same vector): later runs embed nothing.
+  const texts = pool.map((i) => itemText(i))
+  // The same vector cache as the other chat tests: later runs embed nothing.
   const cache = await createEmbeddingCache(join(tmpdir(), 'concierge-test-embeddings'))
-  const { vectors } = await embedWithCache(
-    embedder,
-    pool.map((i) => itemText(i)),
-    cache,
-  )
+  await seedFromBuild(cache, embedder, texts, join(indexesDir, '.embedding-cache'))
+  const { vectors } = await embedWithCache(embedder, texts, cache)
   await cache.close()
   const index = await buildIndex(
     pool.map((i) => i.id),
@@ -111,6 +116,23 @@ async function embedPool(pool: readonly Item[]): Promise<{ index: VectorIndex; e
     { kind: 'exact' },
   )
   return { index, embedder }
+}
+
+/** Copies into `cache` the vectors it lacks that a build's cache in `buildCacheDir` holds (never written to). */
+async function seedFromBuild(cache: EmbeddingCache, embedder: Embedder, texts: string[], buildCacheDir: string) {
+  if (!existsSync(buildCacheDir)) return
+  const have = await cache.lookup(embedder.id, embedder.dimension, texts)
+  const missing = texts.filter((_, i) => !have[i])
+  if (missing.length === 0) return
+  const built = await createEmbeddingCache(buildCacheDir)
+  const found = await built.lookup(embedder.id, embedder.dimension, missing)
+  const seeded = missing.flatMap((text, i) => (found[i] ? [{ text, vector: found[i] }] : []))
+  await cache.store(
+    embedder.id,
+    embedder.dimension,
+    seeded.map((s) => s.text),
+    seeded.map((s) => s.vector),
+  )
 }
 
 /**
