@@ -91,6 +91,18 @@ describe('explainItem', () => {
     expect(explained('Toy Story', [], ['its title says "Toy"'], 'toys')).toBe(none)
   })
 
+  it('does not quote word by word what the wish says side by side', () => {
+    const split = ['its description says "road"', 'its description says "trip"']
+    const r = rec(item('9', 'Tammy', ['Comedy'], 2014), { keywordFit: split })
+    expect(explainItem(r, { preferences: ['road trip'] })).toBe('It passes everything you asked to filter on.')
+    // Words the wish says apart are each evidence.
+    const apart = ['its description says "chess"', 'its description says "dragons"']
+    const both = rec(item('9', 'Tammy', ['Comedy'], 2014), { keywordFit: apart })
+    expect(explainItem(both, { preferences: ['chess and dragons'] })).toBe(
+      'Its description says "chess" and its description says "dragons".',
+    )
+  })
+
   it('quotes the wish as the context spells it', () => {
     const r = rec(up, { matchedPreferences: [{ text: 'road trip across america', similarity: 0.5 }] })
     expect(explainItem(r, { preferences: ['road trip across America'] })).toBe('It fits "road trip across America".')

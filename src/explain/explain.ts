@@ -42,7 +42,10 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
   const wish = top && (stated.get(top.text.trim().toLowerCase()) ?? top.text)
   // The wish's own words in the item's text ("its description says "Christmas"") back a fit better than closeness alone.
   const wishes = stated.size ? [...stated.values()] : evidence.matchedPreferences.map((m) => m.text)
-  const backing = (evidence.keywordFit ?? []).filter((fit) => backsWishes(fit, rec.item.title, wishes))
+  const backing = withoutSplitPhrases(
+    (evidence.keywordFit ?? []).filter((fit) => backsWishes(fit, rec.item.title, wishes)),
+    wishes,
+  )
   const uses = backing.length ? joinAnd(backing) : undefined
   if (wish) {
     const phrase = evidence.descriptionPhrase ? clipWords(evidence.descriptionPhrase, MAX_PHRASE_CHARS) : undefined
@@ -162,6 +165,29 @@ export function backsWishes(fit: string, title: string, wishes: readonly string[
   const said = new Set(wishes.flatMap(foldedWords))
   const words = foldedWords(unit)
   return words.length > 0 && words.every((w) => said.has(w))
+}
+
+/** A fit quoting one word: `its description says "road"`. */
+const ONE_WORD_RE = /^its \w+ says "([\p{L}\p{N}]+)"$/u
+
+/**
+ * The fits without those that quote, word by word, words a wish says side by side: an item using "road" and "trip"
+ * apart is no evidence for "a road trip movie" (when it uses them together, the pair is quoted instead).
+ */
+export function withoutSplitPhrases(fits: readonly string[], wishes: readonly string[]): string[] {
+  const single = fits.map((fit) => {
+    const word = ONE_WORD_RE.exec(fit)?.[1]
+    return word === undefined ? undefined : foldedWords(word)[0]
+  })
+  const quoted = new Set(single.filter((w): w is string => w !== undefined))
+  const split = new Set<string>()
+  for (const words of wishes.map(foldedWords)) {
+    words.forEach((w, i) => {
+      const next = words[i + 1]
+      if (next !== undefined && quoted.has(w) && quoted.has(next)) split.add(w).add(next)
+    })
+  }
+  return fits.filter((_, i) => !split.has(single[i] as string))
 }
 
 function quoteLower(phrase: string): string {

@@ -83,22 +83,27 @@ function quotedWish(reply: Reply): string | undefined {
 }
 
 /**
- * Quotes in an explanation that are no evidence: a stop-word alone, a one-word fragment of the item's title, or a
- * tag with words the message does not say ("Tagged "Captain America"" for "across America").
+ * Quotes in an explanation that are no evidence: a stop-word alone, a one-word fragment of the item's title, a tag
+ * with words the message does not say ("Tagged "Captain America"" for "across America"), or words the message says
+ * side by side quoted one by one ("its description says "road" and its description says "trip"").
  */
 function badEvidence(reply: Reply, message: string): string[] {
-  const said = new Set(wordsOf(message))
+  const said = wordsOf(message)
   const bad: string[] = []
   for (const item of reply.items) {
     const title = wordsOf(item.title)
+    const singles = new Set<string>()
     for (const m of item.explanation.matchAll(/(tagged |title says |description says |fits )?"([^"]+)"/gi)) {
       const [where, quote] = [(m[1] ?? '').toLowerCase(), m[2] as string]
       const words = wordsOf(quote)
+      if (words.length === 1 && where.endsWith('says ')) singles.add(words[0] as string)
       const fragment = words.length === 1 && title.length > 1 && title.includes(words[0] as string)
       const stop = words.every((w) => STOP_WORDS.has(w))
-      const offTopic = where === 'tagged ' && words.some((w) => !said.has(w))
+      const offTopic = where === 'tagged ' && words.some((w) => !said.includes(w))
       if (fragment || stop || offTopic) bad.push(`${item.title}: ${item.explanation}`)
     }
+    const split = said.some((w, i) => singles.has(w) && singles.has(said[i + 1] as string))
+    if (split) bad.push(`${item.title}: ${item.explanation}`)
   }
   return bad
 }
