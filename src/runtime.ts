@@ -93,8 +93,8 @@ export async function createRuntime(
     const { build, embedder, profile } = opened
     const { items, index } = await live.view(build.items, build.index, embedder)
     const { popularity, collab } = build
-    // One recommender per A/B variant that overrides the blend (CONCIERGE_VARIANTS); others share the base one.
-    const chat = await createVariantChat(config.loop.variants, async (blend) => {
+    // One recommender and chat per A/B variant that overrides something (CONCIERGE_VARIANTS); others share the base.
+    const chat = await createVariantChat(config.loop.variants, async (overrides) => {
       const recommender = await createRecommender({
         items,
         index,
@@ -102,11 +102,14 @@ export async function createRuntime(
         collab,
         popularity,
         logger,
-        weights: { ...config.blend, ...blend },
+        weights: { ...config.blend, ...overrides?.blend },
+        ...(overrides?.sources ? { sources: overrides.sources } : {}),
         ...(deps.onScored ? { onScored: deps.onScored } : {}),
       })
       const assist = config.llm.assistTimeoutMs
-      const chatDeps = { items, recommender, store, llm, logger, popularity, profile }
+      // A variant with `llm: false` answers by templates even when an LLM is configured.
+      const variantLlm = overrides?.llm === false ? undefined : llm
+      const chatDeps = { items, recommender, store, llm: variantLlm, logger, popularity, profile }
       const variantChat = await createChat({ ...chatDeps, ...(assist ? { llmAssistTimeoutMs: assist } : {}) })
       const close = async () => {
         await variantChat.close()

@@ -133,6 +133,11 @@ export function loadConfig(
   config.loop.impressionsPath = config.loop.impressionsPath
     ? resolve(cwd, config.loop.impressionsPath)
     : join(dirname(config.store.path), 'impressions.db')
+  const llmVariants = Object.entries(config.loop.variants ?? {}).filter(([, v]) => v.llm === true)
+  if (llmVariants.length > 0 && !config.llm.baseUrl) {
+    const issues = llmVariants.map(([name]) => `CONCIERGE_VARIANTS: ${name}.llm: true needs CONCIERGE_LLM_BASE_URL`)
+    throw new AppError('config.invalid', `Invalid configuration:\n  ${issues.join('\n  ')}`, { details: { issues } })
+  }
   if (config.slack.mode === 'http' && (!config.slack.signingSecret || !config.slack.botToken)) {
     throw new AppError('config.invalid', 'SLACK_MODE=http needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN.', {
       details: { issues: ['SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are required when SLACK_MODE=http'] },

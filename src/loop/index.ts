@@ -40,7 +40,7 @@ export {
   STORE_USER_PREFIX,
   withStoreInteractions,
 } from './training.ts'
-/** One chat per variant blend, routing each user to theirs. */
+/** One chat per distinct variant overrides (blend, candidate sources, LLM on/off), routing each user to theirs. */
 export { createVariantChat } from './variant-chat.ts'
 /** Sticky variant assignment by a hash of the user id. */
-export { assignVariant, DEFAULT_VARIANT, type VariantConfig } from './variants.ts'
+export { assignVariant, DEFAULT_VARIANT, type VariantConfig, type VariantOverrides } from './variants.ts'

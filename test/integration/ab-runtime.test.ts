@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openImpressionLog } from '../../src/loop/index.ts'
+import { assignVariant, openImpressionLog } from '../../src/loop/index.ts'
+import { type LlmEndpoint, startLlmEndpoint } from '../support/llm-endpoint.ts'
 import { startTinyRuntimeApp, type TinyRuntimeApp } from '../support/runtime-app.ts'
 
 const SECRET = 'sk_ab_runtime_key'
@@ -34,5 +35,40 @@ describe('A/B variants on the real runtime', () => {
       expect(metrics).toContain(`concierge_impressions_total{variant="${c.variant}"} ${c.impressions}`)
     }
     log.close()
+  })
+})
+
+describe('A/B variant without the LLM on the real runtime', () => {
+  let t: TinyRuntimeApp
+  let llm: LlmEndpoint
+  const VARIANTS = { a: { share: 0.5 }, t: { share: 0.5, llm: false, sources: { lexical: false } } }
+
+  beforeAll(async () => {
+    // Every call fails at once: the chat falls back to the rules and templates, but the calls are counted.
+    llm = await startLlmEndpoint([], () => ({ status: 500, body: '{}' }))
+    t = await startTinyRuntimeApp(SECRET, {
+      CONCIERGE_VARIANTS: JSON.stringify(VARIANTS),
+      CONCIERGE_LLM_BASE_URL: llm.baseUrl,
+      CONCIERGE_LLM_MODEL: 'test-model',
+    })
+  })
+  afterAll(async () => {
+    await t?.close()
+    await llm?.close()
+  })
+
+  it('asks the configured LLM in the control variant only; the `llm: false` variant answers by templates', async () => {
+    const calls: Record<string, number> = { a: 0, t: 0 }
+    for (let i = 0; i < 12; i++) {
+      const userId = `llm-user-${i}`
+      const before = llm.requests.length
+      const res = await t.post(`/v1/conversations/llm-${i}/messages`, { text: 'an adventure movie', userId })
+      const { reply } = (await res.json()) as { reply: { variant: string; items: unknown[] } }
+      expect(reply.variant).toBe(assignVariant(userId, VARIANTS))
+      expect(reply.items.length).toBeGreaterThan(0)
+      calls[reply.variant] = (calls[reply.variant] ?? 0) + llm.requests.length - before
+    }
+    expect(calls.a).toBeGreaterThan(0)
+    expect(calls.t).toBe(0)
   })
 })
