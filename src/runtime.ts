@@ -6,7 +6,15 @@ import { chooseDomainProfile, loadDomainProfiles } from './domain/index.ts'
 import { createEmbedderFromId } from './embed/index.ts'
 import { type LiveItems, openLiveCatalogue } from './live/index.ts'
 import { createLlmClient } from './llm/index.ts'
-import { createEventRecorder, createVariantChat, type EventRecorder, type LoopInsights, openLearningLoop } from './loop/index.ts'
+import {
+  createEventRecorder,
+  createOpenRecorder,
+  createVariantChat,
+  type EventRecorder,
+  type LoopInsights,
+  type OpenRecorder,
+  openLearningLoop,
+} from './loop/index.ts'
 import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
 import { createStore, type Store } from './store/index.ts'
 import { loadTf } from './tf/index.ts'
@@ -22,6 +30,8 @@ export interface Runtime {
   readonly encoderId: string
   /** Records interactions from the events API in the store (profiles now, training at the next rebuild). */
   readonly events: EventRecorder
+  /** Records items people opened (an outcome of their impression, and an `open` interaction for training). */
+  readonly opens: OpenRecorder
   /** The live catalogue (`POST /v1/items`, `DELETE /v1/items/{id}`): changes are stored, then served at once. */
   readonly items: LiveItems
   /** Impressions and feedback per A/B variant, in Prometheus text format (appended to /metrics). */
@@ -254,6 +264,7 @@ export async function createRuntime(
     chat: loop.wrap(chat),
     evalTurn: (input, options) => using((c) => c.evalTurn(input, options)),
     events: createEventRecorder(store, { onRecorded: loop.recordEvents }),
+    opens: createOpenRecorder(store, { onOpened: (opened, now) => loop.recordOpen(opened, now) }),
     items,
     loopMetrics: loop.metricsText,
     insights: { report: loop.report, topItems: loop.topItems },

@@ -109,6 +109,11 @@ export interface Reply {
   suggestions: string[]
   /** The A/B variant the reply was made in (set by the learning loop). */
   variant?: string
+  /**
+   * Items the message asked for more like ("more like the second one", "more like Heat"), for the learning loop's
+   * `more_like_this` outcomes. Not part of what front ends show.
+   */
+  moreLike?: ItemId[]
 }
 
 export interface TurnInput {

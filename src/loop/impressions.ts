@@ -3,9 +3,12 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { type ItemId, type UserId, wrapError } from '../core/index.ts'
 
-/** Outcome kinds that count as a like, and as accepting the recommendation (a like, more like it, a click, a sale). */
+/**
+ * Outcome kinds that count as a like, and as accepting the recommendation (a like, more like it, opening it, a click,
+ * a sale).
+ */
 export const LIKE_KINDS = ['like', 'event:like'] as const
-export const ACCEPT_KINDS = ['like', 'more_like_this', 'event:like', 'event:click', 'event:purchase'] as const
+export const ACCEPT_KINDS = ['like', 'more_like_this', 'open', 'event:like', 'event:click', 'event:purchase'] as const
 
 /** The items of one reply, in their displayed order. `at` in ms since the epoch. */
 export interface ShownItems {
@@ -16,7 +19,10 @@ export interface ShownItems {
   at: number
 }
 
-/** What happened to a shown item: feedback (`like`, `dislike`, `seen`, `not_interested`) or `event:<type>`. */
+/**
+ * What happened to a shown item: feedback (`like`, `dislike`, `seen`, `not_interested`), `more_like_this` (a turn
+ * asked for more like it), `open` (the person opened it) or `event:<type>`.
+ */
 export interface Outcome {
   userId: UserId
   itemId: ItemId

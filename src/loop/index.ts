@@ -26,9 +26,10 @@ export {
   type ShownItems,
   type VariantCounts,
 } from './impressions.ts'
-
 /** Impressions and outcomes per A/B variant around the chat service, with /metrics counters and a retention sweep. */
 export { type LearningLoop, type LoopInsights, openLearningLoop } from './learning-loop.ts'
+/** Opening an item (`POST /v1/conversations/{id}/opened`): an `open` interaction and outcome. */
+export { createOpenRecorder, type OpenedItem, type OpenRecorder } from './opens.ts'
 /** `concierge report`: per-variant rates with Wilson intervals and z-tests against the control. */
 export { type AbReport, buildAbReport, type Comparison, formatAbReport, type Rate, type VariantReport } from './report.ts'
 /** Wilson intervals and the two-proportion z-test of `concierge report`. */

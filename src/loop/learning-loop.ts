@@ -2,6 +2,7 @@ import type { Config } from '../config/index.ts'
 import { type ChatService, errorMessage, type Logger } from '../core/index.ts'
 import type { ItemEvent } from './events.ts'
 import { type ItemCounts, openImpressionLog } from './impressions.ts'
+import type { OpenedItem } from './opens.ts'
 import { type AbReport, buildAbReport } from './report.ts'
 import { assignVariant } from './variants.ts'
 
@@ -13,6 +14,8 @@ export interface LearningLoop {
   wrap(chat: ChatService): ChatService
   /** Joins recorded events to the impressions of their items (outcome `event:<type>`). */
   recordEvents(events: readonly ItemEvent[], now?: number): void
+  /** Joins an opened item to its impression (outcome `open`). */
+  recordOpen(opened: Pick<OpenedItem, 'userId' | 'itemId'>, now?: number): void
   /** `concierge_impressions_total{variant}` and `concierge_feedback_total{variant,kind}` in Prometheus text format. */
   metricsText(): string
   /** The A/B report of `concierge report` over the impressions since `since` (ms), for the operator page. */
@@ -47,8 +50,10 @@ export function openLearningLoop(config: Readonly<Config['loop']>, deps: { logge
     entry.count++
     feedback.set(key, entry)
   }
-  const recordOutcome = (userId: string, itemId: string, kind: string, at: number) =>
+  const recordOutcome = (userId: string, itemId: string, kind: string, at: number) => {
+    countFeedback(variantOf(userId), kind)
     safely('record an outcome', () => log.recordOutcome({ userId, itemId, kind, at }, config.outcomeWindowMs))
+  }
 
   const sweep = (now = Date.now()) =>
     config.impressionsRetentionMs > 0 ? log.deleteBefore(now - config.impressionsRetentionMs) : 0
@@ -62,16 +67,18 @@ export function openLearningLoop(config: Readonly<Config['loop']>, deps: { logge
       handleTurn: async (input, options) => {
         const variant = variantOf(input.userId)
         const reply = await chat.handleTurn(input, options)
+        const at = Date.now()
+        // "More like the second one" is an outcome of the impression it points at, joined before the new reply's.
+        for (const itemId of reply.moreLike ?? []) recordOutcome(input.userId, itemId, 'more_like_this', at)
         const itemIds = reply.items.map((item) => item.id)
         safely('record impressions', () =>
-          log.recordShown({ conversationId: input.conversationId, userId: input.userId, variant, itemIds, at: Date.now() }),
+          log.recordShown({ conversationId: input.conversationId, userId: input.userId, variant, itemIds, at }),
         )
         impressions.set(variant, (impressions.get(variant) ?? 0) + itemIds.length)
         return { ...reply, variant }
       },
       feedback: async (input) => {
         await chat.feedback(input)
-        countFeedback(variantOf(input.userId), input.kind)
         recordOutcome(input.userId, input.itemId, input.kind, Date.now())
       },
       forgetUser: async (userId) => {
@@ -80,11 +87,9 @@ export function openLearningLoop(config: Readonly<Config['loop']>, deps: { logge
       },
     }),
     recordEvents: (events, now = Date.now()) => {
-      for (const e of events) {
-        countFeedback(variantOf(e.userId), `event:${e.type}`)
-        recordOutcome(e.userId, e.itemId, `event:${e.type}`, now)
-      }
+      for (const e of events) recordOutcome(e.userId, e.itemId, `event:${e.type}`, now)
     },
+    recordOpen: (opened, now = Date.now()) => recordOutcome(opened.userId, opened.itemId, 'open', now),
     metricsText: () => renderMetrics(impressions, [...feedback.values()]),
     report: (since) => buildAbReport(log.counts(since), since),
     topItems: (limit) => log.topItems(limit),

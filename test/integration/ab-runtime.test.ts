@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { assignVariant, openImpressionLog } from '../../src/loop/index.ts'
+import { assignVariant, openImpressionLog, readStoreInteractions } from '../../src/loop/index.ts'
 import { type LlmEndpoint, startLlmEndpoint } from '../support/llm-endpoint.ts'
 import { startTinyRuntimeApp, type TinyRuntimeApp } from '../support/runtime-app.ts'
 
@@ -35,6 +35,37 @@ describe('A/B variants on the real runtime', () => {
       expect(metrics).toContain(`concierge_impressions_total{variant="${c.variant}"} ${c.impressions}`)
     }
     log.close()
+  })
+
+  it('joins "more like the second one" and an opened item to their impressions as accepted outcomes', async () => {
+    const userId = 'outcome-user'
+    const accepted = () => {
+      const log = openImpressionLog(t.config.loop.impressionsPath)
+      const counts = log.counts()
+      log.close()
+      return counts.find((c) => c.variant === variant)?.accepted ?? 0
+    }
+    const variant = assignVariant(userId, { a: { share: 0.5 }, b: { share: 0.5 } })
+    const before = accepted()
+    const first = await t.post('/v1/conversations/outcomes/messages', { text: 'an adventure movie', userId })
+    const { reply } = (await first.json()) as { reply: { items: { id: string }[] } }
+    expect(reply.items.length).toBeGreaterThan(1)
+    await t.post('/v1/conversations/outcomes/messages', { text: 'more like the second one', userId })
+    expect(accepted()).toBe(before + 1)
+    const opened = await t.post('/v1/conversations/outcomes/opened', { itemId: reply.items[0]!.id, userId })
+    expect(opened.status).toBe(200)
+    expect(accepted()).toBe(before + 2)
+    const unknown = await t.post('/v1/conversations/outcomes/opened', { itemId: 'no-such-item', userId })
+    expect(unknown.status).toBe(404)
+
+    const metrics = await (
+      await t.app.fetch(new Request('http://localhost/metrics', { headers: { authorization: `Bearer ${SECRET}` } }))
+    ).text()
+    expect(metrics).toContain(`concierge_feedback_total{variant="${variant}",kind="more_like_this"} 1`)
+    expect(metrics).toContain(`concierge_feedback_total{variant="${variant}",kind="open"} 1`)
+    // The open is training data too (an implicit positive, like a view).
+    const stored = await readStoreInteractions(t.config.store)
+    expect(stored).toContainEqual(expect.objectContaining({ userId, itemId: reply.items[0]!.id, event: 'open' }))
   })
 })
 
