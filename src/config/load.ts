@@ -38,6 +38,7 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_IMPRESSIONS_PATH: 'loop.impressionsPath',
   CONCIERGE_IMPRESSIONS_RETENTION: 'loop.impressionsRetentionMs',
   CONCIERGE_OUTCOME_WINDOW: 'loop.outcomeWindowMs',
+  CONCIERGE_REBUILD_EVERY: 'loop.rebuildEveryMs',
   CONCIERGE_LLM_BASE_URL: 'llm.baseUrl',
   CONCIERGE_LLM_MODEL: 'llm.model',
   CONCIERGE_LLM_API_KEY: 'llm.apiKey',

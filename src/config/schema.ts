@@ -201,6 +201,11 @@ export const configSchema = z.object({
     impressionsRetentionMs: duration.default(90 * DURATION_UNITS_MS.d),
     /** An outcome (feedback, an event) counts for the newest impression of the item to that user within this window. */
     outcomeWindowMs: duration.default(DURATION_UNITS_MS.d),
+    /**
+     * A running server rebuilds this long after its previous rebuild ended (`24h`), training on what people did, and
+     * swaps to the new build as for any rebuild; `off` (default): only `concierge rebuild` builds.
+     */
+    rebuildEveryMs: duration.default(0),
   }),
   log: z.object({
     level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
