@@ -13,6 +13,7 @@ import {
   type EventRecorder,
   type LoopInsights,
   type OpenRecorder,
+  openConfiguredImpressionLog,
   openLearningLoop,
 } from './loop/index.ts'
 import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
@@ -186,11 +187,20 @@ export async function createRuntime(
     }
   }
 
+  // With a PostgreSQL store the impressions go there too, so every replica's are in one report.
+  const impressionLog = await openConfiguredImpressionLog({
+    impressionsPath: config.loop.impressionsPath,
+    storeUrl: config.store.url,
+  }).catch(async (error) => {
+    await reader.close()
+    throw error
+  })
   let active: LoadedBuild
   try {
     active = await load()
   } catch (error) {
     await reader.close()
+    await impressionLog.close()
     throw error
   }
   // The record of what this process serves protects it from pruning; written in order, off the swap's path.
@@ -259,7 +269,7 @@ export async function createRuntime(
     close: () => runtime.close(),
   }
 
-  const loop = openLearningLoop(config.loop, { logger })
+  const loop = openLearningLoop(config.loop, { logger, log: impressionLog })
   const runtime: Runtime = {
     chat: loop.wrap(chat),
     evalTurn: (input, options) => using((c) => c.evalTurn(input, options)),

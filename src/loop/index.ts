@@ -15,14 +15,16 @@ export {
   MAX_EVENTS_PER_CALL,
   opinionOf,
 } from './events.ts'
-/** The impression log (SQLite) and what counts as a like and as an accepted recommendation. */
+/** The impression log (SQLite, or PostgreSQL with a postgres:// store) and what counts as a like and as an accepted recommendation. */
 export {
   ACCEPT_KINDS,
   type ImpressionLog,
   type ItemCounts,
   LIKE_KINDS,
   type Outcome,
+  openConfiguredImpressionLog,
   openImpressionLog,
+  openPostgresImpressionLog,
   type ShownItems,
   type VariantCounts,
 } from './impressions.ts'

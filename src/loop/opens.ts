@@ -16,7 +16,7 @@ export interface OpenRecorder {
 
 export function createOpenRecorder(
   store: Pick<Store, 'recordInteraction'>,
-  hooks: { onOpened?: (opened: OpenedItem, now: number) => void } = {},
+  hooks: { onOpened?: (opened: OpenedItem, now: number) => void | Promise<void> } = {},
 ): OpenRecorder {
   return {
     async record(opened, hasItem, now = Date.now()) {
@@ -25,7 +25,7 @@ export function createOpenRecorder(
       }
       const { userId, itemId, conversationId } = opened
       await store.recordInteraction({ userId, itemId, event: 'open', timestamp: Math.floor(now / 1000), conversationId })
-      hooks.onOpened?.(opened, now)
+      await hooks.onOpened?.(opened, now)
     },
   }
 }

@@ -69,7 +69,7 @@ describeInBrowser('operator page in a real browser', () => {
     await page.getByRole('button', { name: 'Open' }).click()
     const reportRows = page.locator('#report tr')
     await expect.poll(() => reportRows.count(), { timeout: 10_000 }).toBe(3)
-    const report = loop.report()
+    const report = await loop.report()
     for (const [i, v] of report.variants.entries()) {
       const cells = await reportRows
         .nth(i + 1)

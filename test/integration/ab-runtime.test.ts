@@ -30,31 +30,31 @@ describe('A/B variants on the real runtime', () => {
       await t.app.fetch(new Request('http://localhost/metrics', { headers: { authorization: `Bearer ${SECRET}` } }))
     ).text()
     const log = openImpressionLog(impressionsPath)
-    for (const c of log.counts()) {
+    for (const c of await log.counts()) {
       expect(c.impressions).toBe(shown[c.variant])
       expect(metrics).toContain(`concierge_impressions_total{variant="${c.variant}"} ${c.impressions}`)
     }
-    log.close()
+    await log.close()
   })
 
   it('joins "more like the second one" and an opened item to their impressions as accepted outcomes', async () => {
     const userId = 'outcome-user'
-    const accepted = () => {
+    const accepted = async () => {
       const log = openImpressionLog(t.config.loop.impressionsPath)
-      const counts = log.counts()
-      log.close()
+      const counts = await log.counts()
+      await log.close()
       return counts.find((c) => c.variant === variant)?.accepted ?? 0
     }
     const variant = assignVariant(userId, { a: { share: 0.5 }, b: { share: 0.5 } })
-    const before = accepted()
+    const before = await accepted()
     const first = await t.post('/v1/conversations/outcomes/messages', { text: 'an adventure movie', userId })
     const { reply } = (await first.json()) as { reply: { items: { id: string }[] } }
     expect(reply.items.length).toBeGreaterThan(1)
     await t.post('/v1/conversations/outcomes/messages', { text: 'more like the second one', userId })
-    expect(accepted()).toBe(before + 1)
+    expect(await accepted()).toBe(before + 1)
     const opened = await t.post('/v1/conversations/outcomes/opened', { itemId: reply.items[0]!.id, userId })
     expect(opened.status).toBe(200)
-    expect(accepted()).toBe(before + 2)
+    expect(await accepted()).toBe(before + 2)
     const unknown = await t.post('/v1/conversations/outcomes/opened', { itemId: 'no-such-item', userId })
     expect(unknown.status).toBe(404)
 
