@@ -91,11 +91,21 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
  * A pool on the PostgreSQL database at `options.url`, migrated, as the SQL driver the store runs on (the learning
  * loop's impression log uses it too). Throws `store.failed` as `createPostgresStore` does.
  */
-export async function openPostgresDriver(options: Pick<PostgresStoreOptions, 'url' | 'maxConnections'>): Promise<SqlDriver> {
+export async function openPostgresDriver(
+  options: Pick<PostgresStoreOptions, 'url' | 'maxConnections'> & {
+    /**
+     * Commit without waiting for the server's disk flush (`synchronous_commit = off`): a crash of the database server
+     * may lose the last fraction of a second of writes, never corrupt them. For data that measures (impressions), not
+     * for the store's own.
+     */
+    asyncCommit?: boolean
+  },
+): Promise<SqlDriver> {
   const where = redactUrl(options.url)
   const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5000 })
   // An idle connection the server drops must not crash the process; the next query gets a fresh one.
   pool.on('error', () => {})
+  if (options.asyncCommit) pool.on('connect', (client) => void client.query('SET synchronous_commit TO OFF').catch(() => {}))
   try {
     await migrate(pool, where)
   } catch (error) {
