@@ -48,7 +48,7 @@ describe('A/B variants on the real runtime', () => {
     const variant = assignVariant(userId, { a: { share: 0.5 }, b: { share: 0.5 } })
     const before = await accepted()
     const first = await t.post('/v1/conversations/outcomes/messages', { text: 'an adventure movie', userId })
-    const { reply } = (await first.json()) as { reply: { items: { id: string }[] } }
+    const { reply } = (await first.json()) as { reply: { items: { id: string; title: string }[] } }
     expect(reply.items.length).toBeGreaterThan(1)
     await t.post('/v1/conversations/outcomes/messages', { text: 'more like the second one', userId })
     expect(await accepted()).toBe(before + 1)
@@ -57,11 +57,14 @@ describe('A/B variants on the real runtime', () => {
     expect(await accepted()).toBe(before + 2)
     const unknown = await t.post('/v1/conversations/outcomes/opened', { itemId: 'no-such-item', userId })
     expect(unknown.status).toBe(404)
+    // The widget's "More like this" names the title: an outcome of the same (already accepted) impression.
+    await t.post('/v1/conversations/outcomes/messages', { text: `more like ${reply.items[0]!.title}`, userId })
+    expect(await accepted()).toBe(before + 2)
 
     const metrics = await (
       await t.app.fetch(new Request('http://localhost/metrics', { headers: { authorization: `Bearer ${SECRET}` } }))
     ).text()
-    expect(metrics).toContain(`concierge_feedback_total{variant="${variant}",kind="more_like_this"} 1`)
+    expect(metrics).toContain(`concierge_feedback_total{variant="${variant}",kind="more_like_this"} 2`)
     expect(metrics).toContain(`concierge_feedback_total{variant="${variant}",kind="open"} 1`)
     // The open is training data too (an implicit positive, like a view).
     const stored = await readStoreInteractions(t.config.store)
