@@ -137,8 +137,9 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
 }
 
 /**
- * CONCIERGE_REBUILD_EVERY: rebuilds in a thread on a schedule, then checks `indexes/current` at once, so the server
- * (and, through the build notice, the other replicas) swaps to the new build. Undefined when it is off.
+ * CONCIERGE_REBUILD_EVERY: rebuilds in a thread once the current build is that old (and this server has not tried
+ * for as long), then checks `indexes/current` at once, so the server (and, through the build notice, the other
+ * replicas) swaps to the new build. Undefined when it is off.
  */
 function scheduleRebuildsIn(
   config: Readonly<Config>,
@@ -151,6 +152,8 @@ function scheduleRebuildsIn(
   return build.scheduleRebuilds(config.loop.rebuildEveryMs, {
     rebuild: (signal) => build.runRebuildInThread(config, { logger, signal }),
     onBuilt: () => watcher.check(),
+    // A build another replica (or `concierge rebuild`) made resets the clock: replicas do not each rebuild.
+    lastBuiltAt: () => build.currentBuildCreatedAt(config.indexesDir),
     logger,
   })
 }

@@ -71,3 +71,33 @@ describe('scheduleRebuilds', () => {
     expect(built).toEqual([])
   })
 })
+
+describe('scheduleRebuilds with the time of the current build', () => {
+  it('does not rebuild while the current build is fresh (another replica made it), and does once it is due', async () => {
+    let fresh = true
+    let checks = 0
+    let rebuilds = 0
+    let built: () => void = () => {}
+    const once = new Promise<void>((resolve) => {
+      built = resolve
+    })
+    const schedule = scheduleRebuilds(5, {
+      rebuild: async () => {
+        rebuilds++
+        return { buildId: 'b' }
+      },
+      onBuilt: () => built(),
+      lastBuiltAt: async () => {
+        checks++
+        return fresh ? Date.now() : undefined
+      },
+      logger,
+    })
+    await expect.poll(() => checks, { interval: 5 }).toBeGreaterThanOrEqual(6)
+    expect(rebuilds).toBe(0)
+    fresh = false
+    await once
+    schedule.close()
+    expect(rebuilds).toBe(1)
+  })
+})
