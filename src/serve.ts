@@ -60,7 +60,7 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
   let slack: SlackBot | undefined
   let app: WidgetApp | undefined
   let http: HttpServer | undefined
-  let build: typeof import('./build/index.ts') | undefined
+  let buildModule: typeof import('./build/index.ts') | undefined
   try {
     slack = await createSlackBot(config.slack, { chat: shared.chat, logger, deduper: shared.deduper })
     app = await createWidgetApp(config.server, {
@@ -84,10 +84,9 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
       deps.onProgress?.(event)
     }
     // Loaded once listening: the build and the runtime pull in the encoders and TF.js (seconds of module loading).
-    const [buildModule, { createRuntime }] = await Promise.all([import('./build/index.ts'), import('./runtime.ts')])
-    const { ensureBuild } = buildModule
-    build = buildModule
-    const first = await ensureBuild(config, { logger, onProgress, inThread: true })
+    const [builds, { createRuntime }] = await Promise.all([import('./build/index.ts'), import('./runtime.ts')])
+    buildModule = builds
+    const first = await builds.ensureBuild(config, { logger, onProgress, inThread: true })
     if (first.built) logger.info('first build ready', { buildId: first.buildId })
     firstRun = { phase: 'loading the build', done: 0, total: 1 }
     loaded = await createRuntime(config, { logger })
@@ -106,7 +105,7 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
   const follow = notices
   const watcher = watchBuilds(config.indexesDir, runtime, logger, deps.pollMs ?? 3000, follow.publish)
   follow.follow(watcher)
-  const rebuilds = scheduleRebuildsIn(config, build, watcher, deps)
+  const rebuilds = scheduleRebuildsIn(config, buildModule, watcher, deps)
   const url = config.server.publicUrl?.replace(/\/+$/, '') ?? http.url
   logger.info('serving', { url, buildId: runtime.buildId, items: runtime.itemCount, slack: config.slack.mode })
 
@@ -143,17 +142,17 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
  */
 function scheduleRebuildsIn(
   config: Readonly<Config>,
-  build: typeof import('./build/index.ts') | undefined,
+  builds: typeof import('./build/index.ts') | undefined,
   watcher: { check(): Promise<void> },
   deps: ServeDeps,
 ) {
-  if (!build || config.loop.rebuildEveryMs <= 0) return undefined
+  if (!builds || config.loop.rebuildEveryMs <= 0) return undefined
   const { logger } = deps
-  return build.scheduleRebuilds(config.loop.rebuildEveryMs, {
-    rebuild: (signal) => build.runRebuildInThread(config, { logger, signal }),
+  return builds.scheduleRebuilds(config.loop.rebuildEveryMs, {
+    rebuild: (signal) => builds.runRebuildInThread(config, { logger, signal }),
     onBuilt: () => watcher.check(),
     // A build another replica (or `concierge rebuild`) made resets the clock: replicas do not each rebuild.
-    lastBuiltAt: () => build.currentBuildCreatedAt(config.indexesDir),
+    lastBuiltAt: () => builds.currentBuildCreatedAt(config.indexesDir),
     logger,
   })
 }
