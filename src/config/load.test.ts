@@ -97,7 +97,9 @@ describe('loadConfig: A/B variants', () => {
 
   it('names the variant and the key of an unknown candidate source, a non-boolean switch or an unknown override', () => {
     const base = (b: string) => ({ CONCIERGE_VARIANTS: `{"a": {"share": 0.5}, "b": {"share": 0.5, ${b}}}` })
-    expect(issuesOf(base('"sources": {"lexcal": false}')).join('\n')).toMatch(/^CONCIERGE_VARIANTS: b\.sources: .*"lexcal"/)
+    expect(issuesOf(base('"sources": {"lexcal": false}')).join('\n')).toMatch(
+      /^CONCIERGE_VARIANTS: b\.sources: unknown candidate source "lexcal": expected semantic, collaborative, /,
+    )
     expect(issuesOf(base('"sources": {"semantic": "no"}')).join('\n')).toMatch(/^CONCIERGE_VARIANTS: b\.sources\.semantic: /)
     expect(issuesOf(base('"llm": "off"')).join('\n')).toMatch(/^CONCIERGE_VARIANTS: b\.llm: /)
     expect(issuesOf(base('"blnd": {"popularity": 1}')).join('\n')).toMatch(/^CONCIERGE_VARIANTS: b: .*"blnd"/)

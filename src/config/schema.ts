@@ -37,7 +37,12 @@ const jsonText = (value: unknown, ctx: z.core.$RefinementCtx) => {
 }
 
 /** Candidate sources a variant switches on or off, by name (`{"lexical": false}`); unnamed ones stay on. */
-const sourcesSchema = z.strictObject(Object.fromEntries(CANDIDATE_SOURCES.map((name) => [name, z.boolean().optional()])))
+const sourcesSchema = z.strictObject(Object.fromEntries(CANDIDATE_SOURCES.map((name) => [name, z.boolean().optional()])), {
+  error: (issue) =>
+    issue.code === 'unrecognized_keys'
+      ? `unknown candidate source ${issue.keys.map((k) => `"${k}"`).join(', ')}: expected ${CANDIDATE_SOURCES.join(', ')}`
+      : undefined,
+})
 
 /**
  * One A/B variant: its share of users (0–1) and optional overrides: the recommender blend, the candidate sources,
