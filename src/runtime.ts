@@ -6,7 +6,16 @@ import { chooseDomainProfile, loadDomainProfiles } from './domain/index.ts'
 import { createEmbedderFromId } from './embed/index.ts'
 import { type LiveItems, openLiveCatalogue } from './live/index.ts'
 import { createLlmClient } from './llm/index.ts'
-import { createEventRecorder, createVariantChat, type EventRecorder, type LoopInsights, openLearningLoop } from './loop/index.ts'
+import {
+  createEventRecorder,
+  createOpenRecorder,
+  createVariantChat,
+  type EventRecorder,
+  type LoopInsights,
+  type OpenRecorder,
+  openConfiguredImpressionLog,
+  openLearningLoop,
+} from './loop/index.ts'
 import { createRecommender, type RecommenderDeps } from './recommend/index.ts'
 import { createStore, type Store } from './store/index.ts'
 import { loadTf } from './tf/index.ts'
@@ -22,6 +31,8 @@ export interface Runtime {
   readonly encoderId: string
   /** Records interactions from the events API in the store (profiles now, training at the next rebuild). */
   readonly events: EventRecorder
+  /** Records items people opened (an outcome of their impression, and an `open` interaction for training). */
+  readonly opens: OpenRecorder
   /** The live catalogue (`POST /v1/items`, `DELETE /v1/items/{id}`): changes are stored, then served at once. */
   readonly items: LiveItems
   /** Impressions and feedback per A/B variant, in Prometheus text format (appended to /metrics). */
@@ -93,8 +104,8 @@ export async function createRuntime(
     const { build, embedder, profile } = opened
     const { items, index } = await live.view(build.items, build.index, embedder)
     const { popularity, collab } = build
-    // One recommender per A/B variant that overrides the blend (CONCIERGE_VARIANTS); others share the base one.
-    const chat = await createVariantChat(config.loop.variants, async (blend) => {
+    // One recommender and chat per A/B variant that overrides something (CONCIERGE_VARIANTS); others share the base.
+    const chat = await createVariantChat(config.loop.variants, async (overrides) => {
       const recommender = await createRecommender({
         items,
         index,
@@ -102,11 +113,14 @@ export async function createRuntime(
         collab,
         popularity,
         logger,
-        weights: { ...config.blend, ...blend },
+        weights: { ...config.blend, ...overrides?.blend },
+        ...(overrides?.sources ? { sources: overrides.sources } : {}),
         ...(deps.onScored ? { onScored: deps.onScored } : {}),
       })
       const assist = config.llm.assistTimeoutMs
-      const chatDeps = { items, recommender, store, llm, logger, popularity, profile }
+      // A variant with `llm: false` answers by templates even when an LLM is configured.
+      const variantLlm = overrides?.llm === false ? undefined : llm
+      const chatDeps = { items, recommender, store, llm: variantLlm, logger, popularity, profile }
       const variantChat = await createChat({ ...chatDeps, ...(assist ? { llmAssistTimeoutMs: assist } : {}) })
       const close = async () => {
         await variantChat.close()
@@ -173,11 +187,20 @@ export async function createRuntime(
     }
   }
 
+  // With a PostgreSQL store the impressions go there too, so every replica's are in one report.
+  const impressionLog = await openConfiguredImpressionLog({
+    impressionsPath: config.loop.impressionsPath,
+    storeUrl: config.store.url,
+  }).catch(async (error) => {
+    await reader.close()
+    throw error
+  })
   let active: LoadedBuild
   try {
     active = await load()
   } catch (error) {
     await reader.close()
+    await impressionLog.close()
     throw error
   }
   // The record of what this process serves protects it from pruning; written in order, off the swap's path.
@@ -246,11 +269,12 @@ export async function createRuntime(
     close: () => runtime.close(),
   }
 
-  const loop = openLearningLoop(config.loop, { logger })
+  const loop = openLearningLoop(config.loop, { logger, log: impressionLog })
   const runtime: Runtime = {
     chat: loop.wrap(chat),
     evalTurn: (input, options) => using((c) => c.evalTurn(input, options)),
     events: createEventRecorder(store, { onRecorded: loop.recordEvents }),
+    opens: createOpenRecorder(store, { onOpened: (opened, now) => loop.recordOpen(opened, now) }),
     items,
     loopMetrics: loop.metricsText,
     insights: { report: loop.report, topItems: loop.topItems },

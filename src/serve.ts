@@ -60,6 +60,7 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
   let slack: SlackBot | undefined
   let app: WidgetApp | undefined
   let http: HttpServer | undefined
+  let buildModule: typeof import('./build/index.ts') | undefined
   try {
     slack = await createSlackBot(config.slack, { chat: shared.chat, logger, deduper: shared.deduper })
     app = await createWidgetApp(config.server, {
@@ -83,9 +84,10 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
       deps.onProgress?.(event)
     }
     // Loaded once listening: the build and the runtime pull in the encoders and TF.js (seconds of module loading).
-    const [{ ensureBuild }, { createRuntime }] = await Promise.all([import('./build/index.ts'), import('./runtime.ts')])
-    const build = await ensureBuild(config, { logger, onProgress, inThread: true })
-    if (build.built) logger.info('first build ready', { buildId: build.buildId })
+    const [builds, { createRuntime }] = await Promise.all([import('./build/index.ts'), import('./runtime.ts')])
+    buildModule = builds
+    const first = await builds.ensureBuild(config, { logger, onProgress, inThread: true })
+    if (first.built) logger.info('first build ready', { buildId: first.buildId })
     firstRun = { phase: 'loading the build', done: 0, total: 1 }
     loaded = await createRuntime(config, { logger })
     notices = await followBuildNotices(state.builds, loaded, logger)
@@ -103,6 +105,7 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
   const follow = notices
   const watcher = watchBuilds(config.indexesDir, runtime, logger, deps.pollMs ?? 3000, follow.publish)
   follow.follow(watcher)
+  const rebuilds = scheduleRebuildsIn(config, buildModule, watcher, deps)
   const url = config.server.publicUrl?.replace(/\/+$/, '') ?? http.url
   logger.info('serving', { url, buildId: runtime.buildId, items: runtime.itemCount, slack: config.slack.mode })
 
@@ -124,11 +127,34 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
     },
     close: () =>
       (closing ??= (async () => {
+        rebuilds?.close()
         watcher.close()
         follow.close()
         await shutDown(parts)
       })()),
   }
+}
+
+/**
+ * CONCIERGE_REBUILD_EVERY: rebuilds in a thread once the current build is that old (and this server has not tried
+ * for as long), then checks `indexes/current` at once, so the server (and, through the build notice, the other
+ * replicas) swaps to the new build. Undefined when it is off.
+ */
+function scheduleRebuildsIn(
+  config: Readonly<Config>,
+  builds: typeof import('./build/index.ts') | undefined,
+  watcher: { check(): Promise<void> },
+  deps: ServeDeps,
+) {
+  if (!builds || config.loop.rebuildEveryMs <= 0) return undefined
+  const { logger } = deps
+  return builds.scheduleRebuilds(config.loop.rebuildEveryMs, {
+    rebuild: (signal) => builds.runRebuildInThread(config, { logger, signal }),
+    onBuilt: () => watcher.check(),
+    // A build another replica (or `concierge rebuild`) made resets the clock: replicas do not each rebuild.
+    lastBuiltAt: () => builds.currentBuildCreatedAt(config.indexesDir),
+    logger,
+  })
 }
 
 /**

@@ -16,6 +16,10 @@ export {
 export { type BuildReader, createBuildReader, type OpenBuildDeps, type OpenedBuild, openBuild } from './open.ts'
 export { clearServing, markServing, pruneBuilds, servedBuilds } from './prune.ts'
 export { type RebuildOptions, type RebuildSummary, runRebuild } from './rebuild.ts'
+/** `runRebuild` in a worker thread (the server's thread stays free); abortable. */
+export { runRebuildInThread } from './rebuild-thread.ts'
+/** Rebuilds on a schedule in a running server (CONCIERGE_REBUILD_EVERY), never two at once. */
+export { currentBuildCreatedAt, type RebuildSchedule, scheduleRebuilds } from './schedule.ts'
 export { ITEMS_FILE, POPULARITY_FILE, readSnapshot, writeSnapshot } from './snapshot.ts'
 
 /** The folder of the build `indexes/current` points at, or undefined when there is no build yet. */

@@ -14,10 +14,12 @@ type RebuildReply =
  * `runRebuild` in a worker thread, so the calling thread (a server starting up) stays free to answer: its steps
  * (index construction, training) hold a thread for seconds at a time. Log lines go through `logger`, progress to
  * `onProgress`. Throws what the rebuild throws (code, message and details), `build.failed` if the thread dies.
+ * Aborting `signal` terminates the thread (its lock and temporary folder are cleared by the next rebuild once this
+ * process has ended) and rejects with `unavailable`.
  */
 export function runRebuildInThread(
   config: Readonly<Config>,
-  options: { logger: Logger; onProgress?: ProgressListener },
+  options: { logger: Logger; onProgress?: ProgressListener; signal?: AbortSignal },
 ): Promise<RebuildSummary> {
   const { logger } = options
   const onProgress = options.onProgress ?? noProgress
@@ -42,6 +44,9 @@ export function runRebuildInThread(
       settle(() => reject(new AppError('build.failed', `The rebuild thread stopped: ${reason}`, { details: { reason } })))
     worker.on('error', (error) => died(error.message))
     worker.on('exit', (code) => died(`exit code ${code}`))
+    const aborted = () => settle(() => reject(new AppError('unavailable', 'The rebuild was stopped (shutting down)')))
+    if (options.signal?.aborted) aborted()
+    options.signal?.addEventListener('abort', aborted, { once: true })
   })
 }
 

@@ -236,3 +236,23 @@ describe('a catalogue of programs (the software profile)', () => {
     await close()
   })
 })
+
+describe('a message asking for more like a shown item', () => {
+  it('names that item in the reply (`moreLike`), for the learning loop; other messages name none', async () => {
+    const { chat, close } = await recordingChat((recorder) => ({
+      ...recorder,
+      recommend: async (request) => {
+        await recorder.recommend(request)
+        const allowed = items.filter((item) => !request.exclude.has(item.id) && !request.anchors?.some((a) => a.id === item.id))
+        return allowed.slice(0, request.k).map((item, i) => ({ item, score: 1 - i / 10, parts: {} }) as never)
+      },
+    }))
+    const first = await chat.handleTurn({ conversationId: 'm', userId: 'u', text: 'a sci-fi film' })
+    expect(first.items.length).toBeGreaterThan(1)
+    expect(first.moreLike).toBeUndefined()
+    const second = first.items[1]!.id
+    const more = await chat.handleTurn({ conversationId: 'm', userId: 'u', text: 'more like the second one' })
+    expect(more.moreLike).toEqual([second])
+    await close()
+  })
+})

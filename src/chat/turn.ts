@@ -242,6 +242,7 @@ export async function runTurn(
       items: (await recommendReply(ctx, session, read.u, read.notes, { k: settings.k, proposed: read.proposed })).items,
     }
   }
+  if (read.notes.anchored.length > 0) reply = { ...reply, moreLike: [...read.notes.anchored] }
   if (settings.remember) {
     const keepFocus = read.notes.liked.length > 0 || read.notes.anchored.length > 0
     session = transition(session, { kind: 'shown', ids: reply.items.map((i) => i.id), keepFocus })

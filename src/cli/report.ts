@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config/index.ts'
 import { AppError } from '../core/index.ts'
-import { buildAbReport, formatAbReport, openImpressionLog } from '../loop/index.ts'
+import { buildAbReport, formatAbReport, openConfiguredImpressionLog } from '../loop/index.ts'
 
 const HELP = `usage: concierge report [--since DATE] [--json]
 
 Per A/B variant (CONCIERGE_VARIANTS): impressions, like rate and acceptance rate (like, more like this, a click,
 like or purchase event) with 95% Wilson intervals, and each variant against the first by name (two-proportion
-z-test, significant at p < 0.05). Reads the impression log (CONCIERGE_IMPRESSIONS_PATH).`
+z-test, significant at p < 0.05). Reads the impression log: CONCIERGE_IMPRESSIONS_PATH, or the PostgreSQL store
+of CONCIERGE_STORE_URL (every replica's impressions).`
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -29,18 +30,21 @@ export async function run(args: string[]): Promise<number> {
   if (since !== undefined && Number.isNaN(since)) {
     throw new AppError('input.invalid', `--since ${values.since} is not a date: give e.g. 2026-12-01 or 2026-12-01T12:00Z.`)
   }
-  const path = config.loop.impressionsPath
-  const counts = existsSync(path) ? readCounts(path, since) : []
+  const counts = await readCounts(config, since)
   const report = buildAbReport(counts, since)
   console.log(values.json ? JSON.stringify(report, null, 2) : formatAbReport(report))
   return 0
 }
 
-function readCounts(path: string, since: number | undefined) {
-  const log = openImpressionLog(path)
+/** The counts of the configured log: PostgreSQL with a postgres:// store, else the SQLite file (none when absent). */
+async function readCounts(config: ReturnType<typeof loadConfig>, since: number | undefined) {
+  const storeUrl = config.store.url
+  const onPostgres = storeUrl !== undefined && /^postgres(ql)?:\/\//.test(storeUrl)
+  if (!onPostgres && !existsSync(config.loop.impressionsPath)) return []
+  const log = await openConfiguredImpressionLog({ impressionsPath: config.loop.impressionsPath, storeUrl })
   try {
-    return log.counts(since)
+    return await log.counts(since)
   } finally {
-    log.close()
+    await log.close()
   }
 }

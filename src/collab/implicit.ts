@@ -11,6 +11,7 @@ const POSITIVE_EVENTS = new Set([
   'order',
   'view',
   'click',
+  'open',
   'watch',
   'play',
   'listen',

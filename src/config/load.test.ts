@@ -76,3 +76,39 @@ describe('loadConfig: the store', () => {
     expect(message).not.toContain('s3cret')
   })
 })
+
+describe('loadConfig: A/B variants', () => {
+  const issuesOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env)
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'config.invalid' })
+      return (error as { details: { issues: string[] } }).details.issues
+    }
+    throw new Error('expected config.invalid')
+  }
+
+  it('reads per-variant candidate sources and the LLM switch beside the share and blend', () => {
+    const variants = loadConfig({
+      CONCIERGE_VARIANTS: '{"a": {"share": 0.5}, "b": {"share": 0.5, "llm": false, "sources": {"lexical": false}}}',
+    }).loop.variants
+    expect(variants).toEqual({ a: { share: 0.5 }, b: { share: 0.5, llm: false, sources: { lexical: false } } })
+  })
+
+  it('names the variant and the key of an unknown candidate source, a non-boolean switch or an unknown override', () => {
+    const base = (b: string) => ({ CONCIERGE_VARIANTS: `{"a": {"share": 0.5}, "b": {"share": 0.5, ${b}}}` })
+    expect(issuesOf(base('"sources": {"lexcal": false}')).join('\n')).toMatch(
+      /^CONCIERGE_VARIANTS: b\.sources: unknown candidate source "lexcal": expected semantic, collaborative, /,
+    )
+    expect(issuesOf(base('"sources": {"semantic": "no"}')).join('\n')).toMatch(/^CONCIERGE_VARIANTS: b\.sources\.semantic: /)
+    expect(issuesOf(base('"llm": "off"')).join('\n')).toMatch(/^CONCIERGE_VARIANTS: b\.llm: /)
+    expect(issuesOf(base('"blnd": {"popularity": 1}')).join('\n')).toMatch(/^CONCIERGE_VARIANTS: b: .*"blnd"/)
+  })
+
+  it('refuses a variant that turns the LLM on when none is configured', () => {
+    const env = { CONCIERGE_VARIANTS: '{"a": {"share": 0.5}, "b": {"share": 0.5, "llm": true}}' }
+    expect(issuesOf(env)).toEqual(['CONCIERGE_VARIANTS: b.llm: true needs CONCIERGE_LLM_BASE_URL'])
+    const withLlm = { ...env, CONCIERGE_LLM_BASE_URL: 'http://127.0.0.1:9/v1', CONCIERGE_LLM_MODEL: 'm' }
+    expect(loadConfig(withLlm).loop.variants?.b).toEqual({ share: 0.5, llm: true })
+  })
+})

@@ -38,6 +38,7 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_IMPRESSIONS_PATH: 'loop.impressionsPath',
   CONCIERGE_IMPRESSIONS_RETENTION: 'loop.impressionsRetentionMs',
   CONCIERGE_OUTCOME_WINDOW: 'loop.outcomeWindowMs',
+  CONCIERGE_REBUILD_EVERY: 'loop.rebuildEveryMs',
   CONCIERGE_LLM_BASE_URL: 'llm.baseUrl',
   CONCIERGE_LLM_MODEL: 'llm.model',
   CONCIERGE_LLM_API_KEY: 'llm.apiKey',
@@ -133,6 +134,11 @@ export function loadConfig(
   config.loop.impressionsPath = config.loop.impressionsPath
     ? resolve(cwd, config.loop.impressionsPath)
     : join(dirname(config.store.path), 'impressions.db')
+  const llmVariants = Object.entries(config.loop.variants ?? {}).filter(([, v]) => v.llm === true)
+  if (llmVariants.length > 0 && !config.llm.baseUrl) {
+    const issues = llmVariants.map(([name]) => `CONCIERGE_VARIANTS: ${name}.llm: true needs CONCIERGE_LLM_BASE_URL`)
+    throw new AppError('config.invalid', `Invalid configuration:\n  ${issues.join('\n  ')}`, { details: { issues } })
+  }
   if (config.slack.mode === 'http' && (!config.slack.signingSecret || !config.slack.botToken)) {
     throw new AppError('config.invalid', 'SLACK_MODE=http needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN.', {
       details: { issues: ['SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are required when SLACK_MODE=http'] },

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CANDIDATE_SOURCES } from '../core/index.ts'
 
 /** A boolean, or its usual spellings in an environment variable. */
 const bool = z.union([
@@ -35,10 +36,23 @@ const jsonText = (value: unknown, ctx: z.core.$RefinementCtx) => {
   }
 }
 
-/** One A/B variant: its share of users (0–1) and optional overrides of the recommender blend. */
-const variantSchema = z.object({
+/** Candidate sources a variant switches on or off, by name (`{"lexical": false}`); unnamed ones stay on. */
+const sourcesSchema = z.strictObject(Object.fromEntries(CANDIDATE_SOURCES.map((name) => [name, z.boolean().optional()])), {
+  error: (issue) =>
+    issue.code === 'unrecognized_keys'
+      ? `unknown candidate source ${issue.keys.map((k) => `"${k}"`).join(', ')}: expected ${CANDIDATE_SOURCES.join(', ')}`
+      : undefined,
+})
+
+/**
+ * One A/B variant: its share of users (0–1) and optional overrides: the recommender blend, the candidate sources,
+ * and whether it uses the LLM (`false`: templates only, even when one is configured).
+ */
+const variantSchema = z.strictObject({
   share: z.number().min(0).max(1),
   blend: z.record(z.string(), z.number().finite()).optional(),
+  sources: sourcesSchema.optional(),
+  llm: z.boolean().optional(),
 })
 
 /** `{"a": {"share": 0.5}, "b": {"share": 0.5, "blend": {...}}}`: names of at most 64 characters, shares summing to 1. */
@@ -192,6 +206,11 @@ export const configSchema = z.object({
     impressionsRetentionMs: duration.default(90 * DURATION_UNITS_MS.d),
     /** An outcome (feedback, an event) counts for the newest impression of the item to that user within this window. */
     outcomeWindowMs: duration.default(DURATION_UNITS_MS.d),
+    /**
+     * A running server rebuilds this long after its previous rebuild ended (`24h`), training on what people did, and
+     * swaps to the new build as for any rebuild; `off` (default): only `concierge rebuild` builds.
+     */
+    rebuildEveryMs: duration.default(0),
   }),
   log: z.object({
     level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

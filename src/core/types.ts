@@ -82,6 +82,14 @@ export interface CollabScorer {
 
 export type FeedbackKind = 'like' | 'dislike' | 'seen' | 'not_interested'
 
+/**
+ * Where the recommender's candidates come from (src/recommend/candidates.ts), by the names an A/B variant can switch
+ * off: the vector search, the collaborative model's best, the items using a wish's rare words, the lexical (BM25)
+ * search, the LLM's grounded title proposals, and the most popular items.
+ */
+export const CANDIDATE_SOURCES = ['semantic', 'collaborative', 'keywords', 'lexical', 'proposals', 'popular'] as const
+export type CandidateSource = (typeof CANDIDATE_SOURCES)[number]
+
 export interface ReplyItem {
   id: ItemId
   title: string
@@ -101,6 +109,11 @@ export interface Reply {
   suggestions: string[]
   /** The A/B variant the reply was made in (set by the learning loop). */
   variant?: string
+  /**
+   * Items the message asked for more like ("more like the second one", "more like Heat"), for the learning loop's
+   * `more_like_this` outcomes. Not part of what front ends show.
+   */
+  moreLike?: ItemId[]
 }
 
 export interface TurnInput {

@@ -37,7 +37,7 @@ export interface EventRecorder {
 
 export function createEventRecorder(
   store: Pick<Store, 'recordInteraction' | 'setPreference'>,
-  hooks: { onRecorded?: (events: readonly ItemEvent[], now: number) => void } = {},
+  hooks: { onRecorded?: (events: readonly ItemEvent[], now: number) => void | Promise<void> } = {},
 ): EventRecorder {
   return {
     async record(events, hasItem, now = Date.now()) {
@@ -54,7 +54,7 @@ export function createEventRecorder(
         const opinion = opinionOf(event)
         if (opinion) await store.setPreference(event.userId, event.itemId, opinion)
       }
-      hooks.onRecorded?.(events, now)
+      await hooks.onRecorded?.(events, now)
       return { recorded: events.length }
     },
   }

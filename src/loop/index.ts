@@ -15,20 +15,23 @@ export {
   MAX_EVENTS_PER_CALL,
   opinionOf,
 } from './events.ts'
-/** The impression log (SQLite) and what counts as a like and as an accepted recommendation. */
+/** The impression log (SQLite, or PostgreSQL with a postgres:// store) and what counts as a like and as an accepted recommendation. */
 export {
   ACCEPT_KINDS,
   type ImpressionLog,
   type ItemCounts,
   LIKE_KINDS,
   type Outcome,
+  openConfiguredImpressionLog,
   openImpressionLog,
+  openPostgresImpressionLog,
   type ShownItems,
   type VariantCounts,
 } from './impressions.ts'
-
 /** Impressions and outcomes per A/B variant around the chat service, with /metrics counters and a retention sweep. */
 export { type LearningLoop, type LoopInsights, openLearningLoop } from './learning-loop.ts'
+/** Opening an item (`POST /v1/conversations/{id}/opened`): an `open` interaction and outcome. */
+export { createOpenRecorder, type OpenedItem, type OpenRecorder } from './opens.ts'
 /** `concierge report`: per-variant rates with Wilson intervals and z-tests against the control. */
 export { type AbReport, buildAbReport, type Comparison, formatAbReport, type Rate, type VariantReport } from './report.ts'
 /** Wilson intervals and the two-proportion z-test of `concierge report`. */
@@ -40,7 +43,7 @@ export {
   STORE_USER_PREFIX,
   withStoreInteractions,
 } from './training.ts'
-/** One chat per variant blend, routing each user to theirs. */
+/** One chat per distinct variant overrides (blend, candidate sources, LLM on/off), routing each user to theirs. */
 export { createVariantChat } from './variant-chat.ts'
 /** Sticky variant assignment by a hash of the user id. */
-export { assignVariant, DEFAULT_VARIANT, type VariantConfig } from './variants.ts'
+export { assignVariant, DEFAULT_VARIANT, type VariantConfig, type VariantOverrides } from './variants.ts'

@@ -73,8 +73,8 @@ describe('learning loop with two variants', () => {
     const counter = (name: string, labels: string) =>
       Number(new RegExp(`^${name}\\{${labels}\\} (\\d+)$`, 'm').exec(metrics)?.[1])
     const stored = openImpressionLog(path)
-    const counts = stored.counts()
-    stored.close()
+    const counts = await stored.counts()
+    await stored.close()
     for (const c of counts) {
       expect(counter('concierge_impressions_total', `variant="${c.variant}"`)).toBe(c.impressions)
       expect(c).toEqual({ variant: c.variant, ...pick(expected[c.variant]!) })
@@ -110,8 +110,8 @@ describe('learning loop with two variants', () => {
     expect(variants.size).toBe(1)
     await chat.forgetUser('steady')
     const log = openImpressionLog(path)
-    expect(log.counts()).toEqual([])
-    log.close()
+    expect(await log.counts()).toEqual([])
+    await log.close()
     await loop.close()
   })
 
@@ -120,14 +120,14 @@ describe('learning loop with two variants', () => {
     const log = openImpressionLog(path)
     const day = 86_400_000
     const base = { conversationId: 'c', userId: 'u', variant: 'a', itemIds: ['1', '2'] }
-    log.recordShown({ ...base, at: Date.now() - 91 * day })
-    log.recordShown({ ...base, at: Date.now() - 89 * day })
-    log.close()
+    await log.recordShown({ ...base, at: Date.now() - 91 * day })
+    await log.recordShown({ ...base, at: Date.now() - 89 * day })
+    await log.close()
     const loop = openLearningLoop(loopConfig(path, { CONCIERGE_IMPRESSIONS_RETENTION: '90d' }), { logger })
     await loop.close()
     const after = openImpressionLog(path)
-    expect(after.counts()).toEqual([{ variant: 'a', impressions: 2, liked: 0, accepted: 0 }])
-    after.close()
+    expect(await after.counts()).toEqual([{ variant: 'a', impressions: 2, liked: 0, accepted: 0 }])
+    await after.close()
   })
 
   it('refuses variants whose shares do not sum to 1', () => {

@@ -1,26 +1,39 @@
 import type { ChatService } from '../core/index.ts'
-import { assignVariant, type VariantConfig } from './variants.ts'
+import { assignVariant, type VariantConfig, type VariantOverrides } from './variants.ts'
 
 /**
- * One chat service per distinct blend of the configured variants (`make(blend)`, the variant's overrides; variants
- * without any share the base one, made with `undefined`), routing each turn and feedback to the user's variant.
- * Profiles and forgets go through the store all of them share. `close()` closes each once.
+ * One chat service per distinct set of overrides among the configured variants (`make(overrides)`: the variant's
+ * blend, candidate sources and LLM switch; variants without any share the base one, made with `undefined`, and
+ * variants with the same overrides share one), routing each turn and feedback to the user's variant. Profiles and
+ * forgets go through the store all of them share. `close()` closes each once.
  */
 export async function createVariantChat<C extends ChatService>(
   variants: Readonly<Record<string, VariantConfig>> | undefined,
-  make: (blend: Record<string, number> | undefined) => Promise<C>,
+  make: (overrides: VariantOverrides | undefined) => Promise<C>,
 ): Promise<C> {
-  const withBlend = Object.entries(variants ?? {}).filter(([, v]) => v.blend && Object.keys(v.blend).length > 0)
+  const overridden = Object.entries(variants ?? {}).flatMap(([name, v]) => {
+    const overrides = overridesOf(v)
+    return overrides ? [{ name, overrides }] : []
+  })
   const base = await make(undefined)
-  if (withBlend.length === 0) return base
+  if (overridden.length === 0) return base
+  const byOverrides = new Map<string, C>()
   const byVariant = new Map<string, C>()
   try {
-    for (const [name, v] of withBlend) byVariant.set(name, await make(v.blend))
+    for (const { name, overrides } of overridden) {
+      const key = JSON.stringify(overrides)
+      let chat = byOverrides.get(key)
+      if (!chat) {
+        chat = await make(overrides)
+        byOverrides.set(key, chat)
+      }
+      byVariant.set(name, chat)
+    }
   } catch (error) {
-    await Promise.allSettled([base, ...byVariant.values()].map((c) => c.close()))
+    await Promise.allSettled([base, ...byOverrides.values()].map((c) => c.close()))
     throw error
   }
-  const all = [base, ...byVariant.values()]
+  const all = [base, ...byOverrides.values()]
   const chatFor = (userId: string) => byVariant.get(assignVariant(userId, variants)) ?? base
   // Anything else the base chat offers (e.g. evaluation turns) stays the base's.
   return {
@@ -37,4 +50,14 @@ export async function createVariantChat<C extends ChatService>(
       await Promise.all(all.map((c) => c.close()))
     },
   }
+}
+
+/** A variant's overrides with empty ones left out (in a fixed key order), or undefined when it overrides nothing. */
+function overridesOf(variant: VariantConfig): VariantOverrides | undefined {
+  const overrides: VariantOverrides = {}
+  if (variant.blend && Object.keys(variant.blend).length > 0) overrides.blend = variant.blend
+  if (variant.sources && Object.keys(variant.sources).length > 0) overrides.sources = variant.sources
+  // `llm: true` is what the server does anyway (the config refuses it without an LLM), so it shares the base chat.
+  if (variant.llm === false) overrides.llm = false
+  return Object.keys(overrides).length > 0 ? overrides : undefined
 }

@@ -1,9 +1,15 @@
-import { sha256, type UserId } from '../core/index.ts'
+import { type CandidateSource, sha256, type UserId } from '../core/index.ts'
+
+/** What a variant changes: the blend, candidate sources switched on or off, the LLM on or off (unset: as configured). */
+export interface VariantOverrides {
+  blend?: Record<string, number>
+  sources?: Partial<Record<CandidateSource, boolean>>
+  llm?: boolean
+}
 
 /** A variant's traffic share and its overrides, as configured in CONCIERGE_VARIANTS. */
-export interface VariantConfig {
+export interface VariantConfig extends VariantOverrides {
   share: number
-  blend?: Record<string, number>
 }
 
 /** The single variant when none are configured. */

@@ -1,4 +1,4 @@
-import { type CollabScorer, type ItemId, normalize, type VectorIndex } from '../core/index.ts'
+import { type CandidateSource, type CollabScorer, type ItemId, normalize, type VectorIndex } from '../core/index.ts'
 import type { CatalogueView, WishWords } from './catalogue.ts'
 import { compileConstraints } from './filters.ts'
 import { type BlendWeights, MAX_PROPOSED, type RecommendRequest } from './types.ts'
@@ -91,13 +91,15 @@ export function queryVector(
  * The candidate pool, in the order its sources add to it: the vector search for the query, the collaborative
  * model's best for the fold-in, the films that use a wish's rare words, the lexical search's best for each positive
  * wish (`lexicalCandidates` each, when set), the request's proposed items, then the most popular (all of them at a cold start, a fifth of
- * `candidates` otherwise). Every source skips items `allowed` refuses.
+ * `candidates` otherwise). Every source skips items `allowed` refuses. A source `on` refuses (an A/B variant's
+ * `sources`) adds nothing; the query and the collaborative scores are still made, for scoring.
  */
 export function gatherCandidates(
   input: { request: RecommendRequest; wishes: readonly Wish[]; query: Float32Array | undefined },
   sources: { view: CatalogueView; index: VectorIndex; collab: CollabScorer | undefined },
   weights: Readonly<BlendWeights>,
   allowed: (id: ItemId) => boolean,
+  on: (source: CandidateSource) => boolean = () => true,
 ): CandidatePool {
   const { request, wishes, query } = input
   const { view, index, collab } = sources
@@ -105,30 +107,32 @@ export function gatherCandidates(
   const add = (id: ItemId) => {
     if (!pool.has(id)) pool.set(id, pool.size)
   }
-  if (query) for (const hit of index.search(query, weights.candidates, allowed)) add(hit.id)
+  if (query && on('semantic')) for (const hit of index.search(query, weights.candidates, allowed)) add(hit.id)
 
   const foldIn = unique([...likedAndAnchors(request), ...(weights.historyWeight > 0 ? request.history : [])]).filter((id) =>
     view.collabPos.has(id),
   )
   const collabScores = collab && foldIn.length > 0 ? collab.score(foldIn) : undefined
-  if (collab && collabScores) {
+  if (collab && collabScores && on('collaborative')) {
     for (const i of topIndices(collabScores, weights.candidates, (i) => allowed(collab.itemIds[i] as ItemId))) {
       add(collab.itemIds[i] as ItemId)
     }
   }
   // The films that use a wish's rare words ("christmas", "heist"), which the vector search may blur past.
-  for (const { words } of wishes) {
+  for (const { words } of on('keywords') ? wishes : []) {
     for (const k of words.keywords) addFirst(k.items, KEYWORD_POOL, allowed, add)
   }
-  if (weights.lexicalCandidates > 0) {
+  if (weights.lexicalCandidates > 0 && on('lexical')) {
     for (const wish of wishes) {
       if (wish.weight > 0) addFirst(bestMatches(view, wish.text), weights.lexicalCandidates, allowed, add)
     }
   }
-  const proposals = proposedParts(request.proposed, allowed)
+  const proposals = proposedParts(on('proposals') ? request.proposed : undefined, allowed)
   for (const id of proposals.keys()) add(id)
   const coldStart = !query && !collabScores
-  addFirst(view.popularOrder, coldStart ? weights.candidates : Math.ceil(weights.candidates / 5), allowed, add)
+  if (on('popular')) {
+    addFirst(view.popularOrder, coldStart ? weights.candidates : Math.ceil(weights.candidates / 5), allowed, add)
+  }
   const found = { ...(query ? { query } : {}), ...(collabScores ? { collabScores } : {}) }
   return { ids: [...pool.keys()], ...found, foldIn, coldStart, proposals }
 }

@@ -135,6 +135,19 @@ describe('createRecommender', () => {
     expect(out.every((r) => r.parts.semantic === 0 && r.parts.collaborative === 0)).toBe(true)
   })
 
+  it('adds nothing from a candidate source a variant switched off', async () => {
+    // At a cold start only the popular items are candidates: without that source there are none.
+    expect(await (await make({ sources: { popular: false } })).recommend(request({ k: 3 }))).toEqual([])
+    const wish = request({ preferences: [{ text: 'space', weight: 1 }], k: 3 })
+    const weights = { candidates: 5 }
+    const all = await make({ weights })
+    expect((await all.recommend(wish)).length).toBe(3)
+    // Without the vector search, rare words and lexical search, a wish's pool is a fifth of `candidates` of the most
+    // popular: the one most popular item.
+    const onlyPopular = await make({ weights, sources: { semantic: false, keywords: false, lexical: false } })
+    expect((await onlyPopular.recommend(wish)).map((r) => r.item.id)).toEqual(['s1'])
+  })
+
   it('follows the text of a preference', async () => {
     const rec = await make()
     const out = await rec.recommend(request({ preferences: [{ text: 'something scary', weight: 1 }], k: 3 }))

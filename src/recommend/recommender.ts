@@ -1,4 +1,13 @@
-import { AppError, embedCached, type Item, type ItemId, LruCache, silentLogger, wrapError } from '../core/index.ts'
+import {
+  AppError,
+  type CandidateSource,
+  embedCached,
+  type Item,
+  type ItemId,
+  LruCache,
+  silentLogger,
+  wrapError,
+} from '../core/index.ts'
 import { allowedFilter, gatherCandidates, likedAndAnchors, queryVector, type Wish } from './candidates.ts'
 import { createCatalogueView } from './catalogue.ts'
 import { sharedCategories, sharedTags } from './evidence.ts'
@@ -39,6 +48,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   // The lexical index takes a moment to build over a real catalogue: at start-up, not in someone's first turn.
   const lexicalPossible = weights.lexical !== 0 || weights.lexicalCandidates > 0 || weights.specificity > 0
   if (lexicalPossible) view.lexicalMatch('')
+  const sourceOn = (source: CandidateSource) => deps.sources?.[source] !== false
   let closed = false
   const checkOpen = () => {
     if (closed) throw new AppError('unavailable', 'The recommender was closed.')
@@ -77,7 +87,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     const allowed = allowedFilter(view, request)
     const wishes = await wishesOf(request)
     const query = queryVector(wishes, request, view, weights, index.dimension)
-    const pool = gatherCandidates({ request, wishes, query }, { view, index, collab }, weights, allowed)
+    const pool = gatherCandidates({ request, wishes, query }, { view, index, collab }, weights, allowed, sourceOn)
     if (pool.ids.length === 0) {
       logger.debug('no candidate passes the filters', { constraints: request.constraints })
       return []

@@ -1,4 +1,13 @@
-import type { CollabScorer, Embedder, FacetConstraint, Item, ItemId, Logger, VectorIndex } from '../core/index.ts'
+import type {
+  CandidateSource,
+  CollabScorer,
+  Embedder,
+  FacetConstraint,
+  Item,
+  ItemId,
+  Logger,
+  VectorIndex,
+} from '../core/index.ts'
 
 /** Hard filters. Items that fail them are never candidates. */
 export interface Constraints {
@@ -214,6 +223,8 @@ export interface RecommenderDeps {
   popularity: ReadonlyMap<ItemId, number>
   /** Overrides of the defaults; `specific.<part>` keys set the specific end of the blend (see `specificity`). */
   weights?: Partial<BlendWeights> | Readonly<Record<string, number>>
+  /** Candidate sources switched off (`false`) or on; unnamed ones are on. Scoring parts are not changed. */
+  sources?: Readonly<Partial<Record<CandidateSource, boolean>>>
   /** Look for a description phrase matching the request (one extra embed call per request). Default true. */
   phraseEvidence?: boolean
   logger?: Logger

@@ -9,7 +9,9 @@ export { createMemoryStore } from './memory.ts'
 /** The store's user for an id within a namespace (a site key): the same id under two keys is two people. */
 export { namespacedUserId } from './namespace.ts'
 /** Connects to PostgreSQL (pool) and runs its versioned migrations; `store.failed` when it cannot. */
-export { createPostgresStore, PG_MIGRATIONS, type PostgresStoreOptions } from './postgres.ts'
+export { createPostgresStore, openPostgresDriver, PG_MIGRATIONS, type PostgresStoreOptions } from './postgres.ts'
+/** SQL with `?` placeholders over SQLite or PostgreSQL, as the store (and the impression log) run it. */
+export type { SqlDriver, SqlExecutor } from './sql-store.ts'
 /** Opens or creates a SQLite store (WAL, migrated); `store.failed` on a damaged, newer or unwritable file. */
 export { createSqliteStore, MIGRATIONS } from './sqlite.ts'
 export type {

@@ -49,6 +49,24 @@ export const PG_MIGRATIONS: readonly string[] = [
      conversation_id TEXT PRIMARY KEY,
      wiped_at BIGINT NOT NULL
    );`,
+  // The learning loop's impression log, shared by every replica (src/loop/impressions.ts).
+  `CREATE TABLE impressions (
+     id BIGSERIAL PRIMARY KEY,
+     at BIGINT NOT NULL,
+     conversation_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     variant TEXT NOT NULL,
+     item_id TEXT NOT NULL,
+     position INTEGER NOT NULL
+   );
+   CREATE INDEX impressions_user_item ON impressions(user_id, item_id, at);
+   CREATE INDEX impressions_at ON impressions(at);
+   CREATE TABLE outcomes (
+     impression_id BIGINT NOT NULL REFERENCES impressions(id) ON DELETE CASCADE,
+     kind TEXT NOT NULL,
+     at BIGINT NOT NULL
+   );
+   CREATE INDEX outcomes_impression ON outcomes(impression_id);`,
 ]
 
 /** Any number: serialises migrations of replicas that start at once (pg_advisory_xact_lock). */
@@ -66,10 +84,28 @@ export interface PostgresStoreOptions extends StoreOptions {
  * when the server does not answer, refuses the login, or holds a schema from a newer version.
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  return createSqlStore(await openPostgresDriver(options), options)
+}
+
+/**
+ * A pool on the PostgreSQL database at `options.url`, migrated, as the SQL driver the store runs on (the learning
+ * loop's impression log uses it too). Throws `store.failed` as `createPostgresStore` does.
+ */
+export async function openPostgresDriver(
+  options: Pick<PostgresStoreOptions, 'url' | 'maxConnections'> & {
+    /**
+     * Commit without waiting for the server's disk flush (`synchronous_commit = off`): a crash of the database server
+     * may lose the last fraction of a second of writes, never corrupt them. For data that measures (impressions), not
+     * for the store's own.
+     */
+    asyncCommit?: boolean
+  },
+): Promise<SqlDriver> {
   const where = redactUrl(options.url)
   const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5000 })
   // An idle connection the server drops must not crash the process; the next query gets a fresh one.
   pool.on('error', () => {})
+  if (options.asyncCommit) pool.on('connect', (client) => void client.query('SET synchronous_commit TO OFF').catch(() => {}))
   try {
     await migrate(pool, where)
   } catch (error) {
@@ -79,7 +115,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       where,
     })
   }
-  return createSqlStore(postgresDriver(pool, where), options)
+  return postgresDriver(pool, where)
 }
 
 function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {

@@ -43,7 +43,7 @@ describe('operator page', () => {
     const res = await overview(`Bearer ${ADMIN_SECRET}`)
     expect(res.status).toBe(200)
     const body = (await res.json()) as AdminOverview
-    const report = started.loop.report()
+    const report = await started.loop.report()
     expect(body.report).toEqual(report)
     expect(body.report?.variants.map((v) => v.variant)).toEqual(['a', 'b'])
     const impressions = report.variants.reduce((n, v) => n + v.impressions, 0)

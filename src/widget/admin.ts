@@ -35,9 +35,9 @@ export function mountAdmin(app: Hono<WidgetEnv>, sources: AdminSources): void {
   app.get('/admin', (c) =>
     c.html(ADMIN_PAGE, 200, { 'Content-Security-Policy': DEMO_CSP, 'X-Frame-Options': 'DENY', 'Cache-Control': 'no-cache' }),
   )
-  app.get('/v1/admin/overview', (c) => {
+  app.get('/v1/admin/overview', async (c) => {
     if (c.get('principal').kind !== 'secret') throw new AppError('auth.unauthorized', 'The operator page needs a secret key.')
-    return c.json(overview(sources))
+    return c.json(await overview(sources))
   })
 }
 
@@ -64,18 +64,18 @@ async function messageText(c: Context<WidgetEnv>): Promise<string | undefined> {
 }
 
 /** The JSON of `GET /v1/admin/overview`. */
-export type AdminOverview = ReturnType<typeof overview>
+export type AdminOverview = Awaited<ReturnType<typeof overview>>
 
-function overview(sources: AdminSources) {
+async function overview(sources: AdminSources) {
   const b = sources.backend()
   const titled = <T extends { itemId: string }>(rows: T[]) =>
     rows.map((r) => ({ ...r, title: b?.chat.getItem(r.itemId)?.title ?? null }))
-  const top = b?.insights?.topItems(LIST_LENGTH)
+  const [top, report] = await Promise.all([b?.insights?.topItems(LIST_LENGTH), b?.insights?.report()])
   return {
     build: b ? { buildId: b.buildId, itemCount: b.itemCount } : null,
     sampleSeconds: sources.sampleSeconds,
     samples: sources.sampler.samples(),
-    report: b?.insights?.report() ?? null,
+    report: report ?? null,
     mostShown: titled(top?.shown ?? []),
     mostLiked: titled(top?.liked ?? []),
     conversations: sources.conversations.recent(CONVERSATIONS_LISTED),

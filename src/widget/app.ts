@@ -7,7 +7,7 @@ import { matchedRoutes } from 'hono/route'
 import type { Config } from '../config/index.ts'
 import { AppError, type ChatService, isAppError, type Logger, type Reply } from '../core/index.ts'
 import type { LiveItems } from '../live/index.ts'
-import type { EventRecorder, LoopInsights } from '../loop/index.ts'
+import type { EventRecorder, LoopInsights, OpenRecorder } from '../loop/index.ts'
 import type { RateLimiter as SharedRateLimiter } from '../state/index.ts'
 import { mountAdmin, noteTurns } from './admin.ts'
 import { createConversationTracker } from './admin-activity.ts'
@@ -23,7 +23,7 @@ import { postMessage, scopedConversation, scopedUser } from './messages.ts'
 import { createMetrics } from './metrics.ts'
 import { openApiDocument } from './openapi.ts'
 import { createRequestLimits, createSharedRequestLimits } from './request-limits.ts'
-import { feedbackBodySchema, idSchema, parseBody, parseValue } from './schemas.ts'
+import { feedbackBodySchema, idSchema, openedBodySchema, parseBody, parseValue } from './schemas.ts'
 import { DEMO_CSP, demoPage, loadStaticAssets, type StaticAsset } from './static-assets.ts'
 import { createTurnScheduler } from './turn-scheduler.ts'
 
@@ -34,6 +34,8 @@ export interface WidgetBackend {
   readonly itemCount: number
   /** Records interactions sent to POST /v1/events; without it that route answers 503 `unavailable`. */
   readonly events?: EventRecorder
+  /** Records items opened (POST /v1/conversations/:id/opened); without it that route answers 503 `unavailable`. */
+  readonly opens?: OpenRecorder
   /** The live catalogue behind POST /v1/items and DELETE /v1/items/:id; without it those answer 503 `unavailable`. */
   readonly items?: LiveItems
   /** More Prometheus text for /metrics (impressions and feedback per A/B variant). */
@@ -218,6 +220,21 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
       itemId: body.itemId,
       kind: body.kind,
     })
+    return c.json({ ok: true })
+  })
+
+  app.post('/v1/conversations/:id/opened', async (c) => {
+    const principal = c.get('principal')
+    const conversation = parseValue(idSchema, c.req.param('id'), 'path.id')
+    const body = parseBody(openedBodySchema, await c.req.text())
+    const b = backend()
+    if (!b.opens) throw new AppError('unavailable', 'Opened items are not recorded by this server.')
+    const opened = {
+      conversationId: scopedConversation(principal, conversation),
+      userId: scopedUser(principal, body.userId, conversation),
+      itemId: body.itemId,
+    }
+    await b.opens.record(opened, (id) => b.chat.getItem(id) !== undefined)
     return c.json({ ok: true })
   })
 

@@ -69,6 +69,18 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
           },
         },
       },
+      '/v1/conversations/{id}/opened': {
+        post: {
+          summary: 'A person opened a recommended item (an outcome of its impression, and training data like a view)',
+          parameters: [conversationId],
+          requestBody: { required: true, content: json({ $ref: '#/components/schemas/OpenedRequest' }) },
+          responses: {
+            '200': { description: 'Recorded', content: json({ type: 'object', properties: { ok: { const: true } } }) },
+            '404': errorRef,
+            ...commonErrors,
+          },
+        },
+      },
       '/v1/items': {
         post: {
           summary: 'Add or replace up to 1,000 items while serving (secret key only); searchable when this answers',
@@ -210,6 +222,14 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
           properties: {
             itemId: { type: 'string' },
             kind: { type: 'string', enum: ['like', 'dislike', 'seen', 'not_interested'] },
+            userId: { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$' },
+          },
+        },
+        OpenedRequest: {
+          type: 'object',
+          required: ['itemId'],
+          properties: {
+            itemId: { type: 'string' },
             userId: { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$' },
           },
         },

@@ -25,6 +25,12 @@ export const feedbackBodySchema = z.object({
   userId: idSchema.optional(),
 })
 
+/** `POST /v1/conversations/{id}/opened`: the item a person opened, and who (as for feedback). */
+export const openedBodySchema = z.object({
+  itemId: z.string().min(1).max(128),
+  userId: idSchema.optional(),
+})
+
 /** Parses a JSON body against a schema; every problem is listed in `details.issues` as `field: message`. */
 export function parseBody<T>(schema: z.ZodType<T>, raw: string): T {
   let json: unknown

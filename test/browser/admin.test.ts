@@ -46,12 +46,17 @@ describeInBrowser('operator page in a real browser', () => {
     if (profileDir) await rm(profileDir, { recursive: true, force: true })
   })
 
-  it('asks for the key, then renders live charts, the A/B report and top items of a two-variant session', async () => {
-    // Two bursts of traffic with a pause between, so the charts have more than one point.
-    await runScriptedSession(server.url, fetch, 20)
+  it('asks for the key, then renders live charts, the A/B report and top items of a 200-conversation two-variant run', async () => {
+    // 200 scripted conversations in two bursts with a pause between, so the charts have more than one point.
+    const first = await runScriptedSession(server.url, fetch, 100)
     await new Promise((r) => setTimeout(r, 700))
-    await runScriptedSession(server.url, fetch, 20)
+    const second = await runScriptedSession(server.url, fetch, 100, 100)
     await new Promise((r) => setTimeout(r, 500))
+    const report = await loop.report()
+    expect(report.variants.map((v) => v.variant)).toEqual(['a', 'b'])
+    expect(report.variants.reduce((n, v) => n + v.impressions, 0)).toBe(first.shown + second.shown)
+    expect(report.variants.reduce((n, v) => n + v.likes.count, 0)).toBe(first.liked + second.liked)
+    expect(first.liked + second.liked).toBe(100)
 
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } })
     const errors: string[] = []
@@ -69,7 +74,6 @@ describeInBrowser('operator page in a real browser', () => {
     await page.getByRole('button', { name: 'Open' }).click()
     const reportRows = page.locator('#report tr')
     await expect.poll(() => reportRows.count(), { timeout: 10_000 }).toBe(3)
-    const report = loop.report()
     for (const [i, v] of report.variants.entries()) {
       const cells = await reportRows
         .nth(i + 1)

@@ -8,6 +8,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/index.ts'
 import { createLogger } from '../../src/core/index.ts'
+import type { OpenedItem, OpenRecorder } from '../../src/loop/index.ts'
 import { createWidgetApp, type HttpServer, startHttpServer } from '../../src/widget/index.ts'
 import { repoRoot } from '../support/data.ts'
 import { createFakeChat, type FakeChat } from '../support/fake-chat.ts'
@@ -23,9 +24,17 @@ if (!hasChromium) {
 const logger = createLogger({ level: 'silent' })
 const shots = join(repoRoot, 'test-results')
 
+/** Items the widget reported as opened (its "Details"), in order. */
+const opened: OpenedItem[] = []
+const opens: OpenRecorder = {
+  record: async (item) => {
+    opened.push(item)
+  },
+}
+
 async function serveWidget(env: Record<string, string>, chat: FakeChat): Promise<HttpServer> {
   const app = await createWidgetApp(loadConfig(env, { cwd: '/tmp' }).server, {
-    backend: () => ({ chat, buildId: 'b', itemCount: 10 }),
+    backend: () => ({ chat, buildId: 'b', itemCount: 10, opens }),
     logger,
   })
   return startHttpServer({ listener: app.listener, port: 0, host: '127.0.0.1', logger, shutdownTimeoutMs: 1000 })
@@ -139,6 +148,35 @@ describeInBrowser('widget in a real browser', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth)
     expect(overflow).toBeLessThanOrEqual(360)
     await page.screenshot({ path: join(shots, 'widget-360.png') })
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it("shows an item's details and reports it opened once, and asks for more like an item", async () => {
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(demo.url)
+    await ask(page, 'some animation please')
+    const cards = page.getByRole('list', { name: 'Recommendations' }).getByRole('listitem')
+    await expect.poll(() => cards.count(), { timeout: 10_000 }).toBe(3)
+    const before = opened.length
+    const details = page.getByRole('button', { name: 'Details of Toy Story', exact: true })
+    await details.click()
+    await expect.poll(() => details.getAttribute('aria-expanded')).toBe('true')
+    await expect(cards.nth(0).locator('.about').textContent()).resolves.toBe('Toy Story (1995).')
+    await expect.poll(() => opened.length).toBe(before + 1)
+    expect(opened.at(-1)).toMatchObject({ itemId: '1' })
+    expect(opened.at(-1)?.userId).toMatch(/^web:demo:[0-9a-f-]{36}$/)
+    // Closed and opened again: still one open reported for this card.
+    await details.click()
+    await details.click()
+    await expect.poll(() => details.getAttribute('aria-expanded')).toBe('true')
+    expect(opened.length).toBe(before + 1)
+
+    await page.getByRole('button', { name: 'More like Toy Story', exact: true }).click()
+    await expect.poll(() => chat.turns.at(-1)?.text, { timeout: 10_000 }).toBe('more like Toy Story')
+    await expect.poll(() => page.getByRole('list', { name: 'Recommendations' }).count(), { timeout: 10_000 }).toBe(2)
     expect(errors).toEqual([])
     await page.close()
   })

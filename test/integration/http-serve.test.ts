@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readlink, rm, symlink } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readlink, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -165,5 +165,48 @@ describe('startServe with the Slack bot in HTTP mode', () => {
     expect(JSON.stringify(post.body.blocks)).toContain('concierge:item:')
     expect(api.callsTo('chat.postMessage').filter((c) => c.body.channel === 'DS1')).toHaveLength(1)
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' })
+  })
+})
+
+// CONCIERGE_REBUILD_EVERY: the server rebuilds on its own (a real rebuild of the tiny fixture, in a thread) and
+// swaps to the new build, trained on what people did meanwhile.
+describe('startServe with scheduled retraining', () => {
+  let server: RunningServer
+  let dir: string
+  let config: Config
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'concierge-serve-rebuild-'))
+    const env = {
+      CONCIERGE_PORT: '0',
+      CONCIERGE_HOST: '127.0.0.1',
+      CONCIERGE_REBUILD_EVERY: '1s',
+      CONCIERGE_SECRET_KEYS: 'sk_rebuild',
+    }
+    config = (await tinyBuild(dir, env)).config
+    server = await startServe(config, { logger, pollMs: 60_000, shutdownTimeoutMs: 5000 })
+  })
+  afterAll(async () => {
+    await server?.close()
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('rebuilds on the schedule with the stored likes and swaps to the new build while serving', async () => {
+    const first = server.buildId
+    const like = await fetch(`${server.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk_rebuild' },
+      body: JSON.stringify({ events: [{ userId: 'retrain-me', itemId: '1', type: 'like' }] }),
+    })
+    expect(like.status).toBe(200)
+    // A build whose data covers the like sent while serving has another fingerprint than the first one.
+    const fingerprint = async (buildId: string) =>
+      (JSON.parse(await readFile(join(config.indexesDir, buildId, 'manifest.json'), 'utf8')) as { dataFingerprint: string })
+        .dataFingerprint
+    const before = await fingerprint(first)
+    await expect.poll(() => fingerprint(server.buildId), { timeout: 60_000, interval: 100 }).not.toBe(before)
+    expect(server.buildId).not.toBe(first)
+    const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { status: string; buildId: string }
+    expect(ready).toMatchObject({ status: 'ready', buildId: server.buildId })
   })
 })

@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { run as runReport } from '../../src/cli/report.ts'
 import { createLogger } from '../../src/core/index.ts'
+import type { AbReport } from '../../src/loop/index.ts'
 import type { Runtime } from '../../src/runtime.ts'
 import { createSchemas, postgresUnavailable } from '../support/postgres.ts'
 import { tinyBuild } from '../support/tiny-build.ts'
@@ -40,4 +42,47 @@ function twoRuntimes(): void {
       await rm(dir, { recursive: true, force: true })
     }
   })
+
+  it("logs both replicas' impressions in PostgreSQL: each one's report and `concierge report` count them all", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'concierge-pg-impressions-'))
+    const url = await schemas.fresh()
+    const { config } = await tinyBuild(dir, { CONCIERGE_STORE_URL: url })
+    const { createRuntime } = await import('../../src/runtime.ts')
+    const logger = createLogger({ level: 'silent' })
+    // Replicas on two machines: each would have its own impressions file if the log stayed in SQLite.
+    const on = (name: string) => ({ ...config, loop: { ...config.loop, impressionsPath: join(dir, name, 'impressions.db') } })
+    const runtimes: Runtime[] = [await createRuntime(on('a'), { logger }), await createRuntime(on('b'), { logger })]
+    try {
+      const [a, b] = runtimes as [Runtime, Runtime]
+      const first = await a.chat.handleTurn({ conversationId: 'ca', userId: 'ua', text: 'something animated' })
+      const second = await b.chat.handleTurn({ conversationId: 'cb', userId: 'ub', text: 'a comedy' })
+      await b.chat.feedback({ conversationId: 'ca', userId: 'ua', itemId: first.items[0]!.id, kind: 'like' })
+      const shown = first.items.length + second.items.length
+      expect(shown).toBeGreaterThan(0)
+      for (const runtime of runtimes) {
+        const report = await runtime.insights.report()
+        expect(report.variants).toEqual([
+          expect.objectContaining({ variant: 'default', impressions: shown, likes: expect.objectContaining({ count: 1 }) }),
+        ])
+      }
+      const cli = await reportJson({ CONCIERGE_STORE_URL: url, CONCIERGE_IMPRESSIONS_PATH: join(dir, 'none.db') })
+      expect(cli.variants.map((v) => [v.variant, v.impressions, v.likes.count])).toEqual([['default', shown, 1]])
+    } finally {
+      for (const runtime of runtimes) await runtime.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+}
+
+/** `concierge report --json` with these settings. */
+async function reportJson(env: Record<string, string>): Promise<AbReport> {
+  const out = vi.spyOn(console, 'log').mockImplementation(() => {})
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value)
+  try {
+    expect(await runReport(['--json'])).toBe(0)
+    return JSON.parse(String(out.mock.calls.at(-1)?.[0])) as AbReport
+  } finally {
+    out.mockRestore()
+    vi.unstubAllEnvs()
+  }
 }

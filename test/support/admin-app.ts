@@ -30,10 +30,19 @@ export async function createAdminTestApp(options: { logLevel?: 'debug' | 'silent
   return { app, loop }
 }
 
-/** Runs `users` scripted conversations as the secret-key caller: one turn each, liking the first item shown. */
-export async function runScriptedSession(baseUrl: string, fetcher: typeof fetch, users: number): Promise<void> {
+/**
+ * Runs `users` scripted conversations (users and conversations numbered from `from`) as the secret-key caller: one
+ * turn each, liking the first item shown in every other one. Returns how many items were shown and liked.
+ */
+export async function runScriptedSession(
+  baseUrl: string,
+  fetcher: typeof fetch,
+  users: number,
+  from = 0,
+): Promise<{ shown: number; liked: number }> {
   const headers = { Authorization: `Bearer ${ADMIN_SECRET}`, 'Content-Type': 'application/json' }
-  for (let u = 0; u < users; u++) {
+  const tally = { shown: 0, liked: 0 }
+  for (let u = from; u < from + users; u++) {
     const conversation = `c${u}`
     const userId = `user-${u}`
     const res = await fetcher(`${baseUrl}/v1/conversations/${conversation}/messages`, {
@@ -43,6 +52,7 @@ export async function runScriptedSession(baseUrl: string, fetcher: typeof fetch,
     })
     const body = (await res.json()) as { reply?: { items: { id: string }[] } }
     if (!res.ok) throw new Error(`turn ${u} answered ${res.status}: ${JSON.stringify(body)}`)
+    tally.shown += body.reply?.items.length ?? 0
     const first = body.reply?.items[0]
     if (first && u % 2 === 0) {
       await fetcher(`${baseUrl}/v1/conversations/${conversation}/feedback`, {
@@ -50,6 +60,8 @@ export async function runScriptedSession(baseUrl: string, fetcher: typeof fetch,
         headers,
         body: JSON.stringify({ itemId: first.id, kind: 'like', userId }),
       })
+      tally.liked++
     }
   }
+  return tally
 }

@@ -38,6 +38,7 @@
     '.year { color: #5b6478; font-weight: normal; }',
     '.cats { margin: 2px 0 0; color: #5b6478; font-size: 13px; }',
     '.why { margin: 6px 0 0; font-size: 14px; }',
+    '.about { margin: 6px 0 0; font-size: 13px; color: #3a4152; }',
     '.actions { display: flex; gap: 6px; margin-top: 8px; flex-wrap: wrap; }',
     'button { font: inherit; cursor: pointer; border-radius: 999px; border: 1px solid #c5cad6; background: #fff; color: #1d2330;',
     '  padding: 4px 12px; min-height: 32px; }',
@@ -308,8 +309,15 @@
         dislike.setAttribute('aria-label', 'Dislike ' + item.title)
         like.addEventListener('click', () => this.feedback(item, 'like', like, dislike))
         dislike.addEventListener('click', () => this.feedback(item, 'dislike', dislike, like))
-        actions.append(like, dislike)
-        body.appendChild(actions)
+        var more = el('button', { type: 'button', 'data-kind': 'more' }, 'More like this')
+        more.setAttribute('aria-label', 'More like ' + item.title)
+        more.addEventListener('click', () => this.send('more like ' + item.title))
+        var details = el('button', { type: 'button', 'aria-expanded': 'false', 'data-kind': 'details' }, 'Details')
+        details.setAttribute('aria-label', 'Details of ' + item.title)
+        var about = el('p', { class: 'about', hidden: '' })
+        details.addEventListener('click', () => this.details(item, details, about))
+        actions.append(like, dislike, more, details)
+        body.append(about, actions)
         card.appendChild(body)
         list.appendChild(card)
       })
@@ -324,6 +332,41 @@
         chip.addEventListener('click', () => this.send(text))
         this.chips.appendChild(chip)
       })
+    }
+
+    /** Shows (or hides) the item's description, and tells the server the item was opened (once per card). */
+    async details(item, button, about) {
+      if (button.getAttribute('aria-expanded') === 'true') {
+        button.setAttribute('aria-expanded', 'false')
+        about.hidden = true
+        return
+      }
+      button.disabled = true
+      try {
+        if (!about.textContent) {
+          var res = await fetch(this.api + '/v1/items/' + encodeURIComponent(item.id), { headers: this.headers() })
+          if (!res.ok) throw await this.failure(res)
+          var body = await res.json()
+          about.textContent = (body.item && body.item.description) || 'No description.'
+          this.opened(item)
+        }
+        about.hidden = false
+        button.setAttribute('aria-expanded', 'true')
+      } catch (error) {
+        this.addError(error && error.userMessage ? error.userMessage : 'Sorry, the details could not be loaded.')
+      } finally {
+        button.disabled = false
+      }
+    }
+
+    /** Opening an item is an outcome of its recommendation; a failure to record it is not the person's concern. */
+    opened(item) {
+      var url = this.api + '/v1/conversations/' + encodeURIComponent(this.conversationId) + '/opened'
+      fetch(url, {
+        method: 'POST',
+        headers: this.headers(),
+        body: JSON.stringify({ itemId: item.id, userId: this.userId }),
+      }).catch(() => {})
     }
 
     async feedback(item, kind, button, other) {
