@@ -115,4 +115,10 @@ describe('FEATURES (one function per blended part)', () => {
     expect(lexical.get('pawn')).toBeGreaterThan(lexical.get('space') as number)
     expect(new Set(FEATURES.lexical(context({ wish: 'a movie about chess' })) as Float64Array)).toEqual(new Set([0]))
   })
+
+  it('wishMatch: a tier, 1 for the items the words or meaning match outright, 0 for the rest', () => {
+    const match = byId(FEATURES.wishMatch(context({ wish: 'a movie about chess', lexicalUsed: true })))
+    expect([match.get('chess'), match.get('pawn')]).toEqual([1, 1])
+    expect([match.get('space'), match.get('p3')]).toEqual([0, 0])
+  })
 })

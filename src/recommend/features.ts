@@ -17,6 +17,10 @@ const MIN_STD_TAGS = 0.02
 const MIN_STD_LEXICAL = 0.05
 /** A wish's rare words count for an item at least as close to the wish as this quantile of the catalogue. */
 const KEYWORD_QUANTILE = 0.75
+/** An item matches a wish outright when its lexical score is at least this share of the wish's best … */
+const WISH_MATCH_LEXICAL_SHARE = 0.5
+/** … or when it is at least as close to the wish as this quantile of the catalogue. */
+const WISH_MATCH_QUANTILE = 0.995
 
 /** A positive wish with its cosine to every pool item (undefined where the item has no vector). */
 export interface PoolWish extends Wish {
@@ -103,6 +107,7 @@ export const FEATURES: { readonly [K in BlendedPart]: (ctx: PoolContext) => Arra
   keywordMatch: keywordShares,
   llmProposal: (ctx) => Float64Array.from(ctx.ids, (id) => ctx.pool.proposals?.get(id) ?? 0),
   lexical: (ctx) => zScores(lexicalShares(ctx), MIN_STD_LEXICAL),
+  wishMatch: wishMatches,
 }
 
 export function isDescribed(item: Item): boolean {
@@ -160,6 +165,25 @@ function lexicalShares(ctx: PoolContext): Float64Array {
       const score = m.scores.get(id)
       if (score === undefined || m.best <= 0) return
       best = Math.max(best, (Math.min(1, (ctx.positive[j] as PoolWish).weight) * score) / m.best)
+    })
+    return best
+  })
+}
+
+/**
+ * Per item, whether it matches a positive wish outright (0 or the wish's weight, at most 1, for the best wish): its
+ * lexical score is among the wish's strongest (at least half the best) or it is among the catalogue's closest items
+ * to the wish. Not z-scored: a tier, so that a specific wish's matches come first and the other parts order them.
+ */
+function wishMatches(ctx: PoolContext): Float64Array {
+  const bars = ctx.positive.map((p) => ctx.view.catalogueBar(p.v, WISH_MATCH_QUANTILE))
+  return Float64Array.from(ctx.ids, (id, i) => {
+    let best = 0
+    ctx.positive.forEach((p, j) => {
+      const m = ctx.lexical[j]
+      const lexicalHit = m !== undefined && m.best > 0 && (m.scores.get(id) ?? 0) >= WISH_MATCH_LEXICAL_SHARE * m.best
+      const semanticHit = (p.sims[i] ?? Number.NEGATIVE_INFINITY) >= (bars[j] as number)
+      if (lexicalHit || semanticHit) best = Math.max(best, Math.min(1, p.weight))
     })
     return best
   })

@@ -102,6 +102,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
         wishes.map((w) => ({ text: w.text, weight: w.weight, keywords: w.words.keywords })),
         request.constraints,
         view.byId.size,
+        weights.minWishSpecificity,
       )
     const partWeights = blendFor(ends, specificity, collab !== undefined)
     const lexicalUsed = partWeights.lexical !== 0 || weights.lexicalCandidates > 0 || deps.onScored !== undefined

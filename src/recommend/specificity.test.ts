@@ -47,6 +47,8 @@ describe('requestSpecificity', () => {
     expect(requestSpecificity([wish('chess', 0.5)], none, items.length)).toBeCloseTo(chess / 2)
     expect(requestSpecificity([wish('chess', -1)], none, items.length)).toBe(0)
     expect(requestSpecificity([], { ...none, mentions: ['Tom Hanks'] }, items.length)).toBe(1)
+    expect(requestSpecificity([wish('anything good?')], none, items.length, 0.8)).toBe(0.8)
+    expect(requestSpecificity([wish('chess', -1)], none, items.length, 0.8)).toBe(0)
   })
 })
 

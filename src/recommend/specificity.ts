@@ -34,18 +34,21 @@ export function wishSpecificity(text: string, keywords: readonly Keyword[], cata
 
 /**
  * How specific a request is, in [0, 1]: a person asked for by name makes it fully specific; otherwise its most
- * specific positive wish, by that wish's weight (an older wish, re-sent with less weight, counts less).
+ * specific positive wish, by that wish's weight (an older wish, re-sent with less weight, counts less). A wish is at
+ * least `floor` specific, however common its words: a wish said in other words than the catalogue's is still a wish.
  */
 export function requestSpecificity(
   wishes: readonly { text: string; weight: number; keywords: readonly Keyword[] }[],
   constraints: Constraints,
   catalogueSize: number,
+  floor = 0,
 ): number {
   if (constraints.mentions?.length) return 1
   let best = 0
   for (const w of wishes) {
     if (w.weight <= 0) continue
-    best = Math.max(best, Math.min(1, w.weight) * wishSpecificity(w.text, w.keywords, catalogueSize))
+    const own = Math.max(floor, wishSpecificity(w.text, w.keywords, catalogueSize))
+    best = Math.max(best, Math.min(1, w.weight) * own)
   }
   return best
 }

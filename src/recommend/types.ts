@@ -171,6 +171,12 @@ export interface BlendWeights {
    * the catalogue for that wish (0–1), for the best wish, times its weight.
    */
   lexical: number
+  /**
+   * Bonus (not z-scored: 0 or 1 by the wish's weight) for matching a positive wish outright: a lexical score at least
+   * half the wish's best, or a place among the catalogue's closest items to it. A tier: weighed at the specific end
+   * of the blend, it puts a specific wish's matches first while the other parts order them.
+   */
+  wishMatch: number
   /** Items the lexical search adds to the pool per positive wish (its best matches), beside the vector search; 0: none. */
   lexicalCandidates: number
   /**
@@ -179,6 +185,8 @@ export interface BlendWeights {
    * [0, 1] the request's specificity. 0: one fixed blend for every request.
    */
   specificity: number
+  /** How specific any positive wish counts at least (0–1), however common its words (a paraphrase is still a wish). */
+  minWishSpecificity: number
   /** The share of a request's specificity that counts when the person has liked (or anchored) items: they lead then. */
   likedSpecificity: number
   /** Penalty (in z units) for items less popular than `minPopularity` and without description, unless the text match is strong. */

@@ -79,8 +79,10 @@ export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   llmProposal: 0,
   lexical: 0.3,
   lexicalCandidates: 30,
+  wishMatch: 0,
   specificity: 0,
   likedSpecificity: 0,
+  minWishSpecificity: 0,
   obscurity: 1,
   minPopularity: 0.02,
   likedWeight: 1,
@@ -112,6 +114,7 @@ export const BLENDED_PARTS = [
   'keywordMatch',
   'llmProposal',
   'lexical',
+  'wishMatch',
 ] as const satisfies readonly (keyof BlendWeights)[]
 
 /** The name of a weighted part of the blend. */
@@ -181,6 +184,7 @@ function mergeWeights(overrides: Partial<BlendWeights> | undefined): Readonly<Bl
   }
   if (merged.mmrLambda < 0 || merged.mmrLambda > 1) problems.push('mmrLambda must be within [0, 1]')
   if (merged.specificity < 0 || merged.specificity > 1) problems.push('specificity must be within [0, 1]')
+  if (merged.minWishSpecificity < 0 || merged.minWishSpecificity > 1) problems.push('minWishSpecificity must be within [0, 1]')
   if (merged.likedSpecificity < 0 || merged.likedSpecificity > 1) problems.push('likedSpecificity must be within [0, 1]')
   if (!Number.isInteger(merged.lexicalCandidates) || merged.lexicalCandidates < 0)
     problems.push('lexicalCandidates must be a non-negative integer')
