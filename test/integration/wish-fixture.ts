@@ -103,7 +103,8 @@ function choosePool(
  * only: the demo build's holds every film), else from the encoder.
  */
 async function embedPool(pool: readonly Item[], indexesDir: string): Promise<{ index: VectorIndex; embedder: Embedder }> {
-  const embedder = await createUseEmbedder({ batchSize: 32, workers: 1, bulkAbove: 1_000_000, logger: silentLogger })
+  // A first run without any cache embeds ~4,100 films: in the rebuild's worker pool (two workers), not on this thread.
+  const embedder = await createUseEmbedder({ batchSize: 32, workers: 2, bulkAbove: 64, logger: silentLogger })
   const texts = pool.map((i) => itemText(i))
   // The same vector cache as the other chat tests: later runs embed nothing.
   const cache = await createEmbeddingCache(join(tmpdir(), 'concierge-test-embeddings'))
