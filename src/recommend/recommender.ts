@@ -6,10 +6,11 @@ import {
   type ItemId,
   LruCache,
   silentLogger,
+  type VectorIndex,
   wrapError,
 } from '../core/index.ts'
 import { allowedFilter, gatherCandidates, likedAndAnchors, queryVector, type Wish } from './candidates.ts'
-import { createCatalogueView } from './catalogue.ts'
+import { type CatalogueView, createCatalogueView } from './catalogue.ts'
 import { sharedCategories, sharedTags } from './evidence.ts'
 import { poolContext } from './features.ts'
 import { blendFor, scorePool } from './scoring.ts'
@@ -125,39 +126,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
 
   function similarItems(id: ItemId, k: number, filter?: (id: ItemId) => boolean): Recommendation[] {
     checkOpen()
-    if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
-      throw new AppError('input.invalid', `k must be an integer from 1 to ${MAX_K}.`, { details: { k } })
-    }
-    const source = view.byId.get(id)
-    const v = view.vectorOf(id)
-    if (!source || !v) throw new AppError('not_found', `Item ${id} is not in the catalogue index.`, { details: { id } })
-    const hits = index.search(v, k, (c) => c !== id && view.byId.has(c) && (filter ? filter(c) : true))
-    return hits.map((hit) => {
-      const item = view.byId.get(hit.id) as Item
-      const parts: ScoreParts = {
-        semantic: hit.score,
-        collaborative: 0,
-        popularity: 0,
-        total: hit.score,
-        semanticRaw: hit.score,
-        popularityRaw: view.logPop(hit.id),
-      }
-      const evidence: Evidence = {
-        matchedPreferences: [],
-        similarTo: [
-          {
-            item: source,
-            similarity: hit.score,
-            sharedCategories: sharedCategories(item, source),
-            sharedTags: sharedTags(item, source),
-          },
-        ],
-        categoryFit: [],
-      }
-      const pct = view.percentile.get(hit.id)
-      if (pct !== undefined && view.hasPopularity) evidence.popularityPercentile = pct
-      return { item, parts, evidence }
-    })
+    return nearestTo(view, index, id, k, filter)
   }
 
   logger.debug('recommender ready', { items: view.byId.size, indexed: index.size, collab: collab?.name ?? 'none', weights })
@@ -169,6 +138,49 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       closed = true
     },
   }
+}
+
+/** The k items nearest to `id` in the vector index (passing `filter`), explained by their likeness to it. */
+function nearestTo(
+  view: CatalogueView,
+  index: VectorIndex,
+  id: ItemId,
+  k: number,
+  filter?: (id: ItemId) => boolean,
+): Recommendation[] {
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
+    throw new AppError('input.invalid', `k must be an integer from 1 to ${MAX_K}.`, { details: { k } })
+  }
+  const source = view.byId.get(id)
+  const v = view.vectorOf(id)
+  if (!source || !v) throw new AppError('not_found', `Item ${id} is not in the catalogue index.`, { details: { id } })
+  const hits = index.search(v, k, (c) => c !== id && view.byId.has(c) && (filter ? filter(c) : true))
+  return hits.map((hit) => {
+    const item = view.byId.get(hit.id) as Item
+    const parts: ScoreParts = {
+      semantic: hit.score,
+      collaborative: 0,
+      popularity: 0,
+      total: hit.score,
+      semanticRaw: hit.score,
+      popularityRaw: view.logPop(hit.id),
+    }
+    const evidence: Evidence = {
+      matchedPreferences: [],
+      similarTo: [
+        {
+          item: source,
+          similarity: hit.score,
+          sharedCategories: sharedCategories(item, source),
+          sharedTags: sharedTags(item, source),
+        },
+      ],
+      categoryFit: [],
+    }
+    const pct = view.percentile.get(hit.id)
+    if (pct !== undefined && view.hasPopularity) evidence.popularityPercentile = pct
+    return { item, parts, evidence }
+  })
 }
 
 const validProposal = (p: unknown): boolean => {
