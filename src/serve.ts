@@ -2,6 +2,7 @@ import type { Config } from './config/index.ts'
 import {
   AppError,
   type ChatService,
+  createTurnScheduler,
   errorMessage,
   type Logger,
   type ProgressEvent,
@@ -17,6 +18,7 @@ import {
   createWidgetApp,
   type HttpServer,
   startHttpServer,
+  turnSchedulerOptions,
   type WidgetApp,
   type WidgetBackend,
   type WidgetDeps,
@@ -60,10 +62,13 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
   let slack: SlackBot | undefined
   let app: WidgetApp | undefined
   let http: HttpServer | undefined
+  // One cap and one fair queue for every chat turn of the process, whichever front end it came through.
+  const turns = createTurnScheduler(turnSchedulerOptions(config.server))
   try {
-    slack = await createSlackBot(config.slack, { chat: shared.chat, logger, deduper: shared.deduper })
+    slack = await createSlackBot(config.slack, { chat: shared.chat, logger, deduper: shared.deduper, turns })
     app = await createWidgetApp(config.server, {
       ...shared.widget,
+      turns,
       loading: () => ({ ...firstRun, seconds: Math.round((Date.now() - started) / 1000) }),
       logger: logger.child({ area: 'http' }),
     })
