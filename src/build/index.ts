@@ -15,6 +15,7 @@ export {
 } from './dialogues.ts'
 export { type BuildReader, createBuildReader, type OpenBuildDeps, type OpenedBuild, openBuild } from './open.ts'
 export { clearServing, markServing, pruneBuilds, servedBuilds } from './prune.ts'
+export { buildCatalogueTables, type CatalogueTables } from './read.ts'
 export { type RebuildOptions, type RebuildSummary, runRebuild } from './rebuild.ts'
 export { ITEMS_FILE, POPULARITY_FILE, readSnapshot, writeSnapshot } from './snapshot.ts'
 

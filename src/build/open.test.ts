@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { tinyBuild } from '../../test/support/tiny-build.ts'
 import { createLogger } from '../core/index.ts'
 import { createBuildReader, openBuild } from './open.ts'
+import { buildCatalogueTables } from './read.ts'
 
 // Files this (main) thread reads; the reader thread has its own, unmocked, module.
 const readOnThisThread = vi.hoisted(() => [] as string[])
@@ -48,6 +49,26 @@ describe('opening a build for a server', () => {
       expect(readOnThisThread.map((p) => basename(p))).toEqual(
         expect.arrayContaining(['manifest.json', 'ids.json', 'vectors.f32', 'items.jsonl', 'weights.bin']),
       )
+    } finally {
+      await reader.close()
+    }
+  })
+
+  it('hands over the chat and recommender tables built in the reader thread, equal to those built here', async () => {
+    const reader = createBuildReader(logger)
+    try {
+      const opened = await openBuild(build, { backend: 'cpu', logger, reader })
+      const { tables } = opened
+      await opened.close()
+      expect(tables).toBeDefined()
+      expect(tables?.lexical.itemCount).toBe(opened.items.length)
+      expect(tables?.lexical.search.terms.length).toBeGreaterThan(0)
+      expect(tables?.chat.titles.exact.size).toBeGreaterThan(0)
+      expect(tables).toEqual(buildCatalogueTables(opened.items))
+      // Read on this thread (no reader), a build comes without them: the chat builds its own.
+      const here = await openBuild(build, { backend: 'cpu', logger })
+      await here.close()
+      expect(here.tables).toBeUndefined()
     } finally {
       await reader.close()
     }

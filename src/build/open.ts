@@ -3,7 +3,7 @@ import { type CollabData, checkCollabFiles, openCollabData } from '../collab/ind
 import { AppError, type CollabScorer, errorMessage, type Item, type ItemId, isAppError, type Logger } from '../core/index.ts'
 import { type LoadedIndex, openIndexData } from '../index/index.ts'
 import type { TfBackendChoice } from '../tf/index.ts'
-import { type BuildData, deserialiseError, readBuildData, type SerialisedError } from './read.ts'
+import { type BuildData, type CatalogueTables, deserialiseError, readBuildData, type SerialisedError } from './read.ts'
 import { checkBuildParts, snapshotIsChecked } from './verify.ts'
 
 /** The parts of one build folder, every file checked against the manifest and the parts against each other. */
@@ -12,6 +12,8 @@ export interface OpenedBuild {
   items: Item[]
   popularity: Map<ItemId, number>
   collab?: CollabScorer
+  /** The chat's and recommender's tables of `items`, when the reader thread built them. */
+  tables?: CatalogueTables
   close(): Promise<void>
 }
 
@@ -44,6 +46,7 @@ export async function openBuild(dir: string, deps: OpenBuildDeps): Promise<Opene
       items: data.items,
       popularity: data.popularity,
       ...(collab ? { collab } : {}),
+      ...(data.tables ? { tables: data.tables } : {}),
       close: async () => {
         await collab?.close()
         await index.close()
@@ -99,7 +102,10 @@ type ReaderReply = { id: number; ok: true; data: BuildData } | { id: number; ok:
 
 /** Reads build folders in a worker thread (see `createBuildReader`). */
 export interface BuildReader {
-  /** `readBuildData(dir)` run in the reader thread; the result arrives in one message (typed arrays moved). */
+  /**
+   * `readBuildData(dir, { withTables: true })` run in the reader thread: the files, and the chat's and
+   * recommender's tables of the items; the result arrives in one message (typed arrays moved).
+   */
   read(dir: string): Promise<BuildData>
   /** Stops the thread. Idempotent. */
   close(): Promise<void>

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { buildChatTables, type ChatTables } from '../chat/index.ts'
 import type { CollabFiles } from '../collab/index.ts'
 import { AppError, type ErrorCode, errorMessage, type Item, type ItemId, sha256 } from '../core/index.ts'
 import { type IndexData, readIndexData } from '../index/index.ts'
+import { buildLexicalTables, type LexicalTables } from '../recommend/index.ts'
 import { readSnapshot } from './snapshot.ts'
 import { type BuildModelFacts, buildModel, checkBuildParts, snapshotIsChecked } from './verify.ts'
 
@@ -13,6 +15,32 @@ export interface BuildData {
   popularity: Map<ItemId, number>
   /** The model the build names, read but not yet checked against its own manifest (collab/ does that). */
   model?: { dir: string; facts?: BuildModelFacts; files?: CollabFiles; error?: SerialisedError }
+  /** What the chat and recommender derive from `items` alone, when asked for (`withTables`). */
+  tables?: CatalogueTables
+}
+
+/**
+ * The tables the chat (title keys, facets) and the recommender (lexical and BM25 postings) derive from a build's
+ * items alone. A server's reader thread builds them with the items, so a swap does not build them on the thread
+ * that answers turns; they serve only a chat over exactly those items (no live changes on top).
+ */
+export interface CatalogueTables {
+  chat: ChatTables
+  lexical: LexicalTables
+}
+
+/** The catalogue tables of `items` (the same whichever thread builds them). */
+export function buildCatalogueTables(items: readonly Item[]): CatalogueTables {
+  return { chat: buildChatTables(items), lexical: buildLexicalTables(items) }
+}
+
+/** The buffers of the tables' typed arrays, to move rather than copy to another thread. */
+export function tableBuffers(tables: CatalogueTables | undefined): ArrayBuffer[] {
+  if (!tables) return []
+  const { keywords, search } = tables.lexical
+  return [keywords.starts, keywords.at, search.starts, search.at, ...(search.weights ? [search.weights] : [])].map(
+    (array) => array.buffer as ArrayBuffer,
+  )
 }
 
 /** An AppError as it crosses a thread: code, message and details. */
@@ -25,20 +53,22 @@ export interface SerialisedError {
 /**
  * Reads a build folder: the index data and catalogue snapshot (every file against the manifest's SHA-256), the
  * files of the model the manifest names, and cross-checks the item counts it can without the model's own checks.
- * No native code or TF.js: this is what the reader thread runs. Throws `index.*` errors; a model that cannot be
- * read is reported in `model.error` (whether that refuses the build is the caller's rule).
+ * No native code or TF.js: this is what the reader thread runs, with `withTables` (the catalogue tables too).
+ * Throws `index.*` errors; a model that cannot be read is reported in `model.error` (whether that refuses the
+ * build is the caller's rule).
  */
-export async function readBuildData(dir: string): Promise<BuildData> {
+export async function readBuildData(dir: string, options: { withTables?: boolean } = {}): Promise<BuildData> {
   const index = await readIndexData(dir)
   const { items, popularity } = await readSnapshot(dir, { checked: snapshotIsChecked(index.manifest) })
   checkBuildParts(dir, index.manifest, items)
+  const parts = { index, items, popularity, ...(options.withTables ? { tables: buildCatalogueTables(items) } : {}) }
   const model = buildModel(index.manifest)
-  if (!model.dir || model.facts === null) return { index, items, popularity }
+  if (!model.dir || model.facts === null) return parts
   const facts = model.facts ? { facts: model.facts } : {}
   try {
-    return { index, items, popularity, model: { dir: model.dir, ...facts, files: await readModelFiles(model.dir) } }
+    return { ...parts, model: { dir: model.dir, ...facts, files: await readModelFiles(model.dir) } }
   } catch (error) {
-    return { index, items, popularity, model: { dir: model.dir, ...facts, error: serialiseError(error) } }
+    return { ...parts, model: { dir: model.dir, ...facts, error: serialiseError(error) } }
   }
 }
 

@@ -1,4 +1,5 @@
 import type { CollabScorer, Embedder, FacetConstraint, Item, ItemId, Logger, VectorIndex } from '../core/index.ts'
+import type { LexicalTables } from './lexical.ts'
 
 /** Hard filters. Items that fail them are never candidates. */
 export interface Constraints {
@@ -214,6 +215,11 @@ export interface RecommenderDeps {
   popularity: ReadonlyMap<ItemId, number>
   /** Overrides of the defaults; `specific.<part>` keys set the specific end of the blend (see `specificity`). */
   weights?: Partial<BlendWeights> | Readonly<Record<string, number>>
+  /**
+   * The lexical tables of exactly these items (`buildLexicalTables(items)`, e.g. from a build's reader thread), so
+   * the recommender does not build them on this thread. Default: built here.
+   */
+  lexicalTables?: LexicalTables
   /** Look for a description phrase matching the request (one extra embed call per request). Default true. */
   phraseEvidence?: boolean
   logger?: Logger
