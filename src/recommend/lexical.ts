@@ -181,7 +181,8 @@ export function uniqueItems(items: readonly Item[]): Item[] {
 /** Both lexical tables of `uniqueItems(items)`: what a build's reader thread hands to the server. */
 export function buildLexicalTables(items: readonly Item[]): LexicalTables {
   const list = uniqueItems(items)
-  return { itemCount: list.length, keywords: keywordPostings(list), search: searchPostings(list) }
+  const stems = stemsOf(list)
+  return { itemCount: list.length, keywords: keywordPostings(list, stems), search: searchPostings(list, stems) }
 }
 
 /**
@@ -213,36 +214,84 @@ export function createLexicalIndex(
 }
 
 /** The items using each stem of their title, description and tags, and each tag phrase of several words. */
-function keywordPostings(items: readonly Item[]): Postings {
-  const postings = new Map<string, number[]>()
-  items.forEach((item, at) => {
-    const own = new Set(words(`${item.title} ${item.description} ${item.tags.join(' ')}`).map(stemWord))
-    for (const tag of item.tags) {
-      const phrase = phraseOf(tag)
-      if (phrase) own.add(phrase)
-    }
-    for (const s of own) pushTo(postings, s, at)
+function keywordPostings(items: readonly Item[], stems = stemsOf(items)): Postings {
+  const postings = postingsBuilder(false)
+  const field = (fields: string[][][], name: Field) => fields[FIELDS.indexOf(name)] as string[][]
+  items.forEach((_, at) => {
+    const fields = stems[at] as string[][][]
+    const tagStems = field(fields, 'tags')
+    // The words of title, description and tags (not companies), and each tag of several words as a phrase.
+    const own = new Set([field(fields, 'title'), field(fields, 'description'), tagStems].flat(2))
+    for (const tag of tagStems) if (tag.length >= 2 && tag.length <= MAX_PHRASE_WORDS) own.add(tag.join(' '))
+    for (const s of own) postings.add(s, at)
   })
-  return flatten(postings)
+  return postings.finish()
 }
 
-/** A Map of term → positions (and weights) as flat {@link Postings}. */
-function flatten(postings: ReadonlyMap<string, number[]>, weightsOf?: ReadonlyMap<string, number[]>): Postings {
-  const terms = [...postings.keys()].sort()
-  const starts = new Int32Array(terms.length + 1)
-  let total = 0
-  terms.forEach((term, i) => {
-    starts[i] = total
-    total += (postings.get(term) as number[]).length
+/** Each item's stems: per field (FIELDS order), per piece (a tag, a company), in order. */
+function stemsOf(items: readonly Item[]): string[][][][] {
+  return items.map((item) => {
+    const pieces = fieldPieces(item)
+    return FIELDS.map((f) => pieces[f].map((t) => words(t).map(stemWord)))
   })
-  starts[terms.length] = total
-  const at = new Int32Array(total)
-  const weights = weightsOf ? new Float64Array(total) : undefined
-  terms.forEach((term, i) => {
-    at.set(postings.get(term) as number[], starts[i] as number)
-    weights?.set(weightsOf?.get(term) as number[], starts[i] as number)
-  })
-  return { terms, starts, at, ...(weights ? { weights } : {}) }
+}
+
+/**
+ * Collects (term, item position, weight) in item order into flat {@link Postings}: growing typed arrays and one
+ * term → number Map, then a counting sort by term, so a catalogue's hundreds of thousands of postings make no
+ * array per term (what made building them slow and heavy on the collector).
+ */
+function postingsBuilder(withWeights: boolean) {
+  const termIds = new Map<string, number>()
+  const names: string[] = []
+  let termOf = new Int32Array(1 << 16)
+  let positions = new Int32Array(1 << 16)
+  let weights = withWeights ? new Float64Array(1 << 16) : undefined
+  let count = 0
+  const grow = () => {
+    const bigger = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2)
+      b.set(a)
+      return b
+    }
+    termOf = bigger(termOf)
+    positions = bigger(positions)
+    if (weights) weights = bigger(weights)
+  }
+  return {
+    add(term: string, at: number, weight = 0): void {
+      let id = termIds.get(term)
+      if (id === undefined) {
+        id = names.length
+        termIds.set(term, id)
+        names.push(term)
+      }
+      if (count === termOf.length) grow()
+      termOf[count] = id
+      positions[count] = at
+      if (weights) weights[count] = weight
+      count++
+    },
+    finish(): Postings {
+      const terms = [...names].sort()
+      const rank = new Int32Array(names.length)
+      terms.forEach((term, i) => {
+        rank[termIds.get(term) as number] = i
+      })
+      const starts = new Int32Array(terms.length + 1)
+      for (let k = 0; k < count; k++) (starts[(rank[termOf[k] as number] as number) + 1] as number)++
+      for (let i = 0; i < terms.length; i++) starts[i + 1] = (starts[i + 1] as number) + (starts[i] as number)
+      const next = starts.slice(0, terms.length)
+      const at = new Int32Array(count)
+      const sortedWeights = weights ? new Float64Array(count) : undefined
+      for (let k = 0; k < count; k++) {
+        const dest = (next[rank[termOf[k] as number] as number] as number)++
+        at[dest] = positions[k] as number
+        if (sortedWeights) sortedWeights[dest] = (weights as Float64Array)[k] as number
+      }
+      return { terms, starts, at, ...(sortedWeights ? { weights: sortedWeights } : {}) }
+    },
+  }
 }
 
 /** Where a term's postings sit in the flat arrays (`start` to `end`), or undefined when no item uses it. */
@@ -258,12 +307,6 @@ function postingsOf(postings: Postings, term: string): { start: number; end: num
     else hi = mid - 1
   }
   return undefined
-}
-
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key)
-  if (list) list.push(value)
-  else map.set(key, [value])
 }
 
 /** The keyword for a stem or tag phrase, when it is rare enough to say something (built once per stem). */
@@ -335,20 +378,14 @@ function whereUsed(item: Item, stem: string): TermPlace | undefined {
 }
 
 /** Field-weighted BM25 postings: per term, the items using it and their length-normalised weighted counts. */
-function searchPostings(items: readonly Item[]): Postings {
-  // Each piece's stems once: tokenising the catalogue is the cost of the build.
-  const stems = items.map((item) => {
-    const pieces = fieldPieces(item)
-    return FIELDS.map((f) => pieces[f].map((t) => words(t).map(stemWord)))
-  })
+function searchPostings(items: readonly Item[], stems = stemsOf(items)): Postings {
   const lengths = stems.map((fields) => fields.map((pieces) => pieces.reduce((n, p) => n + p.length, 0)))
   // The average over the items that have the field: most films have no tags, which must not make a tagged one long.
   const avgLength = FIELDS.map((_, k) => {
     const present = lengths.map((l) => l[k] as number).filter((l) => l > 0)
     return present.length ? present.reduce((a, b) => a + b, 0) / present.length : 1
   })
-  const postings = new Map<string, number[]>()
-  const weights = new Map<string, number[]>()
+  const postings = postingsBuilder(true)
   stems.forEach((fields, at) => {
     const weighted = new Map<string, number>()
     FIELDS.forEach((f, k) => {
@@ -357,12 +394,9 @@ function searchPostings(items: readonly Item[]): Postings {
         for (const term of termsOfStems(piece)) weighted.set(term, (weighted.get(term) ?? 0) + FIELD_WEIGHTS[f] / norm)
       }
     })
-    for (const [term, tf] of weighted) {
-      pushTo(postings, term, at)
-      pushTo(weights, term, tf)
-    }
+    for (const [term, tf] of weighted) postings.add(term, at, tf)
   })
-  return flatten(postings, weights)
+  return postings.finish()
 }
 
 /** BM25 (k1 1.2, b 0.75) over the postings, cached per text. */
