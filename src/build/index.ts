@@ -15,9 +15,9 @@ export {
 } from './dialogues.ts'
 export { type BuildReader, createBuildReader, type OpenBuildDeps, type OpenedBuild, openBuild } from './open.ts'
 export { clearServing, markServing, pruneBuilds, servedBuilds } from './prune.ts'
-export { buildCatalogueTables, type CatalogueTables } from './read.ts'
 export { type RebuildOptions, type RebuildSummary, runRebuild } from './rebuild.ts'
 export { ITEMS_FILE, POPULARITY_FILE, readSnapshot, writeSnapshot } from './snapshot.ts'
+export { buildCatalogueTables, type CatalogueTables, TABLES_FILE } from './tables.ts'
 
 /** The folder of the build `indexes/current` points at, or undefined when there is no build yet. */
 export async function currentBuildDir(config: Readonly<Config>): Promise<{ buildId: string; dir: string } | undefined> {

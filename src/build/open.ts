@@ -3,7 +3,8 @@ import { type CollabData, checkCollabFiles, openCollabData } from '../collab/ind
 import { AppError, type CollabScorer, errorMessage, type Item, type ItemId, isAppError, type Logger } from '../core/index.ts'
 import { type LoadedIndex, openIndexData } from '../index/index.ts'
 import type { TfBackendChoice } from '../tf/index.ts'
-import { type BuildData, type CatalogueTables, deserialiseError, readBuildData, type SerialisedError } from './read.ts'
+import { type BuildData, deserialiseError, readBuildData, type SerialisedError } from './read.ts'
+import type { CatalogueTables } from './tables.ts'
 import { checkBuildParts, snapshotIsChecked } from './verify.ts'
 
 /** The parts of one build folder, every file checked against the manifest and the parts against each other. */

@@ -1,6 +1,7 @@
 // The build reader thread (see createBuildReader in open.ts): reads, checks and parses build folders on request.
 import { parentPort } from 'node:worker_threads'
-import { readBuildData, serialiseError, tableBuffers } from './read.ts'
+import { readBuildData, serialiseError } from './read.ts'
+import { tableBuffers } from './tables.ts'
 
 parentPort?.on('message', async ({ id, dir }: { id: number; dir: string }) => {
   try {

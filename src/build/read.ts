@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { buildChatTables, type ChatTables } from '../chat/index.ts'
 import type { CollabFiles } from '../collab/index.ts'
 import { AppError, type ErrorCode, errorMessage, type Item, type ItemId, sha256 } from '../core/index.ts'
 import { type IndexData, readIndexData } from '../index/index.ts'
-import { buildLexicalTables, type LexicalTables } from '../recommend/index.ts'
 import { readSnapshot } from './snapshot.ts'
+import { buildCatalogueTables, type CatalogueTables, readCatalogueTables, TABLES_FILE } from './tables.ts'
 import { type BuildModelFacts, buildModel, checkBuildParts, snapshotIsChecked } from './verify.ts'
 
 /** Everything a build folder holds, read and checked, as plain data (a worker thread hands it over in one message). */
@@ -17,30 +16,6 @@ export interface BuildData {
   model?: { dir: string; facts?: BuildModelFacts; files?: CollabFiles; error?: SerialisedError }
   /** What the chat and recommender derive from `items` alone, when asked for (`withTables`). */
   tables?: CatalogueTables
-}
-
-/**
- * The tables the chat (title keys, facets) and the recommender (lexical and BM25 postings) derive from a build's
- * items alone. A server's reader thread builds them with the items, so a swap does not build them on the thread
- * that answers turns; they serve only a chat over exactly those items (no live changes on top).
- */
-export interface CatalogueTables {
-  chat: ChatTables
-  lexical: LexicalTables
-}
-
-/** The catalogue tables of `items` (the same whichever thread builds them). */
-export function buildCatalogueTables(items: readonly Item[]): CatalogueTables {
-  return { chat: buildChatTables(items), lexical: buildLexicalTables(items) }
-}
-
-/** The buffers of the tables' typed arrays, to move rather than copy to another thread. */
-export function tableBuffers(tables: CatalogueTables | undefined): ArrayBuffer[] {
-  if (!tables) return []
-  const { keywords, search } = tables.lexical
-  return [keywords.starts, keywords.at, search.starts, search.at, ...(search.weights ? [search.weights] : [])].map(
-    (array) => array.buffer as ArrayBuffer,
-  )
 }
 
 /** An AppError as it crosses a thread: code, message and details. */
@@ -61,7 +36,7 @@ export async function readBuildData(dir: string, options: { withTables?: boolean
   const index = await readIndexData(dir)
   const { items, popularity } = await readSnapshot(dir, { checked: snapshotIsChecked(index.manifest) })
   checkBuildParts(dir, index.manifest, items)
-  const parts = { index, items, popularity, ...(options.withTables ? { tables: buildCatalogueTables(items) } : {}) }
+  const parts = { index, items, popularity, ...(options.withTables ? { tables: await tablesOf(dir, index, items) } : {}) }
   const model = buildModel(index.manifest)
   if (!model.dir || model.facts === null) return parts
   const facts = model.facts ? { facts: model.facts } : {}
@@ -70,6 +45,12 @@ export async function readBuildData(dir: string, options: { withTables?: boolean
   } catch (error) {
     return { ...parts, model: { dir: model.dir, ...facts, error: serialiseError(error) } }
   }
+}
+
+/** The tables the rebuild wrote (builds made since it does), else built now from the items. */
+async function tablesOf(dir: string, index: IndexData, items: Item[]): Promise<CatalogueTables> {
+  if (!index.manifest.files.includes(TABLES_FILE)) return buildCatalogueTables(items)
+  return readCatalogueTables(dir, items)
 }
 
 /** The model folder's manifest, item list and weights as they are on disk (collab/ checks them). */
