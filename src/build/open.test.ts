@@ -41,10 +41,14 @@ describe('opening a build for a server', () => {
       const opened = await openBuild(build, { backend: 'cpu', logger, reader })
       expect(opened.items.length).toBe(opened.index.size)
       expect(opened.collab).toBeDefined()
+      const liked = opened.items.slice(0, 3).map((item) => item.id)
+      const scores = opened.collab?.score(liked)
       await opened.close()
       expect(readOnThisThread).toEqual([])
       // Without a reader the same files are read here (what a swap did before, queued behind the turns).
       const here = await openBuild(build, { backend: 'cpu', logger })
+      // The model's weights the reader thread prepared score exactly as those prepared here.
+      expect(scores).toEqual(here.collab?.score(liked))
       await here.close()
       expect(readOnThisThread.map((p) => basename(p))).toEqual(
         expect.arrayContaining(['manifest.json', 'ids.json', 'vectors.f32', 'items.jsonl', 'weights.bin']),

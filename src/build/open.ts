@@ -68,7 +68,8 @@ function checkModel(dir: string, data: BuildData, logger: Logger): CollabData | 
   if (!model) return undefined
   try {
     if (model.error || !model.files) throw deserialiseError(model.error ?? unreadable(model.dir))
-    const checked = checkCollabFiles(model.dir, model.files, { dataFingerprint: data.index.manifest.dataFingerprint })
+    const files = checkCollabFiles(model.dir, model.files, { dataFingerprint: data.index.manifest.dataFingerprint })
+    const checked = model.scorerWeights ? { ...files, scorerWeights: model.scorerWeights } : files
     if (model.facts) {
       const { itemIds, manifest } = checked
       checkBuildParts(dir, data.index.manifest, data.items, {
@@ -104,8 +105,8 @@ type ReaderReply = { id: number; ok: true; data: BuildData } | { id: number; ok:
 /** Reads build folders in a worker thread (see `createBuildReader`). */
 export interface BuildReader {
   /**
-   * `readBuildData(dir, { withTables: true })` run in the reader thread: the files, and the chat's and
-   * recommender's tables of the items; the result arrives in one message (typed arrays moved).
+   * `readBuildData(dir, { prepare: true })` run in the reader thread: the files, the chat's and recommender's
+   * tables of the items and the model's scorer weights; the result arrives in one message (typed arrays moved).
    */
   read(dir: string): Promise<BuildData>
   /** Stops the thread. Idempotent. */
