@@ -13,7 +13,7 @@ export interface OpenedBuild {
   items: Item[]
   popularity: Map<ItemId, number>
   collab?: CollabScorer
-  /** The chat's and recommender's tables of `items`, when the reader thread built them. */
+  /** The chat's and recommender's tables of `items`, when the reader thread read (or built) them. */
   tables?: CatalogueTables
   close(): Promise<void>
 }
