@@ -1,7 +1,15 @@
 import { clearServing, createBuildReader, currentBuildDir, markServing, openBuild } from './build/index.ts'
 import { type ChatEngine, createChat, type EvalChat } from './chat/index.ts'
 import type { Config } from './config/index.ts'
-import { AppError, type ChatService, createKeyedQueue, type Embedder, errorMessage, type Logger } from './core/index.ts'
+import {
+  AppError,
+  type ChatService,
+  createKeyedQueue,
+  type Embedder,
+  errorMessage,
+  type Item,
+  type Logger,
+} from './core/index.ts'
 import { chooseDomainProfile, loadDomainProfiles } from './domain/index.ts'
 import { createEmbedderFromId } from './embed/index.ts'
 import { type LiveItems, openLiveCatalogue } from './live/index.ts'
@@ -104,6 +112,8 @@ export async function createRuntime(
     const { build, embedder, profile } = opened
     const { items, index } = await live.view(build.items, build.index, embedder)
     const { popularity, collab } = build
+    // The reader thread's tables describe the build's items: they serve only while no live change sits on top.
+    const tables = build.tables && sameItems(items, build.items) ? build.tables : undefined
     // One recommender and chat per A/B variant that overrides something (CONCIERGE_VARIANTS); others share the base.
     const chat = await createVariantChat(config.loop.variants, async (overrides) => {
       const recommender = await createRecommender({
@@ -116,11 +126,21 @@ export async function createRuntime(
         weights: { ...config.blend, ...overrides?.blend },
         ...(overrides?.sources ? { sources: overrides.sources } : {}),
         ...(deps.onScored ? { onScored: deps.onScored } : {}),
+        ...(tables ? { lexicalTables: tables.lexical } : {}),
       })
       const assist = config.llm.assistTimeoutMs
       // A variant with `llm: false` answers by templates even when an LLM is configured.
       const variantLlm = overrides?.llm === false ? undefined : llm
-      const chatDeps = { items, recommender, store, llm: variantLlm, logger, popularity, profile }
+      const chatDeps = {
+        items,
+        recommender,
+        store,
+        llm: variantLlm,
+        logger,
+        popularity,
+        profile,
+        ...(tables ? { tables: tables.chat } : {}),
+      }
       const variantChat = await createChat({ ...chatDeps, ...(assist ? { llmAssistTimeoutMs: assist } : {}) })
       const close = async () => {
         await variantChat.close()
@@ -327,6 +347,11 @@ export async function createRuntime(
     },
   }
   return runtime
+}
+
+/** The same items in the same order (the live view of a build without live changes). */
+function sameItems(a: readonly Item[], b: readonly Item[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i])
 }
 
 function secondsSince(from: number, to = performance.now()): number {

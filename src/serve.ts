@@ -2,6 +2,7 @@ import type { Config } from './config/index.ts'
 import {
   AppError,
   type ChatService,
+  createTurnScheduler,
   errorMessage,
   type Logger,
   type ProgressEvent,
@@ -17,6 +18,7 @@ import {
   createWidgetApp,
   type HttpServer,
   startHttpServer,
+  turnSchedulerOptions,
   type WidgetApp,
   type WidgetBackend,
   type WidgetDeps,
@@ -61,10 +63,13 @@ export async function startServe(config: Readonly<Config>, deps: ServeDeps): Pro
   let app: WidgetApp | undefined
   let http: HttpServer | undefined
   let buildModule: typeof import('./build/index.ts') | undefined
+  // One cap and one fair queue for every chat turn of the process, whichever front end it came through.
+  const turns = createTurnScheduler(turnSchedulerOptions(config.server))
   try {
-    slack = await createSlackBot(config.slack, { chat: shared.chat, logger, deduper: shared.deduper })
+    slack = await createSlackBot(config.slack, { chat: shared.chat, logger, deduper: shared.deduper, turns })
     app = await createWidgetApp(config.server, {
       ...shared.widget,
+      turns,
       loading: () => ({ ...firstRun, seconds: Math.round((Date.now() - started) / 1000) }),
       logger: logger.child({ area: 'http' }),
     })

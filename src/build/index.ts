@@ -21,6 +21,7 @@ export { runRebuildInThread } from './rebuild-thread.ts'
 /** Rebuilds on a schedule in a running server (CONCIERGE_REBUILD_EVERY), never two at once. */
 export { currentBuildCreatedAt, type RebuildSchedule, scheduleRebuilds } from './schedule.ts'
 export { ITEMS_FILE, POPULARITY_FILE, readSnapshot, writeSnapshot } from './snapshot.ts'
+export { buildCatalogueTables, type CatalogueTables, TABLES_FILE } from './tables.ts'
 
 /** The folder of the build `indexes/current` points at, or undefined when there is no build yet. */
 export async function currentBuildDir(config: Readonly<Config>): Promise<{ buildId: string; dir: string } | undefined> {

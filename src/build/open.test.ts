@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { tinyBuild } from '../../test/support/tiny-build.ts'
 import { createLogger } from '../core/index.ts'
 import { createBuildReader, openBuild } from './open.ts'
+import { buildCatalogueTables, TABLES_FILE } from './tables.ts'
 
 // Files this (main) thread reads; the reader thread has its own, unmocked, module.
 const readOnThisThread = vi.hoisted(() => [] as string[])
@@ -40,14 +41,51 @@ describe('opening a build for a server', () => {
       const opened = await openBuild(build, { backend: 'cpu', logger, reader })
       expect(opened.items.length).toBe(opened.index.size)
       expect(opened.collab).toBeDefined()
+      const liked = opened.items.slice(0, 3).map((item) => item.id)
+      const scores = opened.collab?.score(liked)
       await opened.close()
       expect(readOnThisThread).toEqual([])
       // Without a reader the same files are read here (what a swap did before, queued behind the turns).
       const here = await openBuild(build, { backend: 'cpu', logger })
+      // The model's weights the reader thread prepared score exactly as those prepared here.
+      expect(scores).toEqual(here.collab?.score(liked))
       await here.close()
       expect(readOnThisThread.map((p) => basename(p))).toEqual(
         expect.arrayContaining(['manifest.json', 'ids.json', 'vectors.f32', 'items.jsonl', 'weights.bin']),
       )
+    } finally {
+      await reader.close()
+    }
+  })
+
+  it('hands over the chat and recommender tables the rebuild wrote, equal to those built here', async () => {
+    const reader = createBuildReader(logger)
+    try {
+      const opened = await openBuild(build, { backend: 'cpu', logger, reader })
+      const { tables } = opened
+      await opened.close()
+      expect(tables).toBeDefined()
+      expect(tables?.lexical.itemCount).toBe(opened.items.length)
+      expect(tables?.lexical.search.terms.length).toBeGreaterThan(0)
+      expect(tables?.chat.titles.exact.size).toBeGreaterThan(0)
+      expect(tables).toEqual(buildCatalogueTables(opened.items))
+      // A build made before the rebuild wrote them: the reader thread builds the same tables.
+      const older = join(dir, 'older')
+      await cp(build, older, { recursive: true })
+      const manifestPath = join(older, 'manifest.json')
+      const manifest = JSON.parse(await readFile(manifestPath, 'utf8'))
+      expect(manifest.files).toContain(TABLES_FILE)
+      manifest.files = manifest.files.filter((f: string) => f !== TABLES_FILE)
+      delete manifest.fileDigests[TABLES_FILE]
+      await writeFile(manifestPath, JSON.stringify(manifest))
+      await rm(join(older, TABLES_FILE))
+      const built = await openBuild(older, { backend: 'cpu', logger, reader })
+      await built.close()
+      expect(built.tables).toEqual(tables)
+      // Read on this thread (no reader), a build comes without them: the chat builds its own.
+      const here = await openBuild(build, { backend: 'cpu', logger })
+      await here.close()
+      expect(here.tables).toBeUndefined()
     } finally {
       await reader.close()
     }

@@ -4,6 +4,7 @@ import { AppError, type CollabScorer, errorMessage, type Item, type ItemId, isAp
 import { type LoadedIndex, openIndexData } from '../index/index.ts'
 import type { TfBackendChoice } from '../tf/index.ts'
 import { type BuildData, deserialiseError, readBuildData, type SerialisedError } from './read.ts'
+import type { CatalogueTables } from './tables.ts'
 import { checkBuildParts, snapshotIsChecked } from './verify.ts'
 
 /** The parts of one build folder, every file checked against the manifest and the parts against each other. */
@@ -12,6 +13,8 @@ export interface OpenedBuild {
   items: Item[]
   popularity: Map<ItemId, number>
   collab?: CollabScorer
+  /** The chat's and recommender's tables of `items`, when the reader thread read (or built) them. */
+  tables?: CatalogueTables
   close(): Promise<void>
 }
 
@@ -44,6 +47,7 @@ export async function openBuild(dir: string, deps: OpenBuildDeps): Promise<Opene
       items: data.items,
       popularity: data.popularity,
       ...(collab ? { collab } : {}),
+      ...(data.tables ? { tables: data.tables } : {}),
       close: async () => {
         await collab?.close()
         await index.close()
@@ -64,7 +68,8 @@ function checkModel(dir: string, data: BuildData, logger: Logger): CollabData | 
   if (!model) return undefined
   try {
     if (model.error || !model.files) throw deserialiseError(model.error ?? unreadable(model.dir))
-    const checked = checkCollabFiles(model.dir, model.files, { dataFingerprint: data.index.manifest.dataFingerprint })
+    const files = checkCollabFiles(model.dir, model.files, { dataFingerprint: data.index.manifest.dataFingerprint })
+    const checked = model.scorerWeights ? { ...files, scorerWeights: model.scorerWeights } : files
     if (model.facts) {
       const { itemIds, manifest } = checked
       checkBuildParts(dir, data.index.manifest, data.items, {
@@ -99,7 +104,10 @@ type ReaderReply = { id: number; ok: true; data: BuildData } | { id: number; ok:
 
 /** Reads build folders in a worker thread (see `createBuildReader`). */
 export interface BuildReader {
-  /** `readBuildData(dir)` run in the reader thread; the result arrives in one message (typed arrays moved). */
+  /**
+   * `readBuildData(dir, { prepare: true })` run in the reader thread: the files, the chat's and recommender's
+   * tables of the items and the model's scorer weights; the result arrives in one message (typed arrays moved).
+   */
   read(dir: string): Promise<BuildData>
   /** Stops the thread. Idempotent. */
   close(): Promise<void>

@@ -26,6 +26,7 @@ import { syncPath, syncTree } from './durable.ts'
 import { acquireRebuildLock, removeLeftovers } from './lock.ts'
 import { pruneBuilds } from './prune.ts'
 import { ITEMS_FILE, POPULARITY_FILE, writeSnapshot } from './snapshot.ts'
+import { TABLES_FILE, writeCatalogueTables } from './tables.ts'
 import { type BuildModelFacts, buildModel } from './verify.ts'
 
 /** What a rebuild did, printed by `concierge rebuild` (as JSON with `--json`). */
@@ -172,12 +173,13 @@ async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions):
     }
 
     await writeSnapshot(tmpDir, catalog.items, popularity)
+    await writeCatalogueTables(tmpDir, catalog.items)
     await index.save(tmpDir, {
       encoderId: embedder.id,
       dataFingerprint: catalog.fingerprint,
       dataset: catalog.name,
       buildId,
-      files: [ITEMS_FILE, POPULARITY_FILE],
+      files: [ITEMS_FILE, POPULARITY_FILE, TABLES_FILE],
       extra: {
         collabDir: 'dir' in collab ? collab.dir : null,
         model: modelFacts,

@@ -7,7 +7,7 @@ import type { Recommender } from '../recommend/index.ts'
 import type { Store } from '../store/index.ts'
 import { type CategoryLexicon, createCategoryLexicon } from './categories.ts'
 import { createFacetReader, type FacetReader } from './facet-words.ts'
-import { createTitleIndex, type TitleIndex } from './title-index.ts'
+import { buildTitleTables, createTitleIndex, type TitleIndex, type TitleTables } from './title-index.ts'
 
 /** The explanation functions the chat uses (src/explain by default). */
 export interface ExplainFns {
@@ -32,6 +32,22 @@ export interface ChatDeps {
   llmAssistTimeoutMs?: number
   /** The catalogue's domain: nouns, verbs, era and length words, reply copy (default: the movies profile). */
   profile?: DomainProfile
+  /**
+   * The tables of exactly these items (`buildChatTables(items)`, e.g. from a build's reader thread), so the chat
+   * does not build them on this thread. Default: built here.
+   */
+  tables?: ChatTables
+}
+
+/** What a chat derives from its items alone (title keys, facets): the same whichever thread builds it. */
+export interface ChatTables {
+  titles: TitleTables
+  facets: Facet[]
+}
+
+/** The chat's tables of `items`: what a build's reader thread hands to the server with the items. */
+export function buildChatTables(items: readonly Item[]): ChatTables {
+  return { titles: buildTitleTables(items), facets: readFacets(items) }
 }
 
 /** What every turn reads: the catalogue and its lookups, built once per build, and the services. */
@@ -71,7 +87,8 @@ export function createChatContext(deps: ChatDeps): ChatContext {
   const lexicon = createCategoryLexicon(items, profile)
   const reserved = new Set<string>()
   for (const key of lexicon.terms.keys()) if (!key.includes(' ')) reserved.add(key)
-  const titles = createTitleIndex(items, deps.popularity, { reserved })
+  const tables = deps.tables ?? buildChatTables(items)
+  const titles = createTitleIndex(items, deps.popularity, { reserved, tables: tables.titles })
   let maxYear = 0
   for (const i of items) if (i.year !== undefined && i.year > maxYear) maxYear = i.year
   if (!maxYear) maxYear = new Date().getUTCFullYear()
@@ -84,7 +101,7 @@ export function createChatContext(deps: ChatDeps): ChatContext {
     catalogueText ??= items.map((i) => `${i.title}\n${i.description}\n${i.tags.join('\n')}`.toLowerCase()).join('\n')
     return catalogueText.includes(name.toLowerCase())
   }
-  const facets = readFacets(items)
+  const { facets } = tables
   return {
     deps,
     profile,

@@ -8,6 +8,8 @@
 export { type CategoryLexicon, type CategoryTerm, createCategoryLexicon } from './categories.ts'
 /** What a chat needs: catalogue, recommender, store, logger; optional LLM, explanation functions, domain profile. */
 export type { ChatDeps, ExplainFns } from './context.ts'
+/** `buildChatTables(items)`: what a chat derives from its items alone (title keys, facets), to build off-thread. */
+export { buildChatTables, type ChatTables } from './context.ts'
 /**
  * `createChat(deps)` → a ready ChatEngine: the ChatService of front ends, plus `evalTurn(input, options)`, the one
  * entry for evaluation options (k, remember, rankAlways, shown). Throws `input.invalid` (bad ids), `not_found`
@@ -19,6 +21,6 @@ export { type SessionEvent, TRANSITIONS, transition } from './session.ts'
 /** Utterance sanitising and normalisation (pure). */
 export { MAX_UTTERANCE_CHARS, normalizeText, sanitizeUtterance } from './text.ts'
 /** The title index: fuzzy, year-tolerant lookups of catalogue titles (pure). */
-export { createTitleIndex, type TitleIndex, type TitleMention, titleKey } from './title-index.ts'
+export { createTitleIndex, type TitleIndex, type TitleMention, type TitleTables, titleKey } from './title-index.ts'
 /** Rule-based understanding of one message (pure). */
 export { type ItemAction, type UnderstandContext, type Understanding, understand } from './understand.ts'

@@ -100,14 +100,21 @@ export function titleKey(title: string): string {
   return words.join(' ')
 }
 
-/** The lookups built once per catalogue that finding and resolving titles read. */
-interface TitleTable {
+/**
+ * The title keys of a catalogue, derived from its items alone and the same whichever thread builds them (a build's
+ * reader thread does, for a server): plain Maps and arrays, so they cross threads by structured clone.
+ */
+export interface TitleTables {
   /** Title key → the items it names. */
   exact: Map<string, Entry[]>
   /** Keys by first character and length, for typo matching. */
   fuzzyKeys: Map<string, string[]>
-  /** Longest key, in words. */
+  /** Longest key, in words (at most 14). */
   maxTokens: number
+}
+
+/** The lookups built once per catalogue that finding and resolving titles read. */
+interface TitleTable extends TitleTables {
   /** Category words: titles made of them need a capital. */
   reserved: ReadonlySet<string>
   byItem: Map<ItemId, Item>
@@ -119,14 +126,15 @@ interface TitleTable {
 
 /**
  * Builds the title index once per catalogue. `popularity` (any positive scale) breaks ties between items
- * sharing a title; without it, the number of tags stands in.
+ * sharing a title; without it, the number of tags stands in. `tables` ({@link buildTitleTables} of the same items,
+ * e.g. made in another thread) saves building them here.
  */
 export function createTitleIndex(
   items: readonly Item[],
   popularity?: ReadonlyMap<ItemId, number>,
-  options: { reserved?: ReadonlySet<string> } = {},
+  options: { reserved?: ReadonlySet<string>; tables?: TitleTables } = {},
 ): TitleIndex {
-  const table = buildTitleTable(items, popularity, options.reserved ?? new Set<string>())
+  const table = titleTable(items, popularity, options.reserved ?? new Set<string>(), options.tables ?? buildTitleTables(items))
   const { exact, byItem, yearOf, pop } = table
   const label = (id: ItemId) => {
     const item = byItem.get(id)
@@ -158,17 +166,12 @@ export function createTitleIndex(
   }
 }
 
-function buildTitleTable(
-  items: readonly Item[],
-  popularity: ReadonlyMap<ItemId, number> | undefined,
-  reserved: ReadonlySet<string>,
-): TitleTable {
+/** The title keys of the items: every title, a.k.a. and subtitle-less form, and the openings series share. */
+export function buildTitleTables(items: readonly Item[]): TitleTables {
   const exact = new Map<string, Entry[]>()
-  const byItem = new Map<ItemId, Item>()
   const fuzzyKeys = new Map<string, string[]>()
   const fuzzySeen = new Set<string>()
   let maxTokens = 1
-  const pop = (id: ItemId) => popularity?.get(id) ?? (byItem.get(id)?.tags.length ?? 0) * 0.01
   const add = (key: string, entry: Entry) => {
     if (!key) return
     let list = exact.get(key)
@@ -192,7 +195,6 @@ function buildTitleTable(
     maxTokens = Math.max(maxTokens, key.split(' ').length)
   }
   for (const item of items) {
-    byItem.set(item.id, item)
     const v = titleVariants(item.title)
     for (const t of v.full) {
       const first = tokenize(t)[0]?.norm ?? ''
@@ -206,6 +208,18 @@ function buildTitleTable(
     for (const t of v.part) add(titleKey(t), { id: item.id, kind: 'part' })
   }
   for (const [key, ids] of seriesOpenings(items, exact)) for (const id of ids) add(key, { id, kind: 'series' })
+  return { exact, fuzzyKeys, maxTokens: Math.min(maxTokens, 14) }
+}
+
+function titleTable(
+  items: readonly Item[],
+  popularity: ReadonlyMap<ItemId, number> | undefined,
+  reserved: ReadonlySet<string>,
+  tables: TitleTables,
+): TitleTable {
+  const byItem = new Map<ItemId, Item>()
+  for (const item of items) byItem.set(item.id, item)
+  const pop = (id: ItemId) => popularity?.get(id) ?? (byItem.get(id)?.tags.length ?? 0) * 0.01
   // Every word of the catalogue's titles, descriptions and tags, built at the first typo looked at.
   let vocabulary: Set<string> | undefined
   const isWord = (norm: string) => {
@@ -213,9 +227,7 @@ function buildTitleTable(
     return vocabulary.has(norm)
   }
   return {
-    exact,
-    fuzzyKeys,
-    maxTokens: Math.min(maxTokens, 14),
+    ...tables,
     reserved,
     byItem,
     pop,

@@ -7,7 +7,7 @@
 /** `fitBaseline('popularity' | 'item-knn' | 'ease', trainUsers, { k, lambda })`: an in-memory CollabScorer. */
 export { fitBaseline } from './baselines.ts'
 /** Autoencoder hyper-parameters and their defaults. */
-export { type AutoencoderHyper, DEFAULT_HYPER } from './dae.ts'
+export { type AutoencoderHyper, type AutoencoderWeights, DEFAULT_HYPER } from './dae.ts'
 /** Implicit feedback: `isPositive`, `positivesByUser`, `popularityScores(interactions, threshold)` (share of users, 0–1). */
 export { DEFAULT_POSITIVE_THRESHOLD, isPositive, popularityScores, positivesByUser } from './implicit.ts'
 /** The zod schema and type of a model's manifest.json. */
@@ -25,6 +25,7 @@ export {
   fitAutoencoderScorer,
   openCollab,
   openCollabData,
+  prepareScorerWeights,
   readCollabData,
   reuseCollab,
   type TrainCollabOptions,

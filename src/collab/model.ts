@@ -61,9 +61,33 @@ export function autoencoderScorer(
   members: readonly AutoencoderWeights[],
   name = hyper.kind === 'vae' ? 'mult-vae' : 'mult-dae',
 ): CollabScorer & { scoreMany(sets: readonly (readonly ItemId[])[]): Float32Array[] } {
-  const { tf } = runtime
+  return scorerOfSets(runtime, itemIds, hyper, scorerWeights(members, hyper), name)
+}
+
+/**
+ * The weight sets a scorer uploads: the members fused into one wide layer when they can be (see `fuseMembers`),
+ * else the members. Plain typed arrays, no TF.js: a build's reader thread prepares them (`prepareScorerWeights`).
+ */
+function scorerWeights(members: readonly AutoencoderWeights[], hyper: AutoencoderHyper): AutoencoderWeights[] {
   const fused = fuseMembers(members, hyper)
-  const params = (fused ? [fused] : members).map((weights) => uploadWeights(tf, weights))
+  return fused ? [fused] : [...members]
+}
+
+/** The weight sets of a checked model as its scorer uploads them, prepared without TF.js (e.g. in a worker thread). */
+export function prepareScorerWeights(data: CollabData): AutoencoderWeights[] {
+  const { manifest } = data
+  return scorerWeights(unpackWeights(data.weights, manifest.layers, manifest.hyper), manifest.hyper)
+}
+
+function scorerOfSets(
+  runtime: TfRuntime,
+  itemIds: readonly ItemId[],
+  hyper: AutoencoderHyper,
+  sets: readonly AutoencoderWeights[],
+  name: string,
+): CollabScorer & { scoreMany(sets: readonly (readonly ItemId[])[]): Float32Array[] } {
+  const { tf } = runtime
+  const params = sets.map((weights) => uploadWeights(tf, weights))
   const index = new Map<ItemId, number>()
   itemIds.forEach((id, c) => {
     index.set(id, c)
@@ -356,6 +380,8 @@ export interface CollabData {
   manifest: CollabManifest
   itemIds: string[]
   weights: Uint8Array
+  /** `prepareScorerWeights` of this model, when another thread made them: saves that work here. */
+  scorerWeights?: AutoencoderWeights[]
 }
 
 /** A model's files as read from disk, unchecked: the manifest and item list parsed, the weights with their SHA-256. */
@@ -416,9 +442,9 @@ export async function openCollabData(
   deps: { backend?: TfBackendChoice; logger?: Logger } = {},
 ): Promise<CollabScorer & { manifest: CollabManifest }> {
   const { manifest } = data
-  const members = unpackWeights(data.weights, manifest.layers, manifest.hyper)
+  const sets = data.scorerWeights ?? prepareScorerWeights(data)
   const runtime = await loadTf(deps.backend ?? 'auto', deps.logger ?? silentLogger)
-  const scorer = autoencoderScorer(runtime, data.itemIds, manifest.hyper, members, manifest.model)
+  const scorer = scorerOfSets(runtime, data.itemIds, manifest.hyper, sets, manifest.model)
   return {
     manifest,
     name: scorer.name,

@@ -181,9 +181,12 @@ export const configSchema = z.object({
      * is the entry the last of them added. 0: the socket address. `true` (older setting) means 1.
      */
     trustProxy: z.union([bool.transform((on) => (on ? 1 : 0)), z.coerce.number().int().min(0).max(16)]).default(0),
-    /** Turns running at once; more wait in a queue served round-robin across conversations. */
+    /**
+     * Turns running at once in the process, widget and Slack together; more wait in one queue served round-robin
+     * across conversations.
+     */
     maxConcurrentTurns: z.coerce.number().int().min(1).max(1024).default(8),
-    /** Turns waiting at most; beyond it, 503 with Retry-After. */
+    /** Turns waiting at most; beyond it, 503 with Retry-After (Slack: an apology in the conversation). */
     maxQueuedTurns: z.coerce.number().int().min(0).max(100_000).default(64),
     /** On SIGTERM, how long /readyz answers 503 while requests are still taken, before the listener closes. */
     shutdownDelayMs: z.coerce.number().int().min(0).max(120_000).default(1000),

@@ -1,6 +1,13 @@
 import { type CollabScorer, type Item, type ItemId, norm, type VectorIndex } from '../core/index.ts'
 import { cosinesTo } from './blend.ts'
-import { createLexicalIndex, type Keyword, type LexicalIndex, type LexicalMatch, type TermPlace } from './lexical.ts'
+import {
+  createLexicalIndex,
+  type Keyword,
+  type LexicalIndex,
+  type LexicalMatch,
+  type LexicalTables,
+  type TermPlace,
+} from './lexical.ts'
 import type { BlendWeights } from './types.ts'
 
 /** Added to relative popularity before the log, so unknown items sit at ln(0.001) instead of −∞. */
@@ -58,7 +65,12 @@ export interface CatalogueView {
 
 export function createCatalogueView(
   items: readonly Item[],
-  deps: { index: VectorIndex; collab?: CollabScorer; popularity: ReadonlyMap<ItemId, number> },
+  deps: {
+    index: VectorIndex
+    collab?: CollabScorer
+    popularity: ReadonlyMap<ItemId, number>
+    lexicalTables?: LexicalTables
+  },
   weights: Readonly<BlendWeights>,
   readsParts: boolean,
 ): CatalogueView {
@@ -77,7 +89,7 @@ export function createCatalogueView(
   // Built at the first wish: tokenising every title, description, tag and company takes a moment.
   let lexicalIndex: LexicalIndex | undefined
   const keywords = () => {
-    lexicalIndex ??= createLexicalIndex([...byId.values()], relPop)
+    lexicalIndex ??= createLexicalIndex([...byId.values()], relPop, deps.lexicalTables)
     return lexicalIndex
   }
   const vectorOf = (id: ItemId) => deps.index.vector(id)

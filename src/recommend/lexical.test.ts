@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Item } from '../core/index.ts'
-import { createLexicalIndex, stemWord } from './lexical.ts'
+import { buildLexicalTables, createLexicalIndex, stemWord, uniqueItems } from './lexical.ts'
 
 const film = (id: string, title: string, description: string, tags: string[] = [], companies?: string): Item => ({
   id,
@@ -139,5 +139,28 @@ describe('lexical search (BM25 over title, tags, companies and description)', ()
   it('matches nothing for request words alone, and scores nothing for an empty wish', () => {
     expect(index.match('recommend me something good').best).toBe(0)
     expect(index.match('').scores.size).toBe(0)
+  })
+})
+
+describe("lexical tables built elsewhere (a build's reader thread)", () => {
+  it('give the same keywords, places and scores as the tables the index builds itself', () => {
+    const withDuplicate = [...items, film('h1', 'Heat', 'A crew of thieves plans one last heist.', ['heist'])]
+    const list = uniqueItems(withDuplicate)
+    const own = createLexicalIndex(list, popularity)
+    const given = createLexicalIndex(list, popularity, structuredClone(buildLexicalTables(withDuplicate)))
+    // A keyword's `has` is a function of its own index: compared by what it answers.
+    const read = (index: typeof own, text: string) => {
+      const { keywords, topicality } = index.read(text)
+      return { topicality, keywords: keywords.map((k) => ({ ...k, has: list.map((i) => k.has(i.id)) })) }
+    }
+    for (const text of ['a christmas film', 'a heist', 'time travel please', 'family drama', 'nothing matches zzz']) {
+      expect(read(given, text)).toEqual(read(own, text))
+      expect(given.match(text)).toEqual(own.match(text))
+    }
+    expect(given.where(list[0] as Item, 'christma')).toEqual(own.where(list[0] as Item, 'christma'))
+  })
+
+  it('refuses tables made for another item list', () => {
+    expect(() => createLexicalIndex(items.slice(1), popularity, buildLexicalTables(items))).toThrow(/tables of 200 items/)
   })
 })

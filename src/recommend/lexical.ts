@@ -1,4 +1,4 @@
-import type { Item, ItemId } from '../core/index.ts'
+import { AppError, type Item, type ItemId } from '../core/index.ts'
 
 /**
  * A word of a wish that few items' text uses ("christmas", "heist", "zombies"): the sentence encoder blurs such a
@@ -150,47 +150,177 @@ export function contentStems(text: string): string[] {
 }
 
 /**
- * Builds the lexical index over the items' titles, descriptions, tags and companies. `popularity` orders each
- * keyword's items.
+ * Term → postings, flat: the terms sorted (code-unit order), and each term's item positions (and weights) at
+ * `starts[i]` to `starts[i + 1]`. Plain strings and typed arrays, so the table crosses threads cheaply (a build's
+ * reader thread makes it) and is looked up by binary search without building a Map on the serving thread.
  */
-export function createLexicalIndex(items: readonly Item[], popularity: (id: ItemId) => number): LexicalIndex {
-  const keywordPostings = new Map<string, ItemId[]>()
-  for (const item of items) {
-    const own = new Set(words(`${item.title} ${item.description} ${item.tags.join(' ')}`).map(stemWord))
-    for (const tag of item.tags) {
-      const phrase = phraseOf(tag)
-      if (phrase) own.add(phrase)
-    }
-    for (const s of own) pushTo(keywordPostings, s, item.id)
+export interface Postings {
+  terms: string[]
+  starts: Int32Array
+  /** Positions in the item list the table was built from, ascending within a term. */
+  at: Int32Array
+  /** BM25 only: the length-normalised, field-weighted count of the term in each item. */
+  weights?: Float64Array
+}
+
+/**
+ * What the lexical index derives from the items, the same whichever thread builds it: which items use each stem
+ * (and tag phrase), and the BM25 postings. Positions refer to {@link uniqueItems} of the items.
+ */
+export interface LexicalTables {
+  itemCount: number
+  keywords: Postings
+  search: Postings
+}
+
+/** The items, one per id (the last of duplicates, where the first stood): the list the lexical tables index. */
+export function uniqueItems(items: readonly Item[]): Item[] {
+  return [...new Map(items.map((item) => [item.id, item])).values()]
+}
+
+/** Both lexical tables of `uniqueItems(items)`: what a build's reader thread hands to the server. */
+export function buildLexicalTables(items: readonly Item[]): LexicalTables {
+  const list = uniqueItems(items)
+  const stems = stemsOf(list)
+  return { itemCount: list.length, keywords: keywordPostings(list, stems), search: searchPostings(list, stems) }
+}
+
+/**
+ * Builds the lexical index over the items' titles, descriptions, tags and companies. `popularity` orders each
+ * keyword's items. `tables` ({@link buildLexicalTables} of the same items, e.g. made in another thread) saves
+ * building them here; without them the keyword postings are built now and the BM25 postings at the first search.
+ */
+export function createLexicalIndex(
+  items: readonly Item[],
+  popularity: (id: ItemId) => number,
+  tables?: LexicalTables,
+): LexicalIndex {
+  if (tables && tables.itemCount !== items.length) {
+    throw new AppError('internal', `Lexical tables of ${tables.itemCount} items given for ${items.length} items`, {
+      details: { tables: tables.itemCount, items: items.length },
+    })
   }
-  const keyword = keywordLookup(keywordPostings, items.length, popularity)
+  const keyword = keywordLookup(tables?.keywords ?? keywordPostings(items), items, popularity)
   // The BM25 postings are built at the first search: a catalogue whose blend does not use them never pays for them.
   let search: ((text: string) => LexicalMatch) | undefined
   return {
     read: (text) => readKeywords(text, keyword),
     where: (item, stem) => whereUsed(item, stem),
     match: (text) => {
-      search ??= createSearch(items)
+      search ??= createSearch(items, tables?.search ?? searchPostings(items))
       return search(text)
     },
   }
 }
 
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key)
-  if (list) list.push(value)
-  else map.set(key, [value])
+/** The items using each stem of their title, description and tags, and each tag phrase of several words. */
+function keywordPostings(items: readonly Item[], stems = stemsOf(items)): Postings {
+  const postings = postingsBuilder(false)
+  const field = (fields: string[][][], name: Field) => fields[FIELDS.indexOf(name)] as string[][]
+  items.forEach((_, at) => {
+    const fields = stems[at] as string[][][]
+    const tagStems = field(fields, 'tags')
+    // The words of title, description and tags (not companies), and each tag of several words as a phrase.
+    const own = new Set([field(fields, 'title'), field(fields, 'description'), tagStems].flat(2))
+    for (const tag of tagStems) if (tag.length >= 2 && tag.length <= MAX_PHRASE_WORDS) own.add(tag.join(' '))
+    for (const s of own) postings.add(s, at)
+  })
+  return postings.finish()
+}
+
+/** Each item's stems: per field (FIELDS order), per piece (a tag, a company), in order. */
+function stemsOf(items: readonly Item[]): string[][][][] {
+  return items.map((item) => {
+    const pieces = fieldPieces(item)
+    return FIELDS.map((f) => pieces[f].map((t) => words(t).map(stemWord)))
+  })
+}
+
+/**
+ * Collects (term, item position, weight) in item order into flat {@link Postings}: growing typed arrays and one
+ * term → number Map, then a counting sort by term, so a catalogue's hundreds of thousands of postings make no
+ * array per term (what made building them slow and heavy on the collector).
+ */
+function postingsBuilder(withWeights: boolean) {
+  const termIds = new Map<string, number>()
+  const names: string[] = []
+  let termOf = new Int32Array(1 << 16)
+  let positions = new Int32Array(1 << 16)
+  let weights = withWeights ? new Float64Array(1 << 16) : undefined
+  let count = 0
+  const grow = () => {
+    const bigger = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2)
+      b.set(a)
+      return b
+    }
+    termOf = bigger(termOf)
+    positions = bigger(positions)
+    if (weights) weights = bigger(weights)
+  }
+  return {
+    add(term: string, at: number, weight = 0): void {
+      let id = termIds.get(term)
+      if (id === undefined) {
+        id = names.length
+        termIds.set(term, id)
+        names.push(term)
+      }
+      if (count === termOf.length) grow()
+      termOf[count] = id
+      positions[count] = at
+      if (weights) weights[count] = weight
+      count++
+    },
+    finish(): Postings {
+      const terms = [...names].sort()
+      const rank = new Int32Array(names.length)
+      terms.forEach((term, i) => {
+        rank[termIds.get(term) as number] = i
+      })
+      const starts = new Int32Array(terms.length + 1)
+      for (let k = 0; k < count; k++) (starts[(rank[termOf[k] as number] as number) + 1] as number)++
+      for (let i = 0; i < terms.length; i++) starts[i + 1] = (starts[i + 1] as number) + (starts[i] as number)
+      const next = starts.slice(0, terms.length)
+      const at = new Int32Array(count)
+      const sortedWeights = weights ? new Float64Array(count) : undefined
+      for (let k = 0; k < count; k++) {
+        const dest = (next[rank[termOf[k] as number] as number] as number)++
+        at[dest] = positions[k] as number
+        if (sortedWeights) sortedWeights[dest] = (weights as Float64Array)[k] as number
+      }
+      return { terms, starts, at, ...(sortedWeights ? { weights: sortedWeights } : {}) }
+    },
+  }
+}
+
+/** Where a term's postings sit in the flat arrays (`start` to `end`), or undefined when no item uses it. */
+function postingsOf(postings: Postings, term: string): { start: number; end: number } | undefined {
+  const { terms, starts } = postings
+  let lo = 0
+  let hi = terms.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1
+    const t = terms[mid] as string
+    if (t === term) return { start: starts[mid] as number, end: starts[mid + 1] as number }
+    if (t < term) lo = mid + 1
+    else hi = mid - 1
+  }
+  return undefined
 }
 
 /** The keyword for a stem or tag phrase, when it is rare enough to say something (built once per stem). */
-function keywordLookup(postings: ReadonlyMap<string, ItemId[]>, catalogueSize: number, popularity: (id: ItemId) => number) {
+function keywordLookup(postings: Postings, items: readonly Item[], popularity: (id: ItemId) => number) {
+  const catalogueSize = items.length
   const maxItems = Math.max(MIN_CEILING, Math.floor(MAX_SHARE * catalogueSize))
   const built = new Map<string, Keyword>()
   return (stem: string): Keyword | undefined => {
     const cached = built.get(stem)
     if (cached) return cached
-    const list = postings.get(stem)
-    if (!list || list.length < MIN_ITEMS || list.length > maxItems || STOP.has(stem)) return undefined
+    const found = postingsOf(postings, stem)
+    const count = found ? found.end - found.start : 0
+    if (!found || count < MIN_ITEMS || count > maxItems || STOP.has(stem)) return undefined
+    const list = Array.from(postings.at.subarray(found.start, found.end), (at) => (items[at] as Item).id)
     const ordered = [...list].sort((a, b) => popularity(b) - popularity(a))
     const members = new Set(list)
     const k: Keyword = { stem, idf: Math.log(catalogueSize / list.length), items: ordered, has: (id) => members.has(id) }
@@ -248,19 +378,14 @@ function whereUsed(item: Item, stem: string): TermPlace | undefined {
 }
 
 /** Field-weighted BM25 postings: per term, the items using it and their length-normalised weighted counts. */
-function createSearch(items: readonly Item[]): (text: string) => LexicalMatch {
-  // Each piece's stems once: tokenising the catalogue is the cost of the build.
-  const stems = items.map((item) => {
-    const pieces = fieldPieces(item)
-    return FIELDS.map((f) => pieces[f].map((t) => words(t).map(stemWord)))
-  })
+function searchPostings(items: readonly Item[], stems = stemsOf(items)): Postings {
   const lengths = stems.map((fields) => fields.map((pieces) => pieces.reduce((n, p) => n + p.length, 0)))
   // The average over the items that have the field: most films have no tags, which must not make a tagged one long.
   const avgLength = FIELDS.map((_, k) => {
     const present = lengths.map((l) => l[k] as number).filter((l) => l > 0)
     return present.length ? present.reduce((a, b) => a + b, 0) / present.length : 1
   })
-  const postings = new Map<string, { at: number[]; tf: number[] }>()
+  const postings = postingsBuilder(true)
   stems.forEach((fields, at) => {
     const weighted = new Map<string, number>()
     FIELDS.forEach((f, k) => {
@@ -269,17 +394,15 @@ function createSearch(items: readonly Item[]): (text: string) => LexicalMatch {
         for (const term of termsOfStems(piece)) weighted.set(term, (weighted.get(term) ?? 0) + FIELD_WEIGHTS[f] / norm)
       }
     })
-    for (const [term, tf] of weighted) {
-      let list = postings.get(term)
-      if (!list) {
-        list = { at: [], tf: [] }
-        postings.set(term, list)
-      }
-      list.at.push(at)
-      list.tf.push(tf)
-    }
+    for (const [term, tf] of weighted) postings.add(term, at, tf)
   })
+  return postings.finish()
+}
+
+/** BM25 (k1 1.2, b 0.75) over the postings, cached per text. */
+function createSearch(items: readonly Item[], postings: Postings): (text: string) => LexicalMatch {
   const n = items.length
+  const tfs = postings.weights as Float64Array
   // In a small catalogue a share is a handful of items: up to MIN_SEARCH_CEILING (at most half of them) may share a term.
   const maxDf = Math.max(Math.min(MIN_SEARCH_CEILING, n / 2), MAX_SEARCH_SHARE * n)
   const cache = new Map<string, LexicalMatch>()
@@ -287,23 +410,25 @@ function createSearch(items: readonly Item[]): (text: string) => LexicalMatch {
     const key = text.trim().toLowerCase()
     const cached = cache.get(key)
     if (cached) return cached
-    const terms = [...new Set(termsOf(text))].filter((t) => {
-      const df = postings.get(t)?.at.length ?? 0
-      return df > 0 && df <= maxDf
-    })
-    const scores = new Map<ItemId, number>()
-    for (const t of terms) {
-      const list = postings.get(t) as { at: number[]; tf: number[] }
-      const idf = Math.log(1 + (n - list.at.length + 0.5) / (list.at.length + 0.5)) * (t.includes(' ') ? PAIR_WEIGHT : 1)
-      list.at.forEach((at, i) => {
-        const tf = list.tf[i] as number
-        const id = (items[at] as Item).id
-        scores.set(id, (scores.get(id) ?? 0) + (idf * tf * (K1 + 1)) / (K1 + tf))
+    const found = [...new Set(termsOf(text))]
+      .map((term) => ({ term, at: postingsOf(postings, term) }))
+      .filter((t): t is { term: string; at: { start: number; end: number } } => {
+        const df = t.at ? t.at.end - t.at.start : 0
+        return df > 0 && df <= maxDf
       })
+    const scores = new Map<ItemId, number>()
+    for (const { term, at: range } of found) {
+      const df = range.end - range.start
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (term.includes(' ') ? PAIR_WEIGHT : 1)
+      for (let i = range.start; i < range.end; i++) {
+        const tf = tfs[i] as number
+        const id = (items[postings.at[i] as number] as Item).id
+        scores.set(id, (scores.get(id) ?? 0) + (idf * tf * (K1 + 1)) / (K1 + tf))
+      }
     }
     let best = 0
     for (const s of scores.values()) if (s > best) best = s
-    const result = { scores, best, terms }
+    const result = { scores, best, terms: found.map((t) => t.term) }
     if (cache.size >= MATCH_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
     cache.set(key, result)
     return result

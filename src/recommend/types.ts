@@ -8,6 +8,7 @@ import type {
   Logger,
   VectorIndex,
 } from '../core/index.ts'
+import type { LexicalTables } from './lexical.ts'
 
 /** Hard filters. Items that fail them are never candidates. */
 export interface Constraints {
@@ -233,6 +234,11 @@ export interface RecommenderDeps {
   weights?: Partial<BlendWeights> | Readonly<Record<string, number>>
   /** Candidate sources switched off (`false`) or on; unnamed ones are on. Scoring parts are not changed. */
   sources?: Readonly<Partial<Record<CandidateSource, boolean>>>
+  /**
+   * The lexical tables of exactly these items (`buildLexicalTables(items)`, e.g. from a build's reader thread), so
+   * the recommender does not build them on this thread. Default: built here.
+   */
+  lexicalTables?: LexicalTables
   /** Look for a description phrase matching the request (one extra embed call per request). Default true. */
   phraseEvidence?: boolean
   logger?: Logger

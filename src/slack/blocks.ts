@@ -152,7 +152,7 @@ export function renderThinking(): RenderedMessage {
 }
 
 /** A kind message posted instead of silence when a turn fails. */
-export type FailureKind = 'failed' | 'timeout' | 'unavailable' | 'invalid' | 'restarting'
+export type FailureKind = 'failed' | 'timeout' | 'unavailable' | 'invalid' | 'restarting' | 'busy'
 
 const FAILURE_TEXT: Record<FailureKind, string> = {
   failed: 'Sorry, something went wrong on my side while looking for ideas. Please try again in a moment.',
@@ -160,6 +160,7 @@ const FAILURE_TEXT: Record<FailureKind, string> = {
   unavailable: 'Sorry, I am not ready to recommend right now (my catalogue is still loading). Please try again soon.',
   invalid: 'Sorry, I could not use that message. Try a shorter description of what you feel like.',
   restarting: 'Sorry, I am restarting and could not finish this one. Please ask again in a minute.',
+  busy: 'Sorry, too many people are asking me at once and I could not take this one. Please ask again in a minute.',
 }
 
 export function renderFailure(kind: FailureKind): RenderedMessage {

@@ -1,7 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { App as BoltApp, RespondFn } from '@slack/bolt'
 import type { Config } from '../config/index.ts'
-import { AppError, type ChatService, errorMessage, isAppError, type Logger, type TurnInput } from '../core/index.ts'
+import {
+  AppError,
+  type ChatService,
+  errorMessage,
+  isAppError,
+  type Logger,
+  shedReason,
+  type TurnInput,
+  type TurnScheduler,
+} from '../core/index.ts'
 import {
   ACTION,
   ACTION_PATTERN,
@@ -67,6 +76,12 @@ export interface SlackBotDeps {
   options?: SlackBotOptions
   /** Where deliveries already handled are remembered; default in memory. Share one across replicas. */
   deduper?: Deduper
+  /**
+   * The process's turn scheduler, shared with the widget: Slack turns then count against the same concurrency cap
+   * and wait in the same fair per-conversation queue; a turn it sheds is answered with an apology. Without one,
+   * each acknowledged turn runs at once (after the conversation's previous one).
+   */
+  turns?: Pick<TurnScheduler, 'run'>
 }
 
 type Destination =
@@ -204,6 +219,7 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     ignoreSelf: true,
   })
 
+  const turns = deps.turns ?? uncapped
   const work = createWorkTracker((error) => logger.error('slack work failed', describeError(error)))
   const spawn = work.spawn
   const deduper = deps.deduper ?? createDeduper({ ttlMs: EVENT_MEMORY_MS, max: EVENT_MEMORY_MAX })
@@ -263,7 +279,8 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     )
     let message: RenderedMessage
     try {
-      const reply = await abortable(chat.handleTurn(input, { signal: turnAbort.signal }), turnAbort.signal)
+      const scheduled = turns.run(input.conversationId, (signal) => chat.handleTurn(input, { signal }), turnAbort.signal)
+      const reply = await abortable(scheduled, turnAbort.signal)
       message = renderReply(reply, input.conversationId, { echo })
       logger.debug('slack turn answered', {
         conversationId: input.conversationId,
@@ -273,7 +290,9 @@ export async function createSlackBot(config: Config['slack'], deps: SlackBotDeps
     } catch (error) {
       const stopped = work.closing.aborted || work.cutoff.aborted
       const timedOut = turnAbort.signal.aborted && !stopped
-      logger.error('slack turn failed', { ...describeError(error), conversationId: input.conversationId, timedOut, stopped })
+      const shed = shedReason(error)
+      if (shed) logger.warn('slack turn shed', { shed, conversationId: input.conversationId })
+      else logger.error('slack turn failed', { ...describeError(error), conversationId: input.conversationId, timedOut, stopped })
       if (work.closing.aborted) return
       message = renderFailure(work.cutoff.aborted ? 'restarting' : failureKind(error, timedOut))
     } finally {
@@ -581,8 +600,15 @@ export function stripMention(text: string, botUserId: string): string {
     .trim()
 }
 
+/** Runs each turn at once: a bot without the process's scheduler. */
+const uncapped: Pick<TurnScheduler, 'run'> = {
+  run: (_conversationId, turn, signal) => turn(signal ?? new AbortController().signal),
+}
+
 function failureKind(error: unknown, timedOut: boolean): FailureKind {
   if (timedOut) return 'timeout'
+  const shed = shedReason(error)
+  if (shed) return shed === 'shutting_down' ? 'restarting' : 'busy'
   if (isAppError(error, 'input.invalid') || isAppError(error, 'input.too_large')) return 'invalid'
   if (isAppError(error, 'unavailable') || isAppError(error, 'index.not_found')) return 'unavailable'
   return 'failed'

@@ -5,7 +5,15 @@ import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { matchedRoutes } from 'hono/route'
 import type { Config } from '../config/index.ts'
-import { AppError, type ChatService, isAppError, type Logger, type Reply } from '../core/index.ts'
+import {
+  AppError,
+  type ChatService,
+  createTurnScheduler,
+  isAppError,
+  type Logger,
+  type Reply,
+  type TurnScheduler,
+} from '../core/index.ts'
 import type { LiveItems } from '../live/index.ts'
 import type { EventRecorder, LoopInsights, OpenRecorder } from '../loop/index.ts'
 import type { RateLimiter as SharedRateLimiter } from '../state/index.ts'
@@ -25,7 +33,6 @@ import { openApiDocument } from './openapi.ts'
 import { createRequestLimits, createSharedRequestLimits } from './request-limits.ts'
 import { feedbackBodySchema, idSchema, openedBodySchema, parseBody, parseValue } from './schemas.ts'
 import { DEMO_CSP, demoPage, loadStaticAssets, type StaticAsset } from './static-assets.ts'
-import { createTurnScheduler } from './turn-scheduler.ts'
 
 /** What the API serves from: the runtime (or anything shaped like it). Read on every request, so swaps apply at once. */
 export interface WidgetBackend {
@@ -58,6 +65,11 @@ export interface WidgetDeps {
   limiter?: SharedRateLimiter
   /** How often the operator page's charts get a point. Default 5 s (an hour of points is kept). */
   adminSampleMs?: number
+  /**
+   * The process's one turn scheduler, shared with the other front ends (Slack) so the concurrency cap and fair
+   * queue hold for all of them. Default: one of this app's own (CONCIERGE_MAX_CONCURRENT_TURNS, _MAX_QUEUED_TURNS).
+   */
+  turns?: TurnScheduler
 }
 
 export interface WidgetApp {
@@ -92,7 +104,7 @@ export async function createWidgetApp(config: Config['server'], deps: WidgetDeps
   const metrics = createMetrics()
   const limitOptions = { perMinute: config.rateLimitPerMinute, keyMultiplier: deps.keyRateMultiplier ?? 100 }
   const limits = deps.limiter ? createSharedRequestLimits(deps.limiter, limitOptions) : createRequestLimits(limitOptions)
-  const turns = createTurnScheduler({ maxConcurrent: config.maxConcurrentTurns, maxQueued: config.maxQueuedTurns })
+  const turns = deps.turns ?? createTurnScheduler(turnSchedulerOptions(config))
   const replies = deps.replies ?? createMemoryIdempotencyStore<Reply>()
   // The only origin this server calls its own. Never derived from the Host header: a forged (or DNS-rebound) Host
   // would make any page same-origin. Without CONCIERGE_PUBLIC_URL, loopback pages stand for it (development).
@@ -380,4 +392,9 @@ async function refuseWhenLimited(wait: number | Promise<number>): Promise<void> 
       details: { retryAfterSeconds: waitSeconds },
     })
   }
+}
+
+/** The scheduler limits of the server's config (CONCIERGE_MAX_CONCURRENT_TURNS, CONCIERGE_MAX_QUEUED_TURNS). */
+export function turnSchedulerOptions(config: Pick<Config['server'], 'maxConcurrentTurns' | 'maxQueuedTurns'>) {
+  return { maxConcurrent: config.maxConcurrentTurns, maxQueued: config.maxQueuedTurns }
 }

@@ -2,7 +2,7 @@
  * The HTTP transport: chat API (JSON and SSE streaming), feedback, items, user deletion, health, metrics, OpenAPI,
  * the embeddable widget script and its demo page. Transport only: every turn goes to the ChatService.
  */
-export { createWidgetApp, type WidgetApp, type WidgetBackend, type WidgetDeps } from './app.ts'
+export { createWidgetApp, turnSchedulerOptions, type WidgetApp, type WidgetBackend, type WidgetDeps } from './app.ts'
 export { type ErrorBody, STATUS_BY_CODE, toErrorResponse } from './errors.ts'
 export { createSharedIdempotencyStore } from './idempotency.ts'
 export { createKeyRing, DEMO_KEY, type KeyRing, type Principal } from './keys.ts'

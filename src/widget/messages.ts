@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { ChatService, Reply, ReplyItem, TurnInput } from '../core/index.ts'
+import type { ChatService, Reply, ReplyItem, TurnInput, TurnScheduler } from '../core/index.ts'
 import { namespacedUserId } from '../store/index.ts'
 import type { WidgetEnv } from './context.ts'
 import { logFailure } from './errors.ts'
@@ -8,7 +8,6 @@ import type { Principal } from './keys.ts'
 import type { Metrics } from './metrics.ts'
 import { idempotencyKeySchema, idSchema, messageBodySchema, parseBody, parseValue } from './schemas.ts'
 import { streamTurn } from './stream.ts'
-import type { TurnScheduler } from './turn-scheduler.ts'
 
 export interface MessageRouteDeps {
   chat: () => ChatService

@@ -1,8 +1,10 @@
 import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLogger } from '../../src/core/index.ts'
+import { loadConfig } from '../../src/config/index.ts'
+import { type ChatService, createLogger, createTurnScheduler } from '../../src/core/index.ts'
 import { createSlackBot, type SlackBot } from '../../src/slack/index.ts'
+import { createWidgetApp } from '../../src/widget/index.ts'
 import {
   commandForm,
   eventEnvelope,
@@ -229,5 +231,68 @@ describe('slack bot drain before shutdown', () => {
     }
     expect(s.chat.turns.map((t) => t.text)).toEqual(['something slow'])
     await s.stop()
+  })
+})
+
+describe('one turn cap for Slack and the widget', () => {
+  it('never runs more turns than the cap across both, and apologises in Slack for the turns it sheds', async () => {
+    // Cap 2, queue 2: of 3 widget and 4 Slack turns sent at once, 4 run (2 at a time) and 3 are shed.
+    const turns = createTurnScheduler({ maxConcurrent: 2, maxQueued: 2 })
+    const fake = createFakeChat({ delayMs: 600 })
+    let peak = 0
+    const counted: ChatService = {
+      ...fake,
+      handleTurn: (input, options) => {
+        const running = fake.handleTurn(input, options)
+        peak = Math.max(peak, fake.running)
+        return running
+      },
+    }
+    const silent = createLogger({ level: 'silent' })
+    const slack = (await createSlackBot(
+      { mode: 'http', signingSecret: SECRET, botToken: TOKEN, apiUrl: api.apiUrl },
+      { chat: counted, logger: silent, options: { thinkingAfterMs: 60_000, retries: 0 }, turns },
+    ))!
+    const listening = await listen(slack.requestListener!)
+    const config = loadConfig(
+      { CONCIERGE_PUBLISHABLE_KEYS: 'pk_site=*', CONCIERGE_RATE_LIMIT_PER_MINUTE: '1000' },
+      { cwd: '/tmp' },
+    ).server
+    const widget = await createWidgetApp(config, {
+      backend: () => ({ chat: counted, buildId: 'b', itemCount: 15 }),
+      logger: silent,
+      turns,
+    })
+    const channels = ['D31', 'D32', 'D33', 'D34']
+    const widgetReplies = Promise.all(
+      ['w1', 'w2', 'w3'].map((id) =>
+        widget.fetch(
+          new Request(`http://api.test/v1/conversations/${id}/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-concierge-key': 'pk_site' },
+            body: JSON.stringify({ text: 'comedy' }),
+          }),
+        ),
+      ),
+    )
+    await Promise.all(channels.map((ch) => postSigned(listening.url, SECRET, eventEnvelope(dmEvent(ch, 'U30', 'comedy')))))
+    const statuses = (await widgetReplies).map((r) => r.status)
+    const posts = await api.waitFor(() => {
+      const found = channels.map((ch) => api.callsTo('chat.postMessage').filter((c) => c.body.channel === ch))
+      return found.every((p) => p.length > 0) ? found : undefined
+    }, 10_000)
+    const slackTexts = posts.map((p) => {
+      expect(p).toHaveLength(1)
+      return String(p[0]!.body.text)
+    })
+    const apologies = slackTexts.filter((t) => t.includes('too many people'))
+    expect(peak).toBe(2)
+    expect(fake.turns).toHaveLength(4)
+    expect(statuses.filter((s) => s === 503).length + apologies.length).toBe(3)
+    expect(statuses.filter((s) => s === 200).length + slackTexts.length - apologies.length).toBe(4)
+    await slack.close()
+    await widget.close()
+    listening.server.closeAllConnections()
+    await new Promise<void>((resolve) => listening.server.close(() => resolve()))
   })
 })

@@ -1,17 +1,19 @@
-import { AppError } from '../core/index.ts'
+import { AppError } from './errors.ts'
 
 /**
  * Admission control for chat turns: at most `maxConcurrent` run at once and `maxQueued` wait. Waiting turns are
  * served round-robin across conversations, one running turn per conversation (the chat serialises a conversation's
  * turns anyway), so a new conversation's first turn waits behind at most one turn of each other conversation, never
- * behind one busy conversation's backlog.
+ * behind one busy conversation's backlog. A server makes one and gives it to every front end (widget and Slack), so
+ * the cap holds for the process, not per transport.
  */
 export interface TurnScheduler {
   /** Throws (before any await) what `run` would reject with if the turn cannot be queued now. */
   ensureRoom(conversationId: string): void
   /**
    * Runs `turn` when a slot is free. Rejects with `unavailable` (503; `details.retryAfterSeconds`) when the queue is
-   * full or the scheduler was cancelled, `rate.limited` when this conversation already has too many turns waiting.
+   * full or the scheduler was cancelled, `rate.limited` when this conversation already has too many turns waiting;
+   * `details.shed` says which ({@link ShedReason}), so a front end can word its apology.
    * `turn` gets a signal aborted when `signal` aborts or on `cancelAll`.
    */
   run<T>(conversationId: string, turn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>
@@ -19,6 +21,16 @@ export interface TurnScheduler {
   cancelAll(): void
   readonly running: number
   readonly queued: number
+}
+
+/** Why a turn was refused or dropped unstarted: the queue was full, its conversation had too many waiting, or shutdown. */
+export type ShedReason = 'queue_full' | 'conversation_backlog' | 'shutting_down'
+
+/** The reason `error` is a turn the scheduler shed (refused, or cancelled before it ran), else undefined. */
+export function shedReason(error: unknown): ShedReason | undefined {
+  if (!(error instanceof AppError)) return undefined
+  const shed = error.details.shed
+  return shed === 'queue_full' || shed === 'conversation_backlog' || shed === 'shutting_down' ? shed : undefined
 }
 
 export interface TurnSchedulerOptions {
@@ -38,6 +50,10 @@ interface Waiting {
   fail: (error: unknown) => void
 }
 
+function shuttingDown(): AppError {
+  return new AppError('unavailable', 'The server is shutting down.', { details: { retryAfterSeconds: 5, shed: 'shutting_down' } })
+}
+
 export function createTurnScheduler(options: TurnSchedulerOptions): TurnScheduler {
   const perConversation = options.maxQueuedPerConversation ?? 4
   const waiting = new Map<string, Waiting[]>()
@@ -52,10 +68,10 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
 
   const retryAfterSeconds = () => Math.min(60, Math.max(1, Math.ceil(averageLatencyMs / 1000)))
   const refusal = (conversationId: string): AppError | undefined => {
-    if (cancelled) return new AppError('unavailable', 'The server is shutting down.', { details: { retryAfterSeconds: 5 } })
+    if (cancelled) return shuttingDown()
     if ((waiting.get(conversationId)?.length ?? 0) >= perConversation) {
       return new AppError('rate.limited', 'This conversation already has messages waiting for an answer.', {
-        details: { retryAfterSeconds: retryAfterSeconds() },
+        details: { retryAfterSeconds: retryAfterSeconds(), shed: 'conversation_backlog' },
       })
     }
     // The last quarter of the queue is kept for conversations without a turn yet: under overload a new visitor's
@@ -63,7 +79,7 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
     const queueRoom = started.has(conversationId) ? Math.floor(options.maxQueued * 0.75) : options.maxQueued
     if (busy.size + queued >= options.maxConcurrent + queueRoom) {
       return new AppError('unavailable', 'Too many messages are waiting; try again shortly.', {
-        details: { retryAfterSeconds: retryAfterSeconds() },
+        details: { retryAfterSeconds: retryAfterSeconds(), shed: 'queue_full' },
       })
     }
     return undefined
@@ -176,7 +192,7 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
     run,
     cancelAll() {
       cancelled = true
-      const error = new AppError('unavailable', 'The server is shutting down.', { details: { retryAfterSeconds: 5 } })
+      const error = shuttingDown()
       for (const list of waiting.values()) for (const entry of list) entry.fail(error)
       waiting.clear()
       queued = 0

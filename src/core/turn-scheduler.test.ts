@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createTurnScheduler } from './turn-scheduler.ts'
+import { createTurnScheduler, shedReason } from './turn-scheduler.ts'
 
 /** A turn that finishes when its `release` is called, recording when it started. */
 function gate(log: string[], name: string) {
@@ -63,7 +63,7 @@ describe('createTurnScheduler', () => {
     expect(() => scheduler.ensureRoom('c3')).toThrow(expect.objectContaining({ code: 'unavailable' }))
     await expect(scheduler.run('c3', async () => 'c')).rejects.toMatchObject({
       code: 'unavailable',
-      details: { retryAfterSeconds: expect.any(Number) },
+      details: { retryAfterSeconds: expect.any(Number), shed: 'queue_full' },
     })
     a.release()
     b.release()
@@ -89,7 +89,10 @@ describe('createTurnScheduler', () => {
     const accepted = [scheduler.run('c', g.turn)]
     await tick()
     accepted.push(scheduler.run('c', g.turn), scheduler.run('c', g.turn))
-    await expect(scheduler.run('c', g.turn)).rejects.toMatchObject({ code: 'rate.limited' })
+    await expect(scheduler.run('c', g.turn)).rejects.toMatchObject({
+      code: 'rate.limited',
+      details: { shed: 'conversation_backlog' },
+    })
     g.release()
     await Promise.all(accepted)
   })
@@ -131,7 +134,9 @@ describe('createTurnScheduler', () => {
     const waiting = scheduler.run('c2', async () => 'never')
     scheduler.cancelAll()
     await expect(running).rejects.toMatchObject({ code: 'unavailable' })
-    await expect(waiting).rejects.toMatchObject({ code: 'unavailable' })
+    await expect(waiting).rejects.toMatchObject({ code: 'unavailable', details: { shed: 'shutting_down' } })
+    expect(shedReason(await waiting.catch((e: unknown) => e))).toBe('shutting_down')
+    expect(shedReason(new Error('other'))).toBeUndefined()
     expect(abortedRunning).toBe(true)
     await expect(scheduler.run('c3', async () => 'late')).rejects.toMatchObject({ code: 'unavailable' })
   })
