@@ -80,10 +80,13 @@ export function movableBuffers(data: BuildData): ArrayBuffer[] {
   return [...buffers]
 }
 
-/** The tables the rebuild wrote (builds made since it does), else built now from the items. */
+/**
+ * The tables the rebuild wrote (builds made since it does, with the rules of this code), else built now from the
+ * items.
+ */
 async function tablesOf(dir: string, index: IndexData, items: Item[]): Promise<CatalogueTables> {
   if (!index.manifest.files.includes(TABLES_FILE)) return buildCatalogueTables(items)
-  return readCatalogueTables(dir, items)
+  return (await readCatalogueTables(dir, items)) ?? buildCatalogueTables(items)
 }
 
 /** The model folder's manifest, item list and weights as they are on disk (collab/ checks them). */

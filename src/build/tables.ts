@@ -11,7 +11,13 @@ import { buildLexicalTables, type LexicalTables, type Postings } from '../recomm
  */
 export const TABLES_FILE = 'catalogue-tables.json'
 
-const FORMAT_VERSION = 1
+/**
+ * The version of the file's shape *and* of the rules that build the tables (stems, stop words, field weights, title
+ * keys, facets). Bump it with any such change (`tables.test.ts` pins a digest of the tables of a fixed catalogue, so a
+ * change without a bump fails there): a build whose tables carry another version gets them built anew by the reader
+ * thread, never served with rules the code no longer has.
+ */
+export const TABLES_VERSION = 1
 
 /**
  * The tables the chat (title keys, facets) and the recommender (lexical and BM25 postings) derive from a build's
@@ -50,7 +56,7 @@ const postingsShape = z.object({
  * hundreds of thousands of postings are not validated one by one.
  */
 const tablesFileSchema = z.object({
-  formatVersion: z.literal(FORMAT_VERSION),
+  formatVersion: z.number().int(),
   itemCount: z.number().int().min(0),
   titles: z.object({ exact: z.array(z.unknown()), fuzzyKeys: z.array(z.unknown()), maxTokens: z.number().int().min(1) }),
   facets: z.array(z.unknown()),
@@ -65,7 +71,7 @@ interface PostingsJson {
 }
 
 interface TablesJson {
-  formatVersion: typeof FORMAT_VERSION
+  formatVersion: number
   itemCount: number
   titles: { exact: [string, unknown[]][]; fuzzyKeys: [string, string[]][]; maxTokens: number }
   facets: Facet[]
@@ -76,7 +82,7 @@ interface TablesJson {
 export async function writeCatalogueTables(dir: string, items: readonly Item[]): Promise<void> {
   const { chat, lexical } = buildCatalogueTables(items)
   const file: TablesJson = {
-    formatVersion: FORMAT_VERSION,
+    formatVersion: TABLES_VERSION,
     itemCount: items.length,
     titles: { exact: [...chat.titles.exact], fuzzyKeys: [...chat.titles.fuzzyKeys], maxTokens: chat.titles.maxTokens },
     facets: chat.facets,
@@ -91,9 +97,10 @@ export async function writeCatalogueTables(dir: string, items: readonly Item[]):
 
 /**
  * Reads the tables the rebuild wrote for `items` (the build's snapshot). Throws `index.corrupt` when the file does
- * not parse or was written for another number of items.
+ * not parse or was written for another number of items; undefined when it was written under other rules
+ * (`TABLES_VERSION`): the caller builds them anew.
  */
-export async function readCatalogueTables(dir: string, items: readonly Item[]): Promise<CatalogueTables> {
+export async function readCatalogueTables(dir: string, items: readonly Item[]): Promise<CatalogueTables | undefined> {
   const path = join(dir, TABLES_FILE)
   let file: TablesJson
   try {
@@ -104,6 +111,7 @@ export async function readCatalogueTables(dir: string, items: readonly Item[]): 
       details: { file: TABLES_FILE },
     })
   }
+  if (file.formatVersion !== TABLES_VERSION) return undefined
   if (file.itemCount !== items.length) {
     throw new AppError('index.corrupt', `${path} describes ${file.itemCount} items, the snapshot holds ${items.length}`, {
       details: { file: TABLES_FILE, tablesItems: file.itemCount, snapshotItems: items.length },

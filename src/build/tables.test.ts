@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { Item } from '../core/index.ts'
+import { buildCatalogueTables, readCatalogueTables, TABLES_FILE, TABLES_VERSION, writeCatalogueTables } from './tables.ts'
+
+const item = (id: string, title: string, description: string, tags: string[], extra: Partial<Item> = {}): Item => ({
+  id,
+  title,
+  description,
+  tags,
+  categories: ['Drama'],
+  metadata: {},
+  ...extra,
+})
+/** A fixed little catalogue: titles, descriptions, tags of several words, a company, a facet. */
+const ITEMS: Item[] = [
+  item('1', 'The Chess Player', 'A prodigy plays chess against the champion during the cold war.', ['chess', 'cold war']),
+  item('2', 'Road Trip', 'Two friends drive across America on a road trip.', ['road trip'], { year: 2000 }),
+  item('3', 'Heist Night', 'A crew plans a bank heist.', ['heist', 'bank robbery'], { metadata: { companies: 'Malpaso' } }),
+  item('4', 'Quiet Days', 'A family story in a small town.', [], { categories: ['Comedy'], metadata: { interface: 'x11' } }),
+  item('5', 'Cold Harbour', 'A spy story at the harbour in the cold war.', ['spy', 'cold war'], { year: 1985 }),
+]
+
+const digest = (value: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify(value, (_, v) => (v instanceof Map ? [...v] : ArrayBuffer.isView(v) ? [...(v as Uint32Array)] : v)))
+    .digest('hex')
+    .slice(0, 16)
+
+describe('catalogue tables', () => {
+  it('are built by rules whose version is TABLES_VERSION (a rule change without a bump fails here)', () => {
+    // Changed the stems, stop words, field weights, title keys or facets? Bump TABLES_VERSION in tables.ts (older
+    // builds then get their tables built anew instead of served with the old rules) and pin the new digest.
+    expect({ version: TABLES_VERSION, digest: digest(buildCatalogueTables(ITEMS)) }).toEqual({
+      version: 1,
+      digest: '7490a4b88107a485',
+    })
+  })
+
+  it('written under other rules are not served: the reader builds them anew', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'concierge-tables-'))
+    try {
+      await writeCatalogueTables(dir, ITEMS)
+      expect(await readCatalogueTables(dir, ITEMS)).toEqual(buildCatalogueTables(ITEMS))
+      const file = JSON.parse(await readFile(join(dir, TABLES_FILE), 'utf8'))
+      await writeFile(join(dir, TABLES_FILE), JSON.stringify({ ...file, formatVersion: TABLES_VERSION - 1 }))
+      expect(await readCatalogueTables(dir, ITEMS)).toBeUndefined()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
