@@ -74,10 +74,12 @@ export function createCatalogueView(
   deps.collab?.itemIds.forEach((id, i) => {
     collabPos.set(id, i)
   })
-  // Built at the first wish: tokenising every title, description, tag and company takes a moment.
+  // Built at the first wish: tokenising every title, description, tag and company takes a moment. A catalogue
+  // without a collaborative model leans on its words alone, so its search also meets derived forms ("edit" finds
+  // "editing"); with one (the movie demo) the search reads stems as it was measured.
   let lexicalIndex: LexicalIndex | undefined
   const keywords = () => {
-    lexicalIndex ??= createLexicalIndex([...byId.values()], relPop)
+    lexicalIndex ??= createLexicalIndex([...byId.values()], relPop, { roots: deps.collab === undefined })
     return lexicalIndex
   }
   const vectorOf = (id: ItemId) => deps.index.vector(id)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Item } from '../core/index.ts'
-import { createLexicalIndex, stemWord } from './lexical.ts'
+import { createLexicalIndex, rootWord, stemWord } from './lexical.ts'
 
 const film = (id: string, title: string, description: string, tags: string[] = [], companies?: string): Item => ({
   id,
@@ -36,6 +36,24 @@ describe('stemWord', () => {
     expect(stemWord('witches')).toBe('witch')
     expect(stemWord('glass')).toBe('glass')
     expect(stemWord('Christmas')).toBe(stemWord('christmas'))
+  })
+})
+
+describe('rootWord', () => {
+  const root = (w: string) => rootWord(stemWord(w))
+  it('joins the derived forms of a word', () => {
+    expect(new Set(['edit', 'editing', 'edited'].map(root))).toEqual(new Set(['edit']))
+    expect(new Set(['play', 'player', 'players', 'playing'].map(root))).toEqual(new Set(['play']))
+    expect(new Set(['browse', 'browser', 'browsing'].map(root)).size).toBe(1)
+    expect(new Set(['model', 'modelling', 'models'].map(root)).size).toBe(1)
+    expect(root('organizer')).toBe(root('organise'))
+    expect(root('typing')).toBe(root('type'))
+  })
+
+  it('keeps short words whole', () => {
+    expect(root('user')).toBe('user')
+    expect(root('used')).toBe('used')
+    expect(root('cd')).toBe('cd')
   })
 })
 
@@ -139,5 +157,29 @@ describe('lexical search (BM25 over title, tags, companies and description)', ()
   it('matches nothing for request words alone, and scores nothing for an empty wish', () => {
     expect(index.match('recommend me something good').best).toBe(0)
     expect(index.match('').scores.size).toBe(0)
+  })
+})
+
+describe('a search by roots', () => {
+  const program = (id: string, description: string, tags: string[]) => ({ ...film(id, id, description, tags) })
+  const programs: Item[] = [
+    program('recorder', 'Captures sound from a microphone.', ['audio', 'recorder']),
+    program('cutter', 'Cuts and joins clips.', ['video', 'editing']),
+    ...Array.from({ length: 60 }, (_, i) => program(`other${i}`, 'A small utility.', ['utility'])),
+  ]
+
+  it('meets the activity a catalogue names by another form of the word', () => {
+    const byRoots = createLexicalIndex(programs, () => 0, { roots: true })
+    expect([...byRoots.match('something to record audio').scores.keys()][0]).toBe('recorder')
+    expect(byRoots.match('software to edit videos').scores.has('cutter')).toBe(true)
+    expect(byRoots.where(programs[1] as Item, 'edit')).toEqual({ field: 'tags', word: 'editing' })
+  })
+
+  it('reads stems only unless asked', () => {
+    const byStems = createLexicalIndex(programs, () => 0)
+    expect(byStems.match('software to edit videos').scores.get('cutter')).toBeLessThan(
+      byStems.match('software for video editing').scores.get('cutter') as number,
+    )
+    expect(byStems.match('record').scores.size).toBe(0)
   })
 })

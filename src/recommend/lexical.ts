@@ -99,6 +99,25 @@ export function stemWord(word: string): string {
   return w
 }
 
+/** A root keeps at least this many letters: "typing" is "typ" as "type" is, "using" is not "us". */
+const MIN_ROOT_LETTERS = 3
+const DERIVED_SUFFIX_RE = /(?:ing|er|ed|e)$/
+
+/**
+ * The root shared by a stem's derived forms: "-ing", "-er", "-ed" and a final "e" dropped, a doubled final consonant
+ * single, "-iz" as "-is", so "edit", "editing" and "edited" meet, as "play", "player" and "playing", "record" and
+ * "recorder", "browse", "browser" and "browsing", "modelling" and "model", "organizer" and "organise". Catalogues
+ * of programs name their facets by activity ("editing", "viewing", "downloading") where people say "edit", "view",
+ * "download".
+ */
+export function rootWord(stem: string): string {
+  let w = stem
+  const stripped = w.replace(DERIVED_SUFFIX_RE, '')
+  if (stripped.length >= MIN_ROOT_LETTERS && stripped !== w) w = stripped
+  if (/([b-df-hj-np-tv-z])\1$/.test(w) && w.length > MIN_ROOT_LETTERS) w = w.slice(0, -1)
+  return w.replace(/iz$/, 'is')
+}
+
 const WORD_RE = /\p{L}[\p{L}'’]*/gu
 
 /** The words long enough to count, as written. */
@@ -128,18 +147,22 @@ function fieldPieces(item: Item): Record<Field, string[]> {
   return { title: [item.title], tags: item.tags, companies: companiesOf(item), description: [item.description] }
 }
 
+/** How a search term is made from a stem: the stem itself, or its root (`rootWord`) when derived forms meet. */
+type TermForm = (stem: string) => string
+const asStem: TermForm = (stem) => stem
+
 /** The searchable terms of a piece of text: stems that are not request words, and pairs of adjacent ones. */
-export function termsOf(text: string): string[] {
-  return termsOfStems(words(text).map(stemWord))
+export function termsOf(text: string, form: TermForm = asStem): string[] {
+  return termsOfStems(words(text).map(stemWord), form)
 }
 
-function termsOfStems(stems: readonly string[]): string[] {
+function termsOfStems(stems: readonly string[], form: TermForm): string[] {
   const out: string[] = []
   stems.forEach((s, i) => {
     if (STOP_STEMS.has(s)) return
-    out.push(s)
+    out.push(form(s))
     const next = stems[i + 1]
-    if (next !== undefined && !STOP_STEMS.has(next)) out.push(`${s} ${next}`)
+    if (next !== undefined && !STOP_STEMS.has(next)) out.push(`${form(s)} ${form(next)}`)
   })
   return out
 }
@@ -149,11 +172,25 @@ export function contentStems(text: string): string[] {
   return [...new Set(words(text).map(stemWord))].filter((s) => !STOP_STEMS.has(s))
 }
 
+/** How the index reads words. */
+export interface LexicalOptions {
+  /**
+   * Search by roots (`rootWord`): "edit videos" meets "video editing", "record audio" an audio "recorder". Off, the
+   * search reads stems (plurals folded) only.
+   */
+  roots?: boolean
+}
+
 /**
  * Builds the lexical index over the items' titles, descriptions, tags and companies. `popularity` orders each
  * keyword's items.
  */
-export function createLexicalIndex(items: readonly Item[], popularity: (id: ItemId) => number): LexicalIndex {
+export function createLexicalIndex(
+  items: readonly Item[],
+  popularity: (id: ItemId) => number,
+  options: LexicalOptions = {},
+): LexicalIndex {
+  const form: TermForm = options.roots ? rootWord : asStem
   const keywordPostings = new Map<string, ItemId[]>()
   for (const item of items) {
     const own = new Set(words(`${item.title} ${item.description} ${item.tags.join(' ')}`).map(stemWord))
@@ -168,9 +205,9 @@ export function createLexicalIndex(items: readonly Item[], popularity: (id: Item
   let search: ((text: string) => LexicalMatch) | undefined
   return {
     read: (text) => readKeywords(text, keyword),
-    where: (item, stem) => whereUsed(item, stem),
+    where: (item, stem) => whereUsed(item, stem, form),
     match: (text) => {
-      search ??= createSearch(items)
+      search ??= createSearch(items, form)
       return search(text)
     },
   }
@@ -222,8 +259,11 @@ function readKeywords(text: string, keyword: (stem: string) => Keyword | undefin
   return { keywords: [...phrases, ...single], topicality: said.length ? topical / said.length : 0 }
 }
 
-/** Where the item uses a stem or phrase: a whole tag, then the title, a tag's words, a company, the description. */
-function whereUsed(item: Item, stem: string): TermPlace | undefined {
+/**
+ * Where the item uses a stem or phrase (or a term of the search, in the index's `form`): a whole tag, then the title, a
+ * tag's words, a company, the description.
+ */
+function whereUsed(item: Item, stem: string, form: TermForm): TermPlace | undefined {
   if (stem.includes(' ')) {
     const tag = item.tags.find((t) => phraseOf(t) === stem)
     if (tag) return { field: 'tags', word: tag }
@@ -232,8 +272,9 @@ function whereUsed(item: Item, stem: string): TermPlace | undefined {
   const find = (text: string) => {
     const ws = words(text)
     const stems = ws.map(stemWord)
+    const same = (s: string, w: string) => s === w || (form !== asStem && form(s) === w)
     for (let i = 0; i + wanted.length <= stems.length; i++) {
-      if (wanted.every((w, j) => stems[i + j] === w)) return ws.slice(i, i + wanted.length).join(' ')
+      if (wanted.every((w, j) => same(stems[i + j] as string, w))) return ws.slice(i, i + wanted.length).join(' ')
     }
     return undefined
   }
@@ -248,7 +289,7 @@ function whereUsed(item: Item, stem: string): TermPlace | undefined {
 }
 
 /** Field-weighted BM25 postings: per term, the items using it and their length-normalised weighted counts. */
-function createSearch(items: readonly Item[]): (text: string) => LexicalMatch {
+function createSearch(items: readonly Item[], form: TermForm): (text: string) => LexicalMatch {
   // Each piece's stems once: tokenising the catalogue is the cost of the build.
   const stems = items.map((item) => {
     const pieces = fieldPieces(item)
@@ -266,7 +307,7 @@ function createSearch(items: readonly Item[]): (text: string) => LexicalMatch {
     FIELDS.forEach((f, k) => {
       const norm = 1 - B + (B * ((lengths[at] as number[])[k] as number)) / (avgLength[k] as number)
       for (const piece of fields[k] as string[][]) {
-        for (const term of termsOfStems(piece)) weighted.set(term, (weighted.get(term) ?? 0) + FIELD_WEIGHTS[f] / norm)
+        for (const term of termsOfStems(piece, form)) weighted.set(term, (weighted.get(term) ?? 0) + FIELD_WEIGHTS[f] / norm)
       }
     })
     for (const [term, tf] of weighted) {
@@ -287,7 +328,7 @@ function createSearch(items: readonly Item[]): (text: string) => LexicalMatch {
     const key = text.trim().toLowerCase()
     const cached = cache.get(key)
     if (cached) return cached
-    const terms = [...new Set(termsOf(text))].filter((t) => {
+    const terms = [...new Set(termsOf(text, form))].filter((t) => {
       const df = postings.get(t)?.at.length ?? 0
       return df > 0 && df <= maxDf
     })

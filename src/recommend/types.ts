@@ -121,6 +121,8 @@ export interface BlendWeights {
   semantic: number
   /** Weight of the text part when there is no collaborative model (the text then carries personalisation alone). */
   semanticAlone: number
+  /** Weight of the lexical part when there is no collaborative model (and so no popularity to break ties either). */
+  lexicalAlone: number
   /** Weight of the collaborative (fold-in) part. */
   collaborative: number
   /** Weight of the popularity prior (log interactions). Carries cold start. */
