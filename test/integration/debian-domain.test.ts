@@ -81,6 +81,17 @@ describe('a catalogue of programs, end to end', () => {
     expect(said.join('\n')).not.toMatch(MOVIE_WORDS)
   })
 
+  it('wishes for what a refusal of a toolkit qualifies, and reads "web" of "a web browser" as the kind asked for', async () => {
+    const editor = await turn("a photo editor that isn't gtk", 'qualified')
+    expect(editor.text).toContain('"photo editor"')
+    expect(editor.text).toContain('no gtk (toolkit)')
+    for (const item of items(editor)) expect(fieldValues(item, 'toolkit'), item.title).not.toContain('gtk')
+    const browser = await turn('a web browser', 'browser')
+    expect(browser.text).not.toContain('interface web')
+    expect(items(browser)[0]?.tags).toContain('browsing')
+    expect(said.join('\n')).not.toMatch(MOVIE_WORDS)
+  })
+
   it('asks for the command line in other words', async () => {
     const reply = await runtime.chat.handleTurn({
       conversationId: 'cli',
