@@ -134,6 +134,11 @@ export const domainProfileSchema = z.strictObject({
   impliedRefusals: z.array(impliedRefusalSchema).default([]),
   series: seriesSchema.nullable().default(null),
   facetWords: z.array(facetWordsSchema).default([]),
+  /**
+   * Words that name what an item is for in this domain though they are chit-chat in others, so a wish keeps them:
+   * software's "note" ("a note taking app"), "type" ("learn to touch type"), "sound".
+   */
+  wishWords: words.default([]),
   tone: toneSchema.default({ dark: [], light: [] }),
   copy: copySchema.partial().default({}),
 })

@@ -11,7 +11,7 @@ const MAX_WORD_CHARS = 30
 const MAX_PREFERENCE_CHARS = 80
 /** Text addressed to the machine rather than a wish ("ignore previous instructions"): never becomes a query. */
 const INSTRUCTION_RE =
-  /\b(?:(?:ignore|disregard|forget|override) (?:all |any |the |your |my )*(?:previous |prior |above |earlier |system )?(?:instructions?|prompts?|rules|directions)|system prompt|(?:you are|you're) now|act as|pretend (?:to be|you)|jailbreak|developer mode|(?:api|secret) keys?|passwords?|configuration|config|environment variables?|reveal|print your|role\W{0,4}system)\b/
+  /\b(?:(?:ignore|disregard|forget|override) (?:all |any |the |your |my )*(?:previous |prior |above |earlier |system )?(?:instructions?|prompts?|rules|directions)|system prompt|(?:you are|you're) now|act as|pretend (?:to be|you)|jailbreak|developer mode|(?:api|secret) keys?|passwords?(?! (?:managers?|generators?|safes?|vaults?|keepers?|stores?)\b)|configuration|config|environment variables?|reveal|print your|role\W{0,4}system)\b/
 /**
  * Questions to the other side ("have you seen it?", "what is it about?") are not wishes; "what about something with
  * dinosaurs?" and "what's a good movie about food?" ask for films.
@@ -136,7 +136,7 @@ function wishOf(
   // Blanked to the same length, so offsets still match the clause.
   const blankOut = (m: string) => ' '.repeat(m.length)
   const residual = said.words.replace(AGE_PHRASE_RE, blankOut).replace(fluffPhrases(domain), blankOut)
-  const fluff = (norm: string) => FLUFF.has(norm) || domain.fluff.has(norm)
+  const fluff = (norm: string) => (FLUFF.has(norm) && !domain.wishWords.has(norm)) || domain.fluff.has(norm)
   const tokens = tokenize(residual)
   const subject = subjectTokens(tokens, said.topicAt, domain)
   const inTopic = (t: Token) => subject.has(t)
@@ -146,7 +146,8 @@ function wishOf(
   // for context ("psychological horror").
   const content = tokens.filter(
     (t) =>
-      (inTopic(t) || ((!COMMON_WORDS.has(t.norm) || TOPIC_WORDS.has(t.norm)) && !fluff(t.norm))) &&
+      (inTopic(t) ||
+        ((!COMMON_WORDS.has(t.norm) || TOPIC_WORDS.has(t.norm) || domain.wishWords.has(t.norm)) && !fluff(t.norm))) &&
       !categoryWords.has(t.norm) &&
       !/^\d+$/.test(t.norm) &&
       t.norm.length >= (inTopic(t) ? 2 : 3) &&
