@@ -86,6 +86,8 @@ describe('a catalogue of programs, end to end', () => {
     expect(editor.text).toContain('"photo editor"')
     expect(editor.text).toContain('no gtk (toolkit)')
     for (const item of items(editor)) expect(fieldValues(item, 'toolkit'), item.title).not.toContain('gtk')
+    // No popularity in this catalogue: picks without a wish are not called popular.
+    expect((await turn('not GTK please', 'unranked')).text).not.toMatch(/popular/)
     const browser = await turn('a web browser', 'browser')
     expect(browser.text).not.toContain('interface web')
     expect(items(browser)[0]?.tags).toContain('browsing')
