@@ -154,7 +154,7 @@ async function applyMentions(ctx: ChatContext, session: SessionState, u: Underst
 function countSignals(notes: Notes, u: Understanding): number {
   const { liked, disliked, seen, rejected, series, anchored, constraints } = notes
   const noted = liked.length + disliked.length + seen.length + rejected.length + series.length + anchored.length
-  return noted + constraints.length + u.preferences.length + (u.dropFilters ? 1 : 0)
+  return noted + constraints.length + u.preferences.length + (u.dropFilters || u.changeDirection ? 1 : 0)
 }
 
 /** The session after everything the message says, the notes for the reply, and the question it raises. */

@@ -457,7 +457,7 @@ describe('understand', () => {
     expect(u('a feel good movie').exclude).toEqual(['Horror'])
     expect(u('something scary but heartwarming').exclude).toEqual([])
     const change = u('show me something completely different, a feel good movie')
-    expect(change).toMatchObject({ changeDirection: true, dropFilters: true, exclude: ['Horror'] })
+    expect(change).toMatchObject({ changeDirection: true, dropFilters: false, exclude: ['Horror'] })
     expect(change.preferences.map((p) => p.text).join(' ')).not.toMatch(/show|completely/)
     expect(u('something different from Alien').changeDirection).toBe(false)
     // Refusing films like one is not a pull toward it; a "no" answering a question is not a refusal.

@@ -59,7 +59,8 @@ describe('a catalogue of programs, end to end', () => {
     for (const item of items(noGtk)) expect(fieldValues(item, 'toolkit')).not.toContain('gtk')
     await turn('nothing from KDE')
     const later: Reply[] = []
-    for (const text of ['something for music', 'an email client', 'a text editor']) later.push(await turn(text))
+    for (const text of ['something for music', 'an email client', 'something completely different', 'a text editor'])
+      later.push(await turn(text))
     expect(later[0]!.items.length).toBeGreaterThan(0)
     for (const item of later.flatMap(items)) {
       expect(fieldValues(item, 'toolkit'), item.title).not.toContain('gtk')
