@@ -102,6 +102,7 @@ export async function createRuntime(
         collab,
         popularity,
         logger,
+        vocabulary: profile.searchWords,
         weights: { ...config.blend, ...blend },
         ...(deps.onScored ? { onScored: deps.onScored } : {}),
       })

@@ -1,6 +1,13 @@
 import { type CollabScorer, type Item, type ItemId, norm, type VectorIndex } from '../core/index.ts'
 import { cosinesTo } from './blend.ts'
-import { createLexicalIndex, type Keyword, type LexicalIndex, type LexicalMatch, type TermPlace } from './lexical.ts'
+import {
+  createLexicalIndex,
+  type Keyword,
+  type LexicalIndex,
+  type LexicalMatch,
+  type SearchWords,
+  type TermPlace,
+} from './lexical.ts'
 import type { BlendWeights } from './types.ts'
 
 /** Added to relative popularity before the log, so unknown items sit at ln(0.001) instead of −∞. */
@@ -58,7 +65,12 @@ export interface CatalogueView {
 
 export function createCatalogueView(
   items: readonly Item[],
-  deps: { index: VectorIndex; collab?: CollabScorer; popularity: ReadonlyMap<ItemId, number> },
+  deps: {
+    index: VectorIndex
+    collab?: CollabScorer
+    popularity: ReadonlyMap<ItemId, number>
+    vocabulary?: readonly SearchWords[] | undefined
+  },
   weights: Readonly<BlendWeights>,
   readsParts: boolean,
 ): CatalogueView {
@@ -79,7 +91,10 @@ export function createCatalogueView(
   // "editing"); with one (the movie demo) the search reads stems as it was measured.
   let lexicalIndex: LexicalIndex | undefined
   const keywords = () => {
-    lexicalIndex ??= createLexicalIndex([...byId.values()], relPop, { roots: deps.collab === undefined })
+    lexicalIndex ??= createLexicalIndex([...byId.values()], relPop, {
+      roots: deps.collab === undefined,
+      vocabulary: deps.vocabulary ?? [],
+    })
     return lexicalIndex
   }
   const vectorOf = (id: ItemId) => deps.index.vector(id)

@@ -183,3 +183,26 @@ describe('a search by roots', () => {
     expect(byStems.match('record').scores.size).toBe(0)
   })
 })
+
+describe('a search with a vocabulary', () => {
+  const program = (id: string, description: string, tags: string[]) => film(id, id, description, tags)
+  const programs: Item[] = [
+    program('blocks', 'Drop the pieces to fill lines.', ['puzzle', 'tetris']),
+    ...Array.from({ length: 40 }, (_, i) => program(`game${i}`, 'A game with blocks.', ['puzzle'])),
+  ]
+  const vocabulary = [{ phrases: ['falling blocks'], terms: ['tetris'] }]
+
+  it("also searches the catalogue's words for what the wish names", () => {
+    const index = createLexicalIndex(programs, () => 0, { vocabulary })
+    const { scores } = index.match('a Falling-Blocks game')
+    expect([...scores.entries()].sort((a, b) => b[1] - a[1])[0]?.[0]).toBe('blocks')
+    expect(index.match('a falling blocks game').terms).toContain('tetri')
+    // Only a wish that says the phrase.
+    expect(index.match('blocks that fall').terms).not.toContain('tetri')
+    expect(
+      createLexicalIndex(programs, () => 0)
+        .match('a falling blocks game')
+        .scores.has('blocks'),
+    ).toBe(false)
+  })
+})

@@ -179,6 +179,33 @@ export interface LexicalOptions {
    * search reads stems (plurals folded) only.
    */
   roots?: boolean
+  /**
+   * The catalogue's words for things people name otherwise (a domain profile's `searchWords`): a wish that says one
+   * of `phrases` is also searched for `terms` ("a falling blocks game" also for "tetris").
+   */
+  vocabulary?: readonly SearchWords[]
+}
+
+/** Words a catalogue uses for what people call otherwise. */
+export interface SearchWords {
+  phrases: readonly string[]
+  terms: readonly string[]
+}
+
+/** A wish with the catalogue's words for what it says added (`LexicalOptions.vocabulary`). */
+function withVocabulary(text: string, vocabulary: readonly { re: RegExp; terms: string }[]): string {
+  const added = vocabulary.filter((v) => v.re.test(text)).map((v) => v.terms)
+  return added.length ? `${text} ${added.join(' ')}` : text
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** Each entry's phrases as one case-blind regular expression over whole words, hyphens and spaces alike. */
+function compileVocabulary(vocabulary: readonly SearchWords[]) {
+  return vocabulary.map((v) => ({
+    re: new RegExp(`\\b(?:${v.phrases.map((p) => escapeRegExp(p.trim()).replace(/[\s-]+/g, '[\\s-]+')).join('|')})\\b`, 'i'),
+    terms: v.terms.join(' '),
+  }))
 }
 
 /**
@@ -191,6 +218,7 @@ export function createLexicalIndex(
   options: LexicalOptions = {},
 ): LexicalIndex {
   const form: TermForm = options.roots ? rootWord : asStem
+  const vocabulary = compileVocabulary(options.vocabulary ?? [])
   const keywordPostings = new Map<string, ItemId[]>()
   for (const item of items) {
     const own = new Set(words(`${item.title} ${item.description} ${item.tags.join(' ')}`).map(stemWord))
@@ -208,7 +236,7 @@ export function createLexicalIndex(
     where: (item, stem) => whereUsed(item, stem, form),
     match: (text) => {
       search ??= createSearch(items, form)
-      return search(text)
+      return search(withVocabulary(text, vocabulary))
     },
   }
 }

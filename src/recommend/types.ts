@@ -1,4 +1,5 @@
 import type { CollabScorer, Embedder, FacetConstraint, Item, ItemId, Logger, VectorIndex } from '../core/index.ts'
+import type { SearchWords } from './lexical.ts'
 
 /** Hard filters. Items that fail them are never candidates. */
 export interface Constraints {
@@ -216,6 +217,8 @@ export interface RecommenderDeps {
   popularity: ReadonlyMap<ItemId, number>
   /** Overrides of the defaults; `specific.<part>` keys set the specific end of the blend (see `specificity`). */
   weights?: Partial<BlendWeights> | Readonly<Record<string, number>>
+  /** The catalogue's words for things people name otherwise, searched with a wish that names them (a profile's `searchWords`). */
+  vocabulary?: readonly SearchWords[]
   /** Look for a description phrase matching the request (one extra embed call per request). Default true. */
   phraseEvidence?: boolean
   logger?: Logger
