@@ -123,6 +123,7 @@ export async function createRuntime(
         collab,
         popularity,
         logger,
+        vocabulary: profile.searchWords,
         weights: { ...config.blend, ...overrides?.blend },
         ...(overrides?.sources ? { sources: overrides.sources } : {}),
         ...(deps.onScored ? { onScored: deps.onScored } : {}),

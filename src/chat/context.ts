@@ -73,6 +73,8 @@ export interface ChatContext {
   facetReader: FacetReader
   /** Whether any item has a year; without, an era word filters nothing and the reply says so. */
   hasYears: boolean
+  /** Whether any item has a popularity: without (the Debian catalogue), no reply calls its picks popular. */
+  hasPopularity: boolean
   /** Whether the catalogue's text names someone ("Tom Hanks"). */
   knowsName: (name: string) => boolean
   yearOf: (id: ItemId) => number | undefined
@@ -115,6 +117,7 @@ export function createChatContext(deps: ChatDeps): ChatContext {
     maxYear,
     lengthField: hasLength ? field : undefined,
     hasYears: items.some((i) => i.year !== undefined),
+    hasPopularity: [...(deps.popularity?.values() ?? [])].some((p) => p > 0),
     knowsName,
     yearOf: (id) => byId.get(id)?.year,
     label: (id) => titles.label(id),

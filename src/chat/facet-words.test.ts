@@ -7,7 +7,7 @@ const values = (...vs: string[]) => vs.map((value) => ({ value, count: 1 }))
 const facets: Facet[] = [
   { kind: 'categorical', field: 'categories', values: values('sound', 'graphics', 'kde'), itemCount: 3 },
   { kind: 'categorical', field: 'tags', values: values('gtk', 'qt', 'player', 'server'), itemCount: 3 },
-  { kind: 'categorical', field: 'interface', values: values('graphical', 'commandline', 'text-mode'), itemCount: 3 },
+  { kind: 'categorical', field: 'interface', values: values('graphical', 'commandline', 'text-mode', 'web'), itemCount: 3 },
   { kind: 'categorical', field: 'toolkit', values: values('gtk', 'qt', 'ncurses'), itemCount: 1 },
   { kind: 'numeric', field: 'installed_size_kb', min: 10, max: 900_000, itemCount: 3 },
 ]
@@ -33,6 +33,9 @@ describe('the facet reader (software profile)', () => {
       { field: 'interface', include: ['graphical'], orMissing: true },
     ])
     expect(reader.read('a terminal emulator')).toEqual([])
+    // "web" of "a web browser" is part of the kind of program asked for, not the interface `web`.
+    expect(reader.read('a web browser')).toEqual([])
+    expect(reader.read('a program with a web interface')).toEqual([{ field: 'interface', include: ['web'], orMissing: true }])
     // Most programs do not declare a toolkit: one without is not a Qt program.
     expect(reader.read('a music player written in qt')).toEqual([{ field: 'toolkit', include: ['qt'] }])
   })
@@ -45,6 +48,9 @@ describe('the facet reader (software profile)', () => {
     expect(reader.read('under 100 MB, something lightweight')).toEqual([])
     expect(software.read('an image viewer, not GTK, for the terminal').phrases).toEqual(['gtk', 'terminal'])
     expect(software.read("a photo editor that isn't gtk").refusals).toEqual(["isn't gtk", 'gtk'])
+    // The only refusal was the toolkit's: the editor is wished for. "nothing violent" refuses more.
+    expect(software.read("a photo editor that isn't gtk").refusesMore).toBe(false)
+    expect(software.read('nothing violent and not gtk').refusesMore).toBe(true)
   })
 
   it('bounds any numeric field named after a number, and a price in money', () => {

@@ -8,6 +8,8 @@ interface FacetValue {
   /** Whether most items declare the field, so one that does not may still have the value. */
   declaredByMost: boolean
   notBefore?: readonly string[]
+  /** Read from the catalogue's values, not from the profile's words for them. */
+  raw?: boolean
 }
 
 /** What a message says of the catalogue's fields: the constraints, and the phrases that said them. */
@@ -17,6 +19,11 @@ export interface FacetReading {
   phrases: string[]
   /** The words of each refusal, from the refusing word to the value ("isn't gtk", "nothing from kde"), then the value ("gtk"). */
   refusals: string[]
+  /**
+   * Whether the message refuses anything besides the values read ("a photo editor that isn't gtk": no, so the
+   * "isn't" was the toolkit's and the editor is wished for; "nothing violent and not gtk": yes).
+   */
+  refusesMore: boolean
 }
 
 /**
@@ -65,7 +72,7 @@ function valuePhrases(facets: readonly Facet[], profile: DomainProfile, catalogu
     for (const { value } of facet.values) {
       const key = squash(value)
       if (key.length < 2 || /^\d+$/.test(key) || phrases.has(key)) continue
-      phrases.set(key, facetValueOf(facet.field, [value]))
+      phrases.set(key, { ...facetValueOf(facet.field, [value]), raw: true })
     }
   }
   for (const w of profile.facetWords) {
@@ -76,15 +83,42 @@ function valuePhrases(facets: readonly Facet[], profile: DomainProfile, catalogu
   return phrases
 }
 
-/** The facet constraints one clause says: each value found, refused when a refusal word comes shortly before it. */
-function readClause(clause: string, phrases: ReadonlyMap<string, FacetValue>, reading: FacetReading): FacetConstraint[] {
+/** The profile's category words of several words ("web browser", "video player"), squashed. */
+function kindPhrases(profile: DomainProfile): Set<string> {
+  const kinds = profile.categories.flatMap((c) => [...c.words, ...(c.topics ?? [])])
+  return new Set(kinds.filter((k) => k.trim().includes(' ')).map(squash))
+}
+
+/**
+ * Whether words [i, end) lie inside a kind of item the profile names with more words ("web" of "a web browser", which
+ * asks for a browser, not for the interface `web`).
+ */
+function insideKind(words: readonly string[], i: number, end: number, kinds: ReadonlySet<string>): boolean {
+  for (let from = Math.max(0, i - MAX_PHRASE_WORDS); from <= i; from++) {
+    for (let to = Math.max(end, from + 2); to <= Math.min(words.length, from + MAX_PHRASE_WORDS + 1); to++) {
+      if (to - from > end - i && kinds.has(squash(words.slice(from, to).join('')))) return true
+    }
+  }
+  return false
+}
+
+/**
+ * The facet constraints one clause says: each value found, refused when a refusal word comes shortly before it. A
+ * catalogue value inside a longer kind of item the profile names is part of that kind, not a value.
+ */
+function readClause(
+  clause: string,
+  lookup: { phrases: ReadonlyMap<string, FacetValue>; kinds: ReadonlySet<string> },
+  reading: FacetReading,
+): FacetConstraint[] {
+  const { phrases, kinds } = lookup
   const words = clause.split(/\s+/).filter(Boolean)
   const out: FacetConstraint[] = []
   let lastEnd = 0
   let lastRefused = false
   for (let i = 0; i < words.length; i++) {
     const found = phraseAt(words, i, phrases)
-    if (!found) continue
+    if (!found || (found.value.raw && insideKind(words, i, i + found.length, kinds))) continue
     const before = words.slice(Math.max(lastEnd, i - REFUSAL_REACH), i)
     const chained: boolean = lastRefused && before.length > 0 && before.every((w) => CHAINING.has(w))
     const refused: boolean = chained || REFUSAL_RE.test(before.join(' '))
@@ -163,17 +197,19 @@ function fieldBounds(text: string, numeric: ReadonlySet<string>, lengthField: st
 
 /** A reader over the catalogue's facets (of `catalogueSize` items) and the profile's words for them. Pure once built. */
 export function createFacetReader(facets: readonly Facet[], profile: DomainProfile, catalogueSize: number): FacetReader {
-  const phrases = valuePhrases(facets, profile, catalogueSize)
+  const lookup = { phrases: valuePhrases(facets, profile, catalogueSize), kinds: kindPhrases(profile) }
   const numeric = new Set(facets.filter((f) => f.kind === 'numeric').map((f) => f.field))
   return {
     read: (text) => {
       const lower = text.toLowerCase()
       const clauses = lower.split(CLAUSE_RE).map((c) => c.replace(/,/g, ' , ').replace(/[^a-z0-9+',\s-]/g, ' '))
-      const reading: FacetReading = { constraints: [], phrases: [], refusals: [] }
+      const reading: FacetReading = { constraints: [], phrases: [], refusals: [], refusesMore: false }
       reading.constraints = [
-        ...clauses.flatMap((c) => readClause(c, phrases, reading)),
+        ...clauses.flatMap((c) => readClause(c, lookup, reading)),
         ...fieldBounds(lower, numeric, profile.length?.field),
       ]
+      const left = clauses.map((c) => reading.refusals.reduce((rest, r) => rest.replace(r, ' '), c)).join(' ')
+      reading.refusesMore = REFUSAL_RE.test(left)
       return reading
     },
   }

@@ -155,7 +155,7 @@ export async function recommendReply(
   const likedTitles = [...new Set([...request.liked, ...(request.anchors ?? []).map((a) => a.id), ...request.history])]
     .map((id) => byId.get(id)?.title)
     .filter((t): t is string => Boolean(t))
-  const context = { preferences: preferenceTexts, likedTitles, tone: profile.tone }
+  const context = { preferences: preferenceTexts, likedTitles, tone: profile.tone, unranked: !ctx.hasPopularity }
   const replyItems: ReplyItem[] = recs.map((rec) => ({
     id: rec.item.id,
     title: rec.item.title,

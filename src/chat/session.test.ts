@@ -27,6 +27,21 @@ describe('the session transition table', () => {
     expect(JSON.stringify(before)).toBe(frozen)
   })
 
+  it('keeps the refusals and drops what was asked for on a change of direction', () => {
+    const s = transitionAll(start(), [
+      {
+        kind: 'facets',
+        facets: [
+          { field: 'toolkit', exclude: ['gtk'] },
+          { field: 'interface', include: ['graphical'] },
+        ],
+      },
+      { kind: 'changeDirection' },
+    ])
+    expect(s.constraints.facets).toEqual([{ field: 'toolkit', exclude: ['gtk'] }])
+    expect(s.constraints.includeCategories).toEqual([])
+  })
+
   it('makes a dislike undo a like and drop the pull toward the item', () => {
     const s = transitionAll(start(), [
       { kind: 'item', id: 'a', action: 'like' },

@@ -124,7 +124,7 @@ export const TRANSITIONS: { [K in SessionEvent['kind']]: Transition<K> } = {
   reset: (s, e) => ({ ...emptySession(s.conversationId, s.userId, e.now), turn: s.turn, createdAt: s.createdAt }),
   pull: (s, e) => pullToward(s, e.id, e.weight),
   dropFilters: (s) => ({ ...s, constraints: { includeCategories: [], excludeCategories: [] } }),
-  changeDirection: (s) => withoutFocus({ ...s, preferences: [], anchors: [] }),
+  changeDirection: (s) => withoutFocus({ ...s, preferences: [], anchors: [], constraints: refusalsOf(s.constraints) }),
   item: (s, e) => ({ ...ITEM_TRANSITIONS[e.action](s, e.id), focus: e.id }),
   focus: (s, e) => ({ ...s, focus: e.id }),
   constraints: (s, e) => applyConstraints(s, e.understanding, e.lengthField),
@@ -146,6 +146,17 @@ export function transitionAll(session: SessionState, events: readonly SessionEve
 }
 
 type Constraints = SessionState['constraints']
+
+/**
+ * The refusals among the filters ("no horror", "not GTK", "nothing from KDE"): what "something completely different"
+ * keeps, since a person who refused something still refuses it; what was asked for goes.
+ */
+function refusalsOf(c: Constraints): Constraints {
+  const facets = (c.facets ?? []).flatMap((f) =>
+    'exclude' in f && f.exclude?.length ? [{ field: f.field, exclude: [...f.exclude] }] : [],
+  )
+  return { includeCategories: [], excludeCategories: [...c.excludeCategories], ...(facets.length ? { facets } : {}) }
+}
 
 /**
  * The filters after a message: categories asked for replace (or, with "too", join) the earlier ones, refusals add

@@ -478,10 +478,16 @@ const OCCASION_WORDS = new Set(['date', 'weekend', 'tonight', 'evening'])
 /** Spans of time ("from the last 10 years", "two hours long"): titles made of them need a capital too. */
 const TIME_WORDS = new Set('year years decade decades month months week weeks day days hour hours minute minutes'.split(' '))
 
+/** "I'm", "you're", "we've", "don't": a contraction is a common word, whatever title its letters spell ("im"). */
+const CONTRACTION_RE = /['’](?:m|re|ve|ll|d|t)$/i
+/** "I", "I'm", "I've": always written with a capital, which says nothing of a title. */
+const CAPITAL_I_RE = /^I(?:['’]\p{L}+)?$/u
+
 /** A word that says nothing about being a title on its own: common, an occasion, a span of time, a category word, an article, a number. */
 function plainWord(t: Token, reserved: ReadonlySet<string>): boolean {
   return (
     COMMON_WORDS.has(t.norm) ||
+    CONTRACTION_RE.test(t.raw) ||
     OCCASION_WORDS.has(t.norm) ||
     TIME_WORDS.has(t.norm) ||
     reserved.has(t.norm) ||
@@ -517,7 +523,7 @@ function accept(
   // "I" is always written with a capital: it says nothing unless the next word has one too ("I Am Legend").
   // A title opening with a number ("10 Years") shows its capital on the first word.
   const lead = /^\d+$/.test(first.raw) && words[1] ? words[1] : first
-  const upper = /^\p{Lu}/u.test(lead.raw) && !(lead.raw === 'I' && !/^\p{Lu}/u.test(words[1]?.raw ?? ''))
+  const upper = /^\p{Lu}/u.test(lead.raw) && !(CAPITAL_I_RE.test(lead.raw) && !/^\p{Lu}/u.test(words[1]?.raw ?? ''))
   const capitalised = upper && !sentenceStart(text, all, i)
   // "The Help was great": a capitalised article and word name a title even at the start of a sentence.
   const prevRaw = all[i - 1]?.raw ?? ''

@@ -95,13 +95,16 @@ function withoutFacetWishes(u: Understanding, read: FacetReading): Understanding
   if (!read.constraints.length) return u
   const said = new Set(read.phrases.map(squashWords))
   const spans = read.refusals.map((r) => new RegExp(`\\b${r.split(' ').map(escapeRegExp).join('\\W+')}\\b`, 'gi'))
+  // When the only refusal was a value's ("a photo editor that isn't gtk"), what else the clause says is wished for.
+  const wished = (p: Understanding['preferences'][number]) =>
+    p.weight < 0 && read.refusals.length > 0 && !read.refusesMore ? { ...p, weight: 1 } : p
   const preferences = u.preferences.flatMap((p) => {
     const text = spans
       .reduce((t, re) => t.replace(re, ' '), p.text)
       .replace(/\s+/g, ' ')
       .trim()
     if (!squashWords(text) || said.has(squashWords(text))) return []
-    return [text === p.text ? p : { ...p, text }]
+    return [wished(text === p.text ? p : { ...p, text })]
   })
   return { ...u, preferences, facets: [...(u.facets ?? []), ...read.constraints] }
 }
@@ -151,7 +154,7 @@ async function applyMentions(ctx: ChatContext, session: SessionState, u: Underst
 function countSignals(notes: Notes, u: Understanding): number {
   const { liked, disliked, seen, rejected, series, anchored, constraints } = notes
   const noted = liked.length + disliked.length + seen.length + rejected.length + series.length + anchored.length
-  return noted + constraints.length + u.preferences.length + (u.dropFilters ? 1 : 0)
+  return noted + constraints.length + u.preferences.length + (u.dropFilters || u.changeDirection ? 1 : 0)
 }
 
 /** The session after everything the message says, the notes for the reply, and the question it raises. */

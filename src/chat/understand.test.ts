@@ -172,6 +172,11 @@ describe('title index', () => {
     expect(saw.find('Saw it and liked it')).toEqual([])
     expect(saw.find('I loved Saw').map((m) => m.itemId)).toEqual(['saw'])
     expect(kind(sanitizeUtterance('I love scary movies, but I&quot;m a bit of a wimp'))).toEqual([])
+    // A contraction is not the title its letters spell (the Debian program "im"), capital I or not.
+    const im = createTitleIndex([{ ...items[0]!, id: 'im', title: 'im' }])
+    expect(im.find("something to show on the screen when I'm away")).toEqual([])
+    expect(im.find("a text editor, I'm not picky")).toEqual([])
+    expect(im.find('I read my mail with IM').map((m) => m.itemId)).toEqual(['im'])
   })
 
   it('names a series by the words its films open with, and sets it aside when refused', () => {
@@ -452,7 +457,7 @@ describe('understand', () => {
     expect(u('a feel good movie').exclude).toEqual(['Horror'])
     expect(u('something scary but heartwarming').exclude).toEqual([])
     const change = u('show me something completely different, a feel good movie')
-    expect(change).toMatchObject({ changeDirection: true, dropFilters: true, exclude: ['Horror'] })
+    expect(change).toMatchObject({ changeDirection: true, dropFilters: false, exclude: ['Horror'] })
     expect(change.preferences.map((p) => p.text).join(' ')).not.toMatch(/show|completely/)
     expect(u('something different from Alien').changeDirection).toBe(false)
     // Refusing films like one is not a pull toward it; a "no" answering a question is not a refusal.

@@ -134,6 +134,16 @@ export const domainProfileSchema = z.strictObject({
   impliedRefusals: z.array(impliedRefusalSchema).default([]),
   series: seriesSchema.nullable().default(null),
   facetWords: z.array(facetWordsSchema).default([]),
+  /**
+   * Words that name what an item is for in this domain though they are chit-chat in others, so a wish keeps them:
+   * software's "note" ("a note taking app"), "type" ("learn to touch type"), "sound".
+   */
+  wishWords: words.default([]),
+  /**
+   * The catalogue's words for things people name otherwise, added to the lexical search of a wish that says one of
+   * the phrases: software's "falling blocks" → "tetris", "first person shooter" → "fps".
+   */
+  searchWords: z.array(z.strictObject({ phrases: words.min(1), terms: words.min(1) })).default([]),
   tone: toneSchema.default({ dark: [], light: [] }),
   copy: copySchema.partial().default({}),
 })

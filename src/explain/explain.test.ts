@@ -191,6 +191,13 @@ describe('composeReply', () => {
     expect(reply.suggestions).not.toContain('Something lighter?')
   })
 
+  it('calls picks without a wish popular only in a catalogue that knows popularity', () => {
+    const recs = [rec(alien, {}), rec(seven, {})]
+    expect(composeReply(recs, { preferences: [] }).text).toMatch(/^Here are 2 popular picks to start with\./)
+    expect(composeReply(recs, { preferences: [], unranked: true }).text).toMatch(/^Here are 2 picks to start with\./)
+    expect(composeReply([], { preferences: [], unranked: true }).suggestions).not.toContain('Something popular')
+  })
+
   it('says so when nothing fits', () => {
     const reply = composeReply([], { preferences: ['x'] })
     expect(reply.text).toContain("couldn't find")

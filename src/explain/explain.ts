@@ -8,6 +8,8 @@ export interface ExplainContext {
   likedTitles?: string[]
   /** Categories (lower-case) whose items read as dark or light, from the domain profile; none offers neither. */
   tone?: { dark: readonly string[]; light: readonly string[] }
+  /** The catalogue has no popularity: picks without a wish or a liked item are not "popular" ones. */
+  unranked?: boolean
 }
 
 export interface ComposedReply {
@@ -93,7 +95,7 @@ export function composeReply(recs: readonly Recommendation[], context: ExplainCo
   if (recs.length === 0) {
     return {
       text: "I couldn't find anything that fits all of that. Want to drop a filter or try something broader?",
-      suggestions: ['Drop the filters', 'Surprise me', 'Something popular'],
+      suggestions: ['Drop the filters', 'Surprise me', ...(context.unranked ? [] : ['Something popular'])],
     }
   }
   const n = recs.length
@@ -103,7 +105,7 @@ export function composeReply(recs: readonly Recommendation[], context: ExplainCo
   let intro: string
   if (wanted.length) intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${noun} for "${wanted.slice(-2).join('" and "')}".`
   else if (liked.length) intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${noun} based on ${joinAnd(liked.slice(0, 2))}.`
-  else intro = `Here ${n === 1 ? 'is' : 'are'} ${n} popular ${noun} to start with.`
+  else intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${context.unranked ? '' : 'popular '}${noun} to start with.`
 
   const suggestions: string[] = []
   const count = (names: readonly string[]) =>

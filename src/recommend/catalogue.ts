@@ -6,6 +6,7 @@ import {
   type LexicalIndex,
   type LexicalMatch,
   type LexicalTables,
+  type SearchWords,
   type TermPlace,
 } from './lexical.ts'
 import type { BlendWeights } from './types.ts'
@@ -70,6 +71,7 @@ export function createCatalogueView(
     collab?: CollabScorer
     popularity: ReadonlyMap<ItemId, number>
     lexicalTables?: LexicalTables
+    vocabulary?: readonly SearchWords[] | undefined
   },
   weights: Readonly<BlendWeights>,
   readsParts: boolean,
@@ -86,10 +88,16 @@ export function createCatalogueView(
   deps.collab?.itemIds.forEach((id, i) => {
     collabPos.set(id, i)
   })
-  // Built at the first wish: tokenising every title, description, tag and company takes a moment.
+  // Built at the first wish: tokenising every title, description, tag and company takes a moment. A catalogue
+  // without a collaborative model leans on its words alone, so its search also meets derived forms ("edit" finds
+  // "editing"); with one (the movie demo) the search reads stems as it was measured.
   let lexicalIndex: LexicalIndex | undefined
   const keywords = () => {
-    lexicalIndex ??= createLexicalIndex([...byId.values()], relPop, deps.lexicalTables)
+    lexicalIndex ??= createLexicalIndex([...byId.values()], relPop, {
+      roots: deps.collab === undefined,
+      vocabulary: deps.vocabulary ?? [],
+      ...(deps.lexicalTables ? { tables: deps.lexicalTables } : {}),
+    })
     return lexicalIndex
   }
   const vectorOf = (id: ItemId) => deps.index.vector(id)

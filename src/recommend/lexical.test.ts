@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Item } from '../core/index.ts'
-import { buildLexicalTables, createLexicalIndex, stemWord, uniqueItems } from './lexical.ts'
+import { buildLexicalTables, createLexicalIndex, rootWord, stemWord, uniqueItems } from './lexical.ts'
 
 const film = (id: string, title: string, description: string, tags: string[] = [], companies?: string): Item => ({
   id,
@@ -36,6 +36,24 @@ describe('stemWord', () => {
     expect(stemWord('witches')).toBe('witch')
     expect(stemWord('glass')).toBe('glass')
     expect(stemWord('Christmas')).toBe(stemWord('christmas'))
+  })
+})
+
+describe('rootWord', () => {
+  const root = (w: string) => rootWord(stemWord(w))
+  it('joins the derived forms of a word', () => {
+    expect(new Set(['edit', 'editing', 'edited'].map(root))).toEqual(new Set(['edit']))
+    expect(new Set(['play', 'player', 'players', 'playing'].map(root))).toEqual(new Set(['play']))
+    expect(new Set(['browse', 'browser', 'browsing'].map(root)).size).toBe(1)
+    expect(new Set(['model', 'modelling', 'models'].map(root)).size).toBe(1)
+    expect(root('organizer')).toBe(root('organise'))
+    expect(root('typing')).toBe(root('type'))
+  })
+
+  it('keeps short words whole', () => {
+    expect(root('user')).toBe('user')
+    expect(root('used')).toBe('used')
+    expect(root('cd')).toBe('cd')
   })
 })
 
@@ -147,7 +165,7 @@ describe("lexical tables built elsewhere (a build's reader thread)", () => {
     const withDuplicate = [...items, film('h1', 'Heat', 'A crew of thieves plans one last heist.', ['heist'])]
     const list = uniqueItems(withDuplicate)
     const own = createLexicalIndex(list, popularity)
-    const given = createLexicalIndex(list, popularity, structuredClone(buildLexicalTables(withDuplicate)))
+    const given = createLexicalIndex(list, popularity, { tables: structuredClone(buildLexicalTables(withDuplicate)) })
     // A keyword's `has` is a function of its own index: compared by what it answers.
     const read = (index: typeof own, text: string) => {
       const { keywords, topicality } = index.read(text)
@@ -161,6 +179,55 @@ describe("lexical tables built elsewhere (a build's reader thread)", () => {
   })
 
   it('refuses tables made for another item list', () => {
-    expect(() => createLexicalIndex(items.slice(1), popularity, buildLexicalTables(items))).toThrow(/tables of 200 items/)
+    expect(() => createLexicalIndex(items.slice(1), popularity, { tables: buildLexicalTables(items) })).toThrow(
+      /tables of 200 items/,
+    )
+  })
+})
+
+describe('a search by roots', () => {
+  const program = (id: string, description: string, tags: string[]) => ({ ...film(id, id, description, tags) })
+  const programs: Item[] = [
+    program('recorder', 'Captures sound from a microphone.', ['audio', 'recorder']),
+    program('cutter', 'Cuts and joins clips.', ['video', 'editing']),
+    ...Array.from({ length: 60 }, (_, i) => program(`other${i}`, 'A small utility.', ['utility'])),
+  ]
+
+  it('meets the activity a catalogue names by another form of the word', () => {
+    const byRoots = createLexicalIndex(programs, () => 0, { roots: true })
+    expect([...byRoots.match('something to record audio').scores.keys()][0]).toBe('recorder')
+    expect(byRoots.match('software to edit videos').scores.has('cutter')).toBe(true)
+    expect(byRoots.where(programs[1] as Item, 'edit')).toEqual({ field: 'tags', word: 'editing' })
+  })
+
+  it('reads stems only unless asked', () => {
+    const byStems = createLexicalIndex(programs, () => 0)
+    expect(byStems.match('software to edit videos').scores.get('cutter')).toBeLessThan(
+      byStems.match('software for video editing').scores.get('cutter') as number,
+    )
+    expect(byStems.match('record').scores.size).toBe(0)
+  })
+})
+
+describe('a search with a vocabulary', () => {
+  const program = (id: string, description: string, tags: string[]) => film(id, id, description, tags)
+  const programs: Item[] = [
+    program('blocks', 'Drop the pieces to fill lines.', ['puzzle', 'tetris']),
+    ...Array.from({ length: 40 }, (_, i) => program(`game${i}`, 'A game with blocks.', ['puzzle'])),
+  ]
+  const vocabulary = [{ phrases: ['falling blocks'], terms: ['tetris'] }]
+
+  it("also searches the catalogue's words for what the wish names", () => {
+    const index = createLexicalIndex(programs, () => 0, { vocabulary })
+    const { scores } = index.match('a Falling-Blocks game')
+    expect([...scores.entries()].sort((a, b) => b[1] - a[1])[0]?.[0]).toBe('blocks')
+    expect(index.match('a falling blocks game').terms).toContain('tetri')
+    // Only a wish that says the phrase.
+    expect(index.match('blocks that fall').terms).not.toContain('tetri')
+    expect(
+      createLexicalIndex(programs, () => 0)
+        .match('a falling blocks game')
+        .scores.has('blocks'),
+    ).toBe(false)
   })
 })

@@ -99,6 +99,25 @@ export function stemWord(word: string): string {
   return w
 }
 
+/** A root keeps at least this many letters: "typing" is "typ" as "type" is, "using" is not "us". */
+const MIN_ROOT_LETTERS = 3
+const DERIVED_SUFFIX_RE = /(?:ing|er|ed|e)$/
+
+/**
+ * The root shared by a stem's derived forms: "-ing", "-er", "-ed" and a final "e" dropped, a doubled final consonant
+ * single, "-iz" as "-is", so "edit", "editing" and "edited" meet, as "play", "player" and "playing", "record" and
+ * "recorder", "browse", "browser" and "browsing", "modelling" and "model", "organizer" and "organise". Catalogues
+ * of programs name their facets by activity ("editing", "viewing", "downloading") where people say "edit", "view",
+ * "download".
+ */
+export function rootWord(stem: string): string {
+  let w = stem
+  const stripped = w.replace(DERIVED_SUFFIX_RE, '')
+  if (stripped.length >= MIN_ROOT_LETTERS && stripped !== w) w = stripped
+  if (/([b-df-hj-np-tv-z])\1$/.test(w) && w.length > MIN_ROOT_LETTERS) w = w.slice(0, -1)
+  return w.replace(/iz$/, 'is')
+}
+
 const WORD_RE = /\p{L}[\p{L}'’]*/gu
 
 /** The words long enough to count, as written. */
@@ -128,18 +147,22 @@ function fieldPieces(item: Item): Record<Field, string[]> {
   return { title: [item.title], tags: item.tags, companies: companiesOf(item), description: [item.description] }
 }
 
+/** How a search term is made from a stem: the stem itself, or its root (`rootWord`) when derived forms meet. */
+type TermForm = (stem: string) => string
+const asStem: TermForm = (stem) => stem
+
 /** The searchable terms of a piece of text: stems that are not request words, and pairs of adjacent ones. */
-export function termsOf(text: string): string[] {
-  return termsOfStems(words(text).map(stemWord))
+export function termsOf(text: string, form: TermForm = asStem): string[] {
+  return termsOfStems(words(text).map(stemWord), form)
 }
 
-function termsOfStems(stems: readonly string[]): string[] {
+function termsOfStems(stems: readonly string[], form: TermForm): string[] {
   const out: string[] = []
   stems.forEach((s, i) => {
     if (STOP_STEMS.has(s)) return
-    out.push(s)
+    out.push(form(s))
     const next = stems[i + 1]
-    if (next !== undefined && !STOP_STEMS.has(next)) out.push(`${s} ${next}`)
+    if (next !== undefined && !STOP_STEMS.has(next)) out.push(`${form(s)} ${form(next)}`)
   })
   return out
 }
@@ -147,6 +170,42 @@ function termsOfStems(stems: readonly string[]): string[] {
 /** The stems of a text's words that say what it is about (no request words), each once, in order. */
 export function contentStems(text: string): string[] {
   return [...new Set(words(text).map(stemWord))].filter((s) => !STOP_STEMS.has(s))
+}
+
+/** How the index reads words. */
+export interface LexicalOptions {
+  /**
+   * Search by roots (`rootWord`): "edit videos" meets "video editing", "record audio" an audio "recorder". Off, the
+   * search reads stems (plurals folded) only.
+   */
+  roots?: boolean
+  /**
+   * The catalogue's words for things people name otherwise (a domain profile's `searchWords`): a wish that says one
+   * of `phrases` is also searched for `terms` ("a falling blocks game" also for "tetris").
+   */
+  vocabulary?: readonly SearchWords[]
+}
+
+/** Words a catalogue uses for what people call otherwise. */
+export interface SearchWords {
+  phrases: readonly string[]
+  terms: readonly string[]
+}
+
+/** A wish with the catalogue's words for what it says added (`LexicalOptions.vocabulary`). */
+function withVocabulary(text: string, vocabulary: readonly { re: RegExp; terms: string }[]): string {
+  const added = vocabulary.filter((v) => v.re.test(text)).map((v) => v.terms)
+  return added.length ? `${text} ${added.join(' ')}` : text
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** Each entry's phrases as one case-blind regular expression over whole words, hyphens and spaces alike. */
+function compileVocabulary(vocabulary: readonly SearchWords[]) {
+  return vocabulary.map((v) => ({
+    re: new RegExp(`\\b(?:${v.phrases.map((p) => escapeRegExp(p.trim()).replace(/[\s-]+/g, '[\\s-]+')).join('|')})\\b`, 'i'),
+    terms: v.terms.join(' '),
+  }))
 }
 
 /**
@@ -182,19 +241,23 @@ export function uniqueItems(items: readonly Item[]): Item[] {
 export function buildLexicalTables(items: readonly Item[]): LexicalTables {
   const list = uniqueItems(items)
   const stems = stemsOf(list)
-  return { itemCount: list.length, keywords: keywordPostings(list, stems), search: searchPostings(list, stems) }
+  return { itemCount: list.length, keywords: keywordPostings(list, stems), search: searchPostings(list, asStem, stems) }
 }
 
 /**
  * Builds the lexical index over the items' titles, descriptions, tags and companies. `popularity` orders each
  * keyword's items. `tables` ({@link buildLexicalTables} of the same items, e.g. made in another thread) saves
- * building them here; without them the keyword postings are built now and the BM25 postings at the first search.
+ * building them here (their BM25 postings read stems: a search by roots builds its own); without them the keyword
+ * postings are built now and the BM25 postings at the first search.
  */
 export function createLexicalIndex(
   items: readonly Item[],
   popularity: (id: ItemId) => number,
-  tables?: LexicalTables,
+  options: LexicalOptions & { tables?: LexicalTables } = {},
 ): LexicalIndex {
+  const form: TermForm = options.roots ? rootWord : asStem
+  const vocabulary = compileVocabulary(options.vocabulary ?? [])
+  const { tables } = options
   if (tables && tables.itemCount !== items.length) {
     throw new AppError('internal', `Lexical tables of ${tables.itemCount} items given for ${items.length} items`, {
       details: { tables: tables.itemCount, items: items.length },
@@ -205,10 +268,11 @@ export function createLexicalIndex(
   let search: ((text: string) => LexicalMatch) | undefined
   return {
     read: (text) => readKeywords(text, keyword),
-    where: (item, stem) => whereUsed(item, stem),
+    where: (item, stem) => whereUsed(item, stem, form),
     match: (text) => {
-      search ??= createSearch(items, tables?.search ?? searchPostings(items))
-      return search(text)
+      const postings = form === asStem && tables ? tables.search : undefined
+      search ??= createSearch(items, postings ?? searchPostings(items, form), form)
+      return search(withVocabulary(text, vocabulary))
     },
   }
 }
@@ -352,8 +416,11 @@ function readKeywords(text: string, keyword: (stem: string) => Keyword | undefin
   return { keywords: [...phrases, ...single], topicality: said.length ? topical / said.length : 0 }
 }
 
-/** Where the item uses a stem or phrase: a whole tag, then the title, a tag's words, a company, the description. */
-function whereUsed(item: Item, stem: string): TermPlace | undefined {
+/**
+ * Where the item uses a stem or phrase (or a term of the search, in the index's `form`): a whole tag, then the title, a
+ * tag's words, a company, the description.
+ */
+function whereUsed(item: Item, stem: string, form: TermForm): TermPlace | undefined {
   if (stem.includes(' ')) {
     const tag = item.tags.find((t) => phraseOf(t) === stem)
     if (tag) return { field: 'tags', word: tag }
@@ -362,8 +429,9 @@ function whereUsed(item: Item, stem: string): TermPlace | undefined {
   const find = (text: string) => {
     const ws = words(text)
     const stems = ws.map(stemWord)
+    const same = (s: string, w: string) => s === w || (form !== asStem && form(s) === w)
     for (let i = 0; i + wanted.length <= stems.length; i++) {
-      if (wanted.every((w, j) => stems[i + j] === w)) return ws.slice(i, i + wanted.length).join(' ')
+      if (wanted.every((w, j) => same(stems[i + j] as string, w))) return ws.slice(i, i + wanted.length).join(' ')
     }
     return undefined
   }
@@ -378,7 +446,7 @@ function whereUsed(item: Item, stem: string): TermPlace | undefined {
 }
 
 /** Field-weighted BM25 postings: per term, the items using it and their length-normalised weighted counts. */
-function searchPostings(items: readonly Item[], stems = stemsOf(items)): Postings {
+function searchPostings(items: readonly Item[], form: TermForm = asStem, stems = stemsOf(items)): Postings {
   const lengths = stems.map((fields) => fields.map((pieces) => pieces.reduce((n, p) => n + p.length, 0)))
   // The average over the items that have the field: most films have no tags, which must not make a tagged one long.
   const avgLength = FIELDS.map((_, k) => {
@@ -391,7 +459,7 @@ function searchPostings(items: readonly Item[], stems = stemsOf(items)): Posting
     FIELDS.forEach((f, k) => {
       const norm = 1 - B + (B * ((lengths[at] as number[])[k] as number)) / (avgLength[k] as number)
       for (const piece of fields[k] as string[][]) {
-        for (const term of termsOfStems(piece)) weighted.set(term, (weighted.get(term) ?? 0) + FIELD_WEIGHTS[f] / norm)
+        for (const term of termsOfStems(piece, form)) weighted.set(term, (weighted.get(term) ?? 0) + FIELD_WEIGHTS[f] / norm)
       }
     })
     for (const [term, tf] of weighted) postings.add(term, at, tf)
@@ -400,7 +468,7 @@ function searchPostings(items: readonly Item[], stems = stemsOf(items)): Posting
 }
 
 /** BM25 (k1 1.2, b 0.75) over the postings, cached per text. */
-function createSearch(items: readonly Item[], postings: Postings): (text: string) => LexicalMatch {
+function createSearch(items: readonly Item[], postings: Postings, form: TermForm): (text: string) => LexicalMatch {
   const n = items.length
   const tfs = postings.weights as Float64Array
   // In a small catalogue a share is a handful of items: up to MIN_SEARCH_CEILING (at most half of them) may share a term.
@@ -410,7 +478,7 @@ function createSearch(items: readonly Item[], postings: Postings): (text: string
     const key = text.trim().toLowerCase()
     const cached = cache.get(key)
     if (cached) return cached
-    const found = [...new Set(termsOf(text))]
+    const found = [...new Set(termsOf(text, form))]
       .map((term) => ({ term, at: postingsOf(postings, term) }))
       .filter((t): t is { term: string; at: { start: number; end: number } } => {
         const df = t.at ? t.at.end - t.at.start : 0

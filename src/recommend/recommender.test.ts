@@ -462,20 +462,14 @@ describe('createRecommender', () => {
     await expect(broken.recommend(request({}))).rejects.toMatchObject({ code: 'unavailable' })
   })
 
-  it('finds and explains a studio wish through the lexical channel when it is on, and not by default', async () => {
+  it('finds and explains a studio wish through the lexical channel, which weighs lexicalAlone without a collaborative model', async () => {
     const withStudio = items.map((i) =>
       i.id === 's4' ? { ...i, metadata: { ...i.metadata, companies: 'Studio Ghibli; Someone Else' } } : i,
     )
     const ask = request({ preferences: [{ text: 'a Studio Ghibli film', weight: 1 }], k: 3 })
-    const off = await createRecommender({ items: withStudio, index, embedder, popularity })
+    const off = await createRecommender({ items: withStudio, index, embedder, popularity, weights: { lexicalAlone: 0 } })
     expect((await off.recommend(ask)).map((r) => r.item.id)).not.toContain('s4')
-    const on = await createRecommender({
-      items: withStudio,
-      index,
-      embedder,
-      popularity,
-      weights: { lexical: 2, lexicalCandidates: 5 },
-    })
+    const on = await createRecommender({ items: withStudio, index, embedder, popularity })
     const out = await on.recommend(ask)
     const studio = out.find((r) => r.item.id === 's4')
     expect(studio?.evidence.keywordFit).toContain('made by Studio Ghibli')

@@ -1,6 +1,6 @@
 import type { Item, ItemId } from '../core/index.ts'
 import { FEATURES, isDescribed, type PoolContext } from './features.ts'
-import type { ScoreParts } from './types.ts'
+import type { BlendWeights, ScoreParts } from './types.ts'
 import { BLENDED_PARTS, type BlendEnds, type BlendedPart, type PartWeights } from './weights.ts'
 
 /** A scored pool item: its parts (with the total), its vector and its position in the pool. */
@@ -12,23 +12,29 @@ export interface ScoredItem {
   at: number
 }
 
+/** The parts that weigh another setting without a collaborative model, when the catalogue's text carries everything. */
+const WITHOUT_COLLAB = { semantic: 'semanticAlone', lexical: 'lexicalAlone' } as const satisfies Partial<
+  Record<BlendedPart, keyof BlendWeights>
+>
+
 /**
  * The weight of each blended part for a request of the given specificity (0–1): the open end moved towards the
  * specific end by `specificity` (the knob) × the request's specificity. Without a collaborative model (a catalogue
- * without interactions, or a model that failed to load) `semantic` weighs `semanticAlone` at both ends, so the
- * evidence about this person keeps its weight against the popularity prior; with a model that has nothing to fold
- * in yet, the prior stands in for it on purpose.
+ * without interactions, or a model that failed to load) `semantic` weighs `semanticAlone` and `lexical`
+ * `lexicalAlone` at both ends, so the evidence about this person keeps its weight against the popularity prior; with a
+ * model that has nothing to fold in yet, the prior stands in for it on purpose.
  */
 export function blendFor(ends: BlendEnds, requestSpecificity: number, hasCollab: boolean): PartWeights {
   const { weights, specific } = ends
+  const alone = (key: BlendedPart) => !hasCollab && Object.hasOwn(WITHOUT_COLLAB, key)
   const open = Object.fromEntries(
-    BLENDED_PARTS.map((key) => [key, key === 'semantic' && !hasCollab ? weights.semanticAlone : weights[key]]),
+    BLENDED_PARTS.map((key) => [key, alone(key) ? weights[WITHOUT_COLLAB[key as keyof typeof WITHOUT_COLLAB]] : weights[key]]),
   ) as PartWeights
   const t = weights.specificity * requestSpecificity
   if (t === 0) return open
   const moved = { ...open }
   for (const key of BLENDED_PARTS) {
-    if (key === 'semantic' && !hasCollab) continue
+    if (alone(key)) continue
     moved[key] = open[key] + t * (specific[key] - open[key])
   }
   return moved

@@ -8,7 +8,7 @@ import type {
   Logger,
   VectorIndex,
 } from '../core/index.ts'
-import type { LexicalTables } from './lexical.ts'
+import type { LexicalTables, SearchWords } from './lexical.ts'
 
 /** Hard filters. Items that fail them are never candidates. */
 export interface Constraints {
@@ -131,6 +131,8 @@ export interface BlendWeights {
   semantic: number
   /** Weight of the text part when there is no collaborative model (the text then carries personalisation alone). */
   semanticAlone: number
+  /** Weight of the lexical part when there is no collaborative model (and so no popularity to break ties either). */
+  lexicalAlone: number
   /** Weight of the collaborative (fold-in) part. */
   collaborative: number
   /** Weight of the popularity prior (log interactions). Carries cold start. */
@@ -239,6 +241,8 @@ export interface RecommenderDeps {
    * the recommender does not build them on this thread. Default: built here.
    */
   lexicalTables?: LexicalTables
+  /** The catalogue's words for things people name otherwise, searched with a wish that names them (a profile's `searchWords`). */
+  vocabulary?: readonly SearchWords[]
   /** Look for a description phrase matching the request (one extra embed call per request). Default true. */
   phraseEvidence?: boolean
   logger?: Logger

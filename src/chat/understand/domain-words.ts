@@ -4,7 +4,8 @@ import { type DomainProfile, loadDomainProfile } from '../../domain/index.ts'
 export type UnderstandProfile = Pick<
   DomainProfile,
   'noun' | 'nounSynonyms' | 'verb' | 'verbSynonyms' | 'eras' | 'length' | 'impliedRefusals'
->
+> &
+  Partial<Pick<DomainProfile, 'wishWords'>>
 
 /** A named era of the profile, with the regular expression of its phrases. */
 export interface EraWords {
@@ -33,6 +34,8 @@ export interface DomainWords {
   nouns: ReadonlySet<string>
   /** Every noun and verb form, lower-cased: words that carry no wish of their own. */
   fluff: ReadonlySet<string>
+  /** Words a wish keeps in this domain, chit-chat as they are elsewhere ("note", "type"). */
+  wishWords: ReadonlySet<string>
   eras: readonly EraWords[]
   length?: { field: string; re: RegExp; defaultMax: number; units: ReadonlyMap<string, number> }
   /** Moods that refuse categories whatever else is asked ("feel-good" is never horror); `re` is not global. */
@@ -81,6 +84,7 @@ function compile(profile: UnderstandProfile): DomainWords {
         ...verbs.flatMap((v) => [v.base, v.third, v.past, v.participle, v.gerund]),
       ].flatMap((w) => w.toLowerCase().split(/\s+/)),
     ),
+    wishWords: new Set((profile.wishWords ?? []).map((w) => w.toLowerCase())),
     eras: profile.eras.map((e) => ({ ...e, re: phrase(e.phrases) })),
     length: length
       ? {

@@ -42,8 +42,8 @@ export interface Understanding {
   /** Drop every hard filter (categories, era, runtime). */
   dropFilters: boolean
   /**
-   * A change of direction ("something completely different", "a change of pace"): the filters, wishes and pulls of
-   * the conversation so far go; likes, dislikes and what was shown stay. Implies `dropFilters`.
+   * A change of direction ("something completely different", "a change of pace"): the filters asked for, wishes and
+   * pulls of the conversation so far go; refusals ("no horror", "not GTK"), likes, dislikes and what was shown stay.
    */
   changeDirection: boolean
   mentions: { mention: TitleMention; action: ItemAction }[]

@@ -11,13 +11,16 @@ const MAX_WORD_CHARS = 30
 const MAX_PREFERENCE_CHARS = 80
 /** Text addressed to the machine rather than a wish ("ignore previous instructions"): never becomes a query. */
 const INSTRUCTION_RE =
-  /\b(?:(?:ignore|disregard|forget|override) (?:all |any |the |your |my )*(?:previous |prior |above |earlier |system )?(?:instructions?|prompts?|rules|directions)|system prompt|(?:you are|you're) now|act as|pretend (?:to be|you)|jailbreak|developer mode|(?:api|secret) keys?|passwords?|configuration|config|environment variables?|reveal|print your|role\W{0,4}system)\b/
+  /\b(?:(?:ignore|disregard|forget|override) (?:all |any |the |your |my )*(?:previous |prior |above |earlier |system )?(?:instructions?|prompts?|rules|directions)|system prompt|(?:you are|you're) now|act as|pretend (?:to be|you)|jailbreak|developer mode|(?:api|secret) keys?|passwords?(?! (?:managers?|generators?|safes?|vaults?|keepers?|stores?)\b)|configuration|config|environment variables?|reveal|print your|role\W{0,4}system)\b/
 /**
  * Questions to the other side ("have you seen it?", "what is it about?") are not wishes; "what about something with
- * dinosaurs?" and "what's a good movie about food?" ask for films.
+ * dinosaurs?", "what's a good movie about food?", "what can I use to compress files?", "what do you have for
+ * astronomy?" and "do you have any games with zombies?" ask for items.
  */
-const QUESTION_TO_HELPER_RE =
-  /^(?!(?:what|how) about\b|what(?:'s| is| are) (?:a|an|some|any)\b)(?:have you|did you|do you|what|which|who|whats|is it|is that|was it|are you|how|where|when|why|would you|can you tell)\b/
+const ASKS_FOR_ITEMS = String.raw`(?:what|how) about\b|what(?:'s| is| are) (?:a|an|some|any)\b|what (?:can|could|should|would|do) (?:i|we) (?:use|run|install|try|get|play|read)\b|(?:what|which) (?:do|would|can|could) you (?:have|recommend|suggest) (?:for|to)\b|do you (?:have|know)(?: of)? (?:a|an|any|some|anything|something) \w+ (?:for|to|with|about|that)\b`
+const QUESTION_TO_HELPER_RE = new RegExp(
+  String.raw`^(?!${ASKS_FOR_ITEMS})(?:have you|did you|do you|what|which|who|whats|is it|is that|was it|are you|how|where|when|why|would you|can you tell)\b`,
+)
 const NEGATOR_WORDS = new Set('no not nothing none without dont never avoid except please nor'.split(' '))
 /** Words that carry no wish on their own; a clause made only of these (and common words) adds no preference. */
 const FLUFF = new Set(
@@ -61,7 +64,7 @@ const AGE_PHRASE_RE = new RegExp(
 const fluffPhrases = perDomain(
   (w) =>
     new RegExp(
-      `\\b(?:(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|i (?:would|'d) like|i want(?: to (?:${w.base}))?|recommend me|i (?:don'?t|do not) know|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?)\\b`,
+      `\\b(?:(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|(?:what|which) (?:do|would|can|could) you have(?: for)?|what (?:can|could|should|would|do) (?:i|we) (?:use|run|install|try|get|play|read)(?: to| for)?|i (?:would|'d) like|i want(?: to (?:${w.base}))?|recommend me|i (?:don'?t|do not) know|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?)\\b`,
       'g',
     ),
 )
@@ -157,7 +160,7 @@ function wishOf(
   // Blanked to the same length, so offsets still match the clause.
   const blankOut = (m: string) => ' '.repeat(m.length)
   const residual = said.words.replace(AGE_PHRASE_RE, blankOut).replace(fluffPhrases(domain), blankOut)
-  const fluff = (norm: string) => FLUFF.has(norm) || domain.fluff.has(norm)
+  const fluff = (norm: string) => (FLUFF.has(norm) && !domain.wishWords.has(norm)) || domain.fluff.has(norm)
   const tokens = tokenize(residual)
   const subject = subjectTokens(tokens, said.topicAt, domain)
   const inTopic = (t: Token) => subject.has(t)
@@ -167,7 +170,8 @@ function wishOf(
   // for context ("psychological horror").
   const content = tokens.filter(
     (t) =>
-      (inTopic(t) || ((!COMMON_WORDS.has(t.norm) || TOPIC_WORDS.has(t.norm)) && !fluff(t.norm))) &&
+      (inTopic(t) ||
+        ((!COMMON_WORDS.has(t.norm) || TOPIC_WORDS.has(t.norm) || domain.wishWords.has(t.norm)) && !fluff(t.norm))) &&
       !categoryWords.has(t.norm) &&
       !/^\d+$/.test(t.norm) &&
       t.norm.length >= (inTopic(t) ? 2 : 3) &&
