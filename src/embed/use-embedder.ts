@@ -23,6 +23,9 @@ export interface UseEmbedderOptions {
   bulkInWorkers?: boolean
 }
 
+/** Texts tokenised between two yields to the event loop: tens of milliseconds, so turns do not wait on a bulk call. */
+const TOKENIZE_SLICE = 16
+
 /** Caps the tokens of one graph call so a batch of long texts cannot take unbounded memory. */
 const TOKENS_PER_BATCH = 8192
 
@@ -50,6 +53,19 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
       onBatchDone(i)
     }
     return out
+  }
+
+  /**
+   * Token ids of each text, cut at USE_MAX_TOKENS. The tokenizer runs on this thread (about 1.5 ms for a
+   * 300-character text), so a long call yields to the event loop every TOKENIZE_SLICE texts.
+   */
+  const tokenize = async (texts: readonly string[]): Promise<number[][]> => {
+    const tokens: number[][] = []
+    for (let i = 0; i < texts.length; i++) {
+      if (i > 0 && i % TOKENIZE_SLICE === 0) await yieldToEventLoop()
+      tokens.push(model.tokenizer.encode(texts[i]!).slice(0, USE_MAX_TOKENS))
+    }
+    return tokens
   }
 
   /** The batches' vectors from the pool for a call of `total` texts, or undefined when it runs on this thread. */
@@ -82,7 +98,7 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
         return [hit]
       }
     }
-    const tokens = texts.map((text) => model.tokenizer.encode(text).slice(0, USE_MAX_TOKENS))
+    const tokens = await tokenize(texts)
     const plan = lengthSortedBatches(
       tokens.map((t) => t.length),
       options.batchSize,
