@@ -51,6 +51,11 @@ async function postItems(url: string, items: unknown[]): Promise<number> {
   return (performance.now() - started) / 1000
 }
 
+/** A request in the item's own words but its name (a name said is taken as a liked item, not recommended again). */
+function askFor(item: { description: string }): string {
+  return item.description.split(' ').slice(3).join(' ')
+}
+
 /** The ids a turn recommends for `text`, in a conversation of its own. */
 async function recommended(url: string, text: string): Promise<string[]> {
   const res = await fetch(`${url}/v1/conversations/probe-${++seeds}/messages`, {
@@ -162,8 +167,10 @@ async function measureOneSetting(
     const logged = serverSeconds(replica)
     bulk.rows.push([name, 'during upsert', seconds, ITEMS / seconds, logged.embed, logged.recompose, ...loadCells(r), load1()])
     const probe = items[Math.floor(items.length / 2)]!
-    const found = (await recommended(replica.url, probe.title)).includes(probe.id)
-    bulk.notes?.push(`${name}: after the call, a turn asking for "${probe.title}" recommends it: ${found ? 'yes' : 'NO'}`)
+    const found = (await recommended(replica.url, askFor(probe))).slice(0, 5).includes(probe.id)
+    bulk.notes?.push(
+      `${name}: after the call, a turn asking in ${probe.id}'s words recommends it in the top 5: ${found ? 'yes' : 'NO'}`,
+    )
     await oneItemRows(replica.url, name, single)
   } finally {
     await stopReplica(replica)
@@ -179,7 +186,7 @@ async function oneItemRows(url: string, name: string, single: BenchTable): Promi
     const [item] = genericItems(1, 9000 + seeds + i, `solo${i}`)
     const started = performance.now()
     answers.push(await postItems(url, [item]))
-    const ids = await recommended(url, item!.title)
+    const ids = await recommended(url, askFor(item!))
     searchable.push((performance.now() - started) / 1000)
     if (ids.slice(0, 5).includes(item!.id)) found++
   }
@@ -211,6 +218,9 @@ const VERBS =
     ' ',
   )
 const OTHERS = 'with for and in on through after every your the a from under near'.split(' ')
+// Words the descriptions never use: a category said in a request becomes a filter.
+const TAGS = 'gift sale new eco classic limited'.split(' ')
+const CATEGORIES = 'Homeware Outdoor Stationery Lighting Textiles Tableware'.split(' ')
 const SYLLABLES = 'qua mor zin tel bra vex lum dor fen kri sol pav nix rho gal tur'.split(' ')
 
 /**
@@ -232,8 +242,8 @@ export function genericItems(count: number, seed: number, prefix = 'bulk') {
       id: `${prefix}-${seed}-${i}`,
       title: name,
       description,
-      tags: [pick(ADJECTIVES), pick(NOUNS)],
-      categories: [capital(pick(NOUNS))],
+      tags: [pick(TAGS)],
+      categories: [pick(CATEGORIES)],
       year: 2000 + Math.floor(random() * 27),
     }
   })
