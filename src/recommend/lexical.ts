@@ -155,14 +155,7 @@ export function contentStems(text: string): string[] {
  */
 export function createLexicalIndex(items: readonly Item[], popularity: (id: ItemId) => number): LexicalIndex {
   const keywordPostings = new Map<string, ItemId[]>()
-  for (const item of items) {
-    const own = new Set(words(`${item.title} ${item.description} ${item.tags.join(' ')}`).map(stemWord))
-    for (const tag of item.tags) {
-      const phrase = phraseOf(tag)
-      if (phrase) own.add(phrase)
-    }
-    for (const s of own) pushTo(keywordPostings, s, item.id)
-  }
+  for (const item of items) for (const s of termsOfItem(item).keywords) pushTo(keywordPostings, s, item.id)
   const keyword = keywordLookup(keywordPostings, items.length, popularity)
   // The BM25 postings are built at the first search: a catalogue whose blend does not use them never pays for them.
   let search: ((text: string) => LexicalMatch) | undefined
@@ -174,6 +167,48 @@ export function createLexicalIndex(items: readonly Item[], popularity: (id: Item
       return search(text)
     },
   }
+}
+
+/** One field of an item as the search reads it: its length in stems, and its terms in order (repeats kept). */
+interface FieldTerms {
+  length: number
+  terms: readonly string[]
+}
+
+/** What the indexes read of one item: tokenising the catalogue is the cost of building them. */
+interface ItemTerms {
+  /** The stems of title, description and tags, then the tags of several words as phrases, each once. */
+  keywords: readonly string[]
+  /** Per field of FIELDS. */
+  fields: readonly FieldTerms[]
+}
+
+// Once per item object: a live change composes the recommender again over the same objects plus a few new ones,
+// so only those are tokenised (a whole catalogue took most of a second). Items are never changed in place.
+const itemTermsCache = new WeakMap<Item, ItemTerms>()
+
+function termsOfItem(item: Item): ItemTerms {
+  let terms = itemTermsCache.get(item)
+  if (!terms) {
+    terms = readItemTerms(item)
+    itemTermsCache.set(item, terms)
+  }
+  return terms
+}
+
+function readItemTerms(item: Item): ItemTerms {
+  const own = new Set(words(`${item.title} ${item.description} ${item.tags.join(' ')}`).map(stemWord))
+  for (const tag of item.tags) {
+    const phrase = phraseOf(tag)
+    if (phrase) own.add(phrase)
+  }
+  const pieces = fieldPieces(item)
+  const fields = FIELDS.map((f): FieldTerms => {
+    // A term never spans two pieces (two tags, two companies).
+    const stems = pieces[f].map((piece) => words(piece).map(stemWord))
+    return { length: stems.reduce((n, p) => n + p.length, 0), terms: stems.flatMap((p) => termsOfStems(p)) }
+  })
+  return { keywords: [...own], fields }
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -249,25 +284,20 @@ function whereUsed(item: Item, stem: string): TermPlace | undefined {
 
 /** Field-weighted BM25 postings: per term, the items using it and their length-normalised weighted counts. */
 function createSearch(items: readonly Item[]): (text: string) => LexicalMatch {
-  // Each piece's stems once: tokenising the catalogue is the cost of the build.
-  const stems = items.map((item) => {
-    const pieces = fieldPieces(item)
-    return FIELDS.map((f) => pieces[f].map((t) => words(t).map(stemWord)))
-  })
-  const lengths = stems.map((fields) => fields.map((pieces) => pieces.reduce((n, p) => n + p.length, 0)))
+  const fields = items.map((item) => termsOfItem(item).fields)
+  const lengths = fields.map((f) => f.map((field) => field.length))
   // The average over the items that have the field: most films have no tags, which must not make a tagged one long.
   const avgLength = FIELDS.map((_, k) => {
     const present = lengths.map((l) => l[k] as number).filter((l) => l > 0)
     return present.length ? present.reduce((a, b) => a + b, 0) / present.length : 1
   })
   const postings = new Map<string, { at: number[]; tf: number[] }>()
-  stems.forEach((fields, at) => {
+  fields.forEach((itemFields, at) => {
     const weighted = new Map<string, number>()
     FIELDS.forEach((f, k) => {
-      const norm = 1 - B + (B * ((lengths[at] as number[])[k] as number)) / (avgLength[k] as number)
-      for (const piece of fields[k] as string[][]) {
-        for (const term of termsOfStems(piece)) weighted.set(term, (weighted.get(term) ?? 0) + FIELD_WEIGHTS[f] / norm)
-      }
+      const field = itemFields[k] as FieldTerms
+      const norm = 1 - B + (B * field.length) / (avgLength[k] as number)
+      for (const term of field.terms) weighted.set(term, (weighted.get(term) ?? 0) + FIELD_WEIGHTS[f] / norm)
     })
     for (const [term, tf] of weighted) {
       let list = postings.get(term)
