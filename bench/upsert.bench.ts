@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
+import { Agent, fetch as undiciFetch } from 'undici'
 import { loadConfig } from '../src/config/index.ts'
 import { readCurrent, seededRandom, switchCurrent } from '../src/core/index.ts'
 import { type Replica, startReplica } from '../test/support/replicas.ts'
@@ -38,13 +39,16 @@ function startLoad(url: string, seconds: number): { result: Promise<LoadResult>;
   return { result, stop: () => worker.postMessage('stop') }
 }
 
+// A slow upsert on a loaded machine answers after fetch's default 300 s wait for headers.
+const patient = new Agent({ headersTimeout: 0, bodyTimeout: 0 })
+
 async function postItems(url: string, items: unknown[]): Promise<number> {
   const started = performance.now()
-  const res = await fetch(`${url}/v1/items`, {
+  const res = await undiciFetch(`${url}/v1/items`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
     body: JSON.stringify({ items }),
-    signal: AbortSignal.timeout(600_000),
+    dispatcher: patient,
   })
   const body = await res.text()
   if (res.status !== 200) throw new Error(`POST /v1/items answered ${res.status}: ${body.slice(0, 300)}`)
