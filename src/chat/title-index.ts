@@ -193,17 +193,7 @@ function buildTitleTable(
   }
   for (const item of items) {
     byItem.set(item.id, item)
-    const v = titleVariants(item.title)
-    for (const t of v.full) {
-      const first = tokenize(t)[0]?.norm ?? ''
-      add(titleKey(t), {
-        id: item.id,
-        kind: 'full',
-        article: LEADING_ARTICLES.has(first),
-        ...(first === 'a' || first === 'an' ? { indefinite: true } : {}),
-      })
-    }
-    for (const t of v.part) add(titleKey(t), { id: item.id, kind: 'part' })
+    for (const { key, entry } of titleEntriesOf(item)) add(key, entry)
   }
   for (const [key, ids] of seriesOpenings(items, exact)) for (const id of ids) add(key, { id, kind: 'series' })
   // Every word of the catalogue's titles, descriptions and tags, built at the first typo looked at.
@@ -226,6 +216,37 @@ function buildTitleTable(
   }
 }
 
+/** The keys an item's title is found by, with their entries. */
+type TitleEntries = readonly { key: string; entry: Entry }[]
+
+// Once per item object: a live change builds the table again over the same objects plus a few new ones.
+// Items are never changed in place.
+const titleEntriesCache = new WeakMap<Item, TitleEntries>()
+
+function titleEntriesOf(item: Item): TitleEntries {
+  let entries = titleEntriesCache.get(item)
+  if (!entries) {
+    entries = readTitleEntries(item)
+    titleEntriesCache.set(item, entries)
+  }
+  return entries
+}
+
+function readTitleEntries(item: Item): TitleEntries {
+  const v = titleVariants(item.title)
+  const full = v.full.map((t) => {
+    const first = tokenize(t)[0]?.norm ?? ''
+    const entry: Entry = {
+      id: item.id,
+      kind: 'full',
+      article: LEADING_ARTICLES.has(first),
+      ...(first === 'a' || first === 'an' ? { indefinite: true } : {}),
+    }
+    return { key: titleKey(t), entry }
+  })
+  return [...full, ...v.part.map((t) => ({ key: titleKey(t), entry: { id: item.id, kind: 'part' as const } }))]
+}
+
 /**
  * A series by its shared opening words ("Harry Potter" of "Harry Potter and the …", "Star Trek II"): two words or
  * more, ending on an uncommon word, that open at least SERIES_MIN titles, in two of them followed by a sequel's
@@ -234,7 +255,7 @@ function buildTitleTable(
 function seriesOpenings(items: readonly Item[], exact: ReadonlyMap<string, Entry[]>): [string, Set<ItemId>][] {
   const openings = new Map<string, { ids: Set<ItemId>; sequels: number }>()
   for (const item of items) {
-    const words = titleKey(titleVariants(item.title).full[0] ?? item.title).split(' ')
+    const words = (titleEntriesOf(item).find((e) => e.entry.kind === 'full')?.key ?? titleKey(item.title)).split(' ')
     for (let len = 2; len < words.length; len++) {
       if (COMMON_WORDS.has(words[len - 1]!)) continue
       const key = words.slice(0, len).join(' ')
