@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { AppError, type Embedder, errorMessage, type Logger } from '../core/index.ts'
+import { AppError, type Embedder, errorMessage, type Logger, yieldToEventLoop } from '../core/index.ts'
 import { checkTexts, createVectorLru, lengthSortedBatches } from './batching.ts'
 import { loadUseModel, packTokens, type TokenBatch, USE_DIMENSION, USE_ID, USE_MAX_TOKENS } from './use-model.ts'
 import { createUseWorkerPool, type UseWorkerPool } from './worker-pool.ts'
@@ -160,8 +160,4 @@ function lazyPool(size: number, dir: string | undefined, logger: Logger) {
       await workers?.close()
     },
   }
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
 }

@@ -1,6 +1,13 @@
-import { type CollabScorer, type Item, type ItemId, norm, type VectorIndex } from '../core/index.ts'
+import { type CollabScorer, type Item, type ItemId, norm, type VectorIndex, yieldToEventLoop } from '../core/index.ts'
 import { cosinesTo } from './blend.ts'
-import { createLexicalIndex, type Keyword, type LexicalIndex, type LexicalMatch, type TermPlace } from './lexical.ts'
+import {
+  buildLexicalIndex,
+  createLexicalIndex,
+  type Keyword,
+  type LexicalIndex,
+  type LexicalMatch,
+  type TermPlace,
+} from './lexical.ts'
 import type { BlendWeights } from './types.ts'
 
 /** Added to relative popularity before the log, so unknown items sit at ln(0.001) instead of −∞. */
@@ -54,6 +61,8 @@ export interface CatalogueView {
   whereUsed(item: Item, stem: string): TermPlace | undefined
   /** The lexical (BM25) match of every item to a wish. */
   lexicalMatch(text: string): LexicalMatch
+  /** Builds the lexical index now, letting the event loop run between slices (a server keeps answering meanwhile). */
+  prepareLexical(): Promise<void>
 }
 
 export function createCatalogueView(
@@ -74,7 +83,8 @@ export function createCatalogueView(
   deps.collab?.itemIds.forEach((id, i) => {
     collabPos.set(id, i)
   })
-  // Built at the first wish: tokenising every title, description, tag and company takes a moment.
+  // Built at the first wish, or ahead in slices (prepareLexical): tokenising every title, description, tag and
+  // company takes a moment.
   let lexicalIndex: LexicalIndex | undefined
   const keywords = () => {
     lexicalIndex ??= createLexicalIndex([...byId.values()], relPop)
@@ -101,6 +111,10 @@ export function createCatalogueView(
     },
     whereUsed: (item, stem) => keywords().where(item, stem),
     lexicalMatch: (text) => keywords().match(text),
+    async prepareLexical() {
+      const built = lexicalIndex ?? (await buildLexicalIndex([...byId.values()], relPop, yieldToEventLoop))
+      lexicalIndex ??= built
+    },
   }
 }
 

@@ -154,19 +154,66 @@ export function contentStems(text: string): string[] {
  * keyword's items.
  */
 export function createLexicalIndex(items: readonly Item[], popularity: (id: ItemId) => number): LexicalIndex {
-  const keywordPostings = new Map<string, ItemId[]>()
-  for (const item of items) for (const s of termsOfItem(item).keywords) pushTo(keywordPostings, s, item.id)
-  const keyword = keywordLookup(keywordPostings, items.length, popularity)
+  const keyword = keywordLookup(runToEnd(keywordPostingsBuilder(items)), items.length, popularity)
   // The BM25 postings are built at the first search: a catalogue whose blend does not use them never pays for them.
   let search: ((text: string) => LexicalMatch) | undefined
+  return lexicalIndexOf(keyword, (text) => {
+    search ??= runToEnd(searchBuilder(items))
+    return search(text)
+  })
+}
+
+/**
+ * The same index with the BM25 postings built at once, in slices of BUILD_SLICE items with `pause()` between
+ * them, so a server composing it again after a live change keeps answering turns meanwhile.
+ */
+export async function buildLexicalIndex(
+  items: readonly Item[],
+  popularity: (id: ItemId) => number,
+  pause: () => Promise<void>,
+): Promise<LexicalIndex> {
+  const keyword = keywordLookup(await runPausing(keywordPostingsBuilder(items), pause), items.length, popularity)
+  const search = await runPausing(searchBuilder(items), pause)
+  return lexicalIndexOf(keyword, search)
+}
+
+function lexicalIndexOf(keyword: (stem: string) => Keyword | undefined, search: (text: string) => LexicalMatch): LexicalIndex {
   return {
     read: (text) => readKeywords(text, keyword),
     where: (item, stem) => whereUsed(item, stem),
-    match: (text) => {
-      search ??= createSearch(items)
-      return search(text)
-    },
+    match: search,
   }
+}
+
+/** Items an index build handles between two pauses: a few tens of milliseconds. */
+const BUILD_SLICE = 500
+
+/** A build that yields after every BUILD_SLICE items and returns what it built. */
+type SlicedBuild<T> = Generator<void, T, void>
+
+function runToEnd<T>(build: SlicedBuild<T>): T {
+  for (;;) {
+    const step = build.next()
+    if (step.done) return step.value
+  }
+}
+
+async function runPausing<T>(build: SlicedBuild<T>, pause: () => Promise<void>): Promise<T> {
+  for (;;) {
+    const step = build.next()
+    if (step.done) return step.value
+    await pause()
+  }
+}
+
+function* keywordPostingsBuilder(items: readonly Item[]): SlicedBuild<Map<string, ItemId[]>> {
+  const postings = new Map<string, ItemId[]>()
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % BUILD_SLICE === 0) yield
+    const item = items[i] as Item
+    for (const s of termsOfItem(item).keywords) pushTo(postings, s, item.id)
+  }
+  return postings
 }
 
 /** One field of an item as the search reads it: its length in stems, and its terms in order (repeats kept). */
@@ -283,8 +330,12 @@ function whereUsed(item: Item, stem: string): TermPlace | undefined {
 }
 
 /** Field-weighted BM25 postings: per term, the items using it and their length-normalised weighted counts. */
-function createSearch(items: readonly Item[]): (text: string) => LexicalMatch {
-  const fields = items.map((item) => termsOfItem(item).fields)
+function* searchBuilder(items: readonly Item[]): SlicedBuild<(text: string) => LexicalMatch> {
+  const fields: (readonly FieldTerms[])[] = []
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % BUILD_SLICE === 0) yield
+    fields.push(termsOfItem(items[i] as Item).fields)
+  }
   const lengths = fields.map((f) => f.map((field) => field.length))
   // The average over the items that have the field: most films have no tags, which must not make a tagged one long.
   const avgLength = FIELDS.map((_, k) => {
@@ -292,7 +343,9 @@ function createSearch(items: readonly Item[]): (text: string) => LexicalMatch {
     return present.length ? present.reduce((a, b) => a + b, 0) / present.length : 1
   })
   const postings = new Map<string, { at: number[]; tf: number[] }>()
-  fields.forEach((itemFields, at) => {
+  for (let at = 0; at < fields.length; at++) {
+    if (at > 0 && at % BUILD_SLICE === 0) yield
+    const itemFields = fields[at] as readonly FieldTerms[]
     const weighted = new Map<string, number>()
     FIELDS.forEach((f, k) => {
       const field = itemFields[k] as FieldTerms
@@ -308,7 +361,7 @@ function createSearch(items: readonly Item[]): (text: string) => LexicalMatch {
       list.at.push(at)
       list.tf.push(tf)
     }
-  })
+  }
   const n = items.length
   // In a small catalogue a share is a handful of items: up to MIN_SEARCH_CEILING (at most half of them) may share a term.
   const maxDf = Math.max(Math.min(MIN_SEARCH_CEILING, n / 2), MAX_SEARCH_SHARE * n)

@@ -38,7 +38,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   const view = createCatalogueView(deps.items, deps, weights, deps.onScored !== undefined)
   // The lexical index takes a moment to build over a real catalogue: at start-up, not in someone's first turn.
   const lexicalPossible = weights.lexical !== 0 || weights.lexicalCandidates > 0 || weights.specificity > 0
-  if (lexicalPossible) view.lexicalMatch('')
+  if (lexicalPossible) await view.prepareLexical()
   let closed = false
   const checkOpen = () => {
     if (closed) throw new AppError('unavailable', 'The recommender was closed.')
