@@ -165,8 +165,7 @@ async function measureOneSetting(
     const without = await startLoad(replica.url, BASE_SECONDS).result
     bulk.rows.push([name, 'chat only', '', '', '', '', ...loadCells(without), load1()])
     const during = startLoad(replica.url, 3600)
-    const seconds = await postItems(replica.url, items)
-    during.stop()
+    const seconds = await postItems(replica.url, items).finally(() => during.stop())
     const r = await during.result
     const logged = serverSeconds(replica)
     bulk.rows.push([name, 'during upsert', seconds, ITEMS / seconds, logged.embed, logged.recompose, ...loadCells(r), load1()])
