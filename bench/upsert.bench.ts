@@ -55,9 +55,12 @@ async function postItems(url: string, items: unknown[]): Promise<number> {
   return (performance.now() - started) / 1000
 }
 
-/** A request in the item's own words but its name (a name said is taken as a liked item, not recommended again). */
-function askFor(item: { description: string }): string {
-  return item.description.split(' ').slice(3).join(' ')
+/**
+ * A request for the item: its invented word (rare, so the keyword channel weighs it) and the start of its
+ * description. Not its whole name: a title said is taken as a liked item, and a liked item is not recommended.
+ */
+export function askFor(item: { title: string; description: string }): string {
+  return [item.title.split(' ')[0]!.toLowerCase(), ...item.description.split(' ').slice(3, 12)].join(' ')
 }
 
 /** The ids a turn recommends for `text`, in a conversation of its own. */
@@ -227,15 +230,16 @@ const CATEGORIES = 'Homeware Outdoor Stationery Lighting Textiles Tableware'.spl
 const SYLLABLES = 'qua mor zin tel bra vex lum dor fen kri sol pav nix rho gal tur'.split(' ')
 
 /**
- * `count` generic items: an invented two-word name (distinct per item, so each can be asked for), a category,
+ * `count` generic items: a name of an invented word (distinct per item, so each can be asked for) and a noun, a category,
  * tags, and a 45-word English-like description made of common words and the name.
  */
 export function genericItems(count: number, seed: number, prefix = 'bulk') {
   const random = seededRandom(seed)
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
-  const word = () => Array.from({ length: 2 + Math.floor(random() * 2) }, () => pick(SYLLABLES)).join('')
+  // Three syllables spelling a number: no two of 4,096 consecutive items share the word.
+  const word = (n: number) => [256, 16, 1].map((d) => SYLLABLES[Math.floor(n / d) % 16]).join('')
   return Array.from({ length: count }, (_, i) => {
-    const name = `${capital(word())} ${capital(pick(NOUNS))}`
+    const name = `${capital(word(seed * 1009 + i))} ${capital(pick(NOUNS))}`
     const words: string[] = [`The ${name}`]
     while (words.join(' ').split(' ').length < 45) {
       words.push(`${pick(OTHERS)} ${pick(ADJECTIVES)} ${pick(NOUNS)} ${pick(VERBS)} ${pick(OTHERS)} ${pick(NOUNS)}`)
