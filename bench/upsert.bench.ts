@@ -13,8 +13,10 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { Agent, fetch as undiciFetch } from 'undici'
+import { itemText } from '../src/catalog/index.ts'
 import { loadConfig } from '../src/config/index.ts'
-import { readCurrent, seededRandom, switchCurrent } from '../src/core/index.ts'
+import { readCurrent, seededRandom, silentLogger, switchCurrent } from '../src/core/index.ts'
+import { createUseEmbedder } from '../src/embed/index.ts'
 import { type Replica, startReplica } from '../test/support/replicas.ts'
 import { type BenchTable, benchDir, type LoadResult, repoRoot, runIfMain } from './support.ts'
 
@@ -23,6 +25,10 @@ const BASE_SECONDS = Number(process.env.BENCH_UPSERT_BASE_SECONDS ?? 30)
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000)
 const REPEATS = Number(process.env.BENCH_UPSERT_REPEATS ?? 1)
 const WORKER_SETTINGS = (process.env.BENCH_UPSERT_WORKERS ?? '1,2,0').split(',').map(Number)
+/** Items of the embedding-alone table (its CPU time per item hardly depends on the machine's load). */
+const EMBED_ITEMS = Number(process.env.BENCH_UPSERT_EMBED_ITEMS ?? 200)
+/** `embed` (the embedding-alone table), `server` (the rest), or both (default). */
+const PARTS = (process.env.BENCH_UPSERT_PARTS ?? 'embed,server').split(',')
 const CONVERSATIONS = 10
 const SECRET = 'sk_bench_upsert'
 let seeds = 0
@@ -132,10 +138,53 @@ export async function run(): Promise<BenchTable[]> {
     bulk.notes?.push(`skipped: no build in ${base.indexesDir}`)
     return [bulk, single]
   }
-  for (let repeat = 0; repeat < REPEATS; repeat++) {
-    for (const workers of WORKER_SETTINGS) await measureOneSetting(base, served, workers, repeat, bulk, single)
+  const embedding = PARTS.includes('embed') ? await embeddingAlone() : undefined
+  if (PARTS.includes('server')) {
+    for (let repeat = 0; repeat < REPEATS; repeat++) {
+      for (const workers of WORKER_SETTINGS) await measureOneSetting(base, served, workers, repeat, bulk, single)
+    }
   }
-  return [bulk, single]
+  return embedding ? [embedding, bulk, single] : [bulk, single]
+}
+
+/**
+ * The serving encoder set up as a server sets it up, embedding the bulk items' texts with each worker setting:
+ * wall time, and CPU time of all the process's threads per item. On an idle two-core machine the wall time of
+ * 1,000 items is about their CPU time divided by the workers (at most 2).
+ */
+async function embeddingAlone(): Promise<BenchTable> {
+  const table: BenchTable = {
+    title: `USE-lite embedding of ${EMBED_ITEMS} bulk item texts as a server does it (no server, no chat)`,
+    columns: ['live embed workers', 'wall s', 'items/s', 'CPU ms/item', '1,000 items, idle 2 cores (est.) s', 'load avg'],
+    rows: [],
+    notes: ['CPU ms/item: user + system time of every thread of the process; the estimate is CPU time / min(workers, 2)'],
+  }
+  const texts = genericItems(EMBED_ITEMS, 77).map((item) => itemText({ ...item, metadata: {} }))
+  for (const workers of WORKER_SETTINGS) {
+    const embedder = await createUseEmbedder({
+      batchSize: 32,
+      smallWorkers: 1,
+      workers,
+      bulkInWorkers: workers > 0,
+      bulkAbove: 32,
+      logger: silentLogger,
+    })
+    try {
+      await embedder.embed(texts.slice(0, 40))
+      const cpu = process.cpuUsage()
+      const started = performance.now()
+      await embedder.embed(texts)
+      const wall = (performance.now() - started) / 1000
+      const used = process.cpuUsage(cpu)
+      const cpuMsPerItem = (used.user + used.system) / 1000 / texts.length
+      // 1,000 items × CPU ms/item = CPU seconds, shared by the workers.
+      const estimate = cpuMsPerItem / Math.max(1, Math.min(workers, 2))
+      table.rows.push([workers === 0 ? '0 (main thread)' : workers, wall, texts.length / wall, cpuMsPerItem, estimate, load1()])
+    } finally {
+      await embedder.close()
+    }
+  }
+  return table
 }
 
 async function measureOneSetting(
