@@ -185,8 +185,8 @@ function lexicalIndexOf(keyword: (stem: string) => Keyword | undefined, search: 
   }
 }
 
-/** Items an index build handles between two pauses: a few tens of milliseconds. */
-const BUILD_SLICE = 500
+/** Items an index build handles between two pauses: tens of milliseconds (each pause can let a whole turn through). */
+const BUILD_SLICE = 2000
 
 /** A build that yields after every BUILD_SLICE items and returns what it built. */
 type SlicedBuild<T> = Generator<void, T, void>
