@@ -105,8 +105,8 @@ export const configSchema = z.object({
     serveWorkers: z.coerce.number().int().min(0).max(16).default(1),
     /**
      * Worker threads embedding a server's bulk calls (`POST /v1/items` with many items), apart from the ones that
-     * embed utterances, so turns never wait behind a bulk call (0: the main thread, batch by batch). 1 leaves
-     * chat a core on a two-core machine.
+     * embed utterances, so turns never wait behind a bulk call (0: the main thread, batch by batch). They run at
+     * niceness 10 on Linux, so turns go first for a core; 1 leaves chat a core on a two-core machine.
      */
     liveWorkers: z.coerce.number().int().min(0).max(16).default(1),
   }),

@@ -71,6 +71,8 @@ export async function createEmbedder(config: EmbedConfig, deps: EmbedDeps): Prom
 
 /** In a server, calls with more texts than this are bulk (live items), not a turn's few preference texts. */
 const SERVE_BULK_ABOVE = 32
+/** Niceness of a server's bulk embedding threads: turns (main thread, utterance worker) go first for a core. */
+const SERVE_BULK_NICE = 10
 
 function useOptions(config: EmbedConfig, deps: EmbedDeps): UseEmbedderOptions {
   const { batchSize } = config
@@ -81,6 +83,7 @@ function useOptions(config: EmbedConfig, deps: EmbedDeps): UseEmbedderOptions {
     smallWorkers: config.serveWorkers,
     workers: config.liveWorkers,
     bulkInWorkers: config.liveWorkers > 0,
+    bulkNice: SERVE_BULK_NICE,
     bulkAbove: SERVE_BULK_ABOVE,
     logger,
   }

@@ -19,6 +19,8 @@ export interface UseEmbedderOptions {
    * short call never waits behind a bulk call's batches. 0 or absent: this thread.
    */
   smallWorkers?: number
+  /** OS niceness of the bulk workers' threads (Linux): a server's turns then go first when both want a core. */
+  bulkNice?: number
   /** false: bulk calls run on this thread too, batch by batch, letting the event loop run between batches. Default true. */
   bulkInWorkers?: boolean
 }
@@ -38,8 +40,11 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
   const model = await loadUseModel({ dir: options.modelDir, logger })
   const workerCount = options.workers > 0 ? options.workers : availableParallelism()
   const bulkAbove = options.bulkAbove ?? 64
-  const bulkPool = options.bulkInWorkers === false ? undefined : lazyPool(workerCount, options.modelDir, logger)
-  const smallPool = options.smallWorkers ? lazyPool(options.smallWorkers, options.modelDir, logger) : undefined
+  const bulkPool =
+    options.bulkInWorkers === false
+      ? undefined
+      : lazyPool({ size: workerCount, dir: options.modelDir, nice: options.bulkNice, logger })
+  const smallPool = options.smallWorkers ? lazyPool({ size: options.smallWorkers, dir: options.modelDir, logger }) : undefined
   let closed: Promise<void> | undefined
   // Chat sends the same short texts again and again; one graph call costs ~10 ms, a lookup microseconds.
   const recent = createVectorLru(256)
@@ -142,11 +147,12 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
 }
 
 /** A worker pool started on first use; after a failure (to start or to run) it stays off and calls run here. */
-function lazyPool(size: number, dir: string | undefined, logger: Logger) {
+function lazyPool(options: Parameters<typeof createUseWorkerPool>[0]) {
+  const { logger } = options
   let pool: Promise<UseWorkerPool | undefined> | undefined
   return {
     get: (): Promise<UseWorkerPool | undefined> =>
-      (pool ??= createUseWorkerPool({ size, dir, logger }).catch((error: unknown) => {
+      (pool ??= createUseWorkerPool(options).catch((error: unknown) => {
         logger.warn('Embedding workers could not start; embedding on the main thread instead', { reason: errorMessage(error) })
         return undefined
       })),
