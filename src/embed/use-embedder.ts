@@ -33,7 +33,8 @@ const TOKENS_PER_BATCH = 8192
 
 /**
  * The Universal Sentence Encoder lite (512-d) on this thread's TF.js, with a lazily started worker pool for
- * bulk calls (and optionally another one for the small calls). Probes the model before returning. Throws `embed.unavailable` when the model cannot load.
+ * bulk calls (and optionally another one for the small calls). Probes the model before returning. Throws
+ * `embed.unavailable` when the model cannot load.
  */
 export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Embedder> {
   const logger = options.logger.child({ encoder: USE_ID })
