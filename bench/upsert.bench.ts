@@ -6,6 +6,8 @@
  * in a scratch folder (the served build is only read). Also one-item upserts: answer time, and the time until
  * a turn recommends the item. BENCH_UPSERT_ITEMS (default 1000), BENCH_UPSERT_BASE_SECONDS (default 30) for
  * the window without upsert, BENCH_THINK_MS (default 1000) between turns, BENCH_UPSERT_REPEATS (default 1).
+ * First, a table of the embedding alone (no server): CPU ms per item for each setting, BENCH_UPSERT_EMBED_ITEMS
+ * (default 200) items. BENCH_UPSERT_PARTS=embed or =server runs one of the two parts.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
