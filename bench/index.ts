@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url'
 import { type BenchRun, benchDir, benchName, runBench } from './support.ts'
 
 /** Benchmarks left out of a plain `npm run bench`. */
-const OPT_IN = new Set(['redial-cv', 'scorecard', 'swap'])
+const OPT_IN = new Set(['redial-cv', 'scorecard', 'swap', 'upsert'])
 
 async function main(filters: string[]): Promise<number> {
   const files = (await readdir(benchDir)).filter((f) => f.endsWith('.bench.ts')).sort()

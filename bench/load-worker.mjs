@@ -88,8 +88,22 @@ const trace = []
 let errors = 0
 let turns = 0
 const t0 = performance.now()
-const deadline = performance.now() + seconds * 1000
+let deadline = performance.now() + seconds * 1000
+// 'stop' from the parent ends the run early (a window that lasts as long as something else, e.g. an upsert):
+// each conversation finishes the turn it is in and stops.
+let stopped = false
+parentPort.on('message', (message) => {
+  if (message !== 'stop') return
+  stopped = true
+  deadline = performance.now()
+})
+parentPort.unref()
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+// A think time cut short by a stop, so a stopped run ends within one turn.
+async function thinkFor(ms) {
+  const until = performance.now() + ms
+  while (!stopped && performance.now() < until) await sleep(Math.min(100, until - performance.now()))
+}
 
 async function person(i) {
   const r = rng(seed * 1000 + i + 1)
@@ -117,7 +131,7 @@ async function person(i) {
       if (process.env.BENCH_TRACE)
         trace.push({ at: Math.round(started - t0), ms: Math.round(performance.now() - started), turn, text })
       turns++
-      if (thinkMs > 0) await sleep(thinkMs * (0.5 + r()))
+      if (thinkMs > 0) await thinkFor(thinkMs * (0.5 + r()))
     }
   }
 }

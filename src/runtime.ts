@@ -95,7 +95,7 @@ export async function createRuntime(
   const reader = createBuildReader(logger)
   // Profiles are validated at start-up, so a broken domains/ file stops the server before it serves.
   const profiles = loadDomainProfiles()
-  const live = await openLiveCatalogue(config.indexesDir)
+  const live = await openLiveCatalogue(config.indexesDir, { logger })
 
   const embedderFor = (id: string): Promise<Embedder> => {
     let p = embedders.get(id)
@@ -236,25 +236,27 @@ export async function createRuntime(
     swaps = run.catch(() => {})
     return run
   }
-  /** Serves the active build again with the live changes as they are now. */
-  const recompose = async () => {
+  /** Serves the active build again with the live changes as they are now: once per call, whatever its size. */
+  const recompose = async (change: Record<string, unknown>) => {
+    const started = performance.now()
     const next = await compose(active.opened)
     const previous = active
     active = next
     retire(previous)
+    logger.info('live change served', { ...change, items: next.itemCount, seconds: { recompose: secondsSince(started) } })
   }
   const items: LiveItems = {
     upsert: (list) =>
       oneAtATime(async () => {
         await live.upsert(list, active.opened.embedder)
-        await recompose()
+        await recompose({ upserted: list.length })
         return { upserted: list.length }
       }),
     remove: (id) =>
       oneAtATime(async () => {
         if (!active.chat.getItem(id)) throw new AppError('not_found', `No item with id ${id}.`, { details: { id } })
         await live.remove(id)
-        await recompose()
+        await recompose({ deleted: id })
       }),
   }
 

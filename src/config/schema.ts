@@ -117,6 +117,12 @@ export const configSchema = z.object({
     workers: z.coerce.number().int().min(0).max(64).default(0),
     /** Worker threads embedding utterances in a server (0: on the main thread). */
     serveWorkers: z.coerce.number().int().min(0).max(16).default(1),
+    /**
+     * Worker threads embedding a server's bulk calls (`POST /v1/items` with many items), apart from the ones that
+     * embed utterances, so turns never wait behind a bulk call (0: the main thread, batch by batch). They run at
+     * niceness 10 on Linux, so turns go first for a core; 1 leaves chat a core on a two-core machine.
+     */
+    liveWorkers: z.coerce.number().int().min(0).max(16).default(1),
   }),
   index: z.object({
     /** Catalogues at or below this size use the exact index. */

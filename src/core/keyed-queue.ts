@@ -28,3 +28,11 @@ export function createKeyedQueue(): KeyedQueue {
     },
   }
 }
+
+/**
+ * Resolves after the event loop has run once (I/O and timers included), so long work cut into slices lets
+ * requests that arrived meanwhile through (a microtask would not).
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}

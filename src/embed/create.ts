@@ -6,7 +6,7 @@ import {
   resolveTransformersModel,
   TRANSFORMERS_PREFIX,
 } from './transformers-embedder.ts'
-import { createUseEmbedder } from './use-embedder.ts'
+import { createUseEmbedder, type UseEmbedderOptions } from './use-embedder.ts'
 import { USE_ID } from './use-model.ts'
 
 export type EmbedConfig = Config['embed']
@@ -18,8 +18,9 @@ export interface EmbedDeps {
   /** Hub address; default https://huggingface.co/ (tests point it at a closed local port). */
   hubHost?: string
   /**
-   * For a server: USE-lite embeds every call on `config.serveWorkers` worker threads (when > 0), so the event
-   * loop keeps answering other requests while an utterance is embedded. Bulk embedding (rebuild) leaves it off.
+   * For a server: USE-lite embeds small calls (utterances) on `config.serveWorkers` worker threads (when > 0), so
+   * the event loop keeps answering other requests while an utterance is embedded, and bulk calls (live items) on
+   * `config.liveWorkers` others (0: the main thread, batch by batch). Bulk embedding (rebuild) leaves it off.
    */
   serving?: boolean
 }
@@ -68,11 +69,24 @@ export async function createEmbedder(config: EmbedConfig, deps: EmbedDeps): Prom
   return createUseEmbedder(useOptions(config, deps))
 }
 
-function useOptions(config: EmbedConfig, deps: EmbedDeps) {
-  if (deps.serving && config.serveWorkers > 0) {
-    return { batchSize: config.batchSize, workers: config.serveWorkers, bulkAbove: 0, logger: deps.logger }
+/** In a server, calls with more texts than this are bulk (live items), not a turn's few preference texts. */
+const SERVE_BULK_ABOVE = 32
+/** Niceness of a server's bulk embedding threads: turns (main thread, utterance worker) go first for a core. */
+const SERVE_BULK_NICE = 10
+
+function useOptions(config: EmbedConfig, deps: EmbedDeps): UseEmbedderOptions {
+  const { batchSize } = config
+  const { logger } = deps
+  if (!deps.serving) return { batchSize, workers: config.workers, logger }
+  return {
+    batchSize,
+    smallWorkers: config.serveWorkers,
+    workers: config.liveWorkers,
+    bulkInWorkers: config.liveWorkers > 0,
+    bulkNice: SERVE_BULK_NICE,
+    bulkAbove: SERVE_BULK_ABOVE,
+    logger,
   }
-  return { batchSize: config.batchSize, workers: config.workers, logger: deps.logger }
 }
 
 /**

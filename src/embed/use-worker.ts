@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs'
+import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { errorMessage, isAppError } from '../core/index.ts'
 import { loadUseModel, type TokenBatch } from './use-model.ts'
@@ -9,8 +11,11 @@ if (!port) throw new Error('use-worker.ts must run in a worker thread')
 
 const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer)
 
+const data = (workerData ?? {}) as { dir?: string; nice?: number }
+if (data.nice) lowerThisThreadsPriority(data.nice)
+
 try {
-  const model = await loadUseModel({ dir: (workerData as { dir?: string } | undefined)?.dir })
+  const model = await loadUseModel({ dir: data.dir })
   port.on('message', async (request: WorkerRequest) => {
     try {
       const batch: TokenBatch = { values: request.values, lengths: request.lengths }
@@ -23,4 +28,18 @@ try {
   post({ type: 'ready', backend: model.backend })
 } catch (error) {
   post({ type: 'error', code: isAppError(error) ? error.code : 'embed.unavailable', message: errorMessage(error) })
+}
+
+/**
+ * Raises this thread's niceness, so the machine's other threads (a server's turns) go first when both want a core
+ * and this one uses what is left. Linux only (a thread's id from /proc/thread-self); elsewhere, or when refused,
+ * the thread keeps its priority.
+ */
+function lowerThisThreadsPriority(nice: number): void {
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop())
+    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, nice)
+  } catch {
+    // Not Linux or not allowed: embedding still works, at the usual priority.
+  }
 }

@@ -29,7 +29,13 @@ interface Slot {
  * Starts `size` workers (each loads the model itself) and resolves when all are ready. Throws
  * `embed.unavailable` when one cannot start. Idle workers do not keep the process alive.
  */
-export async function createUseWorkerPool(options: { size: number; dir?: string; logger: Logger }): Promise<UseWorkerPool> {
+export async function createUseWorkerPool(options: {
+  size: number
+  dir?: string
+  /** OS niceness of the workers' threads (0–19, Linux): higher lets other threads of the machine go first. */
+  nice?: number
+  logger: Logger
+}): Promise<UseWorkerPool> {
   const { size, logger } = options
   const slots: Slot[] = []
   let nextId = 1
@@ -37,7 +43,9 @@ export async function createUseWorkerPool(options: { size: number; dir?: string;
 
   const startOne = (index: number): Promise<Slot> =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./use-worker-entry.js', import.meta.url), { workerData: { dir: options.dir } })
+      const worker = new Worker(new URL('./use-worker-entry.js', import.meta.url), {
+        workerData: { dir: options.dir, nice: options.nice ?? 0 },
+      })
       const slot: Slot = { worker }
       let ready = false
       const timer = setTimeout(

@@ -1,5 +1,5 @@
 import { itemText } from '../catalog/index.ts'
-import type { Embedder, Item, ItemId } from '../core/index.ts'
+import { type Embedder, type Item, type ItemId, type Logger, silentLogger } from '../core/index.ts'
 import type { LoadedIndex } from '../index/index.ts'
 import { appendChanges, applyChange, type LiveChange, type LiveState, readLiveState, withLiveItems } from './log.ts'
 import { overlayIndex, unitVector } from './overlay-index.ts'
@@ -22,13 +22,17 @@ export interface LiveCatalogue {
   view(items: readonly Item[], index: LoadedIndex, embedder: Embedder): Promise<{ items: Item[]; index: LoadedIndex }>
 }
 
-export async function openLiveCatalogue(indexesDir: string): Promise<LiveCatalogue> {
+/** A long embedding call says how far it got this often (a 1,000-item upsert takes tens of seconds). */
+const PROGRESS_EVERY_MS = 5000
+
+export async function openLiveCatalogue(indexesDir: string, deps: { logger?: Logger } = {}): Promise<LiveCatalogue> {
+  const logger = deps.logger ?? silentLogger
   const state: LiveState = await readLiveState(indexesDir)
   // Vectors of upserted items for one encoder (a build with another encoder embeds them again).
   let vectors = { encoderId: '', byId: new Map<ItemId, Float32Array>() }
 
   const embed = async (items: readonly Item[], embedder: Embedder): Promise<Map<ItemId, Float32Array>> => {
-    const embedded = items.length > 0 ? await embedder.embed(items.map(itemText)) : []
+    const embedded = items.length > 0 ? await embedder.embed(items.map(itemText), { onProgress: progressLog(logger) }) : []
     return new Map(items.map((item, i) => [item.id, unitVector(embedded[i] as Float32Array)]))
   }
   const keep = (embedder: Embedder, fresh: Map<ItemId, Float32Array>) => {
@@ -42,9 +46,15 @@ export async function openLiveCatalogue(indexesDir: string): Promise<LiveCatalog
 
   return {
     async upsert(items, embedder) {
+      const started = performance.now()
       const fresh = await embed(items, embedder)
+      const embedded = performance.now()
       await record(items.map((item) => ({ op: 'upsert', item })))
       keep(embedder, fresh)
+      logger.info('live items stored', {
+        items: items.length,
+        seconds: { embed: secondsBetween(started, embedded), store: secondsBetween(embedded, performance.now()) },
+      })
     },
     async remove(id) {
       await record([{ op: 'delete', id }])
@@ -81,4 +91,21 @@ function itemKey(item: Item): string {
     .map((k) => [k, item.metadata[k]])
   const { id, title, description, tags, categories } = item
   return JSON.stringify([id, title, description, tags, categories, item.year ?? null, item.imageUrl ?? null, metadata])
+}
+
+/** Logs `done` of `total` items embedded at most every PROGRESS_EVERY_MS, with the rate so far. */
+function progressLog(logger: Logger): (done: number, total: number) => void {
+  const started = performance.now()
+  let logged = started
+  return (done, total) => {
+    const now = performance.now()
+    if (done === total || now - logged < PROGRESS_EVERY_MS) return
+    logged = now
+    const itemsPerSecond = Math.round((done / ((now - started) / 1000)) * 10) / 10
+    logger.info('live items embedding', { done, total, itemsPerSecond })
+  }
+}
+
+function secondsBetween(from: number, to: number): number {
+  return Math.round(to - from) / 1000
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runRebuild } from '../../src/build/index.ts'
 import { createLogger } from '../../src/core/index.ts'
+import { readLiveState } from '../../src/live/index.ts'
 import { createRuntime } from '../../src/runtime.ts'
 import { createWidgetApp } from '../../src/widget/index.ts'
 import { startTinyRuntimeApp, type TinyRuntimeApp } from '../support/runtime-app.ts'
@@ -110,5 +111,52 @@ describe('the live catalogue on the real runtime', () => {
     expect(t.runtime.itemCount).toBe(before)
     expect(t.runtime.chat.getItem('ok-1')).toBeUndefined()
     expect((await remove('zq-2', 'Bearer wrong')).status).toBe(401)
+  })
+})
+
+/** An invented word per number (no two alike), so each bulk item can be asked for by a word only it has. */
+function inventedWord(n: number): string {
+  const syllables = ['qua', 'mor', 'zin', 'tel', 'bra', 'vex', 'lum', 'dor', 'fen', 'kri']
+  return `zy${[...String(n).padStart(3, '0')].map((d) => syllables[Number(d)]).join('')}`
+}
+
+describe('a bulk upsert of 1,000 items on the real runtime (tiny fast encoder)', () => {
+  let t: TinyRuntimeApp
+  const lines: string[] = []
+  beforeAll(async () => {
+    t = await startTinyRuntimeApp(SECRET, {}, createLogger({ level: 'info', format: 'json', write: (l) => lines.push(l) }))
+  })
+  afterAll(async () => t?.close())
+
+  it('stores every item, makes each searchable and recomposes the catalogue once', async () => {
+    const items = Array.from({ length: 1000 }, (_, i) => ({
+      id: `bulk-${i}`,
+      title: `The ${inventedWord(i)} lamp`,
+      description: `A ${inventedWord(i)} lamp for the hall, number ${i} of a large delivery of household things.`,
+      tags: ['lamp', inventedWord(i)],
+      categories: ['Household'],
+    }))
+    const before = t.runtime.itemCount
+    const res = await t.post('/v1/items', { items })
+    expect(await res.json()).toEqual({ upserted: 1000 })
+
+    const served = lines
+      .map((l) => JSON.parse(l) as { msg: string; upserted?: number })
+      .filter((r) => r.msg === 'live change served')
+    expect(served).toEqual([expect.objectContaining({ upserted: 1000 })])
+    expect((await readLiveState(t.config.indexesDir)).upserts.size).toBe(1000)
+    expect(t.runtime.itemCount).toBe(before + 1000)
+    for (const i of [0, 1, 499, 998, 999]) expect(t.runtime.chat.getItem(`bulk-${i}`)?.title).toBe(items[i]?.title)
+    for (const i of [7, 512, 999]) {
+      const res = await t.app.fetch(
+        new Request(`http://localhost/v1/conversations/bulk-${i}/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+          body: JSON.stringify({ text: `a ${inventedWord(i)} lamp`, userId: `bulk-asker-${i}` }),
+        }),
+      )
+      const reply = (await res.json()) as { reply: { items: { id: string }[] } }
+      expect(reply.reply.items.slice(0, 5).map((r) => r.id)).toContain(`bulk-${i}`)
+    }
   })
 })

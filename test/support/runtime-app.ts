@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Config } from '../../src/config/index.ts'
-import { createLogger } from '../../src/core/index.ts'
+import { createLogger, type Logger } from '../../src/core/index.ts'
 import { createRuntime, type Runtime } from '../../src/runtime.ts'
 import { createWidgetApp, type WidgetApp } from '../../src/widget/index.ts'
 import { tinyBuild } from './tiny-build.ts'
@@ -18,8 +18,12 @@ export interface TinyRuntimeApp {
   close(): Promise<void>
 }
 
-export async function startTinyRuntimeApp(secret: string, env: Record<string, string> = {}): Promise<TinyRuntimeApp> {
-  const logger = createLogger({ level: 'silent' })
+/** `logger`: what the runtime logs to (default silent), e.g. to count the log lines of one event. */
+export async function startTinyRuntimeApp(
+  secret: string,
+  env: Record<string, string> = {},
+  logger: Logger = createLogger({ level: 'silent' }),
+): Promise<TinyRuntimeApp> {
   const dir = await mkdtemp(join(tmpdir(), 'concierge-runtime-app-'))
   const { config } = await tinyBuild(dir, { CONCIERGE_SECRET_KEYS: secret, ...env })
   const runtime = await createRuntime(config, { logger })
