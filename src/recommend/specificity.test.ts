@@ -54,9 +54,15 @@ describe('requestSpecificity', () => {
 
 describe('blendFor', () => {
   it('keeps the open weights for an open request or with the knob at 0, and moves towards the specific end', () => {
-    const off = mergeBlend({})
+    const off = mergeBlend({ specificity: 0 })
     expect(blendFor(off, 1, true).popularity).toBe(DEFAULT_WEIGHTS.popularity)
-    const on = mergeBlend({ specificity: 1, 'specific.popularity': 0.2 })
+    expect(blendFor(off, 1, true).wishMatch).toBe(DEFAULT_WEIGHTS.wishMatch)
+    // By default a specific request adds the wish-match tier and keeps every other weight of the open end.
+    const byDefault = mergeBlend({})
+    expect(blendFor(byDefault, 0, true).wishMatch).toBe(0)
+    expect(blendFor(byDefault, 1, true).wishMatch).toBeGreaterThan(0)
+    expect(blendFor(byDefault, 1, true).popularity).toBe(DEFAULT_WEIGHTS.popularity)
+    const on = mergeBlend({ specificity: 1, 'specific.popularity': 0.2, 'specific.lexical': 1 })
     expect(blendFor(on, 0, true).popularity).toBe(DEFAULT_WEIGHTS.popularity)
     expect(blendFor(on, 1, true).popularity).toBeCloseTo(0.2)
     expect(blendFor(on, 0.5, true).popularity).toBeCloseTo((DEFAULT_WEIGHTS.popularity + 0.2) / 2)
