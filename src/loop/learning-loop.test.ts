@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createFakeChat } from '../../test/support/fake-chat.ts'
-import { run as runReport } from '../cli/report.ts'
+import { reportJson } from '../../test/support/report-cli.ts'
 import { loadConfig } from '../config/index.ts'
 import { createLogger } from '../core/index.ts'
 import { createMemoryStore } from '../store/index.ts'
@@ -11,7 +11,6 @@ import { createWidgetApp } from '../widget/index.ts'
 import { createEventRecorder } from './events.ts'
 import { openImpressionLog } from './impressions.ts'
 import { openLearningLoop } from './learning-loop.ts'
-import type { AbReport } from './report.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'concierge-loop-ab-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -82,7 +81,7 @@ describe('learning loop with two variants', () => {
       expect(counter('concierge_feedback_total', `variant="${c.variant}",kind="event:click"`)).toBe(expected[c.variant]!.clicks)
     }
 
-    const report = await reportJson(path)
+    const report = await reportJson({ CONCIERGE_IMPRESSIONS_PATH: path })
     for (const v of report.variants) {
       const c = counts.find((x) => x.variant === v.variant)!
       expect([v.impressions, v.likes.count, v.acceptance.count]).toEqual([c.impressions, c.liked, c.accepted])
@@ -139,16 +138,4 @@ describe('learning loop with two variants', () => {
 
 function pick(e: Expected[string]) {
   return { impressions: e.impressions, liked: e.liked, accepted: e.accepted }
-}
-
-async function reportJson(path: string): Promise<AbReport> {
-  const out = vi.spyOn(console, 'log').mockImplementation(() => {})
-  vi.stubEnv('CONCIERGE_IMPRESSIONS_PATH', path)
-  try {
-    expect(await runReport(['--json'])).toBe(0)
-    return JSON.parse(String(out.mock.calls.at(-1)?.[0])) as AbReport
-  } finally {
-    out.mockRestore()
-    vi.unstubAllEnvs()
-  }
 }

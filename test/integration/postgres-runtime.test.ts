@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it, vi } from 'vitest'
-import { run as runReport } from '../../src/cli/report.ts'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/core/index.ts'
-import type { AbReport } from '../../src/loop/index.ts'
 import type { Runtime } from '../../src/runtime.ts'
 import { createSchemas, postgresUnavailable } from '../support/postgres.ts'
+import { reportJson } from '../support/report-cli.ts'
 import { tinyBuild } from '../support/tiny-build.ts'
 
 const pgUnavailable = await postgresUnavailable()
@@ -75,14 +74,3 @@ function twoRuntimes(): void {
 }
 
 /** `concierge report --json` with these settings. */
-async function reportJson(env: Record<string, string>): Promise<AbReport> {
-  const out = vi.spyOn(console, 'log').mockImplementation(() => {})
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value)
-  try {
-    expect(await runReport(['--json'])).toBe(0)
-    return JSON.parse(String(out.mock.calls.at(-1)?.[0])) as AbReport
-  } finally {
-    out.mockRestore()
-    vi.unstubAllEnvs()
-  }
-}
