@@ -112,8 +112,8 @@ export async function createRuntime(
     const { build, embedder, profile } = opened
     const { items, index } = await live.view(build.items, build.index, embedder)
     const { popularity, collab } = build
-    // The reader thread's tables describe the build's items: they serve only while no live change sits on top.
-    const tables = build.tables && sameItems(items, build.items) ? build.tables : undefined
+    // The reader thread's tables describe the build's items; with live changes on top it builds the view's own.
+    const tables = build.tables && sameItems(items, build.items) ? build.tables : await reader.tables(items)
     // One recommender and chat per A/B variant that overrides something (CONCIERGE_VARIANTS); others share the base.
     const chat = await createVariantChat(config.loop.variants, async (overrides) => {
       const recommender = await createRecommender({

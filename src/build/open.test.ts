@@ -86,6 +86,13 @@ describe('opening a build for a server', () => {
       const here = await openBuild(build, { backend: 'cpu', logger })
       await here.close()
       expect(here.tables).toBeUndefined()
+      // A live view (the build's items with one changed and one added): its tables, built in the thread too.
+      const view = [
+        { ...(opened.items[0] as (typeof opened.items)[number]), title: 'Quillfrost Lantern' },
+        ...opened.items.slice(1),
+        { id: 'live-1', title: 'Zephyrine Kettle', description: 'A copper kettle.', tags: [], categories: [], metadata: {} },
+      ]
+      expect(await reader.tables(view)).toEqual(buildCatalogueTables(view))
     } finally {
       await reader.close()
     }

@@ -4,7 +4,7 @@ import { AppError, type CollabScorer, errorMessage, type Item, type ItemId, isAp
 import { type LoadedIndex, openIndexData } from '../index/index.ts'
 import type { TfBackendChoice } from '../tf/index.ts'
 import { type BuildData, deserialiseError, readBuildData, type SerialisedError } from './read.ts'
-import type { CatalogueTables } from './tables.ts'
+import { buildCatalogueTables, type CatalogueTables } from './tables.ts'
 import { checkBuildParts, snapshotIsChecked } from './verify.ts'
 
 /** The parts of one build folder, every file checked against the manifest and the parts against each other. */
@@ -100,7 +100,15 @@ function unreadable(dir: string): SerialisedError {
   return { code: 'collab.incompatible', message: `The model in ${dir} could not be read`, details: { dir } }
 }
 
-type ReaderReply = { id: number; ok: true; data: BuildData } | { id: number; ok: false; error: SerialisedError }
+type ReaderReply =
+  | { id: number; ok: true; data?: BuildData; tables?: CatalogueTables }
+  | { id: number; ok: false; error: SerialisedError }
+
+/** What a job of the reader thread gives. */
+type ReaderResult = Extract<ReaderReply, { ok: true }>
+
+/** A job of the reader thread: a build folder to read, or items whose tables to build. */
+type ReaderJob = { dir: string } | { items: readonly Item[] }
 
 /** Reads build folders in a worker thread (see `createBuildReader`). */
 export interface BuildReader {
@@ -109,6 +117,11 @@ export interface BuildReader {
    * tables of the items and the model's scorer weights; the result arrives in one message (typed arrays moved).
    */
   read(dir: string): Promise<BuildData>
+  /**
+   * `buildCatalogueTables(items)` run in the reader thread: the tables of a live view (a build's items with live
+   * changes on top), so recomposing after a change does not build them on the thread that answers turns.
+   */
+  tables(items: readonly Item[]): Promise<CatalogueTables>
   /** Stops the thread. Idempotent. */
   close(): Promise<void>
 }
@@ -122,14 +135,22 @@ export interface BuildReader {
 export function createBuildReader(logger: Logger): BuildReader {
   let worker: Worker | undefined
   let nextId = 1
-  const pending = new Map<number, { dir: string; resolve: (d: BuildData) => void; reject: (e: unknown) => void }>()
+  const pending = new Map<number, { job: ReaderJob; resolve: (reply: ReaderResult) => void; reject: (e: unknown) => void }>()
 
+  /** What a job gives when run on this thread (the thread could not run it). */
+  const runHere = async (job: ReaderJob, id: number): Promise<ReaderResult> =>
+    'dir' in job
+      ? { id, ok: true, data: await readBuildData(job.dir) }
+      : { id, ok: true, tables: buildCatalogueTables(job.items) }
   const fallBack = (reason: string) => {
     worker = undefined
-    for (const [id, job] of pending) {
+    for (const [id, entry] of pending) {
       pending.delete(id)
-      logger.warn('build reader thread failed: reading on the main thread', { dir: job.dir, reason })
-      readBuildData(job.dir).then(job.resolve, job.reject)
+      logger.warn('build reader thread failed: working on the main thread', {
+        ...('dir' in entry.job ? { dir: entry.job.dir } : { items: entry.job.items.length }),
+        reason,
+      })
+      runHere(entry.job, id).then(entry.resolve, entry.reject)
     }
   }
   const start = (): Worker => {
@@ -138,7 +159,7 @@ export function createBuildReader(logger: Logger): BuildReader {
       const job = pending.get(reply.id)
       pending.delete(reply.id)
       if (pending.size === 0) started.unref()
-      if (reply.ok) job?.resolve(reply.data)
+      if (reply.ok) job?.resolve(reply)
       else job?.reject(deserialiseError(reply.error))
     })
     started.on('error', (error) => fallBack(errorMessage(error)))
@@ -147,15 +168,17 @@ export function createBuildReader(logger: Logger): BuildReader {
     })
     return started
   }
+  const run = (job: ReaderJob): Promise<ReaderResult> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++
+      pending.set(id, { job, resolve, reject })
+      worker ??= start()
+      worker.ref()
+      worker.postMessage({ id, ...job })
+    })
   return {
-    read: (dir) =>
-      new Promise((resolve, reject) => {
-        const id = nextId++
-        pending.set(id, { dir, resolve, reject })
-        worker ??= start()
-        worker.ref()
-        worker.postMessage({ id, dir })
-      }),
+    read: async (dir) => (await run({ dir })).data as BuildData,
+    tables: async (items) => (await run({ items })).tables as CatalogueTables,
     close: async () => {
       const stopping = worker
       worker = undefined
