@@ -158,11 +158,14 @@ function tagTables(items: readonly Item[], catalogueSize: number) {
 
 /**
  * Up to CATALOGUE_SAMPLE item vectors spread over the catalogue, read at the first use: what "close to a wish"
- * means across the whole catalogue rather than within one request's filtered pool.
+ * means across the whole catalogue rather than within one request's filtered pool. A wish's sorted closeness to
+ * the sample is kept per vector object (wish vectors come from the recommender's text cache and are never
+ * changed), so the several bars of a turn, and the same wish in later turns, cost one pass over the sample.
  */
 function catalogueSampler(ids: readonly ItemId[], vectorOf: (id: ItemId) => Float32Array | undefined) {
   let sample: { vectors: Float32Array[]; norms: number[] } | undefined
-  return (u: Float32Array, quantile = CATALOGUE_EVIDENCE_QUANTILE): number => {
+  const sortedSims = new WeakMap<Float32Array, Float64Array>()
+  const sortedClosenessTo = (u: Float32Array): Float64Array => {
     if (!sample) {
       const step = Math.max(1, ids.length / CATALOGUE_SAMPLE)
       const vectors: Float32Array[] = []
@@ -172,9 +175,16 @@ function catalogueSampler(ids: readonly ItemId[], vectorOf: (id: ItemId) => Floa
       }
       sample = { vectors, norms: vectors.map(norm) }
     }
-    const sims = cosinesTo(u, sample.vectors, sample.norms) as number[]
+    let sims = sortedSims.get(u)
+    if (!sims) {
+      sims = Float64Array.from(cosinesTo(u, sample.vectors, sample.norms) as number[]).sort()
+      sortedSims.set(u, sims)
+    }
+    return sims
+  }
+  return (u: Float32Array, quantile = CATALOGUE_EVIDENCE_QUANTILE): number => {
+    const sims = sortedClosenessTo(u)
     if (!sims.length) return Number.NEGATIVE_INFINITY
-    sims.sort((a, b) => a - b)
     return sims[Math.floor(quantile * (sims.length - 1))] as number
   }
 }

@@ -1,6 +1,29 @@
 import { AppError, type FacetConstraint, fieldLabel, fieldNumber, fieldValues, type Item } from '../core/index.ts'
 import type { Constraints } from './types.ts'
 
+// Items never change once loaded: their lower-case categories and searchable text are made once, not per request.
+const lowerCategoriesOf = new WeakMap<Item, string[]>()
+const namedTextOf = new WeakMap<Item, string>()
+
+function lowerCategories(item: Item): string[] {
+  let lower = lowerCategoriesOf.get(item)
+  if (!lower) {
+    lower = item.categories.map((c) => c.toLowerCase())
+    lowerCategoriesOf.set(item, lower)
+  }
+  return lower
+}
+
+/** The text a mention (a name the person said) is looked for in. */
+function namedText(item: Item): string {
+  let text = namedTextOf.get(item)
+  if (text === undefined) {
+    text = `${item.title}\n${item.description}\n${item.tags.join('\n')}`
+    namedTextOf.set(item, text)
+  }
+  return text
+}
+
 /** Checks a constraints object and returns a predicate over items. Throws `input.invalid` naming the bad field. */
 export function compileConstraints(constraints: Constraints): (item: Item) => boolean {
   const include = lowerSet(constraints.includeCategories, 'constraints.includeCategories')
@@ -23,11 +46,14 @@ export function compileConstraints(constraints: Constraints): (item: Item) => bo
   const facets = compileFacets(constraints.facets)
   return (item) => {
     if (!facets(item)) return false
-    if (include.size > 0 && !item.categories.some((c) => include.has(c.toLowerCase()))) return false
-    if (exclude.size > 0 && item.categories.some((c) => exclude.has(c.toLowerCase()))) return false
-    for (const group of allOf) if (!item.categories.some((c) => group.has(c.toLowerCase()))) return false
+    if (include.size > 0 || exclude.size > 0 || allOf.length > 0) {
+      const categories = lowerCategories(item)
+      if (include.size > 0 && !categories.some((c) => include.has(c))) return false
+      if (exclude.size > 0 && categories.some((c) => exclude.has(c))) return false
+      for (const group of allOf) if (!categories.some((c) => group.has(c))) return false
+    }
     if (named.length) {
-      const text = `${item.title}\n${item.description}\n${item.tags.join('\n')}`
+      const text = namedText(item)
       if (!named.every((re) => re.test(text))) return false
     }
     if (yearMin !== undefined || yearMax !== undefined) {

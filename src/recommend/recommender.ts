@@ -11,6 +11,7 @@ import {
 } from '../core/index.ts'
 import { allowedFilter, gatherCandidates, likedAndAnchors, queryVector, type Wish } from './candidates.ts'
 import { type CatalogueView, createCatalogueView } from './catalogue.ts'
+import { rememberingScores } from './collab-cache.ts'
 import { sharedCategories, sharedTags } from './evidence.ts'
 import { poolContext } from './features.ts'
 import { blendFor, scorePool } from './scoring.ts'
@@ -34,7 +35,8 @@ const TEXT_CACHE_SIZE = 4096
  * features (one function per blended part) → scoring (the blend) → selection (MMR, evidence, phrases).
  */
 export async function createRecommender(deps: RecommenderDeps): Promise<Recommender> {
-  const { index, embedder, collab } = deps
+  const { index, embedder } = deps
+  const collab = deps.collab && rememberingScores(deps.collab)
   const logger = (deps.logger ?? silentLogger).child({ area: 'recommend' })
   if (index.dimension !== embedder.dimension) {
     throw new AppError(
