@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { z } from 'zod'
 import { CANDIDATE_SOURCES } from '../core/index.ts'
 
@@ -6,6 +7,9 @@ const bool = z.union([
   z.boolean(),
   z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v)),
 ])
+
+/** Bulk embedding threads of a server by default: one per core, at most four. */
+const DEFAULT_LIVE_WORKERS = Math.min(4, availableParallelism())
 
 const port = z.coerce.number().int().min(0).max(65535)
 
@@ -120,9 +124,10 @@ export const configSchema = z.object({
     /**
      * Worker threads embedding a server's bulk calls (`POST /v1/items` with many items), apart from the ones that
      * embed utterances, so turns never wait behind a bulk call (0: the main thread, batch by batch). They run at
-     * niceness 10 on Linux, so turns go first for a core; 1 leaves chat a core on a two-core machine.
+     * niceness 19 on Linux, so turns go first for a core. Default: one per core, at most four (USE-lite takes
+     * about 70 ms of a core per item, so 1,000 items need two cores to land within a minute).
      */
-    liveWorkers: z.coerce.number().int().min(0).max(16).default(1),
+    liveWorkers: z.coerce.number().int().min(0).max(16).default(DEFAULT_LIVE_WORKERS),
   }),
   index: z.object({
     /** Catalogues at or below this size use the exact index. */

@@ -71,8 +71,11 @@ export async function createEmbedder(config: EmbedConfig, deps: EmbedDeps): Prom
 
 /** In a server, calls with more texts than this are bulk (live items), not a turn's few preference texts. */
 const SERVE_BULK_ABOVE = 32
-/** Niceness of a server's bulk embedding threads: turns (main thread, utterance worker) go first for a core. */
-const SERVE_BULK_NICE = 10
+/**
+ * Niceness of a server's bulk embedding threads: turns (main thread, utterance worker) go first for a core. The
+ * lowest priority: a bulk call uses what turns leave, and a turn waking up takes a core from it at once.
+ */
+const SERVE_BULK_NICE = 19
 
 function useOptions(config: EmbedConfig, deps: EmbedDeps): UseEmbedderOptions {
   const { batchSize } = config
