@@ -86,6 +86,7 @@ function useOptions(config: EmbedConfig, deps: EmbedDeps): UseEmbedderOptions {
     smallWorkers: config.serveWorkers,
     workers: config.liveWorkers,
     bulkInWorkers: config.liveWorkers > 0,
+    tokenizeInWorkers: true,
     bulkNice: SERVE_BULK_NICE,
     bulkAbove: SERVE_BULK_ABOVE,
     logger,

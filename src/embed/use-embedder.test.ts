@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dataSources } from '../../test/support/data.ts'
-import { dot, type Embedder, norm, silentLogger } from '../core/index.ts'
+import { createLogger, dot, type Embedder, norm, silentLogger } from '../core/index.ts'
 import { createUseEmbedder } from './use-embedder.ts'
 import { USE_DIMENSION, USE_ID } from './use-model.ts'
 import { createUseWorkerPool } from './worker-pool.ts'
@@ -92,6 +92,34 @@ describe('createUseEmbedder', () => {
         expect(maxAbsDiff(pooledReversed[texts.length - 1 - i]!, main[i]!)).toBeLessThan(1e-4)
       })
       expect(progress.at(-1)).toBe(texts.length)
+    })
+
+    it('gives the same vectors when the workers tokenise a bulk call themselves (a server’s live items)', async () => {
+      const texts = readOverviews(join(dir, 'tmdb', 'ml-latest-small_movies_with_overview.csv'), 40)
+      const warnings: string[] = []
+      const logger = createLogger({ level: 'warn', format: 'json', write: (line) => warnings.push(line) })
+      const serving = await createUseEmbedder({
+        batchSize: 8,
+        workers: 1,
+        logger,
+        bulkAbove: 16,
+        tokenizeInWorkers: true,
+      })
+      try {
+        const progress: number[] = []
+        const [inWorkers, here] = await Promise.all([
+          serving.embed(texts, { onProgress: (done) => progress.push(done) }),
+          embedder.embed(texts.slice(0, 16)),
+        ])
+        expect(inWorkers).toHaveLength(texts.length)
+        here.forEach((v, i) => expect(maxAbsDiff(inWorkers[i]!, v)).toBeLessThan(1e-4))
+        expect(maxAbsDiff(inWorkers[39]!, inWorkers[0]!)).toBeGreaterThan(0.01)
+        expect(progress.at(-1)).toBe(texts.length)
+        // Not by the fallback: the workers answered.
+        expect(warnings).toEqual([])
+      } finally {
+        await serving.close()
+      }
     })
   })
 })

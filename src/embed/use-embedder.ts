@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os'
 import { AppError, type Embedder, errorMessage, type Logger, yieldToEventLoop } from '../core/index.ts'
 import { checkTexts, createVectorLru, lengthSortedBatches } from './batching.ts'
-import { loadUseModel, packTokens, type TokenBatch, USE_DIMENSION, USE_ID, USE_MAX_TOKENS } from './use-model.ts'
-import { createUseWorkerPool, type UseWorkerPool } from './worker-pool.ts'
+import { loadUseModel, packTokens, type TokenBatch, tokenIds, USE_DIMENSION, USE_ID, USE_MAX_TOKENS } from './use-model.ts'
+import { createUseWorkerPool, type UseWorkerPool, type WorkerBatch } from './worker-pool.ts'
 
 export interface UseEmbedderOptions {
   /** Texts per graph call. */
@@ -21,12 +21,35 @@ export interface UseEmbedderOptions {
   smallWorkers?: number
   /** OS niceness of the bulk workers' threads (Linux): a server's turns then go first when both want a core. */
   bulkNice?: number
+  /**
+   * Bulk calls send texts to the workers, which tokenise them: nothing per text on this thread. Batches are then
+   * planned by an estimate of each text's tokens, so vectors may differ from this thread's batches in the last
+   * bits (about 1e-7); a server's live items use it, a build does not. Default false.
+   */
+  tokenizeInWorkers?: boolean
   /** false: bulk calls run on this thread too, batch by batch, letting the event loop run between batches. Default true. */
   bulkInWorkers?: boolean
 }
 
 /** Texts tokenised between two yields to the event loop: tens of milliseconds, so turns do not wait on a bulk call. */
 const TOKENIZE_SLICE = 16
+
+/** Sentencepiece makes about one token per four characters of English; only batch planning uses this. */
+function estimatedTokens(text: string): number {
+  return Math.min(USE_MAX_TOKENS, Math.ceil(text.length / 4) + 1)
+}
+
+/** Each text's vector from the batches' flat results (rows in plan order). */
+function unpackRows(plan: readonly number[][], results: readonly Float32Array[], total: number): Float32Array[] {
+  const vectors: Float32Array[] = new Array(total)
+  plan.forEach((indices, b) => {
+    const flat = results[b]!
+    indices.forEach((textIndex, row) => {
+      vectors[textIndex] = flat.slice(row * USE_DIMENSION, (row + 1) * USE_DIMENSION)
+    })
+  })
+  return vectors
+}
 
 /** Caps the tokens of one graph call so a batch of long texts cannot take unbounded memory. */
 const TOKENS_PER_BATCH = 8192
@@ -69,7 +92,7 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
     const tokens: number[][] = []
     for (let i = 0; i < texts.length; i++) {
       if (i > 0 && i % TOKENIZE_SLICE === 0) await yieldToEventLoop()
-      tokens.push(model.tokenizer.encode(texts[i]!).slice(0, USE_MAX_TOKENS))
+      tokens.push(tokenIds(model.tokenizer, texts[i]!))
     }
     return tokens
   }
@@ -77,7 +100,7 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
   /** The batches' vectors from the pool for a call of `total` texts, or undefined when it runs on this thread. */
   const runOnWorkers = async (
     total: number,
-    batches: readonly TokenBatch[],
+    batches: readonly WorkerBatch[],
     onBatchDone: (index: number) => void,
   ): Promise<Float32Array[] | undefined> => {
     const pool = total > bulkAbove ? bulkPool : smallPool
@@ -104,6 +127,19 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
         return [hit]
       }
     }
+    let done = 0
+    const progress = (plan: readonly number[][]) => (index: number) => {
+      done += plan[index]!.length
+      embedOptions?.onProgress?.(done, total)
+    }
+    // A server's bulk call: the workers tokenise too, so this thread (the turns') spends nothing per text.
+    if (total > bulkAbove && options.tokenizeInWorkers) {
+      const plan = lengthSortedBatches(texts.map(estimatedTokens), options.batchSize, TOKENS_PER_BATCH)
+      const batches = plan.map((indices) => ({ texts: indices.map((i) => texts[i]!) }))
+      const results = await runOnWorkers(total, batches, progress(plan))
+      if (results) return unpackRows(plan, results, total)
+      done = 0
+    }
     const tokens = await tokenize(texts)
     const plan = lengthSortedBatches(
       tokens.map((t) => t.length),
@@ -111,23 +147,12 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
       TOKENS_PER_BATCH,
     )
     const batches = plan.map((indices) => packTokens(indices.map((i) => tokens[i]!)))
-    let done = 0
-    const onBatchDone = (index: number) => {
-      done += plan[index]!.length
-      embedOptions?.onProgress?.(done, total)
-    }
-    let results = await runOnWorkers(total, batches, onBatchDone)
+    let results = await runOnWorkers(total, batches, progress(plan))
     if (!results) {
       done = 0
-      results = await runHere(batches, onBatchDone)
+      results = await runHere(batches, progress(plan))
     }
-    const vectors: Float32Array[] = new Array(total)
-    plan.forEach((indices, b) => {
-      const flat = results[b]!
-      indices.forEach((textIndex, row) => {
-        vectors[textIndex] = flat.slice(row * USE_DIMENSION, (row + 1) * USE_DIMENSION)
-      })
-    })
+    const vectors = unpackRows(plan, results, total)
     if (total === 1) recent.set(texts[0]!, vectors[0]!)
     return vectors
   }

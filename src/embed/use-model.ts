@@ -38,6 +38,11 @@ export function packTokens(rows: readonly (readonly number[])[]): TokenBatch {
   return { values, lengths }
 }
 
+/** Token ids of a text as the model reads it: cut at USE_MAX_TOKENS. */
+export function tokenIds(tokenizer: SentencePieceTokenizer, text: string): number[] {
+  return tokenizer.encode(text).slice(0, USE_MAX_TOKENS)
+}
+
 /** Scales each row of a flat rows × dim matrix to unit length, in place (zero rows stay zero). */
 export function normalizeRows(data: Float32Array, dim: number): void {
   for (let start = 0; start < data.length; start += dim) {

@@ -2,7 +2,7 @@ import { readlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { errorMessage, isAppError } from '../core/index.ts'
-import { loadUseModel, type TokenBatch } from './use-model.ts'
+import { loadUseModel, packTokens, type TokenBatch, tokenIds } from './use-model.ts'
 import type { WorkerReply, WorkerRequest } from './worker-pool.ts'
 
 /** One USE-lite worker: loads its own copy of the model, then embeds token batches sent by the pool. */
@@ -18,7 +18,10 @@ try {
   const model = await loadUseModel({ dir: data.dir })
   port.on('message', async (request: WorkerRequest) => {
     try {
-      const batch: TokenBatch = { values: request.values, lengths: request.lengths }
+      const batch: TokenBatch =
+        request.type === 'embed-texts'
+          ? packTokens(request.texts.map((text) => tokenIds(model.tokenizer, text)))
+          : { values: request.values, lengths: request.lengths }
       const vectors = await model.embedTokens(batch)
       post({ type: 'result', id: request.id, vectors }, [vectors.buffer as ArrayBuffer])
     } catch (error) {

@@ -2,7 +2,12 @@ import { Worker } from 'node:worker_threads'
 import { AppError, type ErrorCode, type Logger } from '../core/index.ts'
 import type { TokenBatch } from './use-model.ts'
 
-export type WorkerRequest = { type: 'embed'; id: number; values: Int32Array; lengths: Int32Array }
+export type WorkerRequest =
+  | { type: 'embed'; id: number; values: Int32Array; lengths: Int32Array }
+  | { type: 'embed-texts'; id: number; texts: string[] }
+
+/** What a worker embeds in one graph call: token ids already made, or texts it tokenises itself. */
+export type WorkerBatch = TokenBatch | { texts: string[] }
 
 export type WorkerReply =
   | { type: 'ready'; backend: string }
@@ -13,7 +18,7 @@ export type WorkerReply =
 export interface UseWorkerPool {
   readonly size: number
   /** Embeds every batch on whichever worker is free; result i holds batch i's unit vectors (rows × 512). */
-  run(batches: readonly TokenBatch[], onBatchDone?: (index: number) => void): Promise<Float32Array[]>
+  run(batches: readonly WorkerBatch[], onBatchDone?: (index: number) => void): Promise<Float32Array[]>
   close(): Promise<void>
 }
 
@@ -96,13 +101,16 @@ export async function createUseWorkerPool(options: {
       )
     })
 
-  const send = (slot: Slot, batch: TokenBatch): Promise<Float32Array> =>
+  const send = (slot: Slot, batch: WorkerBatch): Promise<Float32Array> =>
     new Promise((resolve, reject) => {
       if (slot.dead) return reject(slot.dead)
       const id = nextId++
       slot.pending = { id, resolve, reject }
       slot.worker.ref()
-      const request: WorkerRequest = { type: 'embed', id, values: batch.values, lengths: batch.lengths }
+      const request: WorkerRequest =
+        'texts' in batch
+          ? { type: 'embed-texts', id, texts: batch.texts }
+          : { type: 'embed', id, values: batch.values, lengths: batch.lengths }
       slot.worker.postMessage(request)
     })
 
@@ -121,13 +129,13 @@ export async function createUseWorkerPool(options: {
 
   // Runs take turns: each worker holds one batch at a time, and a run keeps every worker busy anyway.
   let tail: Promise<unknown> = Promise.resolve()
-  const run = (batches: readonly TokenBatch[], onBatchDone?: (index: number) => void): Promise<Float32Array[]> => {
+  const run = (batches: readonly WorkerBatch[], onBatchDone?: (index: number) => void): Promise<Float32Array[]> => {
     const result = tail.then(() => runNow(batches, onBatchDone))
     tail = result.catch(() => undefined)
     return result
   }
 
-  const runNow = async (batches: readonly TokenBatch[], onBatchDone?: (index: number) => void): Promise<Float32Array[]> => {
+  const runNow = async (batches: readonly WorkerBatch[], onBatchDone?: (index: number) => void): Promise<Float32Array[]> => {
     if (closed) throw new AppError('embed.unavailable', 'The embedding worker pool is closed')
     const results: Float32Array[] = new Array(batches.length)
     let next = 0
