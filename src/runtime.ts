@@ -9,6 +9,7 @@ import {
   errorMessage,
   type Item,
   type Logger,
+  yieldToEventLoop,
 } from './core/index.ts'
 import { chooseDomainProfile, loadDomainProfiles } from './domain/index.ts'
 import { createEmbedderFromId } from './embed/index.ts'
@@ -129,6 +130,9 @@ export async function createRuntime(
         ...(deps.onScored ? { onScored: deps.onScored } : {}),
         ...(tables ? { lexicalTables: tables.lexical } : {}),
       })
+      // Turns that arrived while the recommender was assembled go before the chat is (a live change composes
+      // over the whole catalogue on the thread that answers turns).
+      await yieldToEventLoop()
       const assist = config.llm.assistTimeoutMs
       // A variant with `llm: false` answers by templates even when an LLM is configured.
       const variantLlm = overrides?.llm === false ? undefined : llm
