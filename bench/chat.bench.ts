@@ -39,6 +39,7 @@ export async function run(): Promise<BenchTable[]> {
   const runtime = await createRuntime({ ...config, llm: { timeoutMs: config.llm.timeoutMs } }, { logger, store })
   const turns: number[] = []
   const first: number[] = []
+  const slowest: { ms: number; text: string; round: number }[] = []
   try {
     // Warm-up: one conversation, not timed.
     for (const text of CONVERSATIONS[0]!) await runtime.chat.handleTurn({ conversationId: 'warm', userId: 'warm', text })
@@ -49,6 +50,7 @@ export async function run(): Promise<BenchTable[]> {
           await runtime.chat.handleTurn({ conversationId: `b${round}-${c}`, userId: `u${c}`, text })
           const ms = performance.now() - start
           turns.push(ms)
+          slowest.push({ ms, text, round })
           if (t === 0) first.push(ms)
         }
       }
@@ -81,7 +83,14 @@ export async function run(): Promise<BenchTable[]> {
       title: `Chat turn latency (indexes/current, ${items.length} items, offline encoder, no LLM)`,
       columns: ['step', 'n', 'p50 ms', 'p99 ms', 'max ms'],
       rows: [row('turn (end to end)', turns), row('first turn of a conversation', first), row('understanding only', parse)],
-      notes: ['Targets: turn p50 ≤ 50 ms, p99 ≤ 200 ms. 2 shared cores: read as a floor.'],
+      notes: [
+        'Targets: turn p50 ≤ 50 ms, p99 ≤ 200 ms. 2 shared cores: read as a floor.',
+        `Slowest turns: ${slowest
+          .sort((a, b) => b.ms - a.ms)
+          .slice(0, 5)
+          .map((s) => `"${s.text}" (round ${s.round + 1}) ${s.ms.toFixed(0)} ms`)
+          .join('; ')}.`,
+      ],
     },
   ]
 }

@@ -1,4 +1,4 @@
-import { type CandidateSource, type CollabScorer, type ItemId, normalize, type VectorIndex } from '../core/index.ts'
+import { type CandidateSource, type CollabScorer, type Item, type ItemId, normalize, type VectorIndex } from '../core/index.ts'
 import type { CatalogueView, WishWords } from './catalogue.ts'
 import { compileConstraints } from './filters.ts'
 import { type BlendWeights, MAX_PROPOSED, type RecommendRequest } from './types.ts'
@@ -39,15 +39,17 @@ export function allowedFilter(view: CatalogueView, request: RecommendRequest): (
     ...request.history,
     ...activeAnchors(request).map((a) => a.id),
   ])
-  const verdict = new Map<ItemId, boolean>()
+  // Each item is judged once per request (1 passes, -1 fails, 0 not asked yet): the index asks for every item.
+  const verdict = new Int8Array(view.items.length)
   return (id) => {
-    let ok = verdict.get(id)
-    if (ok === undefined) {
-      const item = view.byId.get(id)
-      ok = item !== undefined && !blocked.has(id) && passes(item)
-      verdict.set(id, ok)
+    const at = view.positionOf.get(id)
+    if (at === undefined) return false
+    let ok = verdict[at] as number
+    if (ok === 0) {
+      ok = !blocked.has(id) && passes(view.items[at] as Item) ? 1 : -1
+      verdict[at] = ok
     }
-    return ok
+    return ok === 1
   }
 }
 

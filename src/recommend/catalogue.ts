@@ -33,6 +33,9 @@ export interface WishWords {
  */
 export interface CatalogueView {
   readonly byId: ReadonlyMap<ItemId, Item>
+  /** Every item once, in catalogue order, and each id's place in that list (for per-request verdict arrays). */
+  readonly items: readonly Item[]
+  readonly positionOf: ReadonlyMap<ItemId, number>
   /** Popularity relative to the most popular item (0–1); 0 when unknown. */
   relPop(id: ItemId): number
   /** ln(relative popularity + 0.001). */
@@ -78,6 +81,8 @@ export function createCatalogueView(
 ): CatalogueView {
   const byId = new Map<ItemId, Item>()
   for (const item of items) byId.set(item.id, item)
+  const inOrder = [...byId.values()]
+  const positionOf = new Map(inOrder.map((item, at) => [item.id, at]))
   const pop = popularityTables(byId, deps.popularity)
   const relPop = (id: ItemId) => pop.relative.get(id) ?? 0
   const tagOverlapUsed = weights.tagOverlap !== 0 || readsParts
@@ -103,6 +108,8 @@ export function createCatalogueView(
   const vectorOf = (id: ItemId) => deps.index.vector(id)
   return {
     byId,
+    items: inOrder,
+    positionOf,
     relPop,
     logPop: (id) => Math.log(relPop(id) + POPULARITY_FLOOR),
     hasPopularity: pop.max > 0,
