@@ -112,7 +112,9 @@ describe('createUseEmbedder', () => {
           embedder.embed(texts.slice(0, 16)),
         ])
         expect(inWorkers).toHaveLength(texts.length)
-        here.forEach((v, i) => expect(maxAbsDiff(inWorkers[i]!, v)).toBeLessThan(1e-4))
+        here.forEach((v, i) => {
+          expect(maxAbsDiff(inWorkers[i]!, v)).toBeLessThan(1e-4)
+        })
         expect(maxAbsDiff(inWorkers[39]!, inWorkers[0]!)).toBeGreaterThan(0.01)
         expect(progress.at(-1)).toBe(texts.length)
         // Not by the fallback: the workers answered.
