@@ -122,3 +122,45 @@ describe('FEATURES (one function per blended part)', () => {
     expect([match.get('space'), match.get('p3')]).toEqual([0, 0])
   })
 })
+
+describe("factMatch and the fact tier (the facts a wish's words vote for)", () => {
+  // Five heist films whose overviews say "vault" (tagged "heist"), one heist film that does not, and plain comedies.
+  const tagged = [
+    ...['a', 'b', 'c', 'd', 'e'].map((k) =>
+      film(`h${k}`, { description: `Thieves crack the vault of bank ${k}.`, tags: ['heist'], v: vec(0.3, 0.3, 1) }),
+    ),
+    film('quietHeist', { description: 'Old friends plan one last job.', tags: ['Heists'], v: vec(0.1, 0.1, 1) }),
+    ...Array.from({ length: 60 }, (_, i) =>
+      film(`c${i}`, { description: 'A family comedy in a city.', tags: ['family'], v: vec(0.1, 0.1, 1) }),
+    ),
+  ]
+  const taggedIndex = buildIndex(
+    tagged.map((f) => f.id),
+    tagged.map((f) => f.v),
+    { kind: 'exact' },
+  )
+  function factContext(weights: typeof DEFAULT_WEIGHTS, factsUsed: boolean) {
+    const view = createCatalogueView(tagged, { index: taggedIndex, popularity: new Map() }, weights, false)
+    const text = 'a vault robbery'
+    const wishes: Wish[] = [{ text, weight: 1, v: vec(1, 0, 0), words: view.wishWords(text) }]
+    const pool = { ids: tagged.map((f) => f.id), foldIn: [], coldStart: false }
+    const ctx = poolContext(pool, wishes, [], view, { weights, lexicalUsed: true, factsUsed })
+    return { ctx, byItem: (values: ArrayLike<number>) => new Map(tagged.map((f, i) => [f.id, values[i] as number])) }
+  }
+
+  it('the items holding the voted fact lead, the one whose text never says the word too', () => {
+    const { ctx, byItem } = factContext(DEFAULT_WEIGHTS, true)
+    const part = byItem(FEATURES.factMatch(ctx))
+    expect(part.get('quietHeist')).toBe(part.get('ha'))
+    expect(part.get('quietHeist')).toBeGreaterThan(part.get('c1') as number)
+  })
+
+  it('wishMatchFacts puts the fact holders in the tier; off, the tier reads words and meaning only', () => {
+    const on = factContext({ ...DEFAULT_WEIGHTS, wishMatchFacts: 0.5 }, true)
+    const off = factContext(DEFAULT_WEIGHTS, true)
+    const tierOn = on.byItem(FEATURES.wishMatch(on.ctx))
+    const tierOff = off.byItem(FEATURES.wishMatch(off.ctx))
+    expect([tierOn.get('quietHeist'), tierOn.get('c1')]).toEqual([1, 0])
+    expect(tierOff.get('quietHeist')).toBe(0)
+  })
+})

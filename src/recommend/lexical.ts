@@ -50,6 +50,8 @@ export interface LexicalIndex {
    * counting twice), so "road trip" or "studio ghibli" said together outweigh either word alone. Cached per text.
    */
   match(text: string): LexicalMatch
+  /** The items (positions in the list the index was built over) whose title, description or tags use a stem. */
+  itemsUsing(stem: string): ArrayLike<number>
 }
 
 /** A keyword is used by at most this share of the items (1.5%: "christmas" 1.0% of ml-latest-small, "good" 1.8%). */
@@ -128,6 +130,11 @@ function words(text: string): string[] {
 /** The stems of a text's words that are not request words, each once, in order. */
 export function saidStems(text: string): string[] {
   return [...new Set(words(text).map(stemWord))].filter((s) => !STOP.has(s))
+}
+
+/** A tag as its words' stems joined by spaces ("Con Artists" → "con artist"), so its spellings meet; "" for none. */
+export function tagKey(tag: string): string {
+  return words(tag).map(stemWord).join(' ')
 }
 
 /** A tag of several words as its stems joined by spaces, or undefined for a one-word (or too long) tag. */
@@ -263,7 +270,8 @@ export function createLexicalIndex(
       details: { tables: tables.itemCount, items: items.length },
     })
   }
-  const keyword = keywordLookup(tables?.keywords ?? keywordPostings(items), items, popularity)
+  const keywordTable = tables?.keywords ?? keywordPostings(items)
+  const keyword = keywordLookup(keywordTable, items, popularity)
   // The BM25 postings are built at the first search: a catalogue whose blend does not use them never pays for them.
   let search: ((text: string) => LexicalMatch) | undefined
   return {
@@ -273,6 +281,10 @@ export function createLexicalIndex(
       const postings = form === asStem && tables ? tables.search : undefined
       search ??= createSearch(items, postings ?? searchPostings(items, form), form)
       return search(withVocabulary(text, vocabulary))
+    },
+    itemsUsing: (stem) => {
+      const found = postingsOf(keywordTable, stem)
+      return found ? keywordTable.at.subarray(found.start, found.end) : []
     },
   }
 }

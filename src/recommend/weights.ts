@@ -99,6 +99,9 @@ export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   lexicalAlone: 2,
   lexicalCandidates: 30,
   wishMatch: 0,
+  factMatch: 0,
+  wishMatchFacts: 0,
+  factCandidates: 0,
   specificity: 1,
   likedSpecificity: 0,
   minWishSpecificity: 0,
@@ -134,6 +137,7 @@ export const BLENDED_PARTS = [
   'llmProposal',
   'lexical',
   'wishMatch',
+  'factMatch',
 ] as const satisfies readonly (keyof BlendWeights)[]
 
 /** The name of a weighted part of the blend. */
@@ -202,6 +206,9 @@ function mergeWeights(overrides: Partial<BlendWeights> | undefined): Readonly<Bl
   if (merged.specificity < 0 || merged.specificity > 1) problems.push('specificity must be within [0, 1]')
   if (merged.minWishSpecificity < 0 || merged.minWishSpecificity > 1) problems.push('minWishSpecificity must be within [0, 1]')
   if (merged.likedSpecificity < 0 || merged.likedSpecificity > 1) problems.push('likedSpecificity must be within [0, 1]')
+  if (merged.wishMatchFacts < 0 || merged.wishMatchFacts > 1) problems.push('wishMatchFacts must be within [0, 1]')
+  if (!Number.isInteger(merged.factCandidates) || merged.factCandidates < 0)
+    problems.push('factCandidates must be a non-negative integer')
   if (!Number.isInteger(merged.lexicalCandidates) || merged.lexicalCandidates < 0)
     problems.push('lexicalCandidates must be a non-negative integer')
   if (!Number.isInteger(merged.candidates) || merged.candidates < 1) problems.push('candidates must be a positive integer')
