@@ -2,7 +2,6 @@ import { type CollabScorer, type Item, type ItemId, norm, type VectorIndex } fro
 import { cosinesTo } from './blend.ts'
 import { createFactVotes, type FactMatch } from './facts.ts'
 import {
-  contentStems,
   createLexicalIndex,
   type Keyword,
   type LexicalIndex,
@@ -132,7 +131,7 @@ export function createCatalogueView(
     },
     whereUsed: (item, stem) => keywords().where(item, stem),
     lexicalMatch: (text) => keywords().match(text),
-    factMatch: (text) => facts()(contentStems(text)),
+    factMatch: (text) => facts()(keywords().terms(text)),
   }
 }
 

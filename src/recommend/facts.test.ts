@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Item } from '../core/index.ts'
 import { createFactVotes } from './facts.ts'
-import { contentStems, createLexicalIndex, tagKey } from './lexical.ts'
+import { createLexicalIndex, tagKey } from './lexical.ts'
 
 const film = (id: string, description: string, tags: string[] = []): Item => ({
   id,
@@ -36,7 +36,7 @@ const items: Item[] = [
 function votes() {
   const lexical = createLexicalIndex(items, () => 0)
   const vote = createFactVotes(items, lexical.itemsUsing, tagKey)
-  return (text: string) => vote(contentStems(text))
+  return (text: string) => vote(lexical.terms(text))
 }
 
 describe('createFactVotes', () => {

@@ -18,7 +18,7 @@ export interface FactMatch {
 }
 
 /** How a word's items are found: positions in the item list the facts were built from. */
-export type ItemsUsing = (stem: string) => ArrayLike<number>
+export type ItemsUsing = (term: string) => ArrayLike<number>
 
 /** A word used by fewer tagged items than this says too little to learn from. */
 const MIN_WORD_ITEMS = 3
@@ -48,23 +48,24 @@ const MATCH_CACHE_SIZE = 512
 export type FactKey = (tag: string) => string
 
 /**
- * Learns the word → fact votes of `items` (lazily, per word, at the first wish that says it: counting the tags of
- * the items using one word is a few thousand steps). `itemsUsing` lists the items (positions in `items`) whose
- * title, description or tags use a stem; `keyOf` reads a tag as a fact.
+ * Learns the word → fact votes of `items` (lazily, per term, at the first wish that says it: counting the tags of
+ * the items using one term is a few thousand steps). A term is a word's stem or a pair of adjacent ones ("great
+ * white" says "shark" where neither word alone does). `itemsUsing` lists the items (positions in `items`) whose
+ * title, description, tags or companies use a term; `keyOf` reads a tag as a fact.
  */
 export function createFactVotes(
   items: readonly Item[],
   itemsUsing: ItemsUsing,
   keyOf: FactKey,
-): (stems: readonly string[]) => FactMatch {
+): (terms: readonly string[]) => FactMatch {
   const table = factTable(items, keyOf)
   const votesOf = wordVotes(table, itemsUsing)
   const cache = new Map<string, FactMatch>()
-  return (stems) => {
-    const key = stems.join(' ')
+  return (terms) => {
+    const key = terms.join('|')
     const cached = cache.get(key)
     if (cached) return cached
-    const result = matchFacts(table, items, stems.map(votesOf))
+    const result = matchFacts(table, items, terms.map(votesOf))
     if (cache.size >= MATCH_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
     cache.set(key, result)
     return result
@@ -110,15 +111,15 @@ function factTable(items: readonly Item[], keyOf: FactKey): FactTable {
  * × ln(P(fact | word) / P(fact)) (its part of the word's mutual information with the fact), when the word makes the
  * fact likelier. A word that is everywhere or nowhere votes for nothing. Cached per word.
  */
-function wordVotes(table: FactTable, itemsUsing: ItemsUsing): (stem: string) => Map<number, number> {
+function wordVotes(table: FactTable, itemsUsing: ItemsUsing): (term: string) => Map<number, number> {
   const cache = new Map<string, Map<number, number>>()
   const none = new Map<number, number>()
-  return (stem) => {
-    const cached = cache.get(stem)
+  return (term) => {
+    const cached = cache.get(term)
     if (cached) return cached
     const joint = new Map<number, number>()
     let seen = 0
-    const positions = itemsUsing(stem)
+    const positions = itemsUsing(term)
     for (let i = 0; i < positions.length; i++) {
       const facts = table.itemFacts[positions[i] as number] as Int32Array
       if (!facts.length) continue
@@ -137,7 +138,7 @@ function wordVotes(table: FactTable, itemsUsing: ItemsUsing): (stem: string) => 
       scored.sort((a, b) => b[1] - a[1] || a[0] - b[0])
       votes = new Map(scored.slice(0, VOTES_PER_WORD))
     }
-    cache.set(stem, votes)
+    cache.set(term, votes)
     return votes
   }
 }

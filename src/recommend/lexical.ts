@@ -50,8 +50,10 @@ export interface LexicalIndex {
    * counting twice), so "road trip" or "studio ghibli" said together outweigh either word alone. Cached per text.
    */
   match(text: string): LexicalMatch
-  /** The items (positions in the list the index was built over) whose title, description or tags use a stem. */
-  itemsUsing(stem: string): ArrayLike<number>
+  /** The terms the search reads in `text` (stems, or roots, and pairs of adjacent ones), each once. */
+  terms(text: string): string[]
+  /** The items (positions in the list the index was built over) whose text uses a search term, in any field. */
+  itemsUsing(term: string): ArrayLike<number>
 }
 
 /** A keyword is used by at most this share of the items (1.5%: "christmas" 1.0% of ml-latest-small, "good" 1.8%). */
@@ -270,21 +272,26 @@ export function createLexicalIndex(
       details: { tables: tables.itemCount, items: items.length },
     })
   }
-  const keywordTable = tables?.keywords ?? keywordPostings(items)
-  const keyword = keywordLookup(keywordTable, items, popularity)
+  const keyword = keywordLookup(tables?.keywords ?? keywordPostings(items), items, popularity)
   // The BM25 postings are built at the first search: a catalogue whose blend does not use them never pays for them.
   let search: ((text: string) => LexicalMatch) | undefined
+  let searchTable: Postings | undefined
+  const searchTableOf = () => {
+    searchTable ??= (form === asStem ? tables?.search : undefined) ?? searchPostings(items, form)
+    return searchTable
+  }
   return {
     read: (text) => readKeywords(text, keyword),
     where: (item, stem) => whereUsed(item, stem, form),
     match: (text) => {
-      const postings = form === asStem && tables ? tables.search : undefined
-      search ??= createSearch(items, postings ?? searchPostings(items, form), form)
+      search ??= createSearch(items, searchTableOf(), form)
       return search(withVocabulary(text, vocabulary))
     },
-    itemsUsing: (stem) => {
-      const found = postingsOf(keywordTable, stem)
-      return found ? keywordTable.at.subarray(found.start, found.end) : []
+    terms: (text) => [...new Set(termsOf(text, form))],
+    itemsUsing: (term) => {
+      const table = searchTableOf()
+      const found = postingsOf(table, term)
+      return found ? table.at.subarray(found.start, found.end) : []
     },
   }
 }
