@@ -114,24 +114,30 @@ function factTable(items: readonly Item[], keyOf: FactKey): FactTable {
 function wordVotes(table: FactTable, itemsUsing: ItemsUsing): (term: string) => Map<number, number> {
   const cache = new Map<string, Map<number, number>>()
   const none = new Map<number, number>()
+  // One counter per fact, reused: a word's items may hold tens of thousands of tags between them.
+  const together = new Int32Array(table.names.length)
   return (term) => {
     const cached = cache.get(term)
     if (cached) return cached
-    const joint = new Map<number, number>()
-    let seen = 0
     const positions = itemsUsing(term)
-    for (let i = 0; i < positions.length; i++) {
-      const facts = table.itemFacts[positions[i] as number] as Int32Array
-      if (!facts.length) continue
-      seen++
-      for (const f of facts) joint.set(f, (joint.get(f) ?? 0) + 1)
-    }
+    let seen = 0
+    for (let i = 0; i < positions.length; i++) if ((table.itemFacts[positions[i] as number] as Int32Array).length) seen++
     let votes = none
+    // A common word is counted, not read: its items' tags would be most of the catalogue's.
     if (seen >= MIN_WORD_ITEMS && seen <= MAX_WORD_SHARE * table.tagged) {
+      const met: number[] = []
+      for (let i = 0; i < positions.length; i++) {
+        for (const f of table.itemFacts[positions[i] as number] as Int32Array) {
+          if (together[f] === 0) met.push(f)
+          together[f] = (together[f] as number) + 1
+        }
+      }
       const scored: [number, number][] = []
-      for (const [f, together] of joint) {
-        if (together < MIN_JOINT) continue
-        const likely = together / (seen + WORD_SMOOTHING)
+      for (const f of met) {
+        const count = together[f] as number
+        together[f] = 0
+        if (count < MIN_JOINT) continue
+        const likely = count / (seen + WORD_SMOOTHING)
         const prior = (table.factItems[f] as number[]).length / table.tagged
         if (likely > prior) scored.push([f, likely * Math.log(likely / prior)])
       }
