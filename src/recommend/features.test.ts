@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type CollabScorer, type Item, normalize } from '../core/index.ts'
 import { buildIndex } from '../index/index.ts'
-import type { Wish } from './candidates.ts'
+import { gatherCandidates, type Wish } from './candidates.ts'
 import { createCatalogueView } from './catalogue.ts'
 import { FEATURES, poolContext } from './features.ts'
 import { DEFAULT_WEIGHTS } from './weights.ts'
@@ -162,5 +162,30 @@ describe("factMatch and the fact tier (the facts a wish's words vote for)", () =
     const tierOff = off.byItem(FEATURES.wishMatch(off.ctx))
     expect([tierOn.get('quietHeist'), tierOn.get('c1')]).toEqual([1, 0])
     expect(tierOff.get('quietHeist')).toBe(0)
+  })
+
+  it('factCandidates brings the fact holders into the pool, none without it', () => {
+    const view = createCatalogueView(tagged, { index: taggedIndex, popularity: new Map() }, DEFAULT_WEIGHTS, false)
+    const text = 'a vault robbery'
+    const wishes: Wish[] = [{ text, weight: 1, v: vec(0, 0, 1), words: view.wishWords(text) }]
+    const request = {
+      k: 5,
+      preferences: [{ text, weight: 1 }],
+      liked: [],
+      disliked: [],
+      history: [],
+      exclude: new Set<string>(),
+      constraints: { includeCategories: [], excludeCategories: [] },
+    }
+    const pool = (factCandidates: number) =>
+      gatherCandidates(
+        { request, wishes, query: vec(1, 0, 0) },
+        { view, index: taggedIndex, collab: undefined },
+        { ...DEFAULT_WEIGHTS, candidates: 1, lexicalCandidates: 0, factCandidates },
+        () => true,
+        (source) => source !== 'keywords',
+      ).ids
+    expect(pool(0)).not.toContain('quietHeist')
+    expect(pool(6)).toContain('quietHeist')
   })
 })
