@@ -85,18 +85,26 @@ function factTable(items: readonly Item[], keyOf: FactKey): FactTable {
   const names: string[] = []
   const factItems: number[][] = []
   let tagged = 0
+  // Many items share a tag as written ("based on novel"): each spelling is read once.
+  const idOfTag = new Map<string, number | undefined>()
+  const idOf = (tag: string): number | undefined => {
+    if (idOfTag.has(tag)) return idOfTag.get(tag)
+    const key = keyOf(tag)
+    let id = key ? ids.get(key) : undefined
+    if (key && id === undefined) {
+      id = names.length
+      ids.set(key, id)
+      names.push(key)
+      factItems.push([])
+    }
+    idOfTag.set(tag, id)
+    return id
+  }
   const itemFacts = items.map((item, at) => {
     const own = new Set<number>()
     for (const tag of item.tags) {
-      const key = keyOf(tag)
-      if (!key) continue
-      let id = ids.get(key)
-      if (id === undefined) {
-        id = names.length
-        ids.set(key, id)
-        names.push(key)
-        factItems.push([])
-      }
+      const id = idOf(tag)
+      if (id === undefined) continue
       if (!own.has(id)) (factItems[id] as number[]).push(at)
       own.add(id)
     }
