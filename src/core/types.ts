@@ -85,9 +85,10 @@ export type FeedbackKind = 'like' | 'dislike' | 'seen' | 'not_interested'
 /**
  * Where the recommender's candidates come from (src/recommend/candidates.ts), by the names an A/B variant can switch
  * off: the vector search, the collaborative model's best, the items using a wish's rare words, the lexical (BM25)
- * search, the LLM's grounded title proposals, and the most popular items.
+ * search, the items holding the facts a wish's words vote for, the LLM's grounded title proposals, and the most
+ * popular items.
  */
-export const CANDIDATE_SOURCES = ['semantic', 'collaborative', 'keywords', 'lexical', 'proposals', 'popular'] as const
+export const CANDIDATE_SOURCES = ['semantic', 'collaborative', 'keywords', 'lexical', 'facts', 'proposals', 'popular'] as const
 export type CandidateSource = (typeof CANDIDATE_SOURCES)[number]
 
 export interface ReplyItem {

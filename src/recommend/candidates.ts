@@ -92,7 +92,8 @@ export function queryVector(
 /**
  * The candidate pool, in the order its sources add to it: the vector search for the query, the collaborative
  * model's best for the fold-in, the films that use a wish's rare words, the lexical search's best for each positive
- * wish (`lexicalCandidates` each, when set), the request's proposed items, then the most popular (all of them at a cold start, a fifth of
+ * wish (`lexicalCandidates` each, when set), the items holding the facts its words vote for (`factCandidates` each,
+ * when set), the request's proposed items, then the most popular (all of them at a cold start, a fifth of
  * `candidates` otherwise). Every source skips items `allowed` refuses. A source `on` refuses (an A/B variant's
  * `sources`) adds nothing; the query and the collaborative scores are still made, for scoring.
  */
@@ -129,6 +130,11 @@ export function gatherCandidates(
       if (wish.weight > 0) addFirst(bestMatches(view, wish.text), weights.lexicalCandidates, allowed, add)
     }
   }
+  if (weights.factCandidates > 0 && on('facts')) {
+    for (const wish of wishes) {
+      if (wish.weight > 0) addFirst(factHolders(view, wish.text), weights.factCandidates, allowed, add)
+    }
+  }
   const proposals = proposedParts(on('proposals') ? request.proposed : undefined, allowed)
   for (const id of proposals.keys()) add(id)
   const coldStart = !query && !collabScores
@@ -153,6 +159,13 @@ function proposedParts(proposed: RecommendRequest['proposed'], allowed: (id: Ite
 function bestMatches(view: CatalogueView, text: string): ItemId[] {
   const { scores } = view.lexicalMatch(text)
   return [...scores.keys()].sort((a, b) => (scores.get(b) as number) - (scores.get(a) as number) || (a < b ? -1 : 1))
+}
+
+/** The items holding the facts a wish's words vote for, most votes first, then the most popular (ties by id). */
+function factHolders(view: CatalogueView, text: string): ItemId[] {
+  const { scores } = view.factMatch(text)
+  const score = (id: ItemId) => scores.get(id) as number
+  return [...scores.keys()].sort((a, b) => score(b) - score(a) || view.relPop(b) - view.relPop(a) || (a < b ? -1 : 1))
 }
 
 /** Adds the first `n` of `ids` that `allowed` accepts. */

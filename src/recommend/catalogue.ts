@@ -1,5 +1,6 @@
 import { type CollabScorer, type Item, type ItemId, norm, type VectorIndex } from '../core/index.ts'
 import { cosinesTo } from './blend.ts'
+import { createFactVotes, type FactMatch } from './facts.ts'
 import {
   createLexicalIndex,
   type Keyword,
@@ -8,6 +9,7 @@ import {
   type LexicalTables,
   type SearchWords,
   type TermPlace,
+  tagKey,
 } from './lexical.ts'
 import type { BlendWeights } from './types.ts'
 
@@ -65,6 +67,8 @@ export interface CatalogueView {
   whereUsed(item: Item, stem: string): TermPlace | undefined
   /** The lexical (BM25) match of every item to a wish. */
   lexicalMatch(text: string): LexicalMatch
+  /** The facts (tags) a wish's words vote for, learned from the catalogue, and the items holding them. */
+  factMatch(text: string): FactMatch
 }
 
 export function createCatalogueView(
@@ -105,6 +109,12 @@ export function createCatalogueView(
     })
     return lexicalIndex
   }
+  let factVotes: ((stems: readonly string[]) => FactMatch) | undefined
+  const facts = () => {
+    const lexical = keywords()
+    factVotes ??= createFactVotes([...byId.values()], lexical.itemsUsing, tagKey)
+    return factVotes
+  }
   const vectorOf = (id: ItemId) => deps.index.vector(id)
   return {
     byId,
@@ -128,6 +138,7 @@ export function createCatalogueView(
     },
     whereUsed: (item, stem) => keywords().where(item, stem),
     lexicalMatch: (text) => keywords().match(text),
+    factMatch: (text) => facts()(keywords().terms(text)),
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type CollabScorer, type Item, normalize } from '../core/index.ts'
 import { buildIndex } from '../index/index.ts'
-import type { Wish } from './candidates.ts'
+import { gatherCandidates, type Wish } from './candidates.ts'
 import { createCatalogueView } from './catalogue.ts'
 import { FEATURES, poolContext } from './features.ts'
 import { DEFAULT_WEIGHTS } from './weights.ts'
@@ -120,5 +120,72 @@ describe('FEATURES (one function per blended part)', () => {
     const match = byId(FEATURES.wishMatch(context({ wish: 'a movie about chess', lexicalUsed: true })))
     expect([match.get('chess'), match.get('pawn')]).toEqual([1, 1])
     expect([match.get('space'), match.get('p3')]).toEqual([0, 0])
+  })
+})
+
+describe("factMatch and the fact tier (the facts a wish's words vote for)", () => {
+  // Five heist films whose overviews say "vault" (tagged "heist"), one heist film that does not, and plain comedies.
+  const tagged = [
+    ...['a', 'b', 'c', 'd', 'e'].map((k) =>
+      film(`h${k}`, { description: `Thieves crack the vault of bank ${k}.`, tags: ['heist'], v: vec(0.3, 0.3, 1) }),
+    ),
+    film('quietHeist', { description: 'Old friends plan one last job.', tags: ['Heists'], v: vec(0.1, 0.1, 1) }),
+    ...Array.from({ length: 60 }, (_, i) =>
+      film(`c${i}`, { description: 'A family comedy in a city.', tags: ['family'], v: vec(0.1, 0.1, 1) }),
+    ),
+  ]
+  const taggedIndex = buildIndex(
+    tagged.map((f) => f.id),
+    tagged.map((f) => f.v),
+    { kind: 'exact' },
+  )
+  function factContext(weights: typeof DEFAULT_WEIGHTS, factsUsed: boolean) {
+    const view = createCatalogueView(tagged, { index: taggedIndex, popularity: new Map() }, weights, false)
+    const text = 'a vault robbery'
+    const wishes: Wish[] = [{ text, weight: 1, v: vec(1, 0, 0), words: view.wishWords(text) }]
+    const pool = { ids: tagged.map((f) => f.id), foldIn: [], coldStart: false }
+    const ctx = poolContext(pool, wishes, [], view, { weights, lexicalUsed: true, factsUsed })
+    return { ctx, byItem: (values: ArrayLike<number>) => new Map(tagged.map((f, i) => [f.id, values[i] as number])) }
+  }
+
+  it('the items holding the voted fact lead, the one whose text never says the word too', () => {
+    const { ctx, byItem } = factContext(DEFAULT_WEIGHTS, true)
+    const part = byItem(FEATURES.factMatch(ctx))
+    expect(part.get('quietHeist')).toBe(part.get('ha'))
+    expect(part.get('quietHeist')).toBeGreaterThan(part.get('c1') as number)
+  })
+
+  it('wishMatchFacts puts the fact holders in the tier; off, the tier reads words and meaning only', () => {
+    const on = factContext({ ...DEFAULT_WEIGHTS, wishMatchFacts: 0.5 }, true)
+    const off = factContext(DEFAULT_WEIGHTS, true)
+    const tierOn = on.byItem(FEATURES.wishMatch(on.ctx))
+    const tierOff = off.byItem(FEATURES.wishMatch(off.ctx))
+    expect([tierOn.get('quietHeist'), tierOn.get('c1')]).toEqual([1, 0])
+    expect(tierOff.get('quietHeist')).toBe(0)
+  })
+
+  it('factCandidates brings the fact holders into the pool, none without it', () => {
+    const view = createCatalogueView(tagged, { index: taggedIndex, popularity: new Map() }, DEFAULT_WEIGHTS, false)
+    const text = 'a vault robbery'
+    const wishes: Wish[] = [{ text, weight: 1, v: vec(0, 0, 1), words: view.wishWords(text) }]
+    const request = {
+      k: 5,
+      preferences: [{ text, weight: 1 }],
+      liked: [],
+      disliked: [],
+      history: [],
+      exclude: new Set<string>(),
+      constraints: { includeCategories: [], excludeCategories: [] },
+    }
+    const pool = (factCandidates: number) =>
+      gatherCandidates(
+        { request, wishes, query: vec(1, 0, 0) },
+        { view, index: taggedIndex, collab: undefined },
+        { ...DEFAULT_WEIGHTS, candidates: 1, lexicalCandidates: 0, factCandidates },
+        () => true,
+        (source) => source !== 'keywords',
+      ).ids
+    expect(pool(0)).not.toContain('quietHeist')
+    expect(pool(6)).toContain('quietHeist')
   })
 })

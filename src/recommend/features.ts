@@ -2,6 +2,7 @@ import { type Item, type ItemId, norm } from '../core/index.ts'
 import { cosinesTo, zScores } from './blend.ts'
 import type { CandidatePool, Wish } from './candidates.ts'
 import type { CatalogueView } from './catalogue.ts'
+import type { FactMatch } from './facts.ts'
 import type { LexicalMatch } from './lexical.ts'
 import type { BlendWeights } from './types.ts'
 import type { BlendedPart } from './weights.ts'
@@ -51,6 +52,8 @@ export interface PoolContext {
   closeEnough(j: number, at: number): boolean
   /** The lexical match of each positive wish, when the lexical part or source is used (else empty). */
   lexical: LexicalMatch[]
+  /** The facts each positive wish's words vote for, when the fact part, tier or source is used (else empty). */
+  facts: FactMatch[]
 }
 
 /** Compares every wish and liked item with the whole pool (hundreds of items) once. */
@@ -59,7 +62,7 @@ export function poolContext(
   wishes: readonly Wish[],
   liked: readonly ItemId[],
   view: CatalogueView,
-  options: { weights: Readonly<BlendWeights>; lexicalUsed: boolean },
+  options: { weights: Readonly<BlendWeights>; lexicalUsed: boolean; factsUsed?: boolean },
 ): PoolContext {
   const { weights } = options
   const { ids } = pool
@@ -88,7 +91,8 @@ export function poolContext(
     ((positive[j] as PoolWish).sims[at] ?? Number.NEGATIVE_INFINITY) >= (keywordBars[j] as number)
   const items = ids.map((id) => view.byId.get(id) as Item)
   const lexical = options.lexicalUsed ? positive.map((p) => view.lexicalMatch(p.text)) : []
-  return { ids, items, vectors, positive, likedItems, pool, view, weights, raw, closeEnough, lexical }
+  const facts = options.factsUsed ? positive.map((p) => view.factMatch(p.text)) : []
+  return { ids, items, vectors, positive, likedItems, pool, view, weights, raw, closeEnough, lexical, facts }
 }
 
 /** One function per weighted part of the blend, each giving the part's value for every pool item. */
@@ -108,6 +112,7 @@ export const FEATURES: { readonly [K in BlendedPart]: (ctx: PoolContext) => Arra
   llmProposal: (ctx) => Float64Array.from(ctx.ids, (id) => ctx.pool.proposals?.get(id) ?? 0),
   lexical: (ctx) => zScores(lexicalShares(ctx), MIN_STD_LEXICAL),
   wishMatch: wishMatches,
+  factMatch: (ctx) => zScores(bestShares(ctx, ctx.facts), MIN_STD_LEXICAL),
 }
 
 export function isDescribed(item: Item): boolean {
@@ -159,9 +164,14 @@ function keywordShares(ctx: PoolContext): number[] {
 
 /** Per item, its BM25 score for the best wish over the best score in the catalogue for it (0–1), by the wish's weight. */
 function lexicalShares(ctx: PoolContext): Float64Array {
+  return bestShares(ctx, ctx.lexical)
+}
+
+/** Per item, its score for the best wish over the wish's best score (0–1), by the wish's weight. */
+function bestShares(ctx: PoolContext, matches: readonly { scores: ReadonlyMap<ItemId, number>; best: number }[]): Float64Array {
   return Float64Array.from(ctx.ids, (id) => {
     let best = 0
-    ctx.lexical.forEach((m, j) => {
+    matches.forEach((m, j) => {
       const score = m.scores.get(id)
       if (score === undefined || m.best <= 0) return
       best = Math.max(best, (Math.min(1, (ctx.positive[j] as PoolWish).weight) * score) / m.best)
@@ -172,18 +182,22 @@ function lexicalShares(ctx: PoolContext): Float64Array {
 
 /**
  * Per item, whether it matches a positive wish outright (0 or the wish's weight, at most 1, for the best wish): its
- * lexical score is among the wish's strongest (at least half the best) or it is among the catalogue's closest items
- * to the wish. Not z-scored: a tier, so that a specific wish's matches come first and the other parts order them.
+ * lexical score is among the wish's strongest (at least half the best), it is among the catalogue's closest items
+ * to the wish, or (with `wishMatchFacts`) it holds enough of the facts the wish's words vote for. Not z-scored: a
+ * tier, so that a specific wish's matches come first and the other parts order them.
  */
 function wishMatches(ctx: PoolContext): Float64Array {
   const bars = ctx.positive.map((p) => ctx.view.catalogueBar(p.v, WISH_MATCH_QUANTILE))
+  const factShare = ctx.weights.wishMatchFacts
+  const strong = (m: { scores: ReadonlyMap<ItemId, number>; best: number } | undefined, id: ItemId, share: number) =>
+    m !== undefined && m.best > 0 && share > 0 && (m.scores.get(id) ?? 0) >= share * m.best
   return Float64Array.from(ctx.ids, (id, i) => {
     let best = 0
     ctx.positive.forEach((p, j) => {
-      const m = ctx.lexical[j]
-      const lexicalHit = m !== undefined && m.best > 0 && (m.scores.get(id) ?? 0) >= WISH_MATCH_LEXICAL_SHARE * m.best
+      const lexicalHit = strong(ctx.lexical[j], id, WISH_MATCH_LEXICAL_SHARE)
+      const factHit = strong(ctx.facts[j], id, factShare)
       const semanticHit = (p.sims[i] ?? Number.NEGATIVE_INFINITY) >= (bars[j] as number)
-      if (lexicalHit || semanticHit) best = Math.max(best, Math.min(1, p.weight))
+      if (lexicalHit || factHit || semanticHit) best = Math.max(best, Math.min(1, p.weight))
     })
     return best
   })

@@ -50,6 +50,10 @@ export interface LexicalIndex {
    * counting twice), so "road trip" or "studio ghibli" said together outweigh either word alone. Cached per text.
    */
   match(text: string): LexicalMatch
+  /** The terms the search reads in `text` (stems, or roots, and pairs of adjacent ones), each once. */
+  terms(text: string): string[]
+  /** The items (positions in the list the index was built over) whose text uses a search term, in any field. */
+  itemsUsing(term: string): ArrayLike<number>
 }
 
 /** A keyword is used by at most this share of the items (1.5%: "christmas" 1.0% of ml-latest-small, "good" 1.8%). */
@@ -128,6 +132,11 @@ function words(text: string): string[] {
 /** The stems of a text's words that are not request words, each once, in order. */
 export function saidStems(text: string): string[] {
   return [...new Set(words(text).map(stemWord))].filter((s) => !STOP.has(s))
+}
+
+/** A tag as its words' stems joined by spaces ("Con Artists" → "con artist"), so its spellings meet; "" for none. */
+export function tagKey(tag: string): string {
+  return words(tag).map(stemWord).join(' ')
 }
 
 /** A tag of several words as its stems joined by spaces, or undefined for a one-word (or too long) tag. */
@@ -266,13 +275,23 @@ export function createLexicalIndex(
   const keyword = keywordLookup(tables?.keywords ?? keywordPostings(items), items, popularity)
   // The BM25 postings are built at the first search: a catalogue whose blend does not use them never pays for them.
   let search: ((text: string) => LexicalMatch) | undefined
+  let searchTable: Postings | undefined
+  const searchTableOf = () => {
+    searchTable ??= (form === asStem ? tables?.search : undefined) ?? searchPostings(items, form)
+    return searchTable
+  }
   return {
     read: (text) => readKeywords(text, keyword),
     where: (item, stem) => whereUsed(item, stem, form),
     match: (text) => {
-      const postings = form === asStem && tables ? tables.search : undefined
-      search ??= createSearch(items, postings ?? searchPostings(items, form), form)
+      search ??= createSearch(items, searchTableOf(), form)
       return search(withVocabulary(text, vocabulary))
+    },
+    terms: (text) => [...new Set(termsOf(text, form))],
+    itemsUsing: (term) => {
+      const table = searchTableOf()
+      const found = postingsOf(table, term)
+      return found ? table.at.subarray(found.start, found.end) : []
     },
   }
 }

@@ -51,6 +51,10 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   // The lexical index takes a moment to build over a real catalogue: at start-up, not in someone's first turn.
   const lexicalPossible = weights.lexical !== 0 || weights.lexicalCandidates > 0 || weights.specificity > 0
   if (lexicalPossible) view.lexicalMatch('')
+  // So are the facts' tables (a few hundred milliseconds for the demo catalogue), when anything reads them.
+  const factsPossible =
+    weights.factMatch !== 0 || ends.specific.factMatch !== 0 || weights.wishMatchFacts > 0 || weights.factCandidates > 0
+  if (factsPossible) view.factMatch('')
   const sourceOn = (source: CandidateSource) => deps.sources?.[source] !== false
   let closed = false
   const checkOpen = () => {
@@ -109,7 +113,9 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       )
     const partWeights = blendFor(ends, specificity, collab !== undefined)
     const lexicalUsed = partWeights.lexical !== 0 || weights.lexicalCandidates > 0 || deps.onScored !== undefined
-    const ctx = poolContext(pool, wishes, likedAndAnchors(request), view, { weights, lexicalUsed })
+    const factsUsed =
+      partWeights.factMatch !== 0 || weights.wishMatchFacts > 0 || weights.factCandidates > 0 || deps.onScored !== undefined
+    const ctx = poolContext(pool, wishes, likedAndAnchors(request), view, { weights, lexicalUsed, factsUsed })
     const scored = scorePool(ctx, partWeights, specificity)
     deps.onScored?.(scored)
     const picked = selectDiverse(scored, request.k, weights.mmrLambda)

@@ -61,6 +61,9 @@ describe('blendFor', () => {
     const byDefault = mergeBlend({})
     expect(blendFor(byDefault, 0, true).wishMatch).toBe(0)
     expect(blendFor(byDefault, 1, true).wishMatch).toBeGreaterThan(0)
+    // … and the part for the facts the wish's words vote for.
+    expect(blendFor(byDefault, 0, true).factMatch).toBe(0)
+    expect(blendFor(byDefault, 1, true).factMatch).toBeGreaterThan(0)
     expect(blendFor(byDefault, 1, true).popularity).toBe(DEFAULT_WEIGHTS.popularity)
     const on = mergeBlend({ specificity: 1, 'specific.popularity': 0.2, 'specific.lexical': 1 })
     expect(blendFor(on, 0, true).popularity).toBe(DEFAULT_WEIGHTS.popularity)

@@ -180,6 +180,20 @@ export interface BlendWeights {
    * of the blend, it puts a specific wish's matches first while the other parts order them.
    */
   wishMatch: number
+  /**
+   * Bonus (in z units) for holding the facts (tags) a wish's words vote for, learned from the catalogue (`facts.ts`:
+   * a word votes for the tags of the items whose text uses it): the item's summed votes over the best item's (0–1),
+   * for the best wish, times its weight. Carries a paraphrase that shares no word with the tags ("inmates planning
+   * to bust out of jail" → "prison").
+   */
+  factMatch: number
+  /**
+   * When above 0, an item also matches a wish outright (the `wishMatch` tier) when its fact score is at least this
+   * share of the best item's for the wish. 0: the tier reads the lexical and semantic matches only.
+   */
+  wishMatchFacts: number
+  /** Items holding a wish's voted facts added to the pool per positive wish (most votes, then most popular); 0: none. */
+  factCandidates: number
   /** Items the lexical search adds to the pool per positive wish (its best matches), beside the vector search; 0: none. */
   lexicalCandidates: number
   /**

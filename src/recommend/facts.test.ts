@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import type { Item } from '../core/index.ts'
+import { createFactVotes } from './facts.ts'
+import { createLexicalIndex, tagKey } from './lexical.ts'
+
+const film = (id: string, description: string, tags: string[] = []): Item => ({
+  id,
+  title: `Film ${id}`,
+  description,
+  tags,
+  categories: [],
+  metadata: {},
+})
+
+// 100 tagged films: five prison films whose overviews say "inmates" or "jail" (tagged "Prison" or "prisons"), one
+// prison film whose overview says neither, two films that say "inmates" about something else, and plain dramas
+// tagged "family" or "friendship".
+const items: Item[] = [
+  film('p1', 'Inmates dig a tunnel out of the jail.', ['Prison', 'escape']),
+  film('p2', 'Two inmates become friends over the years.', ['prison', 'friendship']),
+  film('p3', 'A guard and the inmates of a county jail.', ['prisons']),
+  film('p4', 'Wrongly convicted, he plans to leave the jail.', ['prison']),
+  film('p5', 'The inmates riot.', ['prison']),
+  film('p6', 'A banker serves a life sentence and never gives up hope.', ['prison']),
+  film('a1', 'The inmates of an asylum put on a play.', ['theatre']),
+  film('a2', 'A doctor studies the inmates of a hospital.', ['medicine']),
+  film('r1', 'A reunion of classmates.', ['friendship']),
+  film('r2', 'A reunion of rivals.', ['friendship']),
+  film('r3', 'A family reunion.', ['family']),
+  film('r4', 'A reunion at a wedding.', ['family']),
+  ...Array.from({ length: 88 }, (_, i) =>
+    film(`d${i}`, i % 2 ? 'A family drama about siblings.' : 'Old friends meet again.', [i % 2 ? 'family' : 'friendship']),
+  ),
+]
+
+function votes() {
+  const lexical = createLexicalIndex(items, () => 0)
+  const vote = createFactVotes(items, lexical.itemsUsing, tagKey)
+  return (text: string) => vote(lexical.terms(text))
+}
+
+describe('createFactVotes', () => {
+  it("votes for the facts the wish's words point to on the catalogue's items, spellings of a tag together", () => {
+    const match = votes()('inmates planning to bust out of jail')
+    expect(match.facts[0]?.fact).toBe('prison')
+    // The prison film whose overview says neither word is a match: it holds the fact.
+    expect(match.scores.get('p6')).toBe(match.best)
+    expect(match.scores.get('p3')).toBe(match.best)
+    // Films that say "inmates" about something else are not ("theatre" meets the word once: chance).
+    expect(match.scores.has('a1')).toBe(false)
+    expect(match.facts.map((f) => f.fact)).not.toContain('theatre')
+    expect(match.scores.has('d1')).toBe(false)
+  })
+
+  it('gives nothing for words too common or too rare to learn from', () => {
+    const vote = votes()
+    // "drama" is on half the films, "tunnel" on one.
+    expect(vote('a drama').facts).toEqual([])
+    expect(vote('a tunnel').facts).toEqual([])
+    expect(vote('a tunnel').best).toBe(0)
+    expect(vote('').scores.size).toBe(0)
+  })
+
+  it('votes only for facts the items using the word hold more often than the catalogue, and on two items or more', () => {
+    const vote = votes()
+    // "reunion" is on two "friendship" and two "family" films, each held by nearly half the catalogue.
+    expect(vote('a reunion').facts).toEqual([])
+    // "jail" is on three prison films, one of them also tagged "escape" (met once: chance).
+    expect(vote('jail').facts.map((f) => f.fact)).toEqual(['prison'])
+  })
+})

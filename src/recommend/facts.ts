@@ -1,0 +1,177 @@
+import type { Item, ItemId } from '../core/index.ts'
+
+/**
+ * Which facts (tags: MovieLens tags, TMDB keywords, debtags) a wish's words point to, learned from the catalogue
+ * itself: a word votes for the tags of the items whose text uses it, by how much more often those items hold the tag
+ * than the catalogue does. "inmates planning to bust out of jail" shares no word with the tag "prison", but the films
+ * whose overviews say "inmates" or "jail" are mostly tagged "prison": its words vote for that fact, and every film
+ * holding it is a match, described with those words or not. No word list: any catalogue whose items carry tags
+ * learns its own associations (a Debian description's words and its debtags).
+ */
+export interface FactMatch {
+  /** The facts the wish's words vote for, strongest first (at most {@link MAX_FACTS}), each with its summed vote. */
+  facts: readonly { fact: string; vote: number }[]
+  /** Per item holding at least one of those facts: the sum of their votes. */
+  scores: ReadonlyMap<ItemId, number>
+  /** The highest item score (0 when nothing matches). */
+  best: number
+}
+
+/** How a word's items are found: positions in the item list the facts were built from. */
+export type ItemsUsing = (term: string) => ArrayLike<number>
+
+/** A word used by fewer tagged items than this says too little to learn from. */
+const MIN_WORD_ITEMS = 3
+/** … and one used by more than this share of them is too common to point anywhere. */
+const MAX_WORD_SHARE = 0.1
+/** A word and a fact must meet on at least this many items (one meeting is chance). */
+const MIN_JOINT = 2
+/**
+ * Added to a word's item count when estimating P(fact | word): a word seen on few items cannot claim a fact
+ * outright ("hogwarts" on 3 films all tagged "wizards" still counts, at 3 / (3 + 2)).
+ */
+const WORD_SMOOTHING = 2
+/** A wish keeps its strongest facts only … */
+const MAX_FACTS = 8
+/** … and those with at least this share of the strongest one's vote … */
+const MIN_FACT_SHARE = 0.25
+/**
+ * … and at least this vote: one word on which a third of the items hold the fact at ten times its rate (1/3 × ln 10
+ * ≈ 0.77) counts; a vague wish's scattered weak votes ("someone struggling to get sober" → "murder" 0.29) do not.
+ */
+const MIN_VOTE = 0.5
+/** Votes kept per word (its strongest facts). */
+const VOTES_PER_WORD = 24
+const MATCH_CACHE_SIZE = 512
+
+/** A tag's key: its words' stems joined by spaces, so "Vampires" and "vampire", "con artists" and "con artist" meet. */
+export type FactKey = (tag: string) => string
+
+/**
+ * Learns the word → fact votes of `items` (lazily, per term, at the first wish that says it: counting the tags of
+ * the items using one term is a few thousand steps). A term is a word's stem or a pair of adjacent ones ("great
+ * white" says "shark" where neither word alone does). `itemsUsing` lists the items (positions in `items`) whose
+ * title, description, tags or companies use a term; `keyOf` reads a tag as a fact.
+ */
+export function createFactVotes(
+  items: readonly Item[],
+  itemsUsing: ItemsUsing,
+  keyOf: FactKey,
+): (terms: readonly string[]) => FactMatch {
+  const table = factTable(items, keyOf)
+  const votesOf = wordVotes(table, itemsUsing)
+  const cache = new Map<string, FactMatch>()
+  return (terms) => {
+    const key = terms.join('|')
+    const cached = cache.get(key)
+    if (cached) return cached
+    const result = matchFacts(table, items, terms.map(votesOf))
+    if (cache.size >= MATCH_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+    cache.set(key, result)
+    return result
+  }
+}
+
+/** Each item's facts (ids), each fact's items (positions), and how many items hold any fact. */
+interface FactTable {
+  names: string[]
+  itemFacts: Int32Array[]
+  factItems: number[][]
+  tagged: number
+}
+
+function factTable(items: readonly Item[], keyOf: FactKey): FactTable {
+  const ids = new Map<string, number>()
+  const names: string[] = []
+  const factItems: number[][] = []
+  let tagged = 0
+  // Many items share a tag as written ("based on novel"): each spelling is read once.
+  const idOfTag = new Map<string, number | undefined>()
+  const idOf = (tag: string): number | undefined => {
+    if (idOfTag.has(tag)) return idOfTag.get(tag)
+    const key = keyOf(tag)
+    let id = key ? ids.get(key) : undefined
+    if (key && id === undefined) {
+      id = names.length
+      ids.set(key, id)
+      names.push(key)
+      factItems.push([])
+    }
+    idOfTag.set(tag, id)
+    return id
+  }
+  const itemFacts = items.map((item, at) => {
+    const own = new Set<number>()
+    for (const tag of item.tags) {
+      const id = idOf(tag)
+      if (id === undefined) continue
+      if (!own.has(id)) (factItems[id] as number[]).push(at)
+      own.add(id)
+    }
+    if (own.size) tagged++
+    return Int32Array.from(own)
+  })
+  return { names, itemFacts, factItems, tagged }
+}
+
+/**
+ * A word's votes: for each fact held by at least {@link MIN_JOINT} of the tagged items using the word, P(fact | word)
+ * × ln(P(fact | word) / P(fact)) (its part of the word's mutual information with the fact), when the word makes the
+ * fact likelier. A word that is everywhere or nowhere votes for nothing. Cached per word.
+ */
+function wordVotes(table: FactTable, itemsUsing: ItemsUsing): (term: string) => Map<number, number> {
+  const cache = new Map<string, Map<number, number>>()
+  const none = new Map<number, number>()
+  // One counter per fact, reused: a word's items may hold tens of thousands of tags between them.
+  const together = new Int32Array(table.names.length)
+  return (term) => {
+    const cached = cache.get(term)
+    if (cached) return cached
+    const positions = itemsUsing(term)
+    let seen = 0
+    for (let i = 0; i < positions.length; i++) if ((table.itemFacts[positions[i] as number] as Int32Array).length) seen++
+    let votes = none
+    // A common word is counted, not read: its items' tags would be most of the catalogue's.
+    if (seen >= MIN_WORD_ITEMS && seen <= MAX_WORD_SHARE * table.tagged) {
+      const met: number[] = []
+      for (let i = 0; i < positions.length; i++) {
+        for (const f of table.itemFacts[positions[i] as number] as Int32Array) {
+          if (together[f] === 0) met.push(f)
+          together[f] = (together[f] as number) + 1
+        }
+      }
+      const scored: [number, number][] = []
+      for (const f of met) {
+        const count = together[f] as number
+        together[f] = 0
+        if (count < MIN_JOINT) continue
+        const likely = count / (seen + WORD_SMOOTHING)
+        const prior = (table.factItems[f] as number[]).length / table.tagged
+        if (likely > prior) scored.push([f, likely * Math.log(likely / prior)])
+      }
+      scored.sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      votes = new Map(scored.slice(0, VOTES_PER_WORD))
+    }
+    cache.set(term, votes)
+    return votes
+  }
+}
+
+/** The wish's facts (its words' votes summed, the strongest kept) and each item's score: the votes of its facts. */
+function matchFacts(table: FactTable, items: readonly Item[], wordVotes: readonly Map<number, number>[]): FactMatch {
+  const summed = new Map<number, number>()
+  for (const votes of wordVotes) for (const [f, v] of votes) summed.set(f, (summed.get(f) ?? 0) + v)
+  const ranked = [...summed].sort((a, b) => b[1] - a[1] || a[0] - b[0])
+  const top = ranked[0]?.[1] ?? 0
+  const kept = ranked.filter(([, v]) => v >= MIN_VOTE && v >= MIN_FACT_SHARE * top).slice(0, MAX_FACTS)
+  const scores = new Map<ItemId, number>()
+  for (const [f, vote] of kept) {
+    for (const at of table.factItems[f] as number[]) {
+      const id = (items[at] as Item).id
+      scores.set(id, (scores.get(id) ?? 0) + vote)
+    }
+  }
+  let best = 0
+  for (const s of scores.values()) if (s > best) best = s
+  return { facts: kept.map(([f, vote]) => ({ fact: table.names[f] as string, vote })), scores, best }
+}
