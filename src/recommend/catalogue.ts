@@ -1,5 +1,6 @@
 import { type CollabScorer, type Item, type ItemId, norm, type VectorIndex } from '../core/index.ts'
 import { cosinesTo } from './blend.ts'
+import { createLabelIndex, type LabelIndex, type LabelMatch } from './labels.ts'
 import {
   createLexicalIndex,
   type Keyword,
@@ -62,6 +63,8 @@ export interface CatalogueView {
   whereUsed(item: Item, stem: string): TermPlace | undefined
   /** The lexical (BM25) match of every item to a wish. */
   lexicalMatch(text: string): LexicalMatch
+  /** The labels (tags, categories) a wish's words vote for, learned from the catalogue, and every item's score. */
+  labelMatch(text: string): LabelMatch
 }
 
 export function createCatalogueView(
@@ -100,6 +103,7 @@ export function createCatalogueView(
     })
     return lexicalIndex
   }
+  let labelIndex: LabelIndex | undefined
   const vectorOf = (id: ItemId) => deps.index.vector(id)
   return {
     byId,
@@ -121,6 +125,10 @@ export function createCatalogueView(
     },
     whereUsed: (item, stem) => keywords().where(item, stem),
     lexicalMatch: (text) => keywords().match(text),
+    labelMatch: (text) => {
+      labelIndex ??= createLabelIndex([...byId.values()])
+      return labelIndex.match(text)
+    },
   }
 }
 

@@ -41,7 +41,9 @@ const collab: CollabScorer = {
   close: async () => {},
 }
 
-function context(options: { wish?: string; liked?: string[]; lexicalUsed?: boolean; readsParts?: boolean } = {}) {
+function context(
+  options: { wish?: string; liked?: string[]; lexicalUsed?: boolean; labelsUsed?: boolean; readsParts?: boolean } = {},
+) {
   const view = createCatalogueView(films, { index, popularity, collab }, DEFAULT_WEIGHTS, options.readsParts ?? false)
   const wishes: Wish[] = options.wish
     ? [{ text: options.wish, weight: 1, v: vec(1, 0, 0), words: view.wishWords(options.wish) }]
@@ -51,6 +53,7 @@ function context(options: { wish?: string; liked?: string[]; lexicalUsed?: boole
   return poolContext(pool, wishes, options.liked ?? [], view, {
     weights: DEFAULT_WEIGHTS,
     lexicalUsed: options.lexicalUsed ?? false,
+    labelsUsed: options.labelsUsed ?? false,
   })
 }
 const byId = (values: ArrayLike<number>) => new Map(films.map((f, i) => [f.id, values[i] as number]))
@@ -114,6 +117,15 @@ describe('FEATURES (one function per blended part)', () => {
     expect(lexical.get('chess')).toBeGreaterThan(0)
     expect(lexical.get('pawn')).toBeGreaterThan(lexical.get('space') as number)
     expect(new Set(FEATURES.lexical(context({ wish: 'a movie about chess' })) as Float64Array)).toEqual(new Set([0]))
+  })
+
+  it('labelMatch: the items carrying the labels the wish words vote for, even those not using the words', () => {
+    // "chess" is said by two Drama films: the wish votes for Drama, which the quiet film carries without saying chess.
+    const labels = byId(FEATURES.labelMatch(context({ wish: 'a movie about chess', labelsUsed: true })))
+    expect(labels.get('quiet')).toBeGreaterThan(labels.get('space') as number)
+    expect(labels.get('quiet')).toBeGreaterThan(labels.get('p3') as number)
+    expect(labels.get('chess')).toBe(labels.get('quiet'))
+    expect(new Set(FEATURES.labelMatch(context({ wish: 'a movie about chess' })) as Float64Array)).toEqual(new Set([0]))
   })
 
   it('wishMatch: a tier, 1 for the items the words or meaning match outright, 0 for the rest', () => {

@@ -2,6 +2,7 @@ import { type Item, type ItemId, norm } from '../core/index.ts'
 import { cosinesTo, zScores } from './blend.ts'
 import type { CandidatePool, Wish } from './candidates.ts'
 import type { CatalogueView } from './catalogue.ts'
+import type { LabelMatch } from './labels.ts'
 import type { LexicalMatch } from './lexical.ts'
 import type { BlendWeights } from './types.ts'
 import type { BlendedPart } from './weights.ts'
@@ -51,6 +52,8 @@ export interface PoolContext {
   closeEnough(j: number, at: number): boolean
   /** The lexical match of each positive wish, when the lexical part or source is used (else empty). */
   lexical: LexicalMatch[]
+  /** The label votes of each positive wish, when the label part weighs anything (else empty). */
+  labels: LabelMatch[]
 }
 
 /** Compares every wish and liked item with the whole pool (hundreds of items) once. */
@@ -59,7 +62,7 @@ export function poolContext(
   wishes: readonly Wish[],
   liked: readonly ItemId[],
   view: CatalogueView,
-  options: { weights: Readonly<BlendWeights>; lexicalUsed: boolean },
+  options: { weights: Readonly<BlendWeights>; lexicalUsed: boolean; labelsUsed?: boolean },
 ): PoolContext {
   const { weights } = options
   const { ids } = pool
@@ -88,7 +91,8 @@ export function poolContext(
     ((positive[j] as PoolWish).sims[at] ?? Number.NEGATIVE_INFINITY) >= (keywordBars[j] as number)
   const items = ids.map((id) => view.byId.get(id) as Item)
   const lexical = options.lexicalUsed ? positive.map((p) => view.lexicalMatch(p.text)) : []
-  return { ids, items, vectors, positive, likedItems, pool, view, weights, raw, closeEnough, lexical }
+  const labels = options.labelsUsed ? positive.map((p) => view.labelMatch(p.text)) : []
+  return { ids, items, vectors, positive, likedItems, pool, view, weights, raw, closeEnough, lexical, labels }
 }
 
 /** One function per weighted part of the blend, each giving the part's value for every pool item. */
@@ -106,7 +110,8 @@ export const FEATURES: { readonly [K in BlendedPart]: (ctx: PoolContext) => Arra
   described: (ctx) => Float64Array.from(ctx.items, (item) => (isDescribed(item) ? 1 : 0)),
   keywordMatch: keywordShares,
   llmProposal: (ctx) => Float64Array.from(ctx.ids, (id) => ctx.pool.proposals?.get(id) ?? 0),
-  lexical: (ctx) => zScores(lexicalShares(ctx), MIN_STD_LEXICAL),
+  lexical: (ctx) => zScores(bestShares(ctx, ctx.lexical), MIN_STD_LEXICAL),
+  labelMatch: (ctx) => (ctx.labels.length ? zScores(bestShares(ctx, ctx.labels), MIN_STD_LEXICAL) : new Float64Array(ctx.ids.length)),
   wishMatch: wishMatches,
 }
 
@@ -157,11 +162,14 @@ function keywordShares(ctx: PoolContext): number[] {
   })
 }
 
-/** Per item, its BM25 score for the best wish over the best score in the catalogue for it (0–1), by the wish's weight. */
-function lexicalShares(ctx: PoolContext): Float64Array {
+/**
+ * Per item, its score for the best wish over the best score in the catalogue for it (0–1), by the wish's weight: the
+ * BM25 score of the lexical match, or the label votes.
+ */
+function bestShares(ctx: PoolContext, matches: readonly { scores: ReadonlyMap<ItemId, number>; best: number }[]): Float64Array {
   return Float64Array.from(ctx.ids, (id) => {
     let best = 0
-    ctx.lexical.forEach((m, j) => {
+    matches.forEach((m, j) => {
       const score = m.scores.get(id)
       if (score === undefined || m.best <= 0) return
       best = Math.max(best, (Math.min(1, (ctx.positive[j] as PoolWish).weight) * score) / m.best)

@@ -49,6 +49,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   // The lexical index takes a moment to build over a real catalogue: at start-up, not in someone's first turn.
   const lexicalPossible = weights.lexical !== 0 || weights.lexicalCandidates > 0 || weights.specificity > 0
   if (lexicalPossible) view.lexicalMatch('')
+  if ((collab ? weights.labelMatch : weights.labelMatchAlone) !== 0) view.labelMatch('')
   const sourceOn = (source: CandidateSource) => deps.sources?.[source] !== false
   let closed = false
   const checkOpen = () => {
@@ -107,7 +108,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       )
     const partWeights = blendFor(ends, specificity, collab !== undefined)
     const lexicalUsed = partWeights.lexical !== 0 || weights.lexicalCandidates > 0 || deps.onScored !== undefined
-    const ctx = poolContext(pool, wishes, likedAndAnchors(request), view, { weights, lexicalUsed })
+    const labelsUsed = partWeights.labelMatch !== 0
+    const ctx = poolContext(pool, wishes, likedAndAnchors(request), view, { weights, lexicalUsed, labelsUsed })
     const scored = scorePool(ctx, partWeights, specificity)
     deps.onScored?.(scored)
     const picked = selectDiverse(scored, request.k, weights.mmrLambda)

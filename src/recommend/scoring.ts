@@ -13,7 +13,7 @@ export interface ScoredItem {
 }
 
 /** The parts that weigh another setting without a collaborative model, when the catalogue's text carries everything. */
-const WITHOUT_COLLAB = { semantic: 'semanticAlone', lexical: 'lexicalAlone' } as const satisfies Partial<
+const WITHOUT_COLLAB = { semantic: 'semanticAlone', lexical: 'lexicalAlone', labelMatch: 'labelMatchAlone' } as const satisfies Partial<
   Record<BlendedPart, keyof BlendWeights>
 >
 

@@ -180,6 +180,14 @@ export interface BlendWeights {
    * of the blend, it puts a specific wish's matches first while the other parts order them.
    */
   wishMatch: number
+  /**
+   * Bonus (in z units) for carrying the labels (tags, categories) a wish's words vote for, learned from the catalogue
+   * (`labels.ts`): the item's summed label votes over the best in the catalogue for that wish (0–1), for the best wish,
+   * times its weight. 0 by default: with a collaborative model the movie demo is measured without it.
+   */
+  labelMatch: number
+  /** Weight of the label part when there is no collaborative model (a catalogue known by its text and labels alone). */
+  labelMatchAlone: number
   /** Items the lexical search adds to the pool per positive wish (its best matches), beside the vector search; 0: none. */
   lexicalCandidates: number
   /**

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import type { Item } from '../core/index.ts'
+import { createLabelIndex } from './labels.ts'
+
+const program = (id: string, description: string, tags: string[], categories: string[] = []): Item => ({
+  id,
+  title: id,
+  description,
+  tags,
+  categories,
+  metadata: {},
+})
+
+// 200 programs: audio recorders that say "capture" and "record", audio players that say "play", editors, and
+// filler. "sound" is everywhere; only the recorders carry the tag `recorder`.
+const items: Item[] = [
+  program('rec1', 'Capture sound from a microphone and record it to disk.', ['audio', 'recorder'], ['sound']),
+  program('rec2', 'Record sound from any input; capture to wav.', ['audio', 'recorder'], ['sound']),
+  program('rec3', 'A small tool to capture sound.', ['audio', 'recorder'], ['sound']),
+  // Carries the label but never says "record": the label vote must still reach it.
+  program('rec4', 'Sound sampling to files with levels.', ['audio', 'recorder'], ['sound']),
+  program('play1', 'Play your sound files from a playlist.', ['audio', 'player'], ['sound']),
+  program('play2', 'Play sound and music quickly.', ['audio', 'player'], ['sound']),
+  program('play3', 'A sound player that can play streams.', ['audio', 'player'], ['sound']),
+  program('edit1', 'Edit text files with syntax colours.', ['editing', 'text'], ['editors']),
+  program('edit2', 'Edit configuration text quickly.', ['editing', 'text'], ['editors']),
+  ...Array.from({ length: 191 }, (_, i) =>
+    program(`p${i}`, i % 2 ? 'A utility that works with sound in some way.' : 'A general utility program.', ['utility']),
+  ),
+]
+
+describe('createLabelIndex', () => {
+  const index = createLabelIndex(items)
+
+  it('votes for the labels whose items use the wish words, strongest first', () => {
+    const { votes } = index.match('something to record sound')
+    const labels = [...votes.keys()]
+    expect(labels[0]).toBe('tag:recorder')
+    expect(labels).not.toContain('tag:player')
+    expect(labels).not.toContain('tag:utility')
+  })
+
+  it('scores an item by its labels, so a recorder that never says "record" is reached', () => {
+    const { scores, best } = index.match('record sound')
+    expect(scores.get('rec4')).toBeGreaterThan(0)
+    expect(scores.get('rec4')).toBe(best)
+    expect(scores.get('play1') ?? 0).toBeLessThan(best)
+    expect(scores.has('p1')).toBe(false)
+  })
+
+  it('reads roots: "editing" meets "edit", and categories are labels too', () => {
+    const { votes } = index.match('text editing')
+    expect(votes.has('tag:editing')).toBe(true)
+    expect(votes.has('category:editors')).toBe(true)
+  })
+
+  it('gives no votes for words nothing uses, or a word used once (chance)', () => {
+    expect(index.match('quantum chromodynamics').votes.size).toBe(0)
+    expect(index.match('microphone').best).toBe(0)
+  })
+
+  it('gives no votes for a label most items carry', () => {
+    const { votes } = index.match('a general utility that works')
+    expect(votes.has('tag:utility')).toBe(false)
+  })
+})

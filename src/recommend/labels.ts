@@ -1,0 +1,137 @@
+import type { Item, ItemId } from '../core/index.ts'
+import { contentStems, rootWord } from './lexical.ts'
+
+/**
+ * Which of the catalogue's labels (tags and categories) a wish's words point to, learned from the items themselves:
+ * a word votes for the labels whose items use it in their title or description more often than chance ("player"
+ * for the tag `player` and the section `sound`, "terminal" for `text mode` and `ncurses`), and an item scores by the
+ * votes its own labels get. So "software to edit videos" reaches programs tagged `video` and `editing` whose
+ * description says "cut clips", and "something to record audio" audio recorders that never say "record". Nothing
+ * is listed by hand; a catalogue without labels gets no votes.
+ */
+export interface LabelIndex {
+  /** The labels `text`'s words vote for and every item's score (the sum of its labels' votes). Cached per text. */
+  match(text: string): LabelMatch
+}
+
+export interface LabelMatch {
+  /** Vote per label (`tag:<tag>` or `category:<category>`, lower-cased), only positive ones. */
+  votes: ReadonlyMap<string, number>
+  /** Per item with a voted label, the sum of its labels' votes. */
+  scores: ReadonlyMap<ItemId, number>
+  /** The highest item score (0 when nothing matches). */
+  best: number
+}
+
+/** A word says something about labels when at most this share of the items use it … */
+const MAX_WORD_SHARE = 0.1
+/** … and at least this many. */
+const MIN_WORD_ITEMS = 2
+/** A label on more than this share of the items (`application`, `graphical`) is a kind of everything: no vote. */
+const MAX_LABEL_SHARE = 0.3
+/** A word votes for a label only when at least this many of its items carry it (one is chance). */
+const MIN_SHARED = 2
+/** Smoothing of the lift (observed over expected co-occurrences), so that small counts do not look strong. */
+const LIFT_PRIOR = 0.5
+/** Shrinks a vote by how many items back it: n / (n + SUPPORT_PRIOR). */
+const SUPPORT_PRIOR = 3
+/** Only the strongest few labels of a wish count: a wish names one or two kinds of program, the rest is noise. */
+const TOP_LABELS = 3
+const CACHE_SIZE = 512
+
+/**
+ * Builds the label index over the items' titles, descriptions, tags and categories. Word postings are made here
+ * (one pass over the catalogue); each wish then counts the labels of the items that use its words.
+ */
+export function createLabelIndex(items: readonly Item[]): LabelIndex {
+  const labelsOf = items.map(itemLabels)
+  const labelCounts = new Map<string, number>()
+  for (const labels of labelsOf) for (const l of labels) labelCounts.set(l, (labelCounts.get(l) ?? 0) + 1)
+  const postings = wordPostings(items)
+  const n = items.length
+  const cache = new Map<string, LabelMatch>()
+  const votesFor = (text: string) => labelVotes(wishWords(text), { postings, labelsOf, labelCounts, n })
+  return {
+    match(text) {
+      const key = text.trim().toLowerCase()
+      const cached = cache.get(key)
+      if (cached) return cached
+      const votes = votesFor(key)
+      const result = itemScores(items, labelsOf, votes)
+      if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+      cache.set(key, result)
+      return result
+    },
+  }
+}
+
+/** An item's labels: each tag and each category, lower-cased and kept apart by their source. */
+function itemLabels(item: Item): string[] {
+  return [
+    ...new Set([...item.tags.map((t) => `tag:${t.trim().toLowerCase()}`), ...item.categories.map((c) => `category:${c.trim().toLowerCase()}`)]),
+  ]
+}
+
+/** The roots of a text's content words ("editing" → "edit"), each once. */
+function wishWords(text: string): string[] {
+  return [...new Set(contentStems(text).map(rootWord))]
+}
+
+/** Root → positions of the items whose title or description uses it. */
+function wordPostings(items: readonly Item[]): Map<string, number[]> {
+  const postings = new Map<string, number[]>()
+  items.forEach((item, at) => {
+    for (const w of wishWords(`${item.title} ${item.description}`)) {
+      const list = postings.get(w)
+      if (list) list.push(at)
+      else postings.set(w, [at])
+    }
+  })
+  return postings
+}
+
+interface LabelTables {
+  postings: ReadonlyMap<string, readonly number[]>
+  labelsOf: readonly (readonly string[])[]
+  labelCounts: ReadonlyMap<string, number>
+  n: number
+}
+
+/**
+ * Each word's vote for a label: ln(smoothed lift) × support shrinkage, summed over the words, kept for the labels
+ * more of its items carry than chance would give; the strongest TOP_LABELS labels of the wish.
+ */
+function labelVotes(words: readonly string[], tables: LabelTables): Map<string, number> {
+  const { postings, labelsOf, labelCounts, n } = tables
+  const votes = new Map<string, number>()
+  for (const w of words) {
+    const users = postings.get(w)
+    if (!users || users.length < MIN_WORD_ITEMS || users.length > MAX_WORD_SHARE * n) continue
+    const shared = new Map<string, number>()
+    for (const at of users) for (const l of labelsOf[at] as string[]) shared.set(l, (shared.get(l) ?? 0) + 1)
+    for (const [label, together] of shared) {
+      const carriers = labelCounts.get(label) as number
+      if (together < MIN_SHARED || carriers > MAX_LABEL_SHARE * n) continue
+      const lift = (together + LIFT_PRIOR) / ((users.length * carriers) / n + LIFT_PRIOR)
+      if (lift <= 1) continue
+      votes.set(label, (votes.get(label) ?? 0) + (Math.log(lift) * together) / (together + SUPPORT_PRIOR))
+    }
+  }
+  const strongest = [...votes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_LABELS)
+  return new Map(strongest)
+}
+
+function itemScores(items: readonly Item[], labelsOf: readonly (readonly string[])[], votes: ReadonlyMap<string, number>): LabelMatch {
+  const scores = new Map<ItemId, number>()
+  let best = 0
+  if (votes.size > 0) {
+    items.forEach((item, at) => {
+      let score = 0
+      for (const l of labelsOf[at] as string[]) score += votes.get(l) ?? 0
+      if (score <= 0) return
+      scores.set(item.id, score)
+      if (score > best) best = score
+    })
+  }
+  return { votes, scores, best }
+}
