@@ -111,7 +111,8 @@ export const FEATURES: { readonly [K in BlendedPart]: (ctx: PoolContext) => Arra
   keywordMatch: keywordShares,
   llmProposal: (ctx) => Float64Array.from(ctx.ids, (id) => ctx.pool.proposals?.get(id) ?? 0),
   lexical: (ctx) => zScores(bestShares(ctx, ctx.lexical), MIN_STD_LEXICAL),
-  labelMatch: (ctx) => (ctx.labels.length ? zScores(bestShares(ctx, ctx.labels), MIN_STD_LEXICAL) : new Float64Array(ctx.ids.length)),
+  labelMatch: (ctx) =>
+    ctx.labels.length ? zScores(bestShares(ctx, ctx.labels), MIN_STD_LEXICAL) : new Float64Array(ctx.ids.length),
   wishMatch: wishMatches,
 }
 

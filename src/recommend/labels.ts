@@ -68,7 +68,10 @@ export function createLabelIndex(items: readonly Item[]): LabelIndex {
 /** An item's labels: each tag and each category, lower-cased and kept apart by their source. */
 function itemLabels(item: Item): string[] {
   return [
-    ...new Set([...item.tags.map((t) => `tag:${t.trim().toLowerCase()}`), ...item.categories.map((c) => `category:${c.trim().toLowerCase()}`)]),
+    ...new Set([
+      ...item.tags.map((t) => `tag:${t.trim().toLowerCase()}`),
+      ...item.categories.map((c) => `category:${c.trim().toLowerCase()}`),
+    ]),
   ]
 }
 
@@ -121,7 +124,11 @@ function labelVotes(words: readonly string[], tables: LabelTables): Map<string, 
   return new Map(strongest)
 }
 
-function itemScores(items: readonly Item[], labelsOf: readonly (readonly string[])[], votes: ReadonlyMap<string, number>): LabelMatch {
+function itemScores(
+  items: readonly Item[],
+  labelsOf: readonly (readonly string[])[],
+  votes: ReadonlyMap<string, number>,
+): LabelMatch {
   const scores = new Map<ItemId, number>()
   let best = 0
   if (votes.size > 0) {
