@@ -41,9 +41,7 @@ const collab: CollabScorer = {
   close: async () => {},
 }
 
-function context(
-  options: { wish?: string; liked?: string[]; lexicalUsed?: boolean; labelsUsed?: boolean; readsParts?: boolean } = {},
-) {
+function context(options: { wish?: string; liked?: string[]; lexicalUsed?: boolean; readsParts?: boolean } = {}) {
   const view = createCatalogueView(films, { index, popularity, collab }, DEFAULT_WEIGHTS, options.readsParts ?? false)
   const wishes: Wish[] = options.wish
     ? [{ text: options.wish, weight: 1, v: vec(1, 0, 0), words: view.wishWords(options.wish) }]
@@ -53,7 +51,6 @@ function context(
   return poolContext(pool, wishes, options.liked ?? [], view, {
     weights: DEFAULT_WEIGHTS,
     lexicalUsed: options.lexicalUsed ?? false,
-    labelsUsed: options.labelsUsed ?? false,
   })
 }
 const byId = (values: ArrayLike<number>) => new Map(films.map((f, i) => [f.id, values[i] as number]))
@@ -120,12 +117,30 @@ describe('FEATURES (one function per blended part)', () => {
   })
 
   it('labelMatch: the items carrying the labels the wish words vote for, even those not using the words', () => {
-    // "chess" is said by two Drama films: the wish votes for Drama, which the quiet film carries without saying chess.
-    const labels = byId(FEATURES.labelMatch(context({ wish: 'a movie about chess', labelsUsed: true })))
-    expect(labels.get('quiet')).toBeGreaterThan(labels.get('space') as number)
-    expect(labels.get('quiet')).toBeGreaterThan(labels.get('p3') as number)
-    expect(labels.get('chess')).toBe(labels.get('quiet'))
-    expect(new Set(FEATURES.labelMatch(context({ wish: 'a movie about chess' })) as Float64Array)).toEqual(new Set([0]))
+    // Four of six dramas say "chess"; the quiet drama does not, and the label vote still reaches it.
+    const say = (id: string, description: string, categories: string[]) => film(id, { description, categories, v: vec(0, 0, 1) })
+    const shelf = [
+      ...['a', 'b', 'c', 'd'].map((id) => say(id, 'A game of chess decides everything.', ['Drama'])),
+      say('quiet', 'Two sisters keep a lighthouse.', ['Drama']),
+      say('also', 'A miner goes home.', ['Drama']),
+      ...Array.from({ length: 40 }, (_, i) => say(`q${i}`, 'A family story in a city.', ['Comedy'])),
+    ]
+    const ids = shelf.map((f) => f.id)
+    const shelfIndex = buildIndex(
+      ids,
+      shelf.map((f) => f.v),
+      { kind: 'exact' },
+    )
+    const view = createCatalogueView(shelf, { index: shelfIndex, popularity: new Map() }, DEFAULT_WEIGHTS, false)
+    const wish = 'a movie about chess'
+    const wishes: Wish[] = [{ text: wish, weight: 1, v: vec(0, 0, 1), words: view.wishWords(wish) }]
+    const pool = { ids, query: vec(0, 0, 1), foldIn: [], coldStart: false }
+    const parts = (labelsUsed: boolean) =>
+      FEATURES.labelMatch(poolContext(pool, wishes, [], view, { weights: DEFAULT_WEIGHTS, lexicalUsed: false, labelsUsed }))
+    const labels = new Map(ids.map((id, i) => [id, parts(true)[i] as number]))
+    expect(labels.get('quiet')).toBeGreaterThan(labels.get('q3') as number)
+    expect(labels.get('quiet')).toBe(labels.get('a'))
+    expect(new Set(parts(false) as Float64Array)).toEqual(new Set([0]))
   })
 
   it('wishMatch: a tier, 1 for the items the words or meaning match outright, 0 for the rest', () => {

@@ -12,19 +12,28 @@ const program = (id: string, description: string, tags: string[], categories: st
 })
 
 // 200 programs: audio recorders that say "capture" and "record", audio players that say "play", editors, and
-// filler. "sound" is everywhere; only the recorders carry the tag `recorder`.
+// filler. "sound" is everywhere; only the recorders carry the tag `recorder`. Every label is on at least five.
 const items: Item[] = [
   program('rec1', 'Capture sound from a microphone and record it to disk.', ['audio', 'recorder'], ['sound']),
   program('rec2', 'Record sound from any input; capture to wav.', ['audio', 'recorder'], ['sound']),
   program('rec3', 'A small tool to capture sound.', ['audio', 'recorder'], ['sound']),
+  program('rec4', 'Records sound and capture levels.', ['audio', 'recorder'], ['sound']),
   // Carries the label but never says "record": the label vote must still reach it.
-  program('rec4', 'Sound sampling to files with levels.', ['audio', 'recorder'], ['sound']),
+  program('rec5', 'Sound sampling to files with levels.', ['audio', 'recorder'], ['sound']),
   program('play1', 'Play your sound files from a playlist.', ['audio', 'player'], ['sound']),
   program('play2', 'Play sound and music quickly.', ['audio', 'player'], ['sound']),
   program('play3', 'A sound player that can play streams.', ['audio', 'player'], ['sound']),
+  program('play4', 'Plays sound from the network.', ['audio', 'player'], ['sound']),
+  program('play5', 'Music playing with a queue.', ['audio', 'player'], ['sound']),
   program('edit1', 'Edit text files with syntax colours.', ['editing', 'text'], ['editors']),
   program('edit2', 'Edit configuration text quickly.', ['editing', 'text'], ['editors']),
-  ...Array.from({ length: 191 }, (_, i) =>
+  program('edit3', 'Editing of plain text.', ['editing', 'text'], ['editors']),
+  program('edit4', 'An editor for text.', ['editing', 'text'], ['editors']),
+  program('edit5', 'Edits files.', ['editing', 'text'], ['editors']),
+  // A label on two programs only names them: whatever words they share must not vote for it.
+  program('pair1', 'A decibel meter for sound.', ['audio', 'rare-pair'], ['sound']),
+  program('pair2', 'Decibel logging of sound.', ['audio', 'rare-pair'], ['sound']),
+  ...Array.from({ length: 183 }, (_, i) =>
     program(`p${i}`, i % 2 ? 'A utility that works with sound in some way.' : 'A general utility program.', ['utility']),
   ),
 ]
@@ -40,10 +49,16 @@ describe('createLabelIndex', () => {
     expect(labels).not.toContain('tag:utility')
   })
 
+  it('learns no label carried by fewer than five items, whatever words they share', () => {
+    const { votes } = index.match('a decibel meter')
+    expect(votes.has('tag:rare-pair')).toBe(false)
+    expect(votes.has('tag:audio')).toBe(true)
+  })
+
   it('scores an item by its labels, so a recorder that never says "record" is reached', () => {
     const { scores, best } = index.match('record sound')
-    expect(scores.get('rec4')).toBeGreaterThan(0)
-    expect(scores.get('rec4')).toBe(best)
+    expect(scores.get('rec5')).toBeGreaterThan(0)
+    expect(scores.get('rec5')).toBe(best)
     expect(scores.get('play1') ?? 0).toBeLessThan(best)
     expect(scores.has('p1')).toBe(false)
   })

@@ -29,12 +29,23 @@ const MAX_WORD_SHARE = 0.1
 const MIN_WORD_ITEMS = 2
 /** A label on more than this share of the items (`application`, `graphical`) is a kind of everything: no vote. */
 const MAX_LABEL_SHARE = 0.3
+/**
+ * A label is learnt only when at least this many items carry it: a tag on two films ("guitar") is the name of those
+ * two, and any word they share would vote for it.
+ */
+const MIN_LABEL_ITEMS = 5
 /** A word votes for a label only when at least this many of its items carry it (one is chance). */
 const MIN_SHARED = 2
 /** Smoothing of the lift (observed over expected co-occurrences), so that small counts do not look strong. */
 const LIFT_PRIOR = 0.5
 /** Shrinks a vote by how many items back it: n / (n + SUPPORT_PRIOR). */
 const SUPPORT_PRIOR = 3
+/**
+ * A label's vote must reach this to count: ln(lift) × support of about e at half support. Weaker votes are chance
+ * co-occurrences in a small catalogue ("space" and "adventure" in a few animated films), and the part is z-scored,
+ * so even a faint vote would lead the blend.
+ */
+const MIN_VOTE = 0.5
 /** Only the strongest few labels of a wish count: a wish names one or two kinds of program, the rest is noise. */
 const TOP_LABELS = 3
 const CACHE_SIZE = 512
@@ -114,13 +125,16 @@ function labelVotes(words: readonly string[], tables: LabelTables): Map<string, 
     for (const at of users) for (const l of labelsOf[at] as string[]) shared.set(l, (shared.get(l) ?? 0) + 1)
     for (const [label, together] of shared) {
       const carriers = labelCounts.get(label) as number
-      if (together < MIN_SHARED || carriers > MAX_LABEL_SHARE * n) continue
+      if (together < MIN_SHARED || carriers < MIN_LABEL_ITEMS || carriers > MAX_LABEL_SHARE * n) continue
       const lift = (together + LIFT_PRIOR) / ((users.length * carriers) / n + LIFT_PRIOR)
       if (lift <= 1) continue
       votes.set(label, (votes.get(label) ?? 0) + (Math.log(lift) * together) / (together + SUPPORT_PRIOR))
     }
   }
-  const strongest = [...votes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_LABELS)
+  const strongest = [...votes]
+    .filter(([, vote]) => vote >= MIN_VOTE)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, TOP_LABELS)
   return new Map(strongest)
 }
 
