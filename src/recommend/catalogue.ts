@@ -63,8 +63,11 @@ export interface CatalogueView {
   whereUsed(item: Item, stem: string): TermPlace | undefined
   /** The lexical (BM25) match of every item to a wish. */
   lexicalMatch(text: string): LexicalMatch
-  /** The labels (tags, categories) a wish's words vote for, learned from the catalogue, and every item's score. */
-  labelMatch(text: string): LabelMatch
+  /**
+   * The labels (tags, categories) a wish's words vote for, learned from the catalogue, and every item's score; with
+   * `feedback` > 0 the labels of the lexical search's first `feedback` matches vote too.
+   */
+  labelMatch(text: string, feedback?: number): LabelMatch
 }
 
 export function createCatalogueView(
@@ -125,11 +128,17 @@ export function createCatalogueView(
     },
     whereUsed: (item, stem) => keywords().where(item, stem),
     lexicalMatch: (text) => keywords().match(text),
-    labelMatch: (text) => {
+    labelMatch: (text, feedback = 0) => {
       labelIndex ??= createLabelIndex([...byId.values()])
-      return labelIndex.match(text)
+      return labelIndex.match(text, feedback > 0 ? firstMatches(keywords().match(text), feedback) : [])
     },
   }
+}
+
+/** The `n` items a lexical match scores highest (ties by id). */
+function firstMatches(match: LexicalMatch, n: number): ItemId[] {
+  const { scores } = match
+  return [...scores.keys()].sort((a, b) => (scores.get(b) as number) - (scores.get(a) as number) || (a < b ? -1 : 1)).slice(0, n)
 }
 
 function popularityTables(byId: ReadonlyMap<ItemId, Item>, popularity: ReadonlyMap<ItemId, number>) {

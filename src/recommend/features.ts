@@ -91,7 +91,7 @@ export function poolContext(
     ((positive[j] as PoolWish).sims[at] ?? Number.NEGATIVE_INFINITY) >= (keywordBars[j] as number)
   const items = ids.map((id) => view.byId.get(id) as Item)
   const lexical = options.lexicalUsed ? positive.map((p) => view.lexicalMatch(p.text)) : []
-  const labels = options.labelsUsed ? positive.map((p) => view.labelMatch(p.text)) : []
+  const labels = options.labelsUsed ? positive.map((p) => view.labelMatch(p.text, weights.labelFeedback)) : []
   return { ids, items, vectors, positive, likedItems, pool, view, weights, raw, closeEnough, lexical, labels }
 }
 

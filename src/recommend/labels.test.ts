@@ -74,6 +74,14 @@ describe('createLabelIndex', () => {
     expect(index.match('microphone').best).toBe(0)
   })
 
+  it('lets feedback items vote as one more word of the wish (and caches by both)', () => {
+    expect(index.match('quantum chromodynamics').votes.size).toBe(0)
+    const fed = index.match('quantum chromodynamics', ['edit1', 'edit2', 'edit3', 'play1'])
+    expect([...fed.votes.keys()]).toContain('tag:editing')
+    expect(fed.scores.get('edit5')).toBe(fed.best)
+    expect(index.match('quantum chromodynamics').votes.size).toBe(0)
+  })
+
   it('gives no votes for a label most items carry', () => {
     const { votes } = index.match('a general utility that works')
     expect(votes.has('tag:utility')).toBe(false)

@@ -10,8 +10,11 @@ import { contentStems, rootWord } from './lexical.ts'
  * is listed by hand; a catalogue without labels gets no votes.
  */
 export interface LabelIndex {
-  /** The labels `text`'s words vote for and every item's score (the sum of its labels' votes). Cached per text. */
-  match(text: string): LabelMatch
+  /**
+   * The labels `text`'s words vote for and every item's score (the sum of its labels' votes). `feedback`: the items
+   * another search ranks first for the text, whose labels vote too (pseudo-relevance feedback). Cached per text.
+   */
+  match(text: string, feedback?: readonly ItemId[]): LabelMatch
 }
 
 export interface LabelMatch {
@@ -61,13 +64,20 @@ export function createLabelIndex(items: readonly Item[]): LabelIndex {
   const postings = wordPostings(items)
   const n = items.length
   const cache = new Map<string, LabelMatch>()
-  const votesFor = (text: string) => labelVotes(wishWords(text), { postings, labelsOf, labelCounts, n })
+  const positions = new Map(items.map((item, at) => [item.id, at]))
+  const tables = { labelsOf, labelCounts, n }
+  // Each word's items vote as a group, and the feedback items as one more group.
+  const votesFor = (text: string, feedback: readonly ItemId[]) => {
+    const groups = wishWords(text).map((w) => postings.get(w) ?? [])
+    const fromFeedback = feedback.flatMap((id) => positions.get(id) ?? [])
+    return labelVotes(fromFeedback.length ? [...groups, fromFeedback] : groups, tables)
+  }
   return {
-    match(text) {
-      const key = text.trim().toLowerCase()
+    match(text, feedback = []) {
+      const key = `${text.trim().toLowerCase()}\u0000${feedback.join('\u0000')}`
       const cached = cache.get(key)
       if (cached) return cached
-      const votes = votesFor(key)
+      const votes = votesFor(text.trim().toLowerCase(), feedback)
       const result = itemScores(items, labelsOf, votes)
       if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string)
       cache.set(key, result)
@@ -105,22 +115,21 @@ function wordPostings(items: readonly Item[]): Map<string, number[]> {
 }
 
 interface LabelTables {
-  postings: ReadonlyMap<string, readonly number[]>
   labelsOf: readonly (readonly string[])[]
   labelCounts: ReadonlyMap<string, number>
   n: number
 }
 
 /**
- * Each word's vote for a label: ln(smoothed lift) × support shrinkage, summed over the words, kept for the labels
- * more of its items carry than chance would give; the strongest TOP_LABELS labels of the wish.
+ * Each group's vote for a label (a group: the items using one word of the wish, or the feedback items): ln(smoothed
+ * lift) × support shrinkage, summed over the groups, kept for the labels more of its items carry than chance would
+ * give; the strongest TOP_LABELS labels of the wish.
  */
-function labelVotes(words: readonly string[], tables: LabelTables): Map<string, number> {
-  const { postings, labelsOf, labelCounts, n } = tables
+function labelVotes(groups: readonly (readonly number[])[], tables: LabelTables): Map<string, number> {
+  const { labelsOf, labelCounts, n } = tables
   const votes = new Map<string, number>()
-  for (const w of words) {
-    const users = postings.get(w)
-    if (!users || users.length < MIN_WORD_ITEMS || users.length > MAX_WORD_SHARE * n) continue
+  for (const users of groups) {
+    if (users.length < MIN_WORD_ITEMS || users.length > MAX_WORD_SHARE * n) continue
     const shared = new Map<string, number>()
     for (const at of users) for (const l of labelsOf[at] as string[]) shared.set(l, (shared.get(l) ?? 0) + 1)
     for (const [label, together] of shared) {

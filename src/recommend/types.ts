@@ -188,6 +188,11 @@ export interface BlendWeights {
   labelMatch: number
   /** Weight of the label part when there is no collaborative model (a catalogue known by its text and labels alone). */
   labelMatchAlone: number
+  /**
+   * How many of the lexical search's first matches for a wish also vote for labels, as one more word of it
+   * (pseudo-relevance feedback); 0: the wish's words alone.
+   */
+  labelFeedback: number
   /** Items the lexical search adds to the pool per positive wish (its best matches), beside the vector search; 0: none. */
   lexicalCandidates: number
   /**
