@@ -1,6 +1,7 @@
 import { type CollabScorer, type Item, type ItemId, norm, type VectorIndex } from '../core/index.ts'
 import { cosinesTo } from './blend.ts'
 import { createFactVotes, type FactMatch } from './facts.ts'
+import { createLabelIndex, type LabelIndex, type LabelMatch } from './labels.ts'
 import {
   createLexicalIndex,
   type Keyword,
@@ -69,6 +70,11 @@ export interface CatalogueView {
   lexicalMatch(text: string): LexicalMatch
   /** The facts (tags) a wish's words vote for, learned from the catalogue, and the items holding them. */
   factMatch(text: string): FactMatch
+  /**
+   * The labels (tags, categories) a wish's words vote for, learned from the catalogue, and every item's score; with
+   * `feedback` > 0 the labels of the lexical search's first `feedback` matches vote too.
+   */
+  labelMatch(text: string, feedback?: number): LabelMatch
 }
 
 export function createCatalogueView(
@@ -115,6 +121,7 @@ export function createCatalogueView(
     factVotes ??= createFactVotes([...byId.values()], lexical.itemsUsing, tagKey)
     return factVotes
   }
+  let labelIndex: LabelIndex | undefined
   const vectorOf = (id: ItemId) => deps.index.vector(id)
   return {
     byId,
@@ -139,7 +146,17 @@ export function createCatalogueView(
     whereUsed: (item, stem) => keywords().where(item, stem),
     lexicalMatch: (text) => keywords().match(text),
     factMatch: (text) => facts()(keywords().terms(text)),
+    labelMatch: (text, feedback = 0) => {
+      labelIndex ??= createLabelIndex([...byId.values()])
+      return labelIndex.match(text, feedback > 0 ? firstMatches(keywords().match(text), feedback) : [])
+    },
   }
+}
+
+/** The `n` items a lexical match scores highest (ties by id). */
+function firstMatches(match: LexicalMatch, n: number): ItemId[] {
+  const { scores } = match
+  return [...scores.keys()].sort((a, b) => (scores.get(b) as number) - (scores.get(a) as number) || (a < b ? -1 : 1)).slice(0, n)
 }
 
 function popularityTables(byId: ReadonlyMap<ItemId, Item>, popularity: ReadonlyMap<ItemId, number>) {

@@ -116,6 +116,33 @@ describe('FEATURES (one function per blended part)', () => {
     expect(new Set(FEATURES.lexical(context({ wish: 'a movie about chess' })) as Float64Array)).toEqual(new Set([0]))
   })
 
+  it('labelMatch: the items carrying the labels the wish words vote for, even those not using the words', () => {
+    // Four of six dramas say "chess"; the quiet drama does not, and the label vote still reaches it.
+    const say = (id: string, description: string, categories: string[]) => film(id, { description, categories, v: vec(0, 0, 1) })
+    const shelf = [
+      ...['a', 'b', 'c', 'd'].map((id) => say(id, 'A game of chess decides everything.', ['Drama'])),
+      say('quiet', 'Two sisters keep a lighthouse.', ['Drama']),
+      say('also', 'A miner goes home.', ['Drama']),
+      ...Array.from({ length: 40 }, (_, i) => say(`q${i}`, 'A family story in a city.', ['Comedy'])),
+    ]
+    const ids = shelf.map((f) => f.id)
+    const shelfIndex = buildIndex(
+      ids,
+      shelf.map((f) => f.v),
+      { kind: 'exact' },
+    )
+    const view = createCatalogueView(shelf, { index: shelfIndex, popularity: new Map() }, DEFAULT_WEIGHTS, false)
+    const wish = 'a movie about chess'
+    const wishes: Wish[] = [{ text: wish, weight: 1, v: vec(0, 0, 1), words: view.wishWords(wish) }]
+    const pool = { ids, query: vec(0, 0, 1), foldIn: [], coldStart: false }
+    const parts = (labelsUsed: boolean) =>
+      FEATURES.labelMatch(poolContext(pool, wishes, [], view, { weights: DEFAULT_WEIGHTS, lexicalUsed: false, labelsUsed }))
+    const labels = new Map(ids.map((id, i) => [id, parts(true)[i] as number]))
+    expect(labels.get('quiet')).toBeGreaterThan(labels.get('q3') as number)
+    expect(labels.get('quiet')).toBe(labels.get('a'))
+    expect(new Set(parts(false) as Float64Array)).toEqual(new Set([0]))
+  })
+
   it('wishMatch: a tier, 1 for the items the words or meaning match outright, 0 for the rest', () => {
     const match = byId(FEATURES.wishMatch(context({ wish: 'a movie about chess', lexicalUsed: true })))
     expect([match.get('chess'), match.get('pawn')]).toEqual([1, 1])

@@ -3,6 +3,7 @@ import { cosinesTo, zScores } from './blend.ts'
 import type { CandidatePool, Wish } from './candidates.ts'
 import type { CatalogueView } from './catalogue.ts'
 import type { FactMatch } from './facts.ts'
+import type { LabelMatch } from './labels.ts'
 import type { LexicalMatch } from './lexical.ts'
 import type { BlendWeights } from './types.ts'
 import type { BlendedPart } from './weights.ts'
@@ -54,6 +55,8 @@ export interface PoolContext {
   lexical: LexicalMatch[]
   /** The facts each positive wish's words vote for, when the fact part, tier or source is used (else empty). */
   facts: FactMatch[]
+  /** The label votes of each positive wish, when the label part weighs anything (else empty). */
+  labels: LabelMatch[]
 }
 
 /** Compares every wish and liked item with the whole pool (hundreds of items) once. */
@@ -62,7 +65,7 @@ export function poolContext(
   wishes: readonly Wish[],
   liked: readonly ItemId[],
   view: CatalogueView,
-  options: { weights: Readonly<BlendWeights>; lexicalUsed: boolean; factsUsed?: boolean },
+  options: { weights: Readonly<BlendWeights>; lexicalUsed: boolean; factsUsed?: boolean; labelsUsed?: boolean },
 ): PoolContext {
   const { weights } = options
   const { ids } = pool
@@ -92,7 +95,8 @@ export function poolContext(
   const items = ids.map((id) => view.byId.get(id) as Item)
   const lexical = options.lexicalUsed ? positive.map((p) => view.lexicalMatch(p.text)) : []
   const facts = options.factsUsed ? positive.map((p) => view.factMatch(p.text)) : []
-  return { ids, items, vectors, positive, likedItems, pool, view, weights, raw, closeEnough, lexical, facts }
+  const labels = options.labelsUsed ? positive.map((p) => view.labelMatch(p.text, weights.labelFeedback)) : []
+  return { ids, items, vectors, positive, likedItems, pool, view, weights, raw, closeEnough, lexical, facts, labels }
 }
 
 /** One function per weighted part of the blend, each giving the part's value for every pool item. */
@@ -110,7 +114,9 @@ export const FEATURES: { readonly [K in BlendedPart]: (ctx: PoolContext) => Arra
   described: (ctx) => Float64Array.from(ctx.items, (item) => (isDescribed(item) ? 1 : 0)),
   keywordMatch: keywordShares,
   llmProposal: (ctx) => Float64Array.from(ctx.ids, (id) => ctx.pool.proposals?.get(id) ?? 0),
-  lexical: (ctx) => zScores(lexicalShares(ctx), MIN_STD_LEXICAL),
+  lexical: (ctx) => zScores(bestShares(ctx, ctx.lexical), MIN_STD_LEXICAL),
+  labelMatch: (ctx) =>
+    ctx.labels.length ? zScores(bestShares(ctx, ctx.labels), MIN_STD_LEXICAL) : new Float64Array(ctx.ids.length),
   wishMatch: wishMatches,
   factMatch: (ctx) => zScores(bestShares(ctx, ctx.facts), MIN_STD_LEXICAL),
 }
@@ -162,12 +168,10 @@ function keywordShares(ctx: PoolContext): number[] {
   })
 }
 
-/** Per item, its BM25 score for the best wish over the best score in the catalogue for it (0–1), by the wish's weight. */
-function lexicalShares(ctx: PoolContext): Float64Array {
-  return bestShares(ctx, ctx.lexical)
-}
-
-/** Per item, its score for the best wish over the wish's best score (0–1), by the wish's weight. */
+/**
+ * Per item, its score for the best wish over the best score in the catalogue for it (0–1), by the wish's weight: the
+ * BM25 score of the lexical match, or the label votes.
+ */
 function bestShares(ctx: PoolContext, matches: readonly { scores: ReadonlyMap<ItemId, number>; best: number }[]): Float64Array {
   return Float64Array.from(ctx.ids, (id) => {
     let best = 0

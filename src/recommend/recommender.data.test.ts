@@ -173,10 +173,15 @@ describe.each(dataSources())('createRecommender on ml-latest-small with USE-lite
     const w = recommender.weights
     for (const r of out) {
       const p = r.parts
-      // No collaborative model here: the text weighs `semanticAlone`, the lexical match `lexicalAlone`.
+      // No collaborative model here: the text weighs `semanticAlone`, the lexical match `lexicalAlone`, the label
+      // votes `labelMatchAlone`.
       expect(p.semanticWeight).toBe(w.semanticAlone)
-      const weightOf = (key: (typeof BLENDED_PARTS)[number]) =>
-        key === 'semantic' ? (p.semanticWeight as number) : key === 'lexical' ? w.lexicalAlone : w[key]
+      const alone: Partial<Record<(typeof BLENDED_PARTS)[number], number>> = {
+        semantic: p.semanticWeight as number,
+        lexical: w.lexicalAlone,
+        labelMatch: w.labelMatchAlone,
+      }
+      const weightOf = (key: (typeof BLENDED_PARTS)[number]) => alone[key] ?? w[key]
       const weighted = BLENDED_PARTS.reduce((sum, key) => sum + weightOf(key) * (p[key] as number), 0)
       expect(p.total).toBeCloseTo(weighted + (p.obscurity ?? 0), 9)
       for (const key of [...BLENDED_PARTS, 'semanticRaw', 'popularityRaw']) expect(Number.isFinite(p[key])).toBe(true)

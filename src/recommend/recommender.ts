@@ -55,6 +55,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   const factsPossible =
     weights.factMatch !== 0 || ends.specific.factMatch !== 0 || weights.wishMatchFacts > 0 || weights.factCandidates > 0
   if (factsPossible) view.factMatch('')
+  if ((collab ? weights.labelMatch : weights.labelMatchAlone) !== 0) view.labelMatch('')
   const sourceOn = (source: CandidateSource) => deps.sources?.[source] !== false
   let closed = false
   const checkOpen = () => {
@@ -115,7 +116,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     const lexicalUsed = partWeights.lexical !== 0 || weights.lexicalCandidates > 0 || deps.onScored !== undefined
     const factsUsed =
       partWeights.factMatch !== 0 || weights.wishMatchFacts > 0 || weights.factCandidates > 0 || deps.onScored !== undefined
-    const ctx = poolContext(pool, wishes, likedAndAnchors(request), view, { weights, lexicalUsed, factsUsed })
+    const labelsUsed = partWeights.labelMatch !== 0
+    const ctx = poolContext(pool, wishes, likedAndAnchors(request), view, { weights, lexicalUsed, factsUsed, labelsUsed })
     const scored = scorePool(ctx, partWeights, specificity)
     deps.onScored?.(scored)
     const picked = selectDiverse(scored, request.k, weights.mmrLambda)

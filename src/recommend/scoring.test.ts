@@ -16,4 +16,13 @@ describe('blendFor without a collaborative model', () => {
     expect(blendFor(ends, 1, false).lexical).toBe(DEFAULT_WEIGHTS.lexicalAlone)
     expect(blendFor(ends, 1, true).lexical).toBe(ends.specific.lexical)
   })
+
+  it('weighs the label votes only without a model, so a catalogue with one (the movie demo) is unchanged', () => {
+    const ends = mergeBlend({})
+    expect(blendFor(ends, 0, false).labelMatch).toBe(DEFAULT_WEIGHTS.labelMatchAlone)
+    expect(blendFor(ends, 1, false).labelMatch).toBe(DEFAULT_WEIGHTS.labelMatchAlone)
+    expect(DEFAULT_WEIGHTS.labelMatchAlone).toBeGreaterThan(0)
+    expect(blendFor(ends, 0, true).labelMatch).toBe(0)
+    expect(blendFor(ends, 1, true).labelMatch).toBe(0)
+  })
 })

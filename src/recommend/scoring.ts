@@ -13,9 +13,11 @@ export interface ScoredItem {
 }
 
 /** The parts that weigh another setting without a collaborative model, when the catalogue's text carries everything. */
-const WITHOUT_COLLAB = { semantic: 'semanticAlone', lexical: 'lexicalAlone' } as const satisfies Partial<
-  Record<BlendedPart, keyof BlendWeights>
->
+const WITHOUT_COLLAB = {
+  semantic: 'semanticAlone',
+  lexical: 'lexicalAlone',
+  labelMatch: 'labelMatchAlone',
+} as const satisfies Partial<Record<BlendedPart, keyof BlendWeights>>
 
 /**
  * The weight of each blended part for a request of the given specificity (0–1): the open end moved towards the

@@ -194,6 +194,19 @@ export interface BlendWeights {
   wishMatchFacts: number
   /** Items holding a wish's voted facts added to the pool per positive wish (most votes, then most popular); 0: none. */
   factCandidates: number
+  /**
+   * Bonus (in z units) for carrying the labels (tags, categories) a wish's words vote for, learned from the catalogue
+   * (`labels.ts`): the item's summed label votes over the best in the catalogue for that wish (0–1), for the best wish,
+   * times its weight. 0 by default: with a collaborative model the movie demo is measured without it.
+   */
+  labelMatch: number
+  /** Weight of the label part when there is no collaborative model (a catalogue known by its text and labels alone). */
+  labelMatchAlone: number
+  /**
+   * How many of the lexical search's first matches for a wish also vote for labels, as one more word of it
+   * (pseudo-relevance feedback); 0: the wish's words alone.
+   */
+  labelFeedback: number
   /** Items the lexical search adds to the pool per positive wish (its best matches), beside the vector search; 0: none. */
   lexicalCandidates: number
   /**
