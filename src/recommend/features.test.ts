@@ -41,19 +41,33 @@ const collab: CollabScorer = {
   close: async () => {},
 }
 
-function context(options: { wish?: string; liked?: string[]; lexicalUsed?: boolean; readsParts?: boolean } = {}) {
-  const view = createCatalogueView(films, { index, popularity, collab }, DEFAULT_WEIGHTS, options.readsParts ?? false)
+function context(
+  options: { wish?: string; liked?: string[]; lexicalUsed?: boolean; readsParts?: boolean; catalogue?: typeof films } = {},
+) {
+  const catalogue = options.catalogue ?? films
+  const deps = options.catalogue
+    ? {
+        index: buildIndex(
+          catalogue.map((f) => f.id),
+          catalogue.map((f) => f.v),
+          { kind: 'exact' },
+        ),
+        popularity,
+        collab,
+      }
+    : { index, popularity, collab }
+  const view = createCatalogueView(catalogue, deps, DEFAULT_WEIGHTS, options.readsParts ?? false)
   const wishes: Wish[] = options.wish
-    ? [{ text: options.wish, weight: 1, v: vec(1, 0, 0), words: view.wishWords(options.wish) }]
+    ? [{ text: options.wish, filtered: new Set(), weight: 1, v: vec(1, 0, 0), words: view.wishWords(options.wish) }]
     : []
   const collabScores = collab.score([])
-  const pool = { ids: films.map((f) => f.id), query: vec(1, 0, 0), collabScores, foldIn: [], coldStart: false }
+  const pool = { ids: catalogue.map((f) => f.id), query: vec(1, 0, 0), collabScores, foldIn: [], coldStart: false }
   return poolContext(pool, wishes, options.liked ?? [], view, {
     weights: DEFAULT_WEIGHTS,
     lexicalUsed: options.lexicalUsed ?? false,
   })
 }
-const byId = (values: ArrayLike<number>) => new Map(films.map((f, i) => [f.id, values[i] as number]))
+const byId = (values: ArrayLike<number>, catalogue = films) => new Map(catalogue.map((f, i) => [f.id, values[i] as number]))
 
 describe('FEATURES (one function per blended part)', () => {
   it('semantic: closer to the query scores higher', () => {
@@ -120,5 +134,21 @@ describe('FEATURES (one function per blended part)', () => {
     const match = byId(FEATURES.wishMatch(context({ wish: 'a movie about chess', lexicalUsed: true })))
     expect([match.get('chess'), match.get('pawn')]).toEqual([1, 1])
     expect([match.get('space'), match.get('p3')]).toEqual([0, 0])
+  })
+
+  it("wishMatch: a strong lexical score from one common word of a wish is no match without the wish's rarest word", () => {
+    // "crew" (five films, one with it in its title) is five times as common as "submarine" (one): the film titled
+    // "The Crew" scores well for "submarine crew" on "crew" alone, and is no match; the submarine film is.
+    const crewFilms = [
+      film('sub', { title: 'Deep', description: 'A submarine lost at sea.', v: vec(0, 0, 1) }),
+      film('crewTitle', { title: 'The Crew', description: 'Friends rob a bank.', v: vec(0, 0, 1) }),
+      ...['a', 'b', 'c', 'd'].map((x) => film(`crew-${x}`, { description: 'A film crew at work.', v: vec(0, 0, 1) })),
+      ...films,
+    ]
+    const ctx = context({ wish: 'submarine crew', lexicalUsed: true, catalogue: crewFilms })
+    const m = ctx.lexical[0]!
+    expect(m.scores.get('crewTitle')).toBeGreaterThanOrEqual(0.5 * m.best)
+    const match = byId(FEATURES.wishMatch(ctx), crewFilms)
+    expect([match.get('sub'), match.get('crewTitle'), match.get('crew-a')]).toEqual([1, 0, 0])
   })
 })

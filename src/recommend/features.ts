@@ -87,7 +87,7 @@ export function poolContext(
   const closeEnough = (j: number, at: number) =>
     ((positive[j] as PoolWish).sims[at] ?? Number.NEGATIVE_INFINITY) >= (keywordBars[j] as number)
   const items = ids.map((id) => view.byId.get(id) as Item)
-  const lexical = options.lexicalUsed ? positive.map((p) => view.lexicalMatch(p.text)) : []
+  const lexical = options.lexicalUsed ? positive.map((p) => view.lexicalMatch(p.text, p.filtered)) : []
   return { ids, items, vectors, positive, likedItems, pool, view, weights, raw, closeEnough, lexical }
 }
 
@@ -172,8 +172,8 @@ function lexicalShares(ctx: PoolContext): Float64Array {
 
 /**
  * Per item, whether it matches a positive wish outright (0 or the wish's weight, at most 1, for the best wish): its
- * lexical score is among the wish's strongest (at least half the best) or it is among the catalogue's closest items
- * to the wish. Not z-scored: a tier, so that a specific wish's matches come first and the other parts order them.
+ * lexical score is among the wish's strongest (at least half the best) and it uses the wish's distinctive words (not
+ * only "crew" of "submarine crew"), or it is among the catalogue's closest items to the wish. Not z-scored: a tier, so that a specific wish's matches come first and the other parts order them.
  */
 function wishMatches(ctx: PoolContext): Float64Array {
   const bars = ctx.positive.map((p) => ctx.view.catalogueBar(p.v, WISH_MATCH_QUANTILE))
@@ -181,7 +181,8 @@ function wishMatches(ctx: PoolContext): Float64Array {
     let best = 0
     ctx.positive.forEach((p, j) => {
       const m = ctx.lexical[j]
-      const lexicalHit = m !== undefined && m.best > 0 && (m.scores.get(id) ?? 0) >= WISH_MATCH_LEXICAL_SHARE * m.best
+      const lexicalHit =
+        m !== undefined && m.best > 0 && (m.scores.get(id) ?? 0) >= WISH_MATCH_LEXICAL_SHARE * m.best && m.distinctive.has(id)
       const semanticHit = (p.sims[i] ?? Number.NEGATIVE_INFINITY) >= (bars[j] as number)
       if (lexicalHit || semanticHit) best = Math.max(best, Math.min(1, p.weight))
     })
