@@ -45,7 +45,13 @@ export const sessionSchema = z.object({
       .optional(),
   }),
   preferences: z.array(
-    z.object({ text: z.string(), weight: z.number(), turn: z.number(), filtered: z.array(z.string()).optional() }),
+    z.object({
+      text: z.string(),
+      weight: z.number(),
+      turn: z.number(),
+      filtered: z.array(z.string()).optional(),
+      critique: z.literal(true).optional(),
+    }),
   ),
   shown: z.array(id),
   lastShown: z.array(id),
