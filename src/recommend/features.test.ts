@@ -151,4 +151,17 @@ describe('FEATURES (one function per blended part)', () => {
     const match = byId(FEATURES.wishMatch(ctx), crewFilms)
     expect([match.get('sub'), match.get('crewTitle'), match.get('crew-a')]).toEqual([1, 0, 0])
   })
+
+  it('wishMatch: a wish saying a tag of several words whole needs the tag or its words together, not one of them', () => {
+    // "love" is a request word, so "first" is the only word searched: the film titled "First" scores best.
+    const tagged = [
+      film('first', { title: 'First', description: 'A race.', v: vec(0, 0, 1) }),
+      ...['a', 'b'].map((x) => film(`love-${x}`, { description: 'Two teenagers.', tags: ['first love'], v: vec(0, 0, 1) })),
+      ...films,
+    ]
+    const ctx = context({ wish: 'first love', lexicalUsed: true, catalogue: tagged })
+    expect(ctx.lexical[0]!.scores.get('first')).toBe(ctx.lexical[0]!.best)
+    const match = byId(FEATURES.wishMatch(ctx), tagged)
+    expect([match.get('love-a'), match.get('love-b'), match.get('first')]).toEqual([1, 1, 0])
+  })
 })

@@ -177,12 +177,21 @@ function lexicalShares(ctx: PoolContext): Float64Array {
  */
 function wishMatches(ctx: PoolContext): Float64Array {
   const bars = ctx.positive.map((p) => ctx.view.catalogueBar(p.v, WISH_MATCH_QUANTILE))
+  // A tag of several words the wish says whole ("first love") is what it asks for, not "first" alone: an item
+  // matches by its words when it has that tag or uses two words of the wish together.
+  const phrases = ctx.positive.map((p) => p.words.keywords.filter((k) => k.stem.includes(' ')))
+  const saysPhrase = (j: number, id: ItemId) =>
+    !phrases[j]?.length || phrases[j].some((k) => k.has(id)) || ctx.lexical[j]?.together.has(id) === true
   return Float64Array.from(ctx.ids, (id, i) => {
     let best = 0
     ctx.positive.forEach((p, j) => {
       const m = ctx.lexical[j]
       const lexicalHit =
-        m !== undefined && m.best > 0 && (m.scores.get(id) ?? 0) >= WISH_MATCH_LEXICAL_SHARE * m.best && m.distinctive.has(id)
+        m !== undefined &&
+        m.best > 0 &&
+        (m.scores.get(id) ?? 0) >= WISH_MATCH_LEXICAL_SHARE * m.best &&
+        m.distinctive.has(id) &&
+        saysPhrase(j, id)
       const semanticHit = (p.sims[i] ?? Number.NEGATIVE_INFINITY) >= (bars[j] as number)
       if (lexicalHit || semanticHit) best = Math.max(best, Math.min(1, p.weight))
     })

@@ -39,6 +39,8 @@ export interface LexicalMatch {
    * "submarine crew" needs "submarine" (or the pair), not "crew" alone.
    */
   distinctive: ReadonlySet<ItemId>
+  /** The items using two adjacent words of the wish together ("tim burton", "cold war"). */
+  together: ReadonlySet<ItemId>
 }
 
 export interface LexicalIndex {
@@ -520,8 +522,13 @@ function createSearch(
     }
     let best = 0
     for (const s of scores.values()) if (s > best) best = s
-    const distinctive = distinctiveItems(found, new Set(termsOf(own, form)), { items, postings })
-    const result = { scores, best, terms: found.map((t) => t.term), distinctive }
+    const tables = { items, postings }
+    const distinctive = distinctiveItems(found, new Set(termsOf(own, form)), tables)
+    const together = usersOf(
+      found.filter((t) => t.term.includes(' ')),
+      tables,
+    )
+    const result = { scores, best, terms: found.map((t) => t.term), distinctive, together }
     if (cache.size >= MATCH_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
     cache.set(key, result)
     return result
@@ -544,7 +551,15 @@ function distinctiveItems(
   const distinctive = found.filter((t) =>
     !said.length || !own.has(t.term) ? true : t.term.includes(' ') || df(t) <= COMMON_FACTOR * rarest,
   )
+  return usersOf(distinctive, { items, postings })
+}
+
+/** The items using any of the terms found. */
+function usersOf(
+  found: readonly { at: { start: number; end: number } }[],
+  { items, postings }: { items: readonly Item[]; postings: Postings },
+): Set<ItemId> {
   const out = new Set<ItemId>()
-  for (const t of distinctive) for (let i = t.at.start; i < t.at.end; i++) out.add((items[postings.at[i] as number] as Item).id)
+  for (const t of found) for (let i = t.at.start; i < t.at.end; i++) out.add((items[postings.at[i] as number] as Item).id)
   return out
 }
