@@ -271,6 +271,15 @@ describe('a catalogue of programs (the software profile)', () => {
     await close()
   })
 
+  it('marks a toolkit and a section asked for as carried by their filters, so they are not searched as the wish', async () => {
+    const { requests, chat, close } = await programChat()
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'a qt mail reader' })
+    const request = requests.at(-1)!
+    expect(request.constraints.facets).toEqual([expect.objectContaining({ field: 'toolkit', include: ['qt'] })])
+    expect(request.preferences).toEqual([{ text: 'qt mail reader', weight: 1, filtered: ['mail', 'qt'] }])
+    await close()
+  })
+
   it('keeps every item when asked for an era it has no years for, and says so', async () => {
     const { requests, chat, close } = await programChat()
     const reply = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'an image viewer from the 90s' })
