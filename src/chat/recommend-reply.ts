@@ -30,7 +30,6 @@ export async function buildRequest(
       text: p.text,
       weight: p.weight * PREFERENCE_DECAY ** Math.max(0, now - p.turn),
       ...(p.filtered?.length ? { filtered: p.filtered } : {}),
-      ...(p.critique ? { critique: true as const } : {}),
     }))
     .filter((p) => Math.abs(p.weight) >= 0.1)
     .slice(-MAX_PREFERENCES)

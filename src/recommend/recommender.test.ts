@@ -512,22 +512,12 @@ describe('createRecommender', () => {
   })
 })
 
-describe('words not searched alone: those a filter carries, and a critique', () => {
+describe('filteredStems', () => {
   it('are the stems of the words a filter carries, unless nothing that says what the wish is about is left', () => {
     expect([...filteredStems('political thriller', ['thriller'])]).toEqual(['thriller'])
     expect([...filteredStems('psychological Thrillers', ['thrillers'])]).toEqual(['thriller'])
     expect([...filteredStems('thriller', ['thriller'])]).toEqual([])
     expect([...filteredStems('a good thriller', ['thriller'])]).toEqual([])
     expect([...filteredStems('political thriller', undefined)]).toEqual([])
-    // A critique is a direction for the encoder: none of its words is searched alone ("calm" is not Dead Calm).
-    expect([...filteredStems('gentle calm heartwarming', undefined, true)]).toEqual(['gentle', 'calm', 'heartwarming'])
-  })
-
-  it('never makes a critique specific, whatever its words', async () => {
-    const rec = await make({ weights: { specificity: 1 } })
-    const said = await rec.recommend(request({ preferences: [{ text: 'pixar', weight: 1 }], k: 3 }))
-    expect(said[0]?.parts.specificity).toBeGreaterThan(0)
-    const critique = await rec.recommend(request({ preferences: [{ text: 'pixar', weight: 1, critique: true }], k: 3 }))
-    expect(critique[0]?.parts.specificity).toBe(0)
   })
 })

@@ -64,7 +64,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
 
   async function wishesOf(request: RecommendRequest): Promise<Wish[]> {
     const prefs = request.preferences
-      .map((p) => ({ text: p.text.trim(), weight: p.weight, filtered: filteredStems(p.text, p.filtered, p.critique) }))
+      .map((p) => ({ text: p.text.trim(), weight: p.weight, filtered: filteredStems(p.text, p.filtered) }))
       .filter((p) => p.text && p.weight)
     let vectors: Float32Array[] = []
     try {
@@ -193,11 +193,9 @@ const validProposal = (p: unknown): boolean => {
 
 /**
  * The stems of the words of a wish a filter carries (`filtered`, plurals folded), not searched alone; none when no
- * other word that says what the wish is about is left ("thriller" alone is still searched). Every word of a
- * critique: it is a direction for the encoder ("gentle calm heartwarming" is not a film about calm).
+ * other word that says what the wish is about is left ("thriller" alone is still searched).
  */
-export function filteredStems(text: string, filtered: readonly string[] | undefined, critique = false): ReadonlySet<string> {
-  if (critique) return new Set(contentStems(text))
+export function filteredStems(text: string, filtered: readonly string[] | undefined): ReadonlySet<string> {
   if (!filtered?.length) return NONE
   const stems = new Set(filtered.map(stemWord))
   return contentStems(text).some((s) => !stems.has(s)) ? stems : NONE
@@ -219,8 +217,6 @@ function validateRequest(r: RecommendRequest): void {
           problems.push(`preferences[${i}].weight must be finite`)
         if (p?.filtered !== undefined && (!Array.isArray(p.filtered) || p.filtered.some((w) => typeof w !== 'string')))
           problems.push(`preferences[${i}].filtered must be an array of words`)
-        if (p?.critique !== undefined && typeof p.critique !== 'boolean')
-          problems.push(`preferences[${i}].critique must be a boolean`)
       })
     }
     for (const key of ['liked', 'disliked', 'history'] as const) {

@@ -41,9 +41,8 @@ export interface RecommendRequest {
    * ("less violent" → `{ text: 'violent', weight: -0.5 }`). The chat layer sets the weights (recent ones weigh more).
    * `filtered`: words of the text that a category or field filter of the request already carries ("thriller" of
    * "political thriller"): embedded with the rest, but not searched as the wish's words unless nothing else is left.
-   * `critique`: a comparative ("funnier", "gentler"): embedded, none of its words searched alone, never specific.
    */
-  preferences: { text: string; weight: number; filtered?: string[]; critique?: boolean }[]
+  preferences: { text: string; weight: number; filtered?: string[] }[]
   /** Items liked in this conversation. */
   liked: ItemId[]
   /** Extra pulls towards items ("more like the second one"), with their weight (a liked item weighs 1). */

@@ -45,13 +45,7 @@ export const sessionSchema = z.object({
       .optional(),
   }),
   preferences: z.array(
-    z.object({
-      text: z.string(),
-      weight: z.number(),
-      turn: z.number(),
-      filtered: z.array(z.string()).optional(),
-      critique: z.literal(true).optional(),
-    }),
+    z.object({ text: z.string(), weight: z.number(), turn: z.number(), filtered: z.array(z.string()).optional() }),
   ),
   shown: z.array(id),
   lastShown: z.array(id),

@@ -21,8 +21,6 @@ export interface SessionPreference {
   turn: number
   /** Words of the text a category or field filter of the same message carries: not searched as the wish's words. */
   filtered?: string[]
-  /** A comparative ("funnier", "gentler"): a direction for the encoder, its words not searched. */
-  critique?: true
 }
 
 /** An anchor ("more like the second one"): an item to steer toward, with the turn it was asked in. */

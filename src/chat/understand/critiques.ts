@@ -33,10 +33,11 @@ const CRITIQUES: { re: RegExp; prefs: { text: string; weight: number }[] }[] = [
     prefs: [{ text: 'scary horror terrifying', weight: -1 }],
   },
   {
-    // Gentler than what was shown: toward calm, warm films, away from what makes a film intense (not only gore).
+    // Gentler than what was shown: toward warm films (in the words catalogues tag them with), away from what makes a
+    // film intense, not only gore.
     re: /\b(?:(?:a (?:bit|little) )?(?:gentler|softer|tamer|calmer|milder|more (?:gentle|calm|relaxed|soothing|mellow))|less (?:intense|tense|stressful|harsh|aggressive)|not (?:so|too|as) (?:intense|tense|stressful|harsh))\b/g,
     prefs: [
-      { text: 'gentle calm heartwarming', weight: 1 },
+      { text: 'heartwarming feel-good', weight: 1 },
       { text: 'intense violent brutal tense', weight: -1 },
     ],
   },
@@ -63,15 +64,10 @@ const CRITIQUES: { re: RegExp; prefs: { text: string; weight: number }[] }[] = [
   },
 ]
 
-/**
- * Comparative critiques anywhere in the message ("funnier", "less violent", "gentler"): signed wishes added to the
- * query, marked `critique`: a direction for the encoder, not a subject to search for by its words.
- */
+/** Comparative critiques anywhere in the message ("funnier", "less violent"): signed wishes added to the query. */
 export function readCritiques(state: UtteranceState): UtteranceState {
   const findings = copyFindings(state.findings)
   let next = state
-  for (const c of CRITIQUES) {
-    next = take(next, c.re, () => void findings.preferences.push(...c.prefs.map((p) => ({ ...p, critique: true as const }))))
-  }
+  for (const c of CRITIQUES) next = take(next, c.re, () => void findings.preferences.push(...c.prefs.map((p) => ({ ...p }))))
   return { ...next, findings }
 }

@@ -80,8 +80,7 @@ export interface Understanding {
   /**
    * Free-text wishes and critiques, with their signs. `filtered`: the words of the text a category filter asked for
    * in the same message already carries ("thriller" of "a political thriller"); they do not drive the wish's lexical
-   * evidence (the text, as said, is still embedded and quoted). `critique`: a comparative ("funnier", "gentler") read
-   * as a direction for the encoder, whose words are not searched ("calm" of "gentler" is not Dead Calm).
+   * evidence (the text, as said, is still embedded and quoted).
    */
-  preferences: { text: string; weight: number; filtered?: string[]; critique?: true }[]
+  preferences: { text: string; weight: number; filtered?: string[] }[]
 }
