@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type Item, silentLogger } from '../core/index.ts'
 import { loadDomainProfile } from '../domain/index.ts'
-import type { Recommender, RecommendRequest } from '../recommend/index.ts'
+import type { Recommendation, Recommender, RecommendRequest } from '../recommend/index.ts'
 import { createMemoryStore } from '../store/index.ts'
 import { createChat } from './engine.ts'
 
@@ -131,6 +131,45 @@ describe('wishes said again', () => {
   })
 })
 
+describe('a wish of an earlier turn that no pick answers', () => {
+  /** Recommends every film; each is close to the wishes `close` names. */
+  function answering(close: (request: RecommendRequest) => string[]): (r: Recommender) => Recommender {
+    return (recorder) => ({
+      ...recorder,
+      recommend: async (request) => {
+        await recorder.recommend(request)
+        const matched = close(request).map((text) => ({ text, similarity: 0.9 }))
+        return items.map((item) => ({
+          item,
+          parts: { semantic: 0, collaborative: 0, popularity: 0, total: 0 } as Recommendation['parts'],
+          evidence: { matchedPreferences: matched, similarTo: [], categoryFit: [] },
+        }))
+      },
+    })
+  }
+
+  it('is said to be unmatched, rather than quoted as if the picks fit it', async () => {
+    // The first turn's picks are close to "chess"; the second's (something funnier) to nothing said before.
+    const { chat, close } = await recordingChat(
+      answering((r) => (r.preferences.length === 1 ? r.preferences.map((p) => p.text) : [])),
+    )
+    const first = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'a movie about chess' })
+    expect(first.text).not.toMatch(/asked for earlier/)
+    const second = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'something funnier' })
+    expect(second.text).toMatch(/"chess"/)
+    expect(second.text).toMatch(/None of these is close to "chess", which you asked for earlier/)
+    await close()
+  })
+
+  it('is not noted when a pick answers it, by closeness or by its words', async () => {
+    const { chat, close } = await recordingChat(answering((r) => r.preferences.map((p) => p.text)))
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'a movie about chess' })
+    const second = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'something funnier' })
+    expect(second.text).not.toMatch(/asked for earlier/)
+    await close()
+  })
+})
+
 describe('what the reply notes', () => {
   it('names a film once, however often it was pointed at, and a liked film not again as seen', async () => {
     const { chat, close } = await recordingChat()
@@ -188,7 +227,12 @@ describe('a catalogue of programs (the software profile)', () => {
       ...recordingRecommender(requests),
       recommend: async (request) => {
         requests.push(request)
-        return programs.slice(0, request.k).map((item) => ({ item, score: 1, parts: {}, evidence: {} }) as never)
+        return programs
+          .slice(0, request.k)
+          .map(
+            (item) =>
+              ({ item, score: 1, parts: {}, evidence: { matchedPreferences: [], similarTo: [], categoryFit: [] } }) as never,
+          )
       },
     }
     const profile = loadDomainProfile('software')
@@ -224,6 +268,15 @@ describe('a catalogue of programs (the software profile)', () => {
     await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'not qt either' })
     expect(requests.at(-1)!.constraints.facets).toEqual([{ field: 'toolkit', exclude: ['gtk', 'qt'] }])
     expect(requests.at(-1)!.preferences.map((p) => p.text)).toEqual(['photo editor'])
+    await close()
+  })
+
+  it('marks a toolkit and a section asked for as carried by their filters, so they are not searched as the wish', async () => {
+    const { requests, chat, close } = await programChat()
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'a qt mail reader' })
+    const request = requests.at(-1)!
+    expect(request.constraints.facets).toEqual([expect.objectContaining({ field: 'toolkit', include: ['qt'] })])
+    expect(request.preferences).toEqual([{ text: 'qt mail reader', weight: 1, filtered: ['mail', 'qt'] }])
     await close()
   })
 

@@ -26,7 +26,11 @@ export async function buildRequest(
   const { byId } = ctx
   const now = session.turn
   const preferences = session.preferences
-    .map((p) => ({ text: p.text, weight: p.weight * PREFERENCE_DECAY ** Math.max(0, now - p.turn) }))
+    .map((p) => ({
+      text: p.text,
+      weight: p.weight * PREFERENCE_DECAY ** Math.max(0, now - p.turn),
+      ...(p.filtered?.length ? { filtered: p.filtered } : {}),
+    }))
     .filter((p) => Math.abs(p.weight) >= 0.1)
     .slice(-MAX_PREFERENCES)
   const anchors = session.anchors
@@ -168,7 +172,7 @@ export async function recommendReply(
   const composed = explain.composeReply(recs, context)
   const ack = acknowledge(notes, ctx.label, profile)
   // What could not be done is said whoever words the reply.
-  const caveats = [...widened, ...caveatsOf(u, profile)]
+  const caveats = [...widened, ...caveatsOf(u, profile), ...unmatchedEarlierWishes(session, preferenceTexts, recs, profile)]
   const withNotes = (body: string) => [ack, body, ...caveats].filter(Boolean).join(' ')
   let text = withNotes(composed.text)
   if (deps.llm && recs.length && replyItems.length <= 10) {
@@ -183,6 +187,41 @@ export async function recommendReply(
   }
   return { text, items: replyItems, suggestions: composed.suggestions }
 }
+
+/** How many of the request's wishes the reply's intro quotes (the latest; `composeReply`). */
+const QUOTED_WISHES = 2
+
+/**
+ * The caveat for wishes of earlier turns that the reply quotes but no pick answers: none is close to it catalogue-wide
+ * (`matchedPreferences`) nor uses its words (`keywordFit`). Without it, "Here are 5 picks for "chess" and "funnier""
+ * implies the comedies are about chess. This turn's wishes are not checked: the person sees at once what they got.
+ */
+function unmatchedEarlierWishes(
+  session: SessionState,
+  quoted: readonly string[],
+  recs: readonly Recommendation[],
+  profile: ChatContext['profile'],
+): string[] {
+  if (!recs.length) return []
+  const now = new Set(session.preferences.filter((p) => p.turn === session.turn).map((p) => p.text.toLowerCase()))
+  const unmatched = quoted
+    .slice(-QUOTED_WISHES)
+    .filter((wish) => !now.has(wish.toLowerCase()) && !recs.some((rec) => answersWish(rec, wish)))
+  return unmatched.length ? [profile.say('earlierWishUnmatched', { wishes: unmatched.map((w) => `"${w}"`).join(' and ') })] : []
+}
+
+/** Whether a pick answers a wish: close to it, or quoting its words (`its description says "chess"`). */
+function answersWish(rec: Recommendation, wish: string): boolean {
+  const said = new Set(wordsOf(wish))
+  if (rec.evidence.matchedPreferences.some((m) => m.text.toLowerCase() === wish.toLowerCase())) return true
+  return (rec.evidence.keywordFit ?? []).some((fit) => {
+    const quoted = /"([^"]+)"|made by (.+)$/.exec(fit)
+    const words = wordsOf(quoted?.[1] ?? quoted?.[2] ?? '')
+    return words.length > 0 && words.some((w) => said.has(w))
+  })
+}
+
+const wordsOf = (text: string) => (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.replace(/s$/, ''))
 
 async function wordWithLlm(
   llm: LlmClient,

@@ -101,7 +101,7 @@ function addPreferences(s: SessionState, preferences: Understanding['preferences
     // A wish said again is refreshed, not stacked: it would weigh double and be echoed twice in the reply.
     const text = p.text.slice(0, 300)
     kept = kept.filter((q) => q.text !== text || Math.sign(q.weight) !== Math.sign(p.weight))
-    kept = [...kept, { text, weight: p.weight, turn: s.turn }]
+    kept = [...kept, { text, weight: p.weight, turn: s.turn, ...(p.filtered?.length ? { filtered: p.filtered } : {}) }]
   }
   if (kept.length > MAX_STORED_PREFERENCES) kept = kept.slice(-MAX_STORED_PREFERENCES)
   return { ...s, preferences: kept }

@@ -104,9 +104,23 @@ function withoutFacetWishes(u: Understanding, read: FacetReading): Understanding
       .replace(/\s+/g, ' ')
       .trim()
     if (!squashWords(text) || said.has(squashWords(text))) return []
-    return [wished(text === p.text ? p : { ...p, text })]
+    return [withFacetWords(wished(text === p.text ? p : { ...p, text }), read.phrases)]
   })
   return { ...u, preferences, facets: [...(u.facets ?? []), ...read.constraints] }
+}
+
+/** A wish with the words of the field values it asks for as filtered ("terminal" of "a terminal music player"). */
+function withFacetWords(
+  p: Understanding['preferences'][number],
+  phrases: readonly string[],
+): Understanding['preferences'][number] {
+  if (p.weight <= 0) return p
+  const inText = phrases.filter((phrase) =>
+    new RegExp(`\\b${phrase.split(' ').map(escapeRegExp).join('\\W+')}\\b`, 'i').test(p.text),
+  )
+  const words = inText.flatMap((phrase) => phrase.toLowerCase().split(' '))
+  if (!words.length) return p
+  return { ...p, filtered: [...new Set([...(p.filtered ?? []), ...words])] }
 }
 
 const squashWords = (s: string) => s.toLowerCase().replace(/[^a-z0-9+]/g, '')

@@ -546,7 +546,7 @@ describe('understand', () => {
     // A bare category name is carried by the category filter, not by text.
     expect(u("I'm looking for a good comedy, any suggestions?")).toMatchObject({ include: ['Comedy'], preferences: [] })
     expect(u('horror please')).toMatchObject({ include: ['Horror'], preferences: [] })
-    expect(u('psychological horror').preferences).toEqual([{ text: 'psychological horror', weight: 1 }])
+    expect(u('psychological horror').preferences).toEqual([{ text: 'psychological horror', weight: 1, filtered: ['horror'] }])
     expect(u('something funny set in space').preferences).toEqual([{ text: 'funny set in space', weight: 1 }])
     expect(u('I loved The Matrix').preferences).toEqual([])
     expect(u('nothing with zombies').preferences).toEqual([{ text: 'zombies', weight: -0.6 }])

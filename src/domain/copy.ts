@@ -14,6 +14,7 @@ export const COPY_PLACEHOLDERS: Record<CopyKey, readonly string[]> = {
   seriesRefused: ['series'],
   noYears: ['era'],
   noLength: [],
+  earlierWishUnmatched: ['wishes'],
   failed: [],
 }
 

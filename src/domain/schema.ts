@@ -112,6 +112,7 @@ export const copySchema = z.strictObject({
   seriesRefused: word,
   noYears: word,
   noLength: word,
+  earlierWishUnmatched: word,
   failed: word,
 })
 

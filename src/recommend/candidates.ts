@@ -9,6 +9,12 @@ const KEYWORD_POOL = 60
 /** A stated preference with its vector and rare words (none for a negative one). */
 export interface Wish {
   text: string
+  /**
+   * Stems of the wish's words that a filter of the request carries ("thriller" of "political thriller" filtered to
+   * thrillers): not searched alone (lexical match, rare words, specificity), only in pairs with another word said
+   * ("political thriller"). Empty when nothing else would be left.
+   */
+  filtered: ReadonlySet<string>
   weight: number
   v: Float32Array
   words: WishWords
@@ -127,7 +133,7 @@ export function gatherCandidates(
   }
   if (weights.lexicalCandidates > 0 && on('lexical')) {
     for (const wish of wishes) {
-      if (wish.weight > 0) addFirst(bestMatches(view, wish.text), weights.lexicalCandidates, allowed, add)
+      if (wish.weight > 0) addFirst(bestMatches(view, wish.text, wish.filtered), weights.lexicalCandidates, allowed, add)
     }
   }
   if (weights.factCandidates > 0 && on('facts')) {
@@ -156,8 +162,8 @@ function proposedParts(proposed: RecommendRequest['proposed'], allowed: (id: Ite
 }
 
 /** The items the lexical search scores for a wish, best first (ties by id). */
-function bestMatches(view: CatalogueView, text: string): ItemId[] {
-  const { scores } = view.lexicalMatch(text)
+function bestMatches(view: CatalogueView, text: string, filtered: ReadonlySet<string>): ItemId[] {
+  const { scores } = view.lexicalMatch(text, filtered)
   return [...scores.keys()].sort((a, b) => (scores.get(b) as number) - (scores.get(a) as number) || (a < b ? -1 : 1))
 }
 

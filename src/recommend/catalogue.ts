@@ -62,12 +62,12 @@ export interface CatalogueView {
   vectorOf(id: ItemId): Float32Array | undefined
   /** The cosine to `u` reached by the catalogue's closest `1 − quantile` share of items (a sample of them). */
   catalogueBar(u: Float32Array, quantile?: number): number
-  /** The rare words of a wish. */
-  wishWords(text: string): WishWords
+  /** The rare words of a wish; `filtered` stems count only inside a tag of several words said (see `LexicalIndex`). */
+  wishWords(text: string, filtered?: ReadonlySet<string>): WishWords
   /** Where an item uses a keyword's stem or a searched term, as written there. */
   whereUsed(item: Item, stem: string): TermPlace | undefined
-  /** The lexical (BM25) match of every item to a wish. */
-  lexicalMatch(text: string): LexicalMatch
+  /** The lexical (BM25) match of every item to a wish; `filtered` stems are searched only in pairs. */
+  lexicalMatch(text: string, filtered?: ReadonlySet<string>): LexicalMatch
   /** The facts (tags) a wish's words vote for, learned from the catalogue, and the items holding them. */
   factMatch(text: string): FactMatch
   /**
@@ -139,12 +139,12 @@ export function createCatalogueView(
     tagIdf: tags.idf,
     vectorOf,
     catalogueBar: catalogueSampler([...byId.keys()], vectorOf),
-    wishWords(text) {
-      const { keywords: found, topicality } = keywords().read(text)
+    wishWords(text, filtered) {
+      const { keywords: found, topicality } = keywords().read(text, filtered)
       return { keywords: found, topical: topicality >= MIN_TOPICALITY }
     },
     whereUsed: (item, stem) => keywords().where(item, stem),
-    lexicalMatch: (text) => keywords().match(text),
+    lexicalMatch: (text, filtered) => keywords().match(text, filtered),
     factMatch: (text) => facts()(keywords().terms(text)),
     labelMatch: (text, feedback = 0) => {
       labelIndex ??= createLabelIndex([...byId.values()])

@@ -41,19 +41,33 @@ const collab: CollabScorer = {
   close: async () => {},
 }
 
-function context(options: { wish?: string; liked?: string[]; lexicalUsed?: boolean; readsParts?: boolean } = {}) {
-  const view = createCatalogueView(films, { index, popularity, collab }, DEFAULT_WEIGHTS, options.readsParts ?? false)
+function context(
+  options: { wish?: string; liked?: string[]; lexicalUsed?: boolean; readsParts?: boolean; catalogue?: typeof films } = {},
+) {
+  const catalogue = options.catalogue ?? films
+  const deps = options.catalogue
+    ? {
+        index: buildIndex(
+          catalogue.map((f) => f.id),
+          catalogue.map((f) => f.v),
+          { kind: 'exact' },
+        ),
+        popularity,
+        collab,
+      }
+    : { index, popularity, collab }
+  const view = createCatalogueView(catalogue, deps, DEFAULT_WEIGHTS, options.readsParts ?? false)
   const wishes: Wish[] = options.wish
-    ? [{ text: options.wish, weight: 1, v: vec(1, 0, 0), words: view.wishWords(options.wish) }]
+    ? [{ text: options.wish, filtered: new Set(), weight: 1, v: vec(1, 0, 0), words: view.wishWords(options.wish) }]
     : []
   const collabScores = collab.score([])
-  const pool = { ids: films.map((f) => f.id), query: vec(1, 0, 0), collabScores, foldIn: [], coldStart: false }
+  const pool = { ids: catalogue.map((f) => f.id), query: vec(1, 0, 0), collabScores, foldIn: [], coldStart: false }
   return poolContext(pool, wishes, options.liked ?? [], view, {
     weights: DEFAULT_WEIGHTS,
     lexicalUsed: options.lexicalUsed ?? false,
   })
 }
-const byId = (values: ArrayLike<number>) => new Map(films.map((f, i) => [f.id, values[i] as number]))
+const byId = (values: ArrayLike<number>, catalogue = films) => new Map(catalogue.map((f, i) => [f.id, values[i] as number]))
 
 describe('FEATURES (one function per blended part)', () => {
   it('semantic: closer to the query scores higher', () => {
@@ -133,7 +147,7 @@ describe('FEATURES (one function per blended part)', () => {
     )
     const view = createCatalogueView(shelf, { index: shelfIndex, popularity: new Map() }, DEFAULT_WEIGHTS, false)
     const wish = 'a movie about chess'
-    const wishes: Wish[] = [{ text: wish, weight: 1, v: vec(0, 0, 1), words: view.wishWords(wish) }]
+    const wishes: Wish[] = [{ text: wish, filtered: new Set(), weight: 1, v: vec(0, 0, 1), words: view.wishWords(wish) }]
     const pool = { ids, query: vec(0, 0, 1), foldIn: [], coldStart: false }
     const parts = (labelsUsed: boolean) =>
       FEATURES.labelMatch(poolContext(pool, wishes, [], view, { weights: DEFAULT_WEIGHTS, lexicalUsed: false, labelsUsed }))
@@ -147,6 +161,35 @@ describe('FEATURES (one function per blended part)', () => {
     const match = byId(FEATURES.wishMatch(context({ wish: 'a movie about chess', lexicalUsed: true })))
     expect([match.get('chess'), match.get('pawn')]).toEqual([1, 1])
     expect([match.get('space'), match.get('p3')]).toEqual([0, 0])
+  })
+
+  it("wishMatch: a strong lexical score from one common word of a wish is no match without the wish's rarest word", () => {
+    // "crew" (five films, one with it in its title) is five times as common as "submarine" (one): the film titled
+    // "The Crew" scores well for "submarine crew" on "crew" alone, and is no match; the submarine film is.
+    const crewFilms = [
+      film('sub', { title: 'Deep', description: 'A submarine lost at sea.', v: vec(0, 0, 1) }),
+      film('crewTitle', { title: 'The Crew', description: 'Friends rob a bank.', v: vec(0, 0, 1) }),
+      ...['a', 'b', 'c', 'd'].map((x) => film(`crew-${x}`, { description: 'A film crew at work.', v: vec(0, 0, 1) })),
+      ...films,
+    ]
+    const ctx = context({ wish: 'submarine crew', lexicalUsed: true, catalogue: crewFilms })
+    const m = ctx.lexical[0]!
+    expect(m.scores.get('crewTitle')).toBeGreaterThanOrEqual(0.5 * m.best)
+    const match = byId(FEATURES.wishMatch(ctx), crewFilms)
+    expect([match.get('sub'), match.get('crewTitle'), match.get('crew-a')]).toEqual([1, 0, 0])
+  })
+
+  it('wishMatch: a wish saying a tag of several words whole needs the tag or its words together, not one of them', () => {
+    // "love" is a request word, so "first" is the only word searched: the film titled "First" scores best.
+    const tagged = [
+      film('first', { title: 'First', description: 'A race.', v: vec(0, 0, 1) }),
+      ...['a', 'b'].map((x) => film(`love-${x}`, { description: 'Two teenagers.', tags: ['first love'], v: vec(0, 0, 1) })),
+      ...films,
+    ]
+    const ctx = context({ wish: 'first love', lexicalUsed: true, catalogue: tagged })
+    expect(ctx.lexical[0]!.scores.get('first')).toBe(ctx.lexical[0]!.best)
+    const match = byId(FEATURES.wishMatch(ctx), tagged)
+    expect([match.get('love-a'), match.get('love-b'), match.get('first')]).toEqual([1, 1, 0])
   })
 })
 
@@ -169,7 +212,7 @@ describe("factMatch and the fact tier (the facts a wish's words vote for)", () =
   function factContext(weights: typeof DEFAULT_WEIGHTS, factsUsed: boolean) {
     const view = createCatalogueView(tagged, { index: taggedIndex, popularity: new Map() }, weights, false)
     const text = 'a vault robbery'
-    const wishes: Wish[] = [{ text, weight: 1, v: vec(1, 0, 0), words: view.wishWords(text) }]
+    const wishes: Wish[] = [{ text, filtered: new Set(), weight: 1, v: vec(1, 0, 0), words: view.wishWords(text) }]
     const pool = { ids: tagged.map((f) => f.id), foldIn: [], coldStart: false }
     const ctx = poolContext(pool, wishes, [], view, { weights, lexicalUsed: true, factsUsed })
     return { ctx, byItem: (values: ArrayLike<number>) => new Map(tagged.map((f, i) => [f.id, values[i] as number])) }
@@ -194,7 +237,7 @@ describe("factMatch and the fact tier (the facts a wish's words vote for)", () =
   it('factCandidates brings the fact holders into the pool, none without it', () => {
     const view = createCatalogueView(tagged, { index: taggedIndex, popularity: new Map() }, DEFAULT_WEIGHTS, false)
     const text = 'a vault robbery'
-    const wishes: Wish[] = [{ text, weight: 1, v: vec(0, 0, 1), words: view.wishWords(text) }]
+    const wishes: Wish[] = [{ text, filtered: new Set(), weight: 1, v: vec(0, 0, 1), words: view.wishWords(text) }]
     const request = {
       k: 5,
       preferences: [{ text, weight: 1 }],

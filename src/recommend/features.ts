@@ -93,7 +93,7 @@ export function poolContext(
   const closeEnough = (j: number, at: number) =>
     ((positive[j] as PoolWish).sims[at] ?? Number.NEGATIVE_INFINITY) >= (keywordBars[j] as number)
   const items = ids.map((id) => view.byId.get(id) as Item)
-  const lexical = options.lexicalUsed ? positive.map((p) => view.lexicalMatch(p.text)) : []
+  const lexical = options.lexicalUsed ? positive.map((p) => view.lexicalMatch(p.text, p.filtered)) : []
   const facts = options.factsUsed ? positive.map((p) => view.factMatch(p.text)) : []
   const labels = options.labelsUsed ? positive.map((p) => view.labelMatch(p.text, weights.labelFeedback)) : []
   return { ids, items, vectors, positive, likedItems, pool, view, weights, raw, closeEnough, lexical, facts, labels }
@@ -186,20 +186,31 @@ function bestShares(ctx: PoolContext, matches: readonly { scores: ReadonlyMap<It
 
 /**
  * Per item, whether it matches a positive wish outright (0 or the wish's weight, at most 1, for the best wish): its
- * lexical score is among the wish's strongest (at least half the best), it is among the catalogue's closest items
- * to the wish, or (with `wishMatchFacts`) it holds enough of the facts the wish's words vote for. Not z-scored: a
- * tier, so that a specific wish's matches come first and the other parts order them.
+ * lexical score is among the wish's strongest (at least half the best) and it uses the wish's distinctive words (not
+ * only "crew" of "submarine crew"), it is among the catalogue's closest items to the wish, or (with `wishMatchFacts`)
+ * it holds enough of the facts the wish's words vote for. Not z-scored: a tier, so that a specific wish's matches
+ * come first and the other parts order them.
  */
 function wishMatches(ctx: PoolContext): Float64Array {
   const bars = ctx.positive.map((p) => ctx.view.catalogueBar(p.v, WISH_MATCH_QUANTILE))
   const factShare = ctx.weights.wishMatchFacts
-  const strong = (m: { scores: ReadonlyMap<ItemId, number>; best: number } | undefined, id: ItemId, share: number) =>
-    m !== undefined && m.best > 0 && share > 0 && (m.scores.get(id) ?? 0) >= share * m.best
+  // A tag of several words the wish says whole ("first love") is what it asks for, not "first" alone: an item
+  // matches by its words when it has that tag or uses two words of the wish together.
+  const phrases = ctx.positive.map((p) => p.words.keywords.filter((k) => k.stem.includes(' ')))
+  const saysPhrase = (j: number, id: ItemId) =>
+    !phrases[j]?.length || phrases[j].some((k) => k.has(id)) || ctx.lexical[j]?.together.has(id) === true
   return Float64Array.from(ctx.ids, (id, i) => {
     let best = 0
     ctx.positive.forEach((p, j) => {
-      const lexicalHit = strong(ctx.lexical[j], id, WISH_MATCH_LEXICAL_SHARE)
-      const factHit = strong(ctx.facts[j], id, factShare)
+      const m = ctx.lexical[j]
+      const lexicalHit =
+        m !== undefined &&
+        m.best > 0 &&
+        (m.scores.get(id) ?? 0) >= WISH_MATCH_LEXICAL_SHARE * m.best &&
+        m.distinctive.has(id) &&
+        saysPhrase(j, id)
+      const f = ctx.facts[j]
+      const factHit = f !== undefined && f.best > 0 && factShare > 0 && (f.scores.get(id) ?? 0) >= factShare * f.best
       const semanticHit = (p.sims[i] ?? Number.NEGATIVE_INFINITY) >= (bars[j] as number)
       if (lexicalHit || factHit || semanticHit) best = Math.max(best, Math.min(1, p.weight))
     })

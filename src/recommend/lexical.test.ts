@@ -158,6 +158,35 @@ describe('lexical search (BM25 over title, tags, companies and description)', ()
     expect(index.match('recommend me something good').best).toBe(0)
     expect(index.match('').scores.size).toBe(0)
   })
+
+  it("makes a match distinctive only through a wish's rare words, not one common word of several", () => {
+    const crews: Item[] = [
+      film('sub1', 'Das Boot', 'A submarine crew endures the war at sea.'),
+      film('sub2', 'Crimson Tide', 'Officers of a submarine clash.'),
+      ...Array.from({ length: 12 }, (_, i) => film(`crew${i}`, `Crew ${i}`, 'A film crew shoots a western.')),
+      ...Array.from({ length: 180 }, (_, i) => film(`plain${i}`, `Plain ${i}`, 'A drama about a family and a city.')),
+    ]
+    const own = createLexicalIndex(crews, () => 1)
+    const submarineCrew = own.match('a submarine crew')
+    // "crew" (12 films) is six times as common as "submarine" (2): only the submarine films are distinctive.
+    expect(submarineCrew.scores.has('crew3')).toBe(true)
+    expect([...submarineCrew.distinctive].sort()).toEqual(['sub1', 'sub2'])
+    // Words about as rare as each other are each distinctive: a film using "cold" or "war" is, one using neither not.
+    const coldWar = index.match('a movie about the cold war')
+    expect(coldWar.distinctive.has('spy')).toBe(true)
+    expect(coldWar.distinctive.has('war')).toBe(true)
+    expect(coldWar.distinctive.has('chess1')).toBe(false)
+    expect(index.match('the cold').distinctive.has('war')).toBe(true)
+  })
+
+  it('searches a word a filter carries only in a pair with another word of the wish', () => {
+    const filtered = index.match('a cold war thriller', new Set(['war']))
+    expect(filtered.terms).toEqual(['cold', 'cold war'])
+    expect(index.match('a cold war thriller').terms).toContain('war')
+    const own = createLexicalIndex(items, popularity)
+    expect(own.read('a heist at christmas').keywords.map((k) => k.stem)).toContain('heist')
+    expect(own.read('a heist at christmas', new Set(['heist'])).keywords.map((k) => k.stem)).not.toContain('heist')
+  })
 })
 
 describe("lexical tables built elsewhere (a build's reader thread)", () => {

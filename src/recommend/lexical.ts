@@ -33,6 +33,14 @@ export interface LexicalMatch {
   best: number
   /** The terms searched: stems and pairs of adjacent stems ("cold war", "con artist"), each used by few items. */
   terms: readonly string[]
+  /**
+   * The items using a distinctive word of the wish: one not far more common than its rarest (see
+   * {@link COMMON_FACTOR}), a pair of its words together, or a word the catalogue's vocabulary added for it.
+   * "submarine crew" needs "submarine" (or the pair), not "crew" alone.
+   */
+  distinctive: ReadonlySet<ItemId>
+  /** The items using two adjacent words of the wish together ("tim burton", "cold war"). */
+  together: ReadonlySet<ItemId>
 }
 
 export interface LexicalIndex {
@@ -41,15 +49,17 @@ export interface LexicalIndex {
    * aside: "dog", "heist" and "classic christmas" are all topic, "i like kristin wigg" or "birthday party for my
    * daughter" mostly not.
    */
-  read(text: string): { keywords: Keyword[]; topicality: number }
+  read(text: string, filtered?: ReadonlySet<string>): { keywords: Keyword[]; topicality: number }
   /** Where the item uses a stem or phrase of stems, as written there. */
   where(item: Item, stem: string): TermPlace | undefined
   /**
    * Scores every item against `text`: BM25 (k1 1.2, b 0.75) with each field's term counts weighted (title and
    * companies 3, tags 2, description 1) and length-normalised, over single stems and pairs of adjacent stems (a pair
    * counting twice), so "road trip" or "studio ghibli" said together outweigh either word alone. Cached per text.
+   * `filtered`: stems a filter of the request carries ("thriller" of "political thriller" among thrillers), searched
+   * only in pairs with another word of the wish, never alone; they count only in a tag said whole in `read`.
    */
-  match(text: string): LexicalMatch
+  match(text: string, filtered?: ReadonlySet<string>): LexicalMatch
   /** The terms the search reads in `text` (stems, or roots, and pairs of adjacent ones), each once. */
   terms(text: string): string[]
   /** The items (positions in the list the index was built over) whose text uses a search term, in any field. */
@@ -89,8 +99,16 @@ const B = 0.75
 const MAX_SEARCH_SHARE = 0.1
 const MIN_SEARCH_CEILING = 5
 const MATCH_CACHE_SIZE = 512
+const NO_STEMS: ReadonlySet<string> = new Set()
+
 /** A pair of adjacent words found together counts this many times a single word: "road trip" is not "the road". */
 const PAIR_WEIGHT = 2
+/**
+ * A word of a wish used by more than this many times as many items as the wish's rarest word is common beside it:
+ * "crew" (1.5% of ml-latest-small) beside "submarine" (0.2%). An item that uses only such words is no match of
+ * the wish's own; two words as rare as each other are each distinctive.
+ */
+export const COMMON_FACTOR = 4
 
 /** Lowercase, possessives and plurals folded: "Zombies", "zombie's" and "zombie" meet, as "stories" and "story". */
 export function stemWord(word: string): string {
@@ -274,18 +292,18 @@ export function createLexicalIndex(
   }
   const keyword = keywordLookup(tables?.keywords ?? keywordPostings(items), items, popularity)
   // The BM25 postings are built at the first search: a catalogue whose blend does not use them never pays for them.
-  let search: ((text: string) => LexicalMatch) | undefined
+  let search: ((own: string, text: string, filtered: ReadonlySet<string>) => LexicalMatch) | undefined
   let searchTable: Postings | undefined
   const searchTableOf = () => {
     searchTable ??= (form === asStem ? tables?.search : undefined) ?? searchPostings(items, form)
     return searchTable
   }
   return {
-    read: (text) => readKeywords(text, keyword),
+    read: (text, filtered) => readKeywords(text, keyword, filtered),
     where: (item, stem) => whereUsed(item, stem, form),
-    match: (text) => {
+    match: (text, filtered = NO_STEMS) => {
       search ??= createSearch(items, searchTableOf(), form)
-      return search(withVocabulary(text, vocabulary))
+      return search(text, withVocabulary(text, vocabulary), new Set([...filtered].map(form)))
     },
     terms: (text) => [...new Set(termsOf(text, form))],
     itemsUsing: (term) => {
@@ -412,9 +430,9 @@ function keywordLookup(postings: Postings, items: readonly Item[], popularity: (
   }
 }
 
-function readKeywords(text: string, keyword: (stem: string) => Keyword | undefined) {
+function readKeywords(text: string, keyword: (stem: string) => Keyword | undefined, filtered = NO_STEMS) {
   const sequence = words(text).map(stemWord)
-  const said = saidStems(text)
+  const said = saidStems(text).filter((s) => !filtered.has(s))
   // Tags of several words said in order, longest first (a shorter one inside a longer one adds nothing); their
   // words count as topic even when each alone is too common to be a keyword ("time travel").
   const phrases: Keyword[] = []
@@ -486,18 +504,26 @@ function searchPostings(items: readonly Item[], form: TermForm = asStem, stems =
   return postings.finish()
 }
 
-/** BM25 (k1 1.2, b 0.75) over the postings, cached per text. */
-function createSearch(items: readonly Item[], postings: Postings, form: TermForm): (text: string) => LexicalMatch {
+/**
+ * BM25 (k1 1.2, b 0.75) over the postings for `text` (the wish with any vocabulary terms added), cached per text;
+ * `own` is the wish as said, whose rarest words make an item's match distinctive.
+ */
+function createSearch(
+  items: readonly Item[],
+  postings: Postings,
+  form: TermForm,
+): (own: string, text: string, filtered: ReadonlySet<string>) => LexicalMatch {
   const n = items.length
   const tfs = postings.weights as Float64Array
   // In a small catalogue a share is a handful of items: up to MIN_SEARCH_CEILING (at most half of them) may share a term.
   const maxDf = Math.max(Math.min(MIN_SEARCH_CEILING, n / 2), MAX_SEARCH_SHARE * n)
   const cache = new Map<string, LexicalMatch>()
-  return (text) => {
-    const key = text.trim().toLowerCase()
+  return (own, text, filtered) => {
+    const key = `${text.trim().toLowerCase()}\u0000${[...filtered].sort().join(' ')}`
     const cached = cache.get(key)
     if (cached) return cached
     const found = [...new Set(termsOf(text, form))]
+      .filter((term) => !filtered.has(term))
       .map((term) => ({ term, at: postingsOf(postings, term) }))
       .filter((t): t is { term: string; at: { start: number; end: number } } => {
         const df = t.at ? t.at.end - t.at.start : 0
@@ -515,9 +541,44 @@ function createSearch(items: readonly Item[], postings: Postings, form: TermForm
     }
     let best = 0
     for (const s of scores.values()) if (s > best) best = s
-    const result = { scores, best, terms: found.map((t) => t.term) }
+    const tables = { items, postings }
+    const distinctive = distinctiveItems(found, new Set(termsOf(own, form)), tables)
+    const together = usersOf(
+      found.filter((t) => t.term.includes(' ')),
+      tables,
+    )
+    const result = { scores, best, terms: found.map((t) => t.term), distinctive, together }
     if (cache.size >= MATCH_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
     cache.set(key, result)
     return result
   }
+}
+
+/**
+ * The items using a distinctive word of a wish: a word of it used by at most {@link COMMON_FACTOR} times as many
+ * items as its rarest word, a pair of its words said together, or a word only the vocabulary added. With no single
+ * word of the wish searched, every item the search scored.
+ */
+function distinctiveItems(
+  found: readonly { term: string; at: { start: number; end: number } }[],
+  own: ReadonlySet<string>,
+  { items, postings }: { items: readonly Item[]; postings: Postings },
+): Set<ItemId> {
+  const df = (t: { at: { start: number; end: number } }) => t.at.end - t.at.start
+  const said = found.filter((t) => !t.term.includes(' ') && own.has(t.term))
+  const rarest = Math.min(...said.map(df))
+  const distinctive = found.filter((t) =>
+    !said.length || !own.has(t.term) ? true : t.term.includes(' ') || df(t) <= COMMON_FACTOR * rarest,
+  )
+  return usersOf(distinctive, { items, postings })
+}
+
+/** The items using any of the terms found. */
+function usersOf(
+  found: readonly { at: { start: number; end: number } }[],
+  { items, postings }: { items: readonly Item[]; postings: Postings },
+): Set<ItemId> {
+  const out = new Set<ItemId>()
+  for (const t of found) for (let i = t.at.start; i < t.at.end; i++) out.add((items[postings.at[i] as number] as Item).id)
+  return out
 }

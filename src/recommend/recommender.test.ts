@@ -8,6 +8,7 @@ import {
   type RecommenderDeps,
   type RecommendRequest,
 } from './index.ts'
+import { filteredStems } from './recommender.ts'
 
 // A hand-made world: four topic axes (0 animated/family, 1 horror, 2 space, 3 romance) plus 2 noise dimensions.
 const DIM = 6
@@ -485,5 +486,38 @@ describe('createRecommender', () => {
     expect(withLiked[0]?.parts.specificity).toBe(0)
     const open = await rec.recommend(request({ preferences: [{ text: 'anything good', weight: 1 }], k: 3 }))
     expect(open[0]?.parts.specificity).toBe(0)
+  })
+
+  it('reads a wish without the category words its filter carries: "pixar comedy" filtered to comedies is about pixar', async () => {
+    const rec = await make({ weights: { specificity: 1 } })
+    const constraints = { includeCategories: ['Comedy'], excludeCategories: [] }
+    const said = await rec.recommend(request({ preferences: [{ text: 'pixar comedy', weight: 1 }], constraints, k: 3 }))
+    const filtered = await rec.recommend(
+      request({ preferences: [{ text: 'pixar comedy', weight: 1, filtered: ['comedy'] }], constraints, k: 3 }),
+    )
+    const pixar = await rec.recommend(request({ preferences: [{ text: 'pixar', weight: 1 }], constraints, k: 3 }))
+    // "comedy" (in two descriptions) is a rare word here: said as the wish's, it makes the wish read more specific
+    // and its comedies match; carried by the filter, the wish reads as "pixar" alone, and is quoted as said.
+    expect(said[0]?.parts.specificity).not.toBeCloseTo(pixar[0]?.parts.specificity as number, 6)
+    expect(filtered[0]?.parts.specificity).toBeCloseTo(pixar[0]?.parts.specificity as number, 6)
+    expect(filtered.map((r) => r.item.id)).toEqual(pixar.map((r) => r.item.id))
+  })
+
+  it('does not compute the wish-match tier when it weighs nothing, unless the parts are read', async () => {
+    const wish = request({ preferences: [{ text: 'something by pixar', weight: 1 }], k: 5 })
+    const unweighted = await make({ weights: { specificity: 0 } })
+    expect((await unweighted.recommend(wish)).map((r) => r.parts.wishMatch)).toEqual([0, 0, 0, 0, 0])
+    const read = await make({ weights: { specificity: 0 }, onScored: () => {} })
+    expect((await read.recommend(wish)).some((r) => r.parts.wishMatch === 1)).toBe(true)
+  })
+})
+
+describe('filteredStems', () => {
+  it('are the stems of the words a filter carries, unless nothing that says what the wish is about is left', () => {
+    expect([...filteredStems('political thriller', ['thriller'])]).toEqual(['thriller'])
+    expect([...filteredStems('psychological Thrillers', ['thrillers'])]).toEqual(['thriller'])
+    expect([...filteredStems('thriller', ['thriller'])]).toEqual([])
+    expect([...filteredStems('a good thriller', ['thriller'])]).toEqual([])
+    expect([...filteredStems('political thriller', undefined)]).toEqual([])
   })
 })

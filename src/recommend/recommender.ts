@@ -14,6 +14,7 @@ import { type CatalogueView, createCatalogueView } from './catalogue.ts'
 import { rememberingScores } from './collab-cache.ts'
 import { sharedCategories, sharedTags } from './evidence.ts'
 import { poolContext } from './features.ts'
+import { contentStems, stemWord } from './lexical.ts'
 import { blendFor, scorePool } from './scoring.ts'
 import { createPhraseFinder, explainPicks, selectDiverse } from './selection.ts'
 import { requestSpecificity } from './specificity.ts'
@@ -69,7 +70,9 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   const addPhrases = createPhraseFinder(embed, weights, logger)
 
   async function wishesOf(request: RecommendRequest): Promise<Wish[]> {
-    const prefs = request.preferences.map((p) => ({ text: p.text.trim(), weight: p.weight })).filter((p) => p.text && p.weight)
+    const prefs = request.preferences
+      .map((p) => ({ text: p.text.trim(), weight: p.weight, filtered: filteredStems(p.text, p.filtered) }))
+      .filter((p) => p.text && p.weight)
     let vectors: Float32Array[] = []
     try {
       if (prefs.length)
@@ -84,7 +87,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     return prefs.map((p, i) => ({
       ...p,
       v: vectors[i] as Float32Array,
-      words: p.weight > 0 ? view.wishWords(p.text) : { keywords: [], topical: false },
+      words: p.weight > 0 ? view.wishWords(p.text, p.filtered) : { keywords: [], topical: false },
     }))
   }
 
@@ -107,7 +110,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     const specificity =
       anchored *
       requestSpecificity(
-        wishes.map((w) => ({ text: w.text, weight: w.weight, keywords: w.words.keywords })),
+        wishes.map((w) => ({ text: w.text, weight: w.weight, keywords: w.words.keywords, filtered: w.filtered })),
         request.constraints,
         view.byId.size,
         weights.minWishSpecificity,
@@ -118,7 +121,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       partWeights.factMatch !== 0 || weights.wishMatchFacts > 0 || weights.factCandidates > 0 || deps.onScored !== undefined
     const labelsUsed = partWeights.labelMatch !== 0
     const ctx = poolContext(pool, wishes, likedAndAnchors(request), view, { weights, lexicalUsed, factsUsed, labelsUsed })
-    const scored = scorePool(ctx, partWeights, specificity)
+    const scored = scorePool(ctx, partWeights, specificity, { everyPart: deps.onScored !== undefined })
     deps.onScored?.(scored)
     const picked = selectDiverse(scored, request.k, weights.mmrLambda)
     const results = explainPicks(picked, ctx, request.constraints, collab)
@@ -198,6 +201,18 @@ const validProposal = (p: unknown): boolean => {
   return typeof id === 'string' && typeof part === 'number' && Number.isFinite(part)
 }
 
+/**
+ * The stems of the words of a wish a filter carries (`filtered`, plurals folded), not searched alone; none when no
+ * other word that says what the wish is about is left ("thriller" alone is still searched).
+ */
+export function filteredStems(text: string, filtered: readonly string[] | undefined): ReadonlySet<string> {
+  if (!filtered?.length) return NONE
+  const stems = new Set(filtered.map(stemWord))
+  return contentStems(text).some((s) => !stems.has(s)) ? stems : NONE
+}
+
+const NONE: ReadonlySet<string> = new Set()
+
 function validateRequest(r: RecommendRequest): void {
   const problems: string[] = []
   if (!r || typeof r !== 'object') problems.push('request must be an object')
@@ -210,6 +225,8 @@ function validateRequest(r: RecommendRequest): void {
         if (!p || typeof p.text !== 'string') problems.push(`preferences[${i}].text must be a string`)
         if (!p || typeof p.weight !== 'number' || !Number.isFinite(p.weight))
           problems.push(`preferences[${i}].weight must be finite`)
+        if (p?.filtered !== undefined && (!Array.isArray(p.filtered) || p.filtered.some((w) => typeof w !== 'string')))
+          problems.push(`preferences[${i}].filtered must be an array of words`)
       })
     }
     for (const key of ['liked', 'disliked', 'history'] as const) {

@@ -20,6 +20,12 @@ const WITHOUT_COLLAB = {
 } as const satisfies Partial<Record<BlendedPart, keyof BlendWeights>>
 
 /**
+ * Parts that cost a pass over the whole catalogue per wish (`wishMatch` ranks every item against the wish's vector,
+ * about 1 ms a turn on ml-latest-small): not computed when they weigh nothing.
+ */
+const COSTLY_PARTS: ReadonlySet<BlendedPart> = new Set<BlendedPart>(['wishMatch'])
+
+/**
  * The weight of each blended part for a request of the given specificity (0–1): the open end moved towards the
  * specific end by `specificity` (the knob) × the request's specificity. Without a collaborative model (a catalogue
  * without interactions, or a model that failed to load) `semantic` weighs `semanticAlone` and `lexical`
@@ -50,12 +56,19 @@ export function blendTotal(parts: ScoreParts, partWeights: Readonly<PartWeights>
 }
 
 /**
- * Every pool item with its parts and blended total, in pool order. An item less popular than `minPopularity` and
+ * Every pool item with its parts and blended total, in pool order. A costly part that weighs nothing reads 0 unless
+ * `everyPart` (someone reads the parts, e.g. a fit). An item less popular than `minPopularity` and
  * without a description takes the obscurity penalty unless its text match is strong (semantic z ≥ 2).
  */
-export function scorePool(ctx: PoolContext, partWeights: Readonly<PartWeights>, specificity: number): ScoredItem[] {
+export function scorePool(
+  ctx: PoolContext,
+  partWeights: Readonly<PartWeights>,
+  specificity: number,
+  options: { everyPart?: boolean } = {},
+): ScoredItem[] {
   const { weights, view, raw } = ctx
-  const values = BLENDED_PARTS.map((key) => partValues(key, ctx))
+  const skipped = (key: BlendedPart) => COSTLY_PARTS.has(key) && partWeights[key] === 0 && !options.everyPart
+  const values = BLENDED_PARTS.map((key) => (skipped(key) ? new Float64Array(ctx.ids.length) : partValues(key, ctx)))
   const semantic = values[BLENDED_PARTS.indexOf('semantic')] as ArrayLike<number>
   return ctx.ids.map((id, i) => {
     const item = ctx.items[i] as Item

@@ -101,7 +101,8 @@ function addFits(evidence: Evidence, s: ScoredItem, ctx: PoolContext, constraint
 }
 
 /**
- * Where the item uses the rare words of the wishes it is close enough to (`its description says "Christmas"`), and,
+ * Where the item uses the rare words of the wishes it is close enough to and whose distinctive words it uses (`its
+ * description says "Christmas"`), and,
  * when the lexical match is used, the companies and word pairs of a wish it matches well (`made by Pixar Animation
  * Studios`, `tagged "road trip"`). At most two.
  */
@@ -127,7 +128,8 @@ function keywordFit(item: Item, at: number, ctx: PoolContext): string[] {
     }
   })
   ctx.positive.forEach((p, j) => {
-    if (!ctx.closeEnough(j, at)) return
+    // One common word of a wish of several is no evidence ("crew" of "submarine crew").
+    if (!ctx.closeEnough(j, at) || ctx.lexical[j]?.distinctive.has(item.id) === false) return
     for (const k of p.words.keywords) {
       if (k.stem.split(' ').every((w) => saidWords.has(w))) continue
       const found = k.has(item.id) ? ctx.view.whereUsed(item, k.stem) : undefined

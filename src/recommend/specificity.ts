@@ -21,9 +21,15 @@ const OPEN_WORDS = new Set(
  * How specific one wish is, in [0, 1]: the share of its content words that are rare in the catalogue (a tag of
  * several words covers its words) times how rare they are together (summed idf over ln(catalogue size), at most 1).
  * "a movie about chess" is about 0.75 on ml-latest-small; "anything good?" and "something fun for tonight" are 0.
+ * Words a filter carries (`filtered` stems: "thriller" of "political thriller") are not the wish's own.
  */
-export function wishSpecificity(text: string, keywords: readonly Keyword[], catalogueSize: number): number {
-  const said = contentStems(text)
+export function wishSpecificity(
+  text: string,
+  keywords: readonly Keyword[],
+  catalogueSize: number,
+  filtered: ReadonlySet<string> = new Set(),
+): number {
+  const said = contentStems(text).filter((s) => !filtered.has(s))
   if (said.length === 0 || catalogueSize < 2) return 0
   const useful = keywords.filter((k) => !k.stem.split(' ').every((s) => OPEN_WORDS.has(s)))
   const covered = new Set(useful.flatMap((k) => k.stem.split(' ')))
@@ -38,7 +44,7 @@ export function wishSpecificity(text: string, keywords: readonly Keyword[], cata
  * least `floor` specific, however common its words: a wish said in other words than the catalogue's is still a wish.
  */
 export function requestSpecificity(
-  wishes: readonly { text: string; weight: number; keywords: readonly Keyword[] }[],
+  wishes: readonly { text: string; weight: number; keywords: readonly Keyword[]; filtered?: ReadonlySet<string> }[],
   constraints: Constraints,
   catalogueSize: number,
   floor = 0,
@@ -47,7 +53,7 @@ export function requestSpecificity(
   let best = 0
   for (const w of wishes) {
     if (w.weight <= 0) continue
-    const own = Math.max(floor, wishSpecificity(w.text, w.keywords, catalogueSize))
+    const own = Math.max(floor, wishSpecificity(w.text, w.keywords, catalogueSize, w.filtered))
     best = Math.max(best, Math.min(1, w.weight) * own)
   }
   return best

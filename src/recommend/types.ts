@@ -39,8 +39,10 @@ export interface RecommendRequest {
   /**
    * What the person asked for in words, most recent last; weight > 0 pulls, weight < 0 pushes away
    * ("less violent" → `{ text: 'violent', weight: -0.5 }`). The chat layer sets the weights (recent ones weigh more).
+   * `filtered`: words of the text that a category or field filter of the request already carries ("thriller" of
+   * "political thriller"): embedded with the rest, but not searched as the wish's words unless nothing else is left.
    */
-  preferences: { text: string; weight: number }[]
+  preferences: { text: string; weight: number; filtered?: string[] }[]
   /** Items liked in this conversation. */
   liked: ItemId[]
   /** Extra pulls towards items ("more like the second one"), with their weight (a liked item weighs 1). */

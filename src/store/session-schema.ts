@@ -44,7 +44,9 @@ export const sessionSchema = z.object({
       )
       .optional(),
   }),
-  preferences: z.array(z.object({ text: z.string(), weight: z.number(), turn: z.number() })),
+  preferences: z.array(
+    z.object({ text: z.string(), weight: z.number(), turn: z.number(), filtered: z.array(z.string()).optional() }),
+  ),
   shown: z.array(id),
   lastShown: z.array(id),
   focus: id.optional(),

@@ -19,6 +19,8 @@ export interface SessionPreference {
   /** > 0 pulls toward, < 0 pushes away ("less violent"). Magnitude before recency decay. */
   weight: number
   turn: number
+  /** Words of the text a category or field filter of the same message carries: not searched as the wish's words. */
+  filtered?: string[]
 }
 
 /** An anchor ("more like the second one"): an item to steer toward, with the turn it was asked in. */

@@ -36,13 +36,15 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   // Requested category words, in runs of adjacent ones ("romantic comedy" is one run of two).
   const runs: string[][][] = []
   const topicAt = state.clauses.map((clause) => topicStart(view.slice(clause.start, clause.end), lexicon, words))
-  const categoryWords = state.clauses.map((clause, c) => {
+  const perClause = state.clauses.map((clause, c) => {
     const reading = state.readings[c]!
-    if (reading.describesItem) return new Set<string>()
+    if (reading.describesItem) return { names: new Set<string>(), filters: new Set<string>() }
     const clauseCues = cues.slice(clause.start, clause.end)
     const said = { words: view.slice(clause.start, clause.end), cues: clauseCues, topicAt: topicAt[c] }
     return readClauseCategories(said, reading, { lexicon, words }, findings, runs)
   })
+  const categoryWords = perClause.map((p) => p.names)
+  const filterWords = perClause.map((p) => p.filters)
   // "A feel-good movie" is never a horror film, whatever else it is (unless horror is asked for).
   for (const mood of words.impliedRefusals) {
     if (!mood.re.test(state.lower)) continue
@@ -64,19 +66,24 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   if (together.length > 1) findings.includeAll = together
   // "comedies too" adds; "nothing too long" does not.
   findings.includeAdds = /\b(?:also|as well|additionally)\b|\btoo\b(?=\s*(?:$|[.,!?;)]|please\b))/.test(state.lower)
-  return { ...state, categoryWords, topicAt, findings }
+  return { ...state, categoryWords, filterWords, topicAt, findings }
 }
 
-/** The category words of one clause, longest phrase first; returns the plain category names met ("horror"). */
+/**
+ * The category words of one clause, longest phrase first; returns the plain category names met ("horror") and the
+ * words naming a category asked for, in any form ("thriller", "animated" for Animation, "comedic"), which its filter
+ * carries. A word that only suggests a category ("funny", "space") says more than the filter and is not one of them.
+ */
 function readClauseCategories(
   { words, cues, topicAt }: { words: string; cues: string; topicAt: number | undefined },
   reading: ClauseReading,
   { lexicon, words: domain }: { lexicon: CategoryLexicon; words: DomainWords },
   findings: Understanding,
   runs: string[][][],
-): Set<string> {
+): { names: Set<string>; filters: Set<string> } {
   const tokens = tokenize(words)
   const categoryWords = new Set<string>()
+  const filters = new Set<string>()
   // A dislike after a category word refuses it when it is about it ("horror movies are boring", "comedies are
   // not my thing"), not when it ends a long clause about something else ("usually high fantasy, I have a
   // stressful job so I don't want to think too hard").
@@ -98,6 +105,7 @@ function readClauseCategories(
     else if (subject) runEnd = -1
     else {
       findings.include.push(...term.include)
+      for (const w of term.phrase.split(' ')) if (term.plain || namesOneOf(w, term.include)) filters.add(w)
       // Said together ("romantic comedy", "action-comedy"), or "both romance and action".
       const between = runEnd > 0 ? words.slice(tokens[runEnd - 1]!.end, tokens[i]!.start) : ''
       const joined =
@@ -112,7 +120,17 @@ function readClauseCategories(
     }
     i += len - 1
   }
-  return categoryWords
+  return { names: categoryWords, filters }
+}
+
+/** Letters a word shares with the start of a category's name to be a form of it ("animat-ed", "comed-ic"). */
+const NAME_FORM_LETTERS = 5
+
+/** Whether a word is a form of one of the category names ("animated" of Animation, "romantic" of Romance). */
+function namesOneOf(word: string, categories: readonly string[]): boolean {
+  if (word.length < NAME_FORM_LETTERS) return false
+  const start = word.slice(0, NAME_FORM_LETTERS)
+  return categories.some((c) => c.toLowerCase().startsWith(start))
 }
 
 /** Words that name an item when followed by "about" ("something about", "a story about"), beside the domain nouns. */

@@ -10,6 +10,17 @@ describe('critiques pass', () => {
     ])
   })
 
+  it.each(['something gentler', 'a bit gentler please', 'less intense', 'something a little softer', 'not so intense'])(
+    'reads "%s" as a critique: toward warm films, away from intense ones',
+    (text) => {
+      const { findings } = runPass('critiques', text)
+      expect(findings.preferences).toEqual([
+        { text: 'heartwarming feel-good', weight: 1 },
+        { text: 'intense violent brutal tense', weight: -1 },
+      ])
+    },
+  )
+
   it('reads a refused quality as a push away from it', () => {
     expect(runPass('critiques', 'nothing too violent').findings.preferences).toEqual([
       { text: 'violent gory brutal bloody', weight: -1 },

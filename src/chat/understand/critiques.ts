@@ -17,7 +17,7 @@ const CRITIQUES: { re: RegExp; prefs: { text: string; weight: number }[] }[] = [
     ],
   },
   {
-    re: /\b(?:less (?:violent|violence|gory|gore|bloody|brutal|graphic|action)|(?:not|nothing|aren'?t|isn'?t|without being) (?:so |too |as |very |overly |that )?(?:violent|gory|bloody|brutal|graphic)|gentler|softer|tamer|no violence|non ?violent|nonviolent)\b/g,
+    re: /\b(?:less (?:violent|violence|gory|gore|bloody|brutal|graphic|action)|(?:not|nothing|aren'?t|isn'?t|without being) (?:so |too |as |very |overly |that )?(?:violent|gory|bloody|brutal|graphic)|no violence|non ?violent|nonviolent)\b/g,
     prefs: [{ text: 'violent gory brutal bloody', weight: -1 }],
   },
   {
@@ -29,8 +29,17 @@ const CRITIQUES: { re: RegExp; prefs: { text: string; weight: number }[] }[] = [
     prefs: [{ text: 'scary horror terrifying', weight: 1 }],
   },
   {
-    re: /\b(?:less (?:scary|creepy|frightening|horror|terrifying|intense)|not (?:so|too|as) (?:scary|creepy|intense|frightening))\b/g,
+    re: /\b(?:less (?:scary|creepy|frightening|horror|terrifying)|not (?:so|too|as) (?:scary|creepy|frightening))\b/g,
     prefs: [{ text: 'scary horror terrifying', weight: -1 }],
+  },
+  {
+    // Gentler than what was shown: toward warm films (in the words catalogues tag them with), away from what makes a
+    // film intense, not only gore.
+    re: /\b(?:(?:a (?:bit|little) )?(?:gentler|softer|tamer|calmer|milder|more (?:gentle|calm|relaxed|soothing|mellow))|less (?:intense|tense|stressful|harsh|aggressive)|not (?:so|too|as) (?:intense|tense|stressful|harsh))\b/g,
+    prefs: [
+      { text: 'heartwarming feel-good', weight: 1 },
+      { text: 'intense violent brutal tense', weight: -1 },
+    ],
   },
   { re: /\b(?:more (?:romantic|romance|love))\b/g, prefs: [{ text: 'romantic love story', weight: 1 }] },
   {

@@ -72,6 +72,11 @@ export interface UtteranceState {
   readonly readings: readonly ClauseReading[]
   /** Per clause, the words that were category names ("horror"), which alone make no wish (categories pass). */
   readonly categoryWords: readonly ReadonlySet<string>[]
+  /**
+   * Per clause, the words naming a category asked for, in any form ("thriller", "animated"): the filter carries them,
+   * so they do not drive the wish's lexical evidence (categories pass).
+   */
+  readonly filterWords: readonly ReadonlySet<string>[]
   /** Per clause, where the story's subject starts ("a drama about| a big family"), relative to the clause (categories pass). */
   readonly topicAt: readonly (number | undefined)[]
   /** The findings so far, in the public shape. */
@@ -134,6 +139,7 @@ export function initialState(text: string): UtteranceState {
     titles: [],
     readings: [],
     categoryWords: [],
+    filterWords: [],
     topicAt: [],
     findings: {
       text,

@@ -77,6 +77,10 @@ export interface Understanding {
    * films that name them answer, not a wish.
    */
   names?: string[]
-  /** Free-text wishes and critiques, with their signs. */
-  preferences: { text: string; weight: number }[]
+  /**
+   * Free-text wishes and critiques, with their signs. `filtered`: the words of the text a category filter asked for
+   * in the same message already carries ("thriller" of "a political thriller"); they do not drive the wish's lexical
+   * evidence (the text, as said, is still embedded and quoted).
+   */
+  preferences: { text: string; weight: number; filtered?: string[] }[]
 }

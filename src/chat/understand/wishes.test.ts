@@ -14,8 +14,19 @@ describe('wishes pass', () => {
     expect(wishes('a psychological horror movie about a haunted house')).toEqual([
       { text: 'psychological haunted house', weight: 1 },
     ])
-    // Without a subject the kind stays beside the other words, for context.
-    expect(wishes('a psychological horror')).toEqual([{ text: 'psychological horror', weight: 1 }])
+    // Without a subject the kind stays beside the other words, for context (the embedder reads it), marked as
+    // carried by the filter, so the lexical evidence is "psychological", not any horror film.
+    expect(wishes('a psychological horror')).toEqual([{ text: 'psychological horror', weight: 1, filtered: ['horror'] }])
+  })
+
+  it('marks the category names the filter carries, not words that only suggest a category, nor a subject', () => {
+    expect(wishes('a political thriller')).toEqual([{ text: 'political thriller', weight: 1, filtered: ['thriller'] }])
+    expect(wishes('an animated movie from dreamworks')).toEqual([
+      { text: 'animated from dreamworks', weight: 1, filtered: ['animated'] },
+    ])
+    expect(wishes('a scary movie with clowns')).toEqual([{ text: 'scary with clowns', weight: 1 }])
+    expect(wishes('something about a horror writer')).toEqual([{ text: 'horror writer', weight: 1 }])
+    expect(wishes('something with dinosaurs, no horror')).toEqual([{ text: 'dinosaurs', weight: 1 }])
   })
 
   it('makes no wish of a category name or chit-chat alone', () => {

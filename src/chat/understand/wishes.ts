@@ -4,6 +4,7 @@ import { COMMON_WORDS, TOPIC_WORDS, type Token, tokenize } from '../text.ts'
 import { refusedBefore } from './cues.ts'
 import { type DomainWords, perDomain } from './domain-words.ts'
 import { copyFindings, type PassEnv, type UtteranceState, visible } from './state.ts'
+import type { Understanding } from './types.ts'
 
 /** No real word is longer; longer runs are noise (or an attack) and never reach the query. */
 const MAX_WORD_CHARS = 30
@@ -88,20 +89,37 @@ function trimStopEdges(phrase: string): string {
 export function readWishes(state: UtteranceState, { words: domain }: PassEnv): UtteranceState {
   const findings = copyFindings(state.findings)
   const view = visible(state)
-  const positive: string[] = []
-  const negative: string[] = []
+  const positive: ClauseWish[] = []
+  const negative: ClauseWish[] = []
   state.clauses.forEach((clause, c) => {
     const reading = state.readings[c]!
     const words = view.slice(clause.start, clause.end)
     // A question about the film ("does he go to war?") is not a wish either.
     if (reading.asksAboutIt || INSTRUCTION_RE.test(words) || QUESTION_TO_HELPER_RE.test(words.trim())) return
     const said = { words, topicAt: state.topicAt[c] }
-    const wish = wishOf(said, state.categoryWords[c] ?? new Set(), domain)
+    const kinds = { names: state.categoryWords[c] ?? new Set<string>(), filters: state.filterWords[c] ?? new Set<string>() }
+    const wish = wishOf(said, kinds, domain)
     if (wish) (reading.neg || reading.carried || refusedBefore(words, domain) ? negative : positive).push(wish)
   })
-  if (positive.length) findings.preferences.push({ text: positive.join(', '), weight: 1 })
-  if (negative.length) findings.preferences.push({ text: negative.join(', '), weight: -0.6 })
+  if (positive.length) findings.preferences.push(joinedWish(positive, 1))
+  if (negative.length) findings.preferences.push(joinedWish(negative, -0.6))
   return { ...state, findings }
+}
+
+/**
+ * The wish of one clause, and the words of it naming a category asked for ("thriller" of "political thriller",
+ * "animated"): the category filter carries them, so they do not drive the wish's lexical evidence. A word that only
+ * suggests a category ("funny", "space") says more than the filter and stays evidence.
+ */
+interface ClauseWish {
+  text: string
+  filtered: string[]
+}
+
+/** The clauses' wishes as one preference, with the filtered words when there are any. */
+function joinedWish(wishes: readonly ClauseWish[], weight: number): Understanding['preferences'][number] {
+  const filtered = [...new Set(wishes.flatMap((w) => w.filtered))]
+  return { text: wishes.map((w) => w.text).join(', '), weight, ...(filtered.length ? { filtered } : {}) }
 }
 
 /** Words that end the subject of a story ("a movie about a dog that is lost", "something about it was off"). */
@@ -154,9 +172,10 @@ function kindBeforeSubject(
  */
 function wishOf(
   said: { words: string; topicAt: number | undefined },
-  categoryWords: ReadonlySet<string>,
+  kinds: { names: ReadonlySet<string>; filters: ReadonlySet<string> },
   domain: DomainWords,
-): string {
+): ClauseWish | undefined {
+  const categoryWords = kinds.names
   // Blanked to the same length, so offsets still match the clause.
   const blankOut = (m: string) => ' '.repeat(m.length)
   const residual = said.words.replace(AGE_PHRASE_RE, blankOut).replace(fluffPhrases(domain), blankOut)
@@ -178,13 +197,13 @@ function wishOf(
       !INTERJECTION_RE.test(t.norm) &&
       t.norm.length <= MAX_WORD_CHARS,
   )
-  if (!content.length) return ''
+  if (!content.length) return undefined
   const kind = kindBeforeSubject(tokens, subject, categoryWords)
-  const phrase = tokens
-    .filter(
-      (t) => (inTopic(t) || !fluff(t.norm)) && !kind.has(t) && !NEGATOR_WORDS.has(t.norm) && t.norm.length <= MAX_WORD_CHARS,
-    )
-    .map((t) => said.words.slice(t.start, t.end))
-    .join(' ')
-  return clipWords(trimStopEdges(phrase), MAX_PREFERENCE_CHARS, '')
+  const kept = tokens.filter(
+    (t) => (inTopic(t) || !fluff(t.norm)) && !kind.has(t) && !NEGATOR_WORDS.has(t.norm) && t.norm.length <= MAX_WORD_CHARS,
+  )
+  const text = clipWords(trimStopEdges(kept.map((t) => said.words.slice(t.start, t.end)).join(' ')), MAX_PREFERENCE_CHARS, '')
+  if (!text) return undefined
+  const filtered = [...new Set(kept.filter((t) => kinds.filters.has(t.norm) && !inTopic(t)).map((t) => t.norm))]
+  return { text, filtered }
 }
