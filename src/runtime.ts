@@ -76,6 +76,11 @@ interface LoadedBuild {
   retired: boolean
 }
 
+/** Longest wait of one composition step for the turns running to finish. */
+const QUIET_WAIT_MAX_MS = 1000
+const QUIET_POLL_MS = 5
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
 /**
  * The composition root. Opens the store and the current build (index, encoder recorded in its manifest,
  * collaborative model, catalogue snapshot), wires recommender, explanations, optional LLM and chat.
@@ -108,15 +113,28 @@ export async function createRuntime(
     return p
   }
 
+  // Composing a build's recommender and chat runs on the thread that answers turns, in steps of 50–200 ms (a live
+  // change composes over the whole catalogue). Each step waits until no turn is running, so a turn waits behind at
+  // most one step, never behind the whole composition; QUIET_WAIT_MAX_MS keeps a busy server from starving it.
+  let turnsRunning = 0
+  const quiet = async () => {
+    const started = performance.now()
+    await yieldToEventLoop()
+    while (turnsRunning > 0 && performance.now() - started < QUIET_WAIT_MAX_MS) await sleep(QUIET_POLL_MS)
+  }
+
   /** Recommender and chat over an opened build with the live changes on top. */
   const compose = async (opened: OpenedBuild): Promise<LoadedBuild> => {
     const { build, embedder, profile } = opened
+    await quiet()
     const { items, index } = await live.view(build.items, build.index, embedder)
     const { popularity, collab } = build
     // The reader thread's tables describe the build's items; with live changes on top it builds the view's own.
+    await quiet()
     const tables = build.tables && sameItems(items, build.items) ? build.tables : await reader.tables(items)
     // One recommender and chat per A/B variant that overrides something (CONCIERGE_VARIANTS); others share the base.
     const chat = await createVariantChat(config.loop.variants, async (overrides) => {
+      await quiet()
       const recommender = await createRecommender({
         items,
         index,
@@ -130,9 +148,8 @@ export async function createRuntime(
         ...(deps.onScored ? { onScored: deps.onScored } : {}),
         ...(tables ? { lexicalTables: tables.lexical } : {}),
       })
-      // Turns that arrived while the recommender was assembled go before the chat is (a live change composes
-      // over the whole catalogue on the thread that answers turns).
-      await yieldToEventLoop()
+      // Turns that arrived while the recommender was assembled go before the chat is.
+      await quiet()
       const assist = config.llm.assistTimeoutMs
       // A variant with `llm: false` answers by templates even when an LLM is configured.
       const variantLlm = overrides?.llm === false ? undefined : llm
@@ -272,6 +289,7 @@ export async function createRuntime(
 
   /** Runs `fn` on the active build, keeping that build open until it finishes. */
   const using = async <T>(fn: (chat: ChatEngine) => Promise<T>): Promise<T> => {
+    turnsRunning++
     if (closed) throw new AppError('unavailable', 'Concierge is shutting down')
     const build = active
     build.inFlight++
@@ -279,6 +297,7 @@ export async function createRuntime(
       return await fn(build.chat)
     } finally {
       build.inFlight--
+      turnsRunning--
       if (build.retired && build.inFlight === 0) void build.release().catch(() => {})
     }
   }
