@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { film } from '../../test/support/films.ts'
 import type { Item } from '../core/index.ts'
 import { createFactVotes } from './facts.ts'
 import { createLexicalIndex, tagKey } from './lexical.ts'
-
-const film = (id: string, description: string, tags: string[] = []): Item => ({
-  id,
-  title: `Film ${id}`,
-  description,
-  tags,
-  categories: [],
-  metadata: {},
-})
 
 // 100 tagged films: five prison films whose overviews say "inmates" or "jail" (tagged "Prison" or "prisons"), one
 // prison film whose overview says neither, two films that say "inmates" about something else, and plain dramas

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { film } from '../../test/support/films.ts'
 import type { Item } from '../core/index.ts'
 import { createLexicalIndex } from './lexical.ts'
 import { blendFor } from './scoring.ts'
@@ -6,14 +7,6 @@ import { requestSpecificity, wishSpecificity } from './specificity.ts'
 import { DEFAULT_WEIGHTS, mergeBlend } from './weights.ts'
 
 // 300 films: a few about chess or a road trip, one "tonight" in a description; the rest plain.
-const film = (id: string, description: string, tags: string[] = []): Item => ({
-  id,
-  title: `Film ${id}`,
-  description,
-  tags,
-  categories: [],
-  metadata: {},
-})
 const items: Item[] = [
   film('c1', 'A prodigy plays chess.', ['chess']),
   film('c2', 'A champion of chess.'),
