@@ -130,10 +130,12 @@ async function askAll(config: Readonly<Config>, judged: readonly Judged[]) {
   try {
     for (const { request, relevant } of judged) {
       const started = performance.now()
-      const reply = await runtime.chat.handleTurn({ conversationId: `wish-${request.id}`, userId: 'wishes', text: request.text })
+      // A person of their own per request: a title one request names is a like of its asker, and must not steer the next.
+      const userId = `wish-${request.id}`
+      const reply = await runtime.chat.handleTurn({ conversationId: `wish-${request.id}`, userId, text: request.text })
       turnMs.push(performance.now() - started)
       const ranking = await runtime.evalTurn(
-        { conversationId: `wish-rank-${request.id}`, userId: 'wishes', text: request.text },
+        { conversationId: `wish-rank-${request.id}`, userId: `${userId}-rank`, text: request.text },
         { k: 10, remember: false },
       )
       for (const item of [...reply.items, ...ranking.items])
