@@ -552,7 +552,35 @@ function accept(
     if (upper) return true
     return cuedTitle(all, i)
   }
-  return true
+  return words.some((t) => /\p{Lu}/u.test(t.raw)) || saidAsTitle(text, all, i, j, titled)
+}
+
+/** Nouns after a title that say it names films ("other star wars movies", "the harry potter series"). */
+const SERIES_NOUNS = new Set('movie movies film films flick flicks ones series franchise trilogy sequel sequels saga'.split(' '))
+/** Words after which a title closing the sentence is named ("my favourite is the dark knight", "similar to alien"). */
+const TITLE_ENDING_LEADS = new Set('is was are were of to than'.split(' '))
+/** Words that join titles in a list ("inception and the dark knight", "alien or aliens"). */
+const LIST_WORDS = new Set(['and', 'or', 'nor'])
+
+/**
+ * Whether a lower-case title of several words, mid-message, is said as one: after a cue ("loved the dark knight"),
+ * before a verb, a year or a noun for films ("the dark knight was great", "star wars movies"), opening a sentence,
+ * closing it after "is" or "of" ("my favourite is the dark knight"), or listed beside another title. Inside a
+ * longer phrase ("set in the lone star state", "turns everything upside down", "for new year's eve") its words
+ * describe the wish.
+ */
+function saidAsTitle(text: string, all: Token[], i: number, j: number, titled: readonly boolean[]): boolean {
+  if (cuedTitle(all, i) || sentenceStart(text, all, i)) return true
+  const next = all[j]
+  if (next && (VERB_AFTER.has(next.norm) || isYear(next) || SERIES_NOUNS.has(next.norm))) return true
+  const before = LEADING_ARTICLES.has(all[i - 1]?.norm ?? '') ? i - 2 : i - 1
+  const listedBefore = (LIST_WORDS.has(all[before]?.norm ?? '') || /,\s*$/.test(text.slice(0, all[i]!.start))) && titled[before - 1] === true
+  const after = LEADING_ARTICLES.has(all[j + 1]?.norm ?? '') ? j + 2 : j + 1
+  const listedAfter = next !== undefined && (LIST_WORDS.has(next.norm) || /^\s*,/.test(text.slice(all[j - 1]!.end))) && titled[after] === true
+  if (listedBefore || listedAfter) return true
+  // Ending the sentence after a verb of being or "of"/"to" ("my favourite is the dark knight", "similar to …").
+  const ends = next === undefined || /^\s*[.!?;:]/.test(text.slice(all[j - 1]!.end))
+  return ends && TITLE_ENDING_LEADS.has(all[before]?.norm ?? '')
 }
 
 /** Nouns after which "about" opens a topic ("a movie about boxing"), not a title ("what about Inception?"). */
@@ -560,12 +588,15 @@ const TOPIC_NOUNS = new Set(
   'movie movies film films flick flicks one ones something anything story stories show shows'.split(' '),
 )
 
+/** Words after which "about" turns to what the film is about ("like mean girls but about boys", "more about dogs"). */
+const TOPIC_TURNS = new Set('but and or more less mostly only just all'.split(' '))
+
 /** Whether the word before token i (or before its article) says a title follows: "loved up", "seen the heat". */
 function cuedTitle(all: Token[], i: number): boolean {
   const k = LEADING_ARTICLES.has(all[i - 1]?.norm ?? '') ? i - 2 : i - 1
   const cue = all[k]?.norm ?? ''
   if (!CUE_BEFORE.has(cue)) return false
-  return !(cue === 'about' && TOPIC_NOUNS.has(all[k - 1]?.norm ?? ''))
+  return !(cue === 'about' && (TOPIC_NOUNS.has(all[k - 1]?.norm ?? '') || TOPIC_TURNS.has(all[k - 1]?.norm ?? '')))
 }
 
 /**

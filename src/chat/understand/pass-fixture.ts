@@ -22,6 +22,10 @@ const FILMS: [string, string, number, string][] = [
   ['89', 'Captain America: The First Avenger', 2011, 'Action|Adventure|Sci-Fi'],
   ['90', 'It', 2017, 'Horror'],
   ['91', "Ocean's Eleven", 2001, 'Crime|Thriller'],
+  ['92', 'Lone Star', 1996, 'Drama|Mystery|Western'],
+  ['93', 'Upside Down', 2012, 'Drama|Romance|Sci-Fi'],
+  ['94', "New Year's Eve", 2011, 'Comedy|Romance'],
+  ['95', 'The Dark Knight', 2008, 'Action|Crime|Drama'],
 ]
 
 /** Films as items from rows of id, title, year and genres joined by "|" (extra fields ignored). */

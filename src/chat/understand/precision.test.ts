@@ -15,6 +15,26 @@ describe('precision of understanding', () => {
     expect(read('I loved the Amercan').mentions.map((m) => m.mention.itemId)).toEqual(['88'])
   })
 
+  it('reads lower-case words inside a longer phrase as the wish, not as a title', () => {
+    for (const text of [
+      'something set in the lone star state',
+      'a movie where the ending turns everything upside down',
+      "something for new year's eve with friends",
+    ]) {
+      expect(read(text).mentions, text).toEqual([])
+      expect(read(text).preferences.length, text).toBeGreaterThan(0)
+    }
+    // Said as a title: after a cue, before a verb or a noun for films, ending the sentence, listed, or capitalised.
+    const titled = (text: string) => read(text).mentions.map((m) => m.mention.itemId)
+    expect(titled('something like titanic but about lone star')).toEqual(['1721'])
+    expect(titled('i loved lone star')).toEqual(['92'])
+    expect(titled('the dark knight was great')).toEqual(['95'])
+    expect(titled('my favourite is the dark knight.')).toEqual(['95'])
+    expect(titled('i loved titanic and the dark knight')).toEqual(['1721', '95'])
+    expect(titled('Titanic and the dark knight are my favourites')).toEqual(['1721', '95'])
+    expect(titled('something set in the Lone Star state')).toEqual(['92'])
+  })
+
   it('never takes a lower-case "it" for the film It', () => {
     for (const text of ['something like it', 'i want to see it', 'a horror like it', 'is it scary?']) {
       expect(read(text).mentions, text).toEqual([])
