@@ -574,9 +574,11 @@ function saidAsTitle(text: string, all: Token[], i: number, j: number, titled: r
   const next = all[j]
   if (next && (VERB_AFTER.has(next.norm) || isYear(next) || SERIES_NOUNS.has(next.norm))) return true
   const before = LEADING_ARTICLES.has(all[i - 1]?.norm ?? '') ? i - 2 : i - 1
-  const listedBefore = (LIST_WORDS.has(all[before]?.norm ?? '') || /,\s*$/.test(text.slice(0, all[i]!.start))) && titled[before - 1] === true
+  const listedBefore =
+    (LIST_WORDS.has(all[before]?.norm ?? '') || /,\s*$/.test(text.slice(0, all[i]!.start))) && titled[before - 1] === true
   const after = LEADING_ARTICLES.has(all[j + 1]?.norm ?? '') ? j + 2 : j + 1
-  const listedAfter = next !== undefined && (LIST_WORDS.has(next.norm) || /^\s*,/.test(text.slice(all[j - 1]!.end))) && titled[after] === true
+  const listedAfter =
+    next !== undefined && (LIST_WORDS.has(next.norm) || /^\s*,/.test(text.slice(all[j - 1]!.end))) && titled[after] === true
   if (listedBefore || listedAfter) return true
   // Ending the sentence after a verb of being or "of"/"to" ("my favourite is the dark knight", "similar to …").
   const ends = next === undefined || /^\s*[.!?;:]/.test(text.slice(all[j - 1]!.end))
