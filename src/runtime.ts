@@ -147,6 +147,7 @@ export async function createRuntime(
         ...(overrides?.sources ? { sources: overrides.sources } : {}),
         ...(deps.onScored ? { onScored: deps.onScored } : {}),
         ...(tables ? { lexicalTables: tables.lexical } : {}),
+        ...(build.meanings ? { factMeanings: build.meanings } : {}),
       })
       // Turns that arrived while the recommender was assembled go before the chat is.
       await quiet()

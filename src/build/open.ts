@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads'
 import { type CollabData, checkCollabFiles, openCollabData } from '../collab/index.ts'
 import { AppError, type CollabScorer, errorMessage, type Item, type ItemId, isAppError, type Logger } from '../core/index.ts'
 import { type LoadedIndex, openIndexData } from '../index/index.ts'
+import type { FactMeanings } from '../recommend/index.ts'
 import type { TfBackendChoice } from '../tf/index.ts'
 import { type BuildData, deserialiseError, readBuildData, type SerialisedError } from './read.ts'
 import { buildCatalogueTables, type CatalogueTables } from './tables.ts'
@@ -15,6 +16,8 @@ export interface OpenedBuild {
   collab?: CollabScorer
   /** The chat's and recommender's tables of `items`, when the reader thread read (or built) them. */
   tables?: CatalogueTables
+  /** The facts' names embedded by the build's encoder (builds made before they were written have none). */
+  meanings?: FactMeanings
   close(): Promise<void>
 }
 
@@ -48,6 +51,7 @@ export async function openBuild(dir: string, deps: OpenBuildDeps): Promise<Opene
       popularity: data.popularity,
       ...(collab ? { collab } : {}),
       ...(data.tables ? { tables: data.tables } : {}),
+      ...(data.meanings ? { meanings: data.meanings } : {}),
       close: async () => {
         await collab?.close()
         await index.close()

@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import { type AutoencoderWeights, type CollabFiles, checkCollabFiles, prepareScorerWeights } from '../collab/index.ts'
 import { AppError, type ErrorCode, errorMessage, type Item, type ItemId, sha256 } from '../core/index.ts'
 import { type IndexData, readIndexData } from '../index/index.ts'
+import type { FactMeanings } from '../recommend/index.ts'
+import { readFactMeanings } from './meanings.ts'
 import { readSnapshot } from './snapshot.ts'
 import { buildCatalogueTables, type CatalogueTables, readCatalogueTables, TABLES_FILE, tableBuffers } from './tables.ts'
 import { type BuildModelFacts, buildModel, checkBuildParts, snapshotIsChecked } from './verify.ts'
@@ -23,6 +25,8 @@ export interface BuildData {
   }
   /** What the chat and recommender derive from `items` alone, when asked for (`prepare`). */
   tables?: CatalogueTables
+  /** The facts' names embedded by the build's encoder, when the build wrote them. */
+  meanings?: FactMeanings
 }
 
 /** An AppError as it crosses a thread: code, message and details. */
@@ -44,7 +48,14 @@ export async function readBuildData(dir: string, options: { prepare?: boolean } 
   const index = await readIndexData(dir)
   const { items, popularity } = await readSnapshot(dir, { checked: snapshotIsChecked(index.manifest) })
   checkBuildParts(dir, index.manifest, items)
-  const parts = { index, items, popularity, ...(options.prepare ? { tables: await tablesOf(dir, index, items) } : {}) }
+  const meanings = await readFactMeanings(dir, index.manifest.files)
+  const parts = {
+    index,
+    items,
+    popularity,
+    ...(meanings ? { meanings } : {}),
+    ...(options.prepare ? { tables: await tablesOf(dir, index, items) } : {}),
+  }
   const model = buildModel(index.manifest)
   if (!model.dir || model.facts === null) return parts
   const facts = model.facts ? { facts: model.facts } : {}
@@ -73,6 +84,7 @@ function scorerWeightsOf(dir: string, files: CollabFiles, index: IndexData): Aut
 /** The buffers a build's data holds in typed arrays, each once, to move rather than copy to another thread. */
 export function movableBuffers(data: BuildData): ArrayBuffer[] {
   const arrays: ArrayBufferView[] = [data.index.vectors]
+  if (data.meanings) arrays.push(data.meanings.vectors)
   if (data.model?.files) arrays.push(data.model.files.weights)
   for (const set of data.model?.scorerWeights ?? []) arrays.push(...set.weights, ...set.biases)
   const buffers = new Set(arrays.map((a) => a.buffer as ArrayBuffer))

@@ -24,6 +24,7 @@ import { loadTf } from '../tf/index.ts'
 import { type DialogueLog, loadTrainingCatalog } from './dialogues.ts'
 import { syncPath, syncTree } from './durable.ts'
 import { acquireRebuildLock, removeLeftovers } from './lock.ts'
+import { hubness, MEANING_VECTORS_FILE, MEANINGS_FILE, meaningNames, writeFactMeanings } from './meanings.ts'
 import { pruneBuilds } from './prune.ts'
 import { ITEMS_FILE, POPULARITY_FILE, writeSnapshot } from './snapshot.ts'
 import { TABLES_FILE, writeCatalogueTables } from './tables.ts'
@@ -132,6 +133,11 @@ async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions):
       seconds: round(embedSeconds),
     })
 
+    // The facts' names in the encoder's space, so a wish votes for the facts closest to its meaning (`facts.ts`).
+    const factNames = meaningNames(catalog.items)
+    const factVectors = (await embedWithCache(embedder, factNames, cache)).vectors
+    const factHubs = hubness(factVectors, embedded.vectors)
+
     const indexStart = performance.now()
     const ids = catalog.items.map((item) => item.id)
     const index = buildIndex(ids, embedded.vectors, {
@@ -174,12 +180,13 @@ async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions):
 
     await writeSnapshot(tmpDir, catalog.items, popularity)
     await writeCatalogueTables(tmpDir, catalog.items)
+    await writeFactMeanings(tmpDir, factNames, factVectors, factHubs)
     await index.save(tmpDir, {
       encoderId: embedder.id,
       dataFingerprint: catalog.fingerprint,
       dataset: catalog.name,
       buildId,
-      files: [ITEMS_FILE, POPULARITY_FILE, TABLES_FILE],
+      files: [ITEMS_FILE, POPULARITY_FILE, TABLES_FILE, MEANINGS_FILE, MEANING_VECTORS_FILE],
       extra: {
         collabDir: 'dir' in collab ? collab.dir : null,
         model: modelFacts,

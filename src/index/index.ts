@@ -4,6 +4,8 @@
  * with a zod-validated manifest. Vectors cross this boundary as Float32Array, scores as cosine similarity.
  */
 
+/** Float32 arrays to and from little-endian bytes, as vector files store them. */
+export { bytesToF32, f32ToBytes } from './files.ts'
 export type { IndexManifest, IndexManifestExtra } from './manifest.ts'
 export {
   HNSW_FILE,

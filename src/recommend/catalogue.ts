@@ -1,6 +1,6 @@
 import { type CollabScorer, type Item, type ItemId, norm, type VectorIndex } from '../core/index.ts'
 import { cosinesTo } from './blend.ts'
-import { createFactVotes, type FactMatch } from './facts.ts'
+import { createFactVotes, type FactMatch, type FactMeanings } from './facts.ts'
 import { createLabelIndex, type LabelIndex, type LabelMatch } from './labels.ts'
 import {
   createLexicalIndex,
@@ -68,8 +68,11 @@ export interface CatalogueView {
   whereUsed(item: Item, stem: string): TermPlace | undefined
   /** The lexical (BM25) match of every item to a wish; `filtered` stems are searched only in pairs. */
   lexicalMatch(text: string, filtered?: ReadonlySet<string>): LexicalMatch
-  /** The facts (tags) a wish's words vote for, learned from the catalogue, and the items holding them. */
-  factMatch(text: string): FactMatch
+  /**
+   * The facts (tags) a wish's words vote for, learned from the catalogue, and the items holding them; with the wish's
+   * vector, also the facts named closest to its meaning (when the build has their names' vectors).
+   */
+  factMatch(text: string, vector?: Float32Array): FactMatch
   /**
    * The labels (tags, categories) a wish's words vote for, learned from the catalogue, and every item's score; with
    * `feedback` > 0 the labels of the lexical search's first `feedback` matches vote too.
@@ -85,6 +88,7 @@ export function createCatalogueView(
     popularity: ReadonlyMap<ItemId, number>
     lexicalTables?: LexicalTables
     vocabulary?: readonly SearchWords[] | undefined
+    factMeanings?: FactMeanings | undefined
   },
   weights: Readonly<BlendWeights>,
   readsParts: boolean,
@@ -115,10 +119,11 @@ export function createCatalogueView(
     })
     return lexicalIndex
   }
-  let factVotes: ((stems: readonly string[]) => FactMatch) | undefined
+  let factVotes: ReturnType<typeof createFactVotes> | undefined
   const facts = () => {
     const lexical = keywords()
-    factVotes ??= createFactVotes([...byId.values()], lexical.itemsUsing, tagKey)
+    const meanings = deps.factMeanings ? { facts: deps.factMeanings, count: weights.meaningFacts } : undefined
+    factVotes ??= createFactVotes([...byId.values()], lexical.itemsUsing, tagKey, meanings)
     return factVotes
   }
   let labelIndex: LabelIndex | undefined
@@ -145,7 +150,7 @@ export function createCatalogueView(
     },
     whereUsed: (item, stem) => keywords().where(item, stem),
     lexicalMatch: (text, filtered) => keywords().match(text, filtered),
-    factMatch: (text) => facts()(keywords().terms(text)),
+    factMatch: (text, vector) => facts()(keywords().terms(text), vector ? { text, vector } : undefined),
     labelMatch: (text, feedback = 0) => {
       labelIndex ??= createLabelIndex([...byId.values()])
       return labelIndex.match(text, feedback > 0 ? firstMatches(keywords().match(text), feedback) : [])

@@ -61,3 +61,39 @@ describe('createFactVotes', () => {
     expect(vote('jail').facts.map((f) => f.fact)).toEqual(['prison'])
   })
 })
+
+describe('fact meanings', () => {
+  /** Unit vectors on three axes: "prison" along x, "family" along y, "friendship" along z. */
+  const axis = (x: number, y: number, z: number) => {
+    const n = Math.hypot(x, y, z)
+    return Float32Array.from([x / n, y / n, z / n])
+  }
+  const meanings = {
+    names: ['prison', 'family', 'friendship'],
+    vectors: Float32Array.from([...axis(1, 0, 0), ...axis(0, 1, 0), ...axis(0, 0, 1)]),
+    dimension: 3,
+    hubness: [0.2, 0.2, 0.6],
+  }
+  const lexical = createLexicalIndex(items, () => 0)
+
+  it('votes for the facts named closest to what a wish means, sharing no word with them', () => {
+    const vote = createFactVotes(items, lexical.itemsUsing, tagKey, { facts: meanings, count: 1 })
+    // "locked up behind bars" shares no word with any item; its vector points at "prison".
+    const match = vote(lexical.terms('locked up behind bars'), { text: 'locked up behind bars', vector: axis(1, 0.1, 0) })
+    expect(match.facts.map((f) => f.fact)).toEqual(['prison'])
+    expect(match.scores.get('p6')).toBe(match.best)
+    expect(match.scores.has('r3')).toBe(false)
+    // Without meanings (count 0, or no vector) the same words vote for nothing.
+    const wordsOnly = createFactVotes(items, lexical.itemsUsing, tagKey, { facts: meanings, count: 0 })
+    expect(wordsOnly(lexical.terms('locked up behind bars'), { text: 'x', vector: axis(1, 0, 0) }).facts).toEqual([])
+  })
+
+  it('counts a name close to everything (its hubness) against it, and ignores names under the bar', () => {
+    const vote = createFactVotes(items, lexical.itemsUsing, tagKey, { facts: meanings, count: 1 })
+    // Equally close to "family" and "friendship": "friendship" is close to every wish (hubness 0.6), so "family" wins.
+    const between = vote([], { text: 'between', vector: axis(0, 1, 1) })
+    expect(between.facts.map((f) => f.fact)).toEqual(['family'])
+    // A wish far from every name (cosine under 0.5) votes for none.
+    expect(vote([], { text: 'far', vector: axis(-1, -1, 0.5) }).facts).toEqual([])
+  })
+})

@@ -48,24 +48,51 @@ const MATCH_CACHE_SIZE = 512
 export type FactKey = (tag: string) => string
 
 /**
+ * The facts' names embedded by the build's encoder (`fact-meanings.f32`): a wish close in meaning to a fact's name
+ * votes for it even when no word of the wish is used by its items ("struggling to get sober" → "alcoholism",
+ * "deeply unsettling" → "disturbing").
+ */
+export interface FactMeanings {
+  /** Fact names as written (lower-case), one per vector. */
+  names: readonly string[]
+  /** Unit vectors, `names.length` × `dimension`, in order. */
+  vectors: Float32Array
+  dimension: number
+  /** Per name, its mean cosine to its closest items (how close it is to everything): ranks count against it. */
+  hubness: readonly number[]
+}
+
+/**
+ * A wish votes for the facts whose names are closest to its meaning (at most the blend's `meaningFacts`), ranked by
+ * twice the cosine less the name's hubness (CSLS: "road movie" is close to every wish about a movie), each at least
+ * this close (cosine); its vote is the cosine, on the scale of a word's vote (≥ {@link MIN_VOTE}). */
+const MIN_MEANING_COSINE = 0.5
+
+/**
  * Learns the word → fact votes of `items` (lazily, per term, at the first wish that says it: counting the tags of
  * the items using one term is a few thousand steps). A term is a word's stem or a pair of adjacent ones ("great
  * white" says "shark" where neither word alone does). `itemsUsing` lists the items (positions in `items`) whose
- * title, description, tags or companies use a term; `keyOf` reads a tag as a fact.
+ * title, description, tags or companies use a term; `keyOf` reads a tag as a fact. With `meanings`, the wish's
+ * vector (the same text's, so the cache key stays the terms and the wish) votes for the facts named closest to it.
  */
 export function createFactVotes(
   items: readonly Item[],
   itemsUsing: ItemsUsing,
   keyOf: FactKey,
-): (terms: readonly string[]) => FactMatch {
+  meanings?: { facts: FactMeanings; count: number },
+): (terms: readonly string[], wish?: { text: string; vector: Float32Array }) => FactMatch {
   const table = factTable(items, keyOf)
   const votesOf = wordVotes(table, itemsUsing)
+  const meaningOf = meanings && meanings.count > 0 ? meaningVotes(table, keyOf, meanings.facts, meanings.count) : undefined
   const cache = new Map<string, FactMatch>()
-  return (terms) => {
-    const key = terms.join('|')
+  return (terms, wish) => {
+    const closeTo = meaningOf && wish
+    const key = `${terms.join('|')}${closeTo ? `\u0000${wish.text}` : ''}`
     const cached = cache.get(key)
     if (cached) return cached
-    const result = matchFacts(table, items, terms.map(votesOf))
+    const votes = terms.map(votesOf)
+    if (closeTo) votes.push(meaningOf(wish.vector))
+    const result = matchFacts(table, items, votes)
     if (cache.size >= MATCH_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
     cache.set(key, result)
     return result
@@ -153,6 +180,38 @@ function wordVotes(table: FactTable, itemsUsing: ItemsUsing): (term: string) => 
       votes = new Map(scored.slice(0, VOTES_PER_WORD))
     }
     cache.set(term, votes)
+    return votes
+  }
+}
+
+/**
+ * A wish vector's votes: the `count` facts held by items whose names are closest to it (hubness
+ * counted against them), each voting its cosine when at least {@link MIN_MEANING_COSINE}. Names of facts no item holds any more (a live change) are skipped.
+ */
+function meaningVotes(
+  table: FactTable,
+  keyOf: FactKey,
+  meanings: FactMeanings,
+  count: number,
+): (vector: Float32Array) => Map<number, number> {
+  const idOfKey = new Map(table.names.map((name, id) => [name, id]))
+  const factIds = meanings.names.map((name) => idOfKey.get(keyOf(name)))
+  const { vectors, dimension, hubness } = meanings
+  return (wish) => {
+    const best: { id: number; cosine: number; rank: number }[] = []
+    for (let row = 0; row < factIds.length; row++) {
+      const id = factIds[row]
+      if (id === undefined) continue
+      let cosine = 0
+      for (let k = 0, at = row * dimension; k < dimension; k++, at++) cosine += (vectors[at] as number) * (wish[k] as number)
+      const rank = 2 * cosine - (hubness[row] as number)
+      if (cosine < MIN_MEANING_COSINE || (best.length === count && rank <= (best.at(-1) as { rank: number }).rank)) continue
+      best.push({ id, cosine, rank })
+      best.sort((a, b) => b.rank - a.rank)
+      if (best.length > count) best.pop()
+    }
+    const votes = new Map<number, number>()
+    for (const { id, cosine } of best) votes.set(id, Math.max(votes.get(id) ?? 0, cosine))
     return votes
   }
 }

@@ -8,6 +8,7 @@ import type {
   Logger,
   VectorIndex,
 } from '../core/index.ts'
+import type { FactMeanings } from './facts.ts'
 import type { LexicalTables, SearchWords } from './lexical.ts'
 
 /** Hard filters. Items that fail them are never candidates. */
@@ -197,6 +198,11 @@ export interface BlendWeights {
   /** Items holding a wish's voted facts added to the pool per positive wish (most votes, then most popular); 0: none. */
   factCandidates: number
   /**
+   * How many facts a wish's meaning votes for beside its words' votes: the facts whose names (embedded by the build,
+   * `fact-meanings.f32`) are closest to the wish's vector. 0: words only.
+   */
+  meaningFacts: number
+  /**
    * Bonus (in z units) for carrying the labels (tags, categories) a wish's words vote for, learned from the catalogue
    * (`labels.ts`): the item's summed label votes over the best in the catalogue for that wish (0–1), for the best wish,
    * times its weight. 0 by default: with a collaborative model the movie demo is measured without it.
@@ -272,6 +278,8 @@ export interface RecommenderDeps {
   lexicalTables?: LexicalTables
   /** The catalogue's words for things people name otherwise, searched with a wish that names them (a profile's `searchWords`). */
   vocabulary?: readonly SearchWords[]
+  /** The build's fact names embedded by its encoder: wishes then vote for facts close in meaning (`facts.ts`). */
+  factMeanings?: FactMeanings
   /** Look for a description phrase matching the request (one extra embed call per request). Default true. */
   phraseEvidence?: boolean
   logger?: Logger

@@ -126,6 +126,7 @@ export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   factMatch: 0,
   wishMatchFacts: 0,
   factCandidates: 0,
+  meaningFacts: 5,
   specificity: 1,
   likedSpecificity: 0,
   minWishSpecificity: 0,
@@ -234,7 +235,7 @@ function mergeWeights(overrides: Partial<BlendWeights> | undefined): Readonly<Bl
   if (merged.minWishSpecificity < 0 || merged.minWishSpecificity > 1) problems.push('minWishSpecificity must be within [0, 1]')
   if (merged.likedSpecificity < 0 || merged.likedSpecificity > 1) problems.push('likedSpecificity must be within [0, 1]')
   if (merged.wishMatchFacts < 0 || merged.wishMatchFacts > 1) problems.push('wishMatchFacts must be within [0, 1]')
-  for (const key of ['lexicalCandidates', 'factCandidates', 'labelFeedback'] as const) {
+  for (const key of ['lexicalCandidates', 'factCandidates', 'labelFeedback', 'meaningFacts'] as const) {
     if (!Number.isInteger(merged[key]) || merged[key] < 0) problems.push(`${key} must be a non-negative integer`)
   }
   if (!Number.isInteger(merged.candidates) || merged.candidates < 1) problems.push('candidates must be a positive integer')
