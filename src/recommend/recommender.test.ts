@@ -347,6 +347,25 @@ describe('createRecommender', () => {
     }
   })
 
+  it('does not quote a wish word the item writes only inside a name, unless the wish writes it so too', async () => {
+    // "twist" is rare: a musical about Oliver Twist (a name) and a film with a twist (the word) use it.
+    const described: Record<string, string> = {
+      a1: 'A musical of the adventures of Oliver Twist in London.',
+      a2: 'A puzzle film with a clever twist. Twists abound.',
+    }
+    const twisted = items.map((i) => ({ ...i, description: described[i.id] ?? i.description }))
+    const rec = await createRecommender({ items: twisted, index, embedder, popularity, weights: only('keywordMatch') })
+    const fitsFor = async (wish: string) => {
+      const out = await rec.recommend(request({ preferences: [{ text: wish, weight: 1 }], k: 5 }))
+      return Object.fromEntries(out.map((r) => [r.item.id, r.evidence.keywordFit]))
+    }
+    const lower = await fitsFor('an animated film with a twist')
+    expect(lower.a2).toEqual(['its description says "twist"'])
+    expect(lower.a1).toBeUndefined()
+    // Written as a name, the wish asks for the name.
+    expect((await fitsFor('animated, with a Twist')).a1).toEqual(['its description says "Twist"'])
+  })
+
   it("lifts the catalogue's newest years (recency)", async () => {
     // The newest item is from 2015, so with recentYears 5 the recent ones are 2011-2015: s2, r3 and x1.
     const rec = await make({ weights: { ...only('recency'), recentYears: 5 } })

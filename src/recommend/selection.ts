@@ -3,7 +3,7 @@ import { meanStd, mmrSelect } from './blend.ts'
 import { descriptionPhrases, sharedCategories, sharedTags } from './evidence.ts'
 import type { PoolContext } from './features.ts'
 import { categoryFit, mentionFit, metadataFit, yearFit } from './filters.ts'
-import type { TermPlace } from './lexical.ts'
+import { type TermPlace, writesAsName } from './lexical.ts'
 import type { ScoredItem } from './scoring.ts'
 import type { BlendWeights, Constraints, Evidence, Recommendation } from './types.ts'
 
@@ -133,7 +133,8 @@ function keywordFit(item: Item, at: number, ctx: PoolContext): string[] {
     for (const k of p.words.keywords) {
       if (k.stem.split(' ').every((w) => saidWords.has(w))) continue
       const found = k.has(item.id) ? ctx.view.whereUsed(item, k.stem) : undefined
-      if (found) say(found)
+      // A word the item writes only inside a name ("Oliver Twist") is not the one the wish says ("a clever twist").
+      if (found && (!found.asName || writesAsName(p.text, k.stem))) say(found)
     }
   })
   return [...out].slice(0, 2)
