@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Item } from '../core/index.ts'
 import type { Evidence, Recommendation } from '../recommend/index.ts'
-import { composeReply, explainItem } from './index.ts'
+import { composeReply, type ExplainContext, explainItem } from './index.ts'
 
 function item(id: string, title: string, categories: string[], year?: number, tags: string[] = []): Item {
   return { id, title, description: '', tags, categories, year, metadata: {} }
@@ -108,6 +108,17 @@ describe('explainItem', () => {
     expect(explainItem(r, { preferences: ['road trip across America'] })).toBe('It fits "road trip across America".')
   })
 
+  it('matches a critique by the text searched for it, and quotes the words the person said', () => {
+    const r = rec(up, {
+      matchedPreferences: [{ text: 'heartwarming feel-good', similarity: 0.5 }],
+      keywordFit: ['its description says "heartwarming"'],
+    })
+    const gentler = { text: 'heartwarming feel-good', said: 'gentler' }
+    expect(explainItem(r, { preferences: ['submarine', gentler] })).toBe(
+      'It fits "gentler": its description says "heartwarming".',
+    )
+  })
+
   it('says "people who liked X also liked it" only from collaborative evidence', () => {
     const r = rec(seven, { alsoLikedBy: [{ item: alien }] })
     expect(explainItem(r, { preferences: [], likedTitles: ['Alien'] })).toBe('People who liked Alien also liked it.')
@@ -196,6 +207,18 @@ describe('composeReply', () => {
     expect(composeReply(recs, { preferences: [] }).text).toMatch(/^Here are 2 popular picks to start with\./)
     expect(composeReply(recs, { preferences: [], unranked: true }).text).toMatch(/^Here are 2 picks to start with\./)
     expect(composeReply([], { preferences: [], unranked: true }).suggestions).not.toContain('Something popular')
+  })
+
+  it('says a critique in the words said for it, after the wishes and unquoted, never the text searched for it', () => {
+    const recs = [rec(alien, {}), rec(seven, {})]
+    const intro = (preferences: ExplainContext['preferences']) => composeReply(recs, { preferences }).text.split(' Want')[0]
+    const gentler = { text: 'heartwarming feel-good', said: 'gentler' }
+    expect(intro(['submarine', gentler])).toBe('Here are 2 picks for "submarine", gentler.')
+    expect(intro([gentler])).toBe('Here are 2 picks, gentler.')
+    const funnier = { text: 'funny lighthearted feel-good comedy', said: 'funnier' }
+    expect(intro(['submarine', gentler, funnier])).toBe('Here are 2 picks, gentler and funnier.')
+    // One search said twice is one wish, in the latest words.
+    expect(intro(['submarine', gentler, { ...gentler, said: 'softer' }])).toBe('Here are 2 picks for "submarine", softer.')
   })
 
   it('says so when nothing fits', () => {

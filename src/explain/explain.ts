@@ -1,9 +1,18 @@
 import { clipWords } from '../core/index.ts'
 import type { Recommendation } from '../recommend/index.ts'
 
+/**
+ * A wish of the request: `text` is what the search read (matched against `matchedPreferences`); `said`, the person's
+ * own words when those differ (a critique: "gentler" for 'heartwarming feel-good'), is what replies quote.
+ */
+export interface StatedWish {
+  text: string
+  said?: string
+}
+
 export interface ExplainContext {
-  /** The preference texts of the request, as the person said them. */
-  preferences: string[]
+  /** The wishes of the request, as the person wrote them; a plain string is a wish quoted as its text reads. */
+  preferences: (string | StatedWish)[]
   /** Titles of the items the person liked; when given, only these titles are named as "similar to" or "people who liked". */
   likedTitles?: string[]
   /** Categories (lower-case) whose items read as dark or light, from the domain profile; none offers neither. */
@@ -30,8 +39,9 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
   const { evidence } = rec
   const nameable = context.likedTitles ? new Set(context.likedTitles.map(normTitle)) : undefined
   const canName = (title: string) => !nameable || nameable.has(normTitle(title))
-  // Wishes are matched lower-cased and quoted as the context spells them (as the person wrote them).
-  const stated = new Map(context.preferences.map((p) => [p.trim().toLowerCase(), p.trim()]))
+  // Wishes are matched by their search text, lower-cased, and quoted as the person said them.
+  const asked = statedWishes(context)
+  const quotes = new Map(asked.map((w) => [w.text.toLowerCase(), quoteOf(w)]))
 
   const first: string[] = []
   const second: string[] = []
@@ -39,11 +49,11 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
   // Naming the person asked for is the most specific fit there is ("Tagged "Tom Hanks", as you asked").
   if (evidence.mentionFit?.length) first.push(capitalise(`${joinAnd(evidence.mentionFit)}, as you asked`))
 
-  const matched = evidence.matchedPreferences.filter((m) => stated.size === 0 || stated.has(m.text.trim().toLowerCase()))
+  const matched = evidence.matchedPreferences.filter((m) => quotes.size === 0 || quotes.has(m.text.trim().toLowerCase()))
   const top = matched[0]
-  const wish = top && (stated.get(top.text.trim().toLowerCase()) ?? top.text)
+  const wish = top && (quotes.get(top.text.trim().toLowerCase()) ?? top.text)
   // The wish's own words in the item's text ("its description says "Christmas"") back a fit better than closeness alone.
-  const wishes = stated.size ? [...stated.values()] : evidence.matchedPreferences.map((m) => m.text)
+  const wishes = asked.length ? asked.map((w) => w.text) : evidence.matchedPreferences.map((m) => m.text)
   const backing = withoutSplitPhrases(
     (evidence.keywordFit ?? []).filter((fit) => backsWishes(fit, rec.item.title, wishes)),
     wishes,
@@ -100,10 +110,10 @@ export function composeReply(recs: readonly Recommendation[], context: ExplainCo
   }
   const n = recs.length
   const noun = n === 1 ? 'pick' : 'picks'
-  const wanted = context.preferences.map((p) => p.trim()).filter(Boolean)
+  const wanted = statedWishes(context)
   const liked = context.likedTitles ?? []
   let intro: string
-  if (wanted.length) intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${noun} for "${wanted.slice(-2).join('" and "')}".`
+  if (wanted.length) intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${noun}${forWishes(wanted.slice(-2))}.`
   else if (liked.length) intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${noun} based on ${joinAnd(liked.slice(0, 2))}.`
   else intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${context.unranked ? '' : 'popular '}${noun} to start with.`
 
@@ -124,6 +134,37 @@ export function composeReply(recs: readonly Recommendation[], context: ExplainCo
   const next = suggestions[0] as string
   const text = next.endsWith('?') ? `${intro} Want ${lowerFirst(next)}` : intro
   return { text, suggestions: suggestions.slice(0, 3) }
+}
+
+/**
+ * The wishes of the context, trimmed, without empty ones, once per search text (the latest saying of it): the same
+ * search read twice is one wish.
+ */
+function statedWishes(context: ExplainContext): StatedWish[] {
+  const byText = new Map<string, StatedWish>()
+  for (const p of context.preferences) {
+    const wish = typeof p === 'string' ? { text: p.trim() } : { ...p, text: p.text.trim() }
+    if (!wish.text) continue
+    const key = wish.text.toLowerCase()
+    byText.delete(key)
+    byText.set(key, wish)
+  }
+  return [...byText.values()]
+}
+
+/** How a wish is quoted: the person's own words for it, else its text. */
+function quoteOf(wish: StatedWish): string {
+  return wish.said?.trim() || wish.text
+}
+
+/**
+ * What the intro says the picks are for: the wishes in quotes (`for "submarine"`), and critiques in the person's
+ * words after them, unquoted (`, gentler`): they say how, not what, and are no search phrase of theirs.
+ */
+function forWishes(wishes: readonly StatedWish[]): string {
+  const quoted = wishes.filter((w) => !w.said?.trim()).map((w) => `"${w.text}"`)
+  const critiques = wishes.filter((w) => w.said?.trim()).map(quoteOf)
+  return `${quoted.length ? ` for ${quoted.join(' and ')}` : ''}${critiques.length ? `, ${joinAnd(critiques)}` : ''}`
 }
 
 /** The result whose categories overlap the others' least (ties: the earlier one after #1), as the "more like" offer. */
