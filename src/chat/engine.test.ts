@@ -189,6 +189,18 @@ describe('a critique ("something gentler")', () => {
   })
 })
 
+describe('a pick nothing specific explains', () => {
+  it('says it passes the filters only when some were asked for', async () => {
+    const { chat, close } = await recordingChat(answeringWishes(() => []))
+    const unfiltered = await chat.handleTurn({ conversationId: 'a', userId: 'u', text: 'a movie about chess' })
+    for (const item of unfiltered.items) expect(item.explanation).toBe('Not a close match for "chess"; it rounds out the list.')
+    // The stand-in recommender returns every film whatever the filters: the wording is what is checked.
+    const filtered = await chat.handleTurn({ conversationId: 'b', userId: 'u', text: 'a movie about chess, no comedy' })
+    for (const item of filtered.items) expect(item.explanation).toBe('It passes everything you asked to filter on.')
+    await close()
+  })
+})
+
 describe('what the reply notes', () => {
   it('names a film once, however often it was pointed at, and a liked film not again as seen', async () => {
     const { chat, close } = await recordingChat()

@@ -1,7 +1,7 @@
 import { type ItemId, isAppError, type Logger, type Reply, type ReplyItem } from '../core/index.ts'
 import type { StatedWish } from '../explain/index.ts'
 import type { LlmClient } from '../llm/index.ts'
-import type { Constraints, Recommendation, RecommendRequest } from '../recommend/index.ts'
+import { type Constraints, hasFilters, type Recommendation, type RecommendRequest } from '../recommend/index.ts'
 import type { SessionState } from '../store/index.ts'
 import type { ChatContext } from './context.ts'
 import { acknowledge, asWritten, caveatsOf, joinNames, type Notes, safeExplain, safeReason } from './replies.ts'
@@ -159,7 +159,13 @@ export async function recommendReply(
   const likedTitles = [...new Set([...request.liked, ...(request.anchors ?? []).map((a) => a.id), ...request.history])]
     .map((id) => byId.get(id)?.title)
     .filter((t): t is string => Boolean(t))
-  const context = { preferences: wishes, likedTitles, tone: profile.tone, unranked: !ctx.hasPopularity }
+  const context = {
+    preferences: wishes,
+    likedTitles,
+    tone: profile.tone,
+    unranked: !ctx.hasPopularity,
+    filtered: hasFilters(request.constraints),
+  }
   const replyItems: ReplyItem[] = recs.map((rec) => ({
     id: rec.item.id,
     title: rec.item.title,

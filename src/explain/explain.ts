@@ -19,6 +19,8 @@ export interface ExplainContext {
   tone?: { dark: readonly string[]; light: readonly string[] }
   /** The catalogue has no popularity: picks without a wish or a liked item are not "popular" ones. */
   unranked?: boolean
+  /** The request sets filters (categories, years, lengths, fields, names, refusals): only then does a pick "pass" them. */
+  filtered?: boolean
 }
 
 export interface ComposedReply {
@@ -28,12 +30,20 @@ export interface ComposedReply {
 
 /** Popularity percentile from which an item is called "one of the most popular" when nothing more specific can be said. */
 const MOST_POPULAR = 0.95
+/** … and "more popular than most" (more popular than half the catalogue). */
+const MORE_POPULAR = 0.5
+/**
+ * The collaborative part (z-score within the candidate pool) from which a pick is one people who liked what the person
+ * liked tend to like: a standard deviation above the pool's mean. Without liked items the part is 0 throughout.
+ */
+const LIKED_BY_SIMILAR_TASTE = 1
 const MAX_PHRASE_CHARS = 90
 
 /**
  * One or two short sentences built only from the recommendation's evidence: the stated preference it matches
  * (with a phrase from its description), the liked item it resembles and what they share, "people who liked X
- * also liked it", where it names a person asked for, and the requested category and year it fits. Deterministic; claims nothing without evidence.
+ * also liked it", where it names a person asked for, and the requested category and year it fits; with none of
+ * these, what else put it there (`lastResort`). Deterministic; claims nothing without evidence.
  */
 export function explainItem(rec: Recommendation, context: ExplainContext): string {
   const { evidence } = rec
@@ -89,12 +99,31 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
   }
 
   if (first.length === 0 && second.length > 0) first.push(second.shift() as string)
-  if (first.length === 0) {
-    if ((evidence.popularityPercentile ?? 0) >= MOST_POPULAR) first.push('One of the most popular picks here')
-    else first.push('It passes everything you asked to filter on')
-  }
+  if (first.length === 0) first.push(lastResort(rec, context, quotes))
   const sentences = [first.join('; '), second.slice(0, 1).join('')].filter(Boolean)
   return sentences.map((s) => `${s}.`).join(' ')
+}
+
+/**
+ * What is still true of a pick no specific evidence explains, from what put it there: closer in meaning to a wish
+ * than most of the catalogue, liked by people who liked what the person liked, popular; else the filters it passes,
+ * when any were set; else only that it rounds out the list, and is no close match for the wishes (it would be near
+ * one otherwise). `quotes`: the stated wishes' quotes by lower-cased search text.
+ */
+function lastResort(rec: Recommendation, context: ExplainContext, quotes: ReadonlyMap<string, string>): string {
+  const { evidence, item, parts } = rec
+  const near = (evidence.nearWishes ?? []).find((text) => quotes.size === 0 || quotes.has(text.trim().toLowerCase()))
+  if (near !== undefined) {
+    const subject = item.description.trim() ? 'Its description is' : 'It is'
+    return `${subject} closer in meaning to "${quotes.get(near.trim().toLowerCase()) ?? near}" than most others here`
+  }
+  if (parts.collaborative >= LIKED_BY_SIMILAR_TASTE) return 'People who liked what you liked tend to like it too'
+  const popularity = evidence.popularityPercentile ?? 0
+  if (popularity >= MOST_POPULAR) return 'One of the most popular picks here'
+  if (popularity > MORE_POPULAR) return 'More popular than most here'
+  if (context.filtered) return 'It passes everything you asked to filter on'
+  const wishes = [...quotes.values()].slice(-2)
+  return wishes.length ? `Not a close match for "${wishes.join('" or "')}"; it rounds out the list` : 'It rounds out the list'
 }
 
 /**

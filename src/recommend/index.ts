@@ -6,7 +6,7 @@
  */
 export { intraListSimilarity, mmrSelect, zScores } from './blend.ts'
 export { descriptionPhrases } from './evidence.ts'
-export { compileConstraints } from './filters.ts'
+export { compileConstraints, hasFilters } from './filters.ts'
 export { type FitGroup, type FitOptions, fitBlend, rankTargets } from './fit.ts'
 export { buildLexicalTables, type LexicalTables, type Postings } from './lexical.ts'
 export { createRecommender } from './recommender.ts'

@@ -171,6 +171,15 @@ describe('createRecommender', () => {
     expect(any[0]?.evidence.matchedPreferences.map((m) => m.text)).toEqual(['space'])
   })
 
+  it('says which wishes an item is nearer than most of the catalogue, for a pick nothing else explains', async () => {
+    const rec = await make()
+    const out = await rec.recommend(request({ preferences: [{ text: 'space', weight: 1 }], k: 16 }))
+    const near = Object.fromEntries(out.map((r) => [r.item.id, r.evidence.nearWishes]))
+    expect(near.s1).toEqual(['space'])
+    expect(near.h1).toBeUndefined()
+    expect(near.r1).toBeUndefined()
+  })
+
   it('steers towards items like the liked ones, which it never returns', async () => {
     const rec = await make()
     const out = await rec.recommend(request({ liked: ['a1', 'a2'], k: 3 }))
