@@ -51,7 +51,7 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
   const canName = (title: string) => !nameable || nameable.has(normTitle(title))
   // Wishes are matched by their search text, lower-cased, and quoted as the person said them.
   const asked = statedWishes(context)
-  const quotes = new Map(asked.map((w) => [w.text.toLowerCase(), quoteOf(w)]))
+  const quotes = new Map(asked.map((w) => [searchKey(w.text), quoteOf(w)]))
 
   const first: string[] = []
   const second: string[] = []
@@ -59,9 +59,9 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
   // Naming the person asked for is the most specific fit there is ("Tagged "Tom Hanks", as you asked").
   if (evidence.mentionFit?.length) first.push(capitalise(`${joinAnd(evidence.mentionFit)}, as you asked`))
 
-  const matched = evidence.matchedPreferences.filter((m) => quotes.size === 0 || quotes.has(m.text.trim().toLowerCase()))
+  const matched = evidence.matchedPreferences.filter((m) => quotes.size === 0 || quotes.has(searchKey(m.text)))
   const top = matched[0]
-  const wish = top && (quotes.get(top.text.trim().toLowerCase()) ?? top.text)
+  const wish = top && (quotes.get(searchKey(top.text)) ?? top.text)
   // The wish's own words in the item's text ("its description says "Christmas"") back a fit better than closeness alone.
   const wishes = asked.length ? asked.map((w) => w.text) : evidence.matchedPreferences.map((m) => m.text)
   const backing = withoutSplitPhrases(
@@ -112,10 +112,10 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
  */
 function lastResort(rec: Recommendation, context: ExplainContext, quotes: ReadonlyMap<string, string>): string {
   const { evidence, item, parts } = rec
-  const near = (evidence.nearWishes ?? []).find((text) => quotes.size === 0 || quotes.has(text.trim().toLowerCase()))
+  const near = (evidence.nearWishes ?? []).find((text) => quotes.size === 0 || quotes.has(searchKey(text)))
   if (near !== undefined) {
     const subject = item.description.trim() ? 'Its description is' : 'It is'
-    return `${subject} closer in meaning to "${quotes.get(near.trim().toLowerCase()) ?? near}" than most others here`
+    return `${subject} closer in meaning to "${quotes.get(searchKey(near)) ?? near}" than most others here`
   }
   if (parts.collaborative >= LIKED_BY_SIMILAR_TASTE) return 'People who liked what you liked tend to like it too'
   const popularity = evidence.popularityPercentile ?? 0
@@ -174,11 +174,16 @@ function statedWishes(context: ExplainContext): StatedWish[] {
   for (const p of context.preferences) {
     const wish = typeof p === 'string' ? { text: p.trim() } : { ...p, text: p.text.trim() }
     if (!wish.text) continue
-    const key = wish.text.toLowerCase()
+    const key = searchKey(wish.text)
     byText.delete(key)
     byText.set(key, wish)
   }
   return [...byText.values()]
+}
+
+/** A search text as wishes and evidence are compared: trimmed and lower-cased (the chat reads wishes lower-cased). */
+function searchKey(text: string): string {
+  return text.trim().toLowerCase()
 }
 
 /** How a wish is quoted: the person's own words for it, else its text. */
