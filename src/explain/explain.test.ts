@@ -159,7 +159,9 @@ describe('explainItem', () => {
     expect(explainItem(rec(alien, { popularityPercentile: 0.99 }), { preferences: [] })).toBe(
       'One of the most popular picks here.',
     )
-    expect(explainItem(rec(alien, { popularityPercentile: 0.6 }), { preferences: [] })).toBe('More popular than most here.')
+    expect(explainItem(rec(alien, { popularityPercentile: 0.6 }), { preferences: [] })).toBe(
+      'More popular than most in the catalogue.',
+    )
     expect(explainItem(rec(alien, { popularityPercentile: 0.4 }), { preferences: [] })).toBe('It rounds out the list.')
     // All the Pretty Horses for "a movie about chess", asking for no filter.
     const horses = { ...item('3', 'All the Pretty Horses', ['Drama', 'Western'], 2000), description: 'A Texan rides to Mexico.' }
@@ -168,7 +170,7 @@ describe('explainItem', () => {
       'Not a close match for "a movie about chess"; it rounds out the list.',
     )
     expect(explainItem(rec(horses, { popularityPercentile: 0.4, nearWishes: ['a movie about chess'] }), chess)).toBe(
-      'Its description is closer in meaning to "a movie about chess" than most others here.',
+      'Its description is closer in meaning to "a movie about chess" than most in the catalogue.',
     )
     const likedBySimilarTaste = { ...rec(horses, {}), parts: { semantic: 0, collaborative: 1.5, popularity: 0, total: 1 } }
     expect(explainItem(likedBySimilarTaste, chess)).toBe('People who liked what you liked tend to like it too.')

@@ -115,12 +115,12 @@ function lastResort(rec: Recommendation, context: ExplainContext, quotes: Readon
   const near = (evidence.nearWishes ?? []).find((text) => quotes.size === 0 || quotes.has(searchKey(text)))
   if (near !== undefined) {
     const subject = item.description.trim() ? 'Its description is' : 'It is'
-    return `${subject} closer in meaning to "${quotes.get(searchKey(near)) ?? near}" than most others here`
+    return `${subject} closer in meaning to "${quotes.get(searchKey(near)) ?? near}" than most in the catalogue`
   }
   if (parts.collaborative >= LIKED_BY_SIMILAR_TASTE) return 'People who liked what you liked tend to like it too'
   const popularity = evidence.popularityPercentile ?? 0
   if (popularity >= MOST_POPULAR) return 'One of the most popular picks here'
-  if (popularity > MORE_POPULAR) return 'More popular than most here'
+  if (popularity > MORE_POPULAR) return 'More popular than most in the catalogue'
   if (context.filtered) return 'It passes everything you asked to filter on'
   const wishes = [...quotes.values()].slice(-2)
   return wishes.length ? `Not a close match for "${wishes.join('" or "')}"; it rounds out the list` : 'It rounds out the list'
