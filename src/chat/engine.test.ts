@@ -187,6 +187,15 @@ describe('a critique ("something gentler")', () => {
     for (const item of reply.items) expect(item.explanation).toMatch(/^It fits "gentler"/)
     await close()
   })
+
+  it('is named in its words when no pick answers it on a later turn', async () => {
+    const { chat, close } = await recordingChat(answeringWishes(() => []))
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'something gentler' })
+    const reply = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'a movie about chess' })
+    expect(reply.text).toMatch(/None of these is close to "gentler", which you asked for earlier/)
+    expect(reply.text).not.toContain('heartwarming')
+    await close()
+  })
 })
 
 describe('a pick nothing specific explains', () => {

@@ -1,5 +1,5 @@
 import { type ItemId, isAppError, type Logger, type Reply, type ReplyItem } from '../core/index.ts'
-import type { StatedWish } from '../explain/index.ts'
+import { quoteOf, type StatedWish } from '../explain/index.ts'
 import type { LlmClient } from '../llm/index.ts'
 import { type Constraints, hasFilters, type Recommendation, type RecommendRequest } from '../recommend/index.ts'
 import type { SessionState } from '../store/index.ts'
@@ -228,7 +228,7 @@ function unmatchedEarlierWishes(
   const unmatched = quoted
     .slice(-QUOTED_WISHES)
     .filter((wish) => !now.has(wish.text.toLowerCase()) && !recs.some((rec) => answersWish(rec, wish.text)))
-  const named = unmatched.map((w) => `"${w.said ?? w.text}"`)
+  const named = unmatched.map((w) => `"${quoteOf(w)}"`)
   return named.length ? [profile.say('earlierWishUnmatched', { wishes: named.join(' and ') })] : []
 }
 

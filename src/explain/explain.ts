@@ -187,7 +187,7 @@ function searchKey(text: string): string {
 }
 
 /** How a wish is quoted: the person's own words for it, else its text. */
-function quoteOf(wish: StatedWish): string {
+export function quoteOf(wish: StatedWish): string {
   return wish.said?.trim() || wish.text
 }
 
