@@ -131,27 +131,27 @@ describe('wishes said again', () => {
   })
 })
 
-describe('a wish of an earlier turn that no pick answers', () => {
-  /** Recommends every film; each is close to the wishes `close` names. */
-  function answering(close: (request: RecommendRequest) => string[]): (r: Recommender) => Recommender {
-    return (recorder) => ({
-      ...recorder,
-      recommend: async (request) => {
-        await recorder.recommend(request)
-        const matched = close(request).map((text) => ({ text, similarity: 0.9 }))
-        return items.map((item) => ({
-          item,
-          parts: { semantic: 0, collaborative: 0, popularity: 0, total: 0 } as Recommendation['parts'],
-          evidence: { matchedPreferences: matched, similarTo: [], categoryFit: [] },
-        }))
-      },
-    })
-  }
+/** Recommends every film; each is close to the wishes `close` names. */
+function answeringWishes(close: (request: RecommendRequest) => string[]): (r: Recommender) => Recommender {
+  return (recorder) => ({
+    ...recorder,
+    recommend: async (request) => {
+      await recorder.recommend(request)
+      const matched = close(request).map((text) => ({ text, similarity: 0.9 }))
+      return items.map((item) => ({
+        item,
+        parts: { semantic: 0, collaborative: 0, popularity: 0, total: 0 } as Recommendation['parts'],
+        evidence: { matchedPreferences: matched, similarTo: [], categoryFit: [] },
+      }))
+    },
+  })
+}
 
+describe('a wish of an earlier turn that no pick answers', () => {
   it('is said to be unmatched, rather than quoted as if the picks fit it', async () => {
     // The first turn's picks are close to "chess"; the second's (something funnier) to nothing said before.
     const { chat, close } = await recordingChat(
-      answering((r) => (r.preferences.length === 1 ? r.preferences.map((p) => p.text) : [])),
+      answeringWishes((r) => (r.preferences.length === 1 ? r.preferences.map((p) => p.text) : [])),
     )
     const first = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'a movie about chess' })
     expect(first.text).not.toMatch(/asked for earlier/)
@@ -162,10 +162,50 @@ describe('a wish of an earlier turn that no pick answers', () => {
   })
 
   it('is not noted when a pick answers it, by closeness or by its words', async () => {
-    const { chat, close } = await recordingChat(answering((r) => r.preferences.map((p) => p.text)))
+    const { chat, close } = await recordingChat(answeringWishes((r) => r.preferences.map((p) => p.text)))
     await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'a movie about chess' })
     const second = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'something funnier' })
     expect(second.text).not.toMatch(/asked for earlier/)
+    await close()
+  })
+})
+
+describe('a critique ("something gentler")', () => {
+  it('is said in the words the person used, never as the text searched for it', async () => {
+    // Every film is close to every positive wish, the latest first.
+    const latestFirst = (r: RecommendRequest) =>
+      r.preferences
+        .filter((p) => p.weight > 0)
+        .map((p) => p.text)
+        .reverse()
+    const { chat, close } = await recordingChat(answeringWishes(latestFirst))
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'a submarine movie' })
+    const reply = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'something gentler' })
+    expect(reply.text).toMatch(/^Here are 3 picks for "submarine", gentler\./)
+    expect(reply.text).not.toContain('heartwarming')
+    expect(reply.text).not.toContain('feel-good')
+    for (const item of reply.items) expect(item.explanation).toMatch(/^It fits "gentler"/)
+    await close()
+  })
+
+  it('is named in its words when no pick answers it on a later turn', async () => {
+    const { chat, close } = await recordingChat(answeringWishes(() => []))
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'something gentler' })
+    const reply = await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'a movie about chess' })
+    expect(reply.text).toMatch(/None of these is close to "gentler", which you asked for earlier/)
+    expect(reply.text).not.toContain('heartwarming')
+    await close()
+  })
+})
+
+describe('a pick nothing specific explains', () => {
+  it('says it passes the filters only when some were asked for', async () => {
+    const { chat, close } = await recordingChat(answeringWishes(() => []))
+    const unfiltered = await chat.handleTurn({ conversationId: 'a', userId: 'u', text: 'a movie about chess' })
+    for (const item of unfiltered.items) expect(item.explanation).toBe('Not a close match for "chess"; it rounds out the list.')
+    // The stand-in recommender returns every film whatever the filters: the wording is what is checked.
+    const filtered = await chat.handleTurn({ conversationId: 'b', userId: 'u', text: 'a movie about chess, no comedy' })
+    for (const item of filtered.items) expect(item.explanation).toBe('It passes everything you asked to filter on.')
     await close()
   })
 })

@@ -1,6 +1,7 @@
 import { type ItemId, isAppError, type Logger, type Reply, type ReplyItem } from '../core/index.ts'
+import { quoteOf, type StatedWish } from '../explain/index.ts'
 import type { LlmClient } from '../llm/index.ts'
-import type { Constraints, Recommendation, RecommendRequest } from '../recommend/index.ts'
+import { type Constraints, hasFilters, type Recommendation, type RecommendRequest } from '../recommend/index.ts'
 import type { SessionState } from '../store/index.ts'
 import type { ChatContext } from './context.ts'
 import { acknowledge, asWritten, caveatsOf, joinNames, type Notes, safeExplain, safeReason } from './replies.ts'
@@ -153,13 +154,18 @@ export async function recommendReply(
     return { text: profile.say('failed'), items: [], suggestions: ['Try again'] }
   }
   const { recs, widened } = found
-  // Wishes are read lower-cased; the reply quotes them as the person wrote them ("road trip across America").
-  const preferenceTexts = request.preferences.filter((p) => p.weight > 0).map((p) => asWritten(p.text, u.text))
+  const wishes = statedWishes(request, session, u.text)
   // An item both liked and pulled toward is named once ("based on Gone Girl", not "Gone Girl and Gone Girl").
   const likedTitles = [...new Set([...request.liked, ...(request.anchors ?? []).map((a) => a.id), ...request.history])]
     .map((id) => byId.get(id)?.title)
     .filter((t): t is string => Boolean(t))
-  const context = { preferences: preferenceTexts, likedTitles, tone: profile.tone, unranked: !ctx.hasPopularity }
+  const context = {
+    preferences: wishes,
+    likedTitles,
+    tone: profile.tone,
+    unranked: !ctx.hasPopularity,
+    filtered: hasFilters(request.constraints),
+  }
   const replyItems: ReplyItem[] = recs.map((rec) => ({
     id: rec.item.id,
     title: rec.item.title,
@@ -172,7 +178,7 @@ export async function recommendReply(
   const composed = explain.composeReply(recs, context)
   const ack = acknowledge(notes, ctx.label, profile)
   // What could not be done is said whoever words the reply.
-  const caveats = [...widened, ...caveatsOf(u, profile), ...unmatchedEarlierWishes(session, preferenceTexts, recs, profile)]
+  const caveats = [...widened, ...caveatsOf(u, profile), ...unmatchedEarlierWishes(session, wishes, recs, profile)]
   const withNotes = (body: string) => [ack, body, ...caveats].filter(Boolean).join(' ')
   let text = withNotes(composed.text)
   if (deps.llm && recs.length && replyItems.length <= 10) {
@@ -188,6 +194,21 @@ export async function recommendReply(
   return { text, items: replyItems, suggestions: composed.suggestions }
 }
 
+/**
+ * The request's positive wishes as the reply quotes them. Wishes are read lower-cased: each is quoted as the person
+ * wrote it ("road trip across America"), and a critique in their own words ("gentler"), not as the search text that
+ * stands for it ('heartwarming feel-good'), which they never said.
+ */
+function statedWishes(request: RecommendRequest, session: SessionState, message: string): StatedWish[] {
+  const said = new Map(session.preferences.flatMap((p) => (p.weight > 0 && p.said ? [[p.text, p.said] as const] : [])))
+  return request.preferences
+    .filter((p) => p.weight > 0)
+    .map((p) => {
+      const words = said.get(p.text)
+      return { text: asWritten(p.text, message), ...(words ? { said: words } : {}) }
+    })
+}
+
 /** How many of the request's wishes the reply's intro quotes (the latest; `composeReply`). */
 const QUOTED_WISHES = 2
 
@@ -198,7 +219,7 @@ const QUOTED_WISHES = 2
  */
 function unmatchedEarlierWishes(
   session: SessionState,
-  quoted: readonly string[],
+  quoted: readonly StatedWish[],
   recs: readonly Recommendation[],
   profile: ChatContext['profile'],
 ): string[] {
@@ -206,8 +227,9 @@ function unmatchedEarlierWishes(
   const now = new Set(session.preferences.filter((p) => p.turn === session.turn).map((p) => p.text.toLowerCase()))
   const unmatched = quoted
     .slice(-QUOTED_WISHES)
-    .filter((wish) => !now.has(wish.toLowerCase()) && !recs.some((rec) => answersWish(rec, wish)))
-  return unmatched.length ? [profile.say('earlierWishUnmatched', { wishes: unmatched.map((w) => `"${w}"`).join(' and ') })] : []
+    .filter((wish) => !now.has(wish.text.toLowerCase()) && !recs.some((rec) => answersWish(rec, wish.text)))
+  const named = unmatched.map((w) => `"${quoteOf(w)}"`)
+  return named.length ? [profile.say('earlierWishUnmatched', { wishes: named.join(' and ') })] : []
 }
 
 /** Whether a pick answers a wish: close to it, or quoting its words (`its description says "chess"`). */

@@ -87,6 +87,21 @@ describe('the session transition table', () => {
   })
 })
 
+describe('the words said for a critique', () => {
+  it('are kept with its wish through the store, and sessions stored without them still load', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concierge-said-'))
+    const store = await createSqliteStore({ path: join(dir, 'store.db') })
+    const critique = { text: 'heartwarming feel-good', weight: 1, said: 'gentler' }
+    await store.saveSession(transition(start(), { kind: 'preferences', preferences: [critique] }))
+    expect((await store.getSession('c'))?.preferences).toEqual([{ ...critique, turn: 0 }])
+    const older = { ...start(), conversationId: 'old', preferences: [{ text: 'heists', weight: 1, turn: 0 }] }
+    await store.saveSession(older)
+    expect((await store.getSession('old'))?.preferences).toEqual(older.preferences)
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+})
+
 describe('facet constraints in the session', () => {
   it('keep refusals from earlier turns, and let a value asked for lift its refusal', () => {
     let s = transition(start(), { kind: 'facets', facets: [{ field: 'toolkit', exclude: ['gtk'] }] })

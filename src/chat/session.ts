@@ -1,11 +1,13 @@
 import type { FacetConstraint, FeedbackKind, ItemId } from '../core/index.ts'
-import { emptySession, type PendingClarification, type SessionState } from '../store/index.ts'
+import { emptySession, type PendingClarification, type SessionPreference, type SessionState } from '../store/index.ts'
 import type { ItemAction, Understanding } from './understand.ts'
 
 /** Items remembered as shown per conversation (older ones may come back in a very long conversation). */
 export const MAX_SHOWN = 1000
 /** Wishes kept per conversation, newest last. */
 const MAX_STORED_PREFERENCES = 24
+/** Characters kept of a wish's text and of the words said for it. */
+const MAX_PREFERENCE_CHARS = 300
 
 /**
  * Everything that changes a conversation's session, from a turn or from feedback. Each kind has one pure
@@ -99,12 +101,24 @@ function addPreferences(s: SessionState, preferences: Understanding['preferences
   let kept = s.preferences
   for (const p of preferences) {
     // A wish said again is refreshed, not stacked: it would weigh double and be echoed twice in the reply.
-    const text = p.text.slice(0, 300)
-    kept = kept.filter((q) => q.text !== text || Math.sign(q.weight) !== Math.sign(p.weight))
-    kept = [...kept, { text, weight: p.weight, turn: s.turn, ...(p.filtered?.length ? { filtered: p.filtered } : {}) }]
+    const stored = storedPreference(p, s.turn)
+    kept = kept.filter((q) => q.text !== stored.text || Math.sign(q.weight) !== Math.sign(stored.weight))
+    kept = [...kept, stored]
   }
   if (kept.length > MAX_STORED_PREFERENCES) kept = kept.slice(-MAX_STORED_PREFERENCES)
   return { ...s, preferences: kept }
+}
+
+/** A wish of this turn as the session keeps it: its text, sign and filtered words, and the words said for it. */
+function storedPreference(p: Understanding['preferences'][number], turn: number): SessionPreference {
+  const said = p.said?.slice(0, MAX_PREFERENCE_CHARS)
+  return {
+    text: p.text.slice(0, MAX_PREFERENCE_CHARS),
+    weight: p.weight,
+    turn,
+    ...(p.filtered?.length ? { filtered: p.filtered } : {}),
+    ...(said ? { said } : {}),
+  }
 }
 
 function ask(s: SessionState, pending: PendingClarification | undefined): SessionState {

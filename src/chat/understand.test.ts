@@ -440,7 +440,7 @@ describe('understand', () => {
 
   it('turns critiques into signed preferences and constraint moves', () => {
     const lastShown = ['1', '4306', '3000'] // 1995, 2001, 1997
-    expect(u('less violent').preferences).toEqual([{ text: 'violent gory brutal bloody', weight: -1 }])
+    expect(u('less violent').preferences).toEqual([{ text: 'violent gory brutal bloody', weight: -1, said: 'less violent' }])
     expect(u('darker').preferences[0]).toMatchObject({ weight: 1, text: expect.stringMatching(/dark/) })
     expect(u('more recent', { lastShown }).era).toEqual({ min: 1998 })
     expect(u('older', { lastShown }).era).toEqual({ max: 1996 })
@@ -563,7 +563,7 @@ describe('understand', () => {
     ])
     // A refused quality is a push away, not a wish containing it.
     expect(u("any good action movies that aren't too graphic?").preferences).toEqual([
-      { text: 'violent gory brutal bloody', weight: -1 },
+      { text: 'violent gory brutal bloody', weight: -1, said: "aren't too graphic" },
     ])
   })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Item } from '../core/index.ts'
 import type { Evidence, Recommendation } from '../recommend/index.ts'
-import { composeReply, explainItem } from './index.ts'
+import { composeReply, type ExplainContext, explainItem } from './index.ts'
 
 function item(id: string, title: string, categories: string[], year?: number, tags: string[] = []): Item {
   return { id, title, description: '', tags, categories, year, metadata: {} }
@@ -84,17 +84,19 @@ describe('explainItem', () => {
       'Tagged "con artists".',
     )
     // A tag naming something else, and a word of a longer title, are no evidence for the wish.
-    const none = 'It passes everything you asked to filter on.'
-    expect(explained('The Avengers', ['Captain America'], ['tagged "Captain America"'], 'road trip across America')).toBe(none)
-    expect(explained('The Vow', ['romantic drama'], ['tagged "romantic drama"'], 'drama about a big family')).toBe(none)
-    expect(explained('Road House', [], ['its title says "Road"'], 'road trip')).toBe(none)
-    expect(explained('Toy Story', [], ['its title says "Toy"'], 'toys')).toBe(none)
+    const none = (wish: string) => `Not a close match for "${wish}"; it rounds out the list.`
+    const acrossAmerica = 'road trip across America'
+    expect(explained('The Avengers', ['Captain America'], ['tagged "Captain America"'], acrossAmerica)).toBe(none(acrossAmerica))
+    const bigFamily = 'drama about a big family'
+    expect(explained('The Vow', ['romantic drama'], ['tagged "romantic drama"'], bigFamily)).toBe(none(bigFamily))
+    expect(explained('Road House', [], ['its title says "Road"'], 'road trip')).toBe(none('road trip'))
+    expect(explained('Toy Story', [], ['its title says "Toy"'], 'toys')).toBe(none('toys'))
   })
 
   it('does not quote word by word what the wish says side by side', () => {
     const split = ['its description says "road"', 'its description says "trip"']
     const r = rec(item('9', 'Tammy', ['Comedy'], 2014), { keywordFit: split })
-    expect(explainItem(r, { preferences: ['road trip'] })).toBe('It passes everything you asked to filter on.')
+    expect(explainItem(r, { preferences: ['road trip'] })).toBe('Not a close match for "road trip"; it rounds out the list.')
     // Words the wish says apart are each evidence.
     const apart = ['its description says "chess"', 'its description says "dragons"']
     const both = rec(item('9', 'Tammy', ['Comedy'], 2014), { keywordFit: apart })
@@ -106,6 +108,17 @@ describe('explainItem', () => {
   it('quotes the wish as the context spells it', () => {
     const r = rec(up, { matchedPreferences: [{ text: 'road trip across america', similarity: 0.5 }] })
     expect(explainItem(r, { preferences: ['road trip across America'] })).toBe('It fits "road trip across America".')
+  })
+
+  it('matches a critique by the text searched for it, and quotes the words the person said', () => {
+    const r = rec(up, {
+      matchedPreferences: [{ text: 'heartwarming feel-good', similarity: 0.5 }],
+      keywordFit: ['its description says "heartwarming"'],
+    })
+    const gentler = { text: 'heartwarming feel-good', said: 'gentler' }
+    expect(explainItem(r, { preferences: ['submarine', gentler] })).toBe(
+      'It fits "gentler": its description says "heartwarming".',
+    )
   })
 
   it('says "people who liked X also liked it" only from collaborative evidence', () => {
@@ -142,11 +155,26 @@ describe('explainItem', () => {
     expect(explainItem(r, { preferences: ['something funny'] })).not.toContain('space horror')
   })
 
-  it('falls back to an honest sentence when there is no specific evidence', () => {
+  it('falls back to what put the pick there when there is no specific evidence, and to filters only when set', () => {
     expect(explainItem(rec(alien, { popularityPercentile: 0.99 }), { preferences: [] })).toBe(
       'One of the most popular picks here.',
     )
-    expect(explainItem(rec(alien, { popularityPercentile: 0.4 }), { preferences: [] })).toBe(
+    expect(explainItem(rec(alien, { popularityPercentile: 0.6 }), { preferences: [] })).toBe(
+      'More popular than most in the catalogue.',
+    )
+    expect(explainItem(rec(alien, { popularityPercentile: 0.4 }), { preferences: [] })).toBe('It rounds out the list.')
+    // All the Pretty Horses for "a movie about chess", asking for no filter.
+    const horses = { ...item('3', 'All the Pretty Horses', ['Drama', 'Western'], 2000), description: 'A Texan rides to Mexico.' }
+    const chess = { preferences: ['a movie about chess'] }
+    expect(explainItem(rec(horses, { popularityPercentile: 0.4 }), chess)).toBe(
+      'Not a close match for "a movie about chess"; it rounds out the list.',
+    )
+    expect(explainItem(rec(horses, { popularityPercentile: 0.4, nearWishes: ['a movie about chess'] }), chess)).toBe(
+      'Its description is closer in meaning to "a movie about chess" than most in the catalogue.',
+    )
+    const likedBySimilarTaste = { ...rec(horses, {}), parts: { semantic: 0, collaborative: 1.5, popularity: 0, total: 1 } }
+    expect(explainItem(likedBySimilarTaste, chess)).toBe('People who liked what you liked tend to like it too.')
+    expect(explainItem(rec(horses, { popularityPercentile: 0.4 }), { ...chess, filtered: true })).toBe(
       'It passes everything you asked to filter on.',
     )
   })
@@ -196,6 +224,18 @@ describe('composeReply', () => {
     expect(composeReply(recs, { preferences: [] }).text).toMatch(/^Here are 2 popular picks to start with\./)
     expect(composeReply(recs, { preferences: [], unranked: true }).text).toMatch(/^Here are 2 picks to start with\./)
     expect(composeReply([], { preferences: [], unranked: true }).suggestions).not.toContain('Something popular')
+  })
+
+  it('says a critique in the words said for it, after the wishes and unquoted, never the text searched for it', () => {
+    const recs = [rec(alien, {}), rec(seven, {})]
+    const intro = (preferences: ExplainContext['preferences']) => composeReply(recs, { preferences }).text.split(' Want')[0]
+    const gentler = { text: 'heartwarming feel-good', said: 'gentler' }
+    expect(intro(['submarine', gentler])).toBe('Here are 2 picks for "submarine", gentler.')
+    expect(intro([gentler])).toBe('Here are 2 picks, gentler.')
+    const funnier = { text: 'funny lighthearted feel-good comedy', said: 'funnier' }
+    expect(intro(['submarine', gentler, funnier])).toBe('Here are 2 picks, gentler and funnier.')
+    // One search said twice is one wish, in the latest words.
+    expect(intro(['submarine', gentler, { ...gentler, said: 'softer' }])).toBe('Here are 2 picks for "submarine", softer.')
   })
 
   it('says so when nothing fits', () => {

@@ -1,15 +1,26 @@
 import { clipWords } from '../core/index.ts'
 import type { Recommendation } from '../recommend/index.ts'
 
+/**
+ * A wish of the request: `text` is what the search read (matched against `matchedPreferences`); `said`, the person's
+ * own words when those differ (a critique: "gentler" for 'heartwarming feel-good'), is what replies quote.
+ */
+export interface StatedWish {
+  text: string
+  said?: string
+}
+
 export interface ExplainContext {
-  /** The preference texts of the request, as the person said them. */
-  preferences: string[]
+  /** The wishes of the request, as the person wrote them; a plain string is a wish quoted as its text reads. */
+  preferences: (string | StatedWish)[]
   /** Titles of the items the person liked; when given, only these titles are named as "similar to" or "people who liked". */
   likedTitles?: string[]
   /** Categories (lower-case) whose items read as dark or light, from the domain profile; none offers neither. */
   tone?: { dark: readonly string[]; light: readonly string[] }
   /** The catalogue has no popularity: picks without a wish or a liked item are not "popular" ones. */
   unranked?: boolean
+  /** The request sets filters (categories, years, lengths, fields, names, refusals): only then does a pick "pass" them. */
+  filtered?: boolean
 }
 
 export interface ComposedReply {
@@ -19,19 +30,28 @@ export interface ComposedReply {
 
 /** Popularity percentile from which an item is called "one of the most popular" when nothing more specific can be said. */
 const MOST_POPULAR = 0.95
+/** … and "more popular than most" (more popular than half the catalogue). */
+const MORE_POPULAR = 0.5
+/**
+ * The collaborative part (z-score within the candidate pool) from which a pick is one people who liked what the person
+ * liked tend to like: a standard deviation above the pool's mean. Without liked items the part is 0 throughout.
+ */
+const LIKED_BY_SIMILAR_TASTE = 1
 const MAX_PHRASE_CHARS = 90
 
 /**
  * One or two short sentences built only from the recommendation's evidence: the stated preference it matches
  * (with a phrase from its description), the liked item it resembles and what they share, "people who liked X
- * also liked it", where it names a person asked for, and the requested category and year it fits. Deterministic; claims nothing without evidence.
+ * also liked it", where it names a person asked for, and the requested category and year it fits; with none of
+ * these, what else put it there (`lastResort`). Deterministic; claims nothing without evidence.
  */
 export function explainItem(rec: Recommendation, context: ExplainContext): string {
   const { evidence } = rec
   const nameable = context.likedTitles ? new Set(context.likedTitles.map(normTitle)) : undefined
   const canName = (title: string) => !nameable || nameable.has(normTitle(title))
-  // Wishes are matched lower-cased and quoted as the context spells them (as the person wrote them).
-  const stated = new Map(context.preferences.map((p) => [p.trim().toLowerCase(), p.trim()]))
+  // Wishes are matched by their search text, lower-cased, and quoted as the person said them.
+  const asked = statedWishes(context)
+  const quotes = new Map(asked.map((w) => [searchKey(w.text), quoteOf(w)]))
 
   const first: string[] = []
   const second: string[] = []
@@ -39,11 +59,11 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
   // Naming the person asked for is the most specific fit there is ("Tagged "Tom Hanks", as you asked").
   if (evidence.mentionFit?.length) first.push(capitalise(`${joinAnd(evidence.mentionFit)}, as you asked`))
 
-  const matched = evidence.matchedPreferences.filter((m) => stated.size === 0 || stated.has(m.text.trim().toLowerCase()))
+  const matched = evidence.matchedPreferences.filter((m) => quotes.size === 0 || quotes.has(searchKey(m.text)))
   const top = matched[0]
-  const wish = top && (stated.get(top.text.trim().toLowerCase()) ?? top.text)
+  const wish = top && (quotes.get(searchKey(top.text)) ?? top.text)
   // The wish's own words in the item's text ("its description says "Christmas"") back a fit better than closeness alone.
-  const wishes = stated.size ? [...stated.values()] : evidence.matchedPreferences.map((m) => m.text)
+  const wishes = asked.length ? asked.map((w) => w.text) : evidence.matchedPreferences.map((m) => m.text)
   const backing = withoutSplitPhrases(
     (evidence.keywordFit ?? []).filter((fit) => backsWishes(fit, rec.item.title, wishes)),
     wishes,
@@ -79,12 +99,31 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
   }
 
   if (first.length === 0 && second.length > 0) first.push(second.shift() as string)
-  if (first.length === 0) {
-    if ((evidence.popularityPercentile ?? 0) >= MOST_POPULAR) first.push('One of the most popular picks here')
-    else first.push('It passes everything you asked to filter on')
-  }
+  if (first.length === 0) first.push(lastResort(rec, context, quotes))
   const sentences = [first.join('; '), second.slice(0, 1).join('')].filter(Boolean)
   return sentences.map((s) => `${s}.`).join(' ')
+}
+
+/**
+ * What is still true of a pick no specific evidence explains, from what put it there: closer in meaning to a wish
+ * than most of the catalogue, liked by people who liked what the person liked, popular; else the filters it passes,
+ * when any were set; else only that it rounds out the list, and is no close match for the wishes (it would be near
+ * one otherwise). `quotes`: the stated wishes' quotes by lower-cased search text.
+ */
+function lastResort(rec: Recommendation, context: ExplainContext, quotes: ReadonlyMap<string, string>): string {
+  const { evidence, item, parts } = rec
+  const near = (evidence.nearWishes ?? []).find((text) => quotes.size === 0 || quotes.has(searchKey(text)))
+  if (near !== undefined) {
+    const subject = item.description.trim() ? 'Its description is' : 'It is'
+    return `${subject} closer in meaning to "${quotes.get(searchKey(near)) ?? near}" than most in the catalogue`
+  }
+  if (parts.collaborative >= LIKED_BY_SIMILAR_TASTE) return 'People who liked what you liked tend to like it too'
+  const popularity = evidence.popularityPercentile ?? 0
+  if (popularity >= MOST_POPULAR) return 'One of the most popular picks here'
+  if (popularity > MORE_POPULAR) return 'More popular than most in the catalogue'
+  if (context.filtered) return 'It passes everything you asked to filter on'
+  const wishes = [...quotes.values()].slice(-2)
+  return wishes.length ? `Not a close match for "${wishes.join('" or "')}"; it rounds out the list` : 'It rounds out the list'
 }
 
 /**
@@ -100,10 +139,10 @@ export function composeReply(recs: readonly Recommendation[], context: ExplainCo
   }
   const n = recs.length
   const noun = n === 1 ? 'pick' : 'picks'
-  const wanted = context.preferences.map((p) => p.trim()).filter(Boolean)
+  const wanted = statedWishes(context)
   const liked = context.likedTitles ?? []
   let intro: string
-  if (wanted.length) intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${noun} for "${wanted.slice(-2).join('" and "')}".`
+  if (wanted.length) intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${noun}${forWishes(wanted.slice(-2))}.`
   else if (liked.length) intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${noun} based on ${joinAnd(liked.slice(0, 2))}.`
   else intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${context.unranked ? '' : 'popular '}${noun} to start with.`
 
@@ -124,6 +163,42 @@ export function composeReply(recs: readonly Recommendation[], context: ExplainCo
   const next = suggestions[0] as string
   const text = next.endsWith('?') ? `${intro} Want ${lowerFirst(next)}` : intro
   return { text, suggestions: suggestions.slice(0, 3) }
+}
+
+/**
+ * The wishes of the context, trimmed, without empty ones, once per search text (the latest saying of it): the same
+ * search read twice is one wish.
+ */
+function statedWishes(context: ExplainContext): StatedWish[] {
+  const byText = new Map<string, StatedWish>()
+  for (const p of context.preferences) {
+    const wish = typeof p === 'string' ? { text: p.trim() } : { ...p, text: p.text.trim() }
+    if (!wish.text) continue
+    const key = searchKey(wish.text)
+    byText.delete(key)
+    byText.set(key, wish)
+  }
+  return [...byText.values()]
+}
+
+/** A search text as wishes and evidence are compared: trimmed and lower-cased (the chat reads wishes lower-cased). */
+function searchKey(text: string): string {
+  return text.trim().toLowerCase()
+}
+
+/** How a wish is quoted: the person's own words for it, else its text. */
+export function quoteOf(wish: StatedWish): string {
+  return wish.said?.trim() || wish.text
+}
+
+/**
+ * What the intro says the picks are for: the wishes in quotes (`for "submarine"`), and critiques in the person's
+ * words after them, unquoted (`, gentler`): they say how, not what, and are no search phrase of theirs.
+ */
+function forWishes(wishes: readonly StatedWish[]): string {
+  const quoted = wishes.filter((w) => !w.said?.trim()).map((w) => `"${w.text}"`)
+  const critiques = wishes.filter((w) => w.said?.trim()).map(quoteOf)
+  return `${quoted.length ? ` for ${quoted.join(' and ')}` : ''}${critiques.length ? `, ${joinAnd(critiques)}` : ''}`
 }
 
 /** The result whose categories overlap the others' least (ties: the earlier one after #1), as the "more like" offer. */

@@ -1,2 +1,2 @@
 /** Evidence → explanation text. Pure and deterministic: every claim comes from a recommendation's evidence. */
-export { type ComposedReply, composeReply, type ExplainContext, explainItem } from './explain.ts'
+export { type ComposedReply, composeReply, type ExplainContext, explainItem, quoteOf, type StatedWish } from './explain.ts'

@@ -194,6 +194,18 @@ export function facetFit(item: Item, constraints: Constraints): string[] {
   return out
 }
 
+/** Whether the constraints filter anything: categories, years, metadata, names or fields asked for or refused. */
+export function hasFilters(constraints: Constraints): boolean {
+  const { includeCategories, excludeCategories, categoryGroups, mentions, yearMin, yearMax, metadata, facets } = constraints
+  return (
+    includeCategories.length > 0 ||
+    excludeCategories.length > 0 ||
+    Boolean(categoryGroups?.length || mentions?.length || metadata?.length || facets?.length) ||
+    yearMin !== undefined ||
+    yearMax !== undefined
+  )
+}
+
 /** Where the item names each of `mentions`: its title, `tagged "tom hanks"`, or its description. */
 export function mentionFit(item: Item, constraints: Constraints): string[] {
   const out: string[] = []

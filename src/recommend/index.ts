@@ -7,7 +7,7 @@
 export { intraListSimilarity, mmrSelect, zScores } from './blend.ts'
 export { descriptionPhrases } from './evidence.ts'
 export type { FactMeanings } from './facts.ts'
-export { compileConstraints } from './filters.ts'
+export { compileConstraints, hasFilters } from './filters.ts'
 export { type FitGroup, type FitOptions, fitBlend, rankTargets } from './fit.ts'
 export { buildLexicalTables, type LexicalTables, type Postings, tagKey } from './lexical.ts'
 export { createRecommender } from './recommender.ts'

@@ -113,6 +113,18 @@ describe('createLexicalIndex', () => {
     expect(index.where(items[4]!, 'heist')).toEqual({ field: 'description', word: 'heists' })
     expect(index.where(items[5]!, 'heist')).toBeUndefined()
   })
+
+  it('says when a description writes a word only inside a name, and quotes the word itself where it can', () => {
+    const named = film('n1', 'Oliver!', 'Oliver Twist runs away to London.')
+    const both = film('n2', 'Twisted', 'The story of Oliver Twist, told with a twist.')
+    const opening = film('n3', 'Turns', 'A quiet start. Twists follow.')
+    const list = [...items, named, both, opening]
+    const own = createLexicalIndex(list, popularity)
+    expect(own.where(named, 'twist')).toEqual({ field: 'description', word: 'Twist', asName: true })
+    expect(own.where(both, 'twist')).toEqual({ field: 'description', word: 'twist' })
+    // At a sentence start a capital says nothing.
+    expect(own.where(opening, 'twist')).toEqual({ field: 'description', word: 'Twists' })
+  })
 })
 
 describe('lexical search (BM25 over title, tags, companies and description)', () => {

@@ -23,6 +23,11 @@ export interface Keyword {
 export interface TermPlace {
   field: 'title' | 'description' | 'tags' | 'companies'
   word: string
+  /**
+   * A single word the description writes only as part of a name (capitalised inside a sentence: "Twist" of "Oliver
+   * Twist"): there it is not the word a wish says ("a clever twist"). See {@link readsAsName}.
+   */
+  asName?: true
 }
 
 /** How well every item's text matches a wish, by field-weighted BM25 over words and word pairs. */
@@ -145,6 +150,32 @@ const WORD_RE = /\p{L}[\p{L}'’]*/gu
 /** The words long enough to count, as written. */
 function words(text: string): string[] {
   return (text.match(WORD_RE) ?? []).filter((w) => w.length >= MIN_LETTERS)
+}
+
+/** The words long enough to count, as written, each with where it starts in the text. */
+function wordsAt(text: string): { word: string; index: number }[] {
+  return [...text.matchAll(WORD_RE)].filter((m) => m[0].length >= MIN_LETTERS).map((m) => ({ word: m[0], index: m.index }))
+}
+
+/** What may stand between a sentence's end and its first word: spaces, opening quotes and brackets. */
+const SENTENCE_OPENING_RE = /[\s"'“‘([]+$/u
+const SENTENCE_END_RE = /[.!?…:]$/
+
+/**
+ * Whether a word, where a text writes it, reads as part of a name: capitalised, and not where a sentence starts
+ * ("Twist" of "the story of Oliver Twist", but not of "Twists abound."). Names are told from words by how they are
+ * written, not by a list of them.
+ */
+function readsAsName(text: string, at: { word: string; index: number }): boolean {
+  const first = at.word.charAt(0)
+  if (first === first.toLowerCase()) return false
+  const before = text.slice(0, at.index).replace(SENTENCE_OPENING_RE, '')
+  return before !== '' && !SENTENCE_END_RE.test(before)
+}
+
+/** Whether a text (a wish) writes a stem as part of a name ("a film about Oliver Twist" writes "twist" so). */
+export function writesAsName(text: string, stem: string): boolean {
+  return wordsAt(text).some((at) => stemWord(at.word) === stem && readsAsName(text, at))
 }
 
 /** The stems of a text's words that are not request words, each once, in order. */
@@ -463,23 +494,49 @@ function whereUsed(item: Item, stem: string, form: TermForm): TermPlace | undefi
     if (tag) return { field: 'tags', word: tag }
   }
   const wanted = stem.split(' ')
-  const find = (text: string) => {
-    const ws = words(text)
-    const stems = ws.map(stemWord)
-    const same = (s: string, w: string) => s === w || (form !== asStem && form(s) === w)
-    for (let i = 0; i + wanted.length <= stems.length; i++) {
-      if (wanted.every((w, j) => same(stems[i + j] as string, w))) return ws.slice(i, i + wanted.length).join(' ')
-    }
-    return undefined
-  }
+  const same = (s: string, w: string) => s === w || (form !== asStem && form(s) === w)
+  const find = (text: string) => usesOf(text, wanted, same)[0]?.word
   const inTitle = find(item.title)
   if (inTitle) return { field: 'title', word: inTitle }
   const tag = item.tags.find((t) => find(t))
   if (tag) return { field: 'tags', word: tag }
   const company = companiesOf(item).find((c) => find(c))
   if (company) return { field: 'companies', word: company }
-  const inDescription = find(item.description)
-  return inDescription ? { field: 'description', word: inDescription } : undefined
+  return inDescription(item.description, wanted, same)
+}
+
+/** Where a text uses the stems `wanted` in a row, as written there, in order. */
+function usesOf(
+  text: string,
+  wanted: readonly string[],
+  same: (stem: string, wanted: string) => boolean,
+): { word: string; index: number }[] {
+  const ws = wordsAt(text)
+  const stems = ws.map((w) => stemWord(w.word))
+  const out: { word: string; index: number }[] = []
+  for (let i = 0; i + wanted.length <= stems.length; i++) {
+    if (!wanted.every((w, j) => same(stems[i + j] as string, w))) continue
+    const run = ws.slice(i, i + wanted.length)
+    out.push({ word: run.map((w) => w.word).join(' '), index: (run[0] as { index: number }).index })
+  }
+  return out
+}
+
+/**
+ * Where a description uses the stems: a single word preferably where it is the word itself, marked `asName` when the
+ * description writes it only inside names ("Oliver Twist" for "twist"). Phrases are quoted as found ("Cold War").
+ */
+function inDescription(
+  description: string,
+  wanted: readonly string[],
+  same: (stem: string, wanted: string) => boolean,
+): TermPlace | undefined {
+  const uses = usesOf(description, wanted, same)
+  const first = uses[0]
+  if (!first) return undefined
+  if (wanted.length > 1) return { field: 'description', word: first.word }
+  const plain = uses.find((at) => !readsAsName(description, at))
+  return plain ? { field: 'description', word: plain.word } : { field: 'description', word: first.word, asName: true }
 }
 
 /** Field-weighted BM25 postings: per term, the items using it and their length-normalised weighted counts. */

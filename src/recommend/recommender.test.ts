@@ -171,6 +171,15 @@ describe('createRecommender', () => {
     expect(any[0]?.evidence.matchedPreferences.map((m) => m.text)).toEqual(['space'])
   })
 
+  it('says which wishes an item is nearer than most of the catalogue, for a pick nothing else explains', async () => {
+    const rec = await make()
+    const out = await rec.recommend(request({ preferences: [{ text: 'space', weight: 1 }], k: 16 }))
+    const near = Object.fromEntries(out.map((r) => [r.item.id, r.evidence.nearWishes]))
+    expect(near.s1).toEqual(['space'])
+    expect(near.h1).toBeUndefined()
+    expect(near.r1).toBeUndefined()
+  })
+
   it('steers towards items like the liked ones, which it never returns', async () => {
     const rec = await make()
     const out = await rec.recommend(request({ liked: ['a1', 'a2'], k: 3 }))
@@ -345,6 +354,25 @@ describe('createRecommender', () => {
       expect(r.parts.keywordMatch).toBe(0)
       expect(r.evidence.keywordFit).toBeUndefined()
     }
+  })
+
+  it('does not quote a wish word the item writes only inside a name, unless the wish writes it so too', async () => {
+    // "twist" is rare: a musical about Oliver Twist (a name) and a film with a twist (the word) use it.
+    const described: Record<string, string> = {
+      a1: 'A musical of the adventures of Oliver Twist in London.',
+      a2: 'A puzzle film with a clever twist. Twists abound.',
+    }
+    const twisted = items.map((i) => ({ ...i, description: described[i.id] ?? i.description }))
+    const rec = await createRecommender({ items: twisted, index, embedder, popularity, weights: only('keywordMatch') })
+    const fitsFor = async (wish: string) => {
+      const out = await rec.recommend(request({ preferences: [{ text: wish, weight: 1 }], k: 5 }))
+      return Object.fromEntries(out.map((r) => [r.item.id, r.evidence.keywordFit]))
+    }
+    const lower = await fitsFor('an animated film with a twist')
+    expect(lower.a2).toEqual(['its description says "twist"'])
+    expect(lower.a1).toBeUndefined()
+    // Written as a name, the wish asks for the name.
+    expect((await fitsFor('animated, with a Twist')).a1).toEqual(['its description says "Twist"'])
   })
 
   it("lifts the catalogue's newest years (recency)", async () => {

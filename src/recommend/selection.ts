@@ -3,11 +3,13 @@ import { meanStd, mmrSelect } from './blend.ts'
 import { descriptionPhrases, sharedCategories, sharedTags } from './evidence.ts'
 import type { PoolContext } from './features.ts'
 import { categoryFit, mentionFit, metadataFit, yearFit } from './filters.ts'
-import type { TermPlace } from './lexical.ts'
+import { type TermPlace, writesAsName } from './lexical.ts'
 import type { ScoredItem } from './scoring.ts'
 import type { BlendWeights, Constraints, Evidence, Recommendation } from './types.ts'
 
 const ALSO_LIKED_SOURCES = 5
+/** An item is nearer a wish than most of the catalogue when at least as close as this quantile of it. */
+const NEAR_QUANTILE = 0.75
 /** A wish's companies and word pairs are quoted for an item scoring at least this share of the wish's best match. */
 const LEXICAL_EVIDENCE_SHARE = 0.5
 /** Description phrases of explained items. */
@@ -86,7 +88,10 @@ export function explainPicks(
   })
 }
 
-/** The constraints the item meets by name, the wish words it uses and its popularity percentile, where they hold. */
+/**
+ * The constraints the item meets by name, the wish words it uses, the wishes it is nearer than most, and its
+ * popularity percentile, where they hold.
+ */
 function addFits(evidence: Evidence, s: ScoredItem, ctx: PoolContext, constraints: Constraints): void {
   const yf = yearFit(s.item, constraints)
   if (yf) evidence.yearFit = yf
@@ -96,6 +101,8 @@ function addFits(evidence: Evidence, s: ScoredItem, ctx: PoolContext, constraint
   if (nf.length) evidence.mentionFit = nf
   const kf = keywordFit(s.item, s.at, ctx)
   if (kf.length) evidence.keywordFit = kf
+  const near = nearWishes(s, ctx)
+  if (near.length) evidence.nearWishes = near
   const pct = ctx.view.percentile.get(s.id)
   if (pct !== undefined && ctx.view.hasPopularity) evidence.popularityPercentile = pct
 }
@@ -133,10 +140,24 @@ function keywordFit(item: Item, at: number, ctx: PoolContext): string[] {
     for (const k of p.words.keywords) {
       if (k.stem.split(' ').every((w) => saidWords.has(w))) continue
       const found = k.has(item.id) ? ctx.view.whereUsed(item, k.stem) : undefined
-      if (found) say(found)
+      // A word the item writes only inside a name ("Oliver Twist") is not the one the wish says ("a clever twist").
+      if (found && (!found.asName || writesAsName(p.text, k.stem))) say(found)
     }
   })
   return [...out].slice(0, 2)
+}
+
+/** The positive wishes the item is closer to than most of the catalogue, closest first. */
+function nearWishes(s: ScoredItem, ctx: PoolContext): string[] {
+  return ctx.positive
+    .map((p) => ({
+      text: p.text,
+      similarity: p.sims[s.at] ?? Number.NEGATIVE_INFINITY,
+      bar: ctx.view.catalogueBar(p.v, NEAR_QUANTILE),
+    }))
+    .filter((w) => w.similarity >= w.bar)
+    .sort((a, b) => b.similarity - a.similarity)
+    .map((w) => w.text)
 }
 
 /** The first few fold-in items, each with the model's scores for it alone. */

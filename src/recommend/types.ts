@@ -99,6 +99,11 @@ export interface Evidence {
   keywordFit?: string[]
   /** A short phrase from its description close to a stated preference. */
   descriptionPhrase?: string
+  /**
+   * Positive preference texts it is closer to than most of the catalogue (at least as close as its closest quarter),
+   * closest first: less than a match (`matchedPreferences`), but true of a pick nothing else explains.
+   */
+  nearWishes?: string[]
   /** Share of catalogue items less popular than this one, in [0, 1] (0.99: more popular than 99% of items). */
   popularityPercentile?: number
 }

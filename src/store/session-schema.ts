@@ -45,7 +45,14 @@ export const sessionSchema = z.object({
       .optional(),
   }),
   preferences: z.array(
-    z.object({ text: z.string(), weight: z.number(), turn: z.number(), filtered: z.array(z.string()).optional() }),
+    z.object({
+      text: z.string(),
+      weight: z.number(),
+      turn: z.number(),
+      filtered: z.array(z.string()).optional(),
+      // Sessions stored before critiques kept their words have none.
+      said: z.string().optional(),
+    }),
   ),
   shown: z.array(id),
   lastShown: z.array(id),

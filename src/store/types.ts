@@ -21,6 +21,8 @@ export interface SessionPreference {
   turn: number
   /** Words of the text a category or field filter of the same message carries: not searched as the wish's words. */
   filtered?: string[]
+  /** The person's own words when `text` is what the search reads for them (a critique: "gentler"): what replies quote. */
+  said?: string
 }
 
 /** An anchor ("more like the second one"): an item to steer toward, with the turn it was asked in. */

@@ -198,6 +198,16 @@ describe.each(dataSources())('chat flows (ml-latest-small subset, USE-lite, $nam
     }
   })
 
+  it('says a critique in the words the person used, never the text searched for it', async () => {
+    const say = conversation(await fx.chat())
+    await say('a submarine movie')
+    const gentler = await say('something gentler')
+    expect(gentler.items.length).toBeGreaterThan(0)
+    expect(gentler.text).toMatch(/gentler/)
+    expect(gentler.text).not.toMatch(/heartwarming feel-good/i)
+    for (const shown of gentler.items) expect(shown.explanation).not.toMatch(/heartwarming feel-good/i)
+  })
+
   it('answers what a shown film is about from its description, then follows "more like it"', async () => {
     const say = conversation(await fx.chat())
     const list = await say('something animated')

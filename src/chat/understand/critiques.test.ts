@@ -2,28 +2,39 @@ import { describe, expect, it } from 'vitest'
 import { runPass } from './pass-fixture.ts'
 
 describe('critiques pass', () => {
-  it('turns a comparative into signed wishes', () => {
+  it('turns a comparative into signed wishes, each with the words said for it', () => {
     const { findings } = runPass('critiques', 'something funnier')
     expect(findings.preferences).toEqual([
-      { text: 'funny lighthearted feel-good comedy', weight: 1 },
-      { text: 'dark depressing grim', weight: -0.5 },
+      { text: 'funny lighthearted feel-good comedy', weight: 1, said: 'funnier' },
+      { text: 'dark depressing grim', weight: -0.5, said: 'funnier' },
     ])
   })
 
-  it.each(['something gentler', 'a bit gentler please', 'less intense', 'something a little softer', 'not so intense'])(
-    'reads "%s" as a critique: toward warm films, away from intense ones',
-    (text) => {
-      const { findings } = runPass('critiques', text)
-      expect(findings.preferences).toEqual([
-        { text: 'heartwarming feel-good', weight: 1 },
-        { text: 'intense violent brutal tense', weight: -1 },
-      ])
-    },
-  )
+  it.each([
+    ['something gentler', 'gentler'],
+    ['a bit gentler please', 'a bit gentler'],
+    ['less intense', 'less intense'],
+    ['something a little softer', 'a little softer'],
+    ['not so intense', 'not so intense'],
+  ])('reads "%s" as a critique: toward warm films, away from intense ones, said "%s"', (text, said) => {
+    const { findings } = runPass('critiques', text)
+    expect(findings.preferences).toEqual([
+      { text: 'heartwarming feel-good', weight: 1, said },
+      { text: 'intense violent brutal tense', weight: -1, said },
+    ])
+  })
+
+  it('keeps the words as the message writes them, and a critique said twice once', () => {
+    const { findings } = runPass('critiques', 'Something Funnier and LIGHTER, please')
+    expect(findings.preferences).toEqual([
+      { text: 'funny lighthearted feel-good comedy', weight: 1, said: 'Funnier and LIGHTER' },
+      { text: 'dark depressing grim', weight: -0.5, said: 'Funnier and LIGHTER' },
+    ])
+  })
 
   it('reads a refused quality as a push away from it', () => {
     expect(runPass('critiques', 'nothing too violent').findings.preferences).toEqual([
-      { text: 'violent gory brutal bloody', weight: -1 },
+      { text: 'violent gory brutal bloody', weight: -1, said: 'nothing too violent' },
     ])
   })
 })

@@ -64,10 +64,23 @@ const CRITIQUES: { re: RegExp; prefs: { text: string; weight: number }[] }[] = [
   },
 ]
 
-/** Comparative critiques anywhere in the message ("funnier", "less violent"): signed wishes added to the query. */
+/**
+ * Comparative critiques anywhere in the message ("funnier", "less violent"): signed wishes added to the query, once
+ * per critique however often it is said ("funnier and lighter"), each with the words the person said for it: the
+ * search reads "funny lighthearted feel-good comedy", the reply quotes "funnier and lighter".
+ */
 export function readCritiques(state: UtteranceState): UtteranceState {
   const findings = copyFindings(state.findings)
   let next = state
-  for (const c of CRITIQUES) next = take(next, c.re, () => void findings.preferences.push(...c.prefs.map((p) => ({ ...p }))))
+  for (const c of CRITIQUES) {
+    const said: string[] = []
+    next = take(next, c.re, (m) => void said.push(asSaid(state, m)))
+    if (said.length) findings.preferences.push(...c.prefs.map((p) => ({ ...p, said: [...new Set(said)].join(' and ') })))
+  }
   return { ...next, findings }
+}
+
+/** The words of a match as the message writes them (the passes read it lower-cased; offsets are shared). */
+function asSaid(state: UtteranceState, m: RegExpExecArray): string {
+  return state.text.slice(m.index, m.index + m[0].length).replace(/\s+/g, ' ')
 }

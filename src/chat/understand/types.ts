@@ -80,7 +80,9 @@ export interface Understanding {
   /**
    * Free-text wishes and critiques, with their signs. `filtered`: the words of the text a category filter asked for
    * in the same message already carries ("thriller" of "a political thriller"); they do not drive the wish's lexical
-   * evidence (the text, as said, is still embedded and quoted).
+   * evidence (the text, as said, is still embedded and quoted). `said`: the person's own words when `text` is not
+   * what they said but what the search reads for it (a critique: "gentler" for 'heartwarming feel-good'); replies
+   * quote these, never the search text.
    */
-  preferences: { text: string; weight: number; filtered?: string[] }[]
+  preferences: { text: string; weight: number; filtered?: string[]; said?: string }[]
 }
