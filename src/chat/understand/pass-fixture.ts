@@ -22,6 +22,7 @@ const FILMS: [string, string, number, string][] = [
   ['89', 'Captain America: The First Avenger', 2011, 'Action|Adventure|Sci-Fi'],
   ['90', 'It', 2017, 'Horror'],
   ['91', "Ocean's Eleven", 2001, 'Crime|Thriller'],
+  ['92', 'Microcosmos', 1996, 'Documentary'],
 ]
 
 /** Films as items from rows of id, title, year and genres joined by "|" (extra fields ignored). */
