@@ -17,6 +17,8 @@ export interface CategoryTerm {
   plain: boolean
   /** A subject within the category ("heist"): asked for, a wish, not a filter. */
   topic?: boolean
+  /** Names people ("kids", "family"): who the item is for, or people in its story (see `readsAsWish`). */
+  people?: boolean
 }
 
 export interface CategoryLexicon {
@@ -58,7 +60,7 @@ export function createCategoryLexicon(
   const bySquash = new Map(categories.map((c) => [squash(c), c]))
   const find = (names: string[]) => names.map((n) => bySquash.get(squash(n))).filter((c): c is string => c !== undefined)
   const terms = new Map<string, CategoryTerm>()
-  const put = (phrase: string, include: string[], exclude: string[], topic = false) => {
+  const put = (phrase: string, include: string[], exclude: string[], kind: Pick<CategoryTerm, 'topic' | 'people'> = {}) => {
     const plain = include.some((c) => stem(c) === stem(dropNouns(phrase)))
     const key = phrase
       .toLowerCase()
@@ -66,15 +68,22 @@ export function createCategoryLexicon(
       .replace(/\s+/g, ' ')
       .trim()
     if (!key || terms.has(key)) return
-    terms.set(key, { phrase: key, include, exclude, plain, ...(topic ? { topic } : {}) })
+    terms.set(key, {
+      phrase: key,
+      include,
+      exclude,
+      plain,
+      ...(kind.topic ? { topic: true } : {}),
+      ...(kind.people ? { people: true } : {}),
+    })
   }
   for (const concept of profile.categories) {
     const found = find(concept.names)
     if (!found.length) continue
     const exclude = [...new Set([...found, ...find(concept.alsoExclude ?? [])])]
     const include = [...new Set([...found, ...find(concept.alsoInclude ?? [])])]
-    for (const w of concept.words) put(w, include, exclude)
-    for (const w of concept.topics ?? []) put(w, include, exclude, true)
+    for (const w of concept.words) put(w, include, exclude, { people: concept.people })
+    for (const w of concept.topics ?? []) put(w, include, exclude, { topic: true })
   }
   for (const c of categories) {
     put(c, [c], [c])

@@ -54,6 +54,11 @@ export const categoryConceptSchema = z.strictObject({
    * heist movie" is not every crime film); refused, they refuse the category like its words.
    */
   topics: words.optional(),
+  /**
+   * The words name people ("kids", "family"): who the item is for ("a movie for the kids"), or, said as part of the
+   * story, people in it ("someone's kid gets abducted"), which is a wish to match rather than a filter.
+   */
+  people: z.boolean().optional(),
 })
 
 /** A mood that refuses categories whatever else is asked: "feel-good" is never horror. */

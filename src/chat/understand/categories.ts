@@ -1,5 +1,6 @@
 import type { CategoryLexicon } from '../categories.ts'
 import { type Token, tokenize } from '../text.ts'
+import { readsAsWish } from './category-role.ts'
 import { NEG_RE, refusedBefore } from './cues.ts'
 import type { DomainWords } from './domain-words.ts'
 import { blank, type ClauseReading, copyFindings, type PassEnv, type Range, type UtteranceState, visible } from './state.ts'
@@ -38,13 +39,14 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   const topicAt = state.clauses.map((clause) => topicStart(view.slice(clause.start, clause.end), lexicon, words))
   const perClause = state.clauses.map((clause, c) => {
     const reading = state.readings[c]!
-    if (reading.describesItem) return { names: new Set<string>(), filters: new Set<string>() }
+    if (reading.describesItem) return { names: new Set<string>(), filters: new Set<string>(), wishSpans: [] }
     const clauseCues = cues.slice(clause.start, clause.end)
     const said = { words: view.slice(clause.start, clause.end), cues: clauseCues, topicAt: topicAt[c] }
     return readClauseCategories(said, reading, { lexicon, words }, findings, runs)
   })
   const categoryWords = perClause.map((p) => p.names)
   const filterWords = perClause.map((p) => p.filters)
+  const wishSpans = perClause.map((p) => p.wishSpans)
   // "A feel-good movie" is never a horror film, whatever else it is (unless horror is asked for).
   for (const mood of words.impliedRefusals) {
     if (!mood.re.test(state.lower)) continue
@@ -66,13 +68,14 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   if (together.length > 1) findings.includeAll = together
   // "comedies too" adds; "nothing too long" does not.
   findings.includeAdds = /\b(?:also|as well|additionally)\b|\btoo\b(?=\s*(?:$|[.,!?;)]|please\b))/.test(state.lower)
-  return { ...state, categoryWords, filterWords, topicAt, findings }
+  return { ...state, categoryWords, filterWords, wishSpans, topicAt, findings }
 }
 
 /**
- * The category words of one clause, longest phrase first; returns the plain category names met ("horror") and the
+ * The category words of one clause, longest phrase first; returns the plain category names met ("horror"), the
  * words naming a category asked for, in any form ("thriller", "animated" for Animation, "comedic"), which its filter
- * carries. A word that only suggests a category ("funny", "space") says more than the filter and is not one of them.
+ * carries, and the spans of category words said as part of the wish ("someone's kid gets abducted"). A word that
+ * only suggests a category ("funny", "space") says more than the filter and is not one of them.
  */
 function readClauseCategories(
   { words, cues, topicAt }: { words: string; cues: string; topicAt: number | undefined },
@@ -80,10 +83,11 @@ function readClauseCategories(
   { lexicon, words: domain }: { lexicon: CategoryLexicon; words: DomainWords },
   findings: Understanding,
   runs: string[][][],
-): { names: Set<string>; filters: Set<string> } {
+): { names: Set<string>; filters: Set<string>; wishSpans: Range[] } {
   const tokens = tokenize(words)
   const categoryWords = new Set<string>()
   const filters = new Set<string>()
+  const wishSpans: Range[] = []
   // A dislike after a category word refuses it when it is about it ("horror movies are boring", "comedies are
   // not my thing"), not when it ends a long clause about something else ("usually high fantasy, I have a
   // stressful job so I don't want to think too hard").
@@ -96,11 +100,16 @@ function readClauseCategories(
     const { term, len } = found
     const end = tokens[i + len - 1]!.end
     const before = words.slice(0, tokens[i]!.start)
+    // Someone in the story ("someone's kid gets abducted") or a kind denied ("a fake documentary"): neither asked
+    // for nor refused ("no film where a kid dies" refuses no children's film), and kept in the wish.
+    const inWish = readsAsWish({ tokens, at: i, len, before, term }, { nouns: domain.nouns, lexicon })
+    if (inWish) wishSpans.push([tokens[i]!.start, end])
     // The subject of the story ("a drama about a big family", "a funny heist movie") is a wish to match, not a filter.
-    const subject = term.topic === true || (topicAt !== undefined && tokens[i]!.start >= topicAt)
+    const subject = inWish || term.topic === true || (topicAt !== undefined && tokens[i]!.start >= topicAt)
     if (term.plain && !subject) for (const w of term.phrase.split(' ')) categoryWords.add(w)
     const dislikedAfter = dislikesAt.some((at) => at >= end && at - end <= DISLIKE_AFTER_CHARS)
-    if (RELEASE_BEFORE_RE.test(before)) findings.release = [...new Set([...(findings.release ?? []), ...term.include])]
+    if (inWish) runEnd = -1
+    else if (RELEASE_BEFORE_RE.test(before)) findings.release = [...new Set([...(findings.release ?? []), ...term.include])]
     else if (reading.carried || refusedBefore(before, domain) || dislikedAfter) findings.exclude.push(...term.exclude)
     else if (subject) runEnd = -1
     else {
@@ -120,7 +129,7 @@ function readClauseCategories(
     }
     i += len - 1
   }
-  return { names: categoryWords, filters }
+  return { names: categoryWords, filters, wishSpans }
 }
 
 /** Letters a word shares with the start of a category's name to be a form of it ("animat-ed", "comed-ic"). */

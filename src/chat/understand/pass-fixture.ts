@@ -26,6 +26,7 @@ const FILMS: [string, string, number, string][] = [
   ['93', 'Upside Down', 2012, 'Drama|Romance|Sci-Fi'],
   ['94', "New Year's Eve", 2011, 'Comedy|Romance'],
   ['95', 'The Dark Knight', 2008, 'Action|Crime|Drama'],
+  ['96', 'Microcosmos', 1996, 'Documentary'],
 ]
 
 /** Films as items from rows of id, title, year and genres joined by "|" (extra fields ignored). */

@@ -77,6 +77,12 @@ export interface UtteranceState {
    * so they do not drive the wish's lexical evidence (categories pass).
    */
   readonly filterWords: readonly ReadonlySet<string>[]
+  /**
+   * Per clause, the spans of category words said as part of the wish rather than as a filter ("someone's |kid| gets
+   * abducted", "a |fake documentary|"), relative to the clause: the wish keeps them even where they are chit-chat
+   * elsewhere ("for my kids") (categories pass).
+   */
+  readonly wishSpans: readonly (readonly Range[])[]
   /** Per clause, where the story's subject starts ("a drama about| a big family"), relative to the clause (categories pass). */
   readonly topicAt: readonly (number | undefined)[]
   /** The findings so far, in the public shape. */
@@ -140,6 +146,7 @@ export function initialState(text: string): UtteranceState {
     readings: [],
     categoryWords: [],
     filterWords: [],
+    wishSpans: [],
     topicAt: [],
     findings: {
       text,

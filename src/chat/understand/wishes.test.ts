@@ -19,6 +19,14 @@ describe('wishes pass', () => {
     expect(wishes('a psychological horror')).toEqual([{ text: 'psychological horror', weight: 1, filtered: ['horror'] }])
   })
 
+  it('keeps the people of a story and a kind denied in the wish, searched like any word', () => {
+    expect(wishes("someone's kid gets abducted")).toEqual([{ text: "someone's kid gets abducted", weight: 1 }])
+    // "kids" and "family" are chit-chat in "for my kids", not here.
+    expect(wishes('kids at a boarding school')).toEqual([{ text: 'kids at a boarding school', weight: 1 }])
+    expect(wishes('a family starting over in a new country')[0]?.text).toMatch(/^family starting over/)
+    expect(wishes('a fake documentary played for laughs')).toEqual([{ text: 'fake documentary played for laughs', weight: 1 }])
+  })
+
   it('marks the category names the filter carries, not words that only suggest a category, nor a subject', () => {
     expect(wishes('a political thriller')).toEqual([{ text: 'political thriller', weight: 1, filtered: ['thriller'] }])
     expect(wishes('an animated movie from dreamworks')).toEqual([

@@ -3,7 +3,7 @@ import { AGE_WORDS } from '../categories.ts'
 import { COMMON_WORDS, TOPIC_WORDS, type Token, tokenize } from '../text.ts'
 import { refusedBefore } from './cues.ts'
 import { type DomainWords, perDomain } from './domain-words.ts'
-import { copyFindings, type PassEnv, type UtteranceState, visible } from './state.ts'
+import { copyFindings, type PassEnv, type Range, type UtteranceState, visible } from './state.ts'
 import type { Understanding } from './types.ts'
 
 /** No real word is longer; longer runs are noise (or an attack) and never reach the query. */
@@ -96,7 +96,7 @@ export function readWishes(state: UtteranceState, { words: domain }: PassEnv): U
     const words = view.slice(clause.start, clause.end)
     // A question about the film ("does he go to war?") is not a wish either.
     if (reading.asksAboutIt || INSTRUCTION_RE.test(words) || QUESTION_TO_HELPER_RE.test(words.trim())) return
-    const said = { words, topicAt: state.topicAt[c] }
+    const said = { words, topicAt: state.topicAt[c], wishSpans: state.wishSpans[c] ?? [] }
     const kinds = { names: state.categoryWords[c] ?? new Set<string>(), filters: state.filterWords[c] ?? new Set<string>() }
     const wish = wishOf(said, kinds, domain)
     if (wish) (reading.neg || reading.carried || refusedBefore(words, domain) ? negative : positive).push(wish)
@@ -171,7 +171,7 @@ function kindBeforeSubject(
  * category names is left. The subject of a story ("a movie about first love") is kept whole, common words and all.
  */
 function wishOf(
-  said: { words: string; topicAt: number | undefined },
+  said: { words: string; topicAt: number | undefined; wishSpans: readonly Range[] },
   kinds: { names: ReadonlySet<string>; filters: ReadonlySet<string> },
   domain: DomainWords,
 ): ClauseWish | undefined {
@@ -182,7 +182,8 @@ function wishOf(
   const fluff = (norm: string) => (FLUFF.has(norm) && !domain.wishWords.has(norm)) || domain.fluff.has(norm)
   const tokens = tokenize(residual)
   const subject = subjectTokens(tokens, said.topicAt, domain)
-  const inTopic = (t: Token) => subject.has(t)
+  // Category words said as part of the story ("someone's kid gets abducted") count with it.
+  const inTopic = (t: Token) => subject.has(t) || said.wishSpans.some(([s, e]) => t.start >= s && t.end <= e)
   // A wish needs a content word: chit-chat leftovers ("u", "fo", "hmmm", "lol") do not make one, and neither do
   // category words alone ("horror please"), which the category filter already carries: as text they would only
   // rank the category's items by how much their descriptions resemble the word. With another word they stay,
