@@ -12,6 +12,7 @@ import {
   type TermPlace,
   tagKey,
 } from './lexical.ts'
+import { openStemsBeside } from './specificity.ts'
 import type { BlendWeights } from './types.ts'
 
 /** Added to relative popularity before the log, so unknown items sit at ln(0.001) instead of −∞. */
@@ -78,6 +79,13 @@ export interface CatalogueView {
    * `feedback` > 0 the labels of the lexical search's first `feedback` matches vote too.
    */
   labelMatch(text: string, feedback?: number): LabelMatch
+}
+
+/** A wish's filtered stems and its open words beside others (`openStemsBeside`): both searched only in pairs. */
+function withOpenStems(text: string, filtered: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
+  const open = openStemsBeside(text)
+  if (open.size === 0) return filtered
+  return new Set([...(filtered ?? []), ...open])
 }
 
 export function createCatalogueView(
@@ -149,8 +157,14 @@ export function createCatalogueView(
       return { keywords: found, topical: topicality >= MIN_TOPICALITY }
     },
     whereUsed: (item, stem) => keywords().where(item, stem),
-    lexicalMatch: (text, filtered) => keywords().match(text, filtered),
-    factMatch: (text, vector) => facts()(keywords().terms(text), vector ? { text, vector } : undefined),
+    lexicalMatch: (text, filtered) => keywords().match(text, withOpenStems(text, filtered)),
+    factMatch: (text, vector) => {
+      const open = openStemsBeside(text)
+      const terms = keywords()
+        .terms(text)
+        .filter((t) => !open.has(t))
+      return facts()(terms, vector ? { text, vector } : undefined)
+    },
     labelMatch: (text, feedback = 0) => {
       labelIndex ??= createLabelIndex([...byId.values()])
       return labelIndex.match(text, feedback > 0 ? firstMatches(keywords().match(text), feedback) : [])

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { film } from '../../test/support/films.ts'
 import type { Item } from '../core/index.ts'
-import { createLexicalIndex } from './lexical.ts'
+import { createLexicalIndex, stemWord } from './lexical.ts'
 import { blendFor } from './scoring.ts'
-import { requestSpecificity, wishSpecificity } from './specificity.ts'
+import { openStemsBeside, requestSpecificity, wishSpecificity } from './specificity.ts'
 import { DEFAULT_WEIGHTS, mergeBlend } from './weights.ts'
 
 // 300 films: a few about chess or a road trip, one "tonight" in a description; the rest plain.
@@ -70,5 +70,13 @@ describe('blendFor', () => {
   it('refuses a specific weight for something that is not a blended part', () => {
     expect(() => mergeBlend({ 'specific.candidates': 3 })).toThrow(expect.objectContaining({ code: 'config.invalid' }))
     expect(() => mergeBlend({ specificity: 2 })).toThrow(expect.objectContaining({ code: 'config.invalid' }))
+  })
+})
+
+describe('openStemsBeside', () => {
+  it('names the open words of a wish that says something more, and none of a wish of open words alone', () => {
+    expect([...openStemsBeside('funny heist')]).toEqual([stemWord('funny')])
+    expect([...openStemsBeside('something fun for tonight')]).toEqual([])
+    expect([...openStemsBeside('chess')]).toEqual([])
   })
 })

@@ -18,6 +18,17 @@ const OPEN_WORDS = new Set(
 )
 
 /**
+ * The open words of a wish that says something more ("funny" of "a funny heist"): searched only in pairs, they would
+ * otherwise find every item tagged "funny" before the heists. A wish of open words alone keeps them.
+ */
+export function openStemsBeside(text: string): ReadonlySet<string> {
+  const stems = contentStems(text)
+  const open = stems.filter((s) => OPEN_WORDS.has(s))
+  return open.length && open.length < stems.length ? new Set(open) : NO_STEMS
+}
+const NO_STEMS: ReadonlySet<string> = new Set()
+
+/**
  * How specific one wish is, in [0, 1]: the share of its content words that are rare in the catalogue (a tag of
  * several words covers its words) times how rare they are together (summed idf over ln(catalogue size), at most 1).
  * "a movie about chess" is about 0.75 on ml-latest-small; "anything good?" and "something fun for tonight" are 0.
