@@ -106,7 +106,8 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     // How specific the request is moves the blend between its open and specific ends (`blendFor`).
     // Films the person named as liked lead a conversation (with the collaborative model): a wish then moves the
     // blend only by `likedSpecificity` of its own specificity.
-    const anchored = likedAndAnchors(request).length > 0 ? weights.likedSpecificity : 1
+    const anchored =
+      request.liked.length > 0 ? weights.likedSpecificity : likedAndAnchors(request).length > 0 ? weights.anchorSpecificity : 1
     const specificity =
       anchored *
       requestSpecificity(

@@ -232,6 +232,11 @@ export interface BlendWeights {
   minWishSpecificity: number
   /** The share of a request's specificity that counts when the person has liked (or anchored) items: they lead then. */
   likedSpecificity: number
+  /**
+   * The share that counts instead when the request has anchors ("like Jaws but with another animal") and no liked
+   * items: the wish said beside the anchor is what the person asks for.
+   */
+  anchorSpecificity: number
   /** Penalty (in z units) for items less popular than `minPopularity` and without description, unless the text match is strong. */
   obscurity: number
   /** Popularity relative to the most popular item (0–1) under which an item counts as obscure. */
