@@ -514,6 +514,13 @@ describe('createRecommender', () => {
     expect(withLiked[0]?.parts.specificity).toBe(0)
     const open = await rec.recommend(request({ preferences: [{ text: 'anything good', weight: 1 }], k: 3 }))
     expect(open[0]?.parts.specificity).toBe(0)
+    // Anchors alone ("like A1 but by pixar") count the wish by `anchorSpecificity`; liked films still lead.
+    const anchors = [{ id: 'a1', weight: 1, turn: 0 }]
+    expect((await rec.recommend(request({ ...wish, anchors })))[0]?.parts.specificity).toBe(0)
+    const anchorLed = await make({ weights: { specificity: 1, anchorSpecificity: 1 } })
+    const anchored = await anchorLed.recommend(request({ ...wish, anchors }))
+    expect(anchored[0]?.parts.specificity).toBeCloseTo(alone[0]?.parts.specificity as number, 6)
+    expect((await anchorLed.recommend(request({ ...wish, anchors, liked: ['a2'] })))[0]?.parts.specificity).toBe(0)
   })
 
   it('reads a wish without the category words its filter carries: "pixar comedy" filtered to comedies is about pixar', async () => {
