@@ -101,6 +101,15 @@ import type { BlendWeights } from './types.ts'
  *   on one, equal on two). Debian set, tuning half: 0.754 → 0.771 (+0.017 ± 0.019). The part at the specific end helps
  *   the wishes far beyond their noise and leaves ReDial within its own: on by default (`SPECIFIC_WEIGHTS`). The
  *   candidates and the tier add nothing measurable: settings, 0 by default.
+ * - meaningFacts (2026-12-07, scorecard; the facts a wish's vector is closest to by their names' vectors, `facts.ts`;
+ *   wish tuning half, 111 requests, each asked by a person of its own): 0 → 5 P@5 0.568 → 0.586 (paired +0.018 ±
+ *   0.016, 12 requests up, 4 down; 3 and 8 names +0.009, +0.020; 5 without the hubness +0.018 ± 0.018); ReDial CV on
+ *   fresh fold builds 0.039/0.196/0.410 (346/722 of 1,763) → 0.040/0.197/0.410 (347/722); Debian tuning half 0.800 →
+ *   0.804 (+0.004 ± 0.008). Helps the wishes beyond their noise, ReDial unchanged: on by default.
+ * - anchorSpecificity (2026-12-07, scorecard): at 1 (a wish beside anchors and no liked films moves the blend fully)
+ *   wish tuning P@5 0.598 → 0.611 (paired +0.013 ± 0.014; four "like X but Y" requests up, none down), ReDial CV
+ *   0.040/0.196/0.411 (346/725) → 0.039/0.188/0.407 (331/717; lower at @10 on 4 folds of 5): beyond ReDial's noise,
+ *   so 0, as before (`likedSpecificity` used to cover anchors too).
  */
 export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   semantic: 0.18,
