@@ -127,6 +127,7 @@ export async function run(): Promise<BenchTable[]> {
     notes: [
       'target (issue 23): 1,000 items within 60 s on two cores, and turn p99 ≤ 200 ms while it runs',
       'embed s and recompose s: as logged by the server; load avg: 1-minute load average when the window ended',
+      `bulk workers started ${base.embed.liveWarm ? 'with the server (CONCIERGE_LIVE_EMBED_WARM=1)' : 'at the first bulk call (set CONCIERGE_LIVE_EMBED_WARM=1 to start them with the server)'}`,
     ],
   }
   const single: BenchTable = {

@@ -22,6 +22,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CONCIERGE_LLM_ASSIST_TIMEOUT_MS: '5' })).toThrow(/CONCIERGE_LLM_ASSIST_TIMEOUT_MS/)
   })
 
+  it('reads CONCIERGE_LIVE_EMBED_WARM as whether the bulk workers start with the server, off by default', () => {
+    expect(loadConfig({}).embed.liveWarm).toBe(false)
+    expect(loadConfig({ CONCIERGE_LIVE_EMBED_WARM: '1' }).embed.liveWarm).toBe(true)
+    expect(loadConfig({ CONCIERGE_LIVE_EMBED_WARM: 'off' }).embed.liveWarm).toBe(false)
+    expect(() => loadConfig({ CONCIERGE_LIVE_EMBED_WARM: 'sometimes' })).toThrow(/CONCIERGE_LIVE_EMBED_WARM/)
+  })
+
   it('reads CONCIERGE_TRUST_PROXY as a number of proxy hops, true meaning one, and refuses other text', () => {
     expect(loadConfig({}).server.trustProxy).toBe(0)
     expect(loadConfig({ CONCIERGE_TRUST_PROXY: '2' }).server.trustProxy).toBe(2)

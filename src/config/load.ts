@@ -22,6 +22,7 @@ export const ENV_MAP: Record<string, string> = {
   CONCIERGE_EMBED_WORKERS: 'embed.workers',
   CONCIERGE_SERVE_EMBED_WORKERS: 'embed.serveWorkers',
   CONCIERGE_LIVE_EMBED_WORKERS: 'embed.liveWorkers',
+  CONCIERGE_LIVE_EMBED_WARM: 'embed.liveWarm',
   CONCIERGE_INDEX_EXACT_BELOW: 'index.exactBelow',
   CONCIERGE_HNSW_M: 'index.m',
   CONCIERGE_HNSW_EF_CONSTRUCTION: 'index.efConstruction',

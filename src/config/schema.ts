@@ -124,10 +124,16 @@ export const configSchema = z.object({
     /**
      * Worker threads embedding a server's bulk calls (`POST /v1/items` with many items), apart from the ones that
      * embed utterances, so turns never wait behind a bulk call (0: the main thread, batch by batch). They run at
-     * niceness 19 on Linux, so turns go first for a core. Default: one per core, at most four (USE-lite takes
-     * about 70 ms of a core per item, so 1,000 items need two cores to land within a minute).
+     * niceness 10 on Linux, so turns go first for a core. Default: one per core, at most four (USE-lite takes
+     * about 35–70 ms of a core per item, so 1,000 items need two cores to land within a minute).
      */
     liveWorkers: z.coerce.number().int().min(0).max(16).default(DEFAULT_LIVE_WORKERS),
+    /**
+     * Start the bulk workers with the server rather than at the first bulk call, so loading their models does not
+     * compete with turns while the call waits (each holds its own model: about 190 MB with USE-lite). For shops that
+     * bulk-load while people chat. Default false.
+     */
+    liveWarm: bool.default(false),
   }),
   index: z.object({
     /** Catalogues at or below this size use the exact index. */

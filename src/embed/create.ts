@@ -76,6 +76,8 @@ const SERVE_BULK_ABOVE = 32
  * measured too: 1,000 items took 64 s instead of 55 s under the same chat load, with no better turn latency.
  */
 const SERVE_BULK_NICE = 10
+/** With `liveWarm`, the bulk workers start this long after the server's encoder: after its first build is read. */
+const LIVE_WARM_AFTER_MS = 1000
 
 function useOptions(config: EmbedConfig, deps: EmbedDeps): UseEmbedderOptions {
   const { batchSize } = config
@@ -89,6 +91,7 @@ function useOptions(config: EmbedConfig, deps: EmbedDeps): UseEmbedderOptions {
     tokenizeInWorkers: true,
     bulkNice: SERVE_BULK_NICE,
     bulkAbove: SERVE_BULK_ABOVE,
+    ...(config.liveWarm ? { warmBulkAfterMs: LIVE_WARM_AFTER_MS } : {}),
     logger,
   }
 }

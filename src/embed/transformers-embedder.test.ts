@@ -28,6 +28,7 @@ describe.each(tokenizers)('transformers.js encoder (tiny ONNX model + %s tokeniz
     batchSize: 4,
     serveWorkers: 0,
     liveWorkers: 0,
+    liveWarm: false,
     workers: 1,
     ...over,
   })

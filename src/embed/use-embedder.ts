@@ -29,6 +29,11 @@ export interface UseEmbedderOptions {
   tokenizeInWorkers?: boolean
   /** false: bulk calls run on this thread too, batch by batch, letting the event loop run between batches. Default true. */
   bulkInWorkers?: boolean
+  /**
+   * Start the bulk workers this long (ms) after the embedder, instead of at the first bulk call: loading their models
+   * then does not compete with turns while a bulk call waits. Absent: at the first bulk call.
+   */
+  warmBulkAfterMs?: number
 }
 
 /** Texts tokenised between two yields to the event loop: tens of milliseconds, so turns do not wait on a bulk call. */
@@ -68,6 +73,10 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
     options.bulkInWorkers === false
       ? undefined
       : lazyPool({ size: workerCount, dir: options.modelDir, nice: options.bulkNice, logger })
+  const warming =
+    bulkPool && options.warmBulkAfterMs !== undefined
+      ? setTimeout(() => void bulkPool.get(), options.warmBulkAfterMs).unref()
+      : undefined
   const smallPool = options.smallWorkers ? lazyPool({ size: options.smallWorkers, dir: options.modelDir, logger }) : undefined
   let closed: Promise<void> | undefined
   // Chat sends the same short texts again and again; one graph call costs ~10 ms, a lookup microseconds.
@@ -159,6 +168,7 @@ export async function createUseEmbedder(options: UseEmbedderOptions): Promise<Em
 
   const close = (): Promise<void> =>
     (closed ??= (async () => {
+      clearTimeout(warming)
       await Promise.all([bulkPool?.close(), smallPool?.close()])
       model.dispose()
     })())
