@@ -148,6 +148,7 @@ export async function createRuntime(
         ...(deps.onScored ? { onScored: deps.onScored } : {}),
         ...(tables ? { lexicalTables: tables.lexical } : {}),
         ...(build.meanings ? { factMeanings: build.meanings } : {}),
+        pause: quiet,
       })
       // Turns that arrived while the recommender was assembled go before the chat is.
       await quiet()

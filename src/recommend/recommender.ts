@@ -19,7 +19,7 @@ import { blendFor, scorePool } from './scoring.ts'
 import { createPhraseFinder, explainPicks, selectDiverse } from './selection.ts'
 import { requestSpecificity } from './specificity.ts'
 import type { Evidence, Recommendation, Recommender, RecommenderDeps, RecommendRequest, ScoreParts } from './types.ts'
-import { mergeBlend } from './weights.ts'
+import { type BlendEnds, mergeBlend } from './weights.ts'
 
 const MAX_K = 100
 const MAX_PREFERENCES = 50
@@ -35,6 +35,22 @@ const TEXT_CACHE_SIZE = 4096
  * A request runs top to bottom: candidates (vector search, collaborative model, rare words, popular items) →
  * features (one function per blended part) → scoring (the blend) → selection (MMR, evidence, phrases).
  */
+/**
+ * The tables the blend's parts read, built at start-up, not in someone's first turn: the lexical index, the facts' and
+ * the labels' tables (each a moment over a real catalogue: a few hundred milliseconds for the demo), when anything
+ * reads them. Each is a step of its own, so a server's turns can go between them (`pause`).
+ */
+async function buildTables(view: CatalogueView, ends: BlendEnds, hasCollab: boolean, pause?: () => Promise<void>) {
+  const { weights } = ends
+  if (weights.lexical !== 0 || weights.lexicalCandidates > 0 || weights.specificity > 0) view.lexicalMatch('')
+  await pause?.()
+  const factsPossible =
+    weights.factMatch !== 0 || ends.specific.factMatch !== 0 || weights.wishMatchFacts > 0 || weights.factCandidates > 0
+  if (factsPossible) view.factMatch('')
+  await pause?.()
+  if ((hasCollab ? weights.labelMatch : weights.labelMatchAlone) !== 0) view.labelMatch('')
+}
+
 export async function createRecommender(deps: RecommenderDeps): Promise<Recommender> {
   const { index, embedder } = deps
   const collab = deps.collab && rememberingScores(deps.collab)
@@ -49,14 +65,7 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
   const ends = mergeBlend(deps.weights)
   const { weights } = ends
   const view = createCatalogueView(deps.items, deps, weights, deps.onScored !== undefined)
-  // The lexical index takes a moment to build over a real catalogue: at start-up, not in someone's first turn.
-  const lexicalPossible = weights.lexical !== 0 || weights.lexicalCandidates > 0 || weights.specificity > 0
-  if (lexicalPossible) view.lexicalMatch('')
-  // So are the facts' tables (a few hundred milliseconds for the demo catalogue), when anything reads them.
-  const factsPossible =
-    weights.factMatch !== 0 || ends.specific.factMatch !== 0 || weights.wishMatchFacts > 0 || weights.factCandidates > 0
-  if (factsPossible) view.factMatch('')
-  if ((collab ? weights.labelMatch : weights.labelMatchAlone) !== 0) view.labelMatch('')
+  await buildTables(view, ends, collab !== undefined, deps.pause)
   const sourceOn = (source: CandidateSource) => deps.sources?.[source] !== false
   let closed = false
   const checkOpen = () => {

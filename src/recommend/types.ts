@@ -290,6 +290,11 @@ export interface RecommenderDeps {
   vocabulary?: readonly SearchWords[]
   /** The build's fact names embedded by its encoder: wishes then vote for facts close in meaning (`facts.ts`). */
   factMeanings?: FactMeanings
+  /**
+   * Awaited between the steps of building the recommender's tables (a server passes what waits until no turn is
+   * running, so a turn waits behind one step, not all of them). Default: none.
+   */
+  pause?: () => Promise<void>
   /** Look for a description phrase matching the request (one extra embed call per request). Default true. */
   phraseEvidence?: boolean
   logger?: Logger
