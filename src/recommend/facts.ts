@@ -65,7 +65,8 @@ export interface FactMeanings {
 /**
  * A wish votes for the facts whose names are closest to its meaning (at most the blend's `meaningFacts`), ranked by
  * twice the cosine less the name's hubness (CSLS: "road movie" is close to every wish about a movie), each at least
- * this close (cosine); its vote is the cosine, on the scale of a word's vote (≥ {@link MIN_VOTE}). */
+ * this close (cosine); its vote is the cosine, on the scale of a word's vote (≥ {@link MIN_VOTE}).
+ */
 const MIN_MEANING_COSINE = 0.5
 
 /**
@@ -185,8 +186,8 @@ function wordVotes(table: FactTable, itemsUsing: ItemsUsing): (term: string) => 
 }
 
 /**
- * A wish vector's votes: the `count` facts held by items whose names are closest to it (hubness
- * counted against them), each voting its cosine when at least {@link MIN_MEANING_COSINE}. Names of facts no item holds any more (a live change) are skipped.
+ * A wish vector's votes: the `count` facts whose names are closest to it (hubness counted against them), each voting
+ * its cosine when at least {@link MIN_MEANING_COSINE}. A name no item's tag holds any more (a live change) is skipped.
  */
 function meaningVotes(
   table: FactTable,
