@@ -158,13 +158,7 @@ export function createCatalogueView(
     },
     whereUsed: (item, stem) => keywords().where(item, stem),
     lexicalMatch: (text, filtered) => keywords().match(text, withOpenStems(text, filtered)),
-    factMatch: (text, vector) => {
-      const open = openStemsBeside(text)
-      const terms = keywords()
-        .terms(text)
-        .filter((t) => !open.has(t))
-      return facts()(terms, vector ? { text, vector } : undefined)
-    },
+    factMatch: (text, vector) => facts()(keywords().terms(text, openStemsBeside(text)), vector ? { text, vector } : undefined),
     labelMatch: (text, feedback = 0) => {
       labelIndex ??= createLabelIndex([...byId.values()])
       return labelIndex.match(text, feedback > 0 ? firstMatches(keywords().match(text), feedback) : [])

@@ -65,8 +65,11 @@ export interface LexicalIndex {
    * only in pairs with another word of the wish, never alone; they count only in a tag said whole in `read`.
    */
   match(text: string, filtered?: ReadonlySet<string>): LexicalMatch
-  /** The terms the search reads in `text` (stems, or roots, and pairs of adjacent ones), each once. */
-  terms(text: string): string[]
+  /**
+   * The terms the search reads in `text` (stems, or roots, and pairs of adjacent ones), each once; `filtered` stems
+   * only in pairs, as `match` reads them.
+   */
+  terms(text: string, filtered?: ReadonlySet<string>): string[]
   /** The items (positions in the list the index was built over) whose text uses a search term, in any field. */
   itemsUsing(term: string): ArrayLike<number>
 }
@@ -336,7 +339,7 @@ export function createLexicalIndex(
       search ??= createSearch(items, searchTableOf(), form)
       return search(text, withVocabulary(text, vocabulary), new Set([...filtered].map(form)))
     },
-    terms: (text) => [...new Set(termsOf(text, form))],
+    terms: (text, filtered = NO_STEMS) => searchedTerms(text, form, new Set([...filtered].map(form))),
     itemsUsing: (term) => {
       const table = searchTableOf()
       const found = postingsOf(table, term)
@@ -561,6 +564,11 @@ function searchPostings(items: readonly Item[], form: TermForm = asStem, stems =
   return postings.finish()
 }
 
+/** The terms of `text` a search reads, each once: `filtered` ones (in the search's form) only inside pairs. */
+function searchedTerms(text: string, form: TermForm, filtered: ReadonlySet<string>): string[] {
+  return [...new Set(termsOf(text, form))].filter((term) => !filtered.has(term))
+}
+
 /**
  * BM25 (k1 1.2, b 0.75) over the postings for `text` (the wish with any vocabulary terms added), cached per text;
  * `own` is the wish as said, whose rarest words make an item's match distinctive.
@@ -579,8 +587,7 @@ function createSearch(
     const key = `${text.trim().toLowerCase()}\u0000${[...filtered].sort().join(' ')}`
     const cached = cache.get(key)
     if (cached) return cached
-    const found = [...new Set(termsOf(text, form))]
-      .filter((term) => !filtered.has(term))
+    const found = searchedTerms(text, form, filtered)
       .map((term) => ({ term, at: postingsOf(postings, term) }))
       .filter((t): t is { term: string; at: { start: number; end: number } } => {
         const df = t.at ? t.at.end - t.at.start : 0
