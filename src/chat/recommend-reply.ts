@@ -1,5 +1,5 @@
 import { type ItemId, isAppError, type Logger, type Reply, type ReplyItem } from '../core/index.ts'
-import { quoteOf, type StatedWish } from '../explain/index.ts'
+import { answersWish, quoteOf, type StatedWish } from '../explain/index.ts'
 import type { LlmClient } from '../llm/index.ts'
 import { type Constraints, hasFilters, type Recommendation, type RecommendRequest } from '../recommend/index.ts'
 import type { SessionState } from '../store/index.ts'
@@ -231,19 +231,6 @@ function unmatchedEarlierWishes(
   const named = unmatched.map((w) => `"${quoteOf(w)}"`)
   return named.length ? [profile.say('earlierWishUnmatched', { wishes: named.join(' and ') })] : []
 }
-
-/** Whether a pick answers a wish: close to it, or quoting its words (`its description says "chess"`). */
-function answersWish(rec: Recommendation, wish: string): boolean {
-  const said = new Set(wordsOf(wish))
-  if (rec.evidence.matchedPreferences.some((m) => m.text.toLowerCase() === wish.toLowerCase())) return true
-  return (rec.evidence.keywordFit ?? []).some((fit) => {
-    const quoted = /"([^"]+)"|made by (.+)$/.exec(fit)
-    const words = wordsOf(quoted?.[1] ?? quoted?.[2] ?? '')
-    return words.length > 0 && words.some((w) => said.has(w))
-  })
-}
-
-const wordsOf = (text: string) => (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.replace(/s$/, ''))
 
 async function wordWithLlm(
   llm: LlmClient,

@@ -244,6 +244,16 @@ export function backsWishes(fit: string, title: string, wishes: readonly string[
   return words.length > 0 && words.every((w) => said.has(w))
 }
 
+/** Whether a pick answers a wish: close to it, or quoting any of its words (`its description says "chess"`, `made by …`). */
+export function answersWish(rec: Recommendation, wish: string): boolean {
+  if (rec.evidence.matchedPreferences.some((m) => searchKey(m.text) === searchKey(wish))) return true
+  const said = new Set(foldedWords(wish))
+  return (rec.evidence.keywordFit ?? []).some((fit) => {
+    const quoted = /"([^"]+)"|made by (.+)$/.exec(fit)
+    return foldedWords(quoted?.[1] ?? quoted?.[2] ?? '').some((w) => said.has(w))
+  })
+}
+
 /** A fit quoting one word: `its description says "road"`. */
 const ONE_WORD_RE = /^its \w+ says "([\p{L}\p{N}]+)"$/u
 
