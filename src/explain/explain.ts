@@ -50,7 +50,7 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
   const nameable = context.likedTitles ? new Set(context.likedTitles.map(normTitle)) : undefined
   const canName = (title: string) => !nameable || nameable.has(normTitle(title))
   // Wishes are matched by their search text, lower-cased, and quoted as the person said them.
-  const asked = statedWishes(context)
+  const asked = distinctWishes(context)
   const quotes = new Map(asked.map((w) => [searchKey(w.text), quoteOf(w)]))
 
   const first: string[] = []
@@ -139,7 +139,7 @@ export function composeReply(recs: readonly Recommendation[], context: ExplainCo
   }
   const n = recs.length
   const noun = n === 1 ? 'pick' : 'picks'
-  const wanted = statedWishes(context)
+  const wanted = distinctWishes(context)
   const liked = context.likedTitles ?? []
   let intro: string
   if (wanted.length) intro = `Here ${n === 1 ? 'is' : 'are'} ${n} ${noun}${forWishes(wanted.slice(-2))}.`
@@ -169,7 +169,7 @@ export function composeReply(recs: readonly Recommendation[], context: ExplainCo
  * The wishes of the context, trimmed, without empty ones, once per search text (the latest saying of it): the same
  * search read twice is one wish.
  */
-function statedWishes(context: ExplainContext): StatedWish[] {
+function distinctWishes(context: ExplainContext): StatedWish[] {
   const byText = new Map<string, StatedWish>()
   for (const p of context.preferences) {
     const wish = typeof p === 'string' ? { text: p.trim() } : { ...p, text: p.text.trim() }
