@@ -131,7 +131,7 @@ export function createCatalogueView(
   const facts = () => {
     const lexical = keywords()
     const meanings = deps.factMeanings ? { facts: deps.factMeanings, count: weights.meaningFacts } : undefined
-    factVotes ??= createFactVotes([...byId.values()], lexical.itemsUsing, tagKey, meanings)
+    factVotes ??= createFactVotes([...byId.values()], lexical, tagKey, meanings)
     return factVotes
   }
   let labelIndex: LabelIndex | undefined

@@ -27,7 +27,7 @@ const items: Item[] = [
 
 function votes() {
   const lexical = createLexicalIndex(items, () => 0)
-  const vote = createFactVotes(items, lexical.itemsUsing, tagKey)
+  const vote = createFactVotes(items, lexical, tagKey)
   return (text: string) => vote(lexical.terms(text))
 }
 
@@ -62,6 +62,39 @@ describe('createFactVotes', () => {
   })
 })
 
+describe('companies as facts', () => {
+  const made = (item: Item, companies: string): Item => ({ ...item, metadata: { companies } })
+  // Four films by "Dreamworks Animation" (two say so nowhere else), four by "Capital Films" whose overviews do not say
+  // "capital" while six other overviews do, and four by "Bigfoot Filmworks" that are the films tagged "ann lee".
+  const studios: Item[] = [
+    ...['a talking ogre', 'a penguin plot', 'a lonely dragon', 'a zoo escape'].map((d, i) =>
+      made(film(`w${i}`, `${d}.`, ['animation']), 'Dreamworks Animation'),
+    ),
+    ...['a heist', 'a chase', 'a duel', 'a storm'].map((d, i) => made(film(`c${i}`, `${d}.`, ['action']), 'Capital Films')),
+    ...Array.from({ length: 6 }, (_, i) => film(`k${i}`, 'Lost in the capital city.', ['paris'])),
+    ...['a block party', 'a summer heat', 'a barber shop', 'a jazz club'].map((d, i) =>
+      made(film(`l${i}`, `${d}.`, ['ann lee']), 'Bigfoot Filmworks'),
+    ),
+    ...items,
+  ]
+  const lexical = createLexicalIndex(studios, () => 0)
+  const vote = createFactVotes(studios, lexical, tagKey)
+  const factsFor = (text: string) => vote(lexical.terms(text)).facts.map((f) => f.fact)
+
+  it("votes for a company by a word only its name uses ('from dreamworks'), so every film it made matches", () => {
+    const match = vote(lexical.terms('an animated movie from dreamworks'))
+    expect(factsFor('an animated movie from dreamworks')).toContain(tagKey('Dreamworks Animation'))
+    expect(match.scores.get('w3')).toBe(match.best)
+  })
+
+  it('does not vote for a company by a common word its name happens to use, but does by words its films share', () => {
+    // "capital" is in six overviews as well as the company's name: "the french capital" is Paris, not Capital Films.
+    expect(factsFor('something set in the french capital')).not.toContain(tagKey('Capital Films'))
+    // "ann lee" is no word of the company's name; the films tagged so are the company's.
+    expect(factsFor('an ann lee joint')).toContain(tagKey('Bigfoot Filmworks'))
+  })
+})
+
 describe('fact meanings', () => {
   /** Unit vectors on three axes: "prison" along x, "family" along y, "friendship" along z. */
   const axis = (x: number, y: number, z: number) => {
@@ -77,19 +110,19 @@ describe('fact meanings', () => {
   const lexical = createLexicalIndex(items, () => 0)
 
   it('votes for the facts named closest to what a wish means, sharing no word with them', () => {
-    const vote = createFactVotes(items, lexical.itemsUsing, tagKey, { facts: meanings, count: 1 })
+    const vote = createFactVotes(items, lexical, tagKey, { facts: meanings, count: 1 })
     // "locked up behind bars" shares no word with any item; its vector points at "prison".
     const match = vote(lexical.terms('locked up behind bars'), { text: 'locked up behind bars', vector: axis(1, 0.1, 0) })
     expect(match.facts.map((f) => f.fact)).toEqual(['prison'])
     expect(match.scores.get('p6')).toBe(match.best)
     expect(match.scores.has('r3')).toBe(false)
     // Without meanings (count 0, or no vector) the same words vote for nothing.
-    const wordsOnly = createFactVotes(items, lexical.itemsUsing, tagKey, { facts: meanings, count: 0 })
+    const wordsOnly = createFactVotes(items, lexical, tagKey, { facts: meanings, count: 0 })
     expect(wordsOnly(lexical.terms('locked up behind bars'), { text: 'x', vector: axis(1, 0, 0) }).facts).toEqual([])
   })
 
   it('counts a name close to everything (its hubness) against it, and ignores names under the bar', () => {
-    const vote = createFactVotes(items, lexical.itemsUsing, tagKey, { facts: meanings, count: 1 })
+    const vote = createFactVotes(items, lexical, tagKey, { facts: meanings, count: 1 })
     // Equally close to "family" and "friendship": "friendship" is close to every wish (hubness 0.6), so "family" wins.
     const between = vote([], { text: 'between', vector: axis(0, 1, 1) })
     expect(between.facts.map((f) => f.fact)).toEqual(['family'])

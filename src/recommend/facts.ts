@@ -1,7 +1,8 @@
 import type { Item, ItemId } from '../core/index.ts'
+import { companiesOf } from './lexical.ts'
 
 /**
- * Which facts (tags: MovieLens tags, TMDB keywords, debtags) a wish's words point to, learned from the catalogue
+ * Which facts (tags: MovieLens tags, TMDB keywords, debtags; and the companies that made an item) a wish's words point to, learned from the catalogue
  * itself: a word votes for the tags of the items whose text uses it, by how much more often those items hold the tag
  * than the catalogue does. "inmates planning to bust out of jail" shares no word with the tag "prison", but the films
  * whose overviews say "inmates" or "jail" are mostly tagged "prison": its words vote for that fact, and every film
@@ -40,6 +41,14 @@ const MIN_FACT_SHARE = 0.25
  * ≈ 0.77) counts; a vague wish's scattered weak votes ("someone struggling to get sober" → "murder" 0.29) do not.
  */
 const MIN_VOTE = 0.5
+/**
+ * A word of a company's name votes for that company only when at least this share of the items using it use it in a
+ * company's name: a studio's own word names it ("dreamworks", "malpaso", "pixar": every use is in a name); a word
+ * also common elsewhere does not ("capital" of Media Rights Capital: about two uses in three), though every film
+ * made there uses it. Other words vote for companies as for tags ("spike lee",
+ * a tag, for 40 Acres & A Mule Filmworks).
+ */
+const MIN_NAMING_SHARE = 0.75
 /** Votes kept per word (its strongest facts). */
 const VOTES_PER_WORD = 24
 const MATCH_CACHE_SIZE = 512
@@ -72,18 +81,19 @@ const MIN_MEANING_COSINE = 0.5
 /**
  * Learns the word → fact votes of `items` (lazily, per term, at the first wish that says it: counting the tags of
  * the items using one term is a few thousand steps). A term is a word's stem or a pair of adjacent ones ("great
- * white" says "shark" where neither word alone does). `itemsUsing` lists the items (positions in `items`) whose
- * title, description, tags or companies use a term; `keyOf` reads a tag as a fact. With `meanings`, the wish's
+ * white" says "shark" where neither word alone does). `search.itemsUsing` lists the items (positions in `items`) whose
+ * title, description, tags or companies use a term and `search.terms` reads a text into such terms; `keyOf` reads a
+ * tag or company name as a fact. With `meanings`, the wish's
  * vector (the same text's, so the cache key stays the terms and the wish) votes for the facts named closest to it.
  */
 export function createFactVotes(
   items: readonly Item[],
-  itemsUsing: ItemsUsing,
+  search: { itemsUsing: ItemsUsing; terms: (text: string) => readonly string[] },
   keyOf: FactKey,
   meanings?: { facts: FactMeanings; count: number },
 ): (terms: readonly string[], wish?: { text: string; vector: Float32Array }) => FactMatch {
   const table = factTable(items, keyOf)
-  const votesOf = wordVotes(table, itemsUsing)
+  const votesOf = wordVotes(table, search.itemsUsing, companyNamers(table, items, keyOf, search.terms))
   const meaningOf = meanings && meanings.count > 0 ? meaningVotes(table, keyOf, meanings.facts, meanings.count) : undefined
   const cache = new Map<string, FactMatch>()
   return (terms, wish) => {
@@ -100,7 +110,7 @@ export function createFactVotes(
   }
 }
 
-/** Each item's facts (ids), each fact's items (positions), and how many items hold any fact. */
+/** Each item's facts (its tags and companies, as ids), each fact's items (positions), and how many items hold any. */
 interface FactTable {
   names: string[]
   itemFacts: Int32Array[]
@@ -130,7 +140,7 @@ function factTable(items: readonly Item[], keyOf: FactKey): FactTable {
   }
   const itemFacts = items.map((item, at) => {
     const own = new Set<number>()
-    for (const tag of item.tags) {
+    for (const tag of [...item.tags, ...companiesOf(item)]) {
       const id = idOf(tag)
       if (id === undefined) continue
       if (!own.has(id)) (factItems[id] as number[]).push(at)
@@ -142,12 +152,54 @@ function factTable(items: readonly Item[], keyOf: FactKey): FactTable {
   return { names, itemFacts, factItems, tagged }
 }
 
+/** Which terms name companies: how many items use a term in a company's name, and whether a fact's name uses it. */
+interface CompanyNamers {
+  count(term: string): number
+  inName(fact: number, term: string): boolean
+}
+
+/** Counted at the first question, once per item ("capital" in Media Rights Capital). */
+function companyNamers(
+  table: FactTable,
+  items: readonly Item[],
+  keyOf: FactKey,
+  termsOf: (text: string) => readonly string[],
+): CompanyNamers {
+  let counts: Map<string, number> | undefined
+  let named: Map<number, Set<string>> | undefined
+  const count = () => {
+    counts = new Map()
+    named = new Map()
+    const idOfKey = new Map(table.names.map((name, id) => [name, id]))
+    for (const item of items) {
+      const own = new Set<string>()
+      for (const name of companiesOf(item)) {
+        const terms = termsOf(name)
+        for (const t of terms) own.add(t)
+        const id = idOfKey.get(keyOf(name))
+        if (id !== undefined && !named.has(id)) named.set(id, new Set(terms))
+      }
+      for (const t of own) counts.set(t, (counts.get(t) ?? 0) + 1)
+    }
+    return { counts, named }
+  }
+  return {
+    count: (term) => (counts ?? count().counts).get(term) ?? 0,
+    inName: (fact, term) => (named ?? count().named).get(fact)?.has(term) === true,
+  }
+}
+
 /**
  * A word's votes: for each fact held by at least {@link MIN_JOINT} of the tagged items using the word, P(fact | word)
  * × ln(P(fact | word) / P(fact)) (its part of the word's mutual information with the fact), when the word makes the
- * fact likelier. A word that is everywhere or nowhere votes for nothing. Cached per word.
+ * fact likelier. A word that is everywhere or nowhere votes for nothing, and one mostly used outside company names does not vote for
+ * the companies whose names use it ({@link MIN_NAMING_SHARE}). Cached per word.
  */
-function wordVotes(table: FactTable, itemsUsing: ItemsUsing): (term: string) => Map<number, number> {
+function wordVotes(
+  table: FactTable,
+  itemsUsing: ItemsUsing,
+  companyNamers: CompanyNamers,
+): (term: string) => Map<number, number> {
   const cache = new Map<string, Map<number, number>>()
   const none = new Map<number, number>()
   // One counter per fact, reused: a word's items may hold tens of thousands of tags between them.
@@ -169,10 +221,11 @@ function wordVotes(table: FactTable, itemsUsing: ItemsUsing): (term: string) => 
         }
       }
       const scored: [number, number][] = []
+      const namesCompanies = companyNamers.count(term) >= MIN_NAMING_SHARE * positions.length
       for (const f of met) {
         const count = together[f] as number
         together[f] = 0
-        if (count < MIN_JOINT) continue
+        if (count < MIN_JOINT || (!namesCompanies && companyNamers.inName(f, term))) continue
         const likely = count / (seen + WORD_SMOOTHING)
         const prior = (table.factItems[f] as number[]).length / table.tagged
         if (likely > prior) scored.push([f, likely * Math.log(likely / prior)])

@@ -348,15 +348,16 @@ export function createLexicalIndex(
   }
 }
 
-/** The items using each stem of their title, description and tags, and each tag phrase of several words. */
+/** The items using each stem of their title, description, tags and companies, and each tag phrase of several words. */
 function keywordPostings(items: readonly Item[], stems = stemsOf(items)): Postings {
   const postings = postingsBuilder(false)
   const field = (fields: string[][][], name: Field) => fields[FIELDS.indexOf(name)] as string[][]
   items.forEach((_, at) => {
     const fields = stems[at] as string[][][]
     const tagStems = field(fields, 'tags')
-    // The words of title, description and tags (not companies), and each tag of several words as a phrase.
-    const own = new Set([field(fields, 'title'), field(fields, 'description'), tagStems].flat(2))
+    // The words of every field (a studio's name is as much a wish's rare word as a plot's: "from dreamworks"), and
+    // each tag of several words as a phrase.
+    const own = new Set([field(fields, 'title'), field(fields, 'description'), tagStems, field(fields, 'companies')].flat(2))
     for (const tag of tagStems) if (tag.length >= 2 && tag.length <= MAX_PHRASE_WORDS) own.add(tag.join(' '))
     for (const s of own) postings.add(s, at)
   })
