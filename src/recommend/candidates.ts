@@ -138,7 +138,7 @@ export function gatherCandidates(
   }
   if (weights.factCandidates > 0 && on('facts')) {
     for (const wish of wishes) {
-      if (wish.weight > 0) addFirst(factHolders(view, wish.text), weights.factCandidates, allowed, add)
+      if (wish.weight > 0) addFirst(factHolders(view, wish.text, wish.filtered), weights.factCandidates, allowed, add)
     }
   }
   const proposals = proposedParts(on('proposals') ? request.proposed : undefined, allowed)
@@ -168,8 +168,8 @@ function bestMatches(view: CatalogueView, text: string, filtered: ReadonlySet<st
 }
 
 /** The items holding the facts a wish's words vote for, most votes first, then the most popular (ties by id). */
-function factHolders(view: CatalogueView, text: string): ItemId[] {
-  const { scores } = view.factMatch(text)
+function factHolders(view: CatalogueView, text: string, filtered: ReadonlySet<string>): ItemId[] {
+  const { scores } = view.factMatch(text, filtered)
   const score = (id: ItemId) => scores.get(id) as number
   return [...scores.keys()].sort((a, b) => score(b) - score(a) || view.relPop(b) - view.relPop(a) || (a < b ? -1 : 1))
 }

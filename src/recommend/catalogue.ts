@@ -71,9 +71,10 @@ export interface CatalogueView {
   lexicalMatch(text: string, filtered?: ReadonlySet<string>): LexicalMatch
   /**
    * The facts (tags) a wish's words vote for, learned from the catalogue, and the items holding them; with the wish's
-   * vector, also the facts named closest to its meaning (when the build has their names' vectors).
+   * vector, also the facts named closest to its meaning (when the build has their names' vectors). `filtered` stems
+   * vote only in pairs, as the lexical match reads them ("thriller" of "political thriller" is the filter's).
    */
-  factMatch(text: string, vector?: Float32Array): FactMatch
+  factMatch(text: string, filtered?: ReadonlySet<string>, vector?: Float32Array): FactMatch
   /**
    * The labels (tags, categories) a wish's words vote for, learned from the catalogue, and every item's score; with
    * `feedback` > 0 the labels of the lexical search's first `feedback` matches vote too.
@@ -158,7 +159,8 @@ export function createCatalogueView(
     },
     whereUsed: (item, stem) => keywords().where(item, stem),
     lexicalMatch: (text, filtered) => keywords().match(text, withOpenStems(text, filtered)),
-    factMatch: (text, vector) => facts()(keywords().terms(text, openStemsBeside(text)), vector ? { text, vector } : undefined),
+    factMatch: (text, filtered, vector) =>
+      facts()(keywords().terms(text, withOpenStems(text, filtered)), vector ? { text, vector } : undefined),
     labelMatch: (text, feedback = 0) => {
       labelIndex ??= createLabelIndex([...byId.values()])
       return labelIndex.match(text, feedback > 0 ? firstMatches(keywords().match(text), feedback) : [])

@@ -99,6 +99,22 @@ describe('FEATURES (one function per blended part)', () => {
     expect(overlap.get('pawn')).toBeGreaterThan(overlap.get('space') as number)
   })
 
+  it("factMatch reads a filter's words only in pairs: the category of 'a political thriller' votes for no fact", () => {
+    // 120 tagged films: ten thrillers whose overviews say "thriller" (tagged so), four about politics (one a
+    // thriller too), the rest plain comedies.
+    const tagged = Array.from({ length: 120 }, (_, i) =>
+      film(`t${i}`, {
+        description: i < 10 ? 'A tense thriller.' : i < 14 ? 'A political campaign.' : 'A family comedy.',
+        tags: i < 10 ? ['thriller'] : i < 14 ? ['politics'] : ['comedy'],
+        v: vec(0.1, 0.1, 1),
+      }),
+    ).map((f, i) => (i === 9 ? { ...f, description: 'A political thriller.', tags: ['thriller', 'politics'] } : f))
+    const view = createCatalogueView(tagged, { index, popularity }, DEFAULT_WEIGHTS, true)
+    const factsOf = (filtered?: ReadonlySet<string>) => view.factMatch('political thriller', filtered).facts.map((f) => f.fact)
+    expect(factsOf()).toContain('thriller')
+    expect(factsOf(new Set(['thriller']))).toEqual(['politic'])
+  })
+
   it('popularity: the most popular item scores highest', () => {
     const pop = byId(FEATURES.popularity(context()))
     expect(Math.max(...pop.values())).toBe(pop.get('space'))
