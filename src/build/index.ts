@@ -13,6 +13,7 @@ export {
   loadTrainingCatalog,
   resolveDialogueFiles,
 } from './dialogues.ts'
+export { factMeaningsOf } from './meanings.ts'
 export { type BuildReader, createBuildReader, type OpenBuildDeps, type OpenedBuild, openBuild } from './open.ts'
 export { clearServing, markServing, pruneBuilds, servedBuilds } from './prune.ts'
 export { type RebuildOptions, type RebuildSummary, runRebuild } from './rebuild.ts'

@@ -37,21 +37,21 @@ describe('fact meanings of a build', () => {
 
   it('reads back what it wrote, and nothing from a build that did not list the files', async () => {
     const dir = await folder()
-    const vectors = [Float32Array.from([1, 0]), Float32Array.from([0, 1])]
-    await writeFactMeanings(dir, ['prison', 'family'], vectors, [0.3, 0.4])
+    const meanings = { names: ['prison', 'family'], vectors: Float32Array.from([1, 0, 0, 1]), dimension: 2, hubness: [0.3, 0.4] }
+    await writeFactMeanings(dir, meanings)
     const files = [MEANINGS_FILE, MEANING_VECTORS_FILE]
-    expect(await readFactMeanings(dir, files)).toEqual({
-      names: ['prison', 'family'],
-      vectors: Float32Array.from([1, 0, 0, 1]),
-      dimension: 2,
-      hubness: [0.3, 0.4],
-    })
+    expect(await readFactMeanings(dir, files)).toEqual(meanings)
     expect(await readFactMeanings(dir, [])).toBeUndefined()
   })
 
   it('refuses vectors that do not match the names, naming the file', async () => {
     const dir = await folder()
-    await writeFactMeanings(dir, ['prison', 'family'], [Float32Array.from([1, 0]), Float32Array.from([0, 1])], [0.3, 0.4])
+    await writeFactMeanings(dir, {
+      names: ['prison', 'family'],
+      vectors: Float32Array.from([1, 0, 0, 1]),
+      dimension: 2,
+      hubness: [0.3, 0.4],
+    })
     await writeFile(join(dir, MEANING_VECTORS_FILE), new Uint8Array(12))
     const error = await readFactMeanings(dir, [MEANINGS_FILE, MEANING_VECTORS_FILE]).catch((e: unknown) => e)
     expect(isAppError(error, 'index.corrupt')).toBe(true)

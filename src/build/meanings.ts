@@ -64,21 +64,31 @@ export function hubness(names: readonly Float32Array[], items: readonly Float32A
   })
 }
 
-/** Writes the names, their vectors (unit length, in the names' order) and hubness into a build folder. */
-export async function writeFactMeanings(
-  dir: string,
-  names: readonly string[],
-  vectors: readonly Float32Array[],
-  hubs: readonly number[],
-): Promise<void> {
+/**
+ * The fact meanings of `items`: the names of their facts (`meaningNames`) embedded by `embedNames` (the build's
+ * encoder, through its cache), with each name's hubness against the items' own vectors (`itemVectors`, in order).
+ */
+export async function factMeaningsOf(
+  items: readonly Item[],
+  itemVectors: readonly Float32Array[],
+  embedNames: (names: string[]) => Promise<Float32Array[]>,
+): Promise<FactMeanings> {
+  const names = meaningNames(items)
+  const vectors = await embedNames(names)
   const dimension = vectors[0]?.length ?? 0
   const flat = new Float32Array(names.length * dimension)
   vectors.forEach((v, row) => {
     flat.set(v, row * dimension)
   })
+  return { names, vectors: flat, dimension, hubness: hubness(vectors, itemVectors) }
+}
+
+/** Writes the names, their vectors (unit length, in the names' order) and hubness into a build folder. */
+export async function writeFactMeanings(dir: string, meanings: FactMeanings): Promise<void> {
+  const { names, vectors, dimension, hubness: hubs } = meanings
   const file = { formatVersion: FORMAT_VERSION, dimension, names, hubness: hubs }
   await writeFileAtomic(join(dir, MEANINGS_FILE), JSON.stringify(file))
-  await writeFileAtomic(join(dir, MEANING_VECTORS_FILE), f32ToBytes(flat))
+  await writeFileAtomic(join(dir, MEANING_VECTORS_FILE), f32ToBytes(vectors))
 }
 
 const meaningsSchema = z.object({

@@ -24,7 +24,7 @@ import { loadTf } from '../tf/index.ts'
 import { type DialogueLog, loadTrainingCatalog } from './dialogues.ts'
 import { syncPath, syncTree } from './durable.ts'
 import { acquireRebuildLock, removeLeftovers } from './lock.ts'
-import { hubness, MEANING_VECTORS_FILE, MEANINGS_FILE, meaningNames, writeFactMeanings } from './meanings.ts'
+import { factMeaningsOf, MEANING_VECTORS_FILE, MEANINGS_FILE, writeFactMeanings } from './meanings.ts'
 import { pruneBuilds } from './prune.ts'
 import { ITEMS_FILE, POPULARITY_FILE, writeSnapshot } from './snapshot.ts'
 import { TABLES_FILE, writeCatalogueTables } from './tables.ts'
@@ -134,9 +134,11 @@ async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions):
     })
 
     // The facts' names in the encoder's space, so a wish votes for the facts closest to its meaning (`facts.ts`).
-    const factNames = meaningNames(catalog.items)
-    const factVectors = (await embedWithCache(embedder, factNames, cache)).vectors
-    const factHubs = hubness(factVectors, embedded.vectors)
+    const factMeanings = await factMeaningsOf(
+      catalog.items,
+      embedded.vectors,
+      async (names) => (await embedWithCache(embedder, names, cache)).vectors,
+    )
 
     const indexStart = performance.now()
     const ids = catalog.items.map((item) => item.id)
@@ -180,7 +182,7 @@ async function rebuildLocked(config: Readonly<Config>, options: RebuildOptions):
 
     await writeSnapshot(tmpDir, catalog.items, popularity)
     await writeCatalogueTables(tmpDir, catalog.items)
-    await writeFactMeanings(tmpDir, factNames, factVectors, factHubs)
+    await writeFactMeanings(tmpDir, factMeanings)
     await index.save(tmpDir, {
       encoderId: embedder.id,
       dataFingerprint: catalog.fingerprint,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadTrainingCatalog } from '../../src/build/index.ts'
+import { factMeaningsOf, loadTrainingCatalog } from '../../src/build/index.ts'
 import { itemText } from '../../src/catalog/index.ts'
 import { type ChatEngine, createChat } from '../../src/chat/index.ts'
 import { fitBaseline, positivesByUser } from '../../src/collab/index.ts'
@@ -12,7 +12,7 @@ import { createEmbeddingCache, createUseEmbedder, type EmbeddingCache, embedWith
 import { loadWishFacts } from '../../src/eval/wish-facts.ts'
 import { type ItemFacts, resolveRule, type WishRule } from '../../src/eval/wishes.ts'
 import { buildIndex } from '../../src/index/index.ts'
-import { createRecommender } from '../../src/recommend/index.ts'
+import { createRecommender, type FactMeanings } from '../../src/recommend/index.ts'
 import { createMemoryStore } from '../../src/store/index.ts'
 
 /**
@@ -50,7 +50,7 @@ export async function createWishFixture(dataDir: string, options: WishFixtureOpt
   const facts = await loadWishFacts(dataDir, 'ml-latest-small')
   const pool = choosePool(catalog.items, popularity, facts.items, options)
   const poolIds = new Set(pool.map((i) => i.id))
-  const { index, embedder } = await embedPool(pool, config.indexesDir)
+  const { index, embedder, factMeanings } = await embedPool(pool, config.indexesDir)
   const recommender = await createRecommender({
     items: pool,
     index,
@@ -59,6 +59,7 @@ export async function createWishFixture(dataDir: string, options: WishFixtureOpt
     popularity: new Map(pool.map((i) => [i.id, popularity.get(i.id) ?? 0])),
     logger: silentLogger,
     weights: config.blend,
+    factMeanings,
   })
   return {
     pool,
@@ -102,7 +103,10 @@ function choosePool(
  * from the test cache (kept across runs), else from a build's embedding cache (`<indexesDir>/.embedding-cache`, read
  * only: the demo build's holds every film), else from the encoder.
  */
-async function embedPool(pool: readonly Item[], indexesDir: string): Promise<{ index: VectorIndex; embedder: Embedder }> {
+async function embedPool(
+  pool: readonly Item[],
+  indexesDir: string,
+): Promise<{ index: VectorIndex; embedder: Embedder; factMeanings: FactMeanings }> {
   // A first run without any cache embeds ~4,100 films: in the rebuild's worker pool (two workers), not on this thread.
   const embedder = await createUseEmbedder({ batchSize: 32, workers: 2, bulkAbove: 64, logger: silentLogger })
   const texts = pool.map((i) => itemText(i))
@@ -110,13 +114,19 @@ async function embedPool(pool: readonly Item[], indexesDir: string): Promise<{ i
   const cache = await createEmbeddingCache(join(tmpdir(), 'concierge-test-embeddings'))
   await seedFromBuild(cache, embedder, texts, join(indexesDir, '.embedding-cache'))
   const { vectors } = await embedWithCache(embedder, texts, cache)
+  // The facts' names embedded as a build embeds them, so the wish's meaning votes as it does when served.
+  const factMeanings = await factMeaningsOf(
+    pool,
+    vectors,
+    async (names) => (await embedWithCache(embedder, names, cache)).vectors,
+  )
   await cache.close()
   const index = await buildIndex(
     pool.map((i) => i.id),
     vectors,
     { kind: 'exact' },
   )
-  return { index, embedder }
+  return { index, embedder, factMeanings }
 }
 
 /** Copies into `cache` the vectors it lacks that a build's cache in `buildCacheDir` holds (never written to). */
