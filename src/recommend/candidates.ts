@@ -17,6 +17,8 @@ export interface Wish {
   filtered: ReadonlySet<string>
   weight: number
   v: Float32Array
+  /** The vector of what the wish means beside its filter (`v` when nothing is filtered): what fact meanings read. */
+  meaning?: Float32Array
   words: WishWords
 }
 

@@ -94,7 +94,7 @@ export function poolContext(
     ((positive[j] as PoolWish).sims[at] ?? Number.NEGATIVE_INFINITY) >= (keywordBars[j] as number)
   const items = ids.map((id) => view.byId.get(id) as Item)
   const lexical = options.lexicalUsed ? positive.map((p) => view.lexicalMatch(p.text, p.filtered)) : []
-  const facts = options.factsUsed ? positive.map((p) => view.factMatch(p.text, p.filtered, p.v)) : []
+  const facts = options.factsUsed ? positive.map((p) => view.factMatch(p.text, p.filtered, p.meaning ?? p.v)) : []
   const labels = options.labelsUsed ? positive.map((p) => view.labelMatch(p.text, weights.labelFeedback)) : []
   return { ids, items, vectors, positive, likedItems, pool, view, weights, raw, closeEnough, lexical, facts, labels }
 }

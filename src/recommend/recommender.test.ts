@@ -8,7 +8,7 @@ import {
   type RecommenderDeps,
   type RecommendRequest,
 } from './index.ts'
-import { filteredStems } from './recommender.ts'
+import { filteredStems, unfilteredText } from './recommender.ts'
 
 // A hand-made world: four topic axes (0 animated/family, 1 horror, 2 space, 3 romance) plus 2 noise dimensions.
 const DIM = 6
@@ -554,5 +554,17 @@ describe('filteredStems', () => {
     expect([...filteredStems('thriller', ['thriller'])]).toEqual([])
     expect([...filteredStems('a good thriller', ['thriller'])]).toEqual([])
     expect([...filteredStems('political thriller', undefined)]).toEqual([])
+  })
+})
+
+describe('unfilteredText', () => {
+  it('is the wish without the words its filter carries, what its meaning votes read', () => {
+    expect(unfilteredText('political thriller', new Set(['thriller']))).toBe('political')
+    expect(
+      unfilteredText('a psychological Thrillers, please', filteredStems('a psychological Thrillers, please', ['thriller'])),
+    ).toBe('a psychological please')
+    expect(unfilteredText('political thriller', new Set())).toBe('political thriller')
+    // Never empty: a wish of filtered words alone is itself.
+    expect(unfilteredText('thriller', new Set(['thriller']))).toBe('thriller')
   })
 })

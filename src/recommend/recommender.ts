@@ -82,20 +82,23 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     const prefs = request.preferences
       .map((p) => ({ text: p.text.trim(), weight: p.weight, filtered: filteredStems(p.text, p.filtered) }))
       .filter((p) => p.text && p.weight)
-    let vectors: Float32Array[] = []
+    // A wish beside a filter means what its other words say ("political" of "political thriller"): the facts named
+    // closest to that, not to the whole ("psychological thriller"). Embedded with the wishes, once per text.
+    const meanings = prefs.map((p) => unfilteredText(p.text, p.filtered))
+    const texts = [...new Set([...prefs.map((p) => p.text), ...meanings])]
+    let vectors = new Map<string, Float32Array>()
     try {
-      if (prefs.length)
-        vectors = await embedCached(
-          textVectors,
-          prefs.map((p) => p.text),
-          embed,
-        )
+      if (prefs.length) {
+        const found = await embedCached(textVectors, texts, embed)
+        vectors = new Map(texts.map((text, i) => [text, found[i] as Float32Array]))
+      }
     } catch (error) {
       throw wrapError(error, 'embed.failed', 'Could not embed the preference texts.', { count: prefs.length })
     }
     return prefs.map((p, i) => ({
       ...p,
-      v: vectors[i] as Float32Array,
+      v: vectors.get(p.text) as Float32Array,
+      meaning: vectors.get(meanings[i] as string) as Float32Array,
       words: p.weight > 0 ? view.wishWords(p.text, p.filtered) : { keywords: [], topical: false },
     }))
   }
@@ -222,6 +225,13 @@ export function filteredStems(text: string, filtered: readonly string[] | undefi
 }
 
 const NONE: ReadonlySet<string> = new Set()
+
+/** The wish without the words a filter carries ("political thriller" → "political"); the wish itself when none. */
+export function unfilteredText(text: string, filtered: ReadonlySet<string>): string {
+  if (filtered.size === 0) return text
+  const kept = text.split(/\s+/).filter((w) => !filtered.has(stemWord(w.replace(/[^\p{L}\p{N}'’-]/gu, ''))))
+  return kept.length ? kept.join(' ') : text
+}
 
 function validateRequest(r: RecommendRequest): void {
   const problems: string[] = []
