@@ -171,6 +171,12 @@ describe('lexical search (BM25 over title, tags, companies and description)', ()
     expect(index.match('').scores.size).toBe(0)
   })
 
+  it('searches no pair of a function word ("people who"): only what the wish says it is about', () => {
+    expect(index.terms('people who turn into wolves')).not.toContain('people who')
+    expect(index.terms('bloodsuckers who only come out at night')).not.toContain('come out')
+    expect(index.terms('people who turn into wolves')).toContain('wolf')
+  })
+
   it("makes a match distinctive only through a wish's rare words, not one common word of several", () => {
     const crews: Item[] = [
       film('sub1', 'Das Boot', 'A submarine crew endures the war at sea.'),

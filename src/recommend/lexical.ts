@@ -90,7 +90,8 @@ const STOP = new Set(
     'great have into just kind know like liked look looking lots love loved made make many maybe more most movie ' +
     'movies much need nice nothing only other over really recommend same seen show some something still such sure ' +
     'than that their them then there these they thing things think this those through very want watch watched ' +
-    'were what when where which while with would your the and for not but you are was'
+    'were what when where which while with would your the and for not but you are was ' +
+    'who whom whose she her hers his him its out off into onto upon how why has had can our'
   ).split(' '),
 )
 
@@ -118,10 +119,15 @@ const PAIR_WEIGHT = 2
  */
 export const COMMON_FACTOR = 4
 
-/** Lowercase, possessives and plurals folded: "Zombies", "zombie's" and "zombie" meet, as "stories" and "story". */
+/**
+ * Lowercase, possessives and plurals folded: "Zombies", "zombie's" and "zombie" meet, as "stories" and "story", "wolves"
+ * and "wolf".
+ */
 export function stemWord(word: string): string {
   let w = word.toLowerCase().replace(/['’]s$/, '')
-  if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`
+  // "wolves" and "wolf", "thieves" and "thief" meet ("knives", "drives" and "detectives" are left: no rule for -ives).
+  if (w.length > 4 && /(?:lves|ieves)$/.test(w)) w = `${w.slice(0, -3)}f`
+  else if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`
   else if (w.length > 4 && /(?:ss|x|ch|sh)es$/.test(w)) w = w.slice(0, -2)
   else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1)
   // "zombie" and "zombies" (→ "zomby") meet, as "story" and "stories" do.
