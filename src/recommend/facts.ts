@@ -158,34 +158,34 @@ interface CompanyNamers {
   inName(fact: number, term: string): boolean
 }
 
-/** Counted at the first question, once per item ("capital" in Media Rights Capital). */
+/** Counted once, with the fact table: each company name read once, however many items it made. */
 function companyNamers(
   table: FactTable,
   items: readonly Item[],
   keyOf: FactKey,
   termsOf: (text: string) => readonly string[],
 ): CompanyNamers {
-  let counts: Map<string, number> | undefined
-  let named: Map<number, Set<string>> | undefined
-  const count = () => {
-    counts = new Map()
-    named = new Map()
-    const idOfKey = new Map(table.names.map((name, id) => [name, id]))
-    for (const item of items) {
-      const own = new Set<string>()
-      for (const name of companiesOf(item)) {
-        const terms = termsOf(name)
-        for (const t of terms) own.add(t)
+  const counts = new Map<string, number>()
+  const named = new Map<number, Set<string>>()
+  const idOfKey = new Map(table.names.map((name, id) => [name, id]))
+  const termsOfName = new Map<string, readonly string[]>()
+  for (const item of items) {
+    const own = new Set<string>()
+    for (const name of companiesOf(item)) {
+      let terms = termsOfName.get(name)
+      if (!terms) {
+        terms = termsOf(name)
+        termsOfName.set(name, terms)
         const id = idOfKey.get(keyOf(name))
         if (id !== undefined && !named.has(id)) named.set(id, new Set(terms))
       }
-      for (const t of own) counts.set(t, (counts.get(t) ?? 0) + 1)
+      for (const t of terms) own.add(t)
     }
-    return { counts, named }
+    for (const t of own) counts.set(t, (counts.get(t) ?? 0) + 1)
   }
   return {
-    count: (term) => (counts ?? count().counts).get(term) ?? 0,
-    inName: (fact, term) => (named ?? count().named).get(fact)?.has(term) === true,
+    count: (term) => counts.get(term) ?? 0,
+    inName: (fact, term) => named.get(fact)?.has(term) === true,
   }
 }
 
