@@ -110,6 +110,12 @@ import type { BlendWeights } from './types.ts'
  *   wish tuning P@5 0.598 → 0.611 (paired +0.013 ± 0.014; four "like X but Y" requests up, none down), ReDial CV
  *   0.040/0.196/0.411 (346/725) → 0.039/0.188/0.407 (331/717; lower at @10 on 4 folds of 5): beyond ReDial's noise,
  *   so 0, as before (`likedSpecificity` used to cover anchors too).
+ * - factMatch at the open end (2026-12-07, fifth session, after companies became facts; wish tuning half 0.629, ReDial
+ *   CV 346/726 of 1,763): 0.5 and 1 gave wish P@5 0.647 and 0.652 (paraphrases and "like X but Y" up) but CV
+ *   0.174/0.396 (306/699) and 0.158/0.384 (278/677): ReDial's conversations led by liked films lose far beyond their
+ *   noise. Only for requests without liked films (a floor on the part's weight there, tried as `unlikedFactMatch`):
+ *   0.5 and 1 cost the CV −12/−12 and −19/−19 targets. So the part stays at the specific end. mmrLambda 0.85 / 0.9 on
+ *   the same folds: 347/724 and 349/726 against 347/725; wish P@5 −0.002 and ±0: noise, 0.75 stays.
  */
 export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   semantic: 0.18,
