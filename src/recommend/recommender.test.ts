@@ -504,6 +504,37 @@ describe('createRecommender', () => {
     expect(studio?.evidence.keywordFit).toContain('made by Studio Ghibli')
   })
 
+  it("quotes a fact the wish names that a pick holds, though the pick's text is far from the wish as a whole", async () => {
+    // 500 films: six tagged "sad" (far from the wish's vector), six tagged "dog" (close to it), the rest plain dramas.
+    const kind = (i: number) => (i < 6 ? 'sad' : i < 12 ? 'dog' : 'drama')
+    const films: Item[] = Array.from({ length: 500 }, (_, i) => ({
+      id: `f${i}`,
+      title: `Film ${i}`,
+      description: kind(i) === 'sad' ? 'A sad story.' : kind(i) === 'dog' ? 'A dog and a boy.' : 'A plain drama about a town.',
+      tags: [kind(i)],
+      categories: ['Drama'],
+      metadata: {},
+    }))
+    const uniform = new Float32Array(DIM).fill(1)
+    const own = buildIndex(
+      films.map((f) => f.id),
+      films.map((_, i) =>
+        normalize(kind(i) === 'sad' ? uniform.map((x) => -x) : kind(i) === 'dog' ? uniform : vec(0, 0, 0, 0, 1, 0)),
+      ),
+      { kind: 'exact' },
+    )
+    const rec = await createRecommender({
+      items: films,
+      index: own,
+      embedder,
+      popularity: new Map(films.map((f, i) => [f.id, 600 - i])),
+    })
+    const out = await rec.recommend(request({ preferences: [{ text: 'a sad film about a dog', weight: 1 }], k: 12 }))
+    const sad = out.filter((r) => r.item.tags.includes('sad'))
+    expect(sad.length).toBeGreaterThan(0)
+    for (const r of sad) expect(r.evidence.keywordFit, r.item.id).toContain('tagged "sad"')
+  })
+
   it('moves the blend by how specific the wish is, unless films the person liked lead the conversation', async () => {
     // Three of the sixteen films are tagged "pixar": a rare word.
     const rec = await make({ weights: { specificity: 1 } })

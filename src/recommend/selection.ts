@@ -3,7 +3,7 @@ import { meanStd, mmrSelect } from './blend.ts'
 import { descriptionPhrases, sharedCategories, sharedTags } from './evidence.ts'
 import type { PoolContext } from './features.ts'
 import { categoryFit, mentionFit, metadataFit, yearFit } from './filters.ts'
-import { type TermPlace, writesAsName } from './lexical.ts'
+import { companiesOf, contentStems, type TermPlace, tagKey, writesAsName } from './lexical.ts'
 import type { ScoredItem } from './scoring.ts'
 import type { BlendWeights, Constraints, Evidence, Recommendation } from './types.ts'
 
@@ -144,7 +144,28 @@ function keywordFit(item: Item, at: number, ctx: PoolContext): string[] {
       if (found && (!found.asName || writesAsName(p.text, k.stem))) say(found)
     }
   })
+  for (const place of namedFacts(item, ctx)) say(place)
   return [...out].slice(0, 2)
+}
+
+/**
+ * The facts the wish's words voted for that the item holds and the wish names in full (the tag "sad" of "a sad film
+ * about a dog", the company of "from dreamworks"): why a fact's holder ranks when its text is not close to the wish
+ * as a whole.
+ */
+function namedFacts(item: Item, ctx: PoolContext): TermPlace[] {
+  const places: TermPlace[] = []
+  ctx.facts.forEach((match, j) => {
+    const said = new Set(contentStems((ctx.positive[j] as PoolContext['positive'][number]).text))
+    for (const { fact } of match.facts) {
+      if (!fact.split(' ').every((stem) => said.has(stem))) continue
+      const tag = item.tags.find((t) => tagKey(t) === fact)
+      const company = tag ? undefined : companiesOf(item).find((c) => tagKey(c) === fact)
+      if (tag) places.push({ field: 'tags', word: tag })
+      else if (company) places.push({ field: 'companies', word: company })
+    }
+  })
+  return places
 }
 
 /** The positive wishes the item is closer to than most of the catalogue, closest first. */
