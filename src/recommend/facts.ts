@@ -2,12 +2,12 @@ import type { Item, ItemId } from '../core/index.ts'
 import { companiesOf } from './lexical.ts'
 
 /**
- * Which facts (tags: MovieLens tags, TMDB keywords, debtags; and the companies that made an item) a wish's words point to, learned from the catalogue
- * itself: a word votes for the tags of the items whose text uses it, by how much more often those items hold the tag
- * than the catalogue does. "inmates planning to bust out of jail" shares no word with the tag "prison", but the films
- * whose overviews say "inmates" or "jail" are mostly tagged "prison": its words vote for that fact, and every film
- * holding it is a match, described with those words or not. No word list: any catalogue whose items carry tags
- * learns its own associations (a Debian description's words and its debtags).
+ * Which facts (tags: MovieLens tags, TMDB keywords, debtags; and the companies that made an item) a wish's words point
+ * to, learned from the catalogue itself: a word votes for the facts of the items whose text uses it, by how much more
+ * often those items hold the fact than the catalogue does. "inmates planning to bust out of jail" shares no word with
+ * the tag "prison", but the films whose overviews say "inmates" or "jail" are mostly tagged "prison": its words vote
+ * for that fact, and every film holding it is a match, described with those words or not. No word list: any
+ * catalogue whose items carry tags learns its own associations (a Debian description's words and its debtags).
  */
 export interface FactMatch {
   /** The facts the wish's words vote for, strongest first (at most {@link MAX_FACTS}), each with its summed vote. */
@@ -45,8 +45,8 @@ const MIN_VOTE = 0.5
  * A word of a company's name votes for that company only when at least this share of the items using it use it in a
  * company's name: a studio's own word names it ("dreamworks", "malpaso", "pixar": every use is in a name); a word
  * also common elsewhere does not ("capital" of Media Rights Capital: about two uses in three), though every film
- * made there uses it. Other words vote for companies as for tags ("spike lee",
- * a tag, for 40 Acres & A Mule Filmworks).
+ * made there uses it. Other words vote for companies as for tags ("spike lee", a tag, for 40 Acres & A Mule
+ * Filmworks).
  */
 const MIN_NAMING_SHARE = 0.75
 /** Votes kept per word (its strongest facts). */
@@ -81,10 +81,10 @@ const MIN_MEANING_COSINE = 0.5
 /**
  * Learns the word → fact votes of `items` (lazily, per term, at the first wish that says it: counting the tags of
  * the items using one term is a few thousand steps). A term is a word's stem or a pair of adjacent ones ("great
- * white" says "shark" where neither word alone does). `search.itemsUsing` lists the items (positions in `items`) whose
- * title, description, tags or companies use a term and `search.terms` reads a text into such terms; `keyOf` reads a
- * tag or company name as a fact. With `meanings`, the wish's
- * vector (the same text's, so the cache key stays the terms and the wish) votes for the facts named closest to it.
+ * white" says "shark" where neither word alone does). `search.itemsUsing` lists the items (positions in `items`)
+ * whose title, description, tags or companies use a term and `search.terms` reads a text into such terms; `keyOf`
+ * reads a tag or company name as a fact. With `meanings`, the wish's vector (the same text's, so the cache key stays
+ * the terms and the wish) votes for the facts named closest to it.
  */
 export function createFactVotes(
   items: readonly Item[],
@@ -192,8 +192,8 @@ function companyNamers(
 /**
  * A word's votes: for each fact held by at least {@link MIN_JOINT} of the tagged items using the word, P(fact | word)
  * × ln(P(fact | word) / P(fact)) (its part of the word's mutual information with the fact), when the word makes the
- * fact likelier. A word that is everywhere or nowhere votes for nothing, and one mostly used outside company names does not vote for
- * the companies whose names use it ({@link MIN_NAMING_SHARE}). Cached per word.
+ * fact likelier. A word that is everywhere or nowhere votes for nothing, and one mostly used outside company names
+ * does not vote for the companies whose names use it ({@link MIN_NAMING_SHARE}). Cached per word.
  */
 function wordVotes(
   table: FactTable,

@@ -1,7 +1,7 @@
 import { type CollabScorer, cosine, embedCached, type Item, type Logger, LruCache } from '../core/index.ts'
 import { meanStd, mmrSelect } from './blend.ts'
 import { descriptionPhrases, sharedCategories, sharedTags } from './evidence.ts'
-import type { PoolContext } from './features.ts'
+import type { PoolContext, PoolWish } from './features.ts'
 import { categoryFit, mentionFit, metadataFit, yearFit } from './filters.ts'
 import { companiesOf, contentStems, type TermPlace, tagKey, writesAsName } from './lexical.ts'
 import type { ScoredItem } from './scoring.ts'
@@ -156,7 +156,7 @@ function keywordFit(item: Item, at: number, ctx: PoolContext): string[] {
 function namedFacts(item: Item, ctx: PoolContext): TermPlace[] {
   const places: TermPlace[] = []
   ctx.facts.forEach((match, j) => {
-    const said = new Set(contentStems((ctx.positive[j] as PoolContext['positive'][number]).text))
+    const said = new Set(contentStems((ctx.positive[j] as PoolWish).text))
     for (const { fact } of match.facts) {
       if (!fact.split(' ').every((stem) => said.has(stem))) continue
       const tag = item.tags.find((t) => tagKey(t) === fact)
