@@ -28,14 +28,6 @@ const MAX_IDS = 5000
 const TEXT_CACHE_SIZE = 4096
 
 /**
- * Builds a recommender over a catalogue, its vector index and encoder, an optional collaborative model and a
- * popularity table. Nothing it receives is owned: `close()` only stops further calls.
- * Throws `index.incompatible` when the index and encoder dimensions differ, `config.invalid` for bad weights.
- *
- * A request runs top to bottom: candidates (vector search, collaborative model, rare words, popular items) →
- * features (one function per blended part) → scoring (the blend) → selection (MMR, evidence, phrases).
- */
-/**
  * The tables the blend's parts read, built at start-up, not in someone's first turn: the lexical index, the facts' and
  * the labels' tables (each a moment over a real catalogue: a few hundred milliseconds for the demo), when anything
  * reads them. Each is a step of its own, so a server's turns can go between them (`pause`).
@@ -51,6 +43,14 @@ async function buildTables(view: CatalogueView, ends: BlendEnds, hasCollab: bool
   if ((hasCollab ? weights.labelMatch : weights.labelMatchAlone) !== 0) view.labelMatch('')
 }
 
+/**
+ * Builds a recommender over a catalogue, its vector index and encoder, an optional collaborative model and a
+ * popularity table. Nothing it receives is owned: `close()` only stops further calls.
+ * Throws `index.incompatible` when the index and encoder dimensions differ, `config.invalid` for bad weights.
+ *
+ * A request runs top to bottom: candidates (vector search, collaborative model, rare words, popular items) →
+ * features (one function per blended part) → scoring (the blend) → selection (MMR, evidence, phrases).
+ */
 export async function createRecommender(deps: RecommenderDeps): Promise<Recommender> {
   const { index, embedder } = deps
   const collab = deps.collab && rememberingScores(deps.collab)
