@@ -113,6 +113,8 @@ export function createFactVotes(
 /** Each item's facts (its tags and companies, as ids), each fact's items (positions), and how many items hold any. */
 interface FactTable {
   names: string[]
+  /** Each fact's id by its key (`names` read the other way). */
+  idOfKey: ReadonlyMap<string, number>
   itemFacts: Int32Array[]
   factItems: number[][]
   tagged: number
@@ -149,7 +151,7 @@ function factTable(items: readonly Item[], keyOf: FactKey): FactTable {
     if (own.size) tagged++
     return Int32Array.from(own)
   })
-  return { names, itemFacts, factItems, tagged }
+  return { names, idOfKey: ids, itemFacts, factItems, tagged }
 }
 
 /** Which terms name companies: how many items use a term in a company's name, and whether a fact's name uses it. */
@@ -167,7 +169,6 @@ function companyNamers(
 ): CompanyNamers {
   const counts = new Map<string, number>()
   const named = new Map<number, Set<string>>()
-  const idOfKey = new Map(table.names.map((name, id) => [name, id]))
   const termsOfName = new Map<string, readonly string[]>()
   for (const item of items) {
     const own = new Set<string>()
@@ -176,7 +177,7 @@ function companyNamers(
       if (!terms) {
         terms = termsOf(name)
         termsOfName.set(name, terms)
-        const id = idOfKey.get(keyOf(name))
+        const id = table.idOfKey.get(keyOf(name))
         if (id !== undefined && !named.has(id)) named.set(id, new Set(terms))
       }
       for (const t of terms) own.add(t)
@@ -248,8 +249,7 @@ function meaningVotes(
   meanings: FactMeanings,
   count: number,
 ): (vector: Float32Array) => Map<number, number> {
-  const idOfKey = new Map(table.names.map((name, id) => [name, id]))
-  const factIds = meanings.names.map((name) => idOfKey.get(keyOf(name)))
+  const factIds = meanings.names.map((name) => table.idOfKey.get(keyOf(name)))
   const { vectors, dimension, hubness } = meanings
   return (wish) => {
     const best: { id: number; cosine: number; rank: number }[] = []
