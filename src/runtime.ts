@@ -142,7 +142,7 @@ export async function createRuntime(
         collab,
         popularity,
         logger,
-        vocabulary: profile.searchWords,
+        vocabulary: [...profile.searchWords, ...(tables?.thesaurus ?? [])],
         weights: { ...config.blend, ...overrides?.blend },
         ...(overrides?.sources ? { sources: overrides.sources } : {}),
         ...(deps.onScored ? { onScored: deps.onScored } : {}),

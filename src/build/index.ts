@@ -47,3 +47,4 @@ export async function ensureBuild(
     : await runRebuild(config, { logger, onProgress: options.onProgress })
   return { buildId: summary.buildId, built: true, summary }
 }
+export { loadWordNet } from './wordnet.ts'

@@ -32,12 +32,23 @@ const digest = (value: unknown) =>
 
 describe('catalogue tables', () => {
   it('are built by rules whose version is TABLES_VERSION (a rule change without a bump fails here)', () => {
-    // Changed the stems, stop words, field weights, title keys or facets? Bump TABLES_VERSION in tables.ts (older
+    // Changed the stems, stop words, field weights, title keys, facets or thesaurus? Bump TABLES_VERSION in tables.ts (older
     // builds then get their tables built anew instead of served with the old rules) and pin the new digest.
     expect({ version: TABLES_VERSION, digest: digest(buildCatalogueTables(ITEMS)) }).toEqual({
-      version: 2,
-      digest: '2f821f7f4a21abb8',
+      version: 3,
+      digest: '42c38419dfc67d31',
     })
+  })
+
+  it("hold the other names WordNet gives the items' tags, searched as the tags' words", () => {
+    const { thesaurus } = buildCatalogueTables([
+      item('6', 'Lone Rider', 'A ranger rides alone.', ['texas']),
+      item('7', 'Green Fields', 'A farmer goes home.', ['ireland', 'chess']),
+    ])
+    expect(thesaurus).toContainEqual({ phrases: expect.arrayContaining(['lone-star state']), terms: ['texas'] })
+    expect(thesaurus).toContainEqual({ phrases: expect.arrayContaining(['emerald isle']), terms: ['ireland'] })
+    // "chess" names a game and a grass, neither attested: no other name is guessed.
+    expect(thesaurus.map((words) => words.terms[0])).not.toContain('chess')
   })
 
   it('written under other rules are not served: the reader builds them anew', async () => {

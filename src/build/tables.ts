@@ -3,7 +3,15 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { buildChatTables, type ChatTables, type TitleTables } from '../chat/index.ts'
 import { AppError, type Facet, type Item, writeFileAtomic } from '../core/index.ts'
-import { buildLexicalTables, type LexicalTables, type Postings } from '../recommend/index.ts'
+import {
+  buildLexicalTables,
+  factNamesOf,
+  type LexicalTables,
+  type Postings,
+  type SearchWords,
+  thesaurusWords,
+} from '../recommend/index.ts'
+import { loadWordNet } from './wordnet.ts'
 
 /**
  * The catalogue tables of a build's items, written at rebuild time (listed in the manifest, so checked by SHA-256
@@ -17,7 +25,7 @@ export const TABLES_FILE = 'catalogue-tables.json'
  * change without a bump fails there): a build whose tables carry another version gets them built anew by the reader
  * thread, never served with rules the code no longer has.
  */
-export const TABLES_VERSION = 2
+export const TABLES_VERSION = 3
 
 /**
  * The tables the chat (title keys, facets) and the recommender (lexical and BM25 postings) derive from a build's
@@ -28,11 +36,17 @@ export const TABLES_VERSION = 2
 export interface CatalogueTables {
   chat: ChatTables
   lexical: LexicalTables
+  /** The other names WordNet gives the items' tags ("lone star state" for "texas"), searched as the tags' words. */
+  thesaurus: SearchWords[]
 }
 
 /** The catalogue tables of `items` (the same whichever thread builds them). */
 export function buildCatalogueTables(items: readonly Item[]): CatalogueTables {
-  return { chat: buildChatTables(items), lexical: buildLexicalTables(items) }
+  return {
+    chat: buildChatTables(items),
+    lexical: buildLexicalTables(items),
+    thesaurus: thesaurusWords(factNamesOf(items), loadWordNet()),
+  }
 }
 
 /** The buffers of the tables' typed arrays, to move rather than copy to another thread. */
@@ -61,6 +75,8 @@ const tablesFileSchema = z.object({
   titles: z.object({ exact: z.array(z.unknown()), fuzzyKeys: z.array(z.unknown()), maxTokens: z.number().int().min(1) }),
   facets: z.array(z.unknown()),
   lexical: z.object({ itemCount: z.number().int().min(0), keywords: postingsShape, search: postingsShape }),
+  // Absent from files of versions before 3, which are built anew.
+  thesaurus: z.array(z.object({ phrases: z.array(z.string()), terms: z.array(z.string()) })).optional(),
 })
 
 interface PostingsJson {
@@ -76,11 +92,12 @@ interface TablesJson {
   titles: { exact: [string, unknown[]][]; fuzzyKeys: [string, string[]][]; maxTokens: number }
   facets: Facet[]
   lexical: { itemCount: number; keywords: PostingsJson; search: PostingsJson }
+  thesaurus?: SearchWords[]
 }
 
 /** Writes the catalogue tables of `items` (in snapshot order) to the build folder `dir`. */
 export async function writeCatalogueTables(dir: string, items: readonly Item[]): Promise<void> {
-  const { chat, lexical } = buildCatalogueTables(items)
+  const { chat, lexical, thesaurus } = buildCatalogueTables(items)
   const file: TablesJson = {
     formatVersion: TABLES_VERSION,
     itemCount: items.length,
@@ -91,6 +108,7 @@ export async function writeCatalogueTables(dir: string, items: readonly Item[]):
       keywords: postingsToJson(lexical.keywords),
       search: postingsToJson(lexical.search),
     },
+    thesaurus,
   }
   await writeFileAtomic(join(dir, TABLES_FILE), JSON.stringify(file))
 }
@@ -126,6 +144,7 @@ export async function readCatalogueTables(dir: string, items: readonly Item[]): 
   return {
     chat: { titles, facets: file.facets },
     lexical: { itemCount, keywords: postingsFromJson(keywords), search: postingsFromJson(search) },
+    thesaurus: file.thesaurus ?? [],
   }
 }
 

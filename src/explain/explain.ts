@@ -248,10 +248,12 @@ export function backsWishes(fit: string, title: string, wishes: readonly string[
 export function answersWish(rec: Recommendation, wish: string): boolean {
   if (rec.evidence.matchedPreferences.some((m) => searchKey(m.text) === searchKey(wish))) return true
   const said = new Set(foldedWords(wish))
-  return (rec.evidence.keywordFit ?? []).some((fit) => {
-    const quoted = /"([^"]+)"|made by (.+)$/.exec(fit)
-    return foldedWords(quoted?.[1] ?? quoted?.[2] ?? '').some((w) => said.has(w))
-  })
+  // Every quote counts: `tagged "Texas" ("lone star state" is another name for it)` answers "the lone star state".
+  return (rec.evidence.keywordFit ?? []).some((fit) =>
+    [...fit.matchAll(/"([^"]+)"|made by (.+)$/g)].some((quoted) =>
+      foldedWords(quoted[1] ?? quoted[2] ?? '').some((w) => said.has(w)),
+    ),
+  )
 }
 
 /** A fit quoting one word: `its description says "road"`. */

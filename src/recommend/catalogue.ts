@@ -8,6 +8,7 @@ import {
   type LexicalIndex,
   type LexicalMatch,
   type LexicalTables,
+  type OtherName,
   type SearchWords,
   type TermPlace,
   tagKey,
@@ -67,6 +68,8 @@ export interface CatalogueView {
   wishWords(text: string, filtered?: ReadonlySet<string>): WishWords
   /** Where an item uses a keyword's stem or a searched term, as written there. */
   whereUsed(item: Item, stem: string): TermPlace | undefined
+  /** The phrases of a wish the catalogue names otherwise, read as also saying its words for them (see `LexicalIndex`). */
+  otherNames(text: string): readonly OtherName[]
   /** The lexical (BM25) match of every item to a wish; `filtered` stems are searched only in pairs. */
   lexicalMatch(text: string, filtered?: ReadonlySet<string>): LexicalMatch
   /**
@@ -158,6 +161,7 @@ export function createCatalogueView(
       return { keywords: found, topical: topicality >= MIN_TOPICALITY }
     },
     whereUsed: (item, stem) => keywords().where(item, stem),
+    otherNames: (text) => keywords().otherNames(text),
     lexicalMatch: (text, filtered) => keywords().match(text, withOpenStems(text, filtered)),
     factMatch: (text, filtered, vector) =>
       facts()(keywords().terms(text, withOpenStems(text, filtered)), vector ? { text, vector } : undefined),

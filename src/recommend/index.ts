@@ -9,8 +9,9 @@ export { descriptionPhrases } from './evidence.ts'
 export type { FactMeanings } from './facts.ts'
 export { compileConstraints, hasFilters } from './filters.ts'
 export { type FitGroup, type FitOptions, fitBlend, rankTargets } from './fit.ts'
-export { buildLexicalTables, type LexicalTables, type Postings, tagKey } from './lexical.ts'
+export { buildLexicalTables, type LexicalTables, type Postings, type SearchWords, tagKey } from './lexical.ts'
 export { createRecommender } from './recommender.ts'
+export { factNamesOf, type Thesaurus, thesaurusWords, wordNetThesaurus } from './thesaurus.ts'
 export type {
   BlendWeights,
   Constraints,

@@ -277,4 +277,12 @@ describe('a search with a vocabulary', () => {
         .scores.has('blocks'),
     ).toBe(false)
   })
+
+  it('gives every reader of the wish the same added words: the fact votes and the keywords too', () => {
+    const two = [...programs, program('blocks2', 'Turn the pieces as they drop.', ['tetris'])]
+    const index = createLexicalIndex(two, () => 0, { vocabulary })
+    expect(index.terms('a falling blocks game')).toContain('tetri')
+    expect(index.read('a falling blocks game').keywords.map((k) => k.stem)).toContain('tetri')
+    expect(index.terms('blocks that fall')).not.toContain('tetri')
+  })
 })

@@ -12,6 +12,11 @@ export interface Keyword {
    * wish says in order, joined by spaces ("time travel": each word alone is too common to count).
    */
   stem: string
+  /**
+   * The wish's own stems this keyword stands for, when the wish names it otherwise ("lone star state" for "texa",
+   * see `LexicalOptions.vocabulary`); absent when the wish says the keyword's own words.
+   */
+  said?: readonly string[]
   /** ln(items / items using it): rarer words weigh more. */
   idf: number
   /** The items whose title, description or tags use it, most popular first. */
@@ -72,6 +77,8 @@ export interface LexicalIndex {
   terms(text: string, filtered?: ReadonlySet<string>): string[]
   /** The items (positions in the list the index was built over) whose text uses a search term, in any field. */
   itemsUsing(term: string): ArrayLike<number>
+  /** The phrases of `text` the vocabulary names otherwise ("lone star state" → "texas"), read as also saying those words. */
+  otherNames(text: string): readonly OtherName[]
 }
 
 /** A keyword is used by at most this share of the items (1.5%: "christmas" 1.0% of ml-latest-small, "good" 1.8%). */
@@ -247,8 +254,9 @@ export interface LexicalOptions {
    */
   roots?: boolean
   /**
-   * The catalogue's words for things people name otherwise (a domain profile's `searchWords`): a wish that says one
-   * of `phrases` is also searched for `terms` ("a falling blocks game" also for "tetris").
+   * The catalogue's words for things people name otherwise (a domain profile's `searchWords`, and the other names a
+   * thesaurus gives its tags): a wish that says one of `phrases` is also read as saying `terms` ("a falling blocks
+   * game" also "tetris", "the lone star state" also "texas"), by every reader of its words (`read`, `match`, `terms`).
    */
   vocabulary?: readonly SearchWords[]
 }
@@ -259,20 +267,57 @@ export interface SearchWords {
   terms: readonly string[]
 }
 
-/** A wish with the catalogue's words for what it says added (`LexicalOptions.vocabulary`). */
-function withVocabulary(text: string, vocabulary: readonly { re: RegExp; terms: string }[]): string {
-  const added = vocabulary.filter((v) => v.re.test(text)).map((v) => v.terms)
-  return added.length ? `${text} ${added.join(' ')}` : text
+/** The catalogue's words for phrases a wish may say: each phrase's tokens joined by spaces → the words for it. */
+interface CompiledVocabulary {
+  byTokens: ReadonlyMap<string, string[]>
+  /** The most tokens any phrase has. */
+  longest: number
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/** A phrase of a wish the catalogue names otherwise, and the catalogue's words for it. */
+export interface OtherName {
+  /** As the wish says it, lower-case ("lone star state" for the vocabulary's "Lone-Star State"). */
+  phrase: string
+  words: string
+}
 
-/** Each entry's phrases as one case-blind regular expression over whole words, hyphens and spaces alike. */
-function compileVocabulary(vocabulary: readonly SearchWords[]) {
-  return vocabulary.map((v) => ({
-    re: new RegExp(`\\b(?:${v.phrases.map((p) => escapeRegExp(p.trim()).replace(/[\s-]+/g, '[\\s-]+')).join('|')})\\b`, 'i'),
-    terms: v.terms.join(' '),
-  }))
+/** A phrase's tokens, case-blind: letters and digits, hyphens and spaces alike ("Lone-Star State" → lone star state). */
+const phraseTokens = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}'’]+/gu) ?? []
+
+/** Each entry's phrases by their tokens. */
+function compileVocabulary(vocabulary: readonly SearchWords[]): CompiledVocabulary {
+  const byTokens = new Map<string, string[]>()
+  let longest = 0
+  for (const { phrases, terms } of vocabulary) {
+    for (const phrase of phrases) {
+      const tokens = phraseTokens(phrase)
+      if (!tokens.length) continue
+      const key = tokens.join(' ')
+      byTokens.set(key, [...(byTokens.get(key) ?? []), terms.join(' ')])
+      longest = Math.max(longest, tokens.length)
+    }
+  }
+  return { byTokens, longest }
+}
+
+/** The phrases of `text` the vocabulary names otherwise, each entry once. */
+function otherNamesIn(text: string, vocabulary: CompiledVocabulary): OtherName[] {
+  if (!vocabulary.byTokens.size) return []
+  const tokens = phraseTokens(text)
+  const found = new Map<string, OtherName>()
+  for (let n = 1; n <= vocabulary.longest; n++) {
+    for (let i = 0; i + n <= tokens.length; i++) {
+      const said = tokens.slice(i, i + n).join(' ')
+      for (const words of vocabulary.byTokens.get(said) ?? []) found.set(words, { phrase: said, words })
+    }
+  }
+  return [...found.values()]
+}
+
+/** A wish with the catalogue's words for what it says added (`LexicalOptions.vocabulary`). */
+function withVocabulary(text: string, vocabulary: CompiledVocabulary): string {
+  const names = otherNamesIn(text, vocabulary)
+  return names.length ? `${text} ${names.map((n) => n.words).join(' ')}` : text
 }
 
 /**
@@ -339,13 +384,14 @@ export function createLexicalIndex(
     return searchTable
   }
   return {
-    read: (text, filtered) => readKeywords(text, keyword, filtered),
+    read: (text, filtered) => readKeywords(text, keyword, filtered, otherNamesIn(text, vocabulary)),
     where: (item, stem) => whereUsed(item, stem, form),
     match: (text, filtered = NO_STEMS) => {
       search ??= createSearch(items, searchTableOf(), form)
       return search(text, withVocabulary(text, vocabulary), new Set([...filtered].map(form)))
     },
-    terms: (text, filtered = NO_STEMS) => searchedTerms(text, form, new Set([...filtered].map(form))),
+    otherNames: (text) => otherNamesIn(text, vocabulary),
+    terms: (text, filtered = NO_STEMS) => searchedTerms(withVocabulary(text, vocabulary), form, new Set([...filtered].map(form))),
     itemsUsing: (term) => {
       const table = searchTableOf()
       const found = postingsOf(table, term)
@@ -471,7 +517,12 @@ function keywordLookup(postings: Postings, items: readonly Item[], popularity: (
   }
 }
 
-function readKeywords(text: string, keyword: (stem: string) => Keyword | undefined, filtered = NO_STEMS) {
+function readKeywords(
+  text: string,
+  keyword: (stem: string) => Keyword | undefined,
+  filtered: ReadonlySet<string> = NO_STEMS,
+  otherNames: readonly OtherName[] = [],
+) {
   const sequence = words(text).map(stemWord)
   const said = saidStems(text).filter((s) => !filtered.has(s))
   // Tags of several words said in order, longest first (a shorter one inside a longer one adds nothing); their
@@ -488,8 +539,16 @@ function readKeywords(text: string, keyword: (stem: string) => Keyword | undefin
       for (const s of part) covered.add(s)
     }
   }
+  // A phrase the catalogue names otherwise is topic too, read as the catalogue's words ("lone star state": "texas").
+  for (const name of otherNames) {
+    const k = keyword(tagKey(name.words))
+    if (!k || phrases.some((p) => p.stem === k.stem)) continue
+    const stems = saidStems(name.phrase)
+    phrases.push({ ...k, said: stems })
+    for (const s of stems) covered.add(s)
+  }
   // Each rare word also counts alone: "zombie apocalypse" still finds the zombie films without that tag.
-  const single = said.map(keyword).filter((k): k is Keyword => k !== undefined)
+  const single = said.map(keyword).filter((k): k is Keyword => k !== undefined && !phrases.some((p) => p.stem === k.stem))
   const topical = said.filter((s) => covered.has(s) || single.some((k) => k.stem === s)).length
   return { keywords: [...phrases, ...single], topicality: said.length ? topical / said.length : 0 }
 }

@@ -5,6 +5,7 @@ import {
   type BlendWeights,
   createRecommender,
   intraListSimilarity,
+  type Recommendation,
   type RecommenderDeps,
   type RecommendRequest,
 } from './index.ts'
@@ -533,6 +534,31 @@ describe('createRecommender', () => {
     const sad = out.filter((r) => r.item.tags.includes('sad'))
     expect(sad.length).toBeGreaterThan(0)
     for (const r of sad) expect(r.evidence.keywordFit, r.item.id).toContain('tagged "sad"')
+  })
+
+  it("reads a wish that names a fact otherwise by the catalogue's name for it, and says which name it read", async () => {
+    // 300 films: four tagged "Texas" whose text never says "lone star state", the rest plain dramas.
+    const films: Item[] = Array.from({ length: 300 }, (_, i) => ({
+      id: `f${i}`,
+      title: `Film ${i}`,
+      description: i < 4 ? 'A sheriff rides out at dawn.' : 'A plain drama about a town.',
+      tags: i < 4 ? ['Texas'] : ['drama'],
+      categories: ['Drama'],
+      metadata: {},
+    }))
+    const own = buildIndex(
+      films.map((f) => f.id),
+      films.map((_, i) => vec(0, 0, 0, 0, 1, i / 300)),
+      { kind: 'exact' },
+    )
+    const deps = { items: films, index: own, embedder, popularity: new Map(films.map((f, i) => [f.id, i < 4 ? 150 : 300 - i])) }
+    const ask = request({ preferences: [{ text: 'something set in the Lone Star State', weight: 1 }], k: 4 })
+    const texan = (list: readonly Recommendation[]) => list.filter((r) => r.item.tags[0] === 'Texas')
+    expect(texan(await (await createRecommender(deps)).recommend(ask))).toEqual([])
+    const vocabulary = [{ phrases: ['Lone-Star State'], terms: ['texas'] }]
+    const out = await (await createRecommender({ ...deps, vocabulary })).recommend(ask)
+    expect(texan(out)).toHaveLength(4)
+    for (const r of out) expect(r.evidence.keywordFit).toContain('tagged "Texas" ("lone star state" is another name for it)')
   })
 
   it('moves the blend by how specific the wish is, unless films the person liked lead the conversation', async () => {

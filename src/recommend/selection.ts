@@ -115,14 +115,7 @@ function addFits(evidence: Evidence, s: ScoredItem, ctx: PoolContext, constraint
  */
 function keywordFit(item: Item, at: number, ctx: PoolContext): string[] {
   const out = new Set<string>()
-  const say = (place: TermPlace) =>
-    out.add(
-      place.field === 'companies'
-        ? `made by ${place.word}`
-        : place.field === 'tags'
-          ? `tagged "${place.word}"`
-          : `its ${place.field} says "${place.word}"`,
-    )
+  const say = (place: TermPlace, otherName?: string) => out.add(fitText(place, otherName))
   // Word pairs and companies first: once "con artist" is said, "con" and "artist" alone add nothing.
   const saidWords = new Set<string>()
   ctx.lexical.forEach((m) => {
@@ -137,35 +130,72 @@ function keywordFit(item: Item, at: number, ctx: PoolContext): string[] {
   ctx.positive.forEach((p, j) => {
     // One common word of a wish of several is no evidence ("crew" of "submarine crew").
     if (!ctx.closeEnough(j, at) || ctx.lexical[j]?.distinctive.has(item.id) === false) return
+    const naming = namingOf(p.text, ctx)
     for (const k of p.words.keywords) {
       if (k.stem.split(' ').every((w) => saidWords.has(w))) continue
       const found = k.has(item.id) ? ctx.view.whereUsed(item, k.stem) : undefined
       // A word the item writes only inside a name ("Oliver Twist") is not the one the wish says ("a clever twist").
-      if (found && (!found.asName || writesAsName(p.text, k.stem))) say(found)
+      if (found && (!found.asName || writesAsName(p.text, k.stem))) say(found, naming(k.stem.split(' ')) ?? undefined)
     }
   })
-  for (const place of namedFacts(item, ctx)) say(place)
+  for (const { place, otherName } of namedFacts(item, ctx)) say(place, otherName)
   return [...out].slice(0, 2)
+}
+
+/** An evidence line: where the item uses the word, and the wish's phrase it stands for when named otherwise. */
+function fitText(place: TermPlace, otherName: string | undefined): string {
+  const where =
+    place.field === 'companies'
+      ? `made by ${place.word}`
+      : place.field === 'tags'
+        ? `tagged "${place.word}"`
+        : `its ${place.field} says "${place.word}"`
+  return otherName ? `${where} ("${otherName}" is another name for it)` : where
+}
+
+/**
+ * How a wish names some stems: `undefined` when it says them all, the phrase of the wish the catalogue names with
+ * the rest ("lone star state" for "texas", see `CatalogueView.otherNames`), `null` when it does not name them.
+ */
+function namingOf(text: string, ctx: PoolContext): (stems: readonly string[]) => string | undefined | null {
+  const said = new Set(contentStems(text))
+  const others = ctx.view.otherNames(text).map((n) => ({ phrase: n.phrase, stems: new Set(contentStems(n.words)) }))
+  return (stems) => {
+    const unsaid = stems.filter((stem) => !said.has(stem))
+    if (!unsaid.length) return undefined
+    return others.find((o) => unsaid.every((stem) => o.stems.has(stem)))?.phrase ?? null
+  }
+}
+
+/** A fact an item holds, where it holds it, and the wish's phrase that names it otherwise (if it does). */
+interface NamedFact {
+  place: TermPlace
+  otherName?: string
 }
 
 /**
  * The facts the wish's words voted for that the item holds and the wish names in full (the tag "sad" of "a sad film
- * about a dog", the company of "from dreamworks"): why a fact's holder ranks when its text is not close to the wish
- * as a whole.
+ * about a dog", the company of "from dreamworks"), or by another name the catalogue knows (the tag "texas" of "the
+ * lone star state"): why a fact's holder ranks when its text is not close to the wish as a whole.
  */
-function namedFacts(item: Item, ctx: PoolContext): TermPlace[] {
-  const places: TermPlace[] = []
+function namedFacts(item: Item, ctx: PoolContext): NamedFact[] {
+  const named: NamedFact[] = []
   ctx.facts.forEach((match, j) => {
-    const said = new Set(contentStems((ctx.positive[j] as PoolWish).text))
+    const naming = namingOf((ctx.positive[j] as PoolWish).text, ctx)
     for (const { fact } of match.facts) {
-      if (!fact.split(' ').every((stem) => said.has(stem))) continue
+      const otherName = naming(fact.split(' '))
+      if (otherName === null) continue
       const tag = item.tags.find((t) => tagKey(t) === fact)
       const company = tag ? undefined : companiesOf(item).find((c) => tagKey(c) === fact)
-      if (tag) places.push({ field: 'tags', word: tag })
-      else if (company) places.push({ field: 'companies', word: company })
+      const place: TermPlace | undefined = tag
+        ? { field: 'tags', word: tag }
+        : company
+          ? { field: 'companies', word: company }
+          : undefined
+      if (place) named.push(otherName ? { place, otherName } : { place })
     }
   })
-  return places
+  return named
 }
 
 /** The positive wishes the item is closer to than most of the catalogue, closest first. */

@@ -30,7 +30,7 @@ const NO_STEMS: ReadonlySet<string> = new Set()
 
 /**
  * How specific one wish is, in [0, 1]: the share of its content words that are rare in the catalogue (a tag of
- * several words covers its words) times how rare they are together (summed idf over ln(catalogue size), at most 1).
+ * several words covers its words, a keyword the wish names otherwise the words that name it) times how rare they are together (summed idf over ln(catalogue size), at most 1).
  * "a movie about chess" is about 0.75 on ml-latest-small; "anything good?" and "something fun for tonight" are 0.
  * Words a filter carries (`filtered` stems: "thriller" of "political thriller") are not the wish's own.
  */
@@ -43,7 +43,7 @@ export function wishSpecificity(
   const said = contentStems(text).filter((s) => !filtered.has(s))
   if (said.length === 0 || catalogueSize < 2) return 0
   const useful = keywords.filter((k) => !k.stem.split(' ').every((s) => OPEN_WORDS.has(s)))
-  const covered = new Set(useful.flatMap((k) => k.stem.split(' ')))
+  const covered = new Set(useful.flatMap((k) => k.said ?? k.stem.split(' ')))
   const share = said.filter((s) => covered.has(s)).length / said.length
   const rarity = Math.min(1, useful.reduce((sum, k) => sum + k.idf, 0) / Math.log(catalogueSize))
   return share * rarity

@@ -39,6 +39,8 @@ const RULES = {
   firstLove: benchRule('first-love'),
   // The issue's "something by Pixar still misses" (with closeness weighted up, before the lexical channel).
   pixar: benchRule('pixar'),
+  texas: benchRule('texas'),
+  ireland: benchRule('ireland'),
 } satisfies Record<string, WishRule>
 
 /** The films that answered the table's wishes before (issue 21): the pool must hold them, so they can win again. */
@@ -240,6 +242,9 @@ describeRealData('issue 21 wish examples (demo data, popular + relevant pool, US
       // A studio: its films by their company and tags (2026-12-07). "from dreamworks" passes on the full demo build
       // but not here: among 4,000 popular films its word is too common (over 1.5%) to make the wish specific.
       ['something by Pixar', RULES.pixar],
+      // Places by another name, which no film's text uses: WordNet's names for the facts (2026-12-07, sixth session).
+      ['something set in the lone star state', RULES.texas],
+      ['a movie set on the emerald isle', RULES.ireland],
     ] as const)('answers "%s" with films about it', expectRelevant)
   })
 

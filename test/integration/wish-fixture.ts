@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { factMeaningsOf, loadTrainingCatalog } from '../../src/build/index.ts'
+import { factMeaningsOf, loadTrainingCatalog, loadWordNet } from '../../src/build/index.ts'
 import { itemText } from '../../src/catalog/index.ts'
 import { type ChatEngine, createChat } from '../../src/chat/index.ts'
 import { fitBaseline, positivesByUser } from '../../src/collab/index.ts'
@@ -12,7 +12,7 @@ import { createEmbeddingCache, createUseEmbedder, type EmbeddingCache, embedWith
 import { loadWishFacts } from '../../src/eval/wish-facts.ts'
 import { type ItemFacts, resolveRule, type WishRule } from '../../src/eval/wishes.ts'
 import { buildIndex } from '../../src/index/index.ts'
-import { createRecommender, type FactMeanings } from '../../src/recommend/index.ts'
+import { createRecommender, type FactMeanings, factNamesOf, thesaurusWords } from '../../src/recommend/index.ts'
 import { createMemoryStore } from '../../src/store/index.ts'
 
 /**
@@ -60,6 +60,8 @@ export async function createWishFixture(dataDir: string, options: WishFixtureOpt
     logger: silentLogger,
     weights: config.blend,
     factMeanings,
+    // The other names of the pool's tags, as a build's tables give the served recommender those of its items'.
+    vocabulary: thesaurusWords(factNamesOf(pool), loadWordNet()),
   })
   return {
     pool,
