@@ -284,5 +284,7 @@ describe('a search with a vocabulary', () => {
     expect(index.terms('a falling blocks game')).toContain('tetri')
     expect(index.read('a falling blocks game').keywords.map((k) => k.stem)).toContain('tetri')
     expect(index.terms('blocks that fall')).not.toContain('tetri')
+    // Plurals meet, as everywhere in the search.
+    expect(index.terms('one falling block at a time')).toContain('tetri')
   })
 })

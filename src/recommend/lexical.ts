@@ -267,7 +267,7 @@ export interface SearchWords {
   terms: readonly string[]
 }
 
-/** The catalogue's words for phrases a wish may say: each phrase's tokens joined by spaces → the words for it. */
+/** The catalogue's words for phrases a wish may say: each phrase's stems joined by spaces → the words for it. */
 interface CompiledVocabulary {
   byTokens: ReadonlyMap<string, string[]>
   /** The most tokens any phrase has. */
@@ -283,6 +283,8 @@ export interface OtherName {
 
 /** A phrase's tokens, case-blind: letters and digits, hyphens and spaces alike ("Lone-Star State" → lone star state). */
 const phraseTokens = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}'’]+/gu) ?? []
+/** A phrase's tokens as stems, so plurals meet ("high rollers" says "high roller"). */
+const phraseKey = (tokens: readonly string[]) => tokens.map(stemWord).join(' ')
 
 /** Each entry's phrases by their tokens. */
 function compileVocabulary(vocabulary: readonly SearchWords[]): CompiledVocabulary {
@@ -292,7 +294,7 @@ function compileVocabulary(vocabulary: readonly SearchWords[]): CompiledVocabula
     for (const phrase of phrases) {
       const tokens = phraseTokens(phrase)
       if (!tokens.length) continue
-      const key = tokens.join(' ')
+      const key = phraseKey(tokens)
       byTokens.set(key, [...(byTokens.get(key) ?? []), terms.join(' ')])
       longest = Math.max(longest, tokens.length)
     }
@@ -307,8 +309,8 @@ function otherNamesIn(text: string, vocabulary: CompiledVocabulary): OtherName[]
   const found = new Map<string, OtherName>()
   for (let n = 1; n <= vocabulary.longest; n++) {
     for (let i = 0; i + n <= tokens.length; i++) {
-      const said = tokens.slice(i, i + n).join(' ')
-      for (const words of vocabulary.byTokens.get(said) ?? []) found.set(words, { phrase: said, words })
+      const part = tokens.slice(i, i + n)
+      for (const words of vocabulary.byTokens.get(phraseKey(part)) ?? []) found.set(words, { phrase: part.join(' '), words })
     }
   }
   return [...found.values()]
