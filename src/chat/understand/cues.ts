@@ -20,7 +20,7 @@ export const describesRe = perDomain(
 export const REQUEST_CUE_RE =
   /\b(?:suggest|recommend|recommendations?|looking for|look for|want|wanna|need|in the mood|prefer|please|any|something|anything)\b/
 export const NEGATOR_RE =
-  /\b(?:no|not|nothing|none|without|dont|don't|do not|never|avoid|except|hate[sd]?|dislike[sd]?|any ?thing but|other than|apart from|isnt|isn't|no more|skip|exclude|minus|rather not|wouldn't|wouldnt|nor|tired of|sick of|fed up with)\b/
+  /\b(?:no|not|nothing|none|without|dont|don't|do not|never|avoid|except|hate[sd]?|dislike[sd]?|any ?thing but|other than|apart from|instead of|rather than|isnt|isn't|no more|skip|exclude|minus|rather not|wouldn't|wouldnt|nor|tired of|sick of|fed up with)\b/
 /** Not having watched a film refuses nothing: "never saw that one, I heard it was scary" ("I don't watch horror" does). */
 export const unwatchedRe = perDomain(
   (w) =>

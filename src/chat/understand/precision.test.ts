@@ -35,6 +35,19 @@ describe('precision of understanding', () => {
     expect(titled('something set in the Lone Star state')).toEqual(['92'])
   })
 
+  it('refuses only what follows "without" or "instead of", not the wish said before it', () => {
+    expect(read('an old-fashioned film without any colour').preferences).toEqual([
+      { text: 'old fashioned', weight: 1 },
+      { text: 'colour', weight: -0.6 },
+    ])
+    expect(read('a film set in a house instead of a hotel').preferences).toEqual([
+      { text: 'set in a house', weight: 1 },
+      { text: 'hotel', weight: -0.6 },
+    ])
+    expect(read('a comedy without romance').preferences).toEqual([])
+    expect(read('a comedy without romance').exclude).toEqual(['Romance'])
+  })
+
   it('never takes a lower-case "it" for the film It', () => {
     for (const text of ['something like it', 'i want to see it', 'a horror like it', 'is it scary?']) {
       expect(read(text).mentions, text).toEqual([])

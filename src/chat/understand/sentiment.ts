@@ -17,7 +17,7 @@ import {
 import type { ItemAction, Understanding } from './types.ts'
 
 const NOT_BEFORE_RE =
-  /\b(?:not|no|nah|never|except|but not|any ?thing but|other than|apart from|aren'?t|isn'?t|no more|without)\s*(?:,\s*)?(?:(?:any|other|more|another)\s+)*(?:the\s+)?$/
+  /\b(?:not|no|nah|never|except|but not|any ?thing but|other than|apart from|instead of|rather than|aren'?t|isn'?t|no more|without)\s*(?:,\s*)?(?:(?:any|other|more|another)\s+)*(?:the\s+)?$/
 
 const POS_RE =
   /\b(?:lov(?:e|ed|es|ing)|lik(?:e|ed|es)|enjoy(?:ed|s)?|favou?rites?|fan of|great|amazing|awesome|good|best|fantastic|excellent|brilliant|masterpiece|wonderful|incredible|fun|adored?|into|cool|hilarious|perfect|beautiful|classic|similar|reminds? me|the likes of|such as)\b/

@@ -183,11 +183,16 @@ export function blank(text: string, ranges: readonly Range[]): string {
   return chars.join('')
 }
 
+/**
+ * The clauses of an utterance: sentences, parts between commas, and the parts around "but", "though" and the like.
+ * A refusal in the middle of a sentence starts a clause of its own ("an old-fashioned film | without any colour", "in
+ * a house | instead of a hotel"), so the wish before it is not refused with it.
+ */
 export function splitClauses(lower: string): Clause[] {
   const out: Clause[] = []
   // "Anything but Star Wars" is one clause.
   const re =
-    /[.!?;\n]+\s*|,\s*|(?<!\b(?:anything|any thing|everything|nothing|all))\s+(?:but|though|although|however|whereas|yet)\s+|\s+-\s+/g
+    /[.!?;\n]+\s*|,\s*|(?<!\b(?:anything|any thing|everything|nothing|all))\s+(?:but|though|although|however|whereas|yet)\s+|\s+-\s+|\s+(?=(?:without|instead of|rather than)\s)/g
   let start = 0
   let sentenceStart = true
   for (const m of lower.matchAll(re)) {
