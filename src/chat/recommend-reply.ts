@@ -31,6 +31,7 @@ export async function buildRequest(
       text: p.text,
       weight: p.weight * PREFERENCE_DECAY ** Math.max(0, now - p.turn),
       ...(p.filtered?.length ? { filtered: p.filtered } : {}),
+      ...(p.contrast ? { contrast: true as const } : {}),
     }))
     .filter((p) => Math.abs(p.weight) >= 0.1)
     .slice(-MAX_PREFERENCES)

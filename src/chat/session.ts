@@ -118,6 +118,7 @@ function storedPreference(p: Understanding['preferences'][number], turn: number)
     turn,
     ...(p.filtered?.length ? { filtered: p.filtered } : {}),
     ...(said ? { said } : {}),
+    ...(p.contrast ? { contrast: true } : {}),
   }
 }
 

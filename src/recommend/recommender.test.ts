@@ -578,6 +578,13 @@ describe('createRecommender', () => {
     const anchored = await anchorLed.recommend(request({ ...wish, anchors }))
     expect(anchored[0]?.parts.specificity).toBeCloseTo(alone[0]?.parts.specificity as number, 6)
     expect((await anchorLed.recommend(request({ ...wish, anchors, liked: ['a2'] })))[0]?.parts.specificity).toBe(0)
+    // A wish that changes the anchors ("like A1 but by pixar") counts by `contrastSpecificity` instead.
+    const contrast = { preferences: [{ text: 'something by pixar', weight: 1, contrast: true as const }], k: 3 }
+    const contrastLed = await make({ weights: { specificity: 1, contrastSpecificity: 1 } })
+    const changed = await contrastLed.recommend(request({ ...contrast, anchors }))
+    expect(changed[0]?.parts.specificity).toBeCloseTo(alone[0]?.parts.specificity as number, 6)
+    expect((await contrastLed.recommend(request({ ...wish, anchors })))[0]?.parts.specificity).toBe(0)
+    expect((await rec.recommend(request({ ...contrast, anchors })))[0]?.parts.specificity).toBe(0)
   })
 
   it('reads a wish without the category words its filter carries: "pixar comedy" filtered to comedies is about pixar', async () => {

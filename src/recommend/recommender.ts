@@ -18,7 +18,15 @@ import { contentStems, stemWord } from './lexical.ts'
 import { blendFor, scorePool } from './scoring.ts'
 import { createPhraseFinder, explainPicks, selectDiverse } from './selection.ts'
 import { requestSpecificity } from './specificity.ts'
-import type { Evidence, Recommendation, Recommender, RecommenderDeps, RecommendRequest, ScoreParts } from './types.ts'
+import type {
+  BlendWeights,
+  Evidence,
+  Recommendation,
+  Recommender,
+  RecommenderDeps,
+  RecommendRequest,
+  ScoreParts,
+} from './types.ts'
 import { type BlendEnds, mergeBlend } from './weights.ts'
 
 const MAX_K = 100
@@ -41,6 +49,18 @@ async function buildTables(view: CatalogueView, ends: BlendEnds, hasCollab: bool
   if (factsPossible) view.factMatch('')
   await pause?.()
   if ((hasCollab ? weights.labelMatch : weights.labelMatchAlone) !== 0) view.labelMatch('')
+}
+
+/**
+ * The share of a request's specificity that moves the blend: films the person named as liked lead a conversation
+ * (with the collaborative model), so a wish then counts by `likedSpecificity`; anchors alone by `anchorSpecificity`,
+ * or by `contrastSpecificity` when a wish says how to differ from them; a wish alone fully.
+ */
+function anchoredShare(request: RecommendRequest, weights: Readonly<BlendWeights>): number {
+  if (request.liked.length > 0) return weights.likedSpecificity
+  if (likedAndAnchors(request).length === 0) return 1
+  const contrast = request.preferences.some((p) => p.weight > 0 && p.contrast === true)
+  return contrast ? weights.contrastSpecificity : weights.anchorSpecificity
 }
 
 /**
@@ -115,11 +135,9 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
       logger.debug('no candidate passes the filters', { constraints: request.constraints })
       return []
     }
-    // How specific the request is moves the blend between its open and specific ends (`blendFor`).
-    // Films the person named as liked lead a conversation (with the collaborative model): a wish then moves the
-    // blend only by `likedSpecificity` of its own specificity.
-    const anchored =
-      request.liked.length > 0 ? weights.likedSpecificity : likedAndAnchors(request).length > 0 ? weights.anchorSpecificity : 1
+    // How specific the request is moves the blend between its open and specific ends (`blendFor`), by the share
+    // liked films and anchors leave it (`anchoredShare`).
+    const anchored = anchoredShare(request, weights)
     const specificity =
       anchored *
       requestSpecificity(
@@ -243,6 +261,8 @@ function validateRequest(r: RecommendRequest): void {
     } else {
       r.preferences.forEach((p, i) => {
         if (!p || typeof p.text !== 'string') problems.push(`preferences[${i}].text must be a string`)
+        if (p && p.contrast !== undefined && p.contrast !== true)
+          problems.push(`preferences[${i}].contrast must be true or absent`)
         if (!p || typeof p.weight !== 'number' || !Number.isFinite(p.weight))
           problems.push(`preferences[${i}].weight must be finite`)
         if (p?.filtered !== undefined && (!Array.isArray(p.filtered) || p.filtered.some((w) => typeof w !== 'string')))

@@ -42,8 +42,9 @@ export interface RecommendRequest {
    * ("less violent" → `{ text: 'violent', weight: -0.5 }`). The chat layer sets the weights (recent ones weigh more).
    * `filtered`: words of the text that a category or field filter of the request already carries ("thriller" of
    * "political thriller"): embedded with the rest, but not searched as the wish's words unless nothing else is left.
+   * `contrast`: the wish changes the anchors it is said beside ("like Jaws but with another animal").
    */
-  preferences: { text: string; weight: number; filtered?: string[] }[]
+  preferences: { text: string; weight: number; filtered?: string[]; contrast?: true }[]
   /** Items liked in this conversation. */
   liked: ItemId[]
   /** Extra pulls towards items ("more like the second one"), with their weight (a liked item weighs 1). */
@@ -232,11 +233,13 @@ export interface BlendWeights {
   minWishSpecificity: number
   /** The share of a request's specificity that counts when the person has liked (or anchored) items: they lead then. */
   likedSpecificity: number
-  /**
-   * The share that counts instead when the request has anchors ("like Jaws but with another animal") and no liked
-   * items: the wish said beside the anchor is what the person asks for.
-   */
+  /** The share that counts instead when the request has anchors ("something like Jaws") and no liked items. */
   anchorSpecificity: number
+  /**
+   * The share that counts instead of `anchorSpecificity` when a positive wish changes the anchors (a `contrast`
+   * preference: "like Jaws but with a different animal"): what differs from the anchor is what is asked for.
+   */
+  contrastSpecificity: number
   /** Penalty (in z units) for items less popular than `minPopularity` and without description, unless the text match is strong. */
   obscurity: number
   /** Popularity relative to the most popular item (0–1) under which an item counts as obscure. */

@@ -52,6 +52,7 @@ export const sessionSchema = z.object({
       filtered: z.array(z.string()).optional(),
       // Sessions stored before critiques kept their words have none.
       said: z.string().optional(),
+      contrast: z.literal(true).optional(),
     }),
   ),
   shown: z.array(id),

@@ -47,6 +47,7 @@ describe.each(backends)('store contract (%s)', (_name, open) => {
     s.liked.push('1', '2')
     s.constraints.excludeCategories.push('Horror')
     s.preferences.push({ text: 'funny space movie', weight: 1, turn: 1 })
+    s.preferences.push({ text: 'with another animal', weight: 1, turn: 2, contrast: true })
     s.lastShown = ['5', '6']
     await store.saveSession(s)
     expect(await store.getSession('c1')).toEqual(s)

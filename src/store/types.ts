@@ -23,6 +23,8 @@ export interface SessionPreference {
   filtered?: string[]
   /** The person's own words when `text` is what the search reads for them (a critique: "gentler"): what replies quote. */
   said?: string
+  /** Said as a change to a title the person wants more like ("like Jaws but with another animal"). */
+  contrast?: true
 }
 
 /** An anchor ("more like the second one"): an item to steer toward, with the turn it was asked in. */

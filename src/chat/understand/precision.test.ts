@@ -48,6 +48,16 @@ describe('precision of understanding', () => {
     expect(read('a comedy without romance').exclude).toEqual(['Romance'])
   })
 
+  it('marks a wish that changes a title asked beside it ("like X but Y") as a contrast', () => {
+    expect(read('something like Titanic but set in space').preferences).toEqual([
+      { text: 'set in space', weight: 1, contrast: true },
+    ])
+    expect(read('a shipwreck story like titanic').preferences).toEqual([{ text: 'shipwreck story', weight: 1 }])
+    // A liked film leads the conversation as it is; a "but" in a later sentence does not change the title.
+    expect(read('I loved Titanic but I want something set in space').preferences[0]?.contrast).toBeUndefined()
+    expect(read('something like Titanic. But set in space').preferences[0]?.contrast).toBeUndefined()
+  })
+
   it('never takes a lower-case "it" for the film It', () => {
     for (const text of ['something like it', 'i want to see it', 'a horror like it', 'is it scary?']) {
       expect(read(text).mentions, text).toEqual([])

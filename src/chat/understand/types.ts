@@ -82,7 +82,8 @@ export interface Understanding {
    * in the same message already carries ("thriller" of "a political thriller"); they do not drive the wish's lexical
    * evidence (the text, as said, is still embedded and quoted). `said`: the person's own words when `text` is not
    * what they said but what the search reads for it (a critique: "gentler" for 'heartwarming feel-good'); replies
-   * quote these, never the search text.
+   * quote these, never the search text. `contrast`: a wish said as a change to a title it is asked beside ("like
+   * Jaws but with another animal"): what differs from the title is what is asked for.
    */
-  preferences: { text: string; weight: number; filtered?: string[]; said?: string }[]
+  preferences: { text: string; weight: number; filtered?: string[]; said?: string; contrast?: true }[]
 }

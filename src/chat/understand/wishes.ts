@@ -101,7 +101,8 @@ export function readWishes(state: UtteranceState, { words: domain }: PassEnv): U
     const wish = wishOf(said, kinds, domain)
     if (wish) (reading.neg || reading.carried || refusedBefore(words, domain) ? negative : positive).push(wish)
   })
-  if (positive.length) findings.preferences.push(joinedWish(positive, 1))
+  if (positive.length)
+    findings.preferences.push({ ...joinedWish(positive, 1), ...(contrastsAnchor(state) ? { contrast: true } : {}) })
   if (negative.length) findings.preferences.push(joinedWish(negative, -0.6))
   return { ...state, findings }
 }
@@ -114,6 +115,18 @@ export function readWishes(state: UtteranceState, { words: domain }: PassEnv): U
 interface ClauseWish {
   text: string
   filtered: string[]
+}
+
+/**
+ * Whether the message changes a title it is asked beside: "but" after a title the person wants more like, in the
+ * same sentence ("like Jaws but with a different animal", "a time loop like Groundhog Day but not a comedy").
+ */
+function contrastsAnchor(state: UtteranceState): boolean {
+  return state.findings.mentions.some(({ mention, action }) => {
+    if (action !== 'anchor') return false
+    const rest = state.lower.slice(mention.end)
+    return /\bbut\b/.test(rest.slice(0, rest.search(/[.!?]|$/)))
+  })
 }
 
 /** The clauses' wishes as one preference, with the filtered words when there are any. */
