@@ -40,6 +40,7 @@ const RULES = {
   // The issue's "something by Pixar still misses" (with closeness weighted up, before the lexical channel).
   pixar: benchRule('pixar'),
   texas: benchRule('texas'),
+  mockumentary: benchRule('mockumentary'),
   ireland: benchRule('ireland'),
 } satisfies Record<string, WishRule>
 
@@ -245,6 +246,8 @@ describeRealData('issue 21 wish examples (demo data, popular + relevant pool, US
       // Places by another name, which no film's text uses: WordNet's names for the facts (2026-12-07, sixth session).
       ['something set in the lone star state', RULES.texas],
       ['a movie set on the emerald isle', RULES.ireland],
+      // A style the film profile's search words name ("fake documentary" for "mockumentary", 2026-12-07).
+      ['a fake documentary played for laughs', RULES.mockumentary],
     ] as const)('answers "%s" with films about it', expectRelevant)
   })
 

@@ -8,6 +8,7 @@ import { fitBaseline, positivesByUser } from '../../src/collab/index.ts'
 import { loadConfig } from '../../src/config/index.ts'
 import type { CollabScorer, Embedder, Item, ItemId, VectorIndex } from '../../src/core/index.ts'
 import { silentLogger } from '../../src/core/index.ts'
+import { loadDomainProfile } from '../../src/domain/index.ts'
 import { createEmbeddingCache, createUseEmbedder, type EmbeddingCache, embedWithCache } from '../../src/embed/index.ts'
 import { loadWishFacts } from '../../src/eval/wish-facts.ts'
 import { type ItemFacts, resolveRule, type WishRule } from '../../src/eval/wishes.ts'
@@ -60,8 +61,9 @@ export async function createWishFixture(dataDir: string, options: WishFixtureOpt
     logger: silentLogger,
     weights: config.blend,
     factMeanings,
-    // The other names of the pool's tags, as a build's tables give the served recommender those of its items'.
-    vocabulary: thesaurusWords(factNamesOf(pool), loadWordNet()),
+    // The film profile's search words and the other names of the pool's tags, as the served recommender reads the
+    // profile's and those a build's tables hold for its items.
+    vocabulary: [...loadDomainProfile('movies').searchWords, ...thesaurusWords(factNamesOf(pool), loadWordNet())],
   })
   return {
     pool,
