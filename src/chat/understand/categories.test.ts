@@ -19,8 +19,11 @@ describe('categories pass', () => {
     expect(read('it was scary')).toMatchObject({ include: [], exclude: [] })
   })
 
-  it('rules out horror for a feel-good film', () => {
+  it('rules out horror for a feel-good film, and for a gentle or comforting one, unless horror is asked for', () => {
     expect(read('a feel-good drama').exclude).toContain('Horror')
+    expect(read('something gentle about a lighthouse keeper').exclude).toContain('Horror')
+    expect(read('a cosy film to lift me up').exclude).toContain('Horror')
+    expect(read('a gentle horror film').exclude).not.toContain('Horror')
   })
 
   // Issue 21: a category word is a filter when it names the kind of item or who it is for.
