@@ -5,7 +5,7 @@ export type UnderstandProfile = Pick<
   DomainProfile,
   'noun' | 'nounSynonyms' | 'verb' | 'verbSynonyms' | 'eras' | 'length' | 'impliedRefusals'
 > &
-  Partial<Pick<DomainProfile, 'wishWords'>>
+  Partial<Pick<DomainProfile, 'wishWords' | 'searchWords'>>
 
 /** A named era of the profile, with the regular expression of its phrases. */
 export interface EraWords {
@@ -40,6 +40,11 @@ export interface DomainWords {
   length?: { field: string; re: RegExp; defaultMax: number; units: ReadonlyMap<string, number> }
   /** Moods that refuse categories whatever else is asked ("feel-good" is never horror); `re` is not global. */
   impliedRefusals: readonly { re: RegExp; exclude: readonly string[] }[]
+  /**
+   * The profile's search-word phrases ("fake documentary", "talk to the audience"), global: a wish keeps their words
+   * whole, common ones and all, for the search to meet them (undefined when the profile has none).
+   */
+  searchPhrases?: RegExp
 }
 
 const compiled = new WeakMap<UnderstandProfile, DomainWords>()
@@ -95,6 +100,7 @@ function compile(profile: UnderstandProfile): DomainWords {
         }
       : undefined,
     impliedRefusals: profile.impliedRefusals.map((r) => ({ re: new RegExp(phrase(r.phrases).source), exclude: r.exclude })),
+    ...(profile.searchWords?.length ? { searchPhrases: phrase(profile.searchWords.flatMap((w) => w.phrases)) } : {}),
   }
 }
 

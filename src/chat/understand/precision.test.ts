@@ -58,6 +58,13 @@ describe('precision of understanding', () => {
     expect(read('something like Titanic. But set in space').preferences[0]?.contrast).toBeUndefined()
   })
 
+  it("keeps whole a phrase the profile's search words know, common words and all", () => {
+    expect(read('a film with hardly any dialogue').preferences).toEqual([{ text: 'hardly any dialogue', weight: 1 }])
+    expect(read('a film where the characters talk to the audience').preferences).toEqual([
+      { text: 'where the characters talk to the audience', weight: 1 },
+    ])
+  })
+
   it('never takes a lower-case "it" for the film It', () => {
     for (const text of ['something like it', 'i want to see it', 'a horror like it', 'is it scary?']) {
       expect(read(text).mentions, text).toEqual([])

@@ -178,6 +178,12 @@ function kindBeforeSubject(
   return out
 }
 
+/** Where the clause says a phrase of the profile's search words. */
+function searchPhraseSpans(words: string, domain: DomainWords): Range[] {
+  if (!domain.searchPhrases) return []
+  return [...words.matchAll(domain.searchPhrases)].map((m) => [m.index, m.index + m[0].length] as const)
+}
+
 /**
  * The wish in what is left of a clause (lower-cased: the query embedder reads case, and the valid replay lost two
  * hits at R@10 when wishes kept it), or '' when nothing but chit-chat, numbers or
@@ -195,8 +201,10 @@ function wishOf(
   const fluff = (norm: string) => (FLUFF.has(norm) && !domain.wishWords.has(norm)) || domain.fluff.has(norm)
   const tokens = tokenize(residual)
   const subject = subjectTokens(tokens, said.topicAt, domain)
-  // Category words said as part of the story ("someone's kid gets abducted") count with it.
-  const inTopic = (t: Token) => subject.has(t) || said.wishSpans.some(([s, e]) => t.start >= s && t.end <= e)
+  // Category words said as part of the story ("someone's kid gets abducted") count with it, and so do the words
+  // of a phrase the catalogue has its own words for ("hardly any dialogue").
+  const spans = [...said.wishSpans, ...searchPhraseSpans(residual, domain)]
+  const inTopic = (t: Token) => subject.has(t) || spans.some(([s, e]) => t.start >= s && t.end <= e)
   // A wish needs a content word: chit-chat leftovers ("u", "fo", "hmmm", "lol") do not make one, and neither do
   // category words alone ("horror please"), which the category filter already carries: as text they would only
   // rank the category's items by how much their descriptions resemble the word. With another word they stay,
