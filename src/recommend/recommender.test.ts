@@ -584,7 +584,8 @@ describe('createRecommender', () => {
     const changed = await contrastLed.recommend(request({ ...contrast, anchors }))
     expect(changed[0]?.parts.specificity).toBeCloseTo(alone[0]?.parts.specificity as number, 6)
     expect((await contrastLed.recommend(request({ ...wish, anchors })))[0]?.parts.specificity).toBe(0)
-    expect((await rec.recommend(request({ ...contrast, anchors })))[0]?.parts.specificity).toBe(0)
+    const contrastOff = await make({ weights: { specificity: 1, contrastSpecificity: 0 } })
+    expect((await contrastOff.recommend(request({ ...contrast, anchors })))[0]?.parts.specificity).toBe(0)
   })
 
   it('reads a wish without the category words its filter carries: "pixar comedy" filtered to comedies is about pixar', async () => {

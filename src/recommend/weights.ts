@@ -110,6 +110,11 @@ import type { BlendWeights } from './types.ts'
  *   wish tuning P@5 0.598 → 0.611 (paired +0.013 ± 0.014; four "like X but Y" requests up, none down), ReDial CV
  *   0.040/0.196/0.411 (346/725) → 0.039/0.188/0.407 (331/717; lower at @10 on 4 folds of 5): beyond ReDial's noise,
  *   so 0, as before (`likedSpecificity` used to cover anchors too).
+ * - contrastSpecificity (2026-12-07, sixth session, scorecard): anchors with a wish that changes them ("like Jaws but
+ *   with a different animal", marked `contrast` by the wish pass) moving the blend fully: wish tuning half 0.650 →
+ *   0.661 (paired +0.011 ± 0.013; jaws, groundhog and nemo requests up, none down; 0.5 gave the same), ReDial CV
+ *   0.037/0.197/0.411 (348/725) at 0 and at 1, identical per fold (ReDial seekers rarely say "like X but …" with no
+ *   liked film). Every request it touches moved the right way and nothing else moved: 1.
  * - factMatch at the open end (2026-12-07, fifth session, after companies became facts; wish tuning half 0.629, ReDial
  *   CV 346/726 of 1,763): 0.5 and 1 gave wish P@5 0.647 and 0.652 (paraphrases and "like X but Y" up) but CV
  *   0.174/0.396 (306/699) and 0.158/0.384 (278/677): ReDial's conversations led by liked films lose far beyond their
@@ -145,7 +150,7 @@ export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   specificity: 1,
   likedSpecificity: 0,
   anchorSpecificity: 0,
-  contrastSpecificity: 0,
+  contrastSpecificity: 1,
   minWishSpecificity: 0,
   obscurity: 1,
   minPopularity: 0.02,
