@@ -588,6 +588,32 @@ describe('createRecommender', () => {
     expect((await contrastOff.recommend(request({ ...contrast, anchors })))[0]?.parts.specificity).toBe(0)
   })
 
+  it('counts a wish whose words vote strongly for a fact as specific at least by factSpecificity', async () => {
+    // 200 films: ten whose overviews say "fangs" (5%: too common to be a rare word), all tagged "vampire".
+    const films: Item[] = Array.from({ length: 200 }, (_, i) => ({
+      id: `f${i}`,
+      title: `Film ${i}`,
+      description: i < 10 ? 'They bare their fangs.' : 'A plain drama about a town.',
+      tags: i < 10 ? ['vampire'] : ['drama'],
+      categories: ['Drama'],
+      metadata: {},
+    }))
+    const own = buildIndex(
+      films.map((f) => f.id),
+      films.map((_, i) => vec(0, 0, 0, 0, 1, i / 200)),
+      { kind: 'exact' },
+    )
+    const deps = { items: films, index: own, embedder, popularity: new Map(films.map((f, i) => [f.id, 300 - i])) }
+    const ask = request({ preferences: [{ text: 'creatures with fangs', weight: 1 }], k: 3 })
+    const plain = await (await createRecommender(deps)).recommend(ask)
+    expect(plain[0]?.parts.specificity).toBe(0)
+    const floored = await (await createRecommender({ ...deps, weights: { factSpecificity: 0.5 } })).recommend(ask)
+    expect(floored[0]?.parts.specificity).toBe(0.5)
+    const unrelated = request({ preferences: [{ text: 'a plain town', weight: 1 }], k: 3 })
+    const open = await (await createRecommender({ ...deps, weights: { factSpecificity: 0.5 } })).recommend(unrelated)
+    expect(open[0]?.parts.specificity).toBe(0)
+  })
+
   it('reads a wish without the category words its filter carries: "pixar comedy" filtered to comedies is about pixar', async () => {
     const rec = await make({ weights: { specificity: 1 } })
     const constraints = { includeCategories: ['Comedy'], excludeCategories: [] }

@@ -51,6 +51,20 @@ async function buildTables(view: CatalogueView, ends: BlendEnds, hasCollab: bool
   if ((hasCollab ? weights.labelMatch : weights.labelMatchAlone) !== 0) view.labelMatch('')
 }
 
+/** A fact vote this strong says what the wish is about (a word on which most items hold the fact, or several). */
+const MIN_SPECIFIC_FACT_VOTE = 1
+
+/**
+ * How specific a wish is at least when its words or meaning vote strongly for a fact, though none of its words is
+ * rare in the catalogue ("bloodsuckers who only come out at night", "a great white terrorising a beach town"):
+ * `factSpecificity` when a positive wish's strongest fact vote reaches {@link MIN_SPECIFIC_FACT_VOTE}, else 0.
+ */
+function factSpecificity(wishes: readonly Wish[], view: CatalogueView, weights: Readonly<BlendWeights>): number {
+  if (weights.factSpecificity <= 0) return 0
+  const strongest = (w: Wish) => view.factMatch(w.text, w.filtered, w.meaning ?? w.v).facts[0]?.vote ?? 0
+  return wishes.some((w) => w.weight > 0 && strongest(w) >= MIN_SPECIFIC_FACT_VOTE) ? weights.factSpecificity : 0
+}
+
 /**
  * The share of a request's specificity that moves the blend: films the person named as liked lead a conversation
  * (with the collaborative model), so a wish then counts by `likedSpecificity`; anchors alone by `anchorSpecificity`,
@@ -140,11 +154,14 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
     const anchored = anchoredShare(request, weights)
     const specificity =
       anchored *
-      requestSpecificity(
-        wishes.map((w) => ({ text: w.text, weight: w.weight, keywords: w.words.keywords, filtered: w.filtered })),
-        request.constraints,
-        view.byId.size,
-        weights.minWishSpecificity,
+      Math.max(
+        requestSpecificity(
+          wishes.map((w) => ({ text: w.text, weight: w.weight, keywords: w.words.keywords, filtered: w.filtered })),
+          request.constraints,
+          view.byId.size,
+          weights.minWishSpecificity,
+        ),
+        factSpecificity(wishes, view, weights),
       )
     const partWeights = blendFor(ends, specificity, collab !== undefined)
     const lexicalUsed = partWeights.lexical !== 0 || weights.lexicalCandidates > 0 || deps.onScored !== undefined

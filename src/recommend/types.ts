@@ -240,6 +240,11 @@ export interface BlendWeights {
    * preference: "like Jaws but with a different animal"): what differs from the anchor is what is asked for.
    */
   contrastSpecificity: number
+  /**
+   * How specific a positive wish counts at least (0–1) when its words or meaning vote strongly for a fact though none
+   * of its words is rare ("bloodsuckers who only come out at night" → vampire).
+   */
+  factSpecificity: number
   /** Penalty (in z units) for items less popular than `minPopularity` and without description, unless the text match is strong. */
   obscurity: number
   /** Popularity relative to the most popular item (0–1) under which an item counts as obscure. */

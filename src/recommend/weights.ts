@@ -151,6 +151,7 @@ export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   likedSpecificity: 0,
   anchorSpecificity: 0,
   contrastSpecificity: 1,
+  factSpecificity: 0,
   minWishSpecificity: 0,
   obscurity: 1,
   minPopularity: 0.02,
@@ -258,6 +259,7 @@ function mergeWeights(overrides: Partial<BlendWeights> | undefined): Readonly<Bl
   if (merged.likedSpecificity < 0 || merged.likedSpecificity > 1) problems.push('likedSpecificity must be within [0, 1]')
   if (merged.anchorSpecificity < 0 || merged.anchorSpecificity > 1) problems.push('anchorSpecificity must be within [0, 1]')
   if (merged.contrastSpecificity < 0 || merged.contrastSpecificity > 1) problems.push('contrastSpecificity must be within [0, 1]')
+  if (merged.factSpecificity < 0 || merged.factSpecificity > 1) problems.push('factSpecificity must be within [0, 1]')
   if (merged.wishMatchFacts < 0 || merged.wishMatchFacts > 1) problems.push('wishMatchFacts must be within [0, 1]')
   for (const key of ['lexicalCandidates', 'factCandidates', 'labelFeedback', 'meaningFacts'] as const) {
     if (!Number.isInteger(merged[key]) || merged[key] < 0) problems.push(`${key} must be a non-negative integer`)
