@@ -125,6 +125,30 @@ function request(overrides: Partial<RecommendRequest>): RecommendRequest {
   }
 }
 
+/**
+ * `count` films on one vector axis: the first `held` described by `description` and tagged `tag`, the rest plain
+ * dramas (tagged "drama"), with an exact index over them.
+ */
+function taggedWorld(count: number, held: number, description: string, tag: string) {
+  const films: Item[] = Array.from({ length: count }, (_, i) => ({
+    id: `f${i}`,
+    title: `Film ${i}`,
+    description: i < held ? description : 'A plain drama about a town.',
+    tags: i < held ? [tag] : ['drama'],
+    categories: ['Drama'],
+    metadata: {},
+  }))
+  const vectors = films.map((_, i) => vec(0, 0, 0, 0, 1, i / count))
+  return {
+    films,
+    index: buildIndex(
+      films.map((f) => f.id),
+      vectors,
+      { kind: 'exact' },
+    ),
+  }
+}
+
 async function make(extra: Partial<RecommenderDeps> = {}) {
   return createRecommender({ items, index, embedder, popularity, ...extra })
 }
@@ -538,19 +562,7 @@ describe('createRecommender', () => {
 
   it("reads a wish that names a fact otherwise by the catalogue's name for it, and says which name it read", async () => {
     // 300 films: four tagged "Texas" whose text never says "lone star state", the rest plain dramas.
-    const films: Item[] = Array.from({ length: 300 }, (_, i) => ({
-      id: `f${i}`,
-      title: `Film ${i}`,
-      description: i < 4 ? 'A sheriff rides out at dawn.' : 'A plain drama about a town.',
-      tags: i < 4 ? ['Texas'] : ['drama'],
-      categories: ['Drama'],
-      metadata: {},
-    }))
-    const own = buildIndex(
-      films.map((f) => f.id),
-      films.map((_, i) => vec(0, 0, 0, 0, 1, i / 300)),
-      { kind: 'exact' },
-    )
+    const { films, index: own } = taggedWorld(300, 4, 'A sheriff rides out at dawn.', 'Texas')
     const deps = { items: films, index: own, embedder, popularity: new Map(films.map((f, i) => [f.id, i < 4 ? 150 : 300 - i])) }
     const ask = request({ preferences: [{ text: 'something set in the Lone Star State', weight: 1 }], k: 4 })
     const texan = (list: readonly Recommendation[]) => list.filter((r) => r.item.tags[0] === 'Texas')
@@ -590,19 +602,7 @@ describe('createRecommender', () => {
 
   it('counts a wish whose words vote strongly for a fact as specific at least by factSpecificity', async () => {
     // 200 films: ten whose overviews say "fangs" (5%: too common to be a rare word), all tagged "vampire".
-    const films: Item[] = Array.from({ length: 200 }, (_, i) => ({
-      id: `f${i}`,
-      title: `Film ${i}`,
-      description: i < 10 ? 'They bare their fangs.' : 'A plain drama about a town.',
-      tags: i < 10 ? ['vampire'] : ['drama'],
-      categories: ['Drama'],
-      metadata: {},
-    }))
-    const own = buildIndex(
-      films.map((f) => f.id),
-      films.map((_, i) => vec(0, 0, 0, 0, 1, i / 200)),
-      { kind: 'exact' },
-    )
+    const { films, index: own } = taggedWorld(200, 10, 'They bare their fangs.', 'vampire')
     const deps = { items: films, index: own, embedder, popularity: new Map(films.map((f, i) => [f.id, 300 - i])) }
     const ask = request({ preferences: [{ text: 'creatures with fangs', weight: 1 }], k: 3 })
     const plain = await (await createRecommender(deps)).recommend(ask)
