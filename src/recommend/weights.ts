@@ -115,6 +115,12 @@ import type { BlendWeights } from './types.ts'
  *   0.661 (paired +0.011 ± 0.013; jaws, groundhog and nemo requests up, none down; 0.5 gave the same), ReDial CV
  *   0.037/0.197/0.411 (348/725) at 0 and at 1, identical per fold (ReDial seekers rarely say "like X but …" with no
  *   liked film). Every request it touches moved the right way and nothing else moved: 1.
+ * - factSpecificity (2026-12-07, sixth session, scorecard; a positive wish whose strongest fact vote reaches 1 counts
+ *   at least this specific, though no word of it is rare: "bloodsuckers who only come out at night"): 0 → 0.5 wish
+ *   tuning half 0.692 → 0.703 (paired +0.011 ± 0.011; four requests up, none down; 1: +0.014 ± 0.017, one down;
+ *   a vote bar of 1.5 or 0.5: +0.009, +0.014 ± 0.014 with one down), Debian tuning half 0.804 → 0.828 (+0.024 ±
+ *   0.021; five up, none down), ReDial CV 0.037/0.197/0.411 (348/725) → 0.038/0.198/0.411 (349/724): within its
+ *   noise. 0.5.
  * - factMatch at the open end (2026-12-07, fifth session, after companies became facts; wish tuning half 0.629, ReDial
  *   CV 346/726 of 1,763): 0.5 and 1 gave wish P@5 0.647 and 0.652 (paraphrases and "like X but Y" up) but CV
  *   0.174/0.396 (306/699) and 0.158/0.384 (278/677): ReDial's conversations led by liked films lose far beyond their
@@ -151,7 +157,7 @@ export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   likedSpecificity: 0,
   anchorSpecificity: 0,
   contrastSpecificity: 1,
-  factSpecificity: 0,
+  factSpecificity: 0.5,
   minWishSpecificity: 0,
   obscurity: 1,
   minPopularity: 0.02,
