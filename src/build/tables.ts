@@ -25,7 +25,7 @@ export const TABLES_FILE = 'catalogue-tables.json'
  * change without a bump fails there): a build whose tables carry another version gets them built anew by the reader
  * thread, never served with rules the code no longer has.
  */
-export const TABLES_VERSION = 3
+export const TABLES_VERSION = 4
 
 /**
  * The tables the chat (title keys, facets) and the recommender (lexical and BM25 postings) derive from a build's
@@ -75,7 +75,7 @@ const tablesFileSchema = z.object({
   titles: z.object({ exact: z.array(z.unknown()), fuzzyKeys: z.array(z.unknown()), maxTokens: z.number().int().min(1) }),
   facets: z.array(z.unknown()),
   lexical: z.object({ itemCount: z.number().int().min(0), keywords: postingsShape, search: postingsShape }),
-  // Absent from files of versions before 3, which are built anew.
+  // Absent from files of versions before 3, which are built anew (as are those of version 3: no numeral rule).
   thesaurus: z.array(z.object({ phrases: z.array(z.string()), terms: z.array(z.string()) })).optional(),
 })
 

@@ -37,12 +37,14 @@ const thesaurus = wordNet(
     ['chess', 'cheat', 'Bromus secalinus'],
     ['chess', 'chess game'],
     ['hitman', 'hit man', 'hired gun', 'gun for hire'],
+    ['World War I', 'Great War', 'First World War'],
   ],
   {
     texas: { senses: [0], attested: 1 },
     ireland: { senses: [1, 2], attested: 2 },
     chess: { senses: [3, 4], attested: 0 },
     hitman: { senses: [5], attested: 0 },
+    'world war i': { senses: [6], attested: 1 },
   },
 )
 
@@ -60,6 +62,8 @@ describe('the thesaurus of a catalogue', () => {
     const words = thesaurusWords(new Set(['chess', 'hitman', 'hit man']), thesaurus)
     // "cheat" (a grass) and "chess game" alike: "chess" has two senses and neither is attested.
     expect(words).toEqual([{ phrases: ['gun for hire', 'hired gun'], terms: ['hitman'] }])
+    // The search reads "world war i" as "world war", which "world war ii" also is: "great war" would name both.
+    expect(thesaurusWords(new Set(['world war i']), thesaurus)).toEqual([])
   })
 
   it('asks about the tags the items hold, once each', () => {

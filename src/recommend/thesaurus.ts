@@ -1,5 +1,5 @@
 import type { Item } from '../core/index.ts'
-import type { SearchWords } from './lexical.ts'
+import { type SearchWords, tagKey } from './lexical.ts'
 
 /**
  * The catalogue's facts by the other names a thesaurus (WordNet) gives them: "the lone star state" is Texas, "the
@@ -26,11 +26,13 @@ export function factNamesOf(items: readonly Item[]): Set<string> {
 
 /**
  * The other names of each fact (at least two words, not itself a fact, no abbreviation), as search words for the
- * fact's name, in the facts' sorted order.
+ * fact's name, in the facts' sorted order. A fact whose key drops some of its words is skipped: "world war i" and
+ * "world war ii" are one fact to the search (numerals are no words to it), so "the great war" would name both.
  */
 export function thesaurusWords(facts: ReadonlySet<string>, thesaurus: Thesaurus): SearchWords[] {
   const out: SearchWords[] = []
   for (const fact of [...facts].sort()) {
+    if (!keptWhole(fact)) continue
     const phrases = new Set<string>()
     for (const sense of thesaurus.sensesOf(fact)) {
       for (const name of sense) if (isOtherName(name, fact, facts)) phrases.add(name)
@@ -38,6 +40,11 @@ export function thesaurusWords(facts: ReadonlySet<string>, thesaurus: Thesaurus)
     if (phrases.size) out.push({ phrases: [...phrases].sort(), terms: [fact] })
   }
   return out
+}
+
+/** Whether the search reads every word of a fact's name ("world war i" loses its numeral). */
+function keptWhole(fact: string): boolean {
+  return tagKey(fact).split(' ').length === fact.split(/[^\p{L}\p{N}'’]+/u).filter(Boolean).length
 }
 
 function isOtherName(name: string, fact: string, facts: ReadonlySet<string>): boolean {
