@@ -316,10 +316,13 @@ function otherNamesIn(text: string, vocabulary: CompiledVocabulary): OtherName[]
   return [...found.values()]
 }
 
-/** A wish with the catalogue's words for what it says added (`LexicalOptions.vocabulary`). */
+/**
+ * A wish with the catalogue's words for what it says added (`LexicalOptions.vocabulary`), each after a function
+ * word, so no pair of words is searched across the seam ("windy city" + "chicago" is no "city chicago").
+ */
 function withVocabulary(text: string, vocabulary: CompiledVocabulary): string {
   const names = otherNamesIn(text, vocabulary)
-  return names.length ? `${text} ${names.map((n) => n.words).join(' ')}` : text
+  return names.length ? `${text} and ${names.map((n) => n.words).join(' and ')}` : text
 }
 
 /**
