@@ -1,4 +1,4 @@
-import { AppError, type Item, type ItemId } from '../core/index.ts'
+import { AppError, type Item, type ItemId, LruCache } from '../core/index.ts'
 
 /**
  * A word of a wish that few items' text uses ("christmas", "heist", "zombies"): the sentence encoder blurs such a
@@ -286,6 +286,22 @@ const phraseTokens = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}'’
 /** A phrase's tokens as stems, so plurals meet ("high rollers" says "high roller"). */
 const phraseKey = (tokens: readonly string[]) => tokens.map(stemWord).join(' ')
 
+/**
+ * The phrases of a text the vocabulary names otherwise, read once per text: every reader of a wish (`read`, `match`,
+ * `terms`) and its explanations ask for them.
+ */
+function otherNamesReader(vocabulary: CompiledVocabulary): (text: string) => readonly OtherName[] {
+  const cache = new LruCache<string, readonly OtherName[]>(MATCH_CACHE_SIZE)
+  return (text) => {
+    let names = cache.get(text)
+    if (!names) {
+      names = otherNamesIn(text, vocabulary)
+      cache.set(text, names)
+    }
+    return names
+  }
+}
+
 /** Each entry's phrases by their tokens. */
 function compileVocabulary(vocabulary: readonly SearchWords[]): CompiledVocabulary {
   const byTokens = new Map<string, string[]>()
@@ -317,11 +333,10 @@ function otherNamesIn(text: string, vocabulary: CompiledVocabulary): OtherName[]
 }
 
 /**
- * A wish with the catalogue's words for what it says added (`LexicalOptions.vocabulary`), each after a function
- * word, so no pair of words is searched across the seam ("windy city" + "chicago" is no "city chicago").
+ * A wish with the catalogue's words for what it says (its `names`, `LexicalOptions.vocabulary`) added, each after a
+ * function word, so no pair of words is searched across the seam ("windy city" + "chicago" is no "city chicago").
  */
-function withVocabulary(text: string, vocabulary: CompiledVocabulary): string {
-  const names = otherNamesIn(text, vocabulary)
+function withVocabulary(text: string, names: readonly OtherName[]): string {
   return names.length ? `${text} and ${names.map((n) => n.words).join(' and ')}` : text
 }
 
@@ -373,7 +388,7 @@ export function createLexicalIndex(
   options: LexicalOptions & { tables?: LexicalTables } = {},
 ): LexicalIndex {
   const form: TermForm = options.roots ? rootWord : asStem
-  const vocabulary = compileVocabulary(options.vocabulary ?? [])
+  const otherNames = otherNamesReader(compileVocabulary(options.vocabulary ?? []))
   const { tables } = options
   if (tables && tables.itemCount !== items.length) {
     throw new AppError('internal', `Lexical tables of ${tables.itemCount} items given for ${items.length} items`, {
@@ -389,14 +404,15 @@ export function createLexicalIndex(
     return searchTable
   }
   return {
-    read: (text, filtered) => readKeywords(text, keyword, filtered, otherNamesIn(text, vocabulary)),
+    read: (text, filtered) => readKeywords(text, keyword, filtered, otherNames(text)),
     where: (item, stem) => whereUsed(item, stem, form),
     match: (text, filtered = NO_STEMS) => {
       search ??= createSearch(items, searchTableOf(), form)
-      return search(text, withVocabulary(text, vocabulary), new Set([...filtered].map(form)))
+      return search(text, withVocabulary(text, otherNames(text)), new Set([...filtered].map(form)))
     },
-    otherNames: (text) => otherNamesIn(text, vocabulary),
-    terms: (text, filtered = NO_STEMS) => searchedTerms(withVocabulary(text, vocabulary), form, new Set([...filtered].map(form))),
+    otherNames,
+    terms: (text, filtered = NO_STEMS) =>
+      searchedTerms(withVocabulary(text, otherNames(text)), form, new Set([...filtered].map(form))),
     itemsUsing: (term) => {
       const table = searchTableOf()
       const found = postingsOf(table, term)

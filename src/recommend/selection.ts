@@ -1,7 +1,7 @@
 import { type CollabScorer, cosine, embedCached, type Item, type Logger, LruCache } from '../core/index.ts'
 import { meanStd, mmrSelect } from './blend.ts'
 import { descriptionPhrases, sharedCategories, sharedTags } from './evidence.ts'
-import type { PoolContext, PoolWish } from './features.ts'
+import type { PoolContext } from './features.ts'
 import { categoryFit, mentionFit, metadataFit, yearFit } from './filters.ts'
 import { companiesOf, contentStems, type TermPlace, tagKey, writesAsName } from './lexical.ts'
 import type { ScoredItem } from './scoring.ts'
@@ -127,10 +127,11 @@ function keywordFit(item: Item, at: number, ctx: PoolContext): string[] {
       for (const w of term.split(' ')) saidWords.add(w)
     }
   })
+  const namings = ctx.positive.map((p) => namingOf(p.text, ctx))
   ctx.positive.forEach((p, j) => {
     // One common word of a wish of several is no evidence ("crew" of "submarine crew").
     if (!ctx.closeEnough(j, at) || ctx.lexical[j]?.distinctive.has(item.id) === false) return
-    const naming = namingOf(p.text, ctx)
+    const naming = namings[j] as Naming
     for (const k of p.words.keywords) {
       if (k.stem.split(' ').every((w) => saidWords.has(w))) continue
       const found = k.has(item.id) ? ctx.view.whereUsed(item, k.stem) : undefined
@@ -138,7 +139,7 @@ function keywordFit(item: Item, at: number, ctx: PoolContext): string[] {
       if (found && (!found.asName || writesAsName(p.text, k.stem))) say(found, naming(k.stem.split(' ')) ?? undefined)
     }
   })
-  for (const { place, otherName } of namedFacts(item, ctx)) say(place, otherName)
+  for (const { place, otherName } of namedFacts(item, ctx, namings)) say(place, otherName)
   return [...out].slice(0, 2)
 }
 
@@ -157,7 +158,10 @@ function fitText(place: TermPlace, otherName: string | undefined): string {
  * How a wish names some stems: `undefined` when it says them all, the phrase of the wish the catalogue names with
  * the rest ("lone star state" for "texas", see `CatalogueView.otherNames`), `null` when it does not name them.
  */
-function namingOf(text: string, ctx: PoolContext): (stems: readonly string[]) => string | undefined | null {
+type Naming = (stems: readonly string[]) => string | undefined | null
+
+/** How the wish `text` names stems: its own words, and the phrases the catalogue names otherwise. */
+function namingOf(text: string, ctx: PoolContext): Naming {
   const said = new Set(contentStems(text))
   const others = ctx.view.otherNames(text).map((n) => ({ phrase: n.phrase, stems: new Set(contentStems(n.words)) }))
   return (stems) => {
@@ -176,12 +180,13 @@ interface NamedFact {
 /**
  * The facts the wish's words voted for that the item holds and the wish names in full (the tag "sad" of "a sad film
  * about a dog", the company of "from dreamworks"), or by another name the catalogue knows (the tag "texas" of "the
- * lone star state"): why a fact's holder ranks when its text is not close to the wish as a whole.
+ * lone star state", by `namings`, one per positive wish): why a fact's holder ranks when its text is not close to the
+ * wish as a whole.
  */
-function namedFacts(item: Item, ctx: PoolContext): NamedFact[] {
+function namedFacts(item: Item, ctx: PoolContext, namings: readonly Naming[]): NamedFact[] {
   const named: NamedFact[] = []
   ctx.facts.forEach((match, j) => {
-    const naming = namingOf((ctx.positive[j] as PoolWish).text, ctx)
+    const naming = namings[j] as Naming
     for (const { fact } of match.facts) {
       const otherName = naming(fact.split(' '))
       if (otherName === null) continue

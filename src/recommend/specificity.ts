@@ -30,7 +30,8 @@ const NO_STEMS: ReadonlySet<string> = new Set()
 
 /**
  * How specific one wish is, in [0, 1]: the share of its content words that are rare in the catalogue (a tag of
- * several words covers its words, a keyword the wish names otherwise the words that name it) times how rare they are together (summed idf over ln(catalogue size), at most 1).
+ * several words covers its words, a keyword the wish names otherwise the words that name it) times how rare they are
+ * together (summed idf over ln(catalogue size), at most 1).
  * "a movie about chess" is about 0.75 on ml-latest-small; "anything good?" and "something fun for tonight" are 0.
  * Words a filter carries (`filtered` stems: "thriller" of "political thriller") are not the wish's own.
  */
