@@ -19,8 +19,14 @@ export const describesRe = perDomain(
 /** A request in the same breath ("yes it is, can you suggest some action?") keeps the clause a request. */
 export const REQUEST_CUE_RE =
   /\b(?:suggest|recommend|recommendations?|looking for|look for|want|wanna|need|in the mood|prefer|please|any|something|anything)\b/
-export const NEGATOR_RE =
-  /\b(?:no|not|nothing|none|without|dont|don't|do not|never|avoid|except|hate[sd]?|dislike[sd]?|any ?thing but|other than|apart from|instead of|rather than|isnt|isn't|no more|skip|exclude|minus|rather not|wouldn't|wouldnt|nor|tired of|sick of|fed up with)\b/
+/**
+ * The words that refuse what follows them ("no", "anything but", "instead of"): one list for every reader of refusals,
+ * each adding its own (a clause's negators here, the words just before a title in `sentiment.ts`).
+ */
+export const REFUSING_WORDS = String.raw`no|not|never|without|except|any ?thing but|other than|apart from|instead of|rather than|isn'?t|no more`
+export const NEGATOR_RE = new RegExp(
+  String.raw`\b(?:${REFUSING_WORDS}|nothing|none|dont|don't|do not|avoid|hate[sd]?|dislike[sd]?|skip|exclude|minus|rather not|wouldn't|wouldnt|nor|tired of|sick of|fed up with)\b`,
+)
 /** Not having watched a film refuses nothing: "never saw that one, I heard it was scary" ("I don't watch horror" does). */
 export const unwatchedRe = perDomain(
   (w) =>

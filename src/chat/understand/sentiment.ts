@@ -1,6 +1,6 @@
 import type { ItemId } from '../../core/index.ts'
 import type { TitleMention } from '../title-index.ts'
-import { describesRe, HEDGE_RE, NEG_RE, REQUEST_CUE_RE, unwatchedRe } from './cues.ts'
+import { describesRe, HEDGE_RE, NEG_RE, REFUSING_WORDS, REQUEST_CUE_RE, unwatchedRe } from './cues.ts'
 import { type DomainWords, perDomain } from './domain-words.ts'
 import {
   blank,
@@ -16,8 +16,10 @@ import {
 } from './state.ts'
 import type { ItemAction, Understanding } from './types.ts'
 
-const NOT_BEFORE_RE =
-  /\b(?:not|no|nah|never|except|but not|any ?thing but|other than|apart from|instead of|rather than|aren'?t|isn'?t|no more|without)\s*(?:,\s*)?(?:(?:any|other|more|another)\s+)*(?:the\s+)?$/
+/** A refusal just before a title ("not Titanic", "anything but the Notebook"). */
+const NOT_BEFORE_RE = new RegExp(
+  String.raw`\b(?:${REFUSING_WORDS}|nah|but not|aren'?t)\s*(?:,\s*)?(?:(?:any|other|more|another)\s+)*(?:the\s+)?$`,
+)
 
 const POS_RE =
   /\b(?:lov(?:e|ed|es|ing)|lik(?:e|ed|es)|enjoy(?:ed|s)?|favou?rites?|fan of|great|amazing|awesome|good|best|fantastic|excellent|brilliant|masterpiece|wonderful|incredible|fun|adored?|into|cool|hilarious|perfect|beautiful|classic|similar|reminds? me|the likes of|such as)\b/
