@@ -22,6 +22,8 @@
  * - `BENCH_CV_DUMP=FILE` (with `BENCH_CV_FIT=1`): also writes those decisions as JSON lines, one per ranked turn
  *   (`f` the fold, `targets`, `positives` as indices into `pool`, `pool` each candidate's id and score parts), for
  *   trying other rankers outside the bench (about 250 MB for the five folds).
+ * - `BENCH_CV_RANKS`: a file to write each blend's target ranks to (replay order, −1 when not in the reply), for
+ *   comparing runs of two versions of the code target by target, as the paired table compares the blends of one run.
  */
 import { once } from 'node:events'
 import { createWriteStream, existsSync } from 'node:fs'
@@ -117,10 +119,14 @@ export async function run(): Promise<BenchTable[]> {
   const fit = process.env.BENCH_CV_FIT === '1'
   const decisions: Decision[][] = built.map(() => [])
   const rows: (string | number)[][] = []
+  const ranksByBlend: number[][] = []
   for (const [b, blend] of blends.entries()) {
     let mapped = 0
     const hits = { 1: 0, 10: 0, 50: 0 }
     const perFold: { at10: number; at50: number }[] = []
+    // Each target's place in its reply, in replay order (the same targets for every blend): the paired comparison.
+    const ranks: number[] = []
+    ranksByBlend.push(ranks)
     for (const [f, { config, held }] of built.entries()) {
       process.stderr.write(`blend ${JSON.stringify(blend)}: replaying fold ${f + 1}/${folds}…\n`)
       const bar = createProgressBar()
@@ -128,6 +134,22 @@ export async function run(): Promise<BenchTable[]> {
       let pool: readonly ScoredCandidate[] | undefined
       let decision: Decision | undefined
       const record = fit && b === 0
+      const onScored = (scored: readonly ScoredCandidate[]) => {
+        pool = scored
+      }
+      const recordTarget = (itemId: string) => {
+        if (!pool) {
+          decisions[f]?.push({ pool: [], positives: [], targets: 1 })
+          return
+        }
+        if (decision?.pool !== pool) {
+          decision = { pool, positives: [], targets: 0 }
+          decisions[f]?.push(decision)
+        }
+        decision.targets++
+        const at = pool.findIndex((c) => c.id === itemId)
+        if (at >= 0) (decision.positives as number[]).push(at)
+      }
       const r = await runConversationEval({
         dialoguesFile: held,
         config: { ...config, blend },
@@ -136,26 +158,11 @@ export async function run(): Promise<BenchTable[]> {
           pool = undefined // a new dialogue starts without a ranking
           bar(event)
         },
-        ...(record
-          ? {
-              onScored: (scored: readonly ScoredCandidate[]) => {
-                pool = scored
-              },
-              onTarget: (itemId: string) => {
-                if (!pool) {
-                  decisions[f]?.push({ pool: [], positives: [], targets: 1 })
-                  return
-                }
-                if (decision?.pool !== pool) {
-                  decision = { pool, positives: [], targets: 0 }
-                  decisions[f]?.push(decision)
-                }
-                decision.targets++
-                const at = pool.findIndex((c) => c.id === itemId)
-                if (at >= 0) (decision.positives as number[]).push(at)
-              },
-            }
-          : {}),
+        onTarget: (itemId, rank) => {
+          ranks.push(rank)
+          if (record) recordTarget(itemId)
+        },
+        ...(record ? { onScored } : {}),
       }).finally(() => bar.finish())
       mapped += r.mappedTargets
       hits[1] += Math.round(r.recallAt1 * r.mappedTargets)
@@ -199,9 +206,44 @@ export async function run(): Promise<BenchTable[]> {
       ],
     },
   ]
+  if (blends.length > 1) tables.push(pairedTable(blends, ranksByBlend))
+  if (process.env.BENCH_CV_RANKS) {
+    const ranks = blends.map((blend, b) => ({ blend, ranks: ranksByBlend[b] }))
+    await writeFile(process.env.BENCH_CV_RANKS, `${JSON.stringify(ranks)}\n`)
+  }
   if (fit && process.env.BENCH_CV_DUMP) await dumpDecisions(process.env.BENCH_CV_DUMP, decisions)
   if (fit) tables.push(fitTable(decisions, { ...DEFAULT_WEIGHTS, ...blends[0] }))
   return tables
+}
+
+/**
+ * Each blend against the first, target by target: the targets it finds within 10 (50) that the first does not, and
+ * the other way round. Only these discordant targets say anything about the difference, so its 95% interval is
+ * ±1.96·√(gained + lost) targets (McNemar's normal approximation), much narrower than the pooled figures' own noise,
+ * which includes how hard the dialogues are.
+ */
+function pairedTable(blends: readonly Record<string, number>[], ranksByBlend: readonly number[][]): BenchTable {
+  const first = ranksByBlend[0] ?? []
+  const within = (rank: number | undefined, k: number) => rank !== undefined && rank >= 0 && rank < k
+  const compare = (ranks: readonly number[], k: number) => {
+    let gained = 0
+    let lost = 0
+    ranks.forEach((rank, i) => {
+      const [now, before] = [within(rank, k), within(first[i], k)]
+      if (now && !before) gained++
+      if (before && !now) lost++
+    })
+    return `+${gained} −${lost} (net ${gained - lost >= 0 ? '+' : ''}${gained - lost} ± ${(1.96 * Math.sqrt(gained + lost)).toFixed(0)})`
+  }
+  return {
+    title: 'Each blend against the first, target by target',
+    columns: ['blend overrides', 'found@10 gained / lost', 'found@50 gained / lost'],
+    rows: blends.slice(1).map((blend, b) => {
+      const ranks = ranksByBlend[b + 1] ?? []
+      return [JSON.stringify(blend), compare(ranks, 10), compare(ranks, 50)]
+    }),
+    notes: ['The interval is 95% over the discordant targets (McNemar); a difference inside it is noise.'],
+  }
 }
 
 /** Writes the recorded decisions as JSON lines, a line at a time (the pools of five folds are hundreds of MB). */

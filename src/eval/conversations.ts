@@ -40,8 +40,11 @@ export interface ConversationEvalOptions {
   k?: number
   /** With `config`: sees every candidate pool the recommender scores (tuning: `fitBlend`). */
   onScored?: RecommenderDeps['onScored']
-  /** Called for each target that maps to the catalogue, right after the turn it is scored against. */
-  onTarget?: (itemId: ItemId) => void
+  /**
+   * Called for each target that maps to the catalogue, right after the turn it is scored against, with its position
+   * in that turn's reply (0-based; −1 when the reply does not hold it): comparing two blends target by target.
+   */
+  onTarget?: (itemId: ItemId, rank: number) => void
 }
 
 /**
@@ -130,8 +133,8 @@ async function replay(
           if (itemId === undefined) continue
           mapped++
           shown.push(itemId)
-          onTarget?.(itemId)
           const rank = ranking.indexOf(itemId)
+          onTarget?.(itemId, rank)
           if (rank >= 0 && rank < 1) hits[1]++
           if (rank >= 0 && rank < 10) hits[10]++
           if (rank >= 0 && rank < 50) hits[50]++
