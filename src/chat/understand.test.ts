@@ -342,6 +342,8 @@ describe('understand', () => {
   it('handles "nothing too long" by runtime only when the catalogue has it', () => {
     expect(u('nothing too long', { hasRuntime: true }).runtimeMax).toBe(100)
     expect(u('under 2 hours', { hasRuntime: true }).runtimeMax).toBe(120)
+    // Said in a relative clause, the limit is read and the kind asked for is kept, not refused with it.
+    expect(u("a comedy that isn't too long", { hasRuntime: true })).toMatchObject({ runtimeMax: 100, include: ['Comedy'] })
     const without = u('nothing too long')
     expect(without.runtimeMax).toBeUndefined()
     expect(without.runtimeIgnored).toBe(true)

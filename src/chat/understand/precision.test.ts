@@ -48,6 +48,16 @@ describe('precision of understanding', () => {
     expect(read('a comedy without romance').exclude).toEqual(['Romance'])
   })
 
+  it('refuses only what a relative clause refuses ("a scary movie that is not too gory"), not the kind asked for', () => {
+    const scary = read('a scary movie that is not too gory')
+    expect(scary).toMatchObject({ include: ['Horror'], exclude: [] })
+    expect(scary.preferences).toContainEqual({ text: 'scary', weight: 1 })
+    expect(scary.preferences.find((p) => p.weight < 0)?.text).toMatch(/gory/)
+    expect(read("a romantic comedy which isn't too sappy")).toMatchObject({ include: ['Romance', 'Comedy'], exclude: [] })
+    // What the clause refuses is still refused.
+    expect(read('a movie that is not a comedy')).toMatchObject({ include: [], exclude: ['Comedy'] })
+  })
+
   it('marks a wish that changes a title asked beside it ("like X but Y") as a contrast', () => {
     expect(read('something like Titanic but set in space').preferences).toEqual([
       { text: 'set in space', weight: 1, contrast: true },

@@ -186,13 +186,13 @@ export function blank(text: string, ranges: readonly Range[]): string {
 /**
  * The clauses of an utterance: sentences, parts between commas, and the parts around "but", "though" and the like.
  * A refusal in the middle of a sentence starts a clause of its own ("an old-fashioned film | without any colour", "in
- * a house | instead of a hotel"), so the wish before it is not refused with it.
+ * a house | instead of a hotel", "a scary movie that is | not too gory"), so the wish before it is not refused with it.
  */
 export function splitClauses(lower: string): Clause[] {
   const out: Clause[] = []
   // "Anything but Star Wars" is one clause.
   const re =
-    /[.!?;\n]+\s*|,\s*|(?<!\b(?:anything|any thing|everything|nothing|all))\s+(?:but|though|although|however|whereas|yet)\s+|\s+-\s+|\s+(?=(?:without|instead of|rather than)\s)/g
+    /[.!?;\n]+\s*|,\s*|(?<!\b(?:anything|any thing|everything|nothing|all))\s+(?:but|though|although|however|whereas|yet)\s+|\s+-\s+|\s+(?=(?:without|instead of|rather than)\s)|(?<=\b(?:that|which)(?: is|'s| are|'re)?)\s+(?=(?:not|never|isn'?t|aren'?t|doesn'?t|don'?t)\s)/g
   let start = 0
   let sentenceStart = true
   for (const m of lower.matchAll(re)) {
