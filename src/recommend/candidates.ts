@@ -1,6 +1,7 @@
 import { type CandidateSource, type CollabScorer, type Item, type ItemId, normalize, type VectorIndex } from '../core/index.ts'
 import type { CatalogueView, WishWords } from './catalogue.ts'
 import { compileConstraints } from './filters.ts'
+import { companiesOf, saidStems, tagKeptWhole, tagKey } from './lexical.ts'
 import { type BlendWeights, MAX_PROPOSED, type RecommendRequest } from './types.ts'
 
 /** Items added to the pool per rare word of a wish (its most popular users), beside the vector search. */
@@ -47,6 +48,7 @@ export function allowedFilter(view: CatalogueView, request: RecommendRequest): (
     ...request.history,
     ...activeAnchors(request).map((a) => a.id),
   ])
+  const refused = refusedFacts(view, request)
   // Each item is judged once per request (1 passes, -1 fails, 0 not asked yet): the index asks for every item.
   const verdict = new Int8Array(view.items.length)
   return (id) => {
@@ -54,11 +56,33 @@ export function allowedFilter(view: CatalogueView, request: RecommendRequest): (
     if (at === undefined) return false
     let ok = verdict[at] as number
     if (ok === 0) {
-      ok = !blocked.has(id) && passes(view.items[at] as Item) ? 1 : -1
+      const item = view.items[at] as Item
+      ok = !blocked.has(id) && passes(item) && !holdsAny(item, refused) ? 1 : -1
       verdict[at] = ok
     }
     return ok === 1
   }
+}
+
+/**
+ * The facts a refusal names: of the facts its words vote for, those it says every word of (the tag "superhero" of
+ * "no superhero movies", "gory" of "nothing too gory"). An item holding one is refused with the words, as a category
+ * refused by its name is; a vote alone ("jail" → "prison") refuses nothing.
+ */
+function refusedFacts(view: CatalogueView, request: RecommendRequest): ReadonlySet<string> {
+  const out = new Set<string>()
+  for (const p of request.preferences) {
+    if (p.weight >= 0) continue
+    const said = new Set(saidStems(p.text))
+    for (const { fact } of view.factMatch(p.text).facts) if (fact.split(' ').every((w) => said.has(w))) out.add(fact)
+  }
+  return out
+}
+
+/** Whether an item holds one of the facts (tags or companies, by key), named whole by the key. */
+function holdsAny(item: Item, facts: ReadonlySet<string>): boolean {
+  if (facts.size === 0) return false
+  return [...item.tags, ...companiesOf(item)].some((t) => facts.has(tagKey(t)) && tagKeptWhole(t))
 }
 
 /** The request's anchors that pull or push at all. */

@@ -204,6 +204,14 @@ export function tagKey(tag: string): string {
   return words(tag).map(stemWord).join(' ')
 }
 
+/**
+ * Whether a tag's key keeps every word of it: "world war i" and "world war ii" are both "world war" to the search
+ * (numerals and words under three letters are no words to it), so neither is named whole by any text.
+ */
+export function tagKeptWhole(tag: string): boolean {
+  return tagKey(tag).split(' ').length === tag.split(/[^\p{L}\p{N}'’]+/u).filter(Boolean).length
+}
+
 /** A tag of several words as its stems joined by spaces, or undefined for a one-word (or too long) tag. */
 function phraseOf(tag: string): string | undefined {
   const stems = words(tag).map(stemWord)

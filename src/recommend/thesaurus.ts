@@ -1,5 +1,5 @@
 import type { Item } from '../core/index.ts'
-import { type SearchWords, tagKey } from './lexical.ts'
+import { type SearchWords, tagKeptWhole } from './lexical.ts'
 
 /**
  * The catalogue's facts by the other names a thesaurus (WordNet) gives them: "the lone star state" is Texas, "the
@@ -32,7 +32,7 @@ export function factNamesOf(items: readonly Item[]): Set<string> {
 export function thesaurusWords(facts: ReadonlySet<string>, thesaurus: Thesaurus): SearchWords[] {
   const out: SearchWords[] = []
   for (const fact of [...facts].sort()) {
-    if (!keptWhole(fact)) continue
+    if (!tagKeptWhole(fact)) continue
     const phrases = new Set<string>()
     for (const sense of thesaurus.sensesOf(fact)) {
       for (const name of sense) if (isOtherName(name, fact, facts)) phrases.add(name)
@@ -40,11 +40,6 @@ export function thesaurusWords(facts: ReadonlySet<string>, thesaurus: Thesaurus)
     if (phrases.size) out.push({ phrases: [...phrases].sort(), terms: [fact] })
   }
   return out
-}
-
-/** Whether the search reads every word of a fact's name ("world war i" loses its numeral). */
-function keptWhole(fact: string): boolean {
-  return tagKey(fact).split(' ').length === fact.split(/[^\p{L}\p{N}'’]+/u).filter(Boolean).length
 }
 
 function isOtherName(name: string, fact: string, facts: ReadonlySet<string>): boolean {
