@@ -127,6 +127,11 @@ import type { BlendWeights } from './types.ts'
  *   noise. Only for requests without liked films (a floor on the part's weight there, tried as `unlikedFactMatch`):
  *   0.5 and 1 cost the CV −12/−12 and −19/−19 targets. So the part stays at the specific end. mmrLambda 0.85 / 0.9 on
  *   the same folds: 347/724 and 349/726 against 347/725; wish P@5 −0.002 and ±0: noise, 0.75 stays.
+ * - lexical at the specific end only (2026-12-07, seventh session; `{"lexical": 0, "specific.lexical": 0.3}`, so
+ *   closeness by words weighs with how specific the request is, as the fact part does): ReDial CV, paired target by
+ *   target on the same folds, @1 −7 ± 9, @10 +7 ± 13 (27 gained, 20 lost; R@10 0.198 → 0.202), @50 −2 ± 12; wish
+ *   tuning half −0.004 ± 0.011 (3 up, 4 down); INSPIRED dev +1 / +1 of 129 targets. Noise on every line, so 0.3 at
+ *   both ends stays, though the variant reads over the issue's R@10 target. With keywordMatch moved too: 352 / 717.
  */
 export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   semantic: 0.18,
