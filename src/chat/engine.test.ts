@@ -221,6 +221,17 @@ describe('what the reply notes', () => {
     expect(reply.text.match(/Interstellar/g)).toHaveLength(1)
     await close()
   })
+
+  it('says back a refusal in the words the person wrote, not the words a mood implies', async () => {
+    const { requests, chat, close } = await recordingChat()
+    const refused = await chat.handleTurn({ conversationId: 'r', userId: 'u', text: 'anything but a Superhero movie' })
+    expect(refused.text).toContain('Noted: avoiding "Superhero".')
+    // "feel-good" implies refusing dark films: that refusal is the chat's reading, not something the person said.
+    const mood = await chat.handleTurn({ conversationId: 'm', userId: 'u', text: 'something feel-good' })
+    expect(requests.at(-1)?.preferences.some((p) => p.weight < 0)).toBe(true)
+    expect(mood.text).not.toContain('avoiding')
+    await close()
+  })
 })
 
 describe('feedback and messages', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { asWritten } from './replies.ts'
+import { asWritten, writtenIn } from './replies.ts'
 
 describe('asWritten', () => {
   it('finds a lower-cased wish in the message and returns the message’s spelling', () => {
@@ -12,5 +12,7 @@ describe('asWritten', () => {
     expect(asWritten('heist, cold war', 'a heist. Or the Cold War')).toBe('heist, cold war')
     expect(asWritten('war', 'a Warhol documentary')).toBe('war')
     expect(asWritten('', 'anything')).toBe('')
+    expect(writtenIn('war', 'a Warhol documentary')).toBeUndefined()
+    expect(writtenIn('superhero', 'no Superhero films')).toBe('Superhero')
   })
 })

@@ -12,6 +12,8 @@ export interface Notes {
   /** Series set aside by name ("Star Wars"), said as such rather than item by item. */
   series: string[]
   anchored: ItemId[]
+  /** Words refused as the person wrote them ("superhero" of "anything but a superhero movie"). */
+  refused: string[]
   constraints: string[]
 }
 
@@ -22,6 +24,7 @@ export const emptyNotes = (): Notes => ({
   rejected: [],
   series: [],
   anchored: [],
+  refused: [],
   constraints: [],
 })
 
@@ -39,12 +42,16 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
  * spelling ("road trip across America"); the wish itself when the message does not hold its words side by side.
  */
 export function asWritten(wish: string, message: string): string {
+  return writtenIn(wish, message) ?? wish
+}
+
+/** A wish's words as the message writes them side by side, or undefined when it does not. */
+export function writtenIn(wish: string, message: string): string | undefined {
   const words = wish.match(WORD_RE)
-  if (!words) return wish
+  if (!words) return undefined
   const between = "[^\\p{L}\\p{N}'’]+"
   const pattern = `(?<![\\p{L}\\p{N}])${words.map(escapeRegExp).join(between)}(?![\\p{L}\\p{N}])`
-  const found = new RegExp(pattern, 'iu').exec(message)
-  return found ? found[0].replace(/\s+/g, ' ') : wish
+  return new RegExp(pattern, 'iu').exec(message)?.[0].replace(/\s+/g, ' ')
 }
 
 /** The session's filters in words: "Comedy, no Horror, from 1990–1999, under 100 minutes". */
@@ -95,7 +102,10 @@ function amountInWords(n: number, field: string, profile: DomainProfile): string
   return `${n / size} ${name.length <= 2 ? name.toUpperCase() : name}`
 }
 
-/** "Noted: you liked A; not B; no Star Wars films; filters: Comedy." or '' when the turn noted nothing. */
+/**
+ * "Noted: you liked A; not B; no Star Wars films; avoiding "superhero"; filters: Comedy." or '' when the turn noted
+ * nothing.
+ */
 export function acknowledge(notes: Notes, label: (id: ItemId) => string, profile: DomainProfile): string {
   const parts: string[] = []
   // "Saw it and liked it" points at one item twice; an item liked was seen, so it is not said again.
@@ -110,6 +120,7 @@ export function acknowledge(notes: Notes, label: (id: ItemId) => string, profile
   if (notes.rejected.length) parts.push(`skipping ${list(notes.rejected)}`)
   if (notes.series.length) parts.push(profile.say('seriesRefused', { series: notes.series.join(' or ') }))
   if (notes.anchored.length) parts.push(`more like ${list(notes.anchored)}`)
+  if (notes.refused.length) parts.push(`avoiding ${joinNames(notes.refused.map((words) => `"${words}"`))}`)
   const filters = notes.constraints.at(-1)
   if (filters) parts.push(filters === 'no filters' ? 'no filters now' : `filters: ${filters}`)
   return parts.length ? `Noted: ${parts.join('; ')}.` : ''

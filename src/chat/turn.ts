@@ -4,7 +4,7 @@ import type { ChatContext } from './context.ts'
 import type { FacetReading } from './facet-words.ts'
 import { assistedReading } from './llm-reading.ts'
 import { type Proposed, recommendReply } from './recommend-reply.ts'
-import { describeConstraints, describeItem, emptyNotes, type Notes, smallTalk, whichOne } from './replies.ts'
+import { describeConstraints, describeItem, emptyNotes, type Notes, smallTalk, whichOne, writtenIn } from './replies.ts'
 import { type SessionEvent, transition } from './session.ts'
 import { type ItemAction, type Understanding, understand } from './understand.ts'
 
@@ -190,6 +190,11 @@ async function applyMessage(ctx: ChatContext, start: SessionState, text: string,
   for (const id of assisted.dislikes) s = await applyItem(ctx, s, id, 'dislike', notes)
   s = transition(s, { kind: 'constraints', understanding: u, lengthField: ctx.lengthField })
   s = transition(s, { kind: 'preferences', preferences: u.preferences })
+  // A refusal said in the person's words is said back; one a mood implies ("dark depressing grim") is not theirs.
+  for (const p of u.preferences) {
+    const said = p.weight < 0 ? writtenIn(p.text, text) : undefined
+    if (said) notes.refused.push(said)
+  }
   if (u.facets?.length) s = transition(s, { kind: 'facets', facets: u.facets })
   if (JSON.stringify(s.constraints) !== before) notes.constraints.push(describeConstraints(s, ctx.profile))
   const { question } = mentioned
