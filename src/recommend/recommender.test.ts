@@ -630,6 +630,22 @@ describe('createRecommender', () => {
     expect(await refusing('World War II', 'world war')).toBeGreaterThan(0)
   })
 
+  it('never quotes a tag stating other numbers than the wish as its evidence ("World War II" for the first world war)', async () => {
+    const { films, index: own } = taggedWorld(200, 10, 'A soldier in the trenches.', 'World War II')
+    const rec = await createRecommender({
+      items: films,
+      index: own,
+      embedder,
+      popularity: new Map(films.map((f, i) => [f.id, 300 - i])),
+    })
+    const quotes = async (text: string) => {
+      const out = await rec.recommend(request({ preferences: [{ text, weight: 1 }], k: 5 }))
+      return out.flatMap((r) => r.evidence.keywordFit ?? []).filter((fit) => fit.includes('World War II')).length
+    }
+    expect(await quotes('the second world war')).toBeGreaterThan(0)
+    expect(await quotes('the first world war')).toBe(0)
+  })
+
   it('reads a wish without the category words its filter carries: "pixar comedy" filtered to comedies is about pixar', async () => {
     const rec = await make({ weights: { specificity: 1 } })
     const constraints = { includeCategories: ['Comedy'], excludeCategories: [] }

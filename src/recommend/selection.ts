@@ -1,4 +1,4 @@
-import { type CollabScorer, cosine, embedCached, type Item, type Logger, LruCache } from '../core/index.ts'
+import { type CollabScorer, cosine, embedCached, type Item, type Logger, LruCache, numbersDisagree } from '../core/index.ts'
 import { meanStd, mmrSelect } from './blend.ts'
 import { descriptionPhrases, sharedCategories, sharedTags } from './evidence.ts'
 import type { PoolContext } from './features.ts'
@@ -115,15 +115,18 @@ function addFits(evidence: Evidence, s: ScoredItem, ctx: PoolContext, constraint
  */
 function keywordFit(item: Item, at: number, ctx: PoolContext): string[] {
   const out = new Set<string>()
-  const say = (place: TermPlace, otherName?: string) => out.add(fitText(place, otherName))
+  // A quote stating other numbers than the wish it backs is no evidence for it ("World War II" for "the first world war").
+  const say = (wish: string, place: TermPlace, otherName?: string) => {
+    if (!numbersDisagree(wish, place.word)) out.add(fitText(place, otherName))
+  }
   // Word pairs and companies first: once "con artist" is said, "con" and "artist" alone add nothing.
   const saidWords = new Set<string>()
-  ctx.lexical.forEach((m) => {
+  ctx.lexical.forEach((m, j) => {
     if ((m.scores.get(item.id) ?? 0) < LEXICAL_EVIDENCE_SHARE * m.best) return
     for (const term of m.terms) {
       const found = ctx.view.whereUsed(item, term)
       if (!found || (found.field !== 'companies' && !term.includes(' '))) continue
-      say(found)
+      say(ctx.positive[j]?.text ?? '', found)
       for (const w of term.split(' ')) saidWords.add(w)
     }
   })
@@ -136,10 +139,10 @@ function keywordFit(item: Item, at: number, ctx: PoolContext): string[] {
       if (k.stem.split(' ').every((w) => saidWords.has(w))) continue
       const found = k.has(item.id) ? ctx.view.whereUsed(item, k.stem) : undefined
       // A word the item writes only inside a name ("Oliver Twist") is not the one the wish says ("a clever twist").
-      if (found && (!found.asName || writesAsName(p.text, k.stem))) say(found, naming(k.stem.split(' ')) ?? undefined)
+      if (found && (!found.asName || writesAsName(p.text, k.stem))) say(p.text, found, naming(k.stem.split(' ')) ?? undefined)
     }
   })
-  for (const { place, otherName } of namedFacts(item, ctx, namings)) say(place, otherName)
+  for (const { wish, place, otherName } of namedFacts(item, ctx, namings)) say(wish, place, otherName)
   return [...out].slice(0, 2)
 }
 
@@ -173,6 +176,8 @@ function namingOf(text: string, ctx: PoolContext): Naming {
 
 /** A fact an item holds, where it holds it, and the wish's phrase that names it otherwise (if it does). */
 interface NamedFact {
+  /** The wish that names it. */
+  wish: string
   place: TermPlace
   otherName?: string
 }
@@ -197,7 +202,8 @@ function namedFacts(item: Item, ctx: PoolContext, namings: readonly Naming[]): N
         : company
           ? { field: 'companies', word: company }
           : undefined
-      if (place) named.push(otherName ? { place, otherName } : { place })
+      const wish = ctx.positive[j]?.text ?? ''
+      if (place) named.push(otherName ? { wish, place, otherName } : { wish, place })
     }
   })
   return named
@@ -246,14 +252,17 @@ export function createPhraseFinder(
   const phraseVectors = new LruCache<string, Float32Array>(PHRASE_CACHE_SIZE)
 
   /** Per item, the description phrase closest to its best-matched preference, when close enough. */
-  async function bestPhrases(wanted: { item: Item; pref: Float32Array | undefined }[]): Promise<(string | undefined)[]> {
+  async function bestPhrases(
+    wanted: { item: Item; pref: Float32Array | undefined; wish: string }[],
+  ): Promise<(string | undefined)[]> {
     const none = wanted.map(() => undefined)
     // Embedding a new item's phrases costs a few ms each: past the per-turn budget an item offers only the
     // phrases already cached (an explanation without a phrase is still honest; the cache warms over time).
     let budget = PHRASE_BUDGET
     const perItem = wanted.map((w) => {
       if (!w.pref) return []
-      const phrases = descriptionPhrases(w.item.description)
+      // A phrase stating other numbers than the wish is no evidence for it, however close ("World War II", "first world war").
+      const phrases = descriptionPhrases(w.item.description).filter((p) => !numbersDisagree(w.wish, p))
       const fresh = phrases.filter((p) => !phraseVectors.has(p)).length
       if (fresh <= budget) {
         budget -= fresh
@@ -292,7 +301,10 @@ export function createPhraseFinder(
   return async function addPhrases(results: Recommendation[], ctx: PoolContext): Promise<void> {
     const prefVector = new Map(ctx.positive.map((p) => [p.text, p.v]))
     const phrases = await bestPhrases(
-      results.map((r) => ({ item: r.item, pref: prefVector.get(r.evidence.matchedPreferences[0]?.text ?? '') })),
+      results.map((r) => {
+        const wish = r.evidence.matchedPreferences[0]?.text ?? ''
+        return { item: r.item, pref: prefVector.get(wish), wish }
+      }),
     )
     results.forEach((r, i) => {
       const phrase = phrases[i]
