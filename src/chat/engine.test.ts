@@ -228,6 +228,12 @@ describe('what the reply notes', () => {
     expect(refused.text).toContain('Noted: avoiding "Superhero".')
     // "feel-good" implies refusing dark films: that refusal is the chat's reading, not something the person said.
     const mood = await chat.handleTurn({ conversationId: 'm', userId: 'u', text: 'something feel-good' })
+    expect(
+      requests
+        .at(-1)
+        ?.preferences.filter((p) => p.weight < 0)
+        .every((p) => p.implied === true),
+    ).toBe(true)
     expect(requests.at(-1)?.preferences.some((p) => p.weight < 0)).toBe(true)
     expect(mood.text).not.toContain('avoiding')
     await close()

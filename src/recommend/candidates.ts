@@ -65,14 +65,15 @@ export function allowedFilter(view: CatalogueView, request: RecommendRequest): (
 }
 
 /**
- * The facts a refusal names: of the facts its words vote for, those it says every word of (the tag "superhero" of
- * "no superhero movies", "gory" of "nothing too gory"). An item holding one is refused with the words, as a category
- * refused by its name is; a vote alone ("jail" → "prison") refuses nothing.
+ * The facts a refusal in the person's words names: of the facts its words vote for, those it says every word of (the
+ * tag "superhero" of "no superhero movies", "gory" of "nothing gory"). An item holding one is refused with the words,
+ * as a category refused by its name is; a vote alone ("jail" → "prison") refuses nothing, and neither does a text the
+ * chat reads for the person's words (`implied`: "sappy romance love story" for "not too cheesy" names `romance`).
  */
 function refusedFacts(view: CatalogueView, request: RecommendRequest): ReadonlySet<string> {
   const out = new Set<string>()
   for (const p of request.preferences) {
-    if (p.weight >= 0) continue
+    if (p.weight >= 0 || p.implied) continue
     const said = new Set(saidStems(p.text))
     for (const { fact } of view.factMatch(p.text).facts) if (fact.split(' ').every((w) => said.has(w))) out.add(fact)
   }

@@ -616,14 +616,16 @@ describe('createRecommender', () => {
 
   it('refuses the items holding a fact a refusal names ("no superhero films"), not those its words only point to', async () => {
     // 200 films; the ten most popular say "masked" and are tagged as the test's tag.
-    const refusing = async (tag: string, text: string) => {
+    const refusing = async (tag: string, text: string, implied?: true) => {
       const { films, index: own } = taggedWorld(200, 10, 'A masked vigilante guards the city.', tag)
       const popular = new Map(films.map((f, i) => [f.id, 300 - i]))
       const rec = await createRecommender({ items: films, index: own, embedder, popularity: popular })
-      const out = await rec.recommend(request({ preferences: [{ text, weight: -0.6 }], k: 10 }))
+      const out = await rec.recommend(request({ preferences: [{ text, weight: -0.6, ...(implied ? { implied } : {}) }], k: 10 }))
       return out.filter((r) => r.item.tags.includes(tag)).length
     }
     expect(await refusing('superhero', 'superhero films')).toBe(0)
+    // A text the chat reads for the person's words ("sappy romance love story" for "not too cheesy") refuses nothing.
+    expect(await refusing('superhero', 'superhero films', true)).toBeGreaterThan(0)
     // "masked" votes for the tag (every film saying it holds it) but does not name it: nothing is refused outright.
     expect(await refusing('superhero', 'masked')).toBeGreaterThan(0)
     // A tag whose key drops a word is named by no refusal: "world war" is not "World War II".

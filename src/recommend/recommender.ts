@@ -278,8 +278,8 @@ function validateRequest(r: RecommendRequest): void {
     } else {
       r.preferences.forEach((p, i) => {
         if (!p || typeof p.text !== 'string') problems.push(`preferences[${i}].text must be a string`)
-        if (p && p.contrast !== undefined && p.contrast !== true)
-          problems.push(`preferences[${i}].contrast must be true or absent`)
+        for (const flag of ['contrast', 'implied'] as const)
+          if (p && p[flag] !== undefined && p[flag] !== true) problems.push(`preferences[${i}].${flag} must be true or absent`)
         if (!p || typeof p.weight !== 'number' || !Number.isFinite(p.weight))
           problems.push(`preferences[${i}].weight must be finite`)
         if (p?.filtered !== undefined && (!Array.isArray(p.filtered) || p.filtered.some((w) => typeof w !== 'string')))

@@ -42,9 +42,11 @@ export interface RecommendRequest {
    * ("less violent" → `{ text: 'violent', weight: -0.5 }`). The chat layer sets the weights (recent ones weigh more).
    * `filtered`: words of the text that a category or field filter of the request already carries ("thriller" of
    * "political thriller"): embedded with the rest, but not searched as the wish's words unless nothing else is left.
-   * `contrast`: the wish changes the anchors it is said beside ("like Jaws but with another animal").
+   * `contrast`: the wish changes the anchors it is said beside ("like Jaws but with another animal"). `implied`: the
+   * text is what the search reads for the person's words, not their words ("sappy romance love story" for "not too
+   * cheesy"): it pushes the ranking, but refuses no fact by name.
    */
-  preferences: { text: string; weight: number; filtered?: string[]; contrast?: true }[]
+  preferences: { text: string; weight: number; filtered?: string[]; contrast?: true; implied?: true }[]
   /** Items liked in this conversation. */
   liked: ItemId[]
   /** Extra pulls towards items ("more like the second one"), with their weight (a liked item weighs 1). */
