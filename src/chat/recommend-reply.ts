@@ -208,7 +208,8 @@ function statedWishes(request: RecommendRequest, session: SessionState, message:
     .filter((p) => p.weight > 0)
     .map((p) => {
       const words = said.get(p.text)
-      return { text: asWritten(p.text, message), ...(words ? { said: words } : {}) }
+      const written = asWritten(p.text, message)
+      return { text: p.text, ...(written !== p.text ? { written } : {}), ...(words ? { said: words } : {}) }
     })
 }
 

@@ -8,6 +8,15 @@ describe('asWritten', () => {
     expect(asWritten('road trip', 'a Road-Trip movie')).toBe('Road-Trip')
   })
 
+  it('quotes the words left out between a wish’s words within a clause, as written', () => {
+    const message = 'an action movie that doesn’t take itself too seriously'
+    expect(asWritten('doesn’t itself seriously', message)).toBe('doesn’t take itself too seriously')
+    // Never across a sentence or a comma, and never more than a few words.
+    expect(asWritten('heist war', 'a heist. Or a war')).toBe('heist war')
+    expect(asWritten('space comedy', 'space, and a comedy')).toBe('space comedy')
+    expect(asWritten('old film', 'an old and very long and slow black and white film')).toBe('old film')
+  })
+
   it('keeps the wish when the message does not hold its words side by side', () => {
     expect(asWritten('heist, cold war', 'a heist. Or the Cold War')).toBe('heist, cold war')
     expect(asWritten('war', 'a Warhol documentary')).toBe('war')

@@ -121,6 +121,13 @@ describe('explainItem', () => {
     )
   })
 
+  it('matches a wish by its search text, and quotes it as the message wrote it', () => {
+    const r = rec(up, { matchedPreferences: [{ text: "doesn't itself seriously", similarity: 0.5 }] })
+    const wish = { text: "doesn't itself seriously", written: "doesn't take itself too seriously" }
+    expect(explainItem(r, { preferences: [wish] })).toBe('It fits "doesn\'t take itself too seriously".')
+    expect(composeReply([r], { preferences: [wish] }).text).toContain('1 pick for "doesn\'t take itself too seriously"')
+  })
+
   it('says "people who liked X also liked it" only from collaborative evidence', () => {
     const r = rec(seven, { alsoLikedBy: [{ item: alien }] })
     expect(explainItem(r, { preferences: [], likedTitles: ['Alien'] })).toBe('People who liked Alien also liked it.')

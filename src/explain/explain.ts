@@ -5,8 +5,14 @@ import type { Recommendation } from '../recommend/index.ts'
  * A wish of the request: `text` is what the search read (matched against `matchedPreferences`); `said`, the person's
  * own words when those differ (a critique: "gentler" for 'heartwarming feel-good'), is what replies quote.
  */
+/**
+ * A wish of the request: `text` as the search reads it (what evidence is matched by), `written` as the message wrote
+ * it when that differs ("doesn't take itself too seriously" for "doesn't itself seriously"), `said` a critique's own
+ * words ("gentler" for 'heartwarming feel-good').
+ */
 export interface StatedWish {
   text: string
+  written?: string
   said?: string
 }
 
@@ -186,9 +192,9 @@ function searchKey(text: string): string {
   return text.trim().toLowerCase()
 }
 
-/** How a wish is quoted: the person's own words for it, else its text. */
+/** How a wish is quoted: the person's own words for it, else as the message wrote it, else its text. */
 export function quoteOf(wish: StatedWish): string {
-  return wish.said?.trim() || wish.text
+  return wish.said?.trim() || wish.written?.trim() || wish.text
 }
 
 /**
@@ -196,7 +202,7 @@ export function quoteOf(wish: StatedWish): string {
  * words after them, unquoted (`, gentler`): they say how, not what, and are no search phrase of theirs.
  */
 function forWishes(wishes: readonly StatedWish[]): string {
-  const quoted = wishes.filter((w) => !w.said?.trim()).map((w) => `"${w.text}"`)
+  const quoted = wishes.filter((w) => !w.said?.trim()).map((w) => `"${quoteOf(w)}"`)
   const critiques = wishes.filter((w) => w.said?.trim()).map(quoteOf)
   return `${quoted.length ? ` for ${quoted.join(' and ')}` : ''}${critiques.length ? `, ${joinAnd(critiques)}` : ''}`
 }
