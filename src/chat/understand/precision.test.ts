@@ -48,6 +48,11 @@ describe('precision of understanding', () => {
     expect(read('a comedy without romance').exclude).toEqual(['Romance'])
   })
 
+  it('refuses what a refusal names, without the words refusing it', () => {
+    expect(read("I'm tired of superhero movies").preferences).toEqual([{ text: 'superhero', weight: -0.6 }])
+    expect(read('sick of sequels, something original').preferences).toContainEqual({ text: 'sequels', weight: -0.6 })
+  })
+
   it('refuses only what a relative clause refuses ("a scary movie that is not too gory"), not the kind asked for', () => {
     const scary = read('a scary movie that is not too gory')
     expect(scary).toMatchObject({ include: ['Horror'], exclude: [] })

@@ -1,7 +1,7 @@
 import { clipWords } from '../../core/index.ts'
 import { AGE_WORDS } from '../categories.ts'
 import { COMMON_WORDS, TOPIC_WORDS, type Token, tokenize } from '../text.ts'
-import { refusedBefore } from './cues.ts'
+import { NEGATOR_RE, refusedBefore } from './cues.ts'
 import { type DomainWords, perDomain } from './domain-words.ts'
 import { copyFindings, type PassEnv, type Range, type UtteranceState, visible } from './state.ts'
 import type { Understanding } from './types.ts'
@@ -96,10 +96,16 @@ export function readWishes(state: UtteranceState, { words: domain }: PassEnv): U
     const words = view.slice(clause.start, clause.end)
     // A question about the film ("does he go to war?") is not a wish either.
     if (reading.asksAboutIt || INSTRUCTION_RE.test(words) || QUESTION_TO_HELPER_RE.test(words.trim())) return
-    const said = { words, topicAt: state.topicAt[c], wishSpans: state.wishSpans[c] ?? [] }
+    const refused = reading.neg || reading.carried || refusedBefore(words, domain)
+    // What is refused, without the words refusing it ("tired of superhero movies" refuses "superhero").
+    const said = {
+      words: refused ? withoutRefusal(words) : words,
+      topicAt: state.topicAt[c],
+      wishSpans: state.wishSpans[c] ?? [],
+    }
     const kinds = { names: state.categoryWords[c] ?? new Set<string>(), filters: state.filterWords[c] ?? new Set<string>() }
     const wish = wishOf(said, kinds, domain)
-    if (wish) (reading.neg || reading.carried || refusedBefore(words, domain) ? negative : positive).push(wish)
+    if (wish) (refused ? negative : positive).push(wish)
   })
   if (positive.length)
     findings.preferences.push({ ...joinedWish(positive, 1), ...(contrastsAnchor(state) ? { contrast: true } : {}) })
@@ -115,6 +121,12 @@ export function readWishes(state: UtteranceState, { words: domain }: PassEnv): U
 interface ClauseWish {
   text: string
   filtered: string[]
+}
+
+const REFUSAL_GLOBAL_RE = new RegExp(NEGATOR_RE.source, 'g')
+/** A clause with its refusing words blanked out, offsets kept ("tired of", "not a fan of" → spaces). */
+function withoutRefusal(words: string): string {
+  return words.replace(REFUSAL_GLOBAL_RE, (m) => ' '.repeat(m.length))
 }
 
 /**
