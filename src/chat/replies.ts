@@ -39,11 +39,12 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /**
  * A wish as the person wrote it: its words (read lower-cased) found in order in the message, in the message's own
- * spelling ("road trip across America"), with any words left out between them (`writtenSpan`); the wish itself when
- * the message does not hold its words so.
+ * spelling ("road trip across America"); else in order with a few words left out between them within one clause (the
+ * wish "doesn't itself seriously" is quoted "doesn't take itself too seriously"); the wish itself when the message
+ * does not hold its words so.
  */
 export function asWritten(wish: string, message: string): string {
-  return writtenSpan(wish, message) ?? wish
+  return writtenIn(wish, message) ?? spanOf(wish, message, LEFT_OUT) ?? wish
 }
 
 /** A wish's words as the message writes them side by side, or undefined when it does not. */
@@ -51,18 +52,8 @@ export function writtenIn(wish: string, message: string): string | undefined {
   return spanOf(wish, message, "[^\\p{L}\\p{N}'’]+")
 }
 
-/** Words the understanding may leave out between two of a wish's words ("take" and "too" of "doesn't take itself too seriously"). */
-const MAX_LEFT_OUT = 3
-
-/**
- * A wish's words as the message writes them: side by side, or else in order with a few words left out between them
- * within one clause (the wish "doesn't itself seriously" is quoted "doesn't take itself too seriously"); undefined
- * when the message does not hold them so.
- */
-export function writtenSpan(wish: string, message: string): string | undefined {
-  const leftOut = `(?:[\\s-]+[\\p{L}\\p{N}'’]+){0,${MAX_LEFT_OUT}}?[\\s-]+`
-  return writtenIn(wish, message) ?? spanOf(wish, message, leftOut)
-}
+/** Up to three words left out between two of a wish's words, spaces or hyphens around them (no clause ends). */
+const LEFT_OUT = "(?:[\\s-]+[\\p{L}\\p{N}'’]+){0,3}?[\\s-]+"
 
 function spanOf(wish: string, message: string, between: string): string | undefined {
   const words = wish.match(WORD_RE)

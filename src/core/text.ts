@@ -37,7 +37,7 @@ const ROMAN: Readonly<Record<string, number>> = { ii: 2, iii: 3, iv: 4, vi: 6, v
 export function smallNumbersIn(text: string): Set<number> {
   const out = new Set<number>()
   for (const token of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
-    const digits = /^(?:[a-z]*?)(\d{1,2})$/.exec(token)?.[1]
+    const digits = /^[a-z]*(\d{1,2})$/.exec(token)?.[1]
     const value = digits ? Number(digits) : ORDINALS.indexOf(token) + 1 || CARDINALS.indexOf(token) + 1 || (ROMAN[token] ?? 0)
     if (value >= 1 && value <= 10) out.add(value)
   }
