@@ -49,7 +49,8 @@ import { type BenchTable, repoRoot, resultsDir, runIfMain } from './support.ts'
 
 const blendsSchema = z.array(z.record(z.string(), z.number().finite())).min(1)
 
-type Decision = FitGroup & { targets: number }
+/** A ranked turn's pool and targets; `dialogue`: its dialogue's place in the fold's replay (for analyses by dialogue). */
+type Decision = FitGroup & { targets: number; dialogue: number }
 
 /** The ReDial valid file, beside the train file. */
 const VALID_DIALOGUES_FILE = join('redial', 'valid_data.jsonl')
@@ -133,17 +134,18 @@ export async function run(): Promise<BenchTable[]> {
       // The pool the last turn was ranked from, and the decision its targets are gathered in.
       let pool: readonly ScoredCandidate[] | undefined
       let decision: Decision | undefined
+      let dialogue = 0
       const record = fit && b === 0
       const onScored = (scored: readonly ScoredCandidate[]) => {
         pool = scored
       }
       const recordTarget = (itemId: string) => {
         if (!pool) {
-          decisions[f]?.push({ pool: [], positives: [], targets: 1 })
+          decisions[f]?.push({ pool: [], positives: [], targets: 1, dialogue })
           return
         }
         if (decision?.pool !== pool) {
-          decision = { pool, positives: [], targets: 0 }
+          decision = { pool, positives: [], targets: 0, dialogue }
           decisions[f]?.push(decision)
         }
         decision.targets++
@@ -156,6 +158,7 @@ export async function run(): Promise<BenchTable[]> {
         logger,
         onProgress: (event) => {
           pool = undefined // a new dialogue starts without a ranking
+          dialogue++
           bar(event)
         },
         onTarget: (itemId, rank) => {
@@ -251,7 +254,7 @@ async function dumpDecisions(path: string, decisions: readonly Decision[][]): Pr
   const out = createWriteStream(path)
   for (const [f, fold] of decisions.entries()) {
     for (const d of fold) {
-      const line = { f, targets: d.targets, positives: d.positives, pool: d.pool.map((c) => ({ id: c.id, ...c.parts })) }
+      const line = { f, dialogue: d.dialogue, targets: d.targets, positives: d.positives, pool: d.pool.map((c) => ({ id: c.id, ...c.parts })) }
       if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain')
     }
   }
