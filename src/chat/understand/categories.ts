@@ -1,6 +1,6 @@
 import type { CategoryLexicon } from '../categories.ts'
 import { type Token, tokenize } from '../text.ts'
-import { readsAsWish } from './category-role.ts'
+import { audienceStart, readsAsWish } from './category-role.ts'
 import { NEG_RE, refusedBefore } from './cues.ts'
 import type { DomainWords } from './domain-words.ts'
 import { blank, type ClauseReading, copyFindings, type PassEnv, type Range, type UtteranceState, visible } from './state.ts'
@@ -39,7 +39,7 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   const topicAt = state.clauses.map((clause) => topicStart(view.slice(clause.start, clause.end), lexicon, words))
   const perClause = state.clauses.map((clause, c) => {
     const reading = state.readings[c]!
-    if (reading.describesItem) return { names: new Set<string>(), filters: new Set<string>(), wishSpans: [] }
+    if (reading.describesItem) return { names: new Set<string>(), filters: new Set<string>(), wishSpans: [], audienceSpans: [] }
     const clauseCues = cues.slice(clause.start, clause.end)
     const said = { words: view.slice(clause.start, clause.end), cues: clauseCues, topicAt: topicAt[c] }
     return readClauseCategories(said, reading, { lexicon, words }, findings, runs)
@@ -47,6 +47,7 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   const categoryWords = perClause.map((p) => p.names)
   const filterWords = perClause.map((p) => p.filters)
   const wishSpans = perClause.map((p) => p.wishSpans)
+  const audienceSpans = perClause.map((p) => p.audienceSpans)
   // "A feel-good movie" is never a horror film, whatever else it is (unless horror is asked for).
   for (const mood of words.impliedRefusals) {
     if (!mood.re.test(state.lower)) continue
@@ -68,7 +69,7 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   if (together.length > 1) findings.includeAll = together
   // "comedies too" adds; "nothing too long" does not.
   findings.includeAdds = /\b(?:also|as well|additionally)\b|\btoo\b(?=\s*(?:$|[.,!?;)]|please\b))/.test(state.lower)
-  return { ...state, categoryWords, filterWords, wishSpans, topicAt, findings }
+  return { ...state, categoryWords, filterWords, wishSpans, audienceSpans, topicAt, findings }
 }
 
 /**
@@ -83,11 +84,12 @@ function readClauseCategories(
   { lexicon, words: domain }: { lexicon: CategoryLexicon; words: DomainWords },
   findings: Understanding,
   runs: string[][][],
-): { names: Set<string>; filters: Set<string>; wishSpans: Range[] } {
+): { names: Set<string>; filters: Set<string>; wishSpans: Range[]; audienceSpans: Range[] } {
   const tokens = tokenize(words)
   const categoryWords = new Set<string>()
   const filters = new Set<string>()
   const wishSpans: Range[] = []
+  const audienceSpans: Range[] = []
   // A dislike after a category word refuses it when it is about it ("horror movies are boring", "comedies are
   // not my thing"), not when it ends a long clause about something else ("usually high fantasy, I have a
   // stressful job so I don't want to think too hard").
@@ -102,10 +104,15 @@ function readClauseCategories(
     const before = words.slice(0, tokens[i]!.start)
     // Someone in the story ("someone's kid gets abducted") or a kind denied ("a fake documentary"): neither asked
     // for nor refused ("no film where a kid dies" refuses no children's film), and kept in the wish.
-    const inWish = readsAsWish({ tokens, at: i, len, before, term }, { nouns: domain.nouns, lexicon })
+    const said = { tokens, at: i, len, before, term }
+    const inWish = readsAsWish(said, { nouns: domain.nouns, lexicon })
     if (inWish) wishSpans.push([tokens[i]!.start, end])
-    // The subject of the story ("a drama about a big family", "a funny heist movie") is a wish to match, not a filter.
-    const subject = inWish || term.topic === true || (topicAt !== undefined && tokens[i]!.start >= topicAt)
+    // The subject of the story ("a drama about a big family", "a funny heist movie") is a wish to match, not a filter;
+    // who the item is for stays a filter there ("about a robot that my 8 year old would enjoy").
+    const audienceAt = audienceStart(said)
+    if (audienceAt !== undefined) audienceSpans.push([audienceAt, end])
+    const inSubject = topicAt !== undefined && tokens[i]!.start >= topicAt && audienceAt === undefined
+    const subject = inWish || term.topic === true || inSubject
     if (term.plain && !subject) for (const w of term.phrase.split(' ')) categoryWords.add(w)
     const dislikedAfter = dislikesAt.some((at) => at >= end && at - end <= DISLIKE_AFTER_CHARS)
     if (inWish) runEnd = -1
@@ -129,7 +136,7 @@ function readClauseCategories(
     }
     i += len - 1
   }
-  return { names: categoryWords, filters, wishSpans }
+  return { names: categoryWords, filters, wishSpans, audienceSpans }
 }
 
 /** Letters a word shares with the start of a category's name to be a form of it ("animat-ed", "comed-ic"). */

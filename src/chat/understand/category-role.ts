@@ -18,6 +18,23 @@ export function readsAsWish(said: SaidTerm, kinds: KindWords): boolean {
   return placedInStory(before) || startsStory(after) || actsAlone(said.term, before, after)
 }
 
+/**
+ * Where the words saying who the item is for start ("for my kids", "that my 8 year old would enjoy": at "for", at
+ * "my"), when a category word naming people is said so; undefined otherwise. Such a word sets the filter even inside
+ * the story's subject, and the wish leaves its words out.
+ */
+export function audienceStart(said: SaidTerm): number | undefined {
+  if (said.term.people !== true) return undefined
+  const before = said.tokens.slice(0, said.at)
+  if (!namesAudience(before)) return undefined
+  const { determiners, head } = determinersBefore(before)
+  if (head && (AUDIENCE_HEADS.has(head.norm) || isPossessive(head))) {
+    const owner = before[before.indexOf(head) - 1]
+    return isPossessive(head) && owner && SPEAKERS.has(owner.norm) ? owner.start : head.start
+  }
+  return (determiners[0] ?? said.tokens[said.at])!.start
+}
+
 /** A category term found in a clause: its tokens, where it starts and how many words it has, and the text before it. */
 export interface SaidTerm {
   tokens: readonly Token[]
@@ -44,6 +61,8 @@ const IS_CONTRACTED_RE = /^(?:it|that|what|there|here|he|she|who|where|how|let)'
 /** Words between "for"/"with" or a possessive and the people it names ("for the kids", "with my two young kids"). */
 const DETERMINERS = new Set([...'a an the some all any my our your young little small older younger'.split(' '), ...AGE_WORDS])
 const INDEFINITE = new Set(['a', 'an'])
+/** Words before the people an item is for: "for the kids", "with my family". */
+const AUDIENCE_HEADS = new Set(['for', 'with'])
 /** Articles before one person or family ("a kid", "the family"), whose verb then ends in -s ("a kid dies"). */
 const ARTICLES = new Set(['a', 'an', 'the'])
 /** At most this many determiners are read back from a category word. */

@@ -93,6 +93,25 @@ describe('precision of understanding', () => {
     expect(read('a movie about the cold war')).toMatchObject({ include: [], preferences: [{ text: 'cold war', weight: 1 }] })
   })
 
+  it('keeps who the film is for a filter even inside the subject, and out of the wish', () => {
+    // A child's film, not The Terminator: the age said after "about" is the audience, not the story.
+    expect(read('a film about a robot that my 8 year old would enjoy')).toMatchObject({
+      include: ['Children', 'Animation'],
+      preferences: [{ text: 'robot', weight: 1 }],
+    })
+    expect(read('something about dinosaurs for the kids')).toMatchObject({
+      include: ['Children', 'Animation'],
+      preferences: [{ text: 'dinosaurs', weight: 1 }],
+    })
+    expect(read('a robot movie for my 8 year old').preferences).toEqual([{ text: 'robot', weight: 1 }])
+    // People in the story stay the wish: neither a filter nor left out.
+    expect(read('a movie about kids at a boarding school')).toMatchObject({
+      include: [],
+      preferences: [{ text: 'kids at a boarding school', weight: 1 }],
+    })
+    expect(read('a film where a 10 year old saves the world').include).toEqual([])
+  })
+
   it('reads a subject word said in passing as a wish, and the kind asked for as a filter', () => {
     const u = read('a funny heist movie from the 90s, no horror')
     expect(u.include).toEqual(['Comedy'])

@@ -83,6 +83,11 @@ export interface UtteranceState {
    * elsewhere ("for my kids") (categories pass).
    */
   readonly wishSpans: readonly (readonly Range[])[]
+  /**
+   * Per clause, the spans saying who the item is for ("|for my kids|", "that |my 8 year old| would enjoy"), relative
+   * to the clause: the category filter carries them, and the wish leaves them out (categories pass).
+   */
+  readonly audienceSpans: readonly (readonly Range[])[]
   /** Per clause, where the story's subject starts ("a drama about| a big family"), relative to the clause (categories pass). */
   readonly topicAt: readonly (number | undefined)[]
   /** The findings so far, in the public shape. */
@@ -147,6 +152,7 @@ export function initialState(text: string): UtteranceState {
     categoryWords: [],
     filterWords: [],
     wishSpans: [],
+    audienceSpans: [],
     topicAt: [],
     findings: {
       text,

@@ -3,7 +3,7 @@ import { AGE_WORDS } from '../categories.ts'
 import { COMMON_WORDS, TOPIC_WORDS, type Token, tokenize } from '../text.ts'
 import { NEGATOR_RE, refusedBefore } from './cues.ts'
 import { type DomainWords, perDomain } from './domain-words.ts'
-import { copyFindings, type PassEnv, type Range, type UtteranceState, visible } from './state.ts'
+import { blank, copyFindings, type PassEnv, type Range, type UtteranceState, visible } from './state.ts'
 import type { Understanding } from './types.ts'
 
 /** No real word is longer; longer runs are noise (or an attack) and never reach the query. */
@@ -70,7 +70,7 @@ const fluffPhrases = perDomain(
     ),
 )
 const EDGE_STOP = new Set(
-  "what's i and or but so the a an to of with for that who which is it was from in on at about by like as than some any whats what how need needs want wants".split(
+  "what's i and or but so the a an to of with for that who which is it was from in on at about by like as than some any whats what how need needs want wants would could should might will".split(
     ' ',
   ),
 )
@@ -102,6 +102,7 @@ export function readWishes(state: UtteranceState, { words: domain }: PassEnv): U
       words: refused ? withoutRefusal(words) : words,
       topicAt: state.topicAt[c],
       wishSpans: state.wishSpans[c] ?? [],
+      audienceSpans: state.audienceSpans[c] ?? [],
     }
     const kinds = { names: state.categoryWords[c] ?? new Set<string>(), filters: state.filterWords[c] ?? new Set<string>() }
     const wish = wishOf(said, kinds, domain)
@@ -202,14 +203,14 @@ function searchPhraseSpans(words: string, domain: DomainWords): Range[] {
  * category names is left. The subject of a story ("a movie about first love") is kept whole, common words and all.
  */
 function wishOf(
-  said: { words: string; topicAt: number | undefined; wishSpans: readonly Range[] },
+  said: { words: string; topicAt: number | undefined; wishSpans: readonly Range[]; audienceSpans: readonly Range[] },
   kinds: { names: ReadonlySet<string>; filters: ReadonlySet<string> },
   domain: DomainWords,
 ): ClauseWish | undefined {
   const categoryWords = kinds.names
   // Blanked to the same length, so offsets still match the clause.
   const blankOut = (m: string) => ' '.repeat(m.length)
-  const residual = said.words.replace(AGE_PHRASE_RE, blankOut).replace(fluffPhrases(domain), blankOut)
+  const residual = blank(said.words, said.audienceSpans).replace(AGE_PHRASE_RE, blankOut).replace(fluffPhrases(domain), blankOut)
   const fluff = (norm: string) => (FLUFF.has(norm) && !domain.wishWords.has(norm)) || domain.fluff.has(norm)
   const tokens = tokenize(residual)
   const subject = subjectTokens(tokens, said.topicAt, domain)
