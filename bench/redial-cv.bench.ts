@@ -20,8 +20,9 @@
  *   a linear softmax ranker over each turn's whole candidate pool, targets against the rest), fitted on all folds
  *   but one and scored on that one, then on all folds; prints the fit as a `CONCIERGE_BLEND` object.
  * - `BENCH_CV_DUMP=FILE` (with `BENCH_CV_FIT=1`): also writes those decisions as JSON lines, one per ranked turn
- *   (`f` the fold, `targets`, `positives` as indices into `pool`, `pool` each candidate's id and score parts), for
- *   trying other rankers outside the bench (about 250 MB for the five folds).
+ *   (`f` the fold, `dialogue` its place among the fold's held-out dialogues, `targets`, `positives` as indices into
+ *   `pool`, `pool` each candidate's id and score parts), for trying other rankers and parts outside the bench (about
+ *   400 MB for the five folds).
  * - `BENCH_CV_RANKS`: a file to write each blend's target ranks to (replay order, −1 when not in the reply), for
  *   comparing runs of two versions of the code target by target, as the paired table compares the blends of one run.
  */

@@ -132,6 +132,24 @@ import type { BlendWeights } from './types.ts'
  *   target on the same folds, @1 −7 ± 9, @10 +7 ± 13 (27 gained, 20 lost; R@10 0.198 → 0.202), @50 −2 ± 12; wish
  *   tuning half −0.004 ± 0.011 (3 up, 4 down); INSPIRED dev +1 / +1 of 129 targets. Noise on every line, so 0.3 at
  *   both ends stays, though the variant reads over the issue's R@10 target. With keywordMatch moved too: 352 / 717.
+ * - New evidence for ReDial (2026-12-07, eighth session; offline, on the five folds' dumped pools, `BENCH_CV_DUMP`:
+ *   1,439 ranked turns, 1,112 of the 1,763 targets in their pool; each candidate part added to the fifteen and the
+ *   linear ranker refitted out of fold, before MMR; the fifteen alone 67 / 351 / 729 found at @1/@10/@50). From the
+ *   other folds' dialogues: how often their recommenders suggested the film 70 / 355 / 733, with how often seekers
+ *   named it 70 / 360 / 729; films suggested after the seeker named a film (co-occurrence) 70 / 352 / 728, after the
+ *   recommender's earlier suggestions 63 / 353 / 729; a word model of what seekers said before each suggestion
+ *   (Dirichlet-smoothed, μ 20 to 400) 65–67 / 356–359 / 721–727; EASE over the dialogues' films (λ 20 to 2,000) 73–75
+ *   / 358–365 / 736–738, with both counts 77 / 368 / 737. The parts times whether the seeker named a film, times the
+ *   request's specificity, or squared: 351–361 at @10. Added at fixed weights to the configured blend and paired with
+ *   it target by target, the best (dialogue EASE 0.2 and the suggestion count 0.2) gave @10 +18 ± 19, @1 −1 ± 14,
+ *   @50 +5 ± 16; only 54 of the 651 targets outside the pool are in the dialogue EASE's top 50. Nothing clearly beyond
+ *   the noise with 600 dialogues, so none is built: ReDial's linear ranking is saturated on this evidence.
+ * - A comparative critique beside a title (2026-12-07, eighth session; wish tuning half with 7 new "like X but
+ *   funnier / scarier / darker" requests, 118 in all, 0.675): the critique's wish marked `contrast` as a "but …" wish
+ *   is, so the blend moves to the specific end: −0.008 ± 0.011 (3 of the new requests down, none up: at that end the
+ *   critique's search words, "funny lighthearted feel-good comedy", lead). The critique also setting its category
+ *   (Comedy for "funnier", Horror for "scarier"): +0.002 ± 0.011 (lord of the rings up, saw and inception down):
+ *   the filter keeps the popular comedies, not the ones close to the title. Neither is switched on.
  */
 export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   semantic: 0.18,
