@@ -51,6 +51,9 @@ describe('precision of understanding', () => {
   it('refuses what a refusal names, without the words refusing it', () => {
     expect(read("I'm tired of superhero movies").preferences).toEqual([{ text: 'superhero', weight: -0.6 }])
     expect(read('sick of sequels, something original').preferences).toContainEqual({ text: 'sequels', weight: -0.6 })
+    // How much is refused is no part of what: the reply says back "gore", not "much gore".
+    expect(read('a war film but nothing with too much gore').preferences).toContainEqual({ text: 'gore', weight: -0.6 })
+    expect(read('not too many jump scares').preferences).toEqual([{ text: 'jump scares', weight: -0.6 }])
   })
 
   it('refuses only what a relative clause refuses ("a scary movie that is not too gory"), not the kind asked for', () => {

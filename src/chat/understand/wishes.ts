@@ -51,7 +51,9 @@ const FLUFF = new Set(
     'believe usually bet kinda favs ' +
     // "the third one looks good", "that sounds great": a reaction to a film, not a wish.
     'looks looked sounds sounded seemed show completely totally entirely we us our though although tonight weve were wed youve ' +
-    'prefer prefers preferred rather instead'
+    'prefer prefers preferred rather instead ' +
+    // "nothing with too much gore", "not too many jump scares": how much is refused, not what.
+    'much many'
   ).split(' '),
 )
 /** Drawn-out interjections: "hmmm", "ummm", "ahh", "ohhh", "lool", "hahaha". */
