@@ -255,7 +255,13 @@ async function dumpDecisions(path: string, decisions: readonly Decision[][]): Pr
   const out = createWriteStream(path)
   for (const [f, fold] of decisions.entries()) {
     for (const d of fold) {
-      const line = { f, dialogue: d.dialogue, targets: d.targets, positives: d.positives, pool: d.pool.map((c) => ({ id: c.id, ...c.parts })) }
+      const line = {
+        f,
+        dialogue: d.dialogue,
+        targets: d.targets,
+        positives: d.positives,
+        pool: d.pool.map((c) => ({ id: c.id, ...c.parts })),
+      }
       if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain')
     }
   }
