@@ -1,7 +1,7 @@
 import { type CandidateSource, type CollabScorer, type Item, type ItemId, normalize, type VectorIndex } from '../core/index.ts'
 import type { CatalogueView, WishWords } from './catalogue.ts'
 import { compileConstraints } from './filters.ts'
-import { companiesOf, saidStems, tagKeptWhole, tagKey } from './lexical.ts'
+import { heldAs, saidStems, tagKeptWhole } from './lexical.ts'
 import { type BlendWeights, MAX_PROPOSED, type RecommendRequest } from './types.ts'
 
 /** Items added to the pool per rare word of a wish (its most popular users), beside the vector search. */
@@ -83,7 +83,11 @@ function refusedFacts(view: CatalogueView, request: RecommendRequest): ReadonlyS
 /** Whether an item holds one of the facts (tags or companies, by key), named whole by the key. */
 function holdsAny(item: Item, facts: ReadonlySet<string>): boolean {
   if (facts.size === 0) return false
-  return [...item.tags, ...companiesOf(item)].some((t) => facts.has(tagKey(t)) && tagKeptWhole(t))
+  for (const fact of facts) {
+    const place = heldAs(item, fact)
+    if (place && tagKeptWhole(place.word)) return true
+  }
+  return false
 }
 
 /** The request's anchors that pull or push at all. */

@@ -205,6 +205,17 @@ export function tagKey(tag: string): string {
 }
 
 /**
+ * Where an item holds a fact (a tag or a company) by its key, spelled as the item has it, tags first; undefined when
+ * it holds no such fact. The one rule for "this item holds that fact" (facts named in reasons, facts refused by name).
+ */
+export function heldAs(item: Item, factKey: string): TermPlace | undefined {
+  const tag = item.tags.find((t) => tagKey(t) === factKey)
+  if (tag !== undefined) return { field: 'tags', word: tag }
+  const company = companiesOf(item).find((c) => tagKey(c) === factKey)
+  return company === undefined ? undefined : { field: 'companies', word: company }
+}
+
+/**
  * Whether a tag's key keeps every word of it: "world war i" and "world war ii" are both "world war" to the search
  * (numerals and words under three letters are no words to it), so neither is named whole by any text.
  */

@@ -3,7 +3,7 @@ import { meanStd, mmrSelect } from './blend.ts'
 import { descriptionPhrases, sharedCategories, sharedTags } from './evidence.ts'
 import type { PoolContext } from './features.ts'
 import { categoryFit, mentionFit, metadataFit, yearFit } from './filters.ts'
-import { companiesOf, contentStems, type TermPlace, tagKey, writesAsName } from './lexical.ts'
+import { contentStems, heldAs, type TermPlace, writesAsName } from './lexical.ts'
 import type { ScoredItem } from './scoring.ts'
 import type { BlendWeights, Constraints, Evidence, Recommendation } from './types.ts'
 
@@ -195,13 +195,7 @@ function namedFacts(item: Item, ctx: PoolContext, namings: readonly Naming[]): N
     for (const { fact } of match.facts) {
       const otherName = naming(fact.split(' '))
       if (otherName === null) continue
-      const tag = item.tags.find((t) => tagKey(t) === fact)
-      const company = tag ? undefined : companiesOf(item).find((c) => tagKey(c) === fact)
-      const place: TermPlace | undefined = tag
-        ? { field: 'tags', word: tag }
-        : company
-          ? { field: 'companies', word: company }
-          : undefined
+      const place = heldAs(item, fact)
       const wish = ctx.positive[j]?.text ?? ''
       if (place) named.push(otherName ? { wish, place, otherName } : { wish, place })
     }
