@@ -25,7 +25,7 @@ export const REQUEST_CUE_RE =
  */
 export const REFUSING_WORDS = String.raw`no|not|never|without|except|any ?thing but|other than|apart from|instead of|rather than|isn'?t|no more`
 export const NEGATOR_RE = new RegExp(
-  String.raw`\b(?:${REFUSING_WORDS}|nothing|none|dont|don't|do not|avoid|hate[sd]?|dislike[sd]?|skip|exclude|minus|rather not|wouldn't|wouldnt|nor|tired of|sick of|fed up with)\b`,
+  String.raw`\b(?:${REFUSING_WORDS}|nothing|none|dont|don't|do not|(?:doesn'?t|does not)(?! (?:(?:have|need) to|matter|mind)\b)|avoid|hate[sd]?|dislike[sd]?|skip|exclude|minus|rather not|wouldn't|wouldnt|nor|tired of|sick of|fed up with)\b`,
 )
 /** Not having watched a film refuses nothing: "never saw that one, I heard it was scary" ("I don't watch horror" does). */
 export const unwatchedRe = perDomain(

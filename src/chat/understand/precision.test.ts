@@ -56,6 +56,20 @@ describe('precision of understanding', () => {
     expect(read('not too many jump scares').preferences).toEqual([{ text: 'jump scares', weight: -0.6 }])
   })
 
+  it('reads "doesn\'t" in a relative clause as a refusal, but not "doesn\'t have to" or "doesn\'t matter"', () => {
+    // It asked for romance: "have any romance" was read as a wish for it.
+    expect(read('a comedy that doesnt have any romance')).toMatchObject({ include: ['Comedy'], exclude: ['Romance'] })
+    expect(read('a thriller that does not drag')).toMatchObject({
+      include: ['Thriller'],
+      preferences: [{ text: 'drag', weight: -0.6 }],
+    })
+    const scares = read("a horror film which doesn't rely on jump scares")
+    expect(scares.include).toEqual(['Horror'])
+    expect(scares.preferences).toEqual([{ text: 'rely on jump scares', weight: -0.6 }])
+    expect(read("it doesn't have to be new, something funny")).toMatchObject({ include: ['Comedy'], exclude: [] })
+    expect(read('it doesnt matter, anything with action')).toMatchObject({ include: ['Action'], preferences: [] })
+  })
+
   it('refuses only what a relative clause refuses ("a scary movie that is not too gory"), not the kind asked for', () => {
     const scary = read('a scary movie that is not too gory')
     expect(scary).toMatchObject({ include: ['Horror'], exclude: [] })

@@ -198,7 +198,7 @@ export function splitClauses(lower: string): Clause[] {
   const out: Clause[] = []
   // "Anything but Star Wars" is one clause.
   const re =
-    /[.!?;\n]+\s*|,\s*|(?<!\b(?:anything|any thing|everything|nothing|all))\s+(?:but|though|although|however|whereas|yet)\s+|\s+-\s+|\s+(?=(?:without|instead of|rather than)\s)|(?<=\b(?:that|which)(?: is|'s| are|'re)?)\s+(?=(?:not|never|isn'?t|aren'?t|doesn'?t|don'?t)\s)/g
+    /[.!?;\n]+\s*|,\s*|(?<!\b(?:anything|any thing|everything|nothing|all))\s+(?:but|though|although|however|whereas|yet)\s+|\s+-\s+|\s+(?=(?:without|instead of|rather than)\s)|(?<=\b(?:that|which)(?: is|'s| are|'re)?)\s+(?=(?:not|never|isn'?t|aren'?t|doesn'?t|don'?t|does not|do not)\s)/g
   let start = 0
   let sentenceStart = true
   for (const m of lower.matchAll(re)) {
