@@ -150,6 +150,9 @@ import type { BlendWeights } from './types.ts'
  *   critique's search words, "funny lighthearted feel-good comedy", lead). The critique also setting its category
  *   (Comedy for "funnier", Horror for "scarier"): +0.002 ± 0.011 (lord of the rings up, saw and inception down):
  *   the filter keeps the popular comedies, not the ones close to the title. Neither is switched on.
+ * - Open words left out of a wish's specificity (2026-12-07, eighth session: "funny" of "a funny heist" neither adds nor
+ *   takes away, so that wish counts as specific as "a heist"): wish tuning half −0.003 ± 0.005 (sleepover and saw-funnier
+ *   down, none up). Not switched on: open words still dilute a wish, as `wishSpecificity` says.
  */
 export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   semantic: 0.18,
