@@ -110,6 +110,18 @@ describe('precision of understanding', () => {
     expect(read('a movie about the cold war')).toMatchObject({ include: [], preferences: [{ text: 'cold war', weight: 1 }] })
   })
 
+  it('keeps talking in a wish ("talking animals"), and talking to the other side out of it', () => {
+    expect(read('a movie with talking animals').preferences).toEqual([{ text: 'talking animals', weight: 1 }])
+    expect(read('a film where a dog can talk').preferences[0]?.text).toMatch(/dog can talk$/)
+    for (const text of [
+      'it was fun talking with you!',
+      'thanks for talking to me, talk to you later',
+      'are you talking about the others?',
+    ]) {
+      expect(read(text).preferences, text).toEqual([])
+    }
+  })
+
   it('keeps who the film is for a filter even inside the subject, and out of the wish', () => {
     // A child's film, not The Terminator: the age said after "about" is the audience, not the story.
     expect(read('a film about a robot that my 8 year old would enjoy')).toMatchObject({

@@ -43,7 +43,7 @@ const FLUFF = new Set(
     'grand granddaughter grandson grandkids grandchildren niece nephew toddler toddlers take taking ' +
     // Chit-chat around the films, not about them: on the ReDial train seekers' turns these made wishes such as
     // "take care", "cheers", "thinking", "seems interesting", "you've given a couple" that the reply then quoted.
-    'interesting care cared appreciate appreciated agree agreed chat chatting talk talking talked cheers cya ' +
+    'interesting care cared appreciate appreciated agree agreed chat chatting cheers cya ' +
     'anyways anyway thinking familiar reminder reminders reminded seems seem open example examples genre genres ' +
     'similar rewatch rewatched theater theaters theatre trailer trailers review reviews excited forward wait ' +
     'seeking searching search couple week weeks yesterday awhile forever ended wan wanna gonna worth tell write ' +
@@ -64,10 +64,16 @@ const AGE_PHRASE_RE = new RegExp(
   'g',
 )
 
+/**
+ * Talking to the other side ("nice talking to you", "talk to you later", "are you talking about …"), not a wish; the
+ * words alone stay ("talking animals", "a dog that can talk").
+ */
+const TALK_CHAT = String.raw`(?:nice|fun|good|great|lovely|a pleasure|enjoyed|thanks for|thank you for) (?:talking|chatting)(?: (?:to|with) (?:you|me))?|talk (?:to you )?(?:later|soon)|(?:you'?re|you are|are you|we'?re|we are|i'?m|i am|we|you|i) (?:still )?(?:talking|talked|talk)(?: about)?|(?:want|like|love) to talk(?: about)?`
+
 const fluffPhrases = perDomain(
   (w) =>
     new RegExp(
-      `\\b(?:(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|(?:what|which) (?:do|would|can|could) you have(?: for)?|what (?:can|could|should|would|do) (?:i|we) (?:use|run|install|try|get|play|read)(?: to| for)?|i (?:would|'d) like|i want(?: to (?:${w.base}))?|recommend me|i (?:don'?t|do not) know|(?:it )?(?:does ?n'?t|does not|do ?n'?t|do not) matter|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?)\\b`,
+      `\\b(?:(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|(?:what|which) (?:do|would|can|could) you have(?: for)?|what (?:can|could|should|would|do) (?:i|we) (?:use|run|install|try|get|play|read)(?: to| for)?|i (?:would|'d) like|i want(?: to (?:${w.base}))?|recommend me|i (?:don'?t|do not) know|(?:it )?(?:does ?n'?t|does not|do ?n'?t|do not) matter|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?|${TALK_CHAT})\\b`,
       'g',
     ),
 )
