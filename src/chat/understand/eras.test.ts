@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { runPasses } from './index.ts'
 import { fixtureEnv, runPass } from './pass-fixture.ts'
 
 const era = (text: string, env = fixtureEnv()) => runPass('eras', text, env).findings.era
@@ -19,6 +20,20 @@ describe('eras pass', () => {
     const shown = fixtureEnv({ lastShown: ['1', '1721', '8533'] })
     expect(era('something older', shown)).toEqual({ max: 1996 })
     expect(era('newer', shown)).toEqual({ min: 1998 })
+  })
+
+  it('reads "older" and "newer" beside a title asked for or liked against that title\'s year', () => {
+    const read = (text: string, env = fixtureEnv()) => runPasses(text, env).findings.era
+    // Not "from 2013 on", the catalogue's last years: newer than The Godfather (1972), older than it.
+    expect(read('something like the godfather but more recent')).toEqual({ min: 1973 })
+    expect(read('like the godfather but older')).toEqual({ max: 1971 })
+    // Newer than the newest liked, even when something was shown.
+    const shown = fixtureEnv({ lastShown: ['1', '1721', '8533'] })
+    expect(read('I loved Titanic and The Notebook, something more recent', shown)).toEqual({ min: 2005 })
+    // An exact era, a refused one or no title: as before.
+    expect(read('like titanic but from the 80s')).toEqual({ min: 1980, max: 1989 })
+    expect(read('like the godfather but nothing older')).toEqual({ min: 1990 })
+    expect(read('something more recent')).toEqual({ min: 2013 })
   })
 
   it('flips a refused era and leaves a story setting to the wishes', () => {

@@ -46,10 +46,13 @@ export function readEras(state: UtteranceState, env: PassEnv): UtteranceState {
     if (max !== undefined) findings.era.max = findings.era.max === undefined ? max : Math.max(findings.era.max, max)
   }
   const vague: Bounds[] = []
+  const relative: ('newer' | 'older')[] = []
   const before = state.masked.length
-  let next = readVagueEras(state, env, vague, ([min, max]) => setEra(min, max))
+  let next = readVagueEras(state, env, { vague, relative }, ([min, max]) => setEra(min, max))
   next = readExactEras(next, env.ctx.maxYear, setEra)
+  const onlyRelative = !findings.era && vague.length === 1 && relative.length === 1
   if (!findings.era) for (const [min, max] of vague) setEra(min, max)
+  if (onlyRelative) next = { ...next, relativeEra: relative[0] }
   dropImpossibleEra(findings)
   // Items without years: no era filters them; the reply can say so with the words used.
   const [start, end] = next.masked[before] ?? []
@@ -64,7 +67,7 @@ export function readEras(state: UtteranceState, env: PassEnv): UtteranceState {
 function readVagueEras(
   state: UtteranceState,
   { ctx, words }: PassEnv,
-  vague: Bounds[],
+  { vague, relative }: { vague: Bounds[]; relative: ('newer' | 'older')[] },
   exact: (bounds: Bounds) => void,
 ): UtteranceState {
   const shownYears = ctx.lastShown.map(ctx.yearOf).filter((y): y is number => y !== undefined)
@@ -80,7 +83,11 @@ function readVagueEras(
     const text = state.lower.slice(clause?.start ?? 0, clause?.end ?? state.lower.length)
     return describesRe(words).test(text) && !REQUEST_CUE_RE.test(text)
   }
-  let next = take(state, RECENT_REL_RE, (m) => vaguely(negated(m) ? [undefined, median ?? ctx.maxYear - 6] : [newer, undefined]))
+  const relatively = (kind: 'newer' | 'older', m: RegExpExecArray) => void (negated(m) ? undefined : relative.push(kind))
+  let next = take(state, RECENT_REL_RE, (m) => {
+    relatively('newer', m)
+    vaguely(negated(m) ? [undefined, median ?? ctx.maxYear - 6] : [newer, undefined])
+  })
   // The domain's named eras ("recent", "classics", "old school"), in the profile's order.
   for (const era of words.eras) {
     next = take(next, era.re, (m) => {
@@ -91,7 +98,27 @@ function readVagueEras(
     })
   }
   next = take(next, LAST_YEARS_RE, (m) => vaguely(negated(m) ? [undefined, ctx.maxYear - 6] : [ctx.maxYear - 5, undefined]))
-  return take(next, OLDER_REL_RE, (m) => vaguely(negated(m) ? [median ?? 1990, undefined] : [undefined, older]))
+  return take(next, OLDER_REL_RE, (m) => {
+    relatively('older', m)
+    vaguely(negated(m) ? [median ?? 1990, undefined] : [undefined, older])
+  })
+}
+
+/**
+ * "like Alien but more recent", "I loved The Matrix, something older": a relative era said beside titles asked for
+ * more like, or liked, is relative to their years (newer than the newest, older than the oldest), not to what was
+ * shown or the catalogue's last years. Read once the titles and what is said of them are known (after sentiment).
+ */
+export function readAnchoredEra(state: UtteranceState, { ctx }: PassEnv): UtteranceState {
+  if (!state.relativeEra || !state.findings.era) return state
+  const years = state.findings.mentions
+    .filter((m) => (m.action === 'anchor' || m.action === 'like') && m.mention.itemId !== undefined)
+    .map((m) => ctx.yearOf(m.mention.itemId as string))
+    .filter((y): y is number => y !== undefined)
+  if (!years.length) return state
+  const findings = copyFindings(state.findings)
+  findings.era = state.relativeEra === 'newer' ? { min: Math.max(...years) + 1 } : { max: Math.min(...years) - 1 }
+  return { ...state, findings }
 }
 
 /** The years a named era asks for; refused, the years around it ("nothing old school" asks for 1990 on). */

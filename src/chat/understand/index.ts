@@ -5,7 +5,7 @@ import { readCategories } from './categories.ts'
 import { readControls } from './control.ts'
 import { readCritiques } from './critiques.ts'
 import { defaultProfile, domainWords } from './domain-words.ts'
-import { readEras } from './eras.ts'
+import { readAnchoredEra, readEras } from './eras.ts'
 import { readIntent } from './intent.ts'
 import { readNames } from './names.ts'
 import { readQuantities } from './quantities.ts'
@@ -33,6 +33,7 @@ export const PASSES: readonly { name: string; run: Pass }[] = [
   { name: 'names', run: readNames },
   { name: 'titles', run: readTitles },
   { name: 'sentiment', run: readSentiment },
+  { name: 'anchored era', run: readAnchoredEra },
   { name: 'categories', run: readCategories },
   { name: 'wishes', run: readWishes },
   { name: 'intent', run: readIntent },

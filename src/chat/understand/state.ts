@@ -92,6 +92,11 @@ export interface UtteranceState {
   readonly topicAt: readonly (number | undefined)[]
   /** The findings so far, in the public shape. */
   readonly findings: Understanding
+  /**
+   * The era was set by a word relative to something ("more recent", "older") and by nothing else: a title the message
+   * asks for more like becomes what it is relative to ("like Alien but more recent": after 1979) (eras pass).
+   */
+  readonly relativeEra?: 'newer' | 'older'
   /** Nothing more to read: the remaining passes are skipped. */
   readonly done: boolean
 }
