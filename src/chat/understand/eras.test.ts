@@ -34,6 +34,8 @@ describe('eras pass', () => {
     expect(read('like titanic but from the 80s')).toEqual({ min: 1980, max: 1989 })
     expect(read('like the godfather but nothing older')).toEqual({ min: 1990 })
     expect(read('something more recent')).toEqual({ min: 2013 })
+    // Nothing is newer than the catalogue's newest film: the catalogue's last years stand.
+    expect(read('like shooter but newer', fixtureEnv({ maxYear: 2007 }))).toEqual({ min: 2002 })
   })
 
   it('flips a refused era and leaves a story setting to the wishes', () => {

@@ -83,7 +83,9 @@ function readVagueEras(
     const text = state.lower.slice(clause?.start ?? 0, clause?.end ?? state.lower.length)
     return describesRe(words).test(text) && !REQUEST_CUE_RE.test(text)
   }
-  const relatively = (kind: 'newer' | 'older', m: RegExpExecArray) => void (negated(m) ? undefined : relative.push(kind))
+  const relatively = (kind: 'newer' | 'older', m: RegExpExecArray) => {
+    if (!negated(m)) relative.push(kind)
+  }
   let next = take(state, RECENT_REL_RE, (m) => {
     relatively('newer', m)
     vaguely(negated(m) ? [undefined, median ?? ctx.maxYear - 6] : [newer, undefined])
@@ -116,8 +118,11 @@ export function readAnchoredEra(state: UtteranceState, { ctx }: PassEnv): Uttera
     .map((m) => ctx.yearOf(m.mention.itemId as string))
     .filter((y): y is number => y !== undefined)
   if (!years.length) return state
+  const era = state.relativeEra === 'newer' ? { min: Math.max(...years) + 1 } : { max: Math.min(...years) - 1 }
+  // Newer than the catalogue's newest: nothing is, so the era read without the title stands.
+  if (era.min !== undefined && era.min > ctx.maxYear) return state
   const findings = copyFindings(state.findings)
-  findings.era = state.relativeEra === 'newer' ? { min: Math.max(...years) + 1 } : { max: Math.min(...years) - 1 }
+  findings.era = era
   return { ...state, findings }
 }
 
