@@ -2,10 +2,6 @@ import { clipWords } from '../core/index.ts'
 import type { Recommendation } from '../recommend/index.ts'
 
 /**
- * A wish of the request: `text` is what the search read (matched against `matchedPreferences`); `said`, the person's
- * own words when those differ (a critique: "gentler" for 'heartwarming feel-good'), is what replies quote.
- */
-/**
  * A wish of the request: `text` as the search reads it (what evidence is matched by), `written` as the message wrote
  * it when that differs ("doesn't take itself too seriously" for "doesn't itself seriously"), `said` a critique's own
  * words ("gentler" for 'heartwarming feel-good').

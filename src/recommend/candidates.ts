@@ -82,7 +82,6 @@ function refusedFacts(view: CatalogueView, request: RecommendRequest): ReadonlyS
 
 /** Whether an item holds one of the facts (tags or companies, by key), named whole by the key. */
 function holdsAny(item: Item, facts: ReadonlySet<string>): boolean {
-  if (facts.size === 0) return false
   for (const fact of facts) {
     const place = heldAs(item, fact)
     if (place && tagKeptWhole(place.word)) return true

@@ -132,10 +132,12 @@ interface ClauseWish {
   filtered: string[]
 }
 
+/** A match as spaces of its length, so offsets still match the text. */
+const blankOut = (m: string) => ' '.repeat(m.length)
 const REFUSAL_GLOBAL_RE = new RegExp(NEGATOR_RE.source, 'g')
 /** A clause with its refusing words blanked out, offsets kept ("tired of", "not a fan of" → spaces). */
 function withoutRefusal(words: string): string {
-  return words.replace(REFUSAL_GLOBAL_RE, (m) => ' '.repeat(m.length))
+  return words.replace(REFUSAL_GLOBAL_RE, blankOut)
 }
 
 /**
@@ -216,8 +218,6 @@ function wishOf(
   domain: DomainWords,
 ): ClauseWish | undefined {
   const categoryWords = kinds.names
-  // Blanked to the same length, so offsets still match the clause.
-  const blankOut = (m: string) => ' '.repeat(m.length)
   const residual = blank(said.words, said.audienceSpans).replace(AGE_PHRASE_RE, blankOut).replace(fluffPhrases(domain), blankOut)
   const fluff = (norm: string) => (FLUFF.has(norm) && !domain.wishWords.has(norm)) || domain.fluff.has(norm)
   const tokens = tokenize(residual)
