@@ -39,13 +39,15 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   const topicAt = state.clauses.map((clause) => topicStart(view.slice(clause.start, clause.end), lexicon, words))
   const perClause = state.clauses.map((clause, c) => {
     const reading = state.readings[c]!
-    if (reading.describesItem) return { names: new Set<string>(), filters: new Set<string>(), wishSpans: [], audienceSpans: [] }
+    if (reading.describesItem)
+      return { names: new Set<string>(), filters: new Set<string>(), asked: new Set<string>(), wishSpans: [], audienceSpans: [] }
     const clauseCues = cues.slice(clause.start, clause.end)
     const said = { words: view.slice(clause.start, clause.end), cues: clauseCues, topicAt: topicAt[c] }
     return readClauseCategories(said, reading, { lexicon, words }, findings, runs)
   })
   const categoryWords = perClause.map((p) => p.names)
   const filterWords = perClause.map((p) => p.filters)
+  const askedWords = perClause.map((p) => p.asked)
   const wishSpans = perClause.map((p) => p.wishSpans)
   const audienceSpans = perClause.map((p) => p.audienceSpans)
   // "A feel-good movie" is never a horror film, whatever else it is (unless horror is asked for).
@@ -69,7 +71,7 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   if (together.length > 1) findings.includeAll = together
   // "comedies too" adds; "nothing too long" does not.
   findings.includeAdds = /\b(?:also|as well|additionally)\b|\btoo\b(?=\s*(?:$|[.,!?;)]|please\b))/.test(state.lower)
-  return { ...state, categoryWords, filterWords, wishSpans, audienceSpans, topicAt, findings }
+  return { ...state, categoryWords, filterWords, askedWords, wishSpans, audienceSpans, topicAt, findings }
 }
 
 /**
@@ -84,10 +86,11 @@ function readClauseCategories(
   { lexicon, words: domain }: { lexicon: CategoryLexicon; words: DomainWords },
   findings: Understanding,
   runs: string[][][],
-): { names: Set<string>; filters: Set<string>; wishSpans: Range[]; audienceSpans: Range[] } {
+): { names: Set<string>; filters: Set<string>; asked: Set<string>; wishSpans: Range[]; audienceSpans: Range[] } {
   const tokens = tokenize(words)
   const categoryWords = new Set<string>()
   const filters = new Set<string>()
+  const asked = new Set<string>()
   const wishSpans: Range[] = []
   const audienceSpans: Range[] = []
   // A dislike after a category word refuses it when it is about it ("horror movies are boring", "comedies are
@@ -121,7 +124,10 @@ function readClauseCategories(
     else if (subject) runEnd = -1
     else {
       findings.include.push(...term.include)
-      for (const w of term.phrase.split(' ')) if (term.plain || namesOneOf(w, term.include)) filters.add(w)
+      for (const w of term.phrase.split(' ')) {
+        asked.add(w)
+        if (term.plain || namesOneOf(w, term.include)) filters.add(w)
+      }
       // Said together ("romantic comedy", "action-comedy"), or "both romance and action".
       const between = runEnd > 0 ? words.slice(tokens[runEnd - 1]!.end, tokens[i]!.start) : ''
       const joined =
@@ -136,7 +142,7 @@ function readClauseCategories(
     }
     i += len - 1
   }
-  return { names: categoryWords, filters, wishSpans, audienceSpans }
+  return { names: categoryWords, filters, asked, wishSpans, audienceSpans }
 }
 
 /** Letters a word shares with the start of a category's name to be a form of it ("animat-ed", "comed-ic"). */

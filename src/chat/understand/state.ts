@@ -78,6 +78,12 @@ export interface UtteranceState {
    */
   readonly filterWords: readonly ReadonlySet<string>[]
   /**
+   * Per clause, every word of a category asked for, including those that only suggest it ("scary", "funny"): said
+   * before the subject of a story ("a scary movie about clowns"), they say what kind of film, not what it is about
+   * (categories pass).
+   */
+  readonly askedWords: readonly ReadonlySet<string>[]
+  /**
    * Per clause, the spans of category words said as part of the wish rather than as a filter ("someone's |kid| gets
    * abducted", "a |fake documentary|"), relative to the clause: the wish keeps them even where they are chit-chat
    * elsewhere ("for my kids") (categories pass).
@@ -156,6 +162,7 @@ export function initialState(text: string): UtteranceState {
     readings: [],
     categoryWords: [],
     filterWords: [],
+    askedWords: [],
     wishSpans: [],
     audienceSpans: [],
     topicAt: [],

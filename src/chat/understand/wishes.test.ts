@@ -19,6 +19,15 @@ describe('wishes pass', () => {
     expect(wishes('a psychological horror')).toEqual([{ text: 'psychological horror', weight: 1, filtered: ['horror'] }])
   })
 
+  it('leaves a word that only suggests the kind, said before the subject, to the filter', () => {
+    // "scary" asks for Horror; searched with the subject it matched the Scary Movie parodies and the films tagged
+    // "scary", not a film about clowns.
+    expect(wishes('a scary movie about clowns')).toEqual([{ text: 'clowns', weight: 1 }])
+    expect(wishes('a funny film about a dog')).toEqual([{ text: 'dog', weight: 1 }])
+    // Without a subject the word is the wish: it says more than the filter.
+    expect(wishes('something scary')).toEqual([{ text: 'scary', weight: 1 }])
+  })
+
   it('keeps the people of a story and a kind denied in the wish, searched like any word', () => {
     expect(wishes("someone's kid gets abducted")).toEqual([{ text: "someone's kid gets abducted", weight: 1 }])
     // "kids" and "family" are chit-chat in "for my kids", not here.

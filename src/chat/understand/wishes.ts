@@ -112,7 +112,11 @@ export function readWishes(state: UtteranceState, { words: domain }: PassEnv): U
       wishSpans: state.wishSpans[c] ?? [],
       audienceSpans: state.audienceSpans[c] ?? [],
     }
-    const kinds = { names: state.categoryWords[c] ?? new Set<string>(), filters: state.filterWords[c] ?? new Set<string>() }
+    const kinds = {
+      names: state.categoryWords[c] ?? new Set<string>(),
+      filters: state.filterWords[c] ?? new Set<string>(),
+      asked: state.askedWords[c] ?? new Set<string>(),
+    }
     const wish = wishOf(said, kinds, domain)
     if (wish) (refused ? negative : positive).push(wish)
   })
@@ -182,21 +186,18 @@ function subjectTokens(tokens: readonly Token[], topicAt: number | undefined, do
 
 /**
  * The kind of film asked for before the subject of a story and the words joining them ("a drama about a big
- * family", "a psychological horror about a haunted house"): the category filter carries the kind, so the wish is
- * the subject (with any other words before it), not "drama about a big family".
+ * family", "a psychological horror about a haunted house", "a scary movie about clowns"): the category filter carries
+ * the kind, in its name or a word suggesting it, so the wish is the subject (with any other words before it), not
+ * "drama about a big family" or "scary about clowns".
  */
-function kindBeforeSubject(
-  tokens: readonly Token[],
-  subject: ReadonlySet<Token>,
-  categoryWords: ReadonlySet<string>,
-): Set<Token> {
+function kindBeforeSubject(tokens: readonly Token[], subject: ReadonlySet<Token>, kindWords: ReadonlySet<string>): Set<Token> {
   const out = new Set<Token>()
   const subjectAt = tokens.findIndex((t) => subject.has(t))
   if (subjectAt < 0) return out
-  const lastKind = tokens.slice(0, subjectAt).findLastIndex((t) => categoryWords.has(t.norm))
+  const lastKind = tokens.slice(0, subjectAt).findLastIndex((t) => kindWords.has(t.norm))
   if (lastKind < 0) return out
   tokens.slice(0, subjectAt).forEach((t, i) => {
-    if (i >= lastKind || categoryWords.has(t.norm)) out.add(t)
+    if (i >= lastKind || kindWords.has(t.norm)) out.add(t)
   })
   return out
 }
@@ -214,7 +215,7 @@ function searchPhraseSpans(words: string, domain: DomainWords): Range[] {
  */
 function wishOf(
   said: { words: string; topicAt: number | undefined; wishSpans: readonly Range[]; audienceSpans: readonly Range[] },
-  kinds: { names: ReadonlySet<string>; filters: ReadonlySet<string> },
+  kinds: { names: ReadonlySet<string>; filters: ReadonlySet<string>; asked: ReadonlySet<string> },
   domain: DomainWords,
 ): ClauseWish | undefined {
   const categoryWords = kinds.names
@@ -241,7 +242,7 @@ function wishOf(
       t.norm.length <= MAX_WORD_CHARS,
   )
   if (!content.length) return undefined
-  const kind = kindBeforeSubject(tokens, subject, categoryWords)
+  const kind = kindBeforeSubject(tokens, subject, new Set([...categoryWords, ...kinds.asked]))
   const kept = tokens.filter(
     (t) => (inTopic(t) || !fluff(t.norm)) && !kind.has(t) && !NEGATOR_WORDS.has(t.norm) && t.norm.length <= MAX_WORD_CHARS,
   )
