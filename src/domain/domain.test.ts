@@ -73,6 +73,16 @@ describe('loadDomainProfiles', () => {
     expect(issues).toMatch(/eras\.0: an era needs min, max or lastYears/)
   })
 
+  it('refuses a critique nobody can say or whose search weighs nothing, naming where', () => {
+    const critiques = [
+      { search: [{ text: 'lighter', weight: 1 }] },
+      { phrases: ['shorter'], search: [{ text: 'short', weight: 0 }] },
+    ]
+    const dir = folderWith({ 'books.en.json': { ...minimal, critiques } })
+    expect(() => loadDomainProfiles(dir)).toThrow(/critiques\.0: a critique needs at least one way to say it/)
+    expect(() => loadDomainProfiles(dir)).toThrow(/critiques\.1\.search\.0\.weight: a weight other than 0/)
+  })
+
   it('refuses an unknown placeholder in reply copy and a file named after another id', () => {
     const badCopy = folderWith({ 'books.en.json': { ...minimal, copy: { greeting: 'Hi {reader}' } } })
     expect(() => loadDomainProfiles(badCopy)).toThrow(/copy\.greeting: unknown placeholder \{reader\}/)

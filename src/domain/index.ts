@@ -12,6 +12,7 @@ export { DEFAULT_DOMAINS_DIR, type DomainProfile, GENERIC_DOMAIN, loadDomainProf
 export {
   type CategoryConcept,
   type CopyKey,
+  type Critique,
   type DetectRule,
   type DomainProfileInput,
   domainProfileSchema,

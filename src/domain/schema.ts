@@ -64,6 +64,36 @@ export const categoryConceptSchema = z.strictObject({
 /** A mood that refuses categories whatever else is asked: "feel-good" is never horror. */
 export const impliedRefusalSchema = z.strictObject({ phrases: words.min(1), exclude: words.min(1) })
 
+/**
+ * A comparative critique ("funnier", "less violent"; "lighter" for software): how people say it and what the search
+ * reads for it. `phrases` are said as they are ("funnier", "feel good"); `more`, `less` and `notSo` are words said
+ * after "more", "less" and "not so / too / as"; `negated` words after "not", "nothing", "isn't", "aren't" or "without
+ * being", with or without "so", "too", "as", "very", "overly" or "that" between. Spaces and hyphens are the same, and
+ * "a bit" or "a little" may come first. Each `search` text joins the wishes with its weight (below 0 pushes away).
+ */
+export const critiqueSchema = z
+  .strictObject({
+    phrases: words.default([]),
+    more: words.default([]),
+    less: words.default([]),
+    notSo: words.default([]),
+    negated: words.default([]),
+    search: z
+      .array(
+        z.strictObject({
+          text: word,
+          weight: z
+            .number()
+            .finite()
+            .refine((w) => w !== 0, 'a weight other than 0'),
+        }),
+      )
+      .min(1),
+  })
+  .refine((c) => c.phrases.length + c.more.length + c.less.length + c.notSo.length + c.negated.length > 0, {
+    message: 'a critique needs at least one way to say it (phrases, more, less, notSo or negated)',
+  })
+
 /** How a series shows in titles: a sequel's word after the shared opening ("Part", "II", "and the"). */
 export const seriesSchema = z.strictObject({
   sequelWords: words.min(1),
@@ -138,6 +168,8 @@ export const domainProfileSchema = z.strictObject({
   length: lengthSchema.nullable().default(null),
   categories: z.array(categoryConceptSchema).default([]),
   impliedRefusals: z.array(impliedRefusalSchema).default([]),
+  /** Comparative critiques, in the order they are read (an earlier one takes its words first). */
+  critiques: z.array(critiqueSchema).default([]),
   series: seriesSchema.nullable().default(null),
   facetWords: z.array(facetWordsSchema).default([]),
   /**
@@ -161,6 +193,7 @@ export type Era = z.infer<typeof eraSchema>
 export type LengthRule = z.infer<typeof lengthSchema>
 export type CategoryConcept = z.infer<typeof categoryConceptSchema>
 export type ImpliedRefusal = z.infer<typeof impliedRefusalSchema>
+export type Critique = z.infer<typeof critiqueSchema>
 export type SeriesRule = z.infer<typeof seriesSchema>
 export type FacetWords = z.infer<typeof facetWordsSchema>
 export type Tone = z.infer<typeof toneSchema>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { runPass } from './pass-fixture.ts'
+import { loadDomainProfile } from '../../domain/index.ts'
+import { fixtureEnv, runPass } from './pass-fixture.ts'
 
 describe('critiques pass', () => {
   it('turns a comparative into signed wishes, each with the words said for it', () => {
@@ -30,6 +31,17 @@ describe('critiques pass', () => {
       { text: 'funny lighthearted feel-good comedy', weight: 1, said: 'Funnier and LIGHTER' },
       { text: 'dark depressing grim', weight: -0.5, said: 'Funnier and LIGHTER' },
     ])
+  })
+
+  it('reads the critiques of the domain: a lighter program is lightweight, not funny', () => {
+    const software = fixtureEnv({ profile: loadDomainProfile('software') })
+    expect(runPass('critiques', 'a lighter text editor', software).findings.preferences).toEqual([
+      { text: 'lightweight minimal fast', weight: 1, said: 'lighter' },
+    ])
+    // A profile without critiques reads none: the word stays in the wish.
+    const generic = fixtureEnv({ profile: loadDomainProfile('generic') })
+    expect(runPass('critiques', 'something funnier', generic).findings.preferences).toEqual([])
+    expect(runPass('wishes', 'something funnier', generic).findings.preferences).toEqual([{ text: 'funnier', weight: 1 }])
   })
 
   it('reads a refused quality as a push away from it', () => {

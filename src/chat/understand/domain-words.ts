@@ -1,11 +1,11 @@
-import { type DomainProfile, loadDomainProfile } from '../../domain/index.ts'
+import { type Critique, type DomainProfile, loadDomainProfile } from '../../domain/index.ts'
 
 /** The parts of a domain profile the understanding reads. */
 export type UnderstandProfile = Pick<
   DomainProfile,
   'noun' | 'nounSynonyms' | 'verb' | 'verbSynonyms' | 'eras' | 'length' | 'impliedRefusals'
 > &
-  Partial<Pick<DomainProfile, 'wishWords' | 'searchWords'>>
+  Partial<Pick<DomainProfile, 'wishWords' | 'searchWords' | 'critiques'>>
 
 /** A named era of the profile, with the regular expression of its phrases. */
 export interface EraWords {
@@ -45,6 +45,14 @@ export interface DomainWords {
    * whole, common ones and all, for the search to meet them (undefined when the profile has none).
    */
   searchPhrases?: RegExp
+  /** The profile's comparative critiques, in order, each with its global regex and the search texts it adds. */
+  critiques: readonly CritiqueWords[]
+}
+
+/** A comparative critique compiled: where it is said (global regex) and the signed texts the search reads for it. */
+export interface CritiqueWords {
+  re: RegExp
+  search: readonly { text: string; weight: number }[]
 }
 
 const compiled = new WeakMap<UnderstandProfile, DomainWords>()
@@ -101,7 +109,35 @@ function compile(profile: UnderstandProfile): DomainWords {
       : undefined,
     impliedRefusals: profile.impliedRefusals.map((r) => ({ re: new RegExp(phrase(r.phrases).source), exclude: r.exclude })),
     ...(profile.searchWords?.length ? { searchPhrases: phrase(profile.searchWords.flatMap((w) => w.phrases)) } : {}),
+    critiques: (profile.critiques ?? []).map((c) => ({ re: critiqueRe(c), search: c.search })),
   }
+}
+
+/**
+ * Phrases as a regex alternative, longest first, spaces and hyphens the same ("feel good" also reads "feel-good" and
+ * "feelgood"); each word as `wordRe` writes it (escaped by default).
+ */
+function phrasesAlt(phrases: readonly string[], wordRe: (word: string) => string = escapeRe): string {
+  const parts = phrases.map((p) =>
+    p
+      .toLowerCase()
+      .split(/[\s-]+/)
+      .map(wordRe)
+      .join('[\\s-]?'),
+  )
+  return [...new Set(parts)].sort((a, b) => b.length - a.length).join('|')
+}
+
+/** Where a critique is said: its phrases and its words after "more", "less", "not so" or a negation (see the schema). */
+function critiqueRe(c: Critique): RegExp {
+  const group = (list: readonly string[], before: string) => (list.length ? [`${before}(?:${phrasesAlt(list)})`] : [])
+  const graded = [...group(c.phrases, ''), ...group(c.more, 'more '), ...group(c.less, 'less ')]
+  const forms = [
+    ...(graded.length ? [`(?:a (?:bit|little) )?(?:${graded.join('|')})`] : []),
+    ...group(c.notSo, 'not (?:so|too|as) '),
+    ...group(c.negated, "(?:not|nothing|aren'?t|isn'?t|without being) (?:so |too |as |very |overly |that )?"),
+  ]
+  return new RegExp(`\\b(?:${forms.join('|')})\\b`, 'g')
 }
 
 /**
@@ -109,16 +145,8 @@ function compile(profile: UnderstandProfile): DomainWords {
  * phrase standing for any of them ("recent movies" also reads "recent films", "recent ones"; "the new one" is a film, not an era).
  */
 function phraseCompiler(nounAlt: string, nouns: ReadonlySet<string>): (phrases: readonly string[]) => RegExp {
-  return (phrases) => {
-    const parts = phrases.map((p) =>
-      p
-        .toLowerCase()
-        .split(/[\s-]+/)
-        .map((w) => (nouns.has(w) ? nounAlt : escapeRe(w)))
-        .join('[\\s-]?'),
-    )
-    return new RegExp(`\\b(?:${[...new Set(parts)].sort((a, b) => b.length - a.length).join('|')})\\b`, 'g')
-  }
+  const wordRe = (w: string) => (nouns.has(w) ? nounAlt : escapeRe(w))
+  return (phrases) => new RegExp(`\\b(?:${phrasesAlt(phrases, wordRe)})\\b`, 'g')
 }
 
 /** The length phrases, or a limit with a number and a unit ("under 2 hours", "less than 100 MB"). */
