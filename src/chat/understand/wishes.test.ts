@@ -19,6 +19,13 @@ describe('wishes pass', () => {
     expect(wishes('a psychological horror')).toEqual([{ text: 'psychological horror', weight: 1, filtered: ['horror'] }])
   })
 
+  it('leaves modal verbs, pronouns and possessives at the edge of a wish out of it', () => {
+    // Quoted "can about dinosaurs" and "my about marriage" before.
+    expect(wishes('a movie my 6 year old and I can watch about dinosaurs')).toEqual([{ text: 'dinosaurs', weight: 1 }])
+    expect(wishes('a film i could watch with my wife about marriage')).toEqual([{ text: 'marriage', weight: 1 }])
+    expect(wishes('something my kids can watch about space')).toEqual([{ text: 'space', weight: 1 }])
+  })
+
   it('leaves a word that only suggests the kind, said before the subject, to the filter', () => {
     // "scary" asks for Horror; searched with the subject it matched the Scary Movie parodies and the films tagged
     // "scary", not a film about clowns.
