@@ -75,6 +75,16 @@ describe('explainItem', () => {
     expect(explainItem(rec(toyStory, { keywordFit: ['tagged "pixar"'] }), { preferences: ['pixar'] })).toBe('Tagged "pixar".')
   })
 
+  it("backs a fit only with the words of the wish it fits, and says another wish's evidence apart", () => {
+    // "a heist movie", then "funnier": Game Night was "It fits "heist": tagged "Comedy"".
+    const r = rec(item('9', 'Game Night', ['Comedy'], 2018, ['Comedy']), {
+      matchedPreferences: [{ text: 'heist', similarity: 0.4 }],
+      keywordFit: ['tagged "Comedy"'],
+    })
+    const funnier = { text: 'funny lighthearted feel-good comedy', said: 'funnier' }
+    expect(explainItem(r, { preferences: ['heist', funnier] })).toBe('It fits "heist". Tagged "Comedy".')
+  })
+
   it('quotes a tag or the title only whole and only when the wish says every word of it', () => {
     const explained = (title: string, tags: string[], keywordFit: string[], wish: string) =>
       explainItem(rec(item('9', title, ['Comedy'], 2000, tags), { keywordFit }), { preferences: [wish] })

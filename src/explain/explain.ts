@@ -66,15 +66,22 @@ export function explainItem(rec: Recommendation, context: ExplainContext): strin
   const wish = top && (quotes.get(searchKey(top.text)) ?? top.text)
   // The wish's own words in the item's text ("its description says "Christmas"") back a fit better than closeness alone.
   const wishes = asked.length ? asked.map((w) => w.text) : evidence.matchedPreferences.map((m) => m.text)
-  const backing = withoutSplitPhrases(
-    (evidence.keywordFit ?? []).filter((fit) => backsWishes(fit, rec.item.title, wishes)),
-    wishes,
-  )
-  const uses = backing.length ? joinAnd(backing) : undefined
+  const backingOf = (texts: readonly string[]) =>
+    withoutSplitPhrases(
+      (evidence.keywordFit ?? []).filter((fit) => backsWishes(fit, rec.item.title, texts)),
+      texts,
+    )
+  const backing = backingOf(wishes)
   if (wish) {
+    // Only the words of the wish it fits back that fit ("It fits "heist": tagged "Comedy"" claimed the critique's
+    // evidence for the topic); what backs another wish is said on its own.
+    const own = backingOf([top.text])
+    const others = backing.filter((fit) => !own.includes(fit))
     const phrase = evidence.descriptionPhrase ? clipWords(evidence.descriptionPhrase, MAX_PHRASE_CHARS) : undefined
-    first.push(phrase ? `It fits "${wish}": ${quoteLower(phrase)}` : uses ? `It fits "${wish}": ${uses}` : `It fits "${wish}"`)
-  } else if (uses) first.push(capitalise(uses))
+    const fits = phrase ? quoteLower(phrase) : own.length ? joinAnd(own) : undefined
+    first.push(fits ? `It fits "${wish}": ${fits}` : `It fits "${wish}"`)
+    if (!phrase && others.length) second.push(capitalise(joinAnd(others)))
+  } else if (backing.length) first.push(capitalise(joinAnd(backing)))
 
   const similar = evidence.similarTo.find((s) => canName(s.item.title))
   if (similar) {
