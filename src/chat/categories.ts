@@ -38,6 +38,19 @@ const stem = (s: string) =>
     .replace(/(?<!s)s$/, '')
 
 /**
+ * The catalogue's categories a profile's category name stands for ("Children" → Children, Kids…), by the lexicon's
+ * key for it (lower case, punctuation as spaces); none when the catalogue lacks it.
+ */
+export function categoriesNamed(lexicon: CategoryLexicon, name: string): readonly string[] {
+  const key = name
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+  return lexicon.terms.get(key)?.include ?? []
+}
+
+/**
  * Derives the synonym table against the catalogue's actual category names: a concept of the domain profile (words
  * people use for a kind of item, with the category spellings it may have) is kept only when one of its spellings is
  * a category of the catalogue (compared without case and punctuation), and every catalogue category is reachable by

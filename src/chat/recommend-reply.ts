@@ -32,6 +32,7 @@ export async function buildRequest(
       weight: p.weight * PREFERENCE_DECAY ** Math.max(0, now - p.turn),
       ...(p.filtered?.length ? { filtered: p.filtered } : {}),
       ...(p.contrast ? { contrast: true as const } : {}),
+      ...(p.lean?.length ? { lean: p.lean } : {}),
       // A critique's search text ("sappy romance love story" said as "not too cheesy") is not the person's words.
       ...(p.said ? { implied: true as const } : {}),
     }))

@@ -119,6 +119,7 @@ function storedPreference(p: Understanding['preferences'][number], turn: number)
     ...(p.filtered?.length ? { filtered: p.filtered } : {}),
     ...(said ? { said } : {}),
     ...(p.contrast ? { contrast: true } : {}),
+    ...(p.lean?.length ? { lean: p.lean } : {}),
   }
 }
 

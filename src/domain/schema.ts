@@ -69,7 +69,9 @@ export const impliedRefusalSchema = z.strictObject({ phrases: words.min(1), excl
  * reads for it. `phrases` are said as they are ("funnier", "feel good"); `more`, `less` and `notSo` are words said
  * after "more", "less" and "not so / too / as"; `negated` words after "not", "nothing", "isn't", "aren't" or "without
  * being", with or without "so", "too", "as", "very", "overly" or "that" between. Spaces and hyphens are the same, and
- * "a bit" or "a little" may come first. Each `search` text joins the wishes with its weight (below 0 pushes away).
+ * "a bit" or "a little" may come first. Each `search` text joins the wishes with its weight (below 0 pushes away); the
+ * catalogue's items in its `categories` rank first among those that match the wishes about as well (a soft lean, not a
+ * filter: "a heist movie but funnier" puts the comedies among the heists first).
  */
 export const critiqueSchema = z
   .strictObject({
@@ -78,6 +80,8 @@ export const critiqueSchema = z
     less: words.default([]),
     notSo: words.default([]),
     negated: words.default([]),
+    /** The categories it leans toward, by any spelling of the profile's category names ("funnier" → Comedy). */
+    categories: words.default([]),
     search: z
       .array(
         z.strictObject({

@@ -16,6 +16,8 @@ export interface Wish {
    * ("political thriller"). Empty when nothing else would be left.
    */
   filtered: ReadonlySet<string>
+  /** The categories a critique leans toward ("funnier" → Comedy); empty for other wishes. */
+  lean?: ReadonlySet<string>
   weight: number
   v: Float32Array
   /** The vector of what the wish means beside its filter (`v` when nothing is filtered): what fact meanings read. */

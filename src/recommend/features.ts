@@ -118,6 +118,7 @@ export const FEATURES: { readonly [K in BlendedPart]: (ctx: PoolContext) => Arra
   labelMatch: (ctx) =>
     ctx.labels.length ? zScores(bestShares(ctx, ctx.labels), MIN_STD_LEXICAL) : new Float64Array(ctx.ids.length),
   wishMatch: wishMatches,
+  categoryLean: categoryLeans,
   factMatch: (ctx) => zScores(bestShares(ctx, ctx.facts), MIN_STD_LEXICAL),
 }
 
@@ -214,6 +215,16 @@ function wishMatches(ctx: PoolContext): Float64Array {
       const semanticHit = (p.sims[i] ?? Number.NEGATIVE_INFINITY) >= (bars[j] as number)
       if (lexicalHit || factHit || semanticHit) best = Math.max(best, Math.min(1, p.weight))
     })
+    return best
+  })
+}
+
+/** Per item, the weight (at most 1) of the strongest positive wish leaning toward one of its categories, else 0. */
+function categoryLeans(ctx: PoolContext): Float64Array {
+  const leaning = ctx.positive.flatMap((p) => (p.lean?.size ? [{ lean: p.lean, weight: Math.min(1, p.weight) }] : []))
+  return Float64Array.from(ctx.items, (item) => {
+    let best = 0
+    for (const p of leaning) if (item.categories.some((c) => p.lean.has(c))) best = Math.max(best, p.weight)
     return best
   })
 }

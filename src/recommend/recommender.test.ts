@@ -336,6 +336,7 @@ describe('createRecommender', () => {
     recency: 0,
     described: 0,
     keywordMatch: 0,
+    categoryLean: 0,
     obscurity: 0,
     mmrLambda: 1,
     [part]: value,
@@ -350,6 +351,19 @@ describe('createRecommender', () => {
     for (const r of out) expect(r.item.categories.some((c) => c === 'Horror' || c === 'Sci-Fi')).toBe(true)
     const overlap = out.map((r) => r.parts.categoryOverlap as number)
     expect([...overlap].sort((a, b) => b - a)).toEqual(overlap)
+  })
+
+  it('lifts the items in the categories a critique leans toward, for a wish that pulls (category lean)', async () => {
+    const rec = await make({ weights: only('categoryLean') })
+    const space = { text: 'space', weight: 1 }
+    const funnier = { text: 'funny lighthearted feel-good comedy', weight: 1, lean: ['Comedy'] }
+    const out = await rec.recommend(request({ preferences: [space, funnier], k: 6 }))
+    // The two comedies (the animated space comedy a3 and the romantic comedy r2) first, at the wish's weight.
+    expect(firstIds(out, 2)).toEqual(['a3', 'r2'])
+    expect(out.map((r) => r.parts.categoryLean)).toEqual([1, 1, 0, 0, 0, 0])
+    // A lean rides only on a pull: on a push ("less funny") it lifts nothing.
+    const pushed = await rec.recommend(request({ preferences: [space, { ...funnier, weight: -0.5 }], k: 6 }))
+    expect(pushed.every((r) => r.parts.categoryLean === 0)).toBe(true)
   })
 
   it('lifts items that share rare tags with the liked ones (tag overlap)', async () => {
@@ -492,6 +506,11 @@ describe('createRecommender', () => {
     await expect(rec.recommend(request({ constraints: badGroups as never }))).rejects.toMatchObject({
       code: 'input.invalid',
       message: expect.stringContaining('constraints.categoryGroups[1]'),
+    })
+    const badLean = [{ text: 'funny', weight: 1, lean: 'Comedy' as never }]
+    await expect(rec.recommend(request({ preferences: badLean }))).rejects.toMatchObject({
+      code: 'input.invalid',
+      message: expect.stringContaining('preferences[0].lean must be an array of words'),
     })
   })
 

@@ -114,7 +114,12 @@ export async function createRecommender(deps: RecommenderDeps): Promise<Recommen
 
   async function wishesOf(request: RecommendRequest): Promise<Wish[]> {
     const prefs = request.preferences
-      .map((p) => ({ text: p.text.trim(), weight: p.weight, filtered: filteredStems(p.text, p.filtered) }))
+      .map((p) => ({
+        text: p.text.trim(),
+        weight: p.weight,
+        filtered: filteredStems(p.text, p.filtered),
+        ...(p.weight > 0 && p.lean?.length ? { lean: new Set(p.lean) } : {}),
+      }))
       .filter((p) => p.text && p.weight)
     // A wish beside a filter means what its other words say ("political" of "political thriller"): the facts named
     // closest to that, not to the whole ("psychological thriller"). Embedded with the wishes, once per text.
@@ -282,8 +287,9 @@ function validateRequest(r: RecommendRequest): void {
           if (p && p[flag] !== undefined && p[flag] !== true) problems.push(`preferences[${i}].${flag} must be true or absent`)
         if (!p || typeof p.weight !== 'number' || !Number.isFinite(p.weight))
           problems.push(`preferences[${i}].weight must be finite`)
-        if (p?.filtered !== undefined && (!Array.isArray(p.filtered) || p.filtered.some((w) => typeof w !== 'string')))
-          problems.push(`preferences[${i}].filtered must be an array of words`)
+        for (const list of ['filtered', 'lean'] as const)
+          if (p?.[list] !== undefined && (!Array.isArray(p[list]) || p[list].some((w) => typeof w !== 'string')))
+            problems.push(`preferences[${i}].${list} must be an array of words`)
       })
     }
     for (const key of ['liked', 'disliked', 'history'] as const) {

@@ -44,9 +44,10 @@ export interface RecommendRequest {
    * "political thriller"): embedded with the rest, but not searched as the wish's words unless nothing else is left.
    * `contrast`: the wish changes the anchors it is said beside ("like Jaws but with another animal"). `implied`: the
    * text is what the search reads for the person's words, not their words ("sappy romance love story" for "not too
-   * cheesy"): it pushes the ranking, but refuses no fact by name.
+   * cheesy"): it pushes the ranking, but refuses no fact by name. `lean`: categories a critique leans toward
+   * ("funnier" → Comedy): the items in them score `categoryLean` × the wish's weight (at most 1).
    */
-  preferences: { text: string; weight: number; filtered?: string[]; contrast?: true; implied?: true }[]
+  preferences: { text: string; weight: number; filtered?: string[]; contrast?: true; implied?: true; lean?: string[] }[]
   /** Items liked in this conversation. */
   liked: ItemId[]
   /** Extra pulls towards items ("more like the second one"), with their weight (a liked item weighs 1). */
@@ -191,6 +192,12 @@ export interface BlendWeights {
    * of the blend, it puts a specific wish's matches first while the other parts order them.
    */
   wishMatch: number
+  /**
+   * Bonus (not z-scored: 0 or the wish's weight, at most 1) for an item in a category a positive wish leans toward
+   * (a critique's direction: "funnier" → Comedy). A soft lean, not a filter: weighed about as strongly as the
+   * `wishMatch` tier, it brings the wish's items in the category first and leaves the others in the running.
+   */
+  categoryLean: number
   /**
    * Bonus (in z units) for holding the facts (tags) a wish's words vote for, learned from the catalogue (`facts.ts`:
    * a word votes for the tags of the items whose text uses it): the item's summed votes over the best item's (0–1),

@@ -53,6 +53,7 @@ export const sessionSchema = z.object({
       // Sessions stored before critiques kept their words have none.
       said: z.string().optional(),
       contrast: z.literal(true).optional(),
+      lean: z.array(z.string()).optional(),
     }),
   ),
   shown: z.array(id),

@@ -48,6 +48,7 @@ describe.each(backends)('store contract (%s)', (_name, open) => {
     s.constraints.excludeCategories.push('Horror')
     s.preferences.push({ text: 'funny space movie', weight: 1, turn: 1 })
     s.preferences.push({ text: 'with another animal', weight: 1, turn: 2, contrast: true })
+    s.preferences.push({ text: 'funny lighthearted feel-good comedy', weight: 1, turn: 3, said: 'funnier', lean: ['Comedy'] })
     s.lastShown = ['5', '6']
     await store.saveSession(s)
     expect(await store.getSession('c1')).toEqual(s)

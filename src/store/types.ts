@@ -25,6 +25,8 @@ export interface SessionPreference {
   said?: string
   /** Said as a change to a title the person wants more like ("like Jaws but with another animal"). */
   contrast?: true
+  /** The catalogue's categories a critique leans toward ("funnier" → Comedy). */
+  lean?: string[]
 }
 
 /** An anchor ("more like the second one"): an item to steer toward, with the turn it was asked in. */

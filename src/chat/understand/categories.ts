@@ -1,4 +1,4 @@
-import type { CategoryLexicon } from '../categories.ts'
+import { type CategoryLexicon, categoriesNamed } from '../categories.ts'
 import { type Token, tokenize } from '../text.ts'
 import { audienceStart, readsAsWish } from './category-role.ts'
 import { NEG_RE, refusedBefore } from './cues.ts'
@@ -54,14 +54,8 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   for (const mood of words.impliedRefusals) {
     if (!mood.re.test(state.lower)) continue
     for (const name of mood.exclude) {
-      const term = lexicon.terms.get(
-        name
-          .toLowerCase()
-          .replace(/[^a-z0-9 ]/g, ' ')
-          .replace(/\s+/g, ' ')
-          .trim(),
-      )
-      if (term && !findings.include.some((c) => term.include.includes(c))) findings.exclude.push(...term.include)
+      const named = categoriesNamed(lexicon, name)
+      if (!findings.include.some((c) => named.includes(c))) findings.exclude.push(...named)
     }
   }
   // Asked for and refused in one breath ("horror but not gore"): the request wins, the refusal stays a soft push.

@@ -6,7 +6,8 @@ describe('critiques pass', () => {
   it('turns a comparative into signed wishes, each with the words said for it', () => {
     const { findings } = runPass('critiques', 'something funnier')
     expect(findings.preferences).toEqual([
-      { text: 'funny lighthearted feel-good comedy', weight: 1, said: 'funnier' },
+      // The catalogue's category it leans toward rides on the pull, not on the push.
+      { text: 'funny lighthearted feel-good comedy', weight: 1, said: 'funnier', lean: ['Comedy'] },
       { text: 'dark depressing grim', weight: -0.5, said: 'funnier' },
     ])
   })
@@ -28,7 +29,7 @@ describe('critiques pass', () => {
   it('keeps the words as the message writes them, and a critique said twice once', () => {
     const { findings } = runPass('critiques', 'Something Funnier and LIGHTER, please')
     expect(findings.preferences).toEqual([
-      { text: 'funny lighthearted feel-good comedy', weight: 1, said: 'Funnier and LIGHTER' },
+      { text: 'funny lighthearted feel-good comedy', weight: 1, said: 'Funnier and LIGHTER', lean: ['Comedy'] },
       { text: 'dark depressing grim', weight: -0.5, said: 'Funnier and LIGHTER' },
     ])
   })

@@ -1,3 +1,4 @@
+import { categoriesNamed } from '../categories.ts'
 import { copyFindings, type PassEnv, take, type UtteranceState } from './state.ts'
 
 /**
@@ -6,13 +7,18 @@ import { copyFindings, type PassEnv, take, type UtteranceState } from './state.t
  * critique however often it is said ("funnier and lighter"), each with the words the person said for it: the search
  * reads "funny lighthearted feel-good comedy", the reply quotes "funnier and lighter".
  */
-export function readCritiques(state: UtteranceState, { words }: PassEnv): UtteranceState {
+export function readCritiques(state: UtteranceState, { words, lexicon }: PassEnv): UtteranceState {
   const findings = copyFindings(state.findings)
   let next = state
   for (const critique of words.critiques) {
     const said: string[] = []
     next = take(next, critique.re, (m) => void said.push(asSaid(state, m)))
-    if (said.length) findings.preferences.push(...critique.search.map((p) => ({ ...p, said: [...new Set(said)].join(' and ') })))
+    if (!said.length) continue
+    const lean = [...new Set(critique.categories.flatMap((name) => categoriesNamed(lexicon, name)))]
+    for (const p of critique.search) {
+      const leaning = p.weight > 0 && lean.length ? { lean } : {}
+      findings.preferences.push({ ...p, said: [...new Set(said)].join(' and '), ...leaning })
+    }
   }
   return { ...next, findings }
 }

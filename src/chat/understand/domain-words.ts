@@ -53,6 +53,8 @@ export interface DomainWords {
 export interface CritiqueWords {
   re: RegExp
   search: readonly { text: string; weight: number }[]
+  /** The profile's names of the categories it leans toward (the lexicon maps them to the catalogue's spellings). */
+  categories: readonly string[]
 }
 
 const compiled = new WeakMap<UnderstandProfile, DomainWords>()
@@ -109,7 +111,7 @@ function compile(profile: UnderstandProfile): DomainWords {
       : undefined,
     impliedRefusals: profile.impliedRefusals.map((r) => ({ re: new RegExp(phrase(r.phrases).source), exclude: r.exclude })),
     ...(profile.searchWords?.length ? { searchPhrases: phrase(profile.searchWords.flatMap((w) => w.phrases)) } : {}),
-    critiques: (profile.critiques ?? []).map((c) => ({ re: critiqueRe(c), search: c.search })),
+    critiques: (profile.critiques ?? []).map((c) => ({ re: critiqueRe(c), search: c.search, categories: c.categories })),
   }
 }
 

@@ -83,7 +83,8 @@ export interface Understanding {
    * evidence (the text, as said, is still embedded and quoted). `said`: the person's own words when `text` is not
    * what they said but what the search reads for it (a critique: "gentler" for 'heartwarming feel-good'); replies
    * quote these, never the search text. `contrast`: a wish said as a change to a title it is asked beside ("like
-   * Jaws but with another animal"): what differs from the title is what is asked for.
+   * Jaws but with another animal"): what differs from the title is what is asked for. `lean`: the catalogue's
+   * categories a critique leans toward ("funnier" → Comedy), which rank first among items that fit about as well.
    */
-  preferences: { text: string; weight: number; filtered?: string[]; said?: string; contrast?: true }[]
+  preferences: { text: string; weight: number; filtered?: string[]; said?: string; contrast?: true; lean?: string[] }[]
 }
