@@ -29,7 +29,7 @@ export async function buildRequest(
   const preferences = session.preferences
     .map((p) => ({
       text: p.text,
-      weight: p.weight * PREFERENCE_DECAY ** Math.max(0, now - p.turn),
+      weight: p.weight * PREFERENCE_DECAY ** Math.max(0, now - Math.max(p.turn, p.kept ?? p.turn)),
       ...(p.filtered?.length ? { filtered: p.filtered } : {}),
       ...(p.contrast ? { contrast: true as const } : {}),
       ...(p.lean?.length ? { lean: p.lean } : {}),

@@ -85,6 +85,29 @@ describe('the session transition table', () => {
     ])
     expect(s.preferences).toEqual([{ text: 'heists', weight: 1, turn: 1 }])
   })
+
+  it('keeps the request a critique-only message changes as fresh as the critique, and ages it otherwise', () => {
+    const heists = { text: 'heists', weight: 1 }
+    const funnier = { text: 'funny lighthearted feel-good comedy', weight: 1, said: 'funnier', lean: ['Comedy'] }
+    const critiqued = transitionAll(start(), [
+      { kind: 'preferences', preferences: [heists] },
+      { kind: 'turn' },
+      { kind: 'turn' },
+      { kind: 'preferences', preferences: [funnier] },
+    ])
+    // Said at turn 0, kept by the critique at turn 2: it weighs as if said then (the turn it was said stays).
+    expect(critiqued.preferences).toEqual([
+      { text: 'heists', weight: 1, turn: 0, kept: 2 },
+      { ...funnier, turn: 2 },
+    ])
+    // A new wish beside the critique starts another request: the old one keeps its turn and fades.
+    const moved = transitionAll(start(), [
+      { kind: 'preferences', preferences: [heists] },
+      { kind: 'turn' },
+      { kind: 'preferences', preferences: [funnier, { text: 'pirates', weight: 1 }] },
+    ])
+    expect(moved.preferences[0]).toEqual({ text: 'heists', weight: 1, turn: 0 })
+  })
 })
 
 describe('the words said for a critique', () => {

@@ -98,7 +98,10 @@ function rememberShown(s: SessionState, ids: readonly ItemId[], keepFocus: boole
 }
 
 function addPreferences(s: SessionState, preferences: Understanding['preferences']): SessionState {
-  let kept = s.preferences
+  // A message that only critiques ("funnier") changes the request it follows, which stands as fresh as when it was
+  // said: "a heist movie", then "funnier", is "a heist movie but funnier", not comedies with a faded heist.
+  const critiqueOnly = preferences.length > 0 && preferences.every((p) => p.said !== undefined)
+  let kept = critiqueOnly ? s.preferences.map((q) => (q.said === undefined ? { ...q, kept: s.turn } : q)) : s.preferences
   for (const p of preferences) {
     // A wish said again is refreshed, not stacked: it would weigh double and be echoed twice in the reply.
     const stored = storedPreference(p, s.turn)

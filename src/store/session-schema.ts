@@ -54,6 +54,7 @@ export const sessionSchema = z.object({
       said: z.string().optional(),
       contrast: z.literal(true).optional(),
       lean: z.array(z.string()).optional(),
+      kept: z.number().optional(),
     }),
   ),
   shown: z.array(id),

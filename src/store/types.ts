@@ -27,6 +27,8 @@ export interface SessionPreference {
   contrast?: true
   /** The catalogue's categories a critique leans toward ("funnier" → Comedy). */
   lean?: string[]
+  /** The last turn a message that only critiqued kept this wish in the request it changed: it weighs as if said then. */
+  kept?: number
 }
 
 /** An anchor ("more like the second one"): an item to steer toward, with the turn it was asked in. */
