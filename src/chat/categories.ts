@@ -37,17 +37,18 @@ const stem = (s: string) =>
     .replace(/ies$/, 'y')
     .replace(/(?<!s)s$/, '')
 
-/**
- * The catalogue's categories a profile's category name stands for ("Children" → Children, Kids…), by the lexicon's
- * key for it (lower case, punctuation as spaces); none when the catalogue lacks it.
- */
-export function categoriesNamed(lexicon: CategoryLexicon, name: string): readonly string[] {
-  const key = name
+/** A phrase as the lexicon keys it: lower case, punctuation as spaces, one space between words. */
+function termKey(phrase: string): string {
+  return phrase
     .toLowerCase()
     .replace(/[^a-z0-9 ]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
-  return lexicon.terms.get(key)?.include ?? []
+}
+
+/** The catalogue's categories a profile's category name stands for ("Children" → Children, Kids…); none when it lacks it. */
+export function categoriesNamed(lexicon: CategoryLexicon, name: string): readonly string[] {
+  return lexicon.terms.get(termKey(name))?.include ?? []
 }
 
 /**
@@ -75,11 +76,7 @@ export function createCategoryLexicon(
   const terms = new Map<string, CategoryTerm>()
   const put = (phrase: string, include: string[], exclude: string[], kind: Pick<CategoryTerm, 'topic' | 'people'> = {}) => {
     const plain = include.some((c) => stem(c) === stem(dropNouns(phrase)))
-    const key = phrase
-      .toLowerCase()
-      .replace(/[^a-z0-9 ]/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
+    const key = termKey(phrase)
     if (!key || terms.has(key)) return
     terms.set(key, {
       phrase: key,

@@ -14,11 +14,10 @@ export function readCritiques(state: UtteranceState, { words, lexicon }: PassEnv
     const said: string[] = []
     next = take(next, critique.re, (m) => void said.push(asSaid(state, m)))
     if (!said.length) continue
+    const saidAs = [...new Set(said)].join(' and ')
     const lean = [...new Set(critique.categories.flatMap((name) => categoriesNamed(lexicon, name)))]
-    for (const p of critique.search) {
-      const leaning = p.weight > 0 && lean.length ? { lean } : {}
-      findings.preferences.push({ ...p, said: [...new Set(said)].join(' and '), ...leaning })
-    }
+    for (const p of critique.search)
+      findings.preferences.push({ ...p, said: saidAs, ...(p.weight > 0 && lean.length ? { lean } : {}) })
   }
   return { ...next, findings }
 }
