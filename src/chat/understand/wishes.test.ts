@@ -19,6 +19,12 @@ describe('wishes pass', () => {
     expect(wishes('a psychological horror')).toEqual([{ text: 'psychological horror', weight: 1, filtered: ['horror'] }])
   })
 
+  it('reads "got any" as asking, not as the wish', () => {
+    // Quoted "got any films about mountain climbing" before.
+    expect(wishes('got any films about mountain climbing?')).toEqual([{ text: 'mountain climbing', weight: 1 }])
+    expect(wishes('you got any heist movies')).toEqual([{ text: 'heist', weight: 1 }])
+  })
+
   it('leaves modal verbs, pronouns and possessives at the edge of a wish out of it', () => {
     // Quoted "can about dinosaurs" and "my about marriage" before.
     expect(wishes('a movie my 6 year old and I can watch about dinosaurs')).toEqual([{ text: 'dinosaurs', weight: 1 }])

@@ -73,7 +73,7 @@ const TALK_CHAT = String.raw`(?:nice|fun|good|great|lovely|a pleasure|enjoyed|th
 const fluffPhrases = perDomain(
   (w) =>
     new RegExp(
-      `\\b(?:(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|(?:what|which) (?:do|would|can|could) you have(?: for)?|what (?:can|could|should|would|do) (?:i|we) (?:use|run|install|try|get|play|read)(?: to| for)?|i (?:would|'d) like|i want(?: to (?:${w.base}))?|recommend me|i (?:don'?t|do not) know|(?:it )?(?:does ?n'?t|does not|do ?n'?t|do not) matter|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?|${TALK_CHAT})\\b`,
+      `\\b(?:(?:i'?m|i am|we'?re|we are) (?:looking for|in the mood for|after|wanting|hoping for)|looking for|in the mood for|can you (?:recommend|suggest)|could you (?:recommend|suggest)|do you (?:have|know)(?: any)?|(?:have you |you |you'?ve )?got any|any (?:suggestions?|recommendations?|ideas)|what (?:would|do|can) you (?:recommend|suggest)|(?:what|which) (?:do|would|can|could) you have(?: for)?|what (?:can|could|should|would|do) (?:i|we) (?:use|run|install|try|get|play|read)(?: to| for)?|i (?:would|'d) like|i want(?: to (?:${w.base}))?|recommend me|i (?:don'?t|do not) know|(?:it )?(?:does ?n'?t|does not|do ?n'?t|do not) matter|not sure|i guess|i think|kind of|sort of|type of|how about|what about|(?:hi|hello|hey)(?: there)?|${TALK_CHAT})\\b`,
       'g',
     ),
 )
