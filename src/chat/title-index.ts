@@ -425,7 +425,7 @@ function fuzzySpans(
         !plural &&
         table.typo(slice, best.key) &&
         !kindOfThing(all, i, exact.get(best.key)!) &&
-        (len > 1 || fuzzyWordAllowed(text, all, i))
+        (len > 1 || fuzzyWordAllowed(text, all, i, reserved))
       ) {
         spans.push({
           i,
@@ -550,9 +550,9 @@ function accept(
   if (words.length === 1) {
     // A distinctive word with a capital ("Boyhood was good") is a title even at the start of a sentence.
     if (upper) return true
-    return cuedTitle(all, i)
+    return cuedTitle(all, i, reserved)
   }
-  return words.some((t) => /\p{Lu}/u.test(t.raw)) || saidAsTitle(text, all, i, j, titled)
+  return words.some((t) => /\p{Lu}/u.test(t.raw)) || saidAsTitle(text, all, { i, j, titled, reserved })
 }
 
 /** Nouns after a title that say it names films ("other star wars movies", "the harry potter series"). */
@@ -569,8 +569,12 @@ const LIST_WORDS = new Set(['and', 'or', 'nor'])
  * longer phrase ("set in the lone star state", "turns everything upside down", "for new year's eve") its words
  * describe the wish.
  */
-function saidAsTitle(text: string, all: Token[], i: number, j: number, titled: readonly boolean[]): boolean {
-  if (cuedTitle(all, i) || sentenceStart(text, all, i)) return true
+function saidAsTitle(
+  text: string,
+  all: Token[],
+  { i, j, titled, reserved }: { i: number; j: number; titled: readonly boolean[]; reserved: ReadonlySet<string> },
+): boolean {
+  if (cuedTitle(all, i, reserved) || sentenceStart(text, all, i)) return true
   const next = all[j]
   if (next && (VERB_AFTER.has(next.norm) || isYear(next) || SERIES_NOUNS.has(next.norm))) return true
   const before = LEADING_ARTICLES.has(all[i - 1]?.norm ?? '') ? i - 2 : i - 1
@@ -585,7 +589,10 @@ function saidAsTitle(text: string, all: Token[], i: number, j: number, titled: r
   return ends && TITLE_ENDING_LEADS.has(all[before]?.norm ?? '')
 }
 
-/** Nouns after which "about" opens a topic ("a movie about boxing"), not a title ("what about Inception?"). */
+/**
+ * Nouns after which "about" opens a topic ("a movie about boxing"), not a title ("what about Inception?"); a word
+ * of a category does too ("a comedy about high school" is no High School).
+ */
 const TOPIC_NOUNS = new Set(
   'movie movies film films flick flicks one ones something anything story stories show shows'.split(' '),
 )
@@ -593,12 +600,16 @@ const TOPIC_NOUNS = new Set(
 /** Words after which "about" turns to what the film is about ("like mean girls but about boys", "more about dogs"). */
 const TOPIC_TURNS = new Set('but and or more less mostly only just all'.split(' '))
 
-/** Whether the word before token i (or before its article) says a title follows: "loved up", "seen the heat". */
-function cuedTitle(all: Token[], i: number): boolean {
+/**
+ * Whether the word before token i (or before its article) says a title follows: "loved up", "seen the heat".
+ * `reserved`: the catalogue's category words.
+ */
+function cuedTitle(all: Token[], i: number, reserved: ReadonlySet<string>): boolean {
   const k = LEADING_ARTICLES.has(all[i - 1]?.norm ?? '') ? i - 2 : i - 1
   const cue = all[k]?.norm ?? ''
   if (!CUE_BEFORE.has(cue)) return false
-  return !(cue === 'about' && (TOPIC_NOUNS.has(all[k - 1]?.norm ?? '') || TOPIC_TURNS.has(all[k - 1]?.norm ?? '')))
+  const before = all[k - 1]?.norm ?? ''
+  return !(cue === 'about' && (TOPIC_NOUNS.has(before) || TOPIC_TURNS.has(before) || reserved.has(before)))
 }
 
 /**
@@ -612,11 +623,11 @@ function kindOfThing(all: Token[], i: number, entries: readonly Entry[]): boolea
 }
 
 /** A lone misspelt word is taken for a title only when it looks meant as one ("I loved the godfater", "Spiderman"). */
-function fuzzyWordAllowed(text: string, all: Token[], i: number): boolean {
+function fuzzyWordAllowed(text: string, all: Token[], i: number, reserved: ReadonlySet<string>): boolean {
   const whole = (i === 0 || (i === 1 && LEADING_ARTICLES.has(all[0]!.norm))) && (i + 1 === all.length || isYear(all[i + 1]))
   if (whole) return true
   if (/^\p{Lu}/u.test(all[i]!.raw) && !sentenceStart(text, all, i)) return true
-  return cuedTitle(all, i)
+  return cuedTitle(all, i, reserved)
 }
 
 /**

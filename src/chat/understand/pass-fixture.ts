@@ -27,6 +27,7 @@ const FILMS: [string, string, number, string][] = [
   ['94', "New Year's Eve", 2011, 'Comedy|Romance'],
   ['95', 'The Dark Knight', 2008, 'Action|Crime|Drama'],
   ['96', 'Microcosmos', 1996, 'Documentary'],
+  ['97', 'High School', 2010, 'Comedy'],
 ]
 
 /** Films as items from rows of id, title, year and genres joined by "|" (extra fields ignored). */

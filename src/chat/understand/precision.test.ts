@@ -35,6 +35,15 @@ describe('precision of understanding', () => {
     expect(titled('something set in the Lone Star state')).toEqual(['92'])
   })
 
+  it('reads "about" after a kind of film as its subject, not a title ("a comedy about high school")', () => {
+    for (const text of ['a comedy about high school', 'a documentary about high school']) {
+      expect(read(text).mentions, text).toEqual([])
+      expect(read(text).preferences, text).toEqual([{ text: 'high school', weight: 1 }])
+    }
+    // Asked about as a film, it still is one.
+    expect(read('what about high school?').mentions.map((m) => m.mention.itemId)).toEqual(['97'])
+  })
+
   it('refuses only what follows "without" or "instead of", not the wish said before it', () => {
     expect(read('an old-fashioned film without any colour').preferences).toEqual([
       { text: 'old fashioned', weight: 1 },
