@@ -1,10 +1,11 @@
 /**
- * The wish benchmark: natural one-turn requests ("a movie about chess", "a terminal music player"), each run as a
- * fresh conversation through the real chat runtime on the current build (offline encoder, no LLM, store in memory),
- * and judged against a relevance *rule* resolved over the data folder's facts (`src/eval/wishes.ts`), not against
- * hand-picked items. Per half of the set (tuning / reporting, fixed in the file): precision@5 of the plain reply,
- * nDCG@10 of a 10-item evaluation turn, recurrence (share of all top-5 slots taken by the 20 most frequent items) and
- * coverage (distinct items shown / catalogue). README figures come from the reporting half; tune on the other.
+ * The wish benchmark: natural requests ("a movie about chess", "a terminal music player"; some after earlier turns of
+ * the same conversation, "a heist movie" then "funnier", whose last turn is judged), each run as a fresh conversation
+ * through the real chat runtime on the current build (offline encoder, no LLM, store in memory), and judged against a
+ * relevance *rule* resolved over the data folder's facts (`src/eval/wishes.ts`), not against hand-picked items. Per
+ * half of the set (tuning / reporting, fixed in the file): precision@5 of the plain reply, nDCG@10 of a 10-item
+ * evaluation turn, recurrence (share of all top-5 slots taken by the 20 most frequent items) and coverage (distinct
+ * items shown / catalogue). README figures come from the reporting half; tune on the other.
  *
  * Environment:
  * - `BENCH_WISHES_SET`: a set in `bench/wishes/` (`movies`, `debian`) or a path; default `debian` for a generic
@@ -129,15 +130,18 @@ async function askAll(config: Readonly<Config>, judged: readonly Judged[]) {
   const turnMs: number[] = []
   try {
     for (const { request, relevant } of judged) {
-      const started = performance.now()
       // A person of their own per request: a title one request names is a like of its asker, and must not steer the next.
-      const userId = `wish-${request.id}`
-      const reply = await runtime.chat.handleTurn({ conversationId: `wish-${request.id}`, userId, text: request.text })
+      const plain = { conversationId: `wish-${request.id}`, userId: `wish-${request.id}` }
+      const rank = { conversationId: `wish-rank-${request.id}`, userId: `wish-${request.id}-rank` }
+      // The earlier turns of a conversation, said in both; only the last turn is judged (and timed).
+      for (const text of request.before ?? []) {
+        await runtime.chat.handleTurn({ ...plain, text })
+        await runtime.chat.handleTurn({ ...rank, text })
+      }
+      const started = performance.now()
+      const reply = await runtime.chat.handleTurn({ ...plain, text: request.text })
       turnMs.push(performance.now() - started)
-      const ranking = await runtime.evalTurn(
-        { conversationId: `wish-rank-${request.id}`, userId: `${userId}-rank`, text: request.text },
-        { k: 10, remember: false },
-      )
+      const ranking = await runtime.evalTurn({ ...rank, text: request.text }, { k: 10, remember: false })
       for (const item of [...reply.items, ...ranking.items])
         titles.set(item.id, item.year ? `${item.title} (${item.year})` : item.title)
       outcomes.push({
@@ -217,7 +221,7 @@ function detailTable(outcomes: readonly WishOutcome[], titles: ReadonlyMap<strin
     rows: outcomes.map((o) => [
       o.request.half,
       o.request.id,
-      o.request.text,
+      [...(o.request.before ?? []), o.request.text].join(' → '),
       o.relevant.size,
       precisionAtK(o.shown, o.relevant, 5),
       o.shown.map((id) => `${o.relevant.has(id) ? '✓ ' : ''}${titles.get(id) ?? id}`).join('; '),

@@ -72,6 +72,8 @@ describe('namesAFact', () => {
     expect(namesAFact({ text: 'a comedy about thieves', rule })).toBe(true)
     expect(namesAFact({ text: 'crooks cracking a vault', rule })).toBe(false)
     expect(namesAFact({ text: 'an atheist drama', rule })).toBe(false)
+    // A conversation names it in any turn.
+    expect(namesAFact({ before: ['a heist movie'], text: 'funnier', rule })).toBe(true)
   })
 })
 
@@ -174,6 +176,15 @@ describe('parseWishSet', () => {
     expect(() => parseWishSet({ name: 'n', description: '', splitSeed: 7, requests: [moved] }, 'f.json')).toThrow(
       expect.objectContaining({ code: 'input.invalid' }),
     )
+  })
+
+  it('takes the earlier turns of a conversation, and rejects an empty one', () => {
+    const turns = { ...request('a'), before: ['a heist movie'], text: 'funnier' }
+    expect(parseWishSet({ name: 'n', description: '', splitSeed: 7, requests: [turns] }, 'f.json').requests[0]?.before).toEqual([
+      'a heist movie',
+    ])
+    const empty = { name: 'n', description: '', splitSeed: 7, requests: [{ ...turns, before: [''] }] }
+    expect(() => parseWishSet(empty, 'f.json')).toThrow(expect.objectContaining({ code: 'input.invalid' }))
   })
 
   it('rejects a duplicate id and a rule without topic or condition', () => {

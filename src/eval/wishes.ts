@@ -50,6 +50,11 @@ export const wishRequestSchema = z
     id: z.string().regex(/^[a-z0-9-]+$/),
     kind: z.string().min(1),
     text: z.string().min(3),
+    /**
+     * What the person said before, in the same conversation, one message per turn ("a heist movie" before
+     * "funnier"): the reply to `text`, the last turn, is judged.
+     */
+    before: z.array(z.string().min(1)).min(1).optional(),
     half: z.enum(['tune', 'report']),
     rule: wishRuleSchema,
   })
@@ -146,8 +151,8 @@ export function blindRule(rule: WishRule): WishRule | undefined {
  * longer than three letters, e.g. "a heist movie" for the keyword heist): such requests can be answered by string
  * matching, paraphrased ones ("inmates planning to bust out of jail") cannot.
  */
-export function namesAFact(request: Pick<WishRequest, 'text' | 'rule'>): boolean {
-  const text = request.text.toLowerCase()
+export function namesAFact(request: Pick<WishRequest, 'text' | 'rule' | 'before'>): boolean {
+  const text = [...(request.before ?? []), request.text].join(' ').toLowerCase()
   const groups = [request.rule.any ?? {}, ...(request.rule.all ?? [])]
   return groups.some((group) =>
     Object.values(group).some((values) =>
