@@ -13,6 +13,11 @@ export interface CategoryTerm {
   include: string[]
   /** Catalogue category names a refusal of it rules out. */
   exclude: string[]
+  /**
+   * Those of `exclude` only implied by the refusal, not named ("no horror" also refuses thrillers: the profile's
+   * `alsoExclude`): a category asked for in the same message keeps them ("a funny heist movie, no horror").
+   */
+  implied?: string[]
   /** The category's own name ("horror", "comedies"), which says nothing beyond the category; "scary" or "space" say more. */
   plain: boolean
   /** A subject within the category ("heist"): asked for, a wish, not a filter. */
@@ -74,7 +79,8 @@ export function createCategoryLexicon(
   const bySquash = new Map(categories.map((c) => [squash(c), c]))
   const find = (names: string[]) => names.map((n) => bySquash.get(squash(n))).filter((c): c is string => c !== undefined)
   const terms = new Map<string, CategoryTerm>()
-  const put = (phrase: string, include: string[], exclude: string[], kind: Pick<CategoryTerm, 'topic' | 'people'> = {}) => {
+  type Kind = Pick<CategoryTerm, 'topic' | 'people' | 'implied'>
+  const put = (phrase: string, include: string[], exclude: string[], kind: Kind = {}) => {
     const plain = include.some((c) => stem(c) === stem(dropNouns(phrase)))
     const key = termKey(phrase)
     if (!key || terms.has(key)) return
@@ -83,6 +89,7 @@ export function createCategoryLexicon(
       include,
       exclude,
       plain,
+      ...(kind.implied?.length ? { implied: kind.implied } : {}),
       ...(kind.topic ? { topic: true } : {}),
       ...(kind.people ? { people: true } : {}),
     })
@@ -90,10 +97,11 @@ export function createCategoryLexicon(
   for (const concept of profile.categories) {
     const found = find(concept.names)
     if (!found.length) continue
-    const exclude = [...new Set([...found, ...find(concept.alsoExclude ?? [])])]
+    const implied = find(concept.alsoExclude ?? []).filter((c) => !found.includes(c))
+    const exclude = [...new Set([...found, ...implied])]
     const include = [...new Set([...found, ...find(concept.alsoInclude ?? [])])]
-    for (const w of concept.words) put(w, include, exclude, { people: concept.people })
-    for (const w of concept.topics ?? []) put(w, include, exclude, { topic: true })
+    for (const w of concept.words) put(w, include, exclude, { people: concept.people, implied })
+    for (const w of concept.topics ?? []) put(w, include, exclude, { topic: true, implied })
   }
   for (const c of categories) {
     put(c, [c], [c])

@@ -258,7 +258,11 @@ describe('understand', () => {
     expect(u('a 6-yr-old who loves dinosaurs').preferences.map((p) => p.text)).toEqual(['loves dinosaurs'])
     expect(u('a funny space movie').include.sort()).toEqual(['Comedy', 'Sci-Fi'])
     expect(u("I don't want anything romantic").exclude).toEqual(['Romance'])
-    expect(u('I love comedies but not horror')).toMatchObject({ include: ['Comedy'], exclude: ['Horror', 'Thriller'] })
+    // A refusal's implied kin (thrillers, for "no horror") yields to a category asked for in the same message: a
+    // comedy that is also a thriller is no horror film; refused alone, horror refuses thrillers too.
+    expect(u('I love comedies but not horror')).toMatchObject({ include: ['Comedy'], exclude: ['Horror'] })
+    expect(u('an action movie, no horror')).toMatchObject({ include: ['Action'], exclude: ['Horror'] })
+    expect(u('an action movie, no horror or thrillers')).toMatchObject({ include: ['Action'], exclude: ['Horror', 'Thriller'] })
     // A romcom is both; not having watched a film refuses nothing, not watching a genre does.
     expect(u('any good romcoms?').include.sort()).toEqual(['Comedy', 'Romance'])
     expect(u('no romcoms please').exclude).toEqual(['Romance'])

@@ -42,7 +42,8 @@ export const lengthSchema = z.strictObject({
 
 /**
  * Words for a kind of item, mapped to the catalogue's category names (any of their spellings). `alsoExclude`
- * widens a refusal ("nothing scary" also refuses thrillers); `alsoInclude` widens a request.
+ * widens a refusal ("nothing scary" also refuses thrillers) unless a category is asked for in the same message;
+ * `alsoInclude` widens a request.
  */
 export const categoryConceptSchema = z.strictObject({
   names: words.min(1),
@@ -51,7 +52,8 @@ export const categoryConceptSchema = z.strictObject({
   alsoInclude: words.optional(),
   /**
    * Subjects within the category ("heist", "zombies"): asked for, a wish to match rather than a filter ("a funny
-   * heist movie" is not every crime film); refused, they refuse the category like its words.
+   * heist movie" is not every crime film); refused, a wish against them, not a refusal of the category ("a horror
+   * movie" then "with ghosts, not zombies" keeps the horror films).
    */
   topics: words.optional(),
   /**

@@ -40,7 +40,14 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   const perClause = state.clauses.map((clause, c) => {
     const reading = state.readings[c]!
     if (reading.describesItem)
-      return { names: new Set<string>(), filters: new Set<string>(), asked: new Set<string>(), wishSpans: [], audienceSpans: [] }
+      return {
+        names: new Set<string>(),
+        filters: new Set<string>(),
+        asked: new Set<string>(),
+        wishSpans: [],
+        audienceSpans: [],
+        implied: [],
+      }
     const clauseCues = cues.slice(clause.start, clause.end)
     const said = { words: view.slice(clause.start, clause.end), cues: clauseCues, topicAt: topicAt[c] }
     return readClauseCategories(said, reading, { lexicon, words }, findings, runs)
@@ -50,6 +57,9 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   const askedWords = perClause.map((p) => p.asked)
   const wishSpans = perClause.map((p) => p.wishSpans)
   const audienceSpans = perClause.map((p) => p.audienceSpans)
+  // A refusal's implied kin ("no horror" also refuses thrillers) yields to a category asked for in the message: "a
+  // funny heist movie, no horror" keeps the comedies that are thrillers too (Out of Sight); "no horror" alone refuses both.
+  if (findings.include.length === 0) findings.exclude.push(...perClause.flatMap((p) => p.implied))
   // "A feel-good movie" is never a horror film, whatever else it is (unless horror is asked for).
   for (const mood of words.impliedRefusals) {
     if (!mood.re.test(state.lower)) continue
@@ -80,8 +90,9 @@ function readClauseCategories(
   { lexicon, words: domain }: { lexicon: CategoryLexicon; words: DomainWords },
   findings: Understanding,
   runs: string[][][],
-): { names: Set<string>; filters: Set<string>; asked: Set<string>; wishSpans: Range[]; audienceSpans: Range[] } {
+): ClauseCategories {
   const tokens = tokenize(words)
+  const implied: string[] = []
   const categoryWords = new Set<string>()
   const filters = new Set<string>()
   const asked = new Set<string>()
@@ -114,8 +125,13 @@ function readClauseCategories(
     const dislikedAfter = dislikesAt.some((at) => at >= end && at - end <= DISLIKE_AFTER_CHARS)
     if (inWish) runEnd = -1
     else if (RELEASE_BEFORE_RE.test(before)) findings.release = [...new Set([...(findings.release ?? []), ...term.include])]
-    else if (reading.carried || refusedBefore(before, domain) || dislikedAfter) findings.exclude.push(...term.exclude)
-    else if (subject) runEnd = -1
+    else if (reading.carried || refusedBefore(before, domain) || dislikedAfter) {
+      // A subject refused ("not zombies", "no heist movies") is a wish against it, not against its whole category.
+      if (!term.topic) {
+        findings.exclude.push(...term.exclude.filter((c) => !term.implied?.includes(c)))
+        implied.push(...(term.implied ?? []))
+      }
+    } else if (subject) runEnd = -1
     else {
       findings.include.push(...term.include)
       for (const w of term.phrase.split(' ')) {
@@ -136,7 +152,17 @@ function readClauseCategories(
     }
     i += len - 1
   }
-  return { names: categoryWords, filters, asked, wishSpans, audienceSpans }
+  return { names: categoryWords, filters, asked, wishSpans, audienceSpans, implied }
+}
+
+interface ClauseCategories {
+  names: Set<string>
+  filters: Set<string>
+  asked: Set<string>
+  wishSpans: Range[]
+  audienceSpans: Range[]
+  /** Categories a refusal only implies (`CategoryTerm.implied`). */
+  implied: string[]
 }
 
 /** Letters a word shares with the start of a category's name to be a form of it ("animat-ed", "comed-ic"). */

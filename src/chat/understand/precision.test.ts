@@ -153,11 +153,21 @@ describe('precision of understanding', () => {
   it('reads a subject word said in passing as a wish, and the kind asked for as a filter', () => {
     const u = read('a funny heist movie from the 90s, no horror')
     expect(u.include).toEqual(['Comedy'])
-    expect(u.exclude).toEqual(['Horror', 'Thriller'])
+    // Comedies that are also thrillers stay (Out of Sight): "no horror" refuses thrillers only when alone.
+    expect(u.exclude).toEqual(['Horror'])
     expect(u.era).toEqual({ min: 1990, max: 1999 })
     expect(u.preferences).toEqual([{ text: 'funny heist', weight: 1 }])
-    // Refused, a subject still refuses its category.
-    expect(read('no heist movies').exclude).toEqual(['Crime'])
+    // Refused, a subject is a wish against it, not against its whole category: "not zombies" after "a horror movie"
+    // keeps the horror films about ghosts.
+    expect(read('no heist movies')).toMatchObject({ exclude: [], preferences: [{ text: 'heist', weight: -0.6 }] })
+    expect(read('with ghosts, not zombies')).toMatchObject({
+      exclude: [],
+      preferences: [
+        { text: 'ghosts', weight: 1 },
+        { text: 'zombies', weight: -0.6 },
+      ],
+    })
+    expect(read('a zombie movie')).toMatchObject({ include: [], preferences: [{ text: 'zombie', weight: 1 }] })
   })
 
   it('keeps a wish made of common words when it is the subject', () => {
