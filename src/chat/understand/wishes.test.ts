@@ -30,6 +30,11 @@ describe('wishes pass', () => {
     expect(wishes('a movie my 6 year old and I can watch about dinosaurs')).toEqual([{ text: 'dinosaurs', weight: 1 }])
     expect(wishes('a film i could watch with my wife about marriage')).toEqual([{ text: 'marriage', weight: 1 }])
     expect(wishes('something my kids can watch about space')).toEqual([{ text: 'space', weight: 1 }])
+    // Contractions of a pronoun and a verb too: quoted "that's deeply unsettling and stays" and "it's about time
+    // travel" before.
+    expect(wishes("a film that's deeply unsettling")).toEqual([{ text: 'deeply unsettling', weight: 1 }])
+    expect(wishes("okay, it's about time travel")).toEqual([{ text: 'time travel', weight: 1 }])
+    expect(wishes("there's")).toEqual([])
   })
 
   it('leaves a word that only suggests the kind, said before the subject, to the filter', () => {

@@ -78,7 +78,7 @@ const fluffPhrases = perDomain(
     ),
 )
 const EDGE_STOP = new Set(
-  "what's i and or but so the a an to of with for that who which is it was from in on at about by like as than some any whats what how need needs want wants would could should might will can may must shall my our your his her their we you he she they me us".split(
+  "what's i and or but so the a an to of with for that who which is it was from in on at about by like as than some any whats what how need needs want wants would could should might will can may must shall my our your his her their we you he she they me us that's thats it's there's who's they're we're you're i'm".split(
     ' ',
   ),
 )
