@@ -17,11 +17,11 @@ import { createRecommender, type FactMeanings, factNamesOf, thesaurusWords } fro
 import { createMemoryStore } from '../../src/store/index.ts'
 
 /**
- * A real runtime for the wish examples of issue 21, on a pool smaller than the catalogue: the most popular films by
- * the demo build's own prior (ratings and the ReDial log, as `concierge rebuild` computes it), plus every film a
- * row's rule makes relevant and every film named in `keep`. So the popular films that answered these wishes wrongly
- * before are in the pool, and can win again if the behaviour regresses. The chat reads messages against the whole
- * catalogue (titles, words), as served; only the recommender is limited to the pool.
+ * A real runtime for the wish examples of issue 21, on a pool of the catalogue: the most popular films by the demo
+ * build's own prior (ratings and the ReDial log, as `concierge rebuild` computes it; `popular` may be the whole
+ * catalogue), plus every film a row's rule makes relevant and every film named in `keep`. So the popular films that
+ * answered these wishes wrongly before are in the pool, and can win again if the behaviour regresses. The chat reads
+ * messages against the whole catalogue (titles, words), as served; only the recommender is limited to the pool.
  */
 export interface WishFixture {
   /** The films the recommender can pick from. */
@@ -36,7 +36,7 @@ export interface WishFixture {
 }
 
 export interface WishFixtureOptions {
-  /** How many of the most popular films join the pool. */
+  /** How many of the most popular films join the pool (`Infinity`: all). */
   popular: number
   /** Rules whose relevant films all join the pool. */
   rules: readonly WishRule[]
