@@ -180,6 +180,12 @@ import type { BlendWeights } from './types.ts'
  *   close to every thriller): wish tuning half (144 requests) no P@5 change (two reorderings); ReDial 5-fold CV
  *   353 → 352 at @10 (+0 −1), 728 at @50 (+1 −1), 14 ranks moved. It passes the political-thriller row of the
  *   wish examples on the test pool, one example: not switched on.
+ * - The subject of the titles a critique changes as a wish of its own (2026-12-07, tenth session; "like Alien but
+ *   funnier" → "alien, spaceship, android": the title's tags that at least 3 items of the critique's categories hold,
+ *   by that count times idf, at most 3; the wish marked as changing the titles, so it moves the blend to the specific
+ *   end): wish tuning half (155) at weight 1 ± 0 (alien and jaws up, lord of the rings, notting hill and inception
+ *   down: the subject's matches outside the critique's category, Aliens and Prometheus, outrank comedies), at 0.5
+ *   −0.004 ± 0.007. Not built.
  */
 export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   semantic: 0.18,
