@@ -186,6 +186,10 @@ import type { BlendWeights } from './types.ts'
  *   end): wish tuning half (155) at weight 1 ± 0 (alien and jaws up, lord of the rings, notting hill and inception
  *   down: the subject's matches outside the critique's category, Aliens and Prometheus, outrank comedies), at 0.5
  *   −0.004 ± 0.007. Not built.
+ * - The lexical channel's title field weighed as a description (`FIELD_WEIGHTS.title` 1 instead of 3, tables rebuilt;
+ *   2026-12-07, tenth session, for "something scary" → the Scary Movie parodies): wish tuning half (155) no P@5
+ *   change (one request up, one down, many reorderings), and the parodies stay (their tags and descriptions say
+ *   "scary" too). Not built.
  */
 export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   semantic: 0.18,
