@@ -190,6 +190,12 @@ import type { BlendWeights } from './types.ts'
  *   2026-12-07, tenth session, for "something scary" → the Scary Movie parodies): wish tuning half (155) no P@5
  *   change (one request up, one down, many reorderings), and the parodies stay (their tags and descriptions say
  *   "scary" too). Not built.
+ * - A critique beside a title with the title's closeness weighed up (2026-12-07, tenth session; when a positive wish
+ *   leans and the request has liked or anchor films, `likedSimilarity` and `collaborative` +k, `categoryLean` +m): the
+ *   pool holds the comedies closest to Alien (Star Trek IV, Dark Star, Planet 51, My Stepmother Is an Alien…), but at
+ *   k 1 and 2 without m the title's non-comedies lead (Aliens, E.T., The Terminator): −0.000 and −0.001 on the tuning
+ *   half (155); with m 2 or 4, +0.001 ± 0.004 ("like alien but funnier" → Aliens, The Rocky Horror Picture Show, Mars
+ *   Attacks!, Army of Darkness, The Fifth Element: one labelled). Not built.
  */
 export const DEFAULT_WEIGHTS: Readonly<BlendWeights> = Object.freeze({
   semantic: 0.18,
