@@ -1,7 +1,7 @@
 import { type CandidateSource, type CollabScorer, type Item, type ItemId, normalize, type VectorIndex } from '../core/index.ts'
 import type { CatalogueView, WishWords } from './catalogue.ts'
 import { compileConstraints } from './filters.ts'
-import { heldAs, saidStems, tagKeptWhole } from './lexical.ts'
+import { companiesOf, heldAs, saidStems, tagKeptWhole, tagKey } from './lexical.ts'
 import { type BlendWeights, MAX_PROPOSED, type RecommendRequest } from './types.ts'
 
 /** Items added to the pool per rare word of a wish (its most popular users), beside the vector search. */
@@ -51,6 +51,7 @@ export function allowedFilter(view: CatalogueView, request: RecommendRequest): (
     ...activeAnchors(request).map((a) => a.id),
   ])
   const refused = refusedFacts(view, request)
+  const brands = refusedBrands(view, request)
   // Each item is judged once per request (1 passes, -1 fails, 0 not asked yet): the index asks for every item.
   const verdict = new Int8Array(view.items.length)
   return (id) => {
@@ -59,7 +60,7 @@ export function allowedFilter(view: CatalogueView, request: RecommendRequest): (
     let ok = verdict[at] as number
     if (ok === 0) {
       const item = view.items[at] as Item
-      ok = !blocked.has(id) && passes(item) && !holdsAny(item, refused) ? 1 : -1
+      ok = !blocked.has(id) && passes(item) && !holdsAny(item, refused) && !madeByAny(item, brands) ? 1 : -1
       verdict[at] = ok
     }
     return ok === 1
@@ -81,6 +82,57 @@ function refusedFacts(view: CatalogueView, request: RecommendRequest): ReadonlyS
   }
   return out
 }
+
+/** Words of a company's name said to refuse it, at most ("not marvel", "nothing from walt disney"). */
+const MAX_BRAND_WORDS = 2
+/**
+ * A word in more than this share of the catalogue's company names, and more than GENERIC_NAME_MIN of them, says no
+ * company ("studios", "pictures", "films").
+ */
+const GENERIC_NAME_SHARE = 0.005
+const GENERIC_NAME_MIN = 10
+
+/**
+ * The companies a refusal names by their own words though not whole: "not marvel" refuses Marvel Studios and Marvel
+ * Enterprises, "nothing from disney" Walt Disney Pictures: the catalogue's companies whose names hold every word it
+ * says (one or two, none of them a word many company names share). Not from an `implied` text.
+ */
+function refusedBrands(view: CatalogueView, request: RecommendRequest): ReadonlySet<string> {
+  const out = new Set<string>()
+  for (const p of request.preferences) {
+    if (p.weight >= 0 || p.implied) continue
+    const said = saidStems(p.text)
+    if (said.length === 0 || said.length > MAX_BRAND_WORDS || said.some((w) => genericNameWords(view).has(w))) continue
+    for (const key of companyKeys(view)) {
+      const words = key.split(' ')
+      if (said.every((w) => words.includes(w))) out.add(key)
+    }
+  }
+  return out
+}
+
+/** Whether an item was made by one of the companies (by key). */
+function madeByAny(item: Item, companies: ReadonlySet<string>): boolean {
+  return companies.size > 0 && companiesOf(item).some((c) => companies.has(tagKey(c)))
+}
+
+/** Per catalogue view: its companies' keys, and the words of their names many of them share. Read at the first refusal. */
+const companyTables = new WeakMap<CatalogueView, { keys: Set<string>; generic: Set<string> }>()
+function companyTable(view: CatalogueView): { keys: Set<string>; generic: Set<string> } {
+  let table = companyTables.get(view)
+  if (!table) {
+    const keys = new Set(view.items.flatMap((item) => companiesOf(item).map(tagKey)))
+    const uses = new Map<string, number>()
+    for (const key of keys) for (const w of new Set(key.split(' '))) uses.set(w, (uses.get(w) ?? 0) + 1)
+    const bar = Math.max(GENERIC_NAME_MIN, GENERIC_NAME_SHARE * keys.size)
+    const generic = new Set([...uses].filter(([, n]) => n > bar).map(([w]) => w))
+    table = { keys, generic }
+    companyTables.set(view, table)
+  }
+  return table
+}
+const companyKeys = (view: CatalogueView) => companyTable(view).keys
+const genericNameWords = (view: CatalogueView) => companyTable(view).generic
 
 /** Whether an item holds one of the facts (tags or companies, by key), named whole by the key. */
 function holdsAny(item: Item, facts: ReadonlySet<string>): boolean {

@@ -651,6 +651,34 @@ describe('createRecommender', () => {
     expect(await refusing('World War II', 'world war')).toBeGreaterThan(0)
   })
 
+  it('refuses the films of a company a refusal names by its own word ("not marvel"), not by a word many names share', async () => {
+    // 300 films by 150 companies: the ten most popular by "Marvel Studios" or "Marvel Enterprises", every one's
+    // company name ending in "Studios" or "Enterprises".
+    const { films: plain, index: own } = taggedWorld(300, 0, '', 'drama')
+    const films = plain.map((f, i) => ({
+      ...f,
+      metadata: {
+        companies:
+          i < 10 ? `Marvel ${i % 2 ? 'Studios' : 'Enterprises'}` : `Maker${i % 150} ${i % 2 ? 'Studios' : 'Enterprises'}`,
+      },
+    }))
+    const rec = await createRecommender({
+      items: films,
+      index: own,
+      embedder,
+      popularity: new Map(films.map((f, i) => [f.id, 300 - i])),
+    })
+    const marvels = async (text: string, implied?: true) => {
+      const out = await rec.recommend(request({ preferences: [{ text, weight: -0.6, ...(implied ? { implied } : {}) }], k: 20 }))
+      return out.filter((r) => String(r.item.metadata.companies).startsWith('Marvel')).length
+    }
+    expect(await marvels('marvel')).toBe(0)
+    expect(await marvels('anything marvel')).toBe(0)
+    // "studios" is in half the names: it names no company. Nor does the chat's own text for a critique.
+    expect(await marvels('studios')).toBeGreaterThan(0)
+    expect(await marvels('marvel', true)).toBeGreaterThan(0)
+  })
+
   it('never quotes a tag stating other numbers than the wish as its evidence ("World War II" for the first world war)', async () => {
     const { films, index: own } = taggedWorld(200, 10, 'A soldier in the trenches.', 'World War II')
     const rec = await createRecommender({

@@ -168,6 +168,8 @@ describe('precision of understanding', () => {
       ],
     })
     expect(read('a zombie movie')).toMatchObject({ include: [], preferences: [{ text: 'zombie', weight: 1 }] })
+    // A studio is a subject too: "no pixar" after "an animated movie" refused every animated film.
+    expect(read('no pixar')).toMatchObject({ exclude: [], preferences: [{ text: 'pixar', weight: -0.6 }] })
   })
 
   it('keeps a wish made of common words when it is the subject', () => {
