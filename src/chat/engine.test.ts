@@ -57,6 +57,21 @@ describe('the request the chat builds', () => {
     expect(last.constraints.includeCategories).toEqual(['Sci-Fi'])
     await close()
   })
+
+  it('keeps the wish a message only narrows at full weight ("a submarine movie", then "from the 80s")', async () => {
+    const { requests, chat, close } = await recordingChat()
+    const wishWeight = () => requests.at(-1)!.preferences.find((p) => p.text === 'submarine')?.weight
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'a submarine movie' })
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'from the 80s' })
+    expect(requests.at(-1)!.constraints).toMatchObject({ yearMin: 1980, yearMax: 1989 })
+    expect(wishWeight()).toBe(1)
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'no horror' })
+    expect(wishWeight()).toBe(1)
+    // A new wish starts another request: the old one fades.
+    await chat.handleTurn({ conversationId: 'c', userId: 'u', text: 'something about pirates' })
+    expect(wishWeight()).toBeLessThan(1)
+    await close()
+  })
 })
 
 describe('a category no longer required', () => {

@@ -108,6 +108,22 @@ describe('the session transition table', () => {
     ])
     expect(moved.preferences[0]).toEqual({ text: 'heists', weight: 1, turn: 0 })
   })
+
+  it('keeps the request a message only narrows ("from the 80s", "not marvel") as fresh as that message', () => {
+    const heists = { text: 'heists', weight: 1 }
+    const narrowed = transitionAll(start(), [
+      { kind: 'preferences', preferences: [heists] },
+      { kind: 'turn' },
+      { kind: 'preferences', preferences: [], refines: true },
+    ])
+    expect(narrowed.preferences).toEqual([{ text: 'heists', weight: 1, turn: 0, kept: 1 }])
+    const refused = transitionAll(start(), [
+      { kind: 'preferences', preferences: [heists] },
+      { kind: 'turn' },
+      { kind: 'preferences', preferences: [{ text: 'marvel', weight: -0.6 }], refines: true },
+    ])
+    expect(refused.preferences[0]).toEqual({ text: 'heists', weight: 1, turn: 0, kept: 1 })
+  })
 })
 
 describe('the words said for a critique', () => {

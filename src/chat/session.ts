@@ -32,8 +32,11 @@ export type SessionEvent =
   | { kind: 'constraints'; understanding: Understanding; lengthField?: string | undefined }
   /** Catalogue fields asked for, refused or bounded ("not GTK", "under 100 MB"); refusals add up over turns. */
   | { kind: 'facets'; facets: readonly FacetConstraint[] }
-  /** Wishes said in a message ("something about heists", "less violent"). */
-  | { kind: 'preferences'; preferences: Understanding['preferences'] }
+  /**
+   * Wishes said in a message ("something about heists", "less violent"). `refines`: the message only narrows the
+   * request before it ("from the 80s", "not marvel"), which stands as fresh as the message.
+   */
+  | { kind: 'preferences'; preferences: Understanding['preferences']; refines?: boolean }
   /** A question the reply asks ("which Alien?"); the previous one is answered or dropped either way. */
   | { kind: 'ask'; pending?: PendingClarification | undefined }
   /** The item the person talks about now ("tell me about the second one"). */
@@ -97,11 +100,13 @@ function rememberShown(s: SessionState, ids: readonly ItemId[], keepFocus: boole
   return keepFocus ? next : withoutFocus(next)
 }
 
-function addPreferences(s: SessionState, preferences: Understanding['preferences']): SessionState {
+function addPreferences(s: SessionState, preferences: Understanding['preferences'], refines = false): SessionState {
   // A message that only critiques ("funnier") changes the request it follows, which stands as fresh as when it was
-  // said: "a heist movie", then "funnier", is "a heist movie but funnier", not comedies with a faded heist.
+  // said: "a heist movie", then "funnier", is "a heist movie but funnier", not comedies with a faded heist; so does
+  // one that only narrows it ("something with tom hanks", then "older please").
   const critiqueOnly = preferences.length > 0 && preferences.every((p) => p.said !== undefined)
-  let kept = critiqueOnly ? s.preferences.map((q) => (q.said === undefined ? { ...q, kept: s.turn } : q)) : s.preferences
+  const keep = critiqueOnly || refines
+  let kept = keep ? s.preferences.map((q) => (q.said === undefined ? { ...q, kept: s.turn } : q)) : s.preferences
   for (const p of preferences) {
     // A wish said again is refreshed, not stacked: it would weigh double and be echoed twice in the reply.
     const stored = storedPreference(p, s.turn)
@@ -147,7 +152,7 @@ export const TRANSITIONS: { [K in SessionEvent['kind']]: Transition<K> } = {
   item: (s, e) => ({ ...ITEM_TRANSITIONS[e.action](s, e.id), focus: e.id }),
   focus: (s, e) => ({ ...s, focus: e.id }),
   constraints: (s, e) => applyConstraints(s, e.understanding, e.lengthField),
-  preferences: (s, e) => addPreferences(s, e.preferences),
+  preferences: (s, e) => addPreferences(s, e.preferences, e.refines),
   facets: (s, e) => ({ ...s, constraints: { ...s.constraints, facets: mergeFacets(s.constraints.facets ?? [], e.facets) } }),
   ask: (s, e) => ask(s, e.pending),
   shown: (s, e) => rememberShown(s, e.ids, e.keepFocus),

@@ -171,6 +171,16 @@ function countSignals(notes: Notes, u: Understanding): number {
   return noted + constraints.length + u.preferences.length + (u.dropFilters || u.changeDirection ? 1 : 0)
 }
 
+/**
+ * Whether a message only narrows the request before it: it sets or refuses a filter (`constrained`) or refuses
+ * something, and asks for nothing new (no positive wish, no title, no change of direction).
+ */
+function refinesOnly(u: Understanding, constrained: boolean): boolean {
+  if (u.changeDirection || u.reset || u.mentions.length || u.references.length) return false
+  if (u.preferences.some((p) => p.weight > 0)) return false
+  return constrained || u.preferences.some((p) => p.weight < 0)
+}
+
 /** The session after everything the message says, the notes for the reply, and the question it raises. */
 async function applyMessage(ctx: ChatContext, start: SessionState, text: string, settings: TurnSettings) {
   const suggested = (settings.shown ?? []).filter((id) => ctx.byId.has(id))
@@ -188,8 +198,13 @@ async function applyMessage(ctx: ChatContext, start: SessionState, text: string,
   // Titles only the LLM read as liked or disliked count like those the rules found.
   for (const id of assisted.likes) s = await applyItem(ctx, s, id, 'like', notes)
   for (const id of assisted.dislikes) s = await applyItem(ctx, s, id, 'dislike', notes)
+  const unconstrained = JSON.stringify(s.constraints)
   s = transition(s, { kind: 'constraints', understanding: u, lengthField: ctx.lengthField })
-  s = transition(s, { kind: 'preferences', preferences: u.preferences })
+  s = transition(s, {
+    kind: 'preferences',
+    preferences: u.preferences,
+    refines: refinesOnly(u, unconstrained !== JSON.stringify(s.constraints)),
+  })
   // A refusal said in the person's words is said back; one a mood implies ("dark depressing grim") is not theirs.
   for (const p of u.preferences) {
     const said = p.weight < 0 ? writtenIn(p.text, text) : undefined
