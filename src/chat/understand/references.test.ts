@@ -15,6 +15,13 @@ describe('references pass', () => {
     expect(runPass('references', 'something from the last few years', shown).pointed).toEqual([])
   })
 
+  it('does not take a name that opens with an ordinal for a position ("set during the first world war")', () => {
+    // After "a war movie", "set during the first world war" was "more like" the first film shown.
+    for (const text of ['set during the first world war', 'the second half of the century', 'love at first sight'])
+      expect(runPass('references', text, shown).pointed, text).toEqual([])
+    expect(runPass('references', 'the first was great', shown).pointed.map((p) => p.itemId)).toEqual(['1'])
+  })
+
   it('answers a pending question by year or version', () => {
     const pending = fixtureEnv({ pending: { candidates: ['1214', '1200'], intent: 'like', mention: 'alien', turn: 1 } })
     expect(runPass('references', 'the 1986 one', pending).pointed).toMatchObject([{ itemId: '1200', fromPending: true }])

@@ -35,9 +35,10 @@ const reactionRe = perDomain(
       'g',
     ),
 )
-const NOT_ITEM = '(?! (?:few|couple|several|years?|decades?|months?|weeks?|time|times|night|\\d+)\\b)'
+const NOT_ITEM =
+  '(?! (?:few|couple|several|years?|decades?|months?|weeks?|days?|time|times|night|world|half|place|part|chapter|episode|season|act|date|love|kiss|sight|person|lady|class|round|step|\\d+)\\b)'
 const NUMBERED_RE = /(?:#|\b(?:number|no\.?|nr\.?|option|pick) ?)(\d{1,2})\b/g
-// "The last few years", "the first time" are not items.
+// "The last few years", "the first time", "the first world war" are not items.
 const ordinalRe = perDomain((w) => {
   const noun = `(?:one|pick|option|suggestion|title|item|${w.singular})`
   return new RegExp(`\\b(?:the (${ORD_ALT})${NOT_ITEM}(?: ${noun})?|(${ORD_ALT}) ${noun})\\b`, 'g')
