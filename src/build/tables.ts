@@ -25,7 +25,7 @@ export const TABLES_FILE = 'catalogue-tables.json'
  * change without a bump fails there): a build whose tables carry another version gets them built anew by the reader
  * thread, never served with rules the code no longer has.
  */
-export const TABLES_VERSION = 4
+export const TABLES_VERSION = 5
 
 /**
  * The tables the chat (title keys, facets) and the recommender (lexical and BM25 postings) derive from a build's

@@ -162,15 +162,30 @@ export function rootWord(stem: string): string {
 }
 
 const WORD_RE = /\p{L}[\p{L}'’]*/gu
+/**
+ * A Roman numeral of a name ("World War I", "Rocky II", "Part IV"): a word though shorter than one, when it follows a
+ * word with only spaces between. Never searched alone (`isNumeral`): only in a pair ("war i") and in a tag's key, so
+ * "world war i" and "world war ii" are two facts, not both "world war".
+ */
+const NUMERAL_RE = /^(?:i|ii|iv|v|vi|vii|viii|ix|x)$/i
+const isNumeral = (stem: string) => NUMERAL_RE.test(stem)
 
 /** The words long enough to count, as written. */
 function words(text: string): string[] {
-  return (text.match(WORD_RE) ?? []).filter((w) => w.length >= MIN_LETTERS)
+  return wordsAt(text).map((w) => w.word)
 }
 
-/** The words long enough to count, as written, each with where it starts in the text. */
+/** The words long enough to count (and the numerals of names), as written, each with where it starts in the text. */
 function wordsAt(text: string): { word: string; index: number }[] {
-  return [...text.matchAll(WORD_RE)].filter((m) => m[0].length >= MIN_LETTERS).map((m) => ({ word: m[0], index: m.index }))
+  const out: { word: string; index: number }[] = []
+  let wordEnd = -1
+  for (const m of text.matchAll(WORD_RE)) {
+    const word = m[0]
+    const numeral = wordEnd >= 0 && isNumeral(word) && /^ +$/.test(text.slice(wordEnd, m.index))
+    if (word.length >= MIN_LETTERS || numeral) out.push({ word, index: m.index })
+    wordEnd = word.length >= MIN_LETTERS ? m.index + word.length : -1
+  }
+  return out
 }
 
 /** What may stand between a sentence's end and its first word: spaces, opening quotes and brackets. */
@@ -196,7 +211,7 @@ export function writesAsName(text: string, stem: string): boolean {
 
 /** The stems of a text's words that are not request words, each once, in order. */
 export function saidStems(text: string): string[] {
-  return [...new Set(words(text).map(stemWord))].filter((s) => !STOP.has(s))
+  return [...new Set(words(text).map(stemWord))].filter((s) => !STOP.has(s) && !isNumeral(s))
 }
 
 /** A tag as its words' stems joined by spaces ("Con Artists" → "con artist"), so its spellings meet; "" for none. */
@@ -252,7 +267,7 @@ export function termsOf(text: string, form: TermForm = asStem): string[] {
 function termsOfStems(stems: readonly string[], form: TermForm): string[] {
   const out: string[] = []
   stems.forEach((s, i) => {
-    if (STOP_STEMS.has(s)) return
+    if (STOP_STEMS.has(s) || isNumeral(s)) return
     out.push(form(s))
     const next = stems[i + 1]
     if (next !== undefined && !STOP_STEMS.has(next)) out.push(`${form(s)} ${form(next)}`)
@@ -262,7 +277,7 @@ function termsOfStems(stems: readonly string[], form: TermForm): string[] {
 
 /** The stems of a text's words that say what it is about (no request words), each once, in order. */
 export function contentStems(text: string): string[] {
-  return [...new Set(words(text).map(stemWord))].filter((s) => !STOP_STEMS.has(s))
+  return [...new Set(words(text).map(stemWord))].filter((s) => !STOP_STEMS.has(s) && !isNumeral(s))
 }
 
 /** How the index reads words. */
@@ -449,7 +464,8 @@ function keywordPostings(items: readonly Item[], stems = stemsOf(items)): Postin
     const tagStems = field(fields, 'tags')
     // The words of every field (a studio's name is as much a wish's rare word as a plot's: "from dreamworks"), and
     // each tag of several words as a phrase.
-    const own = new Set([field(fields, 'title'), field(fields, 'description'), tagStems, field(fields, 'companies')].flat(2))
+    const all = [field(fields, 'title'), field(fields, 'description'), tagStems, field(fields, 'companies')].flat(2)
+    const own = new Set(all.filter((s) => !isNumeral(s)))
     for (const tag of tagStems) if (tag.length >= 2 && tag.length <= MAX_PHRASE_WORDS) own.add(tag.join(' '))
     for (const s of own) postings.add(s, at)
   })

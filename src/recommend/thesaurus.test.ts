@@ -62,8 +62,10 @@ describe('the thesaurus of a catalogue', () => {
     const words = thesaurusWords(new Set(['chess', 'hitman', 'hit man']), thesaurus)
     // "cheat" (a grass) and "chess game" alike: "chess" has two senses and neither is attested.
     expect(words).toEqual([{ phrases: ['gun for hire', 'hired gun'], terms: ['hitman'] }])
-    // The search reads "world war i" as "world war", which "world war ii" also is: "great war" would name both.
-    expect(thesaurusWords(new Set(['world war i']), thesaurus)).toEqual([])
+    // "World War I" keeps its numeral ("world war ii" is another fact), so its other names name it alone.
+    expect(thesaurusWords(new Set(['world war i']), thesaurus)).toEqual([
+      { phrases: ['first world war', 'great war'], terms: ['world war i'] },
+    ])
   })
 
   it('asks about the tags the items hold, once each', () => {
