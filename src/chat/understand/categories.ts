@@ -39,15 +39,7 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
   const topicAt = state.clauses.map((clause) => topicStart(view.slice(clause.start, clause.end), lexicon, words))
   const perClause = state.clauses.map((clause, c) => {
     const reading = state.readings[c]!
-    if (reading.describesItem)
-      return {
-        names: new Set<string>(),
-        filters: new Set<string>(),
-        asked: new Set<string>(),
-        wishSpans: [],
-        audienceSpans: [],
-        implied: [],
-      }
+    if (reading.describesItem) return noClauseCategories()
     const clauseCues = cues.slice(clause.start, clause.end)
     const said = { words: view.slice(clause.start, clause.end), cues: clauseCues, topicAt: topicAt[c] }
     return readClauseCategories(said, reading, { lexicon, words }, findings, runs)
@@ -163,6 +155,11 @@ interface ClauseCategories {
   audienceSpans: Range[]
   /** Categories a refusal only implies (`CategoryTerm.implied`). */
   implied: string[]
+}
+
+/** A clause that says no category (one that describes a shown item). */
+function noClauseCategories(): ClauseCategories {
+  return { names: new Set(), filters: new Set(), asked: new Set(), wishSpans: [], audienceSpans: [], implied: [] }
 }
 
 /** Letters a word shares with the start of a category's name to be a form of it ("animat-ed", "comed-ic"). */
