@@ -18,6 +18,11 @@ export interface CategoryTerm {
    * `alsoExclude`): a category asked for in the same message keeps them ("a funny heist movie, no horror").
    */
   implied?: string[]
+  /**
+   * Those of `include` only implied by the request, not named ("kids" also asks for animated films: the profile's
+   * `alsoInclude`): a refusal of them by name in the same message wins ("a kids film, not a cartoon").
+   */
+  impliedInclude?: string[]
   /** The category's own name ("horror", "comedies"), which says nothing beyond the category; "scary" or "space" say more. */
   plain: boolean
   /** A subject within the category ("heist"): asked for, a wish, not a filter. */
@@ -79,7 +84,7 @@ export function createCategoryLexicon(
   const bySquash = new Map(categories.map((c) => [squash(c), c]))
   const find = (names: string[]) => names.map((n) => bySquash.get(squash(n))).filter((c): c is string => c !== undefined)
   const terms = new Map<string, CategoryTerm>()
-  type Kind = Pick<CategoryTerm, 'topic' | 'people' | 'implied'>
+  type Kind = Pick<CategoryTerm, 'topic' | 'people' | 'implied' | 'impliedInclude'>
   const put = (phrase: string, include: string[], exclude: string[], kind: Kind = {}) => {
     const plain = include.some((c) => stem(c) === stem(dropNouns(phrase)))
     const key = termKey(phrase)
@@ -90,6 +95,7 @@ export function createCategoryLexicon(
       exclude,
       plain,
       ...(kind.implied?.length ? { implied: kind.implied } : {}),
+      ...(kind.impliedInclude?.length ? { impliedInclude: kind.impliedInclude } : {}),
       ...(kind.topic ? { topic: true } : {}),
       ...(kind.people ? { people: true } : {}),
     })
@@ -99,9 +105,10 @@ export function createCategoryLexicon(
     if (!found.length) continue
     const implied = find(concept.alsoExclude ?? []).filter((c) => !found.includes(c))
     const exclude = [...new Set([...found, ...implied])]
-    const include = [...new Set([...found, ...find(concept.alsoInclude ?? [])])]
-    for (const w of concept.words) put(w, include, exclude, { people: concept.people, implied })
-    for (const w of concept.topics ?? []) put(w, include, exclude, { topic: true, implied })
+    const impliedInclude = find(concept.alsoInclude ?? []).filter((c) => !found.includes(c))
+    const include = [...new Set([...found, ...impliedInclude])]
+    for (const w of concept.words) put(w, include, exclude, { people: concept.people, implied, impliedInclude })
+    for (const w of concept.topics ?? []) put(w, include, exclude, { topic: true, implied, impliedInclude })
   }
   for (const c of categories) {
     put(c, [c], [c])

@@ -245,6 +245,9 @@ describe('understand', () => {
     // MovieLens leaves Children off many family films: an animated film answers "for the kids" too.
     expect(u('something for the kids').include.sort()).toEqual(['Animation', 'Children'])
     expect(u('no kids movies').exclude).toEqual(['Children'])
+    // Refused by name, a category "kids" only implies is left out: no animated films for "not a cartoon".
+    expect(u('a kids film about a dog, not a cartoon')).toMatchObject({ include: ['Children'], exclude: ['Animation'] })
+    expect(u('a cartoon for the kids, no animation').include.sort()).toEqual(['Animation', 'Children'])
     // A young child's age asks for the same.
     for (const text of [
       'Any good movies to take my 7 year old grand daughter?',

@@ -61,7 +61,11 @@ export function readCategories(state: UtteranceState, { lexicon, words }: PassEn
     }
   }
   // Asked for and refused in one breath ("horror but not gore"): the request wins, the refusal stays a soft push.
-  findings.include = [...new Set(findings.include)]
+  // A category refused by name outweighs one a request only implies: "a kids film about a dog, not a cartoon" ("kids"
+  // also asks for animated films) keeps Children and refuses Animation.
+  const askedByName = new Set(perClause.flatMap((p) => p.named.asked))
+  const refusedByName = new Set(perClause.flatMap((p) => p.named.refused))
+  findings.include = [...new Set(findings.include)].filter((c) => askedByName.has(c) || !refusedByName.has(c))
   findings.exclude = [...new Set(findings.exclude)].filter((c) => !findings.include.includes(c))
   const together = runs.length === 1 ? distinctGroups(runs[0]!) : []
   if (together.length > 1) findings.includeAll = together
@@ -85,6 +89,7 @@ function readClauseCategories(
 ): ClauseCategories {
   const tokens = tokenize(words)
   const implied: string[] = []
+  const named = { asked: [] as string[], refused: [] as string[] }
   const categoryWords = new Set<string>()
   const filters = new Set<string>()
   const asked = new Set<string>()
@@ -120,12 +125,15 @@ function readClauseCategories(
     else if (reading.carried || refusedBefore(before, domain) || dislikedAfter) {
       // A subject refused ("not zombies", "no heist movies") is a wish against it, not against its whole category.
       if (!term.topic) {
-        findings.exclude.push(...term.exclude.filter((c) => !term.implied?.includes(c)))
+        const refused = term.exclude.filter((c) => !term.implied?.includes(c))
+        findings.exclude.push(...refused)
+        named.refused.push(...refused)
         implied.push(...(term.implied ?? []))
       }
     } else if (subject) runEnd = -1
     else {
       findings.include.push(...term.include)
+      named.asked.push(...term.include.filter((c) => !term.impliedInclude?.includes(c)))
       for (const w of term.phrase.split(' ')) {
         asked.add(w)
         if (term.plain || namesOneOf(w, term.include)) filters.add(w)
@@ -144,7 +152,7 @@ function readClauseCategories(
     }
     i += len - 1
   }
-  return { names: categoryWords, filters, asked, wishSpans, audienceSpans, implied }
+  return { names: categoryWords, filters, asked, wishSpans, audienceSpans, implied, named }
 }
 
 interface ClauseCategories {
@@ -155,11 +163,14 @@ interface ClauseCategories {
   audienceSpans: Range[]
   /** Categories a refusal only implies (`CategoryTerm.implied`). */
   implied: string[]
+  /** Categories asked for and refused by name, not only implied (`CategoryTerm.impliedInclude`, `implied`). */
+  named: { asked: string[]; refused: string[] }
 }
 
 /** A clause that says no category (one that describes a shown item). */
 function noClauseCategories(): ClauseCategories {
-  return { names: new Set(), filters: new Set(), asked: new Set(), wishSpans: [], audienceSpans: [], implied: [] }
+  const named = { asked: [], refused: [] }
+  return { names: new Set(), filters: new Set(), asked: new Set(), wishSpans: [], audienceSpans: [], implied: [], named }
 }
 
 /** Letters a word shares with the start of a category's name to be a form of it ("animat-ed", "comed-ic"). */
